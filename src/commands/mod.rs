@@ -1,0 +1,23 @@
+//! One file per subcommand: read the arguments, call the library, write the output, and
+//! say which exit code applies.
+
+pub mod check;
+pub mod explain;
+pub mod schema;
+
+/// The exit codes every subcommand shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing to report (or only warnings, unless they are denied).
+    Clean = 0,
+    /// Findings: errors, denied warnings, violated invariants, a grade below full marks.
+    Findings = 1,
+    /// Usage or I/O error: a missing file, a directory with no spec, a write that failed.
+    Usage = 2,
+}
+
+/// Prints a usage or I/O error the way every subcommand does.
+pub fn fail(message: impl std::fmt::Display) -> Exit {
+    eprintln!("error: {message}");
+    Exit::Usage
+}

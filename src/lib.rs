@@ -1,0 +1,13 @@
+//! sagac: a saga specification compiler. See ARCHITECTURE.md for the map.
+
+#[macro_use]
+pub mod rules;
+
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod source;
+pub mod syntax;
+
+pub mod check;

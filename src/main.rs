@@ -1,0 +1,16 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cli;
+mod commands;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let code = match cli.command {
+        cli::Command::Check(args) => commands::check::run(&args),
+        cli::Command::Explain(args) => commands::explain::run(&args),
+        cli::Command::Schema => commands::schema::run(),
+    };
+    ExitCode::from(code as u8)
+}

@@ -1,0 +1,424 @@
+//! Layer 2: the resolved saga. Names are checked, references point at indices, defaults are
+//! applied, and the events form a graph. Every later part of sagac (rules, scenarios,
+//! diagrams, code generation, grading) reads this model and never the YAML structs.
+
+pub mod duration;
+mod graph;
+pub mod names;
+mod resolve;
+
+use std::time::Duration;
+
+pub use graph::{Edge, Graph, Node};
+pub use resolve::{Resolution, resolve};
+
+use crate::source::{Span, Spanned};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ParticipantId(pub usize);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StepId(pub usize);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(pub usize);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Coordination {
+    Orchestration,
+    Choreography,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StepKind {
+    Compensatable,
+    ReadOnly,
+    Pivot,
+    Retriable,
+}
+
+impl StepKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Compensatable => "compensatable",
+            StepKind::ReadOnly => "read_only",
+            StepKind::Pivot => "pivot",
+            StepKind::Retriable => "retriable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Relay {
+    Cdc,
+    Polling,
+}
+
+impl Relay {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relay::Cdc => "cdc",
+            Relay::Polling => "polling",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backoff {
+    Fixed,
+    Exponential,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Attempts {
+    Limited(u64),
+    Unlimited,
+}
+
+/// A retry policy with the defaults applied (see `docs/spec.md`, "Defaults").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retry {
+    pub max_attempts: Attempts,
+    pub backoff: Backoff,
+    pub initial: Duration,
+    pub max: Duration,
+    /// Where `retry` was written; `None` when the default applies.
+    pub span: Option<Span>,
+    /// Where `max_attempts` was written.
+    pub max_attempts_span: Option<Span>,
+}
+
+impl Retry {
+    pub const DEFAULT_INITIAL: Duration = Duration::from_secs(1);
+    pub const DEFAULT_MAX: Duration = Duration::from_secs(60);
+
+    /// One attempt, no retry: the default of compensatable, pivot and read-only steps.
+    pub fn once() -> Self {
+        Retry::with_attempts(Attempts::Limited(1))
+    }
+
+    /// Retried until it succeeds: the default of retriable steps and compensations.
+    pub fn forever() -> Self {
+        Retry::with_attempts(Attempts::Unlimited)
+    }
+
+    fn with_attempts(max_attempts: Attempts) -> Self {
+        Retry {
+            max_attempts,
+            backoff: Backoff::Exponential,
+            initial: Retry::DEFAULT_INITIAL,
+            max: Retry::DEFAULT_MAX,
+            span: None,
+            max_attempts_span: None,
+        }
+    }
+
+    /// Whether every attempt can fail, so the action can give up.
+    pub fn can_exhaust(&self) -> bool {
+        matches!(self.max_attempts, Attempts::Limited(_))
+    }
+
+    /// Whether a transient failure is retried at all.
+    pub fn retries(&self) -> bool {
+        !matches!(self.max_attempts, Attempts::Limited(1))
+    }
+
+    /// `3 attempts, exponential 200ms..5s`, or `unlimited attempts, ...`.
+    pub fn describe(&self) -> String {
+        let attempts = match self.max_attempts {
+            Attempts::Unlimited => "unlimited attempts".to_owned(),
+            Attempts::Limited(1) => return "1 attempt".to_owned(),
+            Attempts::Limited(n) => format!("{n} attempts"),
+        };
+        let backoff = match self.backoff {
+            Backoff::Fixed => format!("fixed {}", duration::format(self.initial)),
+            Backoff::Exponential => format!(
+                "exponential {}..{}",
+                duration::format(self.initial),
+                duration::format(self.max)
+            ),
+        };
+        format!("{attempts}, {backoff}")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outbox {
+    pub table: Spanned<String>,
+    pub relay: Relay,
+    pub connector: Option<String>,
+    pub poll_interval: Option<Duration>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub name: Spanned<String>,
+    /// False for a name used somewhere but missing from `participants` (reported as R101);
+    /// the model keeps it so the rest of the saga can still be checked.
+    pub declared: bool,
+    pub description: Option<String>,
+    pub outbox: Option<Outbox>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Orchestrator {
+    /// The service hosting the orchestrator (the trigger's participant unless stated).
+    pub participant: ParticipantId,
+    pub log: Option<Spanned<String>>,
+    pub engine: Option<Spanned<String>>,
+    /// Where `orchestrator` was written; `None` when absent (all defaults).
+    pub span: Option<Span>,
+}
+
+/// Who a compensation undoes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    Trigger,
+    Step(StepId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compensation {
+    pub action: Spanned<String>,
+    pub retry: Retry,
+    pub reads: Vec<Spanned<String>>,
+    /// Choreography: the events that start the compensation.
+    pub consumes: Vec<Spanned<String>>,
+    /// Choreography: the event announcing it is done.
+    pub emits: Option<Spanned<String>>,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trigger {
+    pub participant: ParticipantId,
+    pub participant_span: Span,
+    pub action: Spanned<String>,
+    pub compensation: Option<Compensation>,
+    pub event: Option<Spanned<String>>,
+    pub data: Vec<Spanned<String>>,
+    /// `trigger.outbox`: shorthand for an outbox on the trigger's participant.
+    pub outbox: Option<Outbox>,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub id: Spanned<String>,
+    pub participant: ParticipantId,
+    pub participant_span: Span,
+    pub action: Spanned<String>,
+    pub description: Option<String>,
+    /// The kind the saga runs with: the declared one, else `compensatable` (a step without
+    /// either a kind or a compensation is reported as C201 and simulated as a compensatable
+    /// step whose effect cannot be undone).
+    pub kind: StepKind,
+    pub declared_kind: Option<Spanned<StepKind>>,
+    pub compensation: Option<Compensation>,
+    pub reads: Vec<Spanned<String>>,
+    pub writes: Vec<Spanned<String>>,
+    pub failures: Vec<Spanned<String>>,
+    pub timeout: Option<Spanned<Duration>>,
+    pub retry: Retry,
+    pub idempotency_key: Option<Spanned<String>>,
+    /// Choreography: the event that starts the step.
+    pub consumes: Option<Spanned<String>>,
+    pub emits_success: Option<Spanned<String>>,
+    pub emits_failure: Option<Spanned<String>>,
+    /// The index of the stage the step belongs to in [`Saga::stages`].
+    pub stage: usize,
+    /// The step's mapping (its first key).
+    pub span: Span,
+}
+
+impl Step {
+    /// Whether the step changes state somewhere (everything but a read-only check).
+    pub fn has_effect(&self) -> bool {
+        self.kind != StepKind::ReadOnly
+    }
+}
+
+/// What runs at one point of an orchestration: one step, or a fork/join group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    Single(StepId),
+    Parallel { branches: Vec<StepId>, span: Span },
+}
+
+impl Stage {
+    pub fn steps(&self) -> &[StepId] {
+        match self {
+            Stage::Single(id) => std::slice::from_ref(id),
+            Stage::Parallel { branches, .. } => branches,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reaction {
+    pub participant: ParticipantId,
+    pub participant_span: Span,
+    pub consumes: Vec<Spanned<String>>,
+    pub action: Spanned<String>,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+/// Who publishes an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Emitter {
+    Trigger,
+    StepSuccess(StepId),
+    StepFailure(StepId),
+    CompensationDone(Owner),
+}
+
+/// Who consumes an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Handler {
+    Step(StepId),
+    Compensation(Owner),
+    Reaction(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub name: String,
+    pub emitted_by: Vec<(Emitter, Span)>,
+    pub consumed_by: Vec<(Handler, Span)>,
+    /// Where it is listed in `terminal_events`.
+    pub terminal: Option<Span>,
+    /// Payload fields from the `events` catalogue.
+    pub data: Vec<Spanned<String>>,
+    /// Where it is declared in the `events` catalogue.
+    pub declared: Option<Span>,
+}
+
+impl Event {
+    /// The first place the event is named: what a diagnostic about the event points at.
+    pub fn span(&self) -> Span {
+        self.emitted_by
+            .iter()
+            .map(|(_, s)| *s)
+            .chain(self.consumed_by.iter().map(|(_, s)| *s))
+            .chain(self.terminal)
+            .chain(self.declared)
+            .min()
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Saga {
+    pub name: Spanned<String>,
+    pub description: Option<String>,
+    pub coordination: Coordination,
+    pub coordination_span: Span,
+    pub rationale: Option<Spanned<String>>,
+    pub participants: Vec<Participant>,
+    /// Orchestration: always present (defaults filled in). Choreography: `None`.
+    pub orchestrator: Option<Orchestrator>,
+    pub deadline: Option<Spanned<Duration>>,
+    pub trigger: Trigger,
+    /// Every step in declaration order, the branches of a parallel group in place.
+    pub steps: Vec<Step>,
+    pub stages: Vec<Stage>,
+    pub reactions: Vec<Reaction>,
+    /// Every event the saga names, in order of first mention.
+    pub events: Vec<Event>,
+    pub terminal_events: Vec<Spanned<String>>,
+    pub graph: Graph,
+}
+
+impl Saga {
+    pub fn step(&self, id: StepId) -> &Step {
+        &self.steps[id.0]
+    }
+
+    pub fn step_ids(&self) -> impl DoubleEndedIterator<Item = StepId> + ExactSizeIterator {
+        (0..self.steps.len()).map(StepId)
+    }
+
+    pub fn participant(&self, id: ParticipantId) -> &Participant {
+        &self.participants[id.0]
+    }
+
+    pub fn event(&self, id: EventId) -> &Event {
+        &self.events[id.0]
+    }
+
+    pub fn event_id(&self, name: &str) -> Option<EventId> {
+        self.events.iter().position(|e| e.name == name).map(EventId)
+    }
+
+    pub fn step_by_name(&self, id: &str) -> Option<StepId> {
+        self.steps.iter().position(|s| s.id.value == id).map(StepId)
+    }
+
+    pub fn compensation(&self, owner: Owner) -> Option<&Compensation> {
+        match owner {
+            Owner::Trigger => self.trigger.compensation.as_ref(),
+            Owner::Step(id) => self.step(id).compensation.as_ref(),
+        }
+    }
+
+    /// The first declared pivot.
+    pub fn pivot(&self) -> Option<StepId> {
+        self.steps
+            .iter()
+            .position(|s| s.kind == StepKind::Pivot)
+            .map(StepId)
+    }
+
+    /// The step after whose success the saga must complete: the declared pivot, or without
+    /// one the first retriable step.
+    pub fn point_of_no_return(&self) -> Option<StepId> {
+        self.pivot().or_else(|| {
+            self.steps
+                .iter()
+                .position(|s| s.kind == StepKind::Retriable)
+                .map(StepId)
+        })
+    }
+
+    /// The outbox through which a participant's events leave: its own, or for the trigger's
+    /// participant `trigger.outbox`.
+    pub fn outbox_of(&self, participant: ParticipantId) -> Option<&Outbox> {
+        self.participant(participant).outbox.as_ref().or_else(|| {
+            (participant == self.trigger.participant)
+                .then_some(self.trigger.outbox.as_ref())
+                .flatten()
+        })
+    }
+
+    /// The participant that runs a handler.
+    pub fn handler_participant(&self, handler: Handler) -> ParticipantId {
+        match handler {
+            Handler::Step(id) | Handler::Compensation(Owner::Step(id)) => self.step(id).participant,
+            Handler::Compensation(Owner::Trigger) => self.trigger.participant,
+            Handler::Reaction(i) => self.reactions[i].participant,
+        }
+    }
+
+    /// The participant that publishes for an emitter.
+    pub fn emitter_participant(&self, emitter: Emitter) -> ParticipantId {
+        match emitter {
+            Emitter::Trigger | Emitter::CompensationDone(Owner::Trigger) => {
+                self.trigger.participant
+            }
+            Emitter::StepSuccess(id)
+            | Emitter::StepFailure(id)
+            | Emitter::CompensationDone(Owner::Step(id)) => self.step(id).participant,
+        }
+    }
+
+    /// Whether an engine such as Temporal runs the saga (durable start and state).
+    pub fn has_engine(&self) -> bool {
+        self.orchestrator
+            .as_ref()
+            .is_some_and(|o| o.engine.is_some())
+    }
+}

@@ -1,0 +1,166 @@
+//! The report a person reads: miette's graphical handler with the file name, the line,
+//! a label under the exact YAML node, and help; then a one-line summary.
+
+use std::io::{self, Write};
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+
+use crate::check::Checked;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+/// A diagnostic borrowed into miette's shape.
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Named<'a>,
+    code: String,
+}
+
+impl std::fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity() {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let d = self.diagnostic;
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(d.label.clone().unwrap_or_else(|| d.message.clone())),
+            to_source_span(d.span, self.source.text),
+        );
+        let related = d.related.iter().map(|r| {
+            LabeledSpan::new_with_span(
+                Some(r.label.clone()),
+                to_source_span(r.span, self.source.text),
+            )
+        });
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+/// The file's text under its name, borrowed (miette's `NamedSource` wants to own it).
+struct Named<'a> {
+    name: String,
+    text: &'a str,
+}
+
+impl SourceCode for Named<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+fn to_source_span(span: crate::source::Span, text: &str) -> SourceSpan {
+    let start = span.start.min(text.len());
+    let end = span.end.clamp(start, text.len());
+    SourceSpan::new(start.into(), end - start)
+}
+
+pub fn render(files: &[Checked], color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut shown = 0;
+    for file in files {
+        for d in &file.diagnostics {
+            write_one(&handler, &file.source, d, out)?;
+            shown += 1;
+        }
+    }
+    let totals = super::totals(files);
+    let checked = match files.len() {
+        1 => files[0].source.name(),
+        n => format!("{n} files"),
+    };
+    if shown > 0 {
+        writeln!(
+            out,
+            "{checked}: {} {}, {} {}",
+            totals.errors,
+            plural(totals.errors, "error"),
+            totals.warnings,
+            plural(totals.warnings, "warning")
+        )
+    } else {
+        writeln!(out, "{checked}: no problems found")
+    }
+}
+
+fn write_one(
+    handler: &GraphicalReportHandler,
+    source: &SourceFile,
+    d: &Diagnostic,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let report = Report {
+        diagnostic: d,
+        source: Named {
+            name: source.name(),
+            text: &source.text,
+        },
+        code: format!("{}({})", d.rule.code, d.rule.name),
+    };
+    let mut text = String::new();
+    handler
+        .render_report(&mut text, &report)
+        .map_err(|_| io::Error::other("formatting a diagnostic failed"))?;
+    writeln!(out, "{text}")
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
+    }
+}

@@ -1,0 +1,133 @@
+//! The rules: each has a stable code, a severity, and a file of its own whose doc comment
+//! (what it checks, why a saga breaks without it, an example and the fix) is what
+//! `sagac explain` prints.
+//!
+//! Syntax rules (`S…`) and reference rules (`R…`) are raised while the YAML is read and the
+//! model resolved; every other rule is a function over the resolved [`Saga`] that pushes
+//! diagnostics and never prints.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Saga;
+
+/// Declares a rule: its doc comment becomes the text `sagac explain` prints.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $ident:ident = ($code:literal, $name:literal, $severity:ident, $summary:literal);
+    ) => {
+        $(#[doc = $doc])*
+        $vis static $ident: $crate::rules::Rule = $crate::rules::Rule {
+            code: $code,
+            name: $name,
+            severity: $crate::diagnostic::Severity::$severity,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+pub mod choreography;
+pub mod compensation;
+pub mod dataflow;
+pub mod references;
+pub mod reliability;
+pub mod retry;
+pub mod syntax;
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code, e.g. `C201`; never reused for another check.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `missing-compensation`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+    /// The rule's documentation in Markdown (from its doc comment).
+    pub doc: &'static str,
+}
+
+impl Rule {
+    /// The documentation with the one-space indent of doc comments removed.
+    pub fn documentation(&self) -> String {
+        let mut out = String::with_capacity(self.doc.len());
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn category(&self) -> &'static str {
+        match self.code.as_bytes().first() {
+            Some(b'S') => "syntax",
+            Some(b'R') => "references",
+            Some(b'C') => "compensation",
+            Some(b'T') => "retries",
+            Some(b'G') => "choreography graph",
+            Some(b'D') => "data flow",
+            Some(b'W') => "reliability",
+            Some(b'V') => "simulation",
+            _ => "other",
+        }
+    }
+}
+
+/// A check over the resolved model.
+pub type Check = fn(&Saga, &mut Vec<Diagnostic>);
+
+/// Every rule, in code order.
+pub fn all() -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = syntax::RULES
+        .iter()
+        .chain(references::RULES)
+        .copied()
+        .chain(CHECKS.iter().map(|(rule, _)| *rule))
+        .collect();
+    rules.sort_by_key(|r| r.code);
+    rules.dedup_by_key(|r| r.code);
+    rules
+}
+
+/// Looks a rule up by code (`c201`, `C201`) or name (`missing-compensation`).
+pub fn find(query: &str) -> Option<&'static Rule> {
+    all()
+        .into_iter()
+        .find(|r| r.code.eq_ignore_ascii_case(query) || r.name.eq_ignore_ascii_case(query))
+}
+
+/// The checks over the model, run in this order.
+pub static CHECKS: &[(&Rule, Check)] = &[];
+
+/// Runs every check over the model.
+pub fn check(saga: &Saga) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (_, check) in CHECKS {
+        check(saga, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_documented() {
+        let rules = all();
+        let mut codes: Vec<_> = rules.iter().map(|r| r.code).collect();
+        codes.dedup();
+        assert_eq!(codes.len(), rules.len());
+        for rule in rules {
+            let doc = rule.documentation();
+            for heading in [
+                "## What it checks",
+                "## Why it matters",
+                "## Example",
+                "## Fix",
+            ] {
+                assert!(doc.contains(heading), "{} lacks {heading:?}", rule.code);
+            }
+        }
+    }
+}

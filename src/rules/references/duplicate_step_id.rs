@@ -1,0 +1,26 @@
+declare_rule! {
+    /// ## What it checks
+    /// Two steps share one `id`.
+    ///
+    /// ## Why it matters
+    /// Step ids name the failure scenarios (`fail:charge_payment`), the compensation order
+    /// and the generated code's states; with two steps of one id a failure could not be
+    /// told from the other's.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - id: reserve
+    ///   action: ReserveInventory
+    /// - id: reserve
+    ///   action: ReserveCourier
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// - id: reserve_inventory
+    ///   action: ReserveInventory
+    /// - id: reserve_courier
+    ///   action: ReserveCourier
+    /// ```
+    pub static RULE = ("R102", "duplicate-step-id", Error, "Two steps share one id");
+}

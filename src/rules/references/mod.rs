@@ -1,0 +1,16 @@
+//! Rules raised while the model is resolved: names must point at something declared, and
+//! keys must belong to the saga's coordination style.
+
+pub mod duplicate_step_id;
+pub mod missing_style_key;
+pub mod undeclared_participant;
+pub mod wrong_coordination_key;
+
+use super::Rule;
+
+pub static RULES: &[&Rule] = &[
+    &undeclared_participant::RULE,
+    &duplicate_step_id::RULE,
+    &wrong_coordination_key::RULE,
+    &missing_style_key::RULE,
+];

@@ -1,0 +1,47 @@
+//! Layer 1: the YAML text to [`SpecDef`], the spec as written, with a span on every value.
+//!
+//! The reader is serde-saphyr: it rejects duplicate keys, bounds alias expansion and
+//! nesting, and reports where each value was written. A file that does not deserialize
+//! gets exactly one diagnostic (the reader stops at the first structural error); what
+//! deserializes is resolved and checked in full by the later layers.
+
+mod error;
+pub mod spanned;
+pub mod spec;
+
+pub use spec::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceFile, Span};
+
+/// Reads a spec's text. The text is already known to be UTF-8 and within the size limit.
+pub fn parse(source: &SourceFile) -> Result<SpecDef, Box<Diagnostic>> {
+    if source.text.trim().is_empty() || is_only_comments(&source.text) {
+        return Err(Box::new(
+            Diagnostic::new(
+                &crate::rules::syntax::not_a_spec::RULE,
+                Span::new(0, 0),
+                "the file is empty: it holds no saga spec",
+            )
+            .help("a spec starts with `version: 1`, then `saga`, `coordination`, `participants`, `trigger` and `steps`; `sagac explain S010` shows one"),
+        ));
+    }
+    serde_saphyr::from_str_with_options::<SpecDef>(&source.text, serde_saphyr::Options::default())
+        .map_err(|e| Box::new(error::to_diagnostic(&e, source)))
+}
+
+fn is_only_comments(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
+    })
+}
+
+/// The JSON Schema of the spec language, pretty-printed (draft 2020-12).
+pub fn json_schema() -> String {
+    let mut schema = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<SpecDef>();
+    schema.insert("$id".into(), "https://sagac.dev/schema/v1.json".into());
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
