@@ -82,7 +82,7 @@ pub fn all() -> Vec<&'static Rule> {
         .iter()
         .chain(references::RULES)
         .copied()
-        .chain(CHECKS.iter().map(|(rule, _)| *rule))
+        .chain(checks().map(|(rule, _)| *rule))
         .collect();
     rules.sort_by_key(|r| r.code);
     rules.dedup_by_key(|r| r.code);
@@ -96,13 +96,21 @@ pub fn find(query: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(query) || r.name.eq_ignore_ascii_case(query))
 }
 
-/// The checks over the model, run in this order.
-pub static CHECKS: &[(&Rule, Check)] = &[];
+/// The checks over the model, run in category order.
+/// Each category's `CHECKS` lists its rules with their check functions.
+fn checks() -> impl Iterator<Item = &'static (&'static Rule, Check)> {
+    compensation::CHECKS
+        .iter()
+        .chain(retry::CHECKS)
+        .chain(choreography::CHECKS)
+        .chain(dataflow::CHECKS)
+        .chain(reliability::CHECKS)
+}
 
 /// Runs every check over the model.
 pub fn check(saga: &Saga) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (_, check) in CHECKS {
+    for (_, check) in checks() {
         check(saga, &mut out);
     }
     out

@@ -1,0 +1,71 @@
+//! Every rule fixture in `fixtures/rules/` raises its own code, with a snapshot of the
+//! report a student sees; every shipped spec in `specs/` checks clean.
+
+use std::path::{Path, PathBuf};
+
+use sagac::check::{self, Checked};
+use sagac::{load, report};
+
+fn check_file(path: &Path) -> Checked {
+    check::check_loaded(load::read(path).expect("fixture is readable"))
+}
+
+fn human(checked: Checked) -> String {
+    let mut out = Vec::new();
+    report::human::render(std::slice::from_ref(&checked), false, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn yaml_files(dir: &str) -> Vec<PathBuf> {
+    let mut files = load::discover(Path::new(dir)).expect("directory has specs");
+    files.sort();
+    files
+}
+
+#[test]
+fn every_rule_fixture_raises_its_code() {
+    let mut missing = Vec::new();
+    for path in yaml_files("fixtures/rules") {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let checked = check_file(&path);
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code()).collect();
+        if let Some(code) = stem.split('-').next().filter(|c| c.len() == 4) {
+            if !codes.contains(&code) {
+                missing.push(format!("{stem}: expected {code}, got {codes:?}"));
+            }
+        } else {
+            assert!(codes.is_empty(), "{stem} should check clean, got {codes:?}");
+        }
+        insta::assert_snapshot!(format!("rule_{stem}"), human(checked));
+    }
+    assert!(missing.is_empty(), "fixtures without their diagnostic:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn every_rule_has_a_fixture() {
+    let stems: Vec<String> = yaml_files("fixtures/rules")
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for rule in sagac::rules::all() {
+        assert!(
+            stems.iter().any(|s| s.starts_with(rule.code)),
+            "no fixture for {} in fixtures/rules/",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn shipped_specs_check_clean() {
+    for path in yaml_files("specs") {
+        let checked = check_file(&path);
+        let found: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code(), d.message))
+            .collect();
+        assert!(found.is_empty(), "{} is not clean: {found:#?}", path.display());
+        assert!(checked.resolved);
+    }
+}
