@@ -177,7 +177,11 @@ fn first_content(source: &SourceFile) -> usize {
 
 /// What kind of YAML value starts at a span, in words.
 fn found(source: &SourceFile, span: Span) -> &'static str {
-    match source.text.get(span.start..).and_then(|t| t.trim_start().chars().next()) {
+    match source
+        .text
+        .get(span.start..)
+        .and_then(|t| t.trim_start().chars().next())
+    {
         Some('[' | '-') => "a list",
         Some('{') => "a mapping",
         Some('*') => "an alias",

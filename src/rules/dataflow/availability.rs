@@ -23,7 +23,11 @@ pub(super) fn before_each_step(saga: &Saga) -> Vec<Option<Fields<'_>>> {
 
 /// The fields a step's compensation may read: those before the step plus its own writes
 /// (the compensation runs after the step).
-pub(super) fn for_compensation<'a>(saga: &'a Saga, owner: Owner, before: &[Option<Fields<'a>>]) -> Option<Fields<'a>> {
+pub(super) fn for_compensation<'a>(
+    saga: &'a Saga,
+    owner: Owner,
+    before: &[Option<Fields<'a>>],
+) -> Option<Fields<'a>> {
     match owner {
         Owner::Trigger => Some(trigger_data(saga)),
         Owner::Step(id) => before[id.0].as_ref().map(|f| {
@@ -99,7 +103,9 @@ fn choreography(saga: &Saga) -> Vec<Option<Fields<'_>>> {
         let mut reachable = !starters[s].is_empty();
         for em in &starters[s] {
             let fields = match *em {
-                Emitter::Trigger | Emitter::CompensationDone(Owner::Trigger) => Some(trigger_data(saga)),
+                Emitter::Trigger | Emitter::CompensationDone(Owner::Trigger) => {
+                    Some(trigger_data(saga))
+                }
                 Emitter::StepSuccess(p) => take(&mut after_success[p.0], &mut waiting[p.0]),
                 Emitter::StepFailure(p) | Emitter::CompensationDone(Owner::Step(p)) => {
                     take(&mut after_failure[p.0], &mut waiting[p.0])
@@ -137,12 +143,18 @@ fn choreography(saga: &Saga) -> Vec<Option<Fields<'_>>> {
 fn source_step(emitter: Emitter) -> Option<StepId> {
     match emitter {
         Emitter::Trigger | Emitter::CompensationDone(Owner::Trigger) => None,
-        Emitter::StepSuccess(p) | Emitter::StepFailure(p) | Emitter::CompensationDone(Owner::Step(p)) => Some(p),
+        Emitter::StepSuccess(p)
+        | Emitter::StepFailure(p)
+        | Emitter::CompensationDone(Owner::Step(p)) => Some(p),
     }
 }
 
 /// The last dependent takes the set; earlier ones get a copy.
 fn take<'a>(slot: &mut Option<Fields<'a>>, waiting: &mut usize) -> Option<Fields<'a>> {
     *waiting = waiting.saturating_sub(1);
-    if *waiting == 0 { slot.take() } else { slot.clone() }
+    if *waiting == 0 {
+        slot.take()
+    } else {
+        slot.clone()
+    }
 }

@@ -8,5 +8,8 @@ use super::{Check, Rule};
 
 pub static CHECKS: &[(&Rule, Check)] = &[
     (&read_before_write::RULE, read_before_write::check),
-    (&unknown_idempotency_key::RULE, unknown_idempotency_key::check),
+    (
+        &unknown_idempotency_key::RULE,
+        unknown_idempotency_key::check,
+    ),
 ];

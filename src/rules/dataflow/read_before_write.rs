@@ -50,25 +50,49 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
     for id in saga.step_ids() {
         let step = saga.step(id);
         let Some(known) = &before[id.0] else { continue };
-        report(saga, &step.reads, known, &format!("step `{}`", step.id.value), out);
-        if let Some(c) = &step.compensation {
-            if let Some(known) = availability::for_compensation(saga, Owner::Step(id), &before) {
-                report(saga, &c.reads, &known, &format!("the compensation of `{}`", step.id.value), out);
-            }
+        report(
+            saga,
+            &step.reads,
+            known,
+            &format!("step `{}`", step.id.value),
+            out,
+        );
+        if let Some(c) = &step.compensation
+            && let Some(known) = availability::for_compensation(saga, Owner::Step(id), &before)
+        {
+            report(
+                saga,
+                &c.reads,
+                &known,
+                &format!("the compensation of `{}`", step.id.value),
+                out,
+            );
         }
     }
 }
 
-fn report(saga: &Saga, reads: &[Spanned<String>], known: &Fields<'_>, reader: &str, out: &mut Vec<Diagnostic>) {
+fn report(
+    saga: &Saga,
+    reads: &[Spanned<String>],
+    known: &Fields<'_>,
+    reader: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     for field in reads {
         if known.contains(field.value.as_str()) {
             continue;
         }
-        let writer = saga.steps.iter().find(|s| s.writes.iter().any(|w| w.value == field.value));
+        let writer = saga
+            .steps
+            .iter()
+            .find(|s| s.writes.iter().any(|w| w.value == field.value));
         let mut d = Diagnostic::new(
             &RULE,
             field.span,
-            format!("{reader} reads `{}`, which nothing has provided when it runs", field.value),
+            format!(
+                "{reader} reads `{}`, which nothing has provided when it runs",
+                field.value
+            ),
         )
         .label("not known yet");
         d = match writer {

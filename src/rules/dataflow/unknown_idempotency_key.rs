@@ -40,20 +40,35 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
     let before = availability::before_each_step(saga);
     for id in saga.step_ids() {
         let step = saga.step(id);
-        let (Some(key), Some(known)) = (&step.idempotency_key, &before[id.0]) else { continue };
+        let (Some(key), Some(known)) = (&step.idempotency_key, &before[id.0]) else {
+            continue;
+        };
         if known.contains(key.value.as_str()) {
             continue;
         }
         let own = step.writes.iter().any(|w| w.value == key.value);
         let help = if own {
-            format!("`{}` is written by this step itself, so it does not exist when the command is sent; use a field known before, such as one of the trigger's `data`", key.value)
+            format!(
+                "`{}` is written by this step itself, so it does not exist when the command is sent; use a field known before, such as one of the trigger's `data`",
+                key.value
+            )
         } else {
-            format!("use a field the step receives (the trigger's `data` or an earlier step's `writes`), or add `{}` to the trigger's `data`", key.value)
+            format!(
+                "use a field the step receives (the trigger's `data` or an earlier step's `writes`), or add `{}` to the trigger's `data`",
+                key.value
+            )
         };
         out.push(
-            Diagnostic::new(&RULE, key.span, format!("idempotency key `{}` is not known when `{}` runs", key.value, step.id.value))
-                .label("not a field known here")
-                .help(help),
+            Diagnostic::new(
+                &RULE,
+                key.span,
+                format!(
+                    "idempotency key `{}` is not known when `{}` runs",
+                    key.value, step.id.value
+                ),
+            )
+            .label("not a field known here")
+            .help(help),
         );
     }
 }

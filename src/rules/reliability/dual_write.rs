@@ -56,18 +56,27 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             let why = if starts_saga {
                 "if the service crashes after its commit and before the publish, the saga never starts".to_owned()
             } else {
-                format!("if `{name}` crashes after its commit and before the publish, nobody hears of it and the saga hangs")
+                format!(
+                    "if `{name}` crashes after its commit and before the publish, nobody hears of it and the saga hangs"
+                )
             };
             let fix = if starts_saga && participant == saga.trigger.participant {
-                format!("add `outbox: {{ table: {name}_outbox, relay: cdc }}` to the trigger (or to participant `{name}`)")
+                format!(
+                    "add `outbox: {{ table: {name}_outbox, relay: cdc }}` to the trigger (or to participant `{name}`)"
+                )
             } else {
-                format!("add `outbox: {{ table: {name}_outbox, relay: cdc }}` to participant `{name}`")
+                format!(
+                    "add `outbox: {{ table: {name}_outbox, relay: cdc }}` to participant `{name}`"
+                )
             };
             out.push(
                 Diagnostic::new(
                     &RULE,
                     span,
-                    format!("`{}` is published by `{name}` without an outbox (dual write)", event.name),
+                    format!(
+                        "`{}` is published by `{name}` without an outbox (dual write)",
+                        event.name
+                    ),
                 )
                 .label("published after the commit, not with it")
                 .help(format!("{why}; {fix}")),

@@ -37,13 +37,24 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let help = match suggestion {
-            Some(field) => format!("add `idempotency_key: {field}` (or another field that identifies this saga run) so `{}` can drop duplicates", saga.participant(step.participant).name.value),
-            None => "add `idempotency_key: <field>` naming a field that identifies this saga run".to_owned(),
+            Some(field) => format!(
+                "add `idempotency_key: {field}` (or another field that identifies this saga run) so `{}` can drop duplicates",
+                saga.participant(step.participant).name.value
+            ),
+            None => "add `idempotency_key: <field>` naming a field that identifies this saga run"
+                .to_owned(),
         };
         out.push(
-            Diagnostic::new(&RULE, step.id.span, format!("step `{}` has no idempotency key: a duplicate delivery applies it twice", step.id.value))
-                .label("no `idempotency_key`")
-                .help(help),
+            Diagnostic::new(
+                &RULE,
+                step.id.span,
+                format!(
+                    "step `{}` has no idempotency key: a duplicate delivery applies it twice",
+                    step.id.value
+                ),
+            )
+            .label("no `idempotency_key`")
+            .help(help),
         );
     }
 }

@@ -8,6 +8,12 @@ use super::{Check, Rule};
 
 pub static CHECKS: &[(&Rule, Check)] = &[
     (&dual_write::RULE, dual_write::check),
-    (&orchestrator_without_log::RULE, orchestrator_without_log::check),
-    (&missing_idempotency_key::RULE, missing_idempotency_key::check),
+    (
+        &orchestrator_without_log::RULE,
+        orchestrator_without_log::check,
+    ),
+    (
+        &missing_idempotency_key::RULE,
+        missing_idempotency_key::check,
+    ),
 ];
