@@ -134,7 +134,7 @@ mod tests {
         assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
         assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
         // 'l' after the two-byte 'é' is the third character.
-        assert_eq!(f.line_col(6), LineCol { line: 2, column: 4 });
+        assert_eq!(f.line_col(6), LineCol { line: 2, column: 3 });
         assert_eq!(
             f.end_line_col(Span::new(3, 9)),
             LineCol { line: 2, column: 6 }

@@ -38,7 +38,11 @@ fn every_rule_fixture_raises_its_code() {
         }
         insta::assert_snapshot!(format!("rule_{stem}"), human(checked));
     }
-    assert!(missing.is_empty(), "fixtures without their diagnostic:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "fixtures without their diagnostic:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -65,7 +69,11 @@ fn shipped_specs_check_clean() {
             .iter()
             .map(|d| format!("{} {}", d.code(), d.message))
             .collect();
-        assert!(found.is_empty(), "{} is not clean: {found:#?}", path.display());
+        assert!(
+            found.is_empty(),
+            "{} is not clean: {found:#?}",
+            path.display()
+        );
         assert!(checked.resolved);
     }
 }

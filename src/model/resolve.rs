@@ -243,10 +243,10 @@ impl Resolver<'_> {
 
     /// The participant a name refers to; an undeclared one is reported and added.
     fn participant_ref(&mut self, name: &S<String>) -> ParticipantId {
-        if let Some(&id) = self.by_name.get(&name.value) {
-            if self.participants[id.0].declared {
-                return id;
-            }
+        if let Some(&id) = self.by_name.get(&name.value)
+            && self.participants[id.0].declared
+        {
+            return id;
         }
         let declared: Vec<&str> = self
             .participants

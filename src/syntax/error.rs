@@ -128,11 +128,27 @@ pub(super) fn to_diagnostic(error: &Error, source: &SourceFile) -> Diagnostic {
             span,
             "the file ends before a spec starts",
         ),
-        Error::Unexpected { expected, .. } if expected.contains("mapping") => Diagnostic::new(
-            &not_a_spec::RULE,
-            span,
-            "the top level of a spec is a mapping of keys (`version: 1`, `saga: ...`)",
-        ),
+        Error::Unexpected { expected, .. } if span.start <= first_content(source) => {
+            Diagnostic::new(
+                &not_a_spec::RULE,
+                span,
+                format!("the top level of a spec is a mapping of keys (`version: 1`, `saga: ...`), not {}", found(source, span)),
+            )
+            .help("start the file with `version: 1`, then `saga:`, `coordination:`, `participants:`, `trigger:` and `steps:`")
+            .label(format!("expected {}", plain(expected)))
+        }
+        Error::Unexpected { expected, .. } => {
+            let d = Diagnostic::new(
+                &wrong_type::RULE,
+                span,
+                format!("expected {}, found {}", plain(expected), found(source, span)),
+            )
+            .label(format!("expected {}", plain(expected)));
+            match (plain(expected).as_str(), found(source, span)) {
+                ("a list", "a single value") => d.help(format!("write it as a list: `[{}]`", source.slice(span))),
+                _ => d,
+            }
+        }
         other => {
             let message = first_line(&other.to_string());
             if message.contains("depth") || message.contains("nesting") {
@@ -146,9 +162,37 @@ pub(super) fn to_diagnostic(error: &Error, source: &SourceFile) -> Diagnostic {
     }
 }
 
+/// The offset of the first line that is not blank, a comment or a document marker.
+fn first_content(source: &SourceFile) -> usize {
+    let mut offset = 0;
+    for line in source.text.split_inclusive('\n') {
+        let t = line.trim();
+        if !(t.is_empty() || t.starts_with('#') || t == "---") {
+            return offset + (line.len() - line.trim_start().len());
+        }
+        offset += line.len();
+    }
+    offset
+}
+
+/// What kind of YAML value starts at a span, in words.
+fn found(source: &SourceFile, span: Span) -> &'static str {
+    match source
+        .text
+        .get(span.start..)
+        .and_then(|t| t.trim_start().chars().next())
+    {
+        Some('[' | '-') => "a list",
+        Some('{') => "a mapping",
+        Some('*') => "an alias",
+        Some(_) => "a single value",
+        None => "nothing",
+    }
+}
+
 fn innermost(error: &Error) -> &Error {
     match error {
-        Error::WithSnippet { error, .. } => innermost(error),
+        Error::WithSnippet { error, .. } | Error::AliasError { error, .. } => innermost(error),
         e => e,
     }
 }
@@ -174,16 +218,19 @@ fn first_line(message: &str) -> String {
     }
 }
 
-/// Serde's type descriptions ("a string", "u32") in words a student reads.
+/// Serde's and the reader's type descriptions ("u32", "mapping start") in words a student reads.
 fn plain(description: &str) -> String {
-    match description {
-        "u8" | "u16" | "u32" | "u64" | "i64" | "u128" => "a whole number".to_owned(),
-        "map" | "a map" => "a mapping".to_owned(),
-        "sequence" | "a sequence" => "a list".to_owned(),
-        other => other
-            .replace("struct ", "a mapping of ")
-            .replace("sequence", "list")
-            .replace("map", "mapping"),
+    let d = description.trim();
+    match d {
+        "u8" | "u16" | "u32" | "u64" | "i64" | "u128" | "an integer" => "a whole number".to_owned(),
+        "map" | "a map" | "mapping" | "mapping start" | "a mapping" => "a mapping".to_owned(),
+        "sequence" | "a sequence" | "sequence start" | "a sequence start" => "a list".to_owned(),
+        "a string" | "string" | "str" | "string scalar" => "a text value".to_owned(),
+        "a sequence of strings" => "a list of names".to_owned(),
+        _ if d.starts_with("struct ") => "a mapping".to_owned(),
+        _ if d.starts_with("a sequence") || d.starts_with("sequence") => "a list".to_owned(),
+        _ if d.starts_with("a map") || d.starts_with("map") => "a mapping".to_owned(),
+        _ => d.to_owned(),
     }
 }
 

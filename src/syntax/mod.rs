@@ -26,8 +26,22 @@ pub fn parse(source: &SourceFile) -> Result<SpecDef, Box<Diagnostic>> {
             .help("a spec starts with `version: 1`, then `saga`, `coordination`, `participants`, `trigger` and `steps`; `sagac explain S010` shows one"),
         ));
     }
-    serde_saphyr::from_str_with_options::<SpecDef>(&source.text, serde_saphyr::Options::default())
+    serde_saphyr::from_str_with_options::<SpecDef>(&source.text, options())
         .map_err(|e| Box::new(error::to_diagnostic(&e, source)))
+}
+
+/// Limits sized for saga specs: room for a generated 10,000-step spec (about 300,000
+/// nodes), and next to none for aliases, which a spec never needs and an alias bomb
+/// abuses. Parsing stays linear in the file's size.
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 4_000_000;
+    budget.max_events = 8_000_000;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = 10_000;
+    options.alias_limits.max_alias_expansions_per_anchor = 100;
+    options
 }
 
 fn is_only_comments(text: &str) -> bool {

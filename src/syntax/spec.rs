@@ -166,7 +166,7 @@ pub struct EmitsDef {
 #[derive(Debug, Clone)]
 pub enum CompensationDef {
     Short(String),
-    Long(CompensationLong),
+    Long(Box<CompensationLong>),
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -196,7 +196,7 @@ impl<'de> Deserialize<'de> for CompensationDef {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CompensationDef, A::Error> {
                 CompensationLong::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(CompensationDef::Long)
+                    .map(|c| CompensationDef::Long(Box::new(c)))
             }
         }
         deserializer.deserialize_any(V)

@@ -1,0 +1,127 @@
+//! No input makes sagac panic: arbitrary bytes, and arbitrary mutations of valid specs.
+
+use proptest::prelude::*;
+use sagac::check::check_source;
+use sagac::source::SourceFile;
+
+fn check_bytes(bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let checked = check_source(SourceFile::new("fuzz.yaml", text));
+    // Every diagnostic's span must lie inside the text, so every renderer can show it.
+    for d in &checked.diagnostics {
+        assert!(
+            d.span.start <= d.span.end && d.span.end <= checked.source.text.len(),
+            "{d:?}"
+        );
+    }
+    let mut out = Vec::new();
+    sagac::report::human::render(std::slice::from_ref(&checked), false, &mut out).unwrap();
+    sagac::report::json::render(std::slice::from_ref(&checked), &mut out).unwrap();
+}
+
+fn shipped_specs() -> Vec<String> {
+    let mut specs: Vec<String> = sagac::load::discover(std::path::Path::new("specs"))
+        .unwrap()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    specs.sort();
+    specs
+}
+
+/// One edit of a spec's text: delete, duplicate or move a line, or change a character.
+#[derive(Debug, Clone)]
+enum Edit {
+    DeleteLine(usize),
+    DuplicateLine(usize),
+    SwapLines(usize, usize),
+    Replace(usize, char),
+    Insert(usize, String),
+    Truncate(usize),
+}
+
+fn apply(text: &str, edit: &Edit) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    let n = lines.len().max(1);
+    match edit {
+        Edit::DeleteLine(i) => {
+            if !lines.is_empty() {
+                lines.remove(i % n);
+            }
+            lines.join("\n")
+        }
+        Edit::DuplicateLine(i) => {
+            if !lines.is_empty() {
+                let l = lines[i % n];
+                lines.insert(i % n, l);
+            }
+            lines.join("\n")
+        }
+        Edit::SwapLines(a, b) => {
+            if !lines.is_empty() {
+                lines.swap(a % n, b % n);
+            }
+            lines.join("\n")
+        }
+        Edit::Replace(at, c) => {
+            let mut chars: Vec<char> = text.chars().collect();
+            if !chars.is_empty() {
+                let i = at % chars.len();
+                chars[i] = *c;
+            }
+            chars.into_iter().collect()
+        }
+        Edit::Insert(at, s) => {
+            let chars: Vec<char> = text.chars().collect();
+            let i = at % (chars.len() + 1);
+            let mut out: String = chars[..i].iter().collect();
+            out.push_str(s);
+            out.extend(&chars[i..]);
+            out
+        }
+        Edit::Truncate(at) => text.chars().take(at % (text.chars().count() + 1)).collect(),
+    }
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let token = prop_oneof![
+        Just(": ".to_owned()),
+        Just("\n  - ".to_owned()),
+        Just("[".to_owned()),
+        Just("{".to_owned()),
+        Just("*a".to_owned()),
+        Just("&a ".to_owned()),
+        Just("kind: pivot\n".to_owned()),
+        Just("compensation: X\n".to_owned()),
+        Just("\t".to_owned()),
+        Just("é".to_owned()),
+        "[a-z_.:#\\-\\[\\]{} \n]{0,12}",
+    ];
+    prop_oneof![
+        any::<usize>().prop_map(Edit::DeleteLine),
+        any::<usize>().prop_map(Edit::DuplicateLine),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::SwapLines(a, b)),
+        (any::<usize>(), any::<char>()).prop_map(|(a, c)| Edit::Replace(a, c)),
+        (any::<usize>(), token).prop_map(|(a, s)| Edit::Insert(a, s)),
+        any::<usize>().prop_map(Edit::Truncate),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        check_bytes(&bytes);
+    }
+
+    #[test]
+    fn mutated_specs_never_panic(which in any::<usize>(), edits in proptest::collection::vec(edit(), 1..6)) {
+        let specs = shipped_specs();
+        let mut text = specs[which % specs.len()].clone();
+        for e in &edits {
+            text = apply(&text, e);
+        }
+        check_bytes(text.as_bytes());
+    }
+}
