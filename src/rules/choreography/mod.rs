@@ -3,6 +3,7 @@
 //! compensations it needs and to an outcome for the trigger's participant.
 
 mod flow;
+mod left_applied;
 mod wording;
 
 pub mod dangling_subscription;
@@ -24,3 +25,49 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&unhandled_failure::RULE, unhandled_failure::check),
     (&silent_failure::RULE, silent_failure::check),
 ];
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::check::check_source;
+    use crate::diagnostic::Diagnostic;
+    use crate::source::SourceFile;
+
+    /// The header every test spec shares: a choreography among four services with outboxes.
+    pub const HEADER: &str = "version: 1
+saga: place_order
+coordination: choreography
+participants:
+  order: { outbox: { table: order_outbox, relay: cdc } }
+  inventory: { outbox: { table: inventory_outbox, relay: cdc } }
+  payment: { outbox: { table: payment_outbox, relay: cdc } }
+  notification: { outbox: { table: notification_outbox, relay: cdc } }
+";
+
+    /// The diagnostics of `HEADER` + `body` with the given code.
+    pub fn found(code: &str, body: &str) -> Vec<Diagnostic> {
+        let text = format!("{HEADER}{body}");
+        let checked = check_source(SourceFile::new("t.yaml", text));
+        assert!(checked.saga.is_some(), "the test spec does not resolve");
+        checked
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code() == code)
+            .collect()
+    }
+
+    /// The messages of [`found`].
+    pub fn messages(code: &str, body: &str) -> Vec<String> {
+        found(code, body).into_iter().map(|d| d.message).collect()
+    }
+
+    /// Every choreography-graph diagnostic, as `CODE message`.
+    pub fn graph_codes(body: &str) -> Vec<String> {
+        let text = format!("{HEADER}{body}");
+        check_source(SourceFile::new("t.yaml", text))
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code().starts_with('G'))
+            .map(|d| format!("{} {}", d.code(), d.message))
+            .collect()
+    }
+}

@@ -1,8 +1,8 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::{Coordination, Edge, Owner, Saga, StepId, StepKind};
-use crate::source::Span;
+use crate::model::{Coordination, Owner, Saga};
 
 use super::flow::Flow;
+use super::left_applied::{Failing, effects, failing_steps, left_applied};
 use super::wording;
 
 declare_rule! {
@@ -58,40 +58,6 @@ declare_rule! {
 /// rest, so that a spec with thousands of steps and no working compensation stays readable.
 const MAX_PER_FAILURE: usize = 5;
 
-/// Effects are analysed 64 at a time, one bit each.
-const WORD: usize = 64;
-
-/// A step that can fail and announces it.
-pub(super) struct Failing {
-    pub step: StepId,
-    /// The step's node in the flow.
-    pub node: usize,
-    /// Its failure event's node.
-    pub event: usize,
-    /// Where `emits.failure` names it.
-    pub span: Span,
-}
-
-/// The steps whose failure makes the saga compensate, among those an event chain from the
-/// trigger reaches (the others are reported as unreachable).
-pub(super) fn failing_steps(saga: &Saga, flow: &Flow) -> Vec<Failing> {
-    let reached = flow.reached_from_trigger();
-    saga.step_ids()
-        .filter_map(|id| {
-            let step = saga.step(id);
-            let span = step.emits_failure.as_ref()?.span;
-            let node = flow.step_index(id)?;
-            let event = flow.failure_event(node)?;
-            (step.kind != StepKind::Retriable && reached[node]).then_some(Failing {
-                step: id,
-                node,
-                event,
-                span,
-            })
-        })
-        .collect()
-}
-
 pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
     if saga.coordination != Coordination::Choreography {
         return;
@@ -102,127 +68,17 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
     if effects.is_empty() || failing.is_empty() {
         return;
     }
-    let left = left_applied(&flow, &effects, &failing);
-    for (f, (shown, total)) in failing.iter().zip(left) {
-        for (i, &e) in shown.iter().enumerate() {
-            let more = (i + 1 == shown.len()).then(|| total - shown.len());
-            out.extend(report(saga, f, effects[e], more.unwrap_or(0)));
-        }
-    }
-}
-
-/// The effects a compensation can undo: the trigger's and each compensatable step's, in
-/// declaration order.
-fn effects(saga: &Saga) -> Vec<Owner> {
-    let trigger = saga
-        .trigger
-        .compensation
-        .is_some()
-        .then_some(Owner::Trigger);
-    let steps = saga.step_ids().filter(|&id| {
-        let s = saga.step(id);
-        s.kind == StepKind::Compensatable && s.compensation.is_some()
-    });
-    trigger.into_iter().chain(steps.map(Owner::Step)).collect()
-}
-
-/// For each failing step, the effects applied when it fails that nothing after its failure
-/// event compensates: the first [`MAX_PER_FAILURE`] (as indices into `effects`) and how
-/// many there are in all.
-///
-/// Two passes over the flow per 64 effects, each effect a bit: "applied before" flows forward
-/// along the edges that carry effects, "compensated after" flows backward from each
-/// compensation along every edge; a failing step misses the bits it has of the first and its
-/// failure event lacks of the second. Loops are folded into their strongly connected
-/// components, where every member may run before every other. The work is
-/// O((nodes + edges) × effects / 64): a few million word operations for 10,000 steps.
-fn left_applied(flow: &Flow, effects: &[Owner], failing: &[Failing]) -> Vec<(Vec<usize>, usize)> {
-    let n = flow.len();
-    // The node whose success (or, for the trigger, whose event) applies an effect, and the
-    // compensation node that undoes it.
-    let mut applied_by = vec![None; n];
-    let mut undone_by = vec![None; n];
-    for (e, &owner) in effects.iter().enumerate() {
-        let applier = match owner {
-            Owner::Trigger => flow.index(crate::model::Node::Trigger),
-            Owner::Step(id) => flow.step_index(id),
-        };
-        if let Some(a) = applier {
-            applied_by[a] = Some(e);
-        }
-        if let Some(c) = flow.compensation_index(owner) {
-            undone_by[c] = Some(e);
-        }
-    }
-    let own_effect = |f: &Failing| {
-        effects
-            .binary_search_by_key(&(1, f.step.0), |o| match o {
-                Owner::Trigger => (0, 0),
-                Owner::Step(id) => (1, id.0),
-            })
-            .ok()
-    };
-    let before = flow.components(|_, to, edge| flow.carries_effects(to, edge));
-    let after = flow.components(|_, _, _| true);
-    let mut applied = vec![0u64; before.list.len()];
-    let mut undone = vec![0u64; after.list.len()];
-    let mut result = vec![(Vec::new(), 0); failing.len()];
-    for base in (0..effects.len()).step_by(WORD) {
-        let bit = |e: usize| {
-            if (base..base + WORD).contains(&e) {
-                1u64 << (e - base)
+    let left = left_applied(&flow, &effects, &failing, MAX_PER_FAILURE);
+    for (f, left) in failing.iter().zip(left) {
+        for (i, &e) in left.shown.iter().enumerate() {
+            let more = if i + 1 == left.shown.len() {
+                left.total - left.shown.len()
             } else {
                 0
-            }
-        };
-        // Components come with successors first: "undone" reads the successors' values.
-        for (c, members) in after.list.iter().enumerate() {
-            let mut v = 0;
-            for &m in members {
-                v |= undone_by[m].map_or(0, bit);
-                for &(to, _) in flow.successors(m) {
-                    if after.of[to] != c {
-                        v |= undone[after.of[to]];
-                    }
-                }
-            }
-            undone[c] = v;
-        }
-        // ...and "applied" the predecessors', so it walks them backwards.
-        for (c, members) in before.list.iter().enumerate().rev() {
-            let mut v = 0;
-            for &m in members {
-                for &(from, edge) in flow.predecessors(m) {
-                    if !flow.carries_effects(m, edge) {
-                        continue;
-                    }
-                    if before.of[from] != c {
-                        v |= applied[before.of[from]];
-                    }
-                    if matches!(edge, Edge::Publishes | Edge::Success) {
-                        v |= applied_by[from].map_or(0, bit);
-                    }
-                }
-            }
-            applied[c] = v;
-        }
-        for (k, f) in failing.iter().enumerate() {
-            let mut left = applied[before.of[f.node]] & !undone[after.of[f.event]];
-            // In a loop a step may have run before its own failure; its own compensation
-            // is C-rules' and G404's business, not a missing one here.
-            left &= !own_effect(f).map_or(0, bit);
-            let (shown, total) = &mut result[k];
-            while left != 0 {
-                let b = left.trailing_zeros() as usize;
-                left &= left - 1;
-                if shown.len() < MAX_PER_FAILURE {
-                    shown.push(base + b);
-                }
-                *total += 1;
-            }
+            };
+            out.extend(report(saga, f, effects[e], more));
         }
     }
-    result
 }
 
 fn report(saga: &Saga, f: &Failing, effect: Owner, more: usize) -> Option<Diagnostic> {
@@ -289,4 +145,305 @@ fn report(saga: &Saga, f: &Failing, effect: Owner, more: usize) -> Option<Diagno
         ));
     }
     Some(d.help(help))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{found, graph_codes, messages};
+
+    /// The order saga with a chain of compensations: `payment.failed` starts
+    /// `ReleaseInventory`, whose `inventory.released` starts the trigger's `RejectOrder`.
+    const CHAINED: &str = "trigger:
+  participant: order
+  action: CreateOrder
+  event: order.created
+  compensation: { action: RejectOrder, consumes: [inventory.failed, inventory.released] }
+steps:
+  - id: reserve_inventory
+    participant: inventory
+    consumes: order.created
+    action: ReserveInventory
+    emits: { success: inventory.reserved, failure: inventory.failed }
+    compensation: { action: ReleaseInventory, consumes: [payment.failed], emits: inventory.released }
+  - id: charge_payment
+    participant: payment
+    consumes: inventory.reserved
+    action: ChargeCard
+    kind: pivot
+    emits: { success: payment.completed, failure: payment.failed }
+reactions:
+  - { participant: order, consumes: [payment.completed], action: ApproveOrder }
+";
+
+    #[test]
+    fn a_chain_of_compensations_is_clean() {
+        // ReleaseInventory does not consume inventory.failed: a failed reservation applied
+        // nothing, so nothing needs releasing.
+        assert_eq!(graph_codes(CHAINED), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_broken_chain_leaves_the_trigger_applied() {
+        let body = CHAINED.replace(
+            "consumes: [inventory.failed, inventory.released]",
+            "consumes: [inventory.failed]",
+        ) + "terminal_events: [inventory.released]\n";
+        // G406 says nothing: G405 already reports the trigger's compensation.
+        assert_eq!(
+            graph_codes(&body),
+            [
+                "G405 when `charge_payment` fails (`payment.failed`), the trigger `CreateOrder` is never compensated: its effect stays applied"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_classic_bug_points_at_the_failure_and_the_step() {
+        let body = CHAINED.replace(
+            "consumes: [payment.failed], emits",
+            "consumes: [inventory.failed], emits",
+        );
+        // The chain breaks at its first link: RejectOrder, which waits for
+        // inventory.released, is not reached either.
+        let d = found("G405", &body);
+        assert_eq!(d.len(), 2);
+        assert!(
+            d[1].message
+                .contains("the trigger `CreateOrder` is never compensated")
+        );
+        assert_eq!(
+            d[0].message,
+            "when `charge_payment` fails (`payment.failed`), `reserve_inventory` is never compensated: its effect stays applied"
+        );
+        let text = format!("{}{body}", super::super::testing::HEADER);
+        assert_eq!(&text[d[0].span.start..d[0].span.end], "payment.failed");
+        assert_eq!(
+            &text[d[0].related[0].span.start..d[0].related[0].span.end],
+            "reserve_inventory"
+        );
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("add `payment.failed` to the `consumes` of `ReleaseInventory`")
+        );
+    }
+
+    #[test]
+    fn a_compensation_in_short_form_is_never_started() {
+        let body = CHAINED
+            .replace(
+                "compensation: { action: ReleaseInventory, consumes: [payment.failed], emits: inventory.released }",
+                "compensation: ReleaseInventory",
+            )
+            .replace("inventory.released]", "payment.failed]");
+        let d = found("G405", &body);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message
+                .contains("`reserve_inventory` is never compensated")
+        );
+        assert!(d[0].related[1].label.contains("consumes no event"));
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("consumes: [payment.failed]")
+        );
+    }
+
+    /// A declined card falls back to the wallet; both holds publish `payment.held`.
+    const FALLBACK: &str = "trigger:
+  participant: order
+  action: CreateOrder
+  event: order.created
+  compensation: { action: RejectOrder, consumes: [inventory.failed, wallet.failed, shipment.failed] }
+steps:
+  - id: reserve_inventory
+    participant: inventory
+    consumes: order.created
+    action: ReserveInventory
+    emits: { success: inventory.reserved, failure: inventory.failed }
+    compensation: { action: ReleaseInventory, consumes: [wallet.failed, shipment.failed] }
+  - id: hold_card
+    participant: payment
+    consumes: inventory.reserved
+    action: HoldCard
+    emits: { success: payment.held, failure: card.declined }
+    compensation: { action: ReleaseCardHold, consumes: [shipment.failed] }
+  - id: hold_wallet
+    participant: payment
+    consumes: card.declined
+    action: HoldWallet
+    emits: { success: payment.held, failure: wallet.failed }
+    compensation: { action: ReleaseWalletHold, consumes: [shipment.failed] }
+  - id: ship
+    participant: notification
+    consumes: payment.held
+    action: Ship
+    kind: pivot
+    emits: { success: order.shipped, failure: shipment.failed }
+reactions:
+  - { participant: order, consumes: [order.shipped], action: ApproveOrder }
+";
+
+    #[test]
+    fn a_failure_event_that_starts_a_fallback_step_is_followed() {
+        // card.declined is compensated through hold_wallet's own outcome events; what ship
+        // may have applied includes both holds, since either publishes payment.held.
+        assert_eq!(graph_codes(FALLBACK), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_step_that_failed_before_a_fallback_applied_nothing() {
+        let body = FALLBACK.replace(
+            "consumes: [wallet.failed, shipment.failed] }",
+            "consumes: [shipment.failed] }",
+        );
+        // Only the wallet's failure leaves the reservation; the card hold failed, so it is
+        // not among the effects to undo when the wallet fails.
+        assert_eq!(
+            messages("G405", &body),
+            [
+                "when `hold_wallet` fails (`wallet.failed`), `reserve_inventory` is never compensated: its effect stays applied"
+            ]
+        );
+    }
+
+    #[test]
+    fn either_hold_may_have_run_before_the_pivot() {
+        let body = FALLBACK.replace(
+            "action: ReleaseCardHold, consumes: [shipment.failed]",
+            "action: ReleaseCardHold, consumes: [wallet.failed]",
+        );
+        assert_eq!(
+            messages("G405", &body),
+            [
+                "when `ship` fails (`shipment.failed`), `hold_card` is never compensated: its effect stays applied"
+            ]
+        );
+    }
+
+    #[test]
+    fn two_steps_publishing_one_failure_event_are_checked_one_by_one() {
+        let body = "trigger:
+  participant: order
+  action: CreateOrder
+  event: order.created
+  compensation: { action: RejectOrder, consumes: [order.failed] }
+steps:
+  - id: reserve_inventory
+    participant: inventory
+    consumes: order.created
+    action: ReserveInventory
+    emits: { success: inventory.reserved, failure: order.failed }
+    compensation: ReleaseInventory
+  - id: charge_payment
+    participant: payment
+    consumes: inventory.reserved
+    action: ChargeCard
+    kind: pivot
+    emits: { success: payment.completed, failure: order.failed }
+reactions:
+  - { participant: order, consumes: [payment.completed], action: ApproveOrder }
+";
+        assert_eq!(
+            messages("G405", body),
+            [
+                "when `charge_payment` fails (`order.failed`), `reserve_inventory` is never compensated: its effect stays applied"
+            ]
+        );
+    }
+
+    #[test]
+    fn steps_started_by_one_event_are_not_before_each_other() {
+        // Both run when the order is created; which finished first is the simulator's
+        // question, not this rule's.
+        let body = "trigger:
+  participant: order
+  action: CreateOrder
+  event: order.created
+  compensation: { action: RejectOrder, consumes: [inventory.failed, payment.failed] }
+steps:
+  - id: reserve_inventory
+    participant: inventory
+    consumes: order.created
+    action: ReserveInventory
+    emits: { success: inventory.reserved, failure: inventory.failed }
+    compensation: { action: ReleaseInventory, consumes: [payment.failed] }
+  - id: hold_payment
+    participant: payment
+    consumes: order.created
+    action: HoldPayment
+    emits: { success: payment.held, failure: payment.failed }
+    compensation: { action: ReleaseHold, consumes: [payment.failed] }
+terminal_events: [inventory.reserved, payment.held]
+";
+        assert_eq!(found("G405", body).len(), 0);
+    }
+
+    #[test]
+    fn many_uncompensated_effects_are_reported_five_at_a_time() {
+        let mut body = String::from(
+            "trigger: { participant: order, action: CreateOrder, event: s0.go }\nsteps:\n",
+        );
+        for i in 0..7 {
+            body.push_str(&format!(
+                "  - {{ id: s{i}, participant: inventory, consumes: s{i}.go, action: DoS{i}, emits: {{ success: s{}.go }}, compensation: UndoS{i} }}\n",
+                i + 1
+            ));
+        }
+        body.push_str("  - { id: last, participant: payment, consumes: s7.go, action: Last, kind: pivot, emits: { success: done.ok, failure: done.failed } }\n");
+        body.push_str("reactions:\n  - { participant: order, consumes: [done.ok, done.failed], action: Close }\n");
+        let d = found("G405", &body);
+        assert_eq!(d.len(), 5);
+        assert!(
+            d[4].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("2 more effects applied before `last` are not compensated")
+        );
+    }
+
+    #[test]
+    fn a_loop_of_events_does_not_trip_the_analysis() {
+        let body = CHAINED
+            .replace(
+                "consumes: [payment.failed], emits: inventory.released",
+                "consumes: [payment.failed], emits: inventory.reserved",
+            )
+            .replace("inventory.released]", "payment.failed]");
+        assert_eq!(found("G404", &body).len(), 1);
+        assert_eq!(found("G405", &body).len(), 0);
+    }
+
+    /// A money-transfer-like chain of `n` steps: each compensation listens for the next
+    /// step's failure and for the next compensation's completion.
+    pub(crate) fn long_chain(n: usize) -> String {
+        let mut body = String::from(
+            "trigger:\n  participant: order\n  action: CreateOrder\n  event: s0.go\n  compensation: { action: RejectOrder, consumes: [s0.failed, s0.undone] }\nsteps:\n",
+        );
+        for i in 0..n - 1 {
+            let next_undone = if i + 2 < n {
+                format!(", s{}.undone", i + 1)
+            } else {
+                String::new()
+            };
+            body.push_str(&format!(
+                "  - {{ id: s{i}, participant: inventory, consumes: s{i}.go, action: DoS{i}, emits: {{ success: s{}.go, failure: s{i}.failed }}, compensation: {{ action: UndoS{i}, consumes: [s{}.failed{next_undone}], emits: s{i}.undone }} }}\n",
+                i + 1,
+                i + 1
+            ));
+        }
+        let last = n - 1;
+        body.push_str(&format!(
+            "  - {{ id: s{last}, participant: payment, consumes: s{last}.go, action: DoS{last}, kind: pivot, emits: {{ success: saga.done, failure: s{last}.failed }} }}\nreactions:\n  - {{ participant: order, consumes: [saga.done], action: ApproveOrder }}\n"
+        ));
+        body
+    }
+
+    #[test]
+    fn a_long_chain_of_compensations_is_clean() {
+        assert_eq!(graph_codes(&long_chain(300)), Vec::<String>::new());
+    }
 }

@@ -3,7 +3,7 @@ use crate::model::{Coordination, Node, Owner, Saga, StepId};
 use crate::source::Span;
 
 use super::flow::Flow;
-use super::uncompensated_failure::failing_steps;
+use super::left_applied::failing_steps;
 
 declare_rule! {
     /// ## What it checks
