@@ -82,3 +82,52 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{found, messages, order_with};
+
+    #[test]
+    fn every_subscription_to_the_missing_event_is_reported() {
+        let body = order_with(
+            "consumes: [inventory.failed, payment.failed] }",
+            "consumes: [inventory.failed, payment.declined] }",
+        )
+        .replace(
+            "consumes: [payment.failed], emits",
+            "consumes: [payment.declined], emits",
+        );
+        assert_eq!(
+            messages("G402", &body),
+            [
+                "the trigger's compensation `RejectOrder` consumes `payment.declined`, but nothing publishes it",
+                "the compensation `ReleaseInventory` of `reserve_inventory` consumes `payment.declined`, but nothing publishes it",
+            ]
+        );
+    }
+
+    #[test]
+    fn suggests_the_published_event_with_the_closest_name() {
+        let body = order_with(
+            "consumes: payment.completed\n",
+            "consumes: payment.complete\n",
+        );
+        let d = found("G402", &body);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].label.as_deref(),
+            Some("did you mean `payment.completed`?")
+        );
+    }
+
+    #[test]
+    fn a_name_far_from_every_published_event_gets_no_suggestion() {
+        let body = order_with(
+            "consumes: [payment.completed], action: ApproveOrder",
+            "consumes: [shipment.delivered], action: ApproveOrder",
+        );
+        let d = found("G402", &body);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].label.as_deref(), Some("nothing publishes this event"));
+    }
+}

@@ -187,3 +187,79 @@ fn consumption_span(saga: &Saga, flow: &Flow, handler: usize, event: EventId) ->
         .find(|&&(h, _)| Flow::handler_node(h) == node)
         .map(|&(_, s)| s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{HEADER, found, messages, order_with, spanned};
+
+    #[test]
+    fn a_copy_pasted_emits_closes_a_loop_through_a_failure() {
+        let body = order_with(
+            "consumes: [payment.failed], emits: inventory.released",
+            "consumes: [payment.failed], emits: inventory.reserved",
+        )
+        .replace(
+            "[confirmation.sent, inventory.released]",
+            "[confirmation.sent]",
+        );
+        let d = found("G404", &body);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].message,
+            "events start each other in a loop: `inventory.reserved` → `charge_payment` → `payment.failed` → `ReleaseInventory` → `inventory.reserved`"
+        );
+        // At the `emits` that closes the loop, not at the step's own success event.
+        let text = format!("{HEADER}{body}");
+        let line = text[..d[0].span.start].lines().last().unwrap_or("");
+        assert!(line.contains("ReleaseInventory"), "{line}");
+        assert_eq!(spanned(&body, d[0].related[0].span), "inventory.reserved");
+    }
+
+    #[test]
+    fn a_step_that_starts_itself() {
+        let body = order_with(
+            "emits: { success: confirmation.sent }",
+            "emits: { success: payment.completed }",
+        )
+        .replace(
+            "[confirmation.sent, inventory.released]",
+            "[inventory.released]",
+        );
+        assert_eq!(
+            messages("G404", &body),
+            [
+                "events start each other in a loop: `payment.completed` → `send_confirmation` → `payment.completed`"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_loop_cut_off_from_the_trigger_is_reported_once() {
+        let body = order_with("consumes: order.created", "consumes: confirmation.sent");
+        assert_eq!(
+            messages("G404", &body),
+            // Nothing enters it from the trigger: it starts at the event written first.
+            [
+                "events start each other in a loop: `confirmation.sent` → `reserve_inventory` → `inventory.reserved` → `charge_payment` → `payment.completed` → `send_confirmation` → `confirmation.sent`"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_loop_is_shortened() {
+        let mut body = String::from(
+            "trigger: { participant: order, action: CreateOrder, event: s0.go }\nsteps:\n",
+        );
+        for i in 0..20 {
+            body.push_str(&format!(
+                "  - {{ id: s{i}, participant: inventory, consumes: s{i}.go, action: Do{i}, kind: retriable, emits: {{ success: s{}.go }} }}\n",
+                (i + 1) % 20
+            ));
+        }
+        let d = messages("G404", &body);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].contains("→ … (28 more) … →"), "{}", d[0]);
+        assert!(d[0].starts_with("events start each other in a loop: `s0.go` → `s0` → `s1.go`"));
+        assert!(d[0].ends_with("`s19` → `s0.go`"), "{}", d[0]);
+    }
+}

@@ -43,6 +43,47 @@ participants:
   notification: { outbox: { table: notification_outbox, relay: cdc } }
 ";
 
+    /// The order saga of `specs/order-choreography.yaml`, reduced to its events: clean.
+    pub const ORDER: &str = "trigger:
+  participant: order
+  action: CreateOrder
+  event: order.created
+  compensation: { action: RejectOrder, consumes: [inventory.failed, payment.failed] }
+steps:
+  - id: reserve_inventory
+    participant: inventory
+    consumes: order.created
+    action: ReserveInventory
+    emits: { success: inventory.reserved, failure: inventory.failed }
+    compensation: { action: ReleaseInventory, consumes: [payment.failed], emits: inventory.released }
+  - id: charge_payment
+    participant: payment
+    consumes: inventory.reserved
+    action: ChargeCard
+    kind: pivot
+    emits: { success: payment.completed, failure: payment.failed }
+  - id: send_confirmation
+    participant: notification
+    consumes: payment.completed
+    action: SendConfirmationEmail
+    kind: retriable
+    emits: { success: confirmation.sent }
+reactions:
+  - { participant: order, consumes: [payment.completed], action: ApproveOrder }
+terminal_events: [confirmation.sent, inventory.released]
+";
+
+    /// [`ORDER`] with `from` replaced by `to` (which must occur).
+    pub fn order_with(from: &str, to: &str) -> String {
+        assert!(ORDER.contains(from), "{from:?} is not in the order saga");
+        ORDER.replacen(from, to, 1)
+    }
+
+    /// The text a diagnostic's span covers in `HEADER` + `body`.
+    pub fn spanned(body: &str, span: crate::source::Span) -> String {
+        format!("{HEADER}{body}")[span.start..span.end].to_owned()
+    }
+
     /// The diagnostics of `HEADER` + `body` with the given code.
     pub fn found(code: &str, body: &str) -> Vec<Diagnostic> {
         let text = format!("{HEADER}{body}");
@@ -62,12 +103,40 @@ participants:
 
     /// Every choreography-graph diagnostic, as `CODE message`.
     pub fn graph_codes(body: &str) -> Vec<String> {
+        graph_diagnostics(body)
+            .into_iter()
+            .map(|d| format!("{} {}", d.code(), d.message))
+            .collect()
+    }
+
+    /// Every choreography-graph diagnostic.
+    pub fn graph_diagnostics(body: &str) -> Vec<Diagnostic> {
         let text = format!("{HEADER}{body}");
         check_source(SourceFile::new("t.yaml", text))
             .diagnostics
             .into_iter()
             .filter(|d| d.code().starts_with('G'))
-            .map(|d| format!("{} {}", d.code(), d.message))
             .collect()
+    }
+
+    #[test]
+    fn the_order_saga_is_clean() {
+        assert_eq!(graph_codes(ORDER), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_orchestration_is_left_alone() {
+        let text = format!(
+            "{}trigger: {{ participant: order, action: CreateOrder, event: order.created }}\nsteps:\n  - {{ id: charge_payment, participant: payment, action: ChargeCard, kind: pivot }}\n",
+            HEADER.replace("choreography", "orchestration")
+        );
+        let checked = check_source(SourceFile::new("t.yaml", text));
+        assert!(checked.saga.is_some());
+        assert!(
+            checked
+                .diagnostics
+                .iter()
+                .all(|d| !d.code().starts_with('G'))
+        );
     }
 }

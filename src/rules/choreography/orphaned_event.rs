@@ -123,3 +123,61 @@ fn misspelt_subscriptions(saga: &Saga) -> BTreeMap<&str, (&str, crate::source::S
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{found, messages, order_with, spanned};
+
+    #[test]
+    fn an_event_nobody_consumes_is_reported_at_its_publisher() {
+        let body = order_with(
+            "terminal_events: [confirmation.sent, inventory.released]",
+            "terminal_events: [inventory.released]",
+        );
+        let d = found("G401", &body);
+        assert_eq!(d.len(), 1);
+        assert_eq!(spanned(&body, d[0].span), "confirmation.sent");
+    }
+
+    #[test]
+    fn a_compensations_completion_event_counts_as_published() {
+        let body = order_with(
+            "terminal_events: [confirmation.sent, inventory.released]",
+            "terminal_events: [confirmation.sent]",
+        );
+        assert_eq!(
+            messages("G401", &body),
+            [
+                "`inventory.released` is published by the compensation `ReleaseInventory` of `reserve_inventory`, but nothing consumes it and it is not in `terminal_events`"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_event_published_by_two_steps_is_reported_once() {
+        let body = order_with(
+            "emits: { success: payment.completed, failure: payment.failed }",
+            "emits: { success: confirmation.sent, failure: payment.failed }",
+        )
+        .replace(
+            "[confirmation.sent, inventory.released]",
+            "[inventory.released]",
+        )
+        .replace("consumes: payment.completed\n", "consumes: order.created\n");
+        let d = found("G401", &body);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("step `charge_payment` on success"));
+    }
+
+    #[test]
+    fn a_misspelt_subscription_is_pointed_at() {
+        let body = order_with(
+            "consumes: inventory.reserved",
+            "consumes: inventory.reserverd",
+        );
+        let d = found("G401", &body);
+        assert_eq!(d.len(), 1);
+        assert_eq!(spanned(&body, d[0].related[0].span), "inventory.reserverd");
+        assert!(d[0].help.as_deref().unwrap_or("").contains("misspelling"));
+    }
+}

@@ -83,3 +83,53 @@ fn failure_name(success: Option<&str>, participant: &str) -> String {
         .map_or(participant, |(head, _)| head);
     format!("{subject}.failed")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{found, messages, order_with, spanned};
+
+    #[test]
+    fn a_step_that_announces_only_success() {
+        let body = order_with(
+            "emits: { success: inventory.reserved, failure: inventory.failed }",
+            "emits: { success: inventory.reserved }",
+        )
+        .replace("[inventory.failed, payment.failed]", "[payment.failed]");
+        let d = found("G407", &body);
+        assert_eq!(d.len(), 1);
+        assert_eq!(spanned(&body, d[0].span), "inventory.reserved");
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("failure: inventory.failed")
+        );
+    }
+
+    #[test]
+    fn a_read_only_check_can_fail_too() {
+        let body = order_with(
+            "reactions:",
+            "  - { id: verify_customer, participant: payment, consumes: order.created, action: VerifyCustomer, kind: read_only }\nreactions:",
+        );
+        let d = found("G407", &body);
+        assert_eq!(
+            d.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+            [
+                "step `verify_customer` (read_only) can fail, but publishes no failure event: nobody hears of it and the saga never ends"
+            ]
+        );
+        assert_eq!(spanned(&body, d[0].span), "verify_customer");
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("payment.failed")
+        );
+    }
+
+    #[test]
+    fn retriable_steps_are_retried_until_they_succeed() {
+        assert_eq!(messages("G407", super::super::testing::ORDER).len(), 0);
+    }
+}

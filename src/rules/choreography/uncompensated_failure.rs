@@ -120,10 +120,20 @@ fn report(saga: &Saga, f: &Failing, effect: Owner, more: usize) -> Option<Diagno
             .iter()
             .map(|c| c.value.clone())
             .collect();
-        d = d.related(
-            first.span,
-            format!("`{action}` runs only after {}", wording::list(&names, 3)),
-        );
+        // Listening to its own step's failure is the usual slip: that step applied nothing.
+        let own_failure = match effect {
+            Owner::Step(id) => saga.step(id).emits_failure.as_ref(),
+            Owner::Trigger => None,
+        }
+        .filter(|own| compensation.consumes.iter().any(|c| c.value == own.value));
+        let label = match own_failure {
+            Some(own) if names.len() == 1 => format!(
+                "`{action}` runs only after `{}`, when its own step failed and there is nothing to undo",
+                own.value
+            ),
+            _ => format!("`{action}` runs only after {}", wording::list(&names, 3)),
+        };
+        d = d.related(first.span, label);
         format!(
             "add `{failure}` to the `consumes` of `{action}`, or have it consume an event published after `{failure}` (such as the event another compensation emits when it is done)"
         )

@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::{Coordination, Node, Owner, Saga, StepId};
+use crate::model::{Coordination, Edge, Node, Owner, Saga, StepId};
 use crate::source::Span;
 
 use super::flow::Flow;
@@ -81,14 +81,30 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             trigger_uncompensated[f.event] |= trigger_applied[f.node];
         }
     }
+    let failure_reaction = failure_reaction(saga, &flow);
     let mut reported = vec![false; flow.len()];
     for f in &failing {
         if leads_to_outcome[f.event] || trigger_uncompensated[f.event] || reported[f.event] {
             continue;
         }
         reported[f.event] = true;
-        out.push(report(saga, f.step, f.span));
+        out.push(report(saga, f.step, f.span, failure_reaction));
     }
+}
+
+/// A reaction of the trigger's participant that already records some failure: the natural
+/// place to record another one.
+fn failure_reaction(saga: &Saga, flow: &Flow) -> Option<usize> {
+    (0..saga.reactions.len()).find(|&i| {
+        saga.reactions[i].participant == saga.trigger.participant
+            && flow.index(Node::Reaction(i)).is_some_and(|r| {
+                flow.predecessors(r).iter().any(|&(event, _)| {
+                    flow.predecessors(event)
+                        .iter()
+                        .any(|&(_, edge)| edge == Edge::Failure)
+                })
+            })
+    })
 }
 
 /// A name for the action that records the failure: `CreateOrder` -> `RejectOrder`.
@@ -101,17 +117,21 @@ fn rejection(trigger: &str) -> String {
     format!("Reject{object}")
 }
 
-fn report(saga: &Saga, step: StepId, span: Span) -> Diagnostic {
+fn report(saga: &Saga, step: StepId, span: Span, failure_reaction: Option<usize>) -> Diagnostic {
     let step = saga.step(step);
     let failure = step.emits_failure.as_ref().map_or("", |e| e.value.as_str());
     let participant = &saga.participant(saga.trigger.participant).name.value;
     let trigger = &saga.trigger.action.value;
-    let help = match &saga.trigger.compensation {
-        Some(c) => format!(
+    let help = match (&saga.trigger.compensation, failure_reaction) {
+        (Some(c), _) => format!(
             "add `{failure}` to the `consumes` of the trigger's compensation `{}` (or consume an event that follows it)",
             c.action.value
         ),
-        None => format!(
+        (None, Some(r)) => format!(
+            "add `{failure}` to the `consumes` of the reaction `{}`, which records the other failures",
+            saga.reactions[r].action.value
+        ),
+        (None, None) => format!(
             "add a reaction of `{participant}` that records the failure, e.g. `{{ participant: {participant}, consumes: [{failure}], action: {} }}`, or give the trigger a compensation that consumes `{failure}`",
             rejection(trigger)
         ),
@@ -130,4 +150,88 @@ fn report(saga: &Saga, step: StepId, span: Span) -> Diagnostic {
         format!("`{participant}` starts the saga here and waits for its outcome"),
     )
     .help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{found, graph_codes, messages, order_with};
+
+    /// The order saga without a trigger compensation: reactions give the outcome.
+    fn with_reactions(reactions: &str) -> String {
+        order_with(
+            "  compensation: { action: RejectOrder, consumes: [inventory.failed, payment.failed] }\n",
+            "",
+        )
+        .replace(
+            "  - { participant: order, consumes: [payment.completed], action: ApproveOrder }\n",
+            reactions,
+        )
+    }
+
+    #[test]
+    fn a_failure_that_never_reaches_the_order_service() {
+        let body = with_reactions(
+            "  - { participant: order, consumes: [payment.completed], action: ApproveOrder }\n  - { participant: order, consumes: [inventory.failed], action: RejectOrder }\n",
+        );
+        assert_eq!(
+            messages("G406", &body),
+            [
+                "when `charge_payment` fails (`payment.failed`), nothing reaches `order`: the saga started by `CreateOrder` never gets an outcome and stays pending forever"
+            ]
+        );
+        let d = found("G406", &body);
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some(
+                "add `payment.failed` to the `consumes` of the reaction `RejectOrder`, which records the other failures"
+            )
+        );
+    }
+
+    #[test]
+    fn an_outcome_at_the_end_of_a_chain_of_events_counts() {
+        let body = with_reactions(
+            "  - { participant: order, consumes: [payment.completed], action: ApproveOrder }\n  - { participant: order, consumes: [inventory.failed, inventory.released], action: RejectOrder }\n",
+        )
+        .replace("[confirmation.sent, inventory.released]", "[confirmation.sent]");
+        assert_eq!(graph_codes(&body), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_step_of_the_trigger_participant_counts() {
+        let body = with_reactions(
+            "  - { participant: order, consumes: [payment.completed], action: ApproveOrder }\n  - { participant: order, consumes: [inventory.failed], action: RejectOrder }\n",
+        )
+        .replace(
+            "reactions:\n",
+            "  - { id: cancel_order, participant: order, consumes: payment.failed, action: CancelOrder, kind: retriable }\nreactions:\n",
+        );
+        assert_eq!(found("G406", &body).len(), 0);
+    }
+
+    #[test]
+    fn a_failure_published_by_two_steps_is_reported_once() {
+        let body = with_reactions(
+            "  - { participant: order, consumes: [payment.completed], action: ApproveOrder }\n",
+        )
+        .replace("failure: inventory.failed", "failure: payment.failed");
+        let d = found("G406", &body);
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("action: RejectOrder }")
+        );
+    }
+
+    #[test]
+    fn the_trigger_compensation_left_out_is_g405s_to_report() {
+        let body = order_with(
+            "consumes: [inventory.failed, payment.failed] }",
+            "consumes: [inventory.failed] }",
+        );
+        assert_eq!(found("G406", &body).len(), 0);
+        assert_eq!(found("G405", &body).len(), 1);
+    }
 }

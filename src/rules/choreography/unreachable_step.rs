@@ -98,3 +98,57 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
         )));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{found, messages, order_with, spanned};
+
+    #[test]
+    fn steps_after_a_broken_link_are_reported_but_not_the_broken_link() {
+        // charge_payment's own subscription is G402's; send_confirmation is cut off.
+        let body = order_with(
+            "consumes: inventory.reserved",
+            "consumes: inventory.reserverd",
+        );
+        let d = found("G403", &body);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].message,
+            "step `send_confirmation` never runs: no chain of events from the trigger reaches it"
+        );
+        assert_eq!(spanned(&body, d[0].span), "send_confirmation");
+        assert_eq!(spanned(&body, d[0].related[1].span), "payment.completed");
+        assert_eq!(found("G402", &body).len(), 1);
+    }
+
+    #[test]
+    fn a_step_waiting_for_a_compensation_that_nothing_starts() {
+        let body = order_with(
+            "consumes: [payment.failed], emits",
+            "consumes: [payment.refused], emits",
+        )
+        .replace(
+            "consumes: payment.completed\n",
+            "consumes: inventory.released\n",
+        );
+        assert_eq!(
+            messages("G403", &body),
+            ["step `send_confirmation` never runs: no chain of events from the trigger reaches it"]
+        );
+    }
+
+    #[test]
+    fn steps_cut_off_by_a_loop_are_reported() {
+        let body = order_with("consumes: order.created", "consumes: confirmation.sent");
+        // reserve_inventory waits for confirmation.sent, which only follows from itself.
+        assert_eq!(found("G403", &body).len(), 3);
+        assert_eq!(found("G404", &body).len(), 1);
+    }
+
+    #[test]
+    fn nothing_is_reported_when_the_trigger_publishes_nothing() {
+        let body = order_with("  event: order.created\n", "");
+        assert_eq!(found("G403", &body).len(), 0);
+        assert_eq!(found("R104", &body).len(), 1);
+    }
+}
