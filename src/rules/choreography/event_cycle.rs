@@ -1,4 +1,5 @@
 use std::collections::VecDeque;
+use std::collections::hash_map::{Entry, HashMap};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Coordination, Edge, EventId, Node, Saga};
@@ -11,8 +12,9 @@ declare_rule! {
     /// ## What it checks
     /// In a choreography, events that start each other in a loop: an event starts a
     /// handler that publishes an event that, one or more handlers later, publishes the first
-    /// event again. Each loop is reported once, at the place that publishes the event where
-    /// the loop is entered, with the whole chain.
+    /// event again. Each group of events that loop together is reported once, at the place
+    /// that publishes again the event where the loop is entered, with the chain in the order
+    /// it runs.
     ///
     /// ## Why it matters
     /// Nothing stops a loop of events: every round re-runs its steps (charging the card
@@ -92,7 +94,8 @@ fn shortest_loop(
     component: usize,
     start: usize,
 ) -> Option<Vec<(usize, Edge)>> {
-    let mut parent: Vec<Option<(usize, Edge)>> = vec![None; flow.len()];
+    // Sized by the loop, not by the saga: a spec may hold many small loops.
+    let mut parent: HashMap<usize, (usize, Edge)> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     let mut closing = None;
     'search: while let Some(i) = queue.pop_front() {
@@ -104,8 +107,8 @@ fn shortest_loop(
                 closing = Some((i, edge));
                 break 'search;
             }
-            if parent[j].is_none() {
-                parent[j] = Some((i, edge));
+            if let Entry::Vacant(slot) = parent.entry(j) {
+                slot.insert((i, edge));
                 queue.push_back(j);
             }
         }
@@ -113,7 +116,7 @@ fn shortest_loop(
     let (mut node, edge) = closing?;
     let mut chain = vec![(node, edge)];
     while node != start {
-        let (prev, edge) = parent[node]?;
+        let &(prev, edge) = parent.get(&node)?;
         chain.push((prev, edge));
         node = prev;
     }
