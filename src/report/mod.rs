@@ -22,7 +22,7 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 for GitHub code scanning.
     Sarif,
-    /// JUnit XML: one test case per file and rule.
+    /// JUnit XML: one test suite per file, one test case per diagnostic.
     Junit,
 }
 
