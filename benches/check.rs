@@ -58,7 +58,10 @@ fn generated(c: &mut Criterion) {
     let mut group = c.benchmark_group("check/generated");
     group.sample_size(10);
     for n in [100, 1_000, 10_000] {
-        for (style, text) in [("orchestration", orchestration(n)), ("choreography", choreography(n))] {
+        for (style, text) in [
+            ("orchestration", orchestration(n)),
+            ("choreography", choreography(n)),
+        ] {
             group.throughput(Throughput::Elements(n as u64));
             group.bench_with_input(BenchmarkId::new(style, n), &text, |b, text| {
                 b.iter(|| check_source(SourceFile::new("spec.yaml", text.clone())))
