@@ -73,9 +73,10 @@ fn unresolved(checked: &Checked, args: &SimulateArgs) -> Exit {
     )
     .and_then(|()| out.flush());
     if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe {
-            return fail(format!("writing the report: {e}"));
-        }
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return fail(format!("writing the report: {e}"));
+    }
     eprintln!(
         "error: {} cannot be simulated until the errors above are fixed (syntax and reference errors block the model)",
         sagac::source::display_path(&args.spec)

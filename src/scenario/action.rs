@@ -253,7 +253,10 @@ impl Action {
                     format!("crashes before sending {step}; without a saga log the saga is lost")
                 }
             }
-            ActionKind::End { outcome } => format!("saga ends {}", outcome.as_str()),
+            ActionKind::End { outcome } => match outcome {
+                Outcome::Stuck => "saga stuck: it neither completes nor compensates".to_owned(),
+                _ => format!("saga ends {}", outcome.as_str()),
+            },
         }
     }
 }

@@ -155,22 +155,25 @@ pub fn applicable(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
             out.push(Fault::DupEvent(event));
         }
     }
-    for (i, stage) in saga.stages.iter().enumerate() {
-        if orchestration && on(FaultKind::OrchestratorCrash)
-            && let Some(&first) = stage.steps().first() {
-                out.push(Fault::OrchestratorCrash(first));
-            }
-        let _ = i;
+    for stage in &saga.stages {
+        if orchestration
+            && on(FaultKind::OrchestratorCrash)
+            && let Some(&first) = stage.steps().first()
+        {
+            out.push(Fault::OrchestratorCrash(first));
+        }
         for &id in stage.steps() {
             let step = saga.step(id);
             if on(FaultKind::Business) {
                 out.push(Fault::Fail(id));
             }
-            if on(FaultKind::Exhaust) && step.retry.can_exhaust() {
-                out.push(Fault::Exhaust(id));
-            }
+            // A timeout before exhaust, so that their combination reads in the order it
+            // happens: `timeout:x+exhaust:x` (the re-sends of an in-doubt step give up).
             if on(FaultKind::Timeout) && orchestration && step.timeout.is_some() {
                 out.push(Fault::Timeout(id));
+            }
+            if on(FaultKind::Exhaust) && step.retry.can_exhaust() {
+                out.push(Fault::Exhaust(id));
             }
             if on(FaultKind::Duplicate) && orchestration {
                 out.push(Fault::DupStep(id));

@@ -380,8 +380,10 @@ impl<'a> Machine<'a> {
             }
         }
         if let Some(p) = saga.point_of_no_return()
-            && tx.st.steps[p.0].applied > 0 && owner != Owner::Step(p) {
-                tx.violate(
+            && tx.st.steps[p.0].applied > 0
+            && owner != Owner::Step(p)
+        {
+            tx.violate(
                     Invariant::NoCompensationAfterPivot,
                     format!(
                         "{action} ({}) runs although {} ({}) has applied its effect: after the point of no return the saga must complete",
@@ -390,7 +392,7 @@ impl<'a> Machine<'a> {
                         saga.step(p).kind.as_str()
                     ),
                 );
-            }
+        }
         if self.orchestration {
             let key = compensation_rank(saga, owner);
             let earlier: Vec<Owner> = std::iter::once(Owner::Trigger)
@@ -758,9 +760,10 @@ impl<'a> Machine<'a> {
             return self.get_stuck(tx, Stuck::Compensation(owner));
         }
         if let Phase::Compensating { queue } = &mut tx.st.phase
-            && queue.first() == Some(&owner) {
-                queue.remove(0);
-            }
+            && queue.first() == Some(&owner)
+        {
+            queue.remove(0);
+        }
         self.next_compensation(tx);
     }
 
@@ -922,9 +925,10 @@ impl<'a> Machine<'a> {
             },
         );
         if let Some(e) = step.emits_success.as_ref()
-            && let Some(event) = self.saga.event_id(&e.value) {
-                self.publish(tx, p, event);
-            }
+            && let Some(event) = self.saga.event_id(&e.value)
+        {
+            self.publish(tx, p, event);
+        }
     }
 
     /// A choreography step failed (a business failure, or exhausted before the point of
@@ -1009,9 +1013,10 @@ impl<'a> Machine<'a> {
             },
         );
         if let Some(e) = saga.compensation(owner).and_then(|c| c.emits.as_ref())
-            && let Some(event) = saga.event_id(&e.value) {
-                self.publish(tx, p, event);
-            }
+            && let Some(event) = saga.event_id(&e.value)
+        {
+            self.publish(tx, p, event);
+        }
     }
 
     // ----- the end of a run ------------------------------------------------------------
@@ -1141,10 +1146,13 @@ impl<'a> Machine<'a> {
                 }
             }
         };
-        if problem.is_some() && outcome != Outcome::Compensated && !live.is_empty()
-            && let Some(p) = problem.as_mut() {
-                p.push_str(&format!("; still applied: {}", names(&live)));
-            }
+        if problem.is_some()
+            && outcome != Outcome::Compensated
+            && !live.is_empty()
+            && let Some(p) = problem.as_mut()
+        {
+            p.push_str(&format!("; still applied: {}", names(&live)));
+        }
         problem
             .map(|p| vec![(Invariant::Atomicity, p)])
             .unwrap_or_default()

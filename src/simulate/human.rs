@@ -53,13 +53,13 @@ pub fn render(
     }
     writeln!(
         out,
-        "{} ({}): {} scenarios\n",
+        "{} ({}): {}\n",
         saga.name.value,
         match saga.coordination {
             crate::model::Coordination::Orchestration => "orchestration",
             crate::model::Coordination::Choreography => "choreography",
         },
-        report.scenarios.len()
+        plural(report.scenarios.len(), "scenario")
     )?;
     let line = |cells: [&str; 4]| {
         let mut s = String::from(" ");
@@ -94,15 +94,10 @@ pub fn render(
         .unwrap_or_default();
     writeln!(
         out,
-        "\n{} scenarios, {} distinct states explored, {} {}{time}",
-        report.scenarios.len(),
-        report.states_explored,
-        report.violations,
-        if report.violations == 1 {
-            "violation"
-        } else {
-            "violations"
-        }
+        "\n{}, {} explored, {}{time}",
+        plural(report.scenarios.len(), "scenario"),
+        plural(report.states_explored, "distinct state"),
+        plural(report.violations, "violation"),
     )
 }
 
@@ -112,5 +107,13 @@ fn format_elapsed(d: std::time::Duration) -> String {
         format!("{ms:.1}ms")
     } else {
         format!("{:.2}s", d.as_secs_f64())
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
