@@ -1133,13 +1133,15 @@ impl<'a> Machine<'a> {
                     .collect();
                 if !stuck_forward.is_empty() {
                     Some(format!(
-                        "the saga compensated, but {} applied an effect that no compensation undoes",
-                        names(&stuck_forward)
+                        "the saga compensated, but {} applied {} that no compensation undoes",
+                        names(&stuck_forward),
+                        if stuck_forward.len() == 1 { "an effect" } else { "effects" }
                     ))
                 } else if !kept.is_empty() {
                     Some(format!(
-                        "the saga compensated, but {} is never compensated",
-                        names(&kept)
+                        "the saga compensated, but {} {} never compensated",
+                        names(&kept),
+                        if kept.len() == 1 { "is" } else { "are" }
                     ))
                 } else {
                     None
