@@ -87,8 +87,8 @@ pub enum Result {
     Failure(Option<String>),
     /// A transient failure on this attempt; another attempt follows.
     Transient { attempt: u64 },
-    /// Every attempt failed transiently.
-    Exhausted { attempts: Option<u64> },
+    /// Every attempt from `from` on failed transiently (`attempts` is the policy's limit).
+    Exhausted { attempts: Option<u64>, from: u64 },
     /// No answer in time; whether the effect was applied is unknown to the caller.
     TimedOut { applied: bool },
     /// A choreography step failed and has no failure event to say so.
@@ -278,9 +278,9 @@ fn run_text(saga: &Saga, work: Work, result: &Result) -> String {
         (_, Result::Transient { attempt }) => {
             format!("{action} fails transiently on attempt {attempt} and is retried ({label})")
         }
-        (_, Result::Exhausted { attempts }) => format!(
+        (_, Result::Exhausted { attempts, from }) => format!(
             "{action} fails transiently on {} and gives up ({label})",
-            attempts_text(*attempts)
+            attempts_text(*attempts, *from)
         ),
         (_, Result::TimedOut { .. }) => format!("{action} times out ({label})"),
         (_, Result::SilentFailure) => {
@@ -298,8 +298,11 @@ fn reply_text(saga: &Saga, work: Work, result: &Result) -> String {
         Result::Transient { attempt } => {
             format!("{label} failed transiently on attempt {attempt}")
         }
-        Result::Exhausted { attempts } => {
-            format!("{label} failed transiently on {}", attempts_text(*attempts))
+        Result::Exhausted { attempts, from } => {
+            format!(
+                "{label} failed transiently on {}",
+                attempts_text(*attempts, *from)
+            )
         }
         Result::TimedOut { applied } => {
             let timeout = match work {
@@ -322,8 +325,10 @@ fn reply_text(saga: &Saga, work: Work, result: &Result) -> String {
     }
 }
 
-fn attempts_text(attempts: Option<u64>) -> String {
+fn attempts_text(attempts: Option<u64>, from: u64) -> String {
     match attempts {
+        Some(n) if from > 1 && from < n => format!("attempts {from} to {n}"),
+        Some(n) if from > 1 && from == n => format!("its last attempt ({n})"),
         Some(1) => "its only attempt".to_owned(),
         Some(n) => format!("all {n} attempts"),
         None => "every attempt".to_owned(),

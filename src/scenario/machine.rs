@@ -570,11 +570,16 @@ impl<'a> Machine<'a> {
         }
         if self.fire(&mut tx.st, Fault::Exhaust(s)) {
             let attempts = self.attempts_of(s);
+            let from = u64::from(tx.st.steps[s.0].attempts);
             // Every remaining attempt fails: the orchestrator has used them all.
             if let Some(n) = attempts {
                 tx.st.steps[s.0].attempts = u8::try_from(n).unwrap_or(u8::MAX);
             }
-            reply(&mut tx, Reply::Exhausted, Result::Exhausted { attempts });
+            reply(
+                &mut tx,
+                Reply::Exhausted,
+                Result::Exhausted { attempts, from },
+            );
         } else if self.fire(&mut tx.st, Fault::Fail(s)) {
             if step.kind == StepKind::Retriable {
                 let attempt = u64::from(tx.st.steps[s.0].attempts);
@@ -737,6 +742,7 @@ impl<'a> Machine<'a> {
                     work,
                     result: Result::Exhausted {
                         attempts: self.comp_attempts(owner),
+                        from: 1,
                     },
                 },
             );
@@ -889,6 +895,7 @@ impl<'a> Machine<'a> {
                     work,
                     result: Result::Exhausted {
                         attempts: self.attempts_of(s),
+                        from: 1,
                     },
                 },
             );
@@ -999,6 +1006,7 @@ impl<'a> Machine<'a> {
                     work,
                     result: Result::Exhausted {
                         attempts: self.comp_attempts(owner),
+                        from: 1,
                     },
                 },
             );
