@@ -60,7 +60,7 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             (Some(kind), _) => (kind.span, "compensatable, after the point of no return"),
             (None, Some(c)) => (
                 c.action.span,
-                "a compensation makes the step compensatable, after the point of no return",
+                "this compensation makes the step compensatable",
             ),
             (None, None) => continue,
         };

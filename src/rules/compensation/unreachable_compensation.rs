@@ -47,30 +47,32 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
         };
         let id = &step.id.value;
         let undo = &compensation.action.value;
-        let (why, help) = match step.kind {
+        let action = &step.action.value;
+        let (kind, help) = match step.kind {
             StepKind::Compensatable => continue,
             StepKind::Pivot => (
-                "a pivot that fails applied nothing, and once it succeeds the saga must \
-                 complete, so nothing ever undoes it",
+                "the pivot",
                 format!(
-                    "remove `compensation: {undo}`; if `{}` can really be undone, `{id}` is \
-                     `kind: compensatable` and a later step is the pivot",
-                    step.action.value
+                    "a pivot that fails applied nothing, and once it succeeds the saga must \
+                     complete, so nothing ever undoes it: remove `compensation: {undo}`; if \
+                     `{action}` can really be undone, `{id}` is `kind: compensatable` and a \
+                     later step is the pivot"
                 ),
             ),
             StepKind::Retriable => (
-                "a retriable step is retried until it succeeds and is never undone",
+                "the retriable step",
                 format!(
-                    "remove `compensation: {undo}`; if `{id}` must be undone when the saga \
-                     fails, it is `kind: compensatable` and belongs before the pivot"
+                    "a retriable step is retried until it succeeds and is never undone: remove \
+                     `compensation: {undo}`; if `{id}` must be undone when the saga fails, it \
+                     is `kind: compensatable` and belongs before the pivot"
                 ),
             ),
             StepKind::ReadOnly => (
-                "a read-only step changes nothing, so there is nothing to undo",
+                "the read-only step",
                 format!(
-                    "remove `compensation: {undo}`; if `{}` does change something, `{id}` is \
-                     `kind: compensatable`",
-                    step.action.value
+                    "a read-only step changes nothing, so there is nothing to undo: remove \
+                     `compensation: {undo}`; if `{action}` does change something, `{id}` is \
+                     `kind: compensatable`"
                 ),
             ),
         };
@@ -78,13 +80,13 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 &RULE,
                 compensation.action.span,
-                format!(
-                    "compensation `{undo}` of {} step `{id}` never runs: {why}",
-                    step.kind.as_str()
-                ),
+                format!("compensation `{undo}` of {kind} `{id}` can never run"),
             )
             .label("never runs")
-            .related(kind_span(step), format!("`{id}` is {}", step.kind.as_str()))
+            .related(
+                kind_span(step),
+                format!("`kind: {}`: never compensated", step.kind.as_str()),
+            )
             .help(help),
         );
     }

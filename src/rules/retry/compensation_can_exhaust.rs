@@ -1,4 +1,4 @@
-use super::{UNLIMITED, limit};
+use super::{Limit, UNLIMITED};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Compensation, Saga, StepKind};
 
@@ -54,17 +54,21 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
 
 fn report(compensation: &Compensation, owner: &str, action: &str) -> Diagnostic {
     let undo = &compensation.action.value;
-    let (attempts, span, label) = limit(&compensation.retry, compensation.action.span);
+    let limit = Limit::of(&compensation.retry, undo, compensation.action.span);
     Diagnostic::new(
         &RULE,
-        span,
-        format!("compensation `{undo}` of {owner} gives up after {attempts}"),
+        limit.span,
+        format!(
+            "compensation `{undo}` of {owner} gives up after {}",
+            limit.attempts
+        ),
     )
-    .label(label)
+    .label(limit.label)
     .help(format!(
-        "when all {attempts} of `{undo}` fail, the effect of `{action}` stays while the rest \
-         is undone, and the saga is stuck half undone. Make `{undo}` safe to repeat and retry \
-         it until it succeeds: {UNLIMITED}"
+        "when {}, the effect of `{action}` stays while the rest is undone, and the saga is \
+         stuck half undone. Make `{undo}` safe to repeat and retry it until it succeeds: \
+         {UNLIMITED}",
+        limit.all_fail
     ))
 }
 

@@ -42,7 +42,7 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
         .map_or("<field>", |f| f.value.as_str());
     for step in &saga.steps {
         let kind = match step.kind {
-            StepKind::Pivot => "pivot",
+            StepKind::Pivot => "the pivot",
             StepKind::Retriable => "retriable step",
             StepKind::Compensatable | StepKind::ReadOnly => continue,
         };
@@ -70,8 +70,8 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
                 format!("{kind}: re-sent in doubt, never compensated"),
             )
             .help(format!(
-                "in doubt, the saga re-sends `{action}`; without a key the participant cannot \
-                 tell the re-send from a new request and applies it twice: add \
+                "in doubt, `{action}` is sent again; without a key the participant cannot tell \
+                 the re-send from a new request and applies it twice: add \
                  `idempotency_key: {key}` (a field the participant deduplicates on)"
             )),
         );

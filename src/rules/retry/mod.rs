@@ -20,30 +20,48 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     ),
 ];
 
-/// How a finite retry policy reads in a message ("3 attempts", "1 attempt"), the span that
-/// sets the limit, and the label drawn under it. `fallback` is shown when `retry` is absent.
-pub(crate) fn limit(retry: &Retry, fallback: Span) -> (String, Span, String) {
-    let attempts = match retry.max_attempts {
-        Attempts::Limited(1) => "1 attempt".to_owned(),
-        Attempts::Limited(n) => format!("{n} attempts"),
-        Attempts::Unlimited => "unlimited attempts".to_owned(),
-    };
-    match (retry.max_attempts_span, retry.span) {
-        (Some(span), _) => (
-            attempts.clone(),
-            span,
-            format!("{attempts}, then it gives up"),
-        ),
-        (None, Some(span)) => (
+/// A finite retry policy as diagnostics show it.
+pub(crate) struct Limit {
+    /// "3 attempts", "1 attempt".
+    pub attempts: String,
+    /// "all 3 attempts of `X` fail", "the only attempt of `X` fails".
+    pub all_fail: String,
+    /// What sets the limit: `max_attempts`, else the `retry` without it, else `fallback`.
+    pub span: Span,
+    pub label: String,
+}
+
+impl Limit {
+    pub fn of(retry: &Retry, action: &str, fallback: Span) -> Self {
+        let n = match retry.max_attempts {
+            Attempts::Limited(n) => n,
+            Attempts::Unlimited => 0,
+        };
+        let (attempts, all_fail) = if n == 1 {
+            (
+                "1 attempt".to_owned(),
+                format!("the only attempt of `{action}` fails"),
+            )
+        } else {
+            (
+                format!("{n} attempts"),
+                format!("all {n} attempts of `{action}` fail"),
+            )
+        };
+        let (span, label) = match (retry.max_attempts_span, retry.span) {
+            (Some(span), _) => (span, format!("{attempts}, then it gives up")),
+            (None, Some(span)) => (
+                span,
+                "`retry` without `max_attempts`: one attempt, then it gives up".to_owned(),
+            ),
+            (None, None) => (fallback, format!("{attempts}, then it gives up")),
+        };
+        Limit {
             attempts,
+            all_fail,
             span,
-            "`retry` without `max_attempts`: one attempt, then it gives up".to_owned(),
-        ),
-        (None, None) => (
-            attempts.clone(),
-            fallback,
-            format!("{attempts}, then it gives up"),
-        ),
+            label,
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-use super::{UNLIMITED, limit};
+use super::{Limit, UNLIMITED};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Saga, StepKind};
 use crate::rules::compensation::PointOfNoReturn;
@@ -40,18 +40,17 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let id = &step.id.value;
-        let (attempts, span, label) = limit(&step.retry, step.id.span);
+        let limit = Limit::of(&step.retry, &step.action.value, step.id.span);
         let mut d = Diagnostic::new(
             &RULE,
-            span,
-            format!("retriable step `{id}` gives up after {attempts}"),
+            limit.span,
+            format!("retriable step `{id}` gives up after {}", limit.attempts),
         )
-        .label(label)
+        .label(limit.label)
         .help(format!(
-            "after the point of no return the saga must complete: when all {attempts} of \
-             `{}` fail, it can go neither forward nor back and is stuck. Retry until it \
-             succeeds: {UNLIMITED}",
-            step.action.value
+            "after the point of no return the saga must complete: when {}, the saga can go \
+             neither forward nor back and is stuck. Retry until it succeeds: {UNLIMITED}",
+            limit.all_fail
         ));
         if let Some(p) = no_return.as_ref().filter(|p| p.is_before(step)) {
             d = d.related(p.span(), p.label());
