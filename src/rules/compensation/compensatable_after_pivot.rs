@@ -65,10 +65,9 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             (None, None) => continue,
         };
         let id = &step.id.value;
-        let undo = step.compensation.as_ref().map_or_else(
-            || "a compensation".to_owned(),
-            |c| format!("`{}`", c.action.value),
-        );
+        let never_runs = step.compensation.as_ref().map_or_else(String::new, |c| {
+            format!(", so `{}` would never run", c.action.value)
+        });
         out.push(
             Diagnostic::new(
                 &RULE,
@@ -78,8 +77,8 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             .label(label)
             .related(no_return.span(), no_return.label())
             .help(format!(
-                "once `{}` succeeds nothing is compensated, so {undo} would never run and a \
-                 failure of `{id}` would leave the saga half done: move `{id}` before `{}`; \
+                "once `{}` succeeds nothing is compensated{never_runs}, and a failure of \
+                 `{id}` would leave the saga half done: move `{id}` before `{}`; \
                  or, if `{}` cannot fail for a business reason and is retried until it \
                  succeeds, make it `kind: retriable` without a compensation",
                 no_return.step.id.value, no_return.step.id.value, step.action.value
@@ -121,5 +120,22 @@ mod tests {
         let steps = "- { id: one, participant: a, action: One, kind: pivot, consumes: s.started, idempotency_key: k, emits: { success: one.done, failure: one.failed } }\n\
                      - { id: two, participant: a, action: Two, kind: compensatable, compensation: Undo, consumes: one.done, idempotency_key: k, emits: { success: two.done, failure: two.failed } }\n";
         assert_eq!(choreography(steps), [("C202", 2)]);
+    }
+
+    #[test]
+    fn declared_compensatable_without_compensation_is_also_c201() {
+        // C201 (nothing undoes it) and C202 (it is after the pivot) are both true; both helps
+        // lead to `kind: retriable` or to moving it before the pivot.
+        let steps = "- { id: one, participant: a, action: One, kind: pivot, idempotency_key: k }\n\
+                     - { id: two, participant: a, action: Two, kind: compensatable, idempotency_key: k }\n";
+        assert_eq!(orchestration(steps), [("C201", 2), ("C202", 2)]);
+    }
+
+    #[test]
+    fn a_sibling_of_the_pivot_is_c206_not_c202() {
+        let steps = "- parallel:\n\
+                     \x20   - { id: one, participant: a, action: One, kind: pivot, idempotency_key: k }\n\
+                     \x20   - { id: two, participant: a, action: Two, compensation: Undo, idempotency_key: k }\n";
+        assert_eq!(orchestration(steps), [("C206", 2)]);
     }
 }

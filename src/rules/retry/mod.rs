@@ -52,7 +52,7 @@ impl Limit {
             (Some(span), _) => (span, format!("{attempts}, then it gives up")),
             (None, Some(span)) => (
                 span,
-                "`retry` without `max_attempts`: one attempt, then it gives up".to_owned(),
+                format!("`retry` without `max_attempts`: {attempts}, then it gives up"),
             ),
             (None, None) => (fallback, format!("{attempts}, then it gives up")),
         };
