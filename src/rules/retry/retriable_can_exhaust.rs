@@ -5,8 +5,13 @@ use crate::rules::compensation::PointOfNoReturn;
 
 declare_rule! {
     /// ## What it checks
-    /// A `kind: retriable` step whose `retry.max_attempts` is a number rather than
-    /// `unlimited`. (Without `retry`, a retriable step is retried without limit.)
+    /// A `kind: retriable` step after the pivot whose `retry.max_attempts` is a number rather
+    /// than `unlimited`. (Without `retry`, a retriable step is retried without limit.) Without
+    /// a declared pivot, the steps after the first retriable step are checked.
+    ///
+    /// At or before the point of no return, running out of attempts counts as a business
+    /// failure and the saga compensates, so such a step is not reported here (a retriable
+    /// step before the pivot is C207).
     ///
     /// ## Why it matters
     /// A retriable step runs after the pivot, where the saga must complete: nothing is
@@ -34,28 +39,34 @@ declare_rule! {
 }
 
 pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
-    let no_return = PointOfNoReturn::of(saga);
+    // At or before the point of no return, running out of attempts is a business failure and
+    // the saga compensates; only after it is the saga stuck.
+    let Some(no_return) = PointOfNoReturn::of(saga) else {
+        return;
+    };
     for step in &saga.steps {
-        if step.kind != StepKind::Retriable || !step.retry.can_exhaust() {
+        if step.kind != StepKind::Retriable
+            || !step.retry.can_exhaust()
+            || !no_return.is_before(step)
+        {
             continue;
         }
         let id = &step.id.value;
         let limit = Limit::of(&step.retry, &step.action.value, step.id.span);
-        let mut d = Diagnostic::new(
-            &RULE,
-            limit.span,
-            format!("retriable step `{id}` gives up after {}", limit.attempts),
-        )
-        .label(limit.label)
-        .help(format!(
-            "after the point of no return the saga must complete: when {}, the saga can go \
+        out.push(
+            Diagnostic::new(
+                &RULE,
+                limit.span,
+                format!("retriable step `{id}` gives up after {}", limit.attempts),
+            )
+            .label(limit.label)
+            .help(format!(
+                "after the point of no return the saga must complete: when {}, the saga can go \
              neither forward nor back and is stuck. Retry until it succeeds: {UNLIMITED}",
-            limit.all_fail
-        ));
-        if let Some(p) = no_return.as_ref().filter(|p| p.is_before(step)) {
-            d = d.related(p.span(), p.label());
-        }
-        out.push(d);
+                limit.all_fail
+            ))
+            .related(no_return.span(), no_return.label()),
+        );
     }
 }
 
@@ -76,10 +87,13 @@ mod tests {
     }
 
     #[test]
-    fn the_first_retriable_step_as_point_of_no_return() {
+    fn not_at_or_before_the_point_of_no_return() {
         let steps = "- { id: one, participant: a, action: One, compensation: Undo, idempotency_key: k }\n\
-                     - { id: two, participant: a, action: Two, kind: retriable, idempotency_key: k, retry: { max_attempts: 2 } }\n";
-        assert_eq!(orchestration(steps), [("T301", 2)]);
-        assert!(first("T301", steps).related.is_empty());
+                     - { id: two, participant: a, action: Two, kind: retriable, idempotency_key: k, retry: { max_attempts: 2 } }\n\
+                     - { id: three, participant: a, action: Three, kind: retriable, idempotency_key: k, retry: { max_attempts: 2 } }\n";
+        assert_eq!(orchestration(steps), [("T301", 3)]);
+        let before_pivot = "- { id: one, participant: a, action: One, kind: retriable, idempotency_key: k, retry: { max_attempts: 2 } }\n\
+                            - { id: two, participant: a, action: Two, kind: pivot, idempotency_key: k }\n";
+        assert_eq!(orchestration(before_pivot), [("C207", 1)]);
     }
 }
