@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use sagac::report::Format;
+use sagac::scenario::FaultKind;
+use sagac::simulate::Format as SimulateFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,6 +25,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Explain a rule: what it checks, why it matters, a bad and a good example.
     Explain(ExplainArgs),
+    /// Simulate a saga under injected faults and check its invariants on every run.
+    Simulate(SimulateArgs),
     /// Print the JSON Schema of the spec language (for yaml-language-server and editors).
     Schema,
 }
@@ -38,6 +42,26 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
+    #[command(flatten)]
+    pub color: ColorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The spec file (`-` reads standard input).
+    pub spec: PathBuf,
+    /// How many faults to combine in one scenario (compensation failures not counted).
+    #[arg(long, default_value_t = 1)]
+    pub max_faults: usize,
+    /// Which kinds of fault to inject (comma-separated); all of them by default.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub faults: Vec<FaultKind>,
+    /// Run only this scenario (`happy`, `fail:charge_payment`, `timeout:x+dup:y`).
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Output format.
+    #[arg(long, alias = "output-format", value_enum, default_value_t = SimulateFormat::Human)]
+    pub format: SimulateFormat,
     #[command(flatten)]
     pub color: ColorArgs,
 }

@@ -7,6 +7,8 @@ pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod report;
+pub mod scenario;
+pub mod simulate;
 pub mod source;
 pub mod syntax;
 

@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         cli::Command::Check(args) => commands::check::run(&args),
         cli::Command::Explain(args) => commands::explain::run(&args),
+        cli::Command::Simulate(args) => commands::simulate::run(&args),
         cli::Command::Schema => commands::schema::run(),
     };
     ExitCode::from(code as u8)

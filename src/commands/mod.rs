@@ -4,6 +4,7 @@
 pub mod check;
 pub mod explain;
 pub mod schema;
+pub mod simulate;
 
 /// The exit codes every subcommand shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

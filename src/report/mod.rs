@@ -1,8 +1,11 @@
 //! Layer 4: diagnostics to text. Every format reads [`Checked`] files (the diagnostics and
 //! the source text already loaded) and writes to a writer; none re-reads a file.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -19,7 +22,7 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 for GitHub code scanning.
     Sarif,
-    /// JUnit XML: one test case per file and rule.
+    /// JUnit XML: one test suite per file, one test case per diagnostic.
     Junit,
 }
 
@@ -32,7 +35,9 @@ pub fn render(
     match format {
         Format::Human => human::render(files, color, out),
         Format::Json => json::render(files, out),
-        Format::Github | Format::Sarif | Format::Junit => json::render(files, out),
+        Format::Github => github::render(files, out),
+        Format::Sarif => sarif::render(files, out),
+        Format::Junit => junit::render(files, out),
     }
 }
 

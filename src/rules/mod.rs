@@ -82,7 +82,7 @@ pub fn all() -> Vec<&'static Rule> {
         .iter()
         .chain(references::RULES)
         .copied()
-        .chain(checks().map(|(rule, _)| *rule))
+        .chain(all_checks().map(|(rule, _)| *rule))
         .collect();
     rules.sort_by_key(|r| r.code);
     rules.dedup_by_key(|r| r.code);
@@ -98,7 +98,7 @@ pub fn find(query: &str) -> Option<&'static Rule> {
 
 /// The checks over the model, run in category order.
 /// Each category's `CHECKS` lists its rules with their check functions.
-fn checks() -> impl Iterator<Item = &'static (&'static Rule, Check)> {
+pub fn all_checks() -> impl Iterator<Item = &'static (&'static Rule, Check)> {
     compensation::CHECKS
         .iter()
         .chain(retry::CHECKS)
@@ -110,7 +110,7 @@ fn checks() -> impl Iterator<Item = &'static (&'static Rule, Check)> {
 /// Runs every check over the model.
 pub fn check(saga: &Saga) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (_, check) in checks() {
+    for (_, check) in all_checks() {
         check(saga, &mut out);
     }
     out

@@ -2,159 +2,196 @@
 //! `writes` of every step that has certainly completed before it.
 //!
 //! Orchestration: the steps of earlier stages (a parallel branch does not see its
-//! siblings' writes). Choreography: the steps upstream in the event chain; when an event
-//! has several publishers, only what all of them guarantee. Each set is moved, not copied,
-//! along a chain, so a long chain costs linear time.
+//! siblings' writes), so each field has a first stage from which it is known.
+//!
+//! Choreography: a field is known at a step when, on every event chain from the trigger to
+//! the step, a step that writes it has succeeded: when the writer's success dominates the
+//! step in the flow graph. Dominance is answered in constant time from the dominator
+//! tree's DFS intervals, so checking every read costs linear time, not a set per step.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
-use crate::model::{Coordination, Emitter, Owner, Saga, StepId};
+use petgraph::algo::dominators;
+use petgraph::graph::{DiGraph, NodeIndex};
 
-pub(super) type Fields<'a> = HashSet<&'a str>;
+use crate::model::{Coordination, Emitter, Handler, Owner, Saga, StepId};
 
-/// Per step: the fields available before it runs, or `None` when the step is not reached
-/// by any event chain (reported by the choreography rules, not guessed at here).
-pub(super) fn before_each_step(saga: &Saga) -> Vec<Option<Fields<'_>>> {
-    match saga.coordination {
-        Coordination::Orchestration => orchestration(saga),
-        Coordination::Choreography => choreography(saga),
-    }
+pub(super) struct Availability<'a> {
+    trigger_data: Vec<&'a str>,
+    /// Each step's own writes (a compensation may read them).
+    writes: Vec<Vec<&'a str>>,
+    flow: Flow<'a>,
 }
 
-/// The fields a step's compensation may read: those before the step plus its own writes
-/// (the compensation runs after the step).
-pub(super) fn for_compensation<'a>(
-    saga: &'a Saga,
-    owner: Owner,
-    before: &[Option<Fields<'a>>],
-) -> Option<Fields<'a>> {
-    match owner {
-        Owner::Trigger => Some(trigger_data(saga)),
-        Owner::Step(id) => before[id.0].as_ref().map(|f| {
-            let mut f = f.clone();
-            f.extend(saga.step(id).writes.iter().map(|w| w.value.as_str()));
-            f
-        }),
-    }
+enum Flow<'a> {
+    /// The first stage at which each written field is known.
+    Stages {
+        known_from: HashMap<&'a str, usize>,
+        stage_of: Vec<usize>,
+    },
+    Events(Dominance<'a>),
 }
 
-fn trigger_data(saga: &Saga) -> Fields<'_> {
-    saga.trigger.data.iter().map(|d| d.value.as_str()).collect()
+struct Dominance<'a> {
+    /// Per step: the DFS interval of its start node in the dominator tree, `None` when no
+    /// event chain from the trigger reaches it.
+    start: Vec<Option<(usize, usize)>>,
+    /// Per field: the DFS intervals of the success nodes of the steps that write it.
+    writers: HashMap<&'a str, Vec<(usize, usize)>>,
 }
 
-fn orchestration(saga: &Saga) -> Vec<Option<Fields<'_>>> {
-    let mut out = vec![None; saga.steps.len()];
-    let mut known = trigger_data(saga);
-    for stage in &saga.stages {
-        for &id in stage.steps() {
-            out[id.0] = Some(known.clone());
-        }
-        for &id in stage.steps() {
-            known.extend(saga.step(id).writes.iter().map(|w| w.value.as_str()));
-        }
-    }
-    out
-}
-
-fn choreography(saga: &Saga) -> Vec<Option<Fields<'_>>> {
-    let n = saga.steps.len();
-    // For each step, the publishers of the event that starts it.
-    let starters: Vec<Vec<Emitter>> = saga
-        .steps
-        .iter()
-        .map(|s| {
-            s.consumes
-                .as_ref()
-                .and_then(|e| saga.event_id(&e.value))
-                .map(|e| saga.event(e).emitted_by.iter().map(|(em, _)| *em).collect())
-                .unwrap_or_default()
-        })
-        .collect();
-    // How many steps wait on each step's fields, so the last one can take them.
-    let mut waiting = vec![0usize; n];
-    for emitters in &starters {
-        for em in emitters {
-            if let Some(p) = source_step(*em) {
-                waiting[p.0] += 1;
-            }
-        }
-    }
-    // Kahn's order over "step P's outcome starts step S".
-    let mut pending: Vec<usize> = starters
-        .iter()
-        .map(|ems| ems.iter().filter(|em| source_step(**em).is_some()).count())
-        .collect();
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (s, emitters) in starters.iter().enumerate() {
-        for em in emitters {
-            if let Some(p) = source_step(*em) {
-                dependents[p.0].push(s);
-            }
-        }
-    }
-    let mut ready: Vec<usize> = (0..n).filter(|&s| pending[s] == 0).collect();
-    ready.reverse();
-    // Fields known after each step has run (success) or failed, kept until consumed.
-    let mut after_success: Vec<Option<Fields<'_>>> = vec![None; n];
-    let mut after_failure: Vec<Option<Fields<'_>>> = vec![None; n];
-    let mut out: Vec<Option<Fields<'_>>> = vec![None; n];
-    while let Some(s) = ready.pop() {
-        let mut known: Option<Fields<'_>> = None;
-        let mut reachable = !starters[s].is_empty();
-        for em in &starters[s] {
-            let fields = match *em {
-                Emitter::Trigger | Emitter::CompensationDone(Owner::Trigger) => {
-                    Some(trigger_data(saga))
+impl<'a> Availability<'a> {
+    pub(super) fn new(saga: &'a Saga) -> Self {
+        let writes: Vec<Vec<&str>> = saga
+            .steps
+            .iter()
+            .map(|s| s.writes.iter().map(|w| w.value.as_str()).collect())
+            .collect();
+        let flow = match saga.coordination {
+            Coordination::Orchestration => {
+                let mut known_from = HashMap::new();
+                let stage_of = saga.steps.iter().map(|s| s.stage).collect();
+                for (i, stage) in saga.stages.iter().enumerate() {
+                    for &id in stage.steps() {
+                        for &w in &writes[id.0] {
+                            known_from.entry(w).or_insert(i + 1);
+                        }
+                    }
                 }
-                Emitter::StepSuccess(p) => take(&mut after_success[p.0], &mut waiting[p.0]),
-                Emitter::StepFailure(p) | Emitter::CompensationDone(Owner::Step(p)) => {
-                    take(&mut after_failure[p.0], &mut waiting[p.0])
-                }
-            };
-            match fields {
-                None => reachable = false,
-                Some(f) => {
-                    known = Some(match known {
-                        None => f,
-                        Some(k) => k.intersection(&f).copied().collect(),
-                    })
+                Flow::Stages {
+                    known_from,
+                    stage_of,
                 }
             }
+            Coordination::Choreography => Flow::Events(Dominance::new(saga, &writes)),
+        };
+        Availability {
+            trigger_data: saga.trigger.data.iter().map(|d| d.value.as_str()).collect(),
+            writes,
+            flow,
         }
-        if reachable {
-            let known = known.unwrap_or_default();
-            let mut success = known.clone();
-            success.extend(saga.steps[s].writes.iter().map(|w| w.value.as_str()));
-            after_failure[s] = Some(known.clone());
-            after_success[s] = Some(success);
-            out[s] = Some(known);
+    }
+
+    /// Whether `field` is known before `step` runs; `None` when no event chain reaches it.
+    pub(super) fn before_step(&self, step: StepId, field: &str) -> Option<bool> {
+        if self.trigger_data.contains(&field) {
+            return Some(self.reached(step));
         }
-        for &d in &dependents[s] {
-            pending[d] -= 1;
-            if pending[d] == 0 {
-                ready.push(d);
+        match &self.flow {
+            Flow::Stages {
+                known_from,
+                stage_of,
+            } => Some(
+                known_from
+                    .get(field)
+                    .is_some_and(|&k| k <= stage_of[step.0]),
+            ),
+            Flow::Events(d) => {
+                let (in_s, out_s) = d.start[step.0]?;
+                Some(d.writers.get(field).is_some_and(|ws| {
+                    ws.iter()
+                        .any(|&(in_w, out_w)| in_w <= in_s && out_s <= out_w)
+                }))
             }
         }
     }
-    out
-}
 
-/// The step whose fields an emitter carries forward.
-fn source_step(emitter: Emitter) -> Option<StepId> {
-    match emitter {
-        Emitter::Trigger | Emitter::CompensationDone(Owner::Trigger) => None,
-        Emitter::StepSuccess(p)
-        | Emitter::StepFailure(p)
-        | Emitter::CompensationDone(Owner::Step(p)) => Some(p),
+    /// Whether a compensation can read `field`: known before its step, or written by it.
+    pub(super) fn for_compensation(&self, owner: Owner, field: &str) -> Option<bool> {
+        match owner {
+            Owner::Trigger => Some(self.trigger_data.contains(&field)),
+            Owner::Step(id) => {
+                let before = self.before_step(id, field)?;
+                Some(before || self.writes[id.0].contains(&field))
+            }
+        }
+    }
+
+    fn reached(&self, step: StepId) -> bool {
+        match &self.flow {
+            Flow::Stages { .. } => true,
+            Flow::Events(d) => d.start[step.0].is_some(),
+        }
     }
 }
 
-/// The last dependent takes the set; earlier ones get a copy.
-fn take<'a>(slot: &mut Option<Fields<'a>>, waiting: &mut usize) -> Option<Fields<'a>> {
-    *waiting = waiting.saturating_sub(1);
-    if *waiting == 0 {
-        slot.take()
-    } else {
-        slot.clone()
+impl<'a> Dominance<'a> {
+    /// The flow graph: trigger → its event → each consumer's start → the step's success or
+    /// failure → the events announcing them → ...; compensations and reactions pass events
+    /// on. Only a success node carries the step's writes.
+    fn new(saga: &'a Saga, writes: &[Vec<&'a str>]) -> Self {
+        let mut g: DiGraph<(), ()> = DiGraph::new();
+        let trigger = g.add_node(());
+        let events: Vec<NodeIndex> = saga.events.iter().map(|_| g.add_node(())).collect();
+        let start: Vec<NodeIndex> = saga.steps.iter().map(|_| g.add_node(())).collect();
+        let success: Vec<NodeIndex> = saga.steps.iter().map(|_| g.add_node(())).collect();
+        let failure: Vec<NodeIndex> = saga.steps.iter().map(|_| g.add_node(())).collect();
+        let mut compensations: HashMap<Owner, NodeIndex> = HashMap::new();
+        let mut reactions: HashMap<usize, NodeIndex> = HashMap::new();
+        for i in 0..saga.steps.len() {
+            g.add_edge(start[i], success[i], ());
+            g.add_edge(start[i], failure[i], ());
+        }
+        for (e, event) in saga.events.iter().enumerate() {
+            for &(emitter, _) in &event.emitted_by {
+                let from = match emitter {
+                    Emitter::Trigger => trigger,
+                    Emitter::StepSuccess(s) => success[s.0],
+                    Emitter::StepFailure(s) => failure[s.0],
+                    Emitter::CompensationDone(o) => {
+                        *compensations.entry(o).or_insert_with(|| g.add_node(()))
+                    }
+                };
+                g.add_edge(from, events[e], ());
+            }
+            for &(handler, _) in &event.consumed_by {
+                let to = match handler {
+                    Handler::Step(s) => start[s.0],
+                    Handler::Compensation(o) => {
+                        *compensations.entry(o).or_insert_with(|| g.add_node(()))
+                    }
+                    Handler::Reaction(r) => *reactions.entry(r).or_insert_with(|| g.add_node(())),
+                };
+                g.add_edge(events[e], to, ());
+            }
+        }
+        let dom = dominators::simple_fast(&g, trigger);
+        // The dominator tree's children, then DFS entry/exit times (iteratively: a chain of
+        // 10,000 steps must not overflow the stack).
+        let mut children: Vec<Vec<NodeIndex>> = vec![Vec::new(); g.node_count()];
+        for n in g.node_indices() {
+            if let Some(parent) = dom.immediate_dominator(n) {
+                children[parent.index()].push(n);
+            }
+        }
+        let mut interval: Vec<Option<(usize, usize)>> = vec![None; g.node_count()];
+        let mut clock = 0;
+        let mut stack = vec![(trigger, false)];
+        while let Some((n, done)) = stack.pop() {
+            if done {
+                if let Some((entry, _)) = interval[n.index()] {
+                    interval[n.index()] = Some((entry, clock));
+                }
+                continue;
+            }
+            interval[n.index()] = Some((clock, clock));
+            clock += 1;
+            stack.push((n, true));
+            for &c in children[n.index()].iter().rev() {
+                stack.push((c, false));
+            }
+        }
+        let mut writers: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        for (i, fields) in writes.iter().enumerate() {
+            if let Some(iv) = interval[success[i].index()] {
+                for &f in fields {
+                    writers.entry(f).or_default().push(iv);
+                }
+            }
+        }
+        Dominance {
+            start: start.iter().map(|n| interval[n.index()]).collect(),
+            writers,
+        }
     }
 }

@@ -1,4 +1,4 @@
-use super::availability::{self, Fields};
+use super::availability::Availability;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Owner, Saga};
 use crate::source::Spanned;
@@ -42,44 +42,51 @@ declare_rule! {
 }
 
 pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
-    let before = availability::before_each_step(saga);
-    let trigger_comp = availability::for_compensation(saga, Owner::Trigger, &before);
-    if let (Some(c), Some(known)) = (&saga.trigger.compensation, &trigger_comp) {
-        report(saga, &c.reads, known, "the trigger's compensation", out);
+    let known = Availability::new(saga);
+    if let Some(c) = &saga.trigger.compensation {
+        let reader = "the trigger's compensation";
+        report(
+            saga,
+            &c.reads,
+            |f| known.for_compensation(Owner::Trigger, f),
+            reader,
+            out,
+        );
     }
     for id in saga.step_ids() {
         let step = saga.step(id);
-        let Some(known) = &before[id.0] else { continue };
+        let reader = format!("step `{}`", step.id.value);
         report(
             saga,
             &step.reads,
-            known,
-            &format!("step `{}`", step.id.value),
+            |f| known.before_step(id, f),
+            &reader,
             out,
         );
-        if let Some(c) = &step.compensation
-            && let Some(known) = availability::for_compensation(saga, Owner::Step(id), &before)
-        {
+        if let Some(c) = &step.compensation {
+            let reader = format!("the compensation of `{}`", step.id.value);
             report(
                 saga,
                 &c.reads,
-                &known,
-                &format!("the compensation of `{}`", step.id.value),
+                |f| known.for_compensation(Owner::Step(id), f),
+                &reader,
                 out,
             );
         }
     }
 }
 
+/// Reports each read field that `known` says is not available (`None`: the reader is not
+/// reached at all, which the choreography rules report).
 fn report(
     saga: &Saga,
     reads: &[Spanned<String>],
-    known: &Fields<'_>,
+    known: impl Fn(&str) -> Option<bool>,
     reader: &str,
     out: &mut Vec<Diagnostic>,
 ) {
     for field in reads {
-        if known.contains(field.value.as_str()) {
+        if known(&field.value) != Some(false) {
             continue;
         }
         let writer = saga

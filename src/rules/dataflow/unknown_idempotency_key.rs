@@ -1,4 +1,4 @@
-use super::availability;
+use super::availability::Availability;
 use crate::diagnostic::Diagnostic;
 use crate::model::Saga;
 
@@ -37,13 +37,13 @@ declare_rule! {
 }
 
 pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
-    let before = availability::before_each_step(saga);
+    let known = Availability::new(saga);
     for id in saga.step_ids() {
         let step = saga.step(id);
-        let (Some(key), Some(known)) = (&step.idempotency_key, &before[id.0]) else {
+        let Some(key) = &step.idempotency_key else {
             continue;
         };
-        if known.contains(key.value.as_str()) {
+        if known.before_step(id, &key.value) != Some(false) {
             continue;
         }
         let own = step.writes.iter().any(|w| w.value == key.value);

@@ -1,5 +1,70 @@
 //! Retries and timeouts: what happens when attempts run out or an answer never comes.
 
-use super::{Check, Rule};
+pub mod compensation_can_exhaust;
+pub mod in_doubt_without_idempotency_key;
+pub mod retriable_can_exhaust;
 
-pub static CHECKS: &[(&Rule, Check)] = &[];
+use super::{Check, Rule};
+use crate::model::{Attempts, Retry};
+use crate::source::Span;
+
+pub static CHECKS: &[(&Rule, Check)] = &[
+    (&retriable_can_exhaust::RULE, retriable_can_exhaust::check),
+    (
+        &compensation_can_exhaust::RULE,
+        compensation_can_exhaust::check,
+    ),
+    (
+        &in_doubt_without_idempotency_key::RULE,
+        in_doubt_without_idempotency_key::check,
+    ),
+];
+
+/// A finite retry policy as diagnostics show it.
+pub(crate) struct Limit {
+    /// "3 attempts", "1 attempt".
+    pub attempts: String,
+    /// "all 3 attempts of `X` fail", "the only attempt of `X` fails".
+    pub all_fail: String,
+    /// What sets the limit: `max_attempts`, else the `retry` without it, else `fallback`.
+    pub span: Span,
+    pub label: String,
+}
+
+impl Limit {
+    pub fn of(retry: &Retry, action: &str, fallback: Span) -> Self {
+        let n = match retry.max_attempts {
+            Attempts::Limited(n) => n,
+            Attempts::Unlimited => 0,
+        };
+        let (attempts, all_fail) = if n == 1 {
+            (
+                "1 attempt".to_owned(),
+                format!("the only attempt of `{action}` fails"),
+            )
+        } else {
+            (
+                format!("{n} attempts"),
+                format!("all {n} attempts of `{action}` fail"),
+            )
+        };
+        let (span, label) = match (retry.max_attempts_span, retry.span) {
+            (Some(span), _) => (span, format!("{attempts}, then it gives up")),
+            (None, Some(span)) => (
+                span,
+                format!("`retry` without `max_attempts`: {attempts}, then it gives up"),
+            ),
+            (None, None) => (fallback, format!("{attempts}, then it gives up")),
+        };
+        Limit {
+            attempts,
+            all_fail,
+            span,
+            label,
+        }
+    }
+}
+
+/// The retry policy the help suggests for something that must succeed in the end.
+pub(crate) const UNLIMITED: &str =
+    "`retry: { max_attempts: unlimited, backoff: exponential, max: 1m }`";

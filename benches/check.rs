@@ -1,0 +1,75 @@
+//! `sagac check` throughput: the shipped specs, and generated sagas of 100, 1,000 and
+//! 10,000 steps in both coordination styles (to see that no rule is quadratic).
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use sagac::check::check_source;
+use sagac::source::SourceFile;
+
+/// An orchestration of `n` compensatable steps, a pivot and a retriable step.
+pub fn orchestration(n: usize) -> String {
+    let mut s = String::from(
+        "version: 1\nsaga: big\ncoordination: orchestration\nparticipants:\n  order: {}\n  svc: {}\n\
+         orchestrator: { participant: order, log: big_log }\n\
+         trigger:\n  participant: order\n  action: CreateOrder\n  event: order.created\n  data: [order_id]\n  outbox: { table: order_outbox, relay: cdc }\nsteps:\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!(
+            "  - id: step_{i}\n    participant: svc\n    action: Do{i}\n    compensation: Undo{i}\n    reads: [order_id]\n    writes: [field_{i}]\n    idempotency_key: order_id\n"
+        ));
+    }
+    s.push_str("  - id: pivot\n    participant: svc\n    action: Decide\n    kind: pivot\n    idempotency_key: order_id\n");
+    s.push_str("  - id: notify\n    participant: svc\n    action: Notify\n    kind: retriable\n    idempotency_key: order_id\n");
+    s
+}
+
+/// A choreography chain of `n` steps, each compensated on the pivot's failure event.
+pub fn choreography(n: usize) -> String {
+    let mut s = String::from(
+        "version: 1\nsaga: big\ncoordination: choreography\nparticipants:\n  order: {}\n  svc: { outbox: { table: svc_outbox, relay: cdc } }\n\
+         trigger:\n  participant: order\n  action: CreateOrder\n  event: order.created\n  data: [order_id]\n  outbox: { table: order_outbox, relay: cdc }\n  compensation: { action: RejectOrder, consumes: [pivot.failed] }\nsteps:\n",
+    );
+    let mut previous = "order.created".to_owned();
+    for i in 0..n {
+        s.push_str(&format!(
+            "  - id: step_{i}\n    participant: svc\n    consumes: {previous}\n    action: Do{i}\n    emits: {{ success: step{i}.done, failure: step{i}.failed }}\n    compensation: {{ action: Undo{i}, consumes: [pivot.failed] }}\n    reads: [order_id]\n    writes: [field_{i}]\n    idempotency_key: order_id\n"
+        ));
+        previous = format!("step{i}.done");
+    }
+    s.push_str(&format!(
+        "  - id: pivot\n    participant: svc\n    consumes: {previous}\n    action: Decide\n    kind: pivot\n    emits: {{ success: pivot.done, failure: pivot.failed }}\n    idempotency_key: order_id\n"
+    ));
+    s.push_str("terminal_events: [pivot.done]\n");
+    s
+}
+
+fn shipped(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check/specs");
+    for path in sagac::load::discover(std::path::Path::new("specs")).unwrap() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        group.bench_function(name, |b| {
+            b.iter(|| check_source(SourceFile::new("spec.yaml", text.clone())))
+        });
+    }
+    group.finish();
+}
+
+fn generated(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check/generated");
+    group.sample_size(10);
+    for n in [100, 1_000, 10_000] {
+        for (style, text) in [
+            ("orchestration", orchestration(n)),
+            ("choreography", choreography(n)),
+        ] {
+            group.throughput(Throughput::Elements(n as u64));
+            group.bench_with_input(BenchmarkId::new(style, n), &text, |b, text| {
+                b.iter(|| check_source(SourceFile::new("spec.yaml", text.clone())))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, shipped, generated);
+criterion_main!(benches);

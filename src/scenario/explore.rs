@@ -1,0 +1,150 @@
+//! Every run of one scenario: a breadth-first search over canonical states, so each
+//! distinct state is expanded once and the first violation found of each invariant comes
+//! with a shortest trace.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+
+use crate::model::Owner;
+
+use super::Outcome;
+use super::action::{Action, ActionKind, Party};
+use super::invariant::{Invariant, Violation};
+use super::machine::{Machine, State};
+
+/// A representative run stops here even if the model misbehaves.
+const MAX_RUN_LENGTH: usize = 100_000;
+
+pub(super) struct Exploration {
+    pub states: usize,
+    pub violations: Vec<Violation>,
+    /// The first run: always the oldest message in flight delivered next.
+    pub trace: Vec<Action>,
+    pub outcome: Outcome,
+    /// Bits of the faults that fired in some run.
+    pub fired: u64,
+    /// Every compensation that ran in some run.
+    pub compensations: BTreeSet<Owner>,
+}
+
+struct Node {
+    parent: usize,
+    actions: Vec<Action>,
+}
+
+pub(super) fn explore(m: &Machine) -> Exploration {
+    let initial = State::initial(m.saga);
+    let mut seen: HashSet<State> = HashSet::new();
+    let mut nodes = vec![Node {
+        parent: usize::MAX,
+        actions: Vec::new(),
+    }];
+    seen.insert(initial.canonical());
+    let mut queue = VecDeque::from([(0usize, initial.clone())]);
+    let mut found: BTreeMap<Invariant, Violation> = BTreeMap::new();
+    let mut fired = 0u64;
+    let mut compensations = BTreeSet::new();
+
+    while let Some((index, state)) = queue.pop_front() {
+        let nexts = m.successors(&state);
+        if nexts.is_empty() {
+            fired |= state.fired;
+            collect_compensations(m, &state, &mut compensations);
+            let broken = m.check_end(&state);
+            if broken.iter().any(|(i, _)| !found.contains_key(i)) {
+                let mut trace = path(&nodes, index);
+                trace.push(end(m, &state));
+                for (invariant, message) in broken {
+                    found.entry(invariant).or_insert_with(|| Violation {
+                        invariant,
+                        message,
+                        trace: trace.clone(),
+                    });
+                }
+            }
+            continue;
+        }
+        for next in nexts {
+            if next.violations.iter().any(|(i, _)| !found.contains_key(i)) {
+                let mut trace = path(&nodes, index);
+                trace.extend(next.actions.iter().cloned());
+                for (invariant, message) in next.violations {
+                    found.entry(invariant).or_insert_with(|| Violation {
+                        invariant,
+                        message,
+                        trace: trace.clone(),
+                    });
+                }
+            }
+            let key = next.state.canonical();
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.insert(key);
+            nodes.push(Node {
+                parent: index,
+                actions: next.actions,
+            });
+            queue.push_back((nodes.len() - 1, next.state));
+        }
+    }
+
+    let (trace, outcome) = representative(m, initial);
+    Exploration {
+        states: seen.len(),
+        violations: found.into_values().collect(),
+        trace,
+        outcome,
+        fired,
+        compensations,
+    }
+}
+
+fn collect_compensations(m: &Machine, st: &State, into: &mut BTreeSet<Owner>) {
+    for owner in std::iter::once(Owner::Trigger).chain(m.saga.step_ids().map(Owner::Step)) {
+        let i = match owner {
+            Owner::Trigger => 0,
+            Owner::Step(s) => s.0 + 1,
+        };
+        if st.comp_runs[i] > 0 || st.stuck == Some(super::machine::Stuck::Compensation(owner)) {
+            into.insert(owner);
+        }
+    }
+}
+
+fn path(nodes: &[Node], mut index: usize) -> Vec<Action> {
+    let mut chunks = Vec::new();
+    while index != usize::MAX && index < nodes.len() {
+        chunks.push(&nodes[index].actions);
+        index = nodes[index].parent;
+    }
+    chunks.into_iter().rev().flatten().cloned().collect()
+}
+
+fn end(m: &Machine, st: &State) -> Action {
+    let party = if m.saga.coordination == crate::model::Coordination::Orchestration {
+        Party::Orchestrator
+    } else {
+        Party::Participant(m.saga.trigger.participant)
+    };
+    Action {
+        from: party,
+        to: party,
+        kind: ActionKind::End {
+            outcome: m.outcome(st),
+        },
+    }
+}
+
+/// The run that always delivers the oldest message in flight first.
+fn representative(m: &Machine, mut state: State) -> (Vec<Action>, Outcome) {
+    let mut trace = Vec::new();
+    for _ in 0..MAX_RUN_LENGTH {
+        let Some(next) = m.successors(&state).into_iter().next() else {
+            break;
+        };
+        trace.extend(next.actions);
+        state = next.state;
+    }
+    trace.push(end(m, &state));
+    (trace, m.outcome(&state))
+}

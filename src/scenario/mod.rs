@@ -1,0 +1,201 @@
+//! Scenarios: a saga run under a set of injected faults. [`enumerate`] lists them (`happy`
+//! first, then every single fault in step order, then combinations), explores every run
+//! of each (delivery orders, parallel interleavings, in-doubt outcomes) and checks the
+//! invariants. `simulate` prints them; diagrams, code generation and grading reuse them.
+//! The semantics are written down in `docs/simulation.md`.
+
+pub mod action;
+mod explore;
+pub mod fault;
+pub mod invariant;
+mod machine;
+
+pub use action::{Action, ActionKind, Party, Result as StepResult, Via, Work};
+pub use fault::{Fault, FaultKind, applicable, compensation_faults, owner_name};
+pub use invariant::{Invariant, Violation};
+
+use crate::model::{Owner, Saga};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Every step applied once, no compensation ran.
+    Completed,
+    /// The saga undid what it had applied.
+    Compensated,
+    /// Neither: a step or compensation gave up, the saga was lost, or it waits forever.
+    Stuck,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Completed => "completed",
+            Outcome::Compensated => "compensated",
+            Outcome::Stuck => "stuck",
+        }
+    }
+}
+
+/// What to explore.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Faults combined in one scenario (compensation failures not counted).
+    pub max_faults: usize,
+    /// The kinds of fault to inject.
+    pub kinds: Vec<FaultKind>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_faults: 1,
+            kinds: FaultKind::ALL.to_vec(),
+        }
+    }
+}
+
+/// One scenario with every run of it explored.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// `happy`, or the fault names joined with `+`.
+    pub name: String,
+    pub faults: Vec<Fault>,
+    /// The outcome of the representative run.
+    pub outcome: Outcome,
+    /// The compensations of the representative run in the order they ran, the trigger last.
+    pub compensated: Vec<Owner>,
+    /// The representative run: the first delivery order (oldest message first), the
+    /// in-doubt effect applied.
+    pub trace: Vec<Action>,
+    /// The broken invariants over every run, each with a shortest counterexample, in the
+    /// order of [`Invariant`].
+    pub violations: Vec<Violation>,
+    /// Distinct states explored.
+    pub states: usize,
+    /// Every compensation that ran in some run (where `compfail` applies).
+    pub compensations_run: Vec<Owner>,
+    /// Whether every fault fired in some run (a combination where one fault pre-empts
+    /// another says nothing new).
+    pub all_fired: bool,
+}
+
+/// The name of a scenario with these faults.
+pub fn scenario_name(saga: &Saga, faults: &[Fault]) -> String {
+    if faults.is_empty() {
+        return "happy".to_owned();
+    }
+    faults
+        .iter()
+        .map(|f| f.name(saga))
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// Explores every run of the saga under exactly these faults.
+pub fn run(saga: &Saga, faults: &[Fault]) -> Scenario {
+    let faults = &faults[..faults.len().min(64)];
+    let machine = machine::Machine::new(saga, faults);
+    let ex = explore::explore(&machine);
+    let mut compensated: Vec<Owner> = ex
+        .trace
+        .iter()
+        .filter_map(|a| match &a.kind {
+            ActionKind::Run {
+                work: Work::Compensation(o),
+                result: action::Result::Success,
+            }
+            | ActionKind::Reply {
+                work: Work::Compensation(o),
+                result: action::Result::Success,
+            } => Some(*o),
+            _ => None,
+        })
+        .collect();
+    if let Some(i) = compensated.iter().position(|&o| o == Owner::Trigger) {
+        compensated.remove(i);
+        compensated.push(Owner::Trigger);
+    }
+    let all = if faults.len() == 64 {
+        u64::MAX
+    } else {
+        (1u64 << faults.len()) - 1
+    };
+    Scenario {
+        name: scenario_name(saga, faults),
+        faults: faults.to_vec(),
+        outcome: ex.outcome,
+        compensated,
+        trace: ex.trace,
+        violations: ex.violations,
+        states: ex.states,
+        compensations_run: ex.compensations.into_iter().collect(),
+        all_fired: ex.fired & all == all,
+    }
+}
+
+/// Every scenario: `happy`, each applicable fault in step order, then combinations of up
+/// to `max_faults` faults; after each scenario that compensates, the same scenario with
+/// each compensation that can give up failing (`+compfail:<owner>`). Combinations in which
+/// some fault never fires are left out: they repeat a smaller scenario.
+pub fn enumerate(saga: &Saga, options: &Options) -> Vec<Scenario> {
+    let base = applicable(saga, &options.kinds);
+    let compfails = if options.kinds.contains(&FaultKind::Compfail) {
+        compensation_faults(saga)
+    } else {
+        Vec::new()
+    };
+    let mut out = Vec::new();
+    let push = |faults: Vec<Fault>, out: &mut Vec<Scenario>| {
+        let scenario = run(saga, &faults);
+        if !faults.is_empty() && !scenario.all_fired {
+            return;
+        }
+        let ran = scenario.compensations_run.clone();
+        out.push(scenario);
+        for &cf in &compfails {
+            let Fault::CompFail(owner) = cf else { continue };
+            if !ran.contains(&owner) {
+                continue;
+            }
+            let mut with = faults.clone();
+            with.push(cf);
+            let s = run(saga, &with);
+            if s.all_fired {
+                out.push(s);
+            }
+        }
+    };
+    push(Vec::new(), &mut out);
+    for size in 1..=options.max_faults.min(base.len()) {
+        for combo in combinations(base.len(), size) {
+            let faults: Vec<Fault> = combo.iter().map(|&i| base[i]).collect();
+            let ok = faults
+                .iter()
+                .enumerate()
+                .all(|(i, &a)| faults[i + 1..].iter().all(|&b| fault::compatible(a, b)));
+            if ok {
+                push(faults, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// Index combinations of `size` out of `n`, in lexicographic order.
+fn combinations(n: usize, size: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut current = Vec::with_capacity(size);
+    fn go(start: usize, n: usize, size: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if cur.len() == size {
+            out.push(cur.clone());
+            return;
+        }
+        for i in start..n {
+            cur.push(i);
+            go(i + 1, n, size, cur, out);
+            cur.pop();
+        }
+    }
+    go(0, n, size, &mut current, &mut out);
+    out
+}

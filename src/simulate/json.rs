@@ -1,0 +1,62 @@
+//! The JSON contract: `{"scenarios":[{"name","faults":[...],"outcome","compensated":[...],
+//! "violations":[{"invariant","message","trace":[...]}]}],"states_explored":N,"violations":N}`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::model::Saga;
+use crate::scenario::owner_name;
+
+use super::Report;
+
+#[derive(Serialize)]
+struct JsonReport {
+    scenarios: Vec<JsonScenario>,
+    states_explored: usize,
+    violations: usize,
+}
+
+#[derive(Serialize)]
+struct JsonScenario {
+    name: String,
+    faults: Vec<String>,
+    outcome: &'static str,
+    compensated: Vec<String>,
+    violations: Vec<JsonViolation>,
+}
+
+#[derive(Serialize)]
+struct JsonViolation {
+    invariant: &'static str,
+    message: String,
+    trace: Vec<String>,
+}
+
+pub fn render(saga: &Saga, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let json = JsonReport {
+        scenarios: report
+            .scenarios
+            .iter()
+            .map(|s| JsonScenario {
+                name: s.name.clone(),
+                faults: s.faults.iter().map(|f| f.name(saga)).collect(),
+                outcome: s.outcome.as_str(),
+                compensated: s.compensated.iter().map(|&o| owner_name(saga, o)).collect(),
+                violations: s
+                    .violations
+                    .iter()
+                    .map(|v| JsonViolation {
+                        invariant: v.invariant.as_str(),
+                        message: v.message.clone(),
+                        trace: v.trace.iter().map(|a| a.describe(saga)).collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        states_explored: report.states_explored,
+        violations: report.violations,
+    };
+    serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::other)?;
+    writeln!(out)
+}

@@ -1,0 +1,88 @@
+//! `sagac simulate`: every scenario of a saga with its outcome, the compensations that ran
+//! and the broken invariants, as a table for people or JSON for tools.
+
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use crate::model::Saga;
+use crate::scenario::{self, Fault, FaultKind, Options, Scenario};
+
+pub use human::render as render_human;
+pub use json::render as render_json;
+
+/// The scenarios of one saga and the totals.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub scenarios: Vec<Scenario>,
+    /// Distinct states explored, summed over the scenarios.
+    pub states_explored: usize,
+    /// Broken invariants, summed over the scenarios.
+    pub violations: usize,
+}
+
+impl Report {
+    pub fn new(scenarios: Vec<Scenario>) -> Report {
+        Report {
+            states_explored: scenarios.iter().map(|s| s.states).sum(),
+            violations: scenarios.iter().map(|s| s.violations.len()).sum(),
+            scenarios,
+        }
+    }
+}
+
+/// Simulates every scenario the options allow.
+pub fn simulate(saga: &Saga, options: &Options) -> Report {
+    Report::new(scenario::enumerate(saga, options))
+}
+
+/// The faults a scenario name stands for (`happy`, `fail:charge_payment+dup:x`), whatever
+/// `--max-faults` says; `None` when a part names no fault of this saga.
+pub fn parse_scenario(saga: &Saga, name: &str) -> Option<Vec<Fault>> {
+    if name == "happy" {
+        return Some(Vec::new());
+    }
+    let known: Vec<Fault> = scenario::applicable(saga, &FaultKind::ALL)
+        .into_iter()
+        .chain(scenario::compensation_faults(saga))
+        .collect();
+    name.split('+')
+        .map(|part| known.iter().copied().find(|f| f.name(saga) == part.trim()))
+        .collect()
+}
+
+/// Every single-fault scenario name of the saga (for a usage error's help).
+pub fn scenario_names(saga: &Saga) -> Vec<String> {
+    std::iter::once("happy".to_owned())
+        .chain(
+            scenario::applicable(saga, &FaultKind::ALL)
+                .into_iter()
+                .chain(scenario::compensation_faults(saga))
+                .map(|f| f.name(saga)),
+        )
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table of scenarios, then each violation with its counterexample.
+    Human,
+    /// `{"scenarios":[...],"states_explored":N,"violations":N}`.
+    Json,
+}
+
+/// Writes the report; `elapsed` appears in the human summary line only, so JSON stays
+/// deterministic.
+pub fn render(
+    format: Format,
+    saga: &Saga,
+    report: &Report,
+    elapsed: Option<std::time::Duration>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(saga, report, elapsed, out),
+        Format::Json => json::render(saga, report, out),
+    }
+}

@@ -1,0 +1,276 @@
+//! `sagac simulate`: every fixture in `fixtures/simulate/` breaks the invariant its
+//! `# expect:` line names in the scenario it names (or none, for `# expect: clean`), with
+//! snapshots of the JSON and human reports; every shipped spec simulates clean.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use sagac::check;
+use sagac::load;
+use sagac::model::Saga;
+use sagac::scenario::{self, Options, owner_name};
+use sagac::simulate::{self, Report};
+
+fn saga(path: &Path) -> Saga {
+    let checked = check::check_loaded(load::read(path).expect("readable"));
+    assert!(checked.resolved, "{} does not resolve", path.display());
+    checked.saga.expect("a model")
+}
+
+fn yaml_files(dir: &str) -> Vec<PathBuf> {
+    let mut files = load::discover(Path::new(dir)).expect("directory has specs");
+    files.sort();
+    files
+}
+
+fn render(saga: &Saga, report: &Report, format: simulate::Format) -> String {
+    let mut out = Vec::new();
+    simulate::render(format, saga, report, None, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// The `# key: value` lines of a fixture's header comment.
+fn header(path: &Path, key: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let prefix = format!("# {key}:");
+    text.lines()
+        .filter_map(|l| l.strip_prefix(&prefix))
+        .map(|v| v.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_fixture_finds_its_weakness() {
+    let mut failures = Vec::new();
+    for path in yaml_files("fixtures/simulate") {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let saga = saga(&path);
+        let report = simulate::simulate(&saga, &Options::default());
+        let expect = header(&path, "expect");
+        assert_eq!(expect.len(), 1, "{stem}: one `# expect:` line");
+        if expect[0] == "clean" {
+            let broken: Vec<String> = report
+                .scenarios
+                .iter()
+                .flat_map(|s| {
+                    s.violations
+                        .iter()
+                        .map(move |v| format!("{}: {}", s.name, v.invariant.as_str()))
+                })
+                .collect();
+            if !broken.is_empty() {
+                failures.push(format!("{stem}: expected clean, got {broken:?}"));
+            }
+        } else {
+            let (name, invariant) = expect[0].split_once(' ').expect("`scenario invariant`");
+            let found = report.scenarios.iter().any(|s| {
+                s.name == name
+                    && s.violations
+                        .iter()
+                        .any(|v| v.invariant.as_str() == invariant)
+            });
+            if !found {
+                failures.push(format!("{stem}: {invariant} not broken in {name}"));
+            }
+        }
+        for line in header(&path, "compensated") {
+            let (name, list) = line.split_once('=').expect("`scenario = a, b`");
+            let scenario = report
+                .scenarios
+                .iter()
+                .find(|s| s.name == name.trim())
+                .unwrap_or_else(|| panic!("{stem}: no scenario {name}"));
+            let got: Vec<String> = scenario
+                .compensated
+                .iter()
+                .map(|&o| owner_name(&saga, o))
+                .collect();
+            let want: Vec<String> = list
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if got != want {
+                failures.push(format!(
+                    "{stem}: {name} compensated {got:?}, expected {want:?}"
+                ));
+            }
+        }
+        for line in header(&path, "outcome") {
+            let (name, outcome) = line.split_once('=').expect("`scenario = outcome`");
+            let scenario = report
+                .scenarios
+                .iter()
+                .find(|s| s.name == name.trim())
+                .unwrap();
+            if scenario.outcome.as_str() != outcome.trim() {
+                failures.push(format!(
+                    "{stem}: {name} ended {}",
+                    scenario.outcome.as_str()
+                ));
+            }
+        }
+        insta::assert_snapshot!(
+            format!("simulate_json_{stem}"),
+            render(&saga, &report, simulate::Format::Json)
+        );
+        insta::assert_snapshot!(
+            format!("simulate_human_{stem}"),
+            render(&saga, &report, simulate::Format::Human)
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn shipped_specs_simulate_clean() {
+    for path in yaml_files("specs") {
+        let saga = saga(&path);
+        let report = simulate::simulate(&saga, &Options::default());
+        let broken: Vec<String> = report
+            .scenarios
+            .iter()
+            .flat_map(|s| {
+                s.violations
+                    .iter()
+                    .map(move |v| format!("{}: {} ({})", s.name, v.invariant.as_str(), v.message))
+            })
+            .collect();
+        assert!(broken.is_empty(), "{}: {broken:#?}", path.display());
+        assert_eq!(report.scenarios[0].name, "happy");
+        assert_eq!(
+            report.scenarios[0].outcome,
+            scenario::Outcome::Completed,
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn scenario_names_are_unique_and_deterministic() {
+    for path in yaml_files("specs") {
+        let saga = saga(&path);
+        let options = Options {
+            max_faults: 2,
+            ..Options::default()
+        };
+        let a = scenario::enumerate(&saga, &options);
+        let b = scenario::enumerate(&saga, &options);
+        let names: Vec<&str> = a.iter().map(|s| s.name.as_str()).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{}", path.display());
+        assert_eq!(names, b.iter().map(|s| s.name.as_str()).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn counterexamples_are_shortest() {
+    // The phantom compensation happens as soon as inventory.failed reaches inventory: the
+    // trace stops there.
+    let saga = saga(Path::new(
+        "fixtures/simulate/no-phantom-compensation-own-failure.yaml",
+    ));
+    let faults = simulate::parse_scenario(&saga, "fail:reserve_inventory").unwrap();
+    let s = scenario::run(&saga, &faults);
+    let v = &s.violations[0];
+    assert_eq!(v.invariant.as_str(), "no_phantom_compensation");
+    let last = v.trace.last().unwrap().describe(&saga);
+    assert!(last.contains("ReleaseInventory"), "{last}");
+}
+
+fn sagac() -> Command {
+    Command::cargo_bin("sagac").unwrap()
+}
+
+#[test]
+fn exit_codes() {
+    sagac()
+        .args(["simulate", "specs/order-orchestration.yaml"])
+        .assert()
+        .code(0);
+    sagac()
+        .args([
+            "simulate",
+            "fixtures/simulate/at-most-once-charge-without-key.yaml",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1);
+    sagac()
+        .args(["simulate", "fixtures/simulate/does-not-exist.yaml"])
+        .assert()
+        .code(2);
+    sagac()
+        .args([
+            "simulate",
+            "specs/order-orchestration.yaml",
+            "--scenario",
+            "fail:nothing",
+        ])
+        .assert()
+        .code(2);
+    // A spec whose model does not resolve gets check's diagnostics and exit 1.
+    sagac()
+        .args([
+            "simulate",
+            "fixtures/rules/R101-undeclared-participant.yaml",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("R101"));
+}
+
+#[test]
+fn scenario_and_fault_filters() {
+    let out = sagac()
+        .args([
+            "simulate",
+            "specs/order-orchestration.yaml",
+            "--scenario",
+            "timeout:charge_payment+exhaust:charge_payment",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["scenarios"].as_array().unwrap().len(), 1);
+    let out = sagac()
+        .args([
+            "simulate",
+            "specs/order-orchestration.yaml",
+            "--faults",
+            "business,timeout",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let names: Vec<&str> = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "happy",
+            "fail:reserve_inventory",
+            "fail:charge_payment",
+            "timeout:charge_payment",
+            "fail:send_confirmation"
+        ]
+    );
+}
