@@ -106,6 +106,21 @@ impl SourceFile {
         }
     }
 
+    /// The 0-based line holding a byte offset (clamped to the text).
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset.min(self.text.len()))
+            - 1
+    }
+
+    /// The byte offset where a 0-based line starts; the text's end past the last line.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// The text of a span, or "" when it is out of range.
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")

@@ -508,10 +508,17 @@ impl Resolver<'_> {
         } else {
             Retry::once()
         };
+        // A `retry` without `max_attempts`: unlimited for a retriable step (its kind promises
+        // it), else three attempts, as in Step Functions' retriers.
+        let default_attempts = if kind == StepKind::Retriable {
+            Attempts::Unlimited
+        } else {
+            Attempts::Limited(3)
+        };
         let retry = s
             .retry
             .as_ref()
-            .map_or(default_retry, |r| self.retry(r, Attempts::Limited(1)));
+            .map_or(default_retry, |r| self.retry(r, default_attempts));
         let failures = s
             .failures
             .as_ref()
@@ -607,16 +614,21 @@ impl Resolver<'_> {
                 })
             }
             syntax::CompensationDef::Long(c) => {
-                let action = self
-                    .required(
-                        &c.action,
-                        span,
-                        "action",
-                        "a compensation",
-                        "name the action that undoes the step, e.g. `action: ReleaseInventory`",
-                    )?
-                    .clone();
-                self.name(&action, Form::Pascal, "action");
+                // Without `action` the compensation is still written: keep it (with an empty
+                // name, under S005) so the rules do not also call the step uncompensated.
+                let action = match self.required(
+                    &c.action,
+                    span,
+                    "action",
+                    "a compensation",
+                    "name the action that undoes the step, e.g. `action: ReleaseInventory`",
+                ) {
+                    Some(action) => {
+                        self.name(action, Form::Pascal, "action");
+                        action.clone()
+                    }
+                    None => Spanned::new(String::new(), span),
+                };
                 let consumes = c.consumes.as_ref().map(|c| c.items()).unwrap_or_default();
                 let mut emits = c.emits.clone();
                 if style == Coordination::Orchestration {

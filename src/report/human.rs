@@ -60,12 +60,12 @@ impl miette::Diagnostic for Report<'_> {
         let d = self.diagnostic;
         let primary = LabeledSpan::new_primary_with_span(
             Some(d.label.clone().unwrap_or_else(|| d.message.clone())),
-            to_source_span(d.span, self.source.text),
+            to_source_span(d.span, &self.source.source.text),
         );
         let related = d.related.iter().map(|r| {
             LabeledSpan::new_with_span(
                 Some(r.label.clone()),
-                to_source_span(r.span, self.source.text),
+                to_source_span(r.span, &self.source.source.text),
             )
         });
         Some(Box::new(std::iter::once(primary).chain(related)))
@@ -75,24 +75,37 @@ impl miette::Diagnostic for Report<'_> {
 /// The file's text under its name, borrowed (miette's `NamedSource` wants to own it).
 struct Named<'a> {
     name: String,
-    text: &'a str,
+    source: &'a SourceFile,
 }
 
 impl SourceCode for Named<'_> {
+    /// miette finds a span's lines by scanning the text from its start, which makes a report
+    /// of many diagnostics on a large file quadratic. Hand it only the lines around the span
+    /// (found with the line index) and shift the result back into the whole file.
     fn read_span<'b>(
         &'b self,
         span: &SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        let text = self.source.text.as_str();
+        let first_line = self
+            .source
+            .line_index(span.offset())
+            .saturating_sub(before + 1);
+        let last_line = self.source.line_index(span.offset() + span.len()) + after + 2;
+        let start = self.source.line_start(first_line);
+        let end = self.source.line_start(last_line).max(start);
+        let window = &text[start..end];
+        let shifted = SourceSpan::new((span.offset() - start).into(), span.len());
+        let inner = window.read_span(&shifted, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
+            inner.line() + first_line,
             inner.column(),
-            inner.line_count(),
+            inner.line_count() + first_line,
         )))
     }
 }
@@ -146,7 +159,7 @@ fn write_one(
         diagnostic: d,
         source: Named {
             name: source.name(),
-            text: &source.text,
+            source,
         },
         code: format!("{}({})", d.rule.code, d.rule.name),
     };

@@ -74,8 +74,11 @@ impl<'a> Availability<'a> {
 
     /// Whether `field` is known before `step` runs; `None` when no event chain reaches it.
     pub(super) fn before_step(&self, step: StepId, field: &str) -> Option<bool> {
+        if !self.reached(step) {
+            return None;
+        }
         if self.trigger_data.contains(&field) {
-            return Some(self.reached(step));
+            return Some(true);
         }
         match &self.flow {
             Flow::Stages {

@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::Saga;
+use crate::model::{Saga, StepKind};
 
 declare_rule! {
     /// ## What it checks
@@ -34,6 +34,10 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
     let suggestion = saga.trigger.data.first().map(|d| d.value.as_str());
     for step in &saga.steps {
         if !step.has_effect() || step.idempotency_key.is_some() {
+            continue;
+        }
+        // An in-doubt pivot or retriable step without a key is T303's error already.
+        if step.timeout.is_some() && matches!(step.kind, StepKind::Pivot | StepKind::Retriable) {
             continue;
         }
         let help = match suggestion {
