@@ -23,10 +23,30 @@ impl Checked {
     }
 }
 
-/// Checks a file as read by [`crate::load::read`].
+/// What a check runs beyond the rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Simulate every single fault and report broken invariants (`--no-simulate` turns it
+    /// off). Only sagas whose model resolves and that have at most
+    /// [`rules::simulation::MAX_STEPS`] steps are simulated.
+    pub simulate: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { simulate: true }
+    }
+}
+
+/// Checks a file as read by [`crate::load::read`], with the default options.
 pub fn check_loaded(loaded: Loaded) -> Checked {
+    check_loaded_with(loaded, &Options::default())
+}
+
+/// Checks a file as read by [`crate::load::read`].
+pub fn check_loaded_with(loaded: Loaded, options: &Options) -> Checked {
     match loaded {
-        Loaded::Text(source) => check_source(source),
+        Loaded::Text(source) => check_source_with(source, options),
         Loaded::Unreadable(source, d) => Checked {
             source,
             diagnostics: vec![*d],
@@ -36,8 +56,13 @@ pub fn check_loaded(loaded: Loaded) -> Checked {
     }
 }
 
-/// Parses, resolves and runs every rule.
+/// Parses, resolves and runs every rule, with the default options.
 pub fn check_source(source: SourceFile) -> Checked {
+    check_source_with(source, &Options::default())
+}
+
+/// Parses, resolves and runs every rule (and the simulation, when asked and possible).
+pub fn check_source_with(source: SourceFile, options: &Options) -> Checked {
     let spec = match syntax::parse(&source) {
         Ok(spec) => spec,
         Err(d) => {
@@ -55,6 +80,12 @@ pub fn check_source(source: SourceFile) -> Checked {
     if let Some(saga) = &resolution.saga {
         diagnostics.extend(rules::check(saga));
     }
+    if options.simulate
+        && resolved
+        && let Some(saga) = &resolution.saga
+    {
+        diagnostics.extend(rules::simulation::check(saga));
+    }
     diagnostic::sort(&mut diagnostics);
     diagnostics.dedup();
     Checked {
@@ -63,4 +94,10 @@ pub fn check_source(source: SourceFile) -> Checked {
         saga: resolution.saga,
         resolved,
     }
+}
+
+/// The rules alone, without the simulation: what the rules' own unit tests need.
+#[cfg(test)]
+pub(crate) fn check_rules(source: SourceFile) -> Checked {
+    check_source_with(source, &Options { simulate: false })
 }

@@ -42,6 +42,9 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
+    /// Skip the simulation of single faults (the V7xx rules).
+    #[arg(long)]
+    pub no_simulate: bool,
     #[command(flatten)]
     pub color: ColorArgs,
 }

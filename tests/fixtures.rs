@@ -10,6 +10,13 @@ fn check_file(path: &Path) -> Checked {
     check::check_loaded(load::read(path).expect("fixture is readable"))
 }
 
+/// The rules alone: a rule's fixture shows that rule, not the simulator's view of the same
+/// weakness (the V7xx fixtures and the shipped specs are checked with the simulation).
+fn check_rules(path: &Path) -> Checked {
+    let options = check::Options { simulate: false };
+    check::check_loaded_with(load::read(path).expect("fixture is readable"), &options)
+}
+
 fn human(checked: Checked) -> String {
     let mut out = Vec::new();
     report::human::render(std::slice::from_ref(&checked), false, &mut out).unwrap();
@@ -27,7 +34,11 @@ fn every_rule_fixture_raises_its_code() {
     let mut missing = Vec::new();
     for path in yaml_files("fixtures/rules") {
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let checked = check_file(&path);
+        let checked = if stem.starts_with('V') {
+            check_file(&path)
+        } else {
+            check_rules(&path)
+        };
         let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code()).collect();
         if let Some(code) = stem.split('-').next().filter(|c| c.len() == 4) {
             if !codes.contains(&code) {
@@ -51,7 +62,9 @@ fn every_rule_has_a_fixture() {
         .iter()
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
-    for rule in sagac::rules::all() {
+    // V703: the simulated (and generated) orchestrator always compensates in reverse order,
+    // so no spec can break `reverse_order`; see `sagac explain V703`.
+    for rule in sagac::rules::all().into_iter().filter(|r| r.code != "V703") {
         assert!(
             stems.iter().any(|s| s.starts_with(rule.code)),
             "no fixture for {} in fixtures/rules/",

@@ -336,7 +336,7 @@ fn sarif_structure() {
         r101["locations"][0]["physicalLocation"],
         serde_json::json!({
             "artifactLocation": { "uri": "fixtures/rules/R101-undeclared-participant.yaml" },
-            "region": { "startLine": 33, "startColumn": 18, "endLine": 33, "endColumn": 30 }
+            "region": { "startLine": 34, "startColumn": 18, "endLine": 34, "endColumn": 30 }
         })
     );
     assert!(
@@ -497,7 +497,7 @@ fn binary_writes_annotations_and_the_job_summary() {
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.starts_with(
-        "::error file=fixtures/rules/R101-undeclared-participant.yaml,line=33,endLine=33,\
+        "::error file=fixtures/rules/R101-undeclared-participant.yaml,line=34,endLine=34,\
          col=18,endColumn=30,title=R101 undeclared-participant::"
     ));
     assert!(
@@ -506,7 +506,7 @@ fn binary_writes_annotations_and_the_job_summary() {
     );
     let written = std::fs::read_to_string(&summary).unwrap();
     assert!(written.contains(
-        "| `fixtures/rules/R101-undeclared-participant.yaml` | 33 | R101 undeclared-participant | \
+        "| `fixtures/rules/R101-undeclared-participant.yaml` | 34 | R101 undeclared-participant | \
          participant `notification` is not declared |"
     ));
 }

@@ -229,7 +229,7 @@ fn scenario_and_fault_filters() {
     let out = sagac()
         .args([
             "simulate",
-            "specs/order-orchestration.yaml",
+            "fixtures/rules/T304-in-doubt-pivot-can-exhaust.yaml",
             "--scenario",
             "timeout:charge_payment+exhaust:charge_payment",
             "--format",

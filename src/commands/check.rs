@@ -14,10 +14,13 @@ pub fn run(args: &CheckArgs) -> Exit {
             Err(e) => return fail(e),
         }
     }
+    let options = check::Options {
+        simulate: !args.no_simulate,
+    };
     let mut files: Vec<Checked> = Vec::with_capacity(paths.len());
     for path in &paths {
         match load::read(path) {
-            Ok(loaded) => files.push(check::check_loaded(loaded)),
+            Ok(loaded) => files.push(check::check_loaded_with(loaded, &options)),
             Err(e) => return fail(e),
         }
     }

@@ -5,9 +5,7 @@
 
 use std::collections::HashMap;
 
-use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::{Bfs, EdgeRef};
 
 use super::{Coordination, Emitter, EventId, Handler, Owner, Saga, StepId};
 
@@ -116,65 +114,5 @@ impl Graph {
 
     pub fn node_index(&self, node: Node) -> Option<NodeIndex> {
         self.index.get(&node).copied()
-    }
-
-    /// Every node an event chain from the trigger reaches (the trigger included); in an
-    /// orchestration, every step in stage order.
-    pub fn reachable_from_trigger(&self) -> Vec<Node> {
-        let Some(start) = self.node_index(Node::Trigger) else {
-            return Vec::new();
-        };
-        let mut bfs = Bfs::new(&self.graph, start);
-        let mut out = Vec::new();
-        while let Some(i) = bfs.next(&self.graph) {
-            out.push(self.graph[i]);
-        }
-        out
-    }
-
-    /// Groups of nodes that start each other in a loop, each in graph order.
-    pub fn cycles(&self) -> Vec<Vec<Node>> {
-        petgraph::algo::tarjan_scc(&self.graph)
-            .into_iter()
-            .filter(|scc| {
-                scc.len() > 1
-                    || self
-                        .graph
-                        .edges_directed(scc[0], Direction::Outgoing)
-                        .any(|e| e.target() == scc[0])
-            })
-            .map(|mut scc| {
-                scc.sort();
-                scc.into_iter().map(|i| self.graph[i]).collect()
-            })
-            .collect()
-    }
-
-    /// The nodes with an edge into `node`, with the edge.
-    pub fn incoming(&self, node: Node) -> Vec<(Node, Edge)> {
-        let Some(i) = self.node_index(node) else {
-            return Vec::new();
-        };
-        let mut v: Vec<_> = self
-            .graph
-            .edges_directed(i, Direction::Incoming)
-            .map(|e| (self.graph[e.source()], *e.weight()))
-            .collect();
-        v.reverse();
-        v
-    }
-
-    /// The nodes `node` has an edge to, with the edge.
-    pub fn outgoing(&self, node: Node) -> Vec<(Node, Edge)> {
-        let Some(i) = self.node_index(node) else {
-            return Vec::new();
-        };
-        let mut v: Vec<_> = self
-            .graph
-            .edges_directed(i, Direction::Outgoing)
-            .map(|e| (self.graph[e.target()], *e.weight()))
-            .collect();
-        v.reverse();
-        v
     }
 }

@@ -7,6 +7,7 @@ mod graph;
 pub mod names;
 mod resolve;
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 pub use graph::{Edge, Graph, Node};
@@ -331,6 +332,8 @@ pub struct Saga {
     pub events: Vec<Event>,
     pub terminal_events: Vec<Spanned<String>>,
     pub graph: Graph,
+    /// `events` by name.
+    event_index: HashMap<String, EventId>,
 }
 
 impl Saga {
@@ -351,7 +354,7 @@ impl Saga {
     }
 
     pub fn event_id(&self, name: &str) -> Option<EventId> {
-        self.events.iter().position(|e| e.name == name).map(EventId)
+        self.event_index.get(name).copied()
     }
 
     pub fn step_by_name(&self, id: &str) -> Option<StepId> {

@@ -195,8 +195,15 @@ impl Resolver<'_> {
             events: Vec::new(),
             terminal_events,
             graph: Graph::default(),
+            event_index: HashMap::new(),
         };
         saga.events = events(&saga, catalogue);
+        saga.event_index = saga
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.name.clone(), EventId(i)))
+            .collect();
         saga.graph = Graph::build(&saga);
         Some(saga)
     }

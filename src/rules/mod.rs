@@ -32,6 +32,7 @@ pub mod dataflow;
 pub mod references;
 pub mod reliability;
 pub mod retry;
+pub mod simulation;
 pub mod syntax;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -81,6 +82,7 @@ pub fn all() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = syntax::RULES
         .iter()
         .chain(references::RULES)
+        .chain(simulation::RULES)
         .copied()
         .chain(all_checks().map(|(rule, _)| *rule))
         .collect();

@@ -371,7 +371,7 @@ fn exact(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::check_source;
+    use crate::check::check_rules;
     use crate::source::SourceFile;
 
     /// A small deterministic generator (xorshift), so that failures are reproducible.
@@ -498,7 +498,7 @@ mod tests {
         let (mut proofs, mut effects_seen, mut left) = (0, 0, 0);
         for _ in 0..1500 {
             let text = random_spec(&mut rng);
-            let checked = check_source(SourceFile::new("t.yaml", text.clone()));
+            let checked = check_rules(SourceFile::new("t.yaml", text.clone()));
             let Some(saga) = checked.saga else {
                 panic!("does not resolve:\n{text}\n{:?}", checked.diagnostics)
             };

@@ -28,7 +28,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
 
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::check::check_source;
+    use crate::check::check_rules;
     use crate::diagnostic::Diagnostic;
     use crate::source::SourceFile;
 
@@ -87,7 +87,7 @@ terminal_events: [confirmation.sent, inventory.released]
     /// The diagnostics of `HEADER` + `body` with the given code.
     pub fn found(code: &str, body: &str) -> Vec<Diagnostic> {
         let text = format!("{HEADER}{body}");
-        let checked = check_source(SourceFile::new("t.yaml", text));
+        let checked = check_rules(SourceFile::new("t.yaml", text));
         assert!(checked.saga.is_some(), "the test spec does not resolve");
         checked
             .diagnostics
@@ -112,7 +112,7 @@ terminal_events: [confirmation.sent, inventory.released]
     /// Every choreography-graph diagnostic.
     pub fn graph_diagnostics(body: &str) -> Vec<Diagnostic> {
         let text = format!("{HEADER}{body}");
-        check_source(SourceFile::new("t.yaml", text))
+        check_rules(SourceFile::new("t.yaml", text))
             .diagnostics
             .into_iter()
             .filter(|d| d.code().starts_with('G'))
@@ -130,7 +130,7 @@ terminal_events: [confirmation.sent, inventory.released]
             "{}trigger: {{ participant: order, action: CreateOrder, event: order.created }}\nsteps:\n  - {{ id: charge_payment, participant: payment, action: ChargeCard, kind: pivot }}\n",
             HEADER.replace("choreography", "orchestration")
         );
-        let checked = check_source(SourceFile::new("t.yaml", text));
+        let checked = check_rules(SourceFile::new("t.yaml", text));
         assert!(checked.saga.is_some());
         assert!(
             checked

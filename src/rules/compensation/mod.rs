@@ -89,7 +89,7 @@ impl<'a> PointOfNoReturn<'a> {
 /// Small specs for the unit tests of the compensation and retry rules.
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::check::{Checked, check_source};
+    use crate::check::{Checked, check_rules};
     use crate::diagnostic::Diagnostic;
     use crate::source::SourceFile;
 
@@ -131,7 +131,7 @@ pub(crate) mod testing {
     }
 
     fn checked(head: &str, steps: &str) -> Checked {
-        let checked = check_source(SourceFile::new("t.yaml", format!("{head}{steps}")));
+        let checked = check_rules(SourceFile::new("t.yaml", format!("{head}{steps}")));
         assert!(
             checked.resolved,
             "test spec does not resolve: {:#?}",

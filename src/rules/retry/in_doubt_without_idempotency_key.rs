@@ -89,6 +89,9 @@ mod tests {
                      - { id: three, participant: a, action: Three, kind: retriable, timeout: 5s }\n\
                      - { id: four, participant: a, action: Four, kind: retriable, timeout: 5s, idempotency_key: k }\n\
                      - { id: five, participant: a, action: Five, kind: retriable }\n";
-        assert_eq!(orchestration(steps), [("T303", 2), ("T303", 3)]);
+        assert_eq!(
+            orchestration(steps),
+            [("T304", 2), ("T303", 2), ("T303", 3)]
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Retries and timeouts: what happens when attempts run out or an answer never comes.
 
 pub mod compensation_can_exhaust;
+pub mod in_doubt_pivot_can_exhaust;
 pub mod in_doubt_without_idempotency_key;
 pub mod retriable_can_exhaust;
 
@@ -17,6 +18,10 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (
         &in_doubt_without_idempotency_key::RULE,
         in_doubt_without_idempotency_key::check,
+    ),
+    (
+        &in_doubt_pivot_can_exhaust::RULE,
+        in_doubt_pivot_can_exhaust::check,
     ),
 ];
 

@@ -1,0 +1,131 @@
+//! What the simulator finds: `sagac check` explores every single fault (the `sagac
+//! simulate` default) and reports each broken invariant at the step or event at fault, with
+//! the shortest run that breaks it. One rule per invariant.
+
+pub mod at_most_once;
+pub mod atomicity;
+pub mod no_compensation_after_pivot;
+pub mod no_lost_event;
+pub mod no_phantom_compensation;
+pub mod reverse_order;
+pub mod termination;
+
+use std::collections::BTreeMap;
+
+use super::Rule;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Owner, Saga};
+use crate::scenario::{self, Fault, Invariant, Options};
+use crate::source::Span;
+
+pub static RULES: &[&Rule] = &[
+    &atomicity::RULE,
+    &no_compensation_after_pivot::RULE,
+    &reverse_order::RULE,
+    &termination::RULE,
+    &at_most_once::RULE,
+    &no_lost_event::RULE,
+    &no_phantom_compensation::RULE,
+];
+
+/// The largest saga `check` simulates: exploring every fault grows faster than linearly, and
+/// `check` must stay fast on generated specs. `sagac simulate` has no such limit.
+pub const MAX_STEPS: usize = 64;
+
+/// How many actions of a counterexample the help shows.
+const MAX_TRACE: usize = 24;
+
+fn rule(invariant: Invariant) -> &'static Rule {
+    match invariant {
+        Invariant::Atomicity => &atomicity::RULE,
+        Invariant::NoCompensationAfterPivot => &no_compensation_after_pivot::RULE,
+        Invariant::ReverseOrder => &reverse_order::RULE,
+        Invariant::Termination => &termination::RULE,
+        Invariant::AtMostOnce => &at_most_once::RULE,
+        Invariant::NoLostEvent => &no_lost_event::RULE,
+        Invariant::NoPhantomCompensation => &no_phantom_compensation::RULE,
+    }
+}
+
+/// Simulates the saga with one fault at a time and reports each broken invariant once per
+/// place at fault (the first scenario that breaks it there, and how many others do).
+pub fn check(saga: &Saga) -> Vec<Diagnostic> {
+    if saga.steps.len() > MAX_STEPS {
+        return Vec::new();
+    }
+    let scenarios = scenario::enumerate(saga, &Options::default());
+    let mut found: BTreeMap<(Span, Invariant), (Diagnostic, usize)> = BTreeMap::new();
+    for s in &scenarios {
+        let span = s
+            .faults
+            .first()
+            .map_or(saga.trigger.action.span, |f| span_of(saga, *f));
+        for v in &s.violations {
+            match found.get_mut(&(span, v.invariant)) {
+                Some((_, others)) => *others += 1,
+                None => {
+                    let d = diagnostic(saga, &s.name, span, v);
+                    found.insert((span, v.invariant), (d, 0));
+                }
+            }
+        }
+    }
+    found
+        .into_values()
+        .map(|(mut d, others)| {
+            if others > 0 {
+                let s = if others == 1 { "" } else { "s" };
+                d.message
+                    .push_str(&format!(" (and in {others} other scenario{s})"));
+            }
+            d
+        })
+        .collect()
+}
+
+fn diagnostic(saga: &Saga, scenario: &str, span: Span, v: &scenario::Violation) -> Diagnostic {
+    let mut help = format!("shortest run that breaks `{}`:", v.invariant.as_str());
+    for (i, action) in v.trace.iter().take(MAX_TRACE).enumerate() {
+        help.push_str(&format!("\n  {}. {}", i + 1, action.describe(saga)));
+    }
+    if v.trace.len() > MAX_TRACE {
+        help.push_str(&format!("\n  ... {} more", v.trace.len() - MAX_TRACE));
+    }
+    help.push_str(&format!(
+        "\n`sagac simulate --scenario {scenario}` shows every run of this scenario"
+    ));
+    Diagnostic::new(
+        rule(v.invariant),
+        span,
+        format!("in scenario `{scenario}`: {}", v.message),
+    )
+    .label(format!("{} breaks here", v.invariant.as_str()))
+    .help(help)
+}
+
+/// Where a fault happens in the spec: the step, the compensation or the event.
+fn span_of(saga: &Saga, fault: Fault) -> Span {
+    match fault {
+        Fault::Fail(s) | Fault::Exhaust(s) | Fault::OrchestratorCrash(s) | Fault::DupStep(s) => {
+            saga.step(s).id.span
+        }
+        Fault::Timeout(s) => saga
+            .step(s)
+            .timeout
+            .as_ref()
+            .map_or(saga.step(s).id.span, |t| t.span),
+        Fault::CompFail(owner) => saga.compensation(owner).map_or(
+            match owner {
+                Owner::Trigger => saga.trigger.action.span,
+                Owner::Step(s) => saga.step(s).id.span,
+            },
+            |c| c.span,
+        ),
+        Fault::Crash { event, .. } | Fault::DupEvent(event) => {
+            let e = saga.event(event);
+            e.emitted_by
+                .first()
+                .map_or_else(|| e.span(), |(_, span)| *span)
+        }
+    }
+}
