@@ -22,16 +22,20 @@ pub fn orchestration(n: usize) -> String {
     s
 }
 
-/// A choreography chain of `n` steps, each compensated on the pivot's failure event.
+/// A choreography chain of `n` steps and a pivot. A failure is undone by a chain of
+/// compensations: the failure of step `i` starts the compensation of step `i - 1`, whose
+/// completion starts the one before it, down to the trigger's. Checks clean.
 pub fn choreography(n: usize) -> String {
     let mut s = String::from(
         "version: 1\nsaga: big\ncoordination: choreography\nparticipants:\n  order: {}\n  svc: { outbox: { table: svc_outbox, relay: cdc } }\n\
-         trigger:\n  participant: order\n  action: CreateOrder\n  event: order.created\n  data: [order_id]\n  outbox: { table: order_outbox, relay: cdc }\n  compensation: { action: RejectOrder, consumes: [pivot.failed] }\nsteps:\n",
+         trigger:\n  participant: order\n  action: CreateOrder\n  event: order.created\n  data: [order_id]\n  outbox: { table: order_outbox, relay: cdc }\n  compensation: { action: RejectOrder, consumes: [step0.failed, undo0.done] }\nsteps:\n",
     );
     let mut previous = "order.created".to_owned();
     for i in 0..n {
+        let next_failure = if i + 1 < n { format!("step{}.failed", i + 1) } else { "pivot.failed".to_owned() };
+        let later_undo = if i + 1 < n { format!(", undo{}.done", i + 1) } else { String::new() };
         s.push_str(&format!(
-            "  - id: step_{i}\n    participant: svc\n    consumes: {previous}\n    action: Do{i}\n    emits: {{ success: step{i}.done, failure: step{i}.failed }}\n    compensation: {{ action: Undo{i}, consumes: [pivot.failed] }}\n    reads: [order_id]\n    writes: [field_{i}]\n    idempotency_key: order_id\n"
+            "  - id: step_{i}\n    participant: svc\n    consumes: {previous}\n    action: Do{i}\n    emits: {{ success: step{i}.done, failure: step{i}.failed }}\n    compensation: {{ action: Undo{i}, consumes: [{next_failure}{later_undo}], emits: undo{i}.done }}\n    reads: [order_id]\n    writes: [field_{i}]\n    idempotency_key: order_id\n"
         ));
         previous = format!("step{i}.done");
     }
@@ -40,6 +44,12 @@ pub fn choreography(n: usize) -> String {
     ));
     s.push_str("terminal_events: [pivot.done]\n");
     s
+}
+
+/// Both generators must produce specs that check clean, or the benchmark measures errors.
+fn assert_clean(text: &str) {
+    let checked = check_source(SourceFile::new("spec.yaml", text.to_owned()));
+    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics.first());
 }
 
 fn shipped(c: &mut Criterion) {
@@ -55,6 +65,8 @@ fn shipped(c: &mut Criterion) {
 }
 
 fn generated(c: &mut Criterion) {
+    assert_clean(&orchestration(50));
+    assert_clean(&choreography(50));
     let mut group = c.benchmark_group("check/generated");
     group.sample_size(10);
     for n in [100, 1_000, 10_000] {
