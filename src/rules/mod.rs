@@ -77,7 +77,7 @@ impl Rule {
 /// A check over the resolved model.
 pub type Check = fn(&Saga, &mut Vec<Diagnostic>);
 
-/// Every rule, in code order.
+/// Every rule, by category (see [`category_rank`]) and code.
 pub fn all() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = syntax::RULES
         .iter()
@@ -86,9 +86,15 @@ pub fn all() -> Vec<&'static Rule> {
         .copied()
         .chain(all_checks().map(|(rule, _)| *rule))
         .collect();
-    rules.sort_by_key(|r| r.code);
+    rules.sort_by_key(|r| (category_rank(r.code), r.code));
     rules.dedup_by_key(|r| r.code);
     rules
+}
+
+/// Categories in the order a spec is checked: syntax, references, compensation, retries,
+/// choreography, data flow, reliability, then what the simulator finds.
+fn category_rank(code: &str) -> usize {
+    "SRCTGDWV".find(code.chars().next().unwrap_or('Z')).unwrap_or(usize::MAX)
 }
 
 /// Looks a rule up by code (`c201`, `C201`) or name (`missing-compensation`).
