@@ -82,19 +82,32 @@ pub fn diagram(def: &DiagramDef, index: usize, ctx: &Context) -> Verdict {
             .and_then(|c| c.get(p))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let mut best: (usize, &str) = (0, "");
+        // How far into the path's messages some way through each diagram gets.
+        let mut best = 0;
         let mut found = None;
-        'diagrams: for (name, d) in &read {
-            for way in mermaid::paths(d) {
-                let n = matched(&way, &path.messages, regexes, saga, d, ctx);
-                if n == path.messages.len() {
-                    found = Some(*name);
-                    break 'diagrams;
+        for (name, d) in &read {
+            let advance = |item: &Item, n: usize| match path.messages.get(n) {
+                Some(m)
+                    if item_matches(
+                        item,
+                        m,
+                        regexes.get(n).and_then(Option::as_ref),
+                        saga,
+                        d,
+                        ctx,
+                    ) =>
+                {
+                    n + 1
                 }
-                if n > best.0 || best.1.is_empty() {
-                    best = (n.max(best.0), name);
-                }
+                _ => n,
+            };
+            let reach = mermaid::reachable(d, 0, path.messages.len() + 1, &advance);
+            let furthest = reach.iter().rposition(|&r| r).unwrap_or(0);
+            if furthest == path.messages.len() {
+                found = Some(*name);
+                break;
             }
+            best = best.max(furthest);
         }
         v.part(found.is_some());
         match found {
@@ -102,16 +115,18 @@ pub fn diagram(def: &DiagramDef, index: usize, ctx: &Context) -> Verdict {
                 .details
                 .push(format!("{} is shown in {name}.", capitalize(&path.name))),
             None => {
-                let missing = &path.messages[best.0.min(path.messages.len() - 1)];
-                let after = if best.0 == 0 {
-                    String::new()
-                } else {
-                    format!(" after {}", path.messages[best.0 - 1].describe)
+                let missing = path
+                    .messages
+                    .get(best)
+                    .map(|m| m.describe.as_str())
+                    .unwrap_or_default();
+                let after = match best.checked_sub(1).and_then(|i| path.messages.get(i)) {
+                    Some(m) => format!(" after {}", m.describe),
+                    None => String::new(),
                 };
                 v.details.push(format!(
-                    "{} is not shown: no way through the diagrams has a message where {}{after}. Draw it in an `alt`/`else` block or as a diagram of its own.",
+                    "{} is not shown: no way through the diagrams has a message where {missing}{after}. Draw it in an `alt`/`else` block or as a diagram of its own.",
                     capitalize(&path.name),
-                    missing.describe
                 ));
             }
         }
@@ -179,32 +194,6 @@ fn shows(saga: &Saga, d: &Diagram, p: ParticipantId) -> bool {
     d.participants
         .iter()
         .any(|x| is_participant(saga, &x.id, &x.label, p))
-}
-
-/// How many of the messages the path shows in order (a prefix of them).
-fn matched(
-    way: &[&Item],
-    messages: &[MessageDef],
-    regexes: &[Option<regex::Regex>],
-    saga: Option<&Saga>,
-    d: &Diagram,
-    ctx: &Context,
-) -> usize {
-    let mut n = 0;
-    for item in way {
-        let Some(m) = messages.get(n) else { break };
-        if item_matches(
-            item,
-            m,
-            regexes.get(n).and_then(Option::as_ref),
-            saga,
-            d,
-            ctx,
-        ) {
-            n += 1;
-        }
-    }
-    n
 }
 
 fn item_matches(
