@@ -50,7 +50,7 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("grade batch");
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(20));
+    group.measurement_time(Duration::from_secs(35));
     group.bench_function("1000 submissions, --jobs 2", |b| {
         b.iter(|| black_box(batch::grade_all(&rubric, &batch_paths, 2, &|| {})))
     });

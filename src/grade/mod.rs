@@ -76,6 +76,7 @@ pub fn grade(rubric: &Rubric, submission: &Submission) -> Grade {
     Grade {
         submission: submission.name.clone(),
         spec: submission.spec.as_ref().map(|c| c.source.name()),
+        spec_path: submission.spec_path.clone(),
         score: criteria.iter().map(|c| c.points).sum(),
         max_score: rubric.max_score(),
         criteria,

@@ -63,6 +63,8 @@ pub struct Grade {
     pub submission: String,
     /// The spec file read, relative to the submission.
     pub spec: Option<String>,
+    /// The spec file as seen from where sagac runs (`alice/saga.yaml`), for CI annotations.
+    pub spec_path: Option<String>,
     pub score: f64,
     pub max_score: f64,
     pub criteria: Vec<CriterionResult>,
@@ -80,6 +82,7 @@ impl Grade {
         Grade {
             submission: submission.to_owned(),
             spec: None,
+            spec_path: None,
             score: 0.0,
             max_score: rubric.max_score(),
             criteria: rubric

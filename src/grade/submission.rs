@@ -29,6 +29,8 @@ pub struct Submission {
     pub name: String,
     /// The spec, checked; `None` when the submission has no spec that could be chosen.
     pub spec: Option<Checked>,
+    /// The spec's path as seen from where sagac runs (`alice/saga.yaml`).
+    pub spec_path: Option<String>,
     /// Why there is no spec (no YAML file, several, too large, a link).
     pub spec_problem: Option<String>,
     /// `answers.md`, when present and readable.
@@ -61,6 +63,7 @@ pub fn read(path: &Path) -> Submission {
     let mut sub = Submission {
         name,
         spec: None,
+        spec_path: None,
         spec_problem: None,
         answers: None,
         diagrams: Vec::new(),
@@ -75,6 +78,7 @@ pub fn read(path: &Path) -> Submission {
     };
     if meta.is_file() {
         sub.spec = read_spec(path, meta.len(), &mut sub.spec_problem);
+        sub.spec_path = sub.spec.as_ref().map(|_| from_here(path));
         return sub;
     }
     if !meta.is_dir() {
@@ -233,7 +237,14 @@ fn choose_spec(sub: &mut Submission, found: &[Found]) {
             c
         });
         sub.spec_problem = problem;
+        sub.spec_path = sub.spec.as_ref().map(|_| from_here(&f.path));
     }
+}
+
+/// A path as CI tools want it: forward slashes, no leading `./`.
+fn from_here(path: &Path) -> String {
+    let shown = display_path(path);
+    shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
 
 /// Checks a spec file after its size was checked (a too-large spec is a problem, not an error).

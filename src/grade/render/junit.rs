@@ -23,7 +23,9 @@ pub fn render(grades: &[Grade], out: &mut dyn Write) -> io::Result<()> {
     )?;
     for g in grades {
         let suite = escape(&g.submission);
-        let file = super::spec_path(g)
+        let file = g
+            .spec_path
+            .clone()
             .map(|f| format!(r#" file="{}""#, escape(&f)))
             .unwrap_or_default();
         writeln!(

@@ -65,15 +65,3 @@ pub fn render(
         Format::Github => github::render(rubric, grades, step_summary, out),
     }
 }
-
-/// The spec's path as seen from where sagac runs (`alice/saga.yaml`), for CI annotations.
-pub fn spec_path(grade: &Grade) -> Option<String> {
-    let spec = grade.spec.as_ref()?;
-    let sub = Path::new(&grade.submission);
-    let path = if sub.is_file() || grade.submission == *spec {
-        grade.submission.clone()
-    } else {
-        crate::source::display_path(&sub.join(spec))
-    };
-    Some(path.strip_prefix("./").map(str::to_owned).unwrap_or(path))
-}
