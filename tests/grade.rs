@@ -793,3 +793,22 @@ fn classroom_workflow_example_grades_and_reports() {
     let line = fs::read_to_string(&output).unwrap();
     assert!(line.starts_with("result="), "{line}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// No text makes the diagram reader, the Markdown reader or the path search panic.
+    #[test]
+    fn diagrams_and_prose_never_panic(
+        text in "(sequenceDiagram\n)?([A-Za-z #;:%,>\\-x)+\n]|alt |else|end|opt |par |and |Note over |participant |```mermaid\n|```\n|#59;){0,60}"
+    ) {
+        if let Ok(d) = grade::mermaid::parse(&text) {
+            let reach = grade::mermaid::reachable(&d, 0, 3, &|_, n| (n + 1).min(2));
+            proptest::prop_assert_eq!(reach.len(), 3);
+        }
+        let _ = grade::prose::mermaid_blocks(&text);
+        let heading = regex::Regex::new("a").unwrap();
+        let _ = grade::prose::section(&text, &heading);
+        let _ = grade::prose::word_count(&text);
+    }
+}

@@ -24,14 +24,10 @@ pub fn run(args: &GradeArgs) -> Exit {
     let reason = match result {
         Ok(Ok(exit)) => return exit,
         Ok(Err(Stop(reason))) => reason,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown error".to_owned());
-            format!("sagac failed: {what}")
-        }
+        Err(panic) => format!(
+            "sagac failed: {}",
+            sagac::grade::panic_message(panic.as_ref())
+        ),
     };
     match args.format {
         Format::Gradescope => {

@@ -25,6 +25,12 @@ pub fn grade_all(
             })
             .collect()
     };
+    // More threads than submissions would only cost their start.
+    let jobs = if jobs == 0 {
+        0
+    } else {
+        jobs.min(paths.len().max(1))
+    };
     match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(pool) => pool.install(work),
         // Without a pool of its own (threads refused), grade on the calling thread.

@@ -35,25 +35,24 @@ pub fn grade_path(rubric: &Rubric, path: &Path) -> Grade {
         grade(rubric, &submission)
     })) {
         Ok(grade) => grade,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown error".to_owned());
-            Grade::failed(
-                &source_name(path),
-                rubric,
-                &format!(
-                    "sagac failed while grading this submission ({what}); please tell your instructor"
-                ),
-            )
-        }
+        Err(panic) => Grade::failed(
+            &crate::source::display_path(path),
+            rubric,
+            &format!(
+                "sagac failed while grading this submission ({}); please tell your instructor",
+                panic_message(panic.as_ref())
+            ),
+        ),
     }
 }
 
-fn source_name(path: &Path) -> String {
-    crate::source::display_path(path)
+/// The text a panic carried.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown error".to_owned())
 }
 
 /// Grades a submission already read.
