@@ -11,6 +11,8 @@ use crate::check::{self, Checked};
 use crate::load::{self, Loaded};
 use crate::source::display_path;
 
+use super::text::code;
+
 /// A spec larger than this is not a student's saga (the checker's own limit is 16 MiB).
 pub const MAX_SPEC_BYTES: u64 = 1024 * 1024;
 /// `answers.md` and each diagram file.
@@ -129,7 +131,7 @@ fn walk(
     notes: &mut Vec<String>,
 ) {
     let Ok(read) = fs::read_dir(dir) else {
-        notes.push(format!("the folder `{}` cannot be read", or_root(rel)));
+        notes.push(format!("the folder {} cannot be read", code(or_root(rel))));
         return;
     };
     let mut children: Vec<(String, PathBuf)> = Vec::new();
@@ -161,7 +163,8 @@ fn walk(
         if kind.is_symlink() {
             if is_relevant(&name) {
                 notes.push(format!(
-                    "`{child_rel}` is a symbolic link: links are not followed, only regular files inside the submission are read"
+                    "{} is a symbolic link: links are not followed, only regular files inside the submission are read",
+                    code(&child_rel)
                 ));
             }
         } else if kind.is_dir() {
@@ -218,10 +221,10 @@ fn choose_spec(sub: &mut Submission, found: &[Found]) {
             None
         }
         (None, many) => {
-            let list: Vec<&str> = if many.is_empty() {
-                yaml.iter().map(|f| f.rel.as_str()).collect()
+            let list: Vec<String> = if many.is_empty() {
+                yaml.iter().map(|f| code(&f.rel)).collect()
             } else {
-                many.iter().map(|f| f.rel.as_str()).collect()
+                many.iter().map(|f| code(&f.rel)).collect()
             };
             sub.spec_problem = Some(format!(
                 "the submission holds several YAML files ({}) and none is named `saga.yaml`: name your spec `saga.yaml` so the grader knows which one to read",
@@ -271,8 +274,8 @@ fn read_spec(path: &Path, len: u64, problem: &mut Option<String>) -> Option<Chec
 fn read_text(f: &Found, notes: &mut Vec<String>) -> Option<TextFile> {
     if f.len > MAX_TEXT_BYTES {
         notes.push(format!(
-            "`{}` is larger than {} KiB: it was not read",
-            f.rel,
+            "{} is larger than {} KiB: it was not read",
+            code(&f.rel),
             MAX_TEXT_BYTES / 1024
         ));
         return None;
@@ -281,11 +284,14 @@ fn read_text(f: &Found, notes: &mut Vec<String>) -> Option<TextFile> {
     let read = fs::File::open(&f.path)
         .and_then(|file| file.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
-        notes.push(format!("`{}` cannot be read: {e}", f.rel));
+        notes.push(format!("{} cannot be read: {e}", code(&f.rel)));
         return None;
     }
     if bytes.len() as u64 > MAX_TEXT_BYTES || bytes.contains(&0) {
-        notes.push(format!("`{}` is not a text file: it was not read", f.rel));
+        notes.push(format!(
+            "{} is not a text file: it was not read",
+            code(&f.rel)
+        ));
         return None;
     }
     match String::from_utf8(bytes) {
@@ -298,8 +304,8 @@ fn read_text(f: &Found, notes: &mut Vec<String>) -> Option<TextFile> {
         }),
         Err(_) => {
             notes.push(format!(
-                "`{}` is not UTF-8 text: it was not read (save it as UTF-8)",
-                f.rel
+                "{} is not UTF-8 text: it was not read (save it as UTF-8)",
+                code(&f.rel)
             ));
             None
         }
