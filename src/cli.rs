@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use sagac::grade::render::Format as GradeFormat;
 use sagac::report::Format;
 use sagac::scenario::FaultKind;
 use sagac::simulate::Format as SimulateFormat;
@@ -29,6 +30,51 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Print the JSON Schema of the spec language (for yaml-language-server and editors).
     Schema,
+    /// Grade student submissions against a rubric, by what their saga does.
+    Grade(GradeArgs),
+    /// List the built-in assignments, or print one's rubric.
+    Assignments(AssignmentsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// Submissions, one per student: a folder (with `saga.yaml`, `answers.md`, `*.mmd`) or a
+    /// single spec file.
+    #[arg(required_unless_present = "rubric_schema")]
+    pub submissions: Vec<PathBuf>,
+    /// A built-in assignment (`sagac assignments` lists them).
+    #[arg(long, conflicts_with = "rubric", required_unless_present_any = ["rubric", "rubric_schema"])]
+    pub assignment: Option<String>,
+    /// A rubric of your own (YAML; see docs/grading.md).
+    #[arg(long)]
+    pub rubric: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, alias = "output-format", value_enum, default_value_t = GradeFormat::Human)]
+    pub format: GradeFormat,
+    /// Write the report to this file (replaced atomically) instead of standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+    /// Also write a CSV summary: one row per submission, one column per criterion.
+    #[arg(long, value_name = "CSV")]
+    pub summary: Option<PathBuf>,
+    /// Submissions graded at once (default: one per core).
+    #[arg(short = 'j', long, default_value_t = 0, hide_default_value = true)]
+    pub jobs: usize,
+    /// Exit 0 even below full marks (the default with gradescope and classroom, whose file
+    /// carries the score).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the JSON Schema of the rubric format and exit.
+    #[arg(long)]
+    pub rubric_schema: bool,
+    #[command(flatten)]
+    pub color: ColorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignmentsArgs {
+    /// Print this assignment's rubric (YAML), to adapt into a rubric of your own.
+    pub assignment: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,8 @@ fn main() -> ExitCode {
         cli::Command::Explain(args) => commands::explain::run(&args),
         cli::Command::Simulate(args) => commands::simulate::run(&args),
         cli::Command::Schema => commands::schema::run(),
+        cli::Command::Grade(args) => commands::grade::run(&args),
+        cli::Command::Assignments(args) => commands::assignments::run(&args),
     };
     ExitCode::from(code as u8)
 }

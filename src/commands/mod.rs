@@ -1,8 +1,10 @@
 //! One file per subcommand: read the arguments, call the library, write the output, and
 //! say which exit code applies.
 
+pub mod assignments;
 pub mod check;
 pub mod explain;
+pub mod grade;
 pub mod schema;
 pub mod simulate;
 

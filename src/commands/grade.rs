@@ -1,0 +1,190 @@
+use std::fs::{self, OpenOptions};
+use std::io::{IsTerminal, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use sagac::grade::render::{self, Format, classroom, gradescope};
+use sagac::grade::{Grade, Rubric, assignments, batch, rubric};
+use sagac::source::display_path;
+
+use super::{Exit, fail};
+use crate::cli::GradeArgs;
+
+/// Why grading stopped before any grade: a usage, rubric or I/O error (exit 2).
+struct Stop(String);
+
+pub fn run(args: &GradeArgs) -> Exit {
+    if args.rubric_schema {
+        println!("{}", rubric::json_schema());
+        return Exit::Clean;
+    }
+    // Whatever goes wrong, a Gradescope or Classroom run still gets its file.
+    let result = catch_unwind(AssertUnwindSafe(|| grade(args)));
+    let reason = match result {
+        Ok(Ok(exit)) => return exit,
+        Ok(Err(Stop(reason))) => reason,
+        Err(panic) => format!(
+            "sagac failed: {}",
+            sagac::grade::panic_message(panic.as_ref())
+        ),
+    };
+    match args.format {
+        Format::Gradescope => {
+            let mut text = Vec::new();
+            let _ = gradescope::failure(&reason, &mut text);
+            if let Err(e) = write_output(args.output.as_deref(), &text) {
+                eprintln!("error: writing the Gradescope results: {e}");
+            }
+        }
+        Format::Classroom => {
+            let json = classroom::error_json(&reason);
+            let _ = write_output(args.output.as_deref(), format!("{json}\n").as_bytes());
+            let _ = github_output(&json);
+        }
+        _ => {}
+    }
+    fail(reason)
+}
+
+fn load_rubric(args: &GradeArgs) -> Result<Rubric, Stop> {
+    if let Some(path) = &args.rubric {
+        let text =
+            fs::read_to_string(path).map_err(|e| Stop(format!("{}: {e}", display_path(path))))?;
+        return rubric::parse(&display_path(path), &text).map_err(|e| Stop(e.to_string()));
+    }
+    let id = args.assignment.as_deref().unwrap_or_default();
+    let assignment = assignments::find(id).ok_or_else(|| Stop(super::assignments::unknown(id)))?;
+    assignment.load().map_err(|e| Stop(e.to_string()))
+}
+
+fn grade(args: &GradeArgs) -> Result<Exit, Stop> {
+    let rubric = load_rubric(args)?;
+    if args.format.single() && args.submissions.len() != 1 {
+        return Err(Stop(format!(
+            "--format {} grades one submission at a time ({} given)",
+            format_name(args.format),
+            args.submissions.len()
+        )));
+    }
+    if let Some(missing) = args.submissions.iter().find(|p| !p.exists()) {
+        return Err(Stop(format!(
+            "{}: no such file or directory",
+            display_path(missing)
+        )));
+    }
+    let grades = grade_with_progress(&rubric, &args.submissions, args.jobs);
+
+    let mut report = Vec::new();
+    let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY")
+        .filter(|p| !p.is_empty() && args.format == Format::Github)
+        .map(PathBuf::from);
+    render::render(
+        args.format,
+        &rubric,
+        &grades,
+        args.output.is_none() && args.color.enabled(),
+        step_summary.as_deref(),
+        &mut report,
+    )
+    .map_err(|e| Stop(format!("writing the report: {e}")))?;
+    write_output(args.output.as_deref(), &report).map_err(Stop)?;
+    if args.format == Format::Classroom {
+        github_output(&classroom::json(&grades)).map_err(Stop)?;
+    }
+    if let Some(path) = &args.summary {
+        let mut csv = Vec::new();
+        render::csv::render(&rubric, &grades, &mut csv)
+            .map_err(|e| Stop(format!("writing the summary: {e}")))?;
+        write_atomically(path, &csv).map_err(Stop)?;
+    }
+    let full = grades.iter().all(Grade::full_marks);
+    Ok(if full || args.exit_zero || args.format.score_in_file() {
+        Exit::Clean
+    } else {
+        Exit::Findings
+    })
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Gradescope => "gradescope",
+        Format::Classroom => "classroom",
+        _ => "this format",
+    }
+}
+
+/// Grades in parallel; a progress bar on standard error when it is a terminal.
+fn grade_with_progress(rubric: &Rubric, paths: &[PathBuf], jobs: usize) -> Vec<Grade> {
+    let bar = if paths.len() > 1 && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(paths.len() as u64);
+        if let Ok(style) =
+            ProgressStyle::with_template("grading {bar:40} {pos}/{len} submissions ({eta} left)")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let grades = batch::grade_all(rubric, paths, jobs, &|| bar.inc(1));
+    bar.finish_and_clear();
+    grades
+}
+
+/// Writes the report to standard output, or atomically to a file.
+fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
+    match path {
+        Some(path) => write_atomically(path, bytes),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(bytes).and_then(|()| out.flush()) {
+                Ok(()) => Ok(()),
+                // A reader that stopped early (`| head`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("writing the report: {e}")),
+            }
+        }
+    }
+}
+
+/// Writes a file next to its destination, then renames it over the destination, so that
+/// a reader never sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let shown = display_path(path);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&dir).map_err(|e| format!("{shown}: {e}"))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    written.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        format!("{shown}: {e}")
+    })
+}
+
+/// Appends `result=<base64>` to `$GITHUB_OUTPUT`, where the Classroom grading reporter
+/// reads it (as `steps.<id>.outputs.result`).
+fn github_output(json: &str) -> Result<(), String> {
+    let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let line = format!("result={}\n", classroom::base64(json.as_bytes()));
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(line.as_bytes()))
+        .map_err(|e| format!("{}: {e}", display_path(Path::new(&path))))
+}

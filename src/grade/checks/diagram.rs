@@ -1,0 +1,268 @@
+//! `diagram`: a Mermaid sequence diagram (a ```mermaid block in `answers.md`, or a `.mmd`
+//! file) that shows the participants of the student's own spec, by id or label, and the
+//! paths the rubric lists (the happy path; the failure path with its compensation) as
+//! branches of an `alt`, or as diagrams of their own.
+
+use crate::grade::mermaid::{self, Diagram, Item};
+use crate::grade::rubric::{DiagramDef, MessageDef};
+use crate::grade::text::{capitalize, code, count, list};
+use crate::model::{Coordination, ParticipantId, Saga};
+
+use super::{Context, Verdict};
+
+pub fn diagram(def: &DiagramDef, index: usize, ctx: &Context) -> Verdict {
+    let parts = 1 + usize::from(def.spec_participants) + def.paths.len();
+    if ctx.diagrams.is_empty() {
+        return Verdict::blocked(
+            parts,
+            "No diagram was found: add a ```mermaid block to `answers.md`, or a `.mmd` file, holding a `sequenceDiagram`.",
+        );
+    }
+    let mut v = Verdict::default();
+    let mut read: Vec<(&str, &Diagram)> = Vec::new();
+    for source in &ctx.diagrams {
+        match &source.diagram {
+            Ok(d) => read.push((&source.name, d)),
+            Err(e) => v.details.push(format!(
+                "{} is not a sequence diagram Mermaid can draw: {e}.",
+                capitalize(&source.name)
+            )),
+        }
+    }
+    v.part(!read.is_empty());
+    if read.is_empty() {
+        v.parts = parts;
+        return v;
+    }
+    v.details.insert(
+        0,
+        format!(
+            "{} read: {}.",
+            count(read.len(), "sequence diagram"),
+            list(
+                &read
+                    .iter()
+                    .map(|(n, _)| (*n).to_owned())
+                    .collect::<Vec<_>>()
+            )
+        ),
+    );
+    let saga = ctx.saga().ok();
+    if def.spec_participants {
+        match saga {
+            None => {
+                v.part(false);
+                v.details.push(
+                    "The participants of your spec are unknown (the spec could not be read), so the diagram cannot be compared with them."
+                        .to_owned(),
+                );
+            }
+            Some(saga) => {
+                let missing: Vec<String> = declared(saga)
+                    .filter(|&p| !read.iter().any(|(_, d)| shows(saga, d, p)))
+                    .map(|p| code(&saga.participant(p).name.value))
+                    .collect();
+                v.part(missing.is_empty());
+                if missing.is_empty() {
+                    v.details
+                        .push("Every participant of your spec appears in a diagram.".to_owned());
+                } else {
+                    v.details.push(format!(
+                        "Participants of your spec missing from the diagrams (by id or label): {}. Use the same names in both, e.g. `participant {} as ...`.",
+                        list(&missing),
+                        missing[0].trim_matches('`')
+                    ));
+                }
+            }
+        }
+    }
+    let compiled = ctx.rubric.messages.get(index);
+    for (p, path) in def.paths.iter().enumerate() {
+        let regexes = compiled
+            .and_then(|c| c.get(p))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        // How far into the path's messages some way through each diagram gets.
+        let mut best = 0;
+        let mut found = None;
+        for (name, d) in &read {
+            let advance = |item: &Item, n: usize| match path.messages.get(n) {
+                Some(m)
+                    if item_matches(
+                        item,
+                        m,
+                        regexes.get(n).and_then(Option::as_ref),
+                        saga,
+                        d,
+                        ctx,
+                    ) =>
+                {
+                    n + 1
+                }
+                _ => n,
+            };
+            let reach = mermaid::reachable(d, 0, path.messages.len() + 1, &advance);
+            let furthest = reach.iter().rposition(|&r| r).unwrap_or(0);
+            if furthest == path.messages.len() {
+                found = Some(*name);
+                break;
+            }
+            best = best.max(furthest);
+        }
+        v.part(found.is_some());
+        match found {
+            Some(name) => v
+                .details
+                .push(format!("{} is shown in {name}.", capitalize(&path.name))),
+            None => {
+                let missing = path
+                    .messages
+                    .get(best)
+                    .map(|m| m.describe.as_str())
+                    .unwrap_or_default();
+                let after = match best.checked_sub(1).and_then(|i| path.messages.get(i)) {
+                    Some(m) => format!(" after {}", m.describe),
+                    None => String::new(),
+                };
+                v.details.push(format!(
+                    "{} is not shown: no way through the diagrams has a message where {missing}{after}. Draw it in an `alt`/`else` block or as a diagram of its own.",
+                    capitalize(&path.name),
+                ));
+            }
+        }
+    }
+    v
+}
+
+fn declared(saga: &Saga) -> impl Iterator<Item = ParticipantId> + '_ {
+    (0..saga.participants.len())
+        .map(ParticipantId)
+        .filter(|&p| saga.participant(p).declared)
+}
+
+/// Lowercase words of a name: split at non-alphanumerics and at camelCase humps.
+fn words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Whether `needle`'s words appear together, in order, among `hay`'s.
+fn contains_words(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty()
+        && (hay.windows(needle.len()).any(|w| w == needle) || hay.concat() == needle.concat())
+}
+
+/// Whether a diagram participant stands for a spec participant: its id or label holds the
+/// participant's name; an orchestration's host may also be drawn as the orchestrator.
+fn is_participant(saga: &Saga, id: &str, label: &str, p: ParticipantId) -> bool {
+    let name = words(&saga.participant(p).name.value);
+    let (id, label) = (words(id), words(label));
+    if contains_words(&id, &name) || contains_words(&label, &name) {
+        return true;
+    }
+    let host = saga.coordination == Coordination::Orchestration
+        && saga
+            .orchestrator
+            .as_ref()
+            .is_some_and(|o| o.participant == p);
+    host && id
+        .iter()
+        .chain(&label)
+        .any(|w| w.starts_with("orchestrat") || w == "coordinator")
+}
+
+fn shows(saga: &Saga, d: &Diagram, p: ParticipantId) -> bool {
+    d.participants
+        .iter()
+        .any(|x| is_participant(saga, &x.id, &x.label, p))
+}
+
+fn item_matches(
+    item: &Item,
+    m: &MessageDef,
+    text_re: Option<&regex::Regex>,
+    saga: Option<&Saga>,
+    d: &Diagram,
+    ctx: &Context,
+) -> bool {
+    let (ends, text): (Vec<&str>, &str) = match item {
+        Item::Message { from, to, text, .. } => (vec![from, to], text),
+        Item::Note { over, text, .. } => (over.iter().map(String::as_str).collect(), text),
+        Item::Block { .. } => return false,
+    };
+    let text_words = words(text);
+    let step = m.role.as_deref().and_then(|r| {
+        let saga = saga?;
+        ctx.role_step(r).ok().map(|s| (saga, saga.step(s)))
+    });
+    let compensation_named = m.compensation
+        && step.is_some_and(|(_, s)| {
+            s.compensation
+                .as_ref()
+                .is_some_and(|c| contains_words(&text_words, &words(&c.action.value)))
+        });
+    if let Some(re) = text_re
+        && !re.is_match(text)
+        && !compensation_named
+    {
+        return false;
+    }
+    let Some(role) = &m.role else { return true };
+    let regex = ctx.rubric.role(role).map(|i| &ctx.rubric.roles[i].regex);
+    if regex.is_some_and(|r| r.is_match(text)) || compensation_named {
+        return true;
+    }
+    let Some((saga, s)) = step else { return false };
+    if contains_words(&text_words, &words(&s.action.value))
+        || contains_words(&text_words, &words(&s.id.value))
+    {
+        return true;
+    }
+    // A message to or from the step's service concerns it.
+    ends.iter().any(|e| {
+        let label = d
+            .participants
+            .iter()
+            .find(|p| p.id == *e)
+            .map(|p| p.label.as_str())
+            .unwrap_or(e);
+        is_participant(saga, e, label, s.participant)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_words() {
+        assert_eq!(words("InvSvc"), vec!["inv", "svc"]);
+        assert_eq!(words("Inventory Service"), vec!["inventory", "service"]);
+        assert_eq!(words("payment_service"), vec!["payment", "service"]);
+        assert!(contains_words(
+            &words("Saga Payment Service"),
+            &words("payment_service")
+        ));
+        assert!(contains_words(&words("OrderService"), &words("order")));
+        assert!(!contains_words(&words("Orders"), &words("order")));
+    }
+}
