@@ -32,8 +32,16 @@ pub fn choreography(n: usize) -> String {
     );
     let mut previous = "order.created".to_owned();
     for i in 0..n {
-        let next_failure = if i + 1 < n { format!("step{}.failed", i + 1) } else { "pivot.failed".to_owned() };
-        let later_undo = if i + 1 < n { format!(", undo{}.done", i + 1) } else { String::new() };
+        let next_failure = if i + 1 < n {
+            format!("step{}.failed", i + 1)
+        } else {
+            "pivot.failed".to_owned()
+        };
+        let later_undo = if i + 1 < n {
+            format!(", undo{}.done", i + 1)
+        } else {
+            String::new()
+        };
         s.push_str(&format!(
             "  - id: step_{i}\n    participant: svc\n    consumes: {previous}\n    action: Do{i}\n    emits: {{ success: step{i}.done, failure: step{i}.failed }}\n    compensation: {{ action: Undo{i}, consumes: [{next_failure}{later_undo}], emits: undo{i}.done }}\n    reads: [order_id]\n    writes: [field_{i}]\n    idempotency_key: order_id\n"
         ));
@@ -49,7 +57,11 @@ pub fn choreography(n: usize) -> String {
 /// Both generators must produce specs that check clean, or the benchmark measures errors.
 fn assert_clean(text: &str) {
     let checked = check_source(SourceFile::new("spec.yaml", text.to_owned()));
-    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics.first());
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{:?}",
+        checked.diagnostics.first()
+    );
 }
 
 fn shipped(c: &mut Criterion) {

@@ -34,7 +34,8 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// The spec files a path names: the file itself, or every `*.yaml`/`*.yml` below a
-/// directory in sorted order (hidden directories and `target/` skipped).
+/// directory in sorted order (hidden directories, `target/`, `node_modules/` and rubric files
+/// skipped).
 pub fn discover(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     if path == Path::new("-") {
         return Ok(vec![path.to_path_buf()]);
@@ -66,11 +67,20 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
             if !name.starts_with('.') && name != "target" && name != "node_modules" {
                 walk(&path, found)?;
             }
-        } else if kind.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
+        } else if kind.is_file() && is_spec_name(&name) {
             found.push(path);
         }
     }
     Ok(())
+}
+
+/// Whether a file found under a directory is taken for a spec: `*.yaml` and `*.yml`, except
+/// grading rubrics (`rubric.yaml`), which live beside the specs they grade. A file named on
+/// the command line is always read.
+fn is_spec_name(name: &str) -> bool {
+    (name.ends_with(".yaml") || name.ends_with(".yml"))
+        && name != "rubric.yaml"
+        && name != "rubric.yml"
 }
 
 /// What reading a file gave: its text, or a diagnostic saying why it cannot be a spec.

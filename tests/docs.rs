@@ -21,16 +21,27 @@ fn table() -> String {
     for rule in sagac::rules::all() {
         if rule.category() != category {
             category = rule.category();
-            out.push_str(&format!("\n## {}\n\n| code | name | severity | what it reports |\n|---|---|---|---|\n", capitalize(category)));
+            out.push_str(&format!(
+                "\n## {}\n\n| code | name | severity | what it reports |\n|---|---|---|---|\n",
+                capitalize(category)
+            ));
         }
-        out.push_str(&format!("| {} | `{}` | {} | {} |\n", rule.code, rule.name, rule.severity.as_str(), rule.summary.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary.replace('|', "\\|")
+        ));
     }
     out
 }
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -41,5 +52,8 @@ fn rules_md_is_current() {
         std::fs::write(path, &expected).unwrap();
     }
     let actual = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(actual == expected, "docs/rules.md is out of date: run SAGAC_UPDATE_DOCS=1 cargo test --test docs");
+    assert!(
+        actual == expected,
+        "docs/rules.md is out of date: run SAGAC_UPDATE_DOCS=1 cargo test --test docs"
+    );
 }

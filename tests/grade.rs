@@ -84,7 +84,7 @@ const EXPECTED: &[(&str, f64, &[&str])] = &[
         8.0,
         &["coordination", "diagram"],
     ),
-    ("silent-payment-failure", 8.0, &["compensation"]),
+    ("silent-payment-failure", 7.0, &["valid", "compensation"]),
     ("single-file/place-order.yaml", 9.0, &["diagram"]),
     (
         "two-specs",

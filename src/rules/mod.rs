@@ -94,7 +94,9 @@ pub fn all() -> Vec<&'static Rule> {
 /// Categories in the order a spec is checked: syntax, references, compensation, retries,
 /// choreography, data flow, reliability, then what the simulator finds.
 fn category_rank(code: &str) -> usize {
-    "SRCTGDWV".find(code.chars().next().unwrap_or('Z')).unwrap_or(usize::MAX)
+    "SRCTGDWV"
+        .find(code.chars().next().unwrap_or('Z'))
+        .unwrap_or(usize::MAX)
 }
 
 /// Looks a rule up by code (`c201`, `C201`) or name (`missing-compensation`).

@@ -26,7 +26,11 @@ pub fn valid(ctx: &Context) -> Verdict {
             "{} checks with no errors{}.",
             ctx.spec_name(),
             if warnings > 0 {
-                format!(" ({} do not cost points here)", count(warnings, "warning"))
+                format!(
+                    " ({} {} not cost points here)",
+                    count(warnings, "warning"),
+                    if warnings == 1 { "does" } else { "do" }
+                )
             } else {
                 String::new()
             }
