@@ -65,6 +65,10 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, alias = "output-format", value_enum, default_value_t = SimulateFormat::Human)]
     pub format: SimulateFormat,
+    /// Draw each violation's counterexample as a Mermaid sequence diagram (a ```mermaid
+    /// fence in the human report, a `diagram` field in JSON).
+    #[arg(long)]
+    pub diagram: bool,
     #[command(flatten)]
     pub color: ColorArgs,
 }

@@ -13,6 +13,7 @@ use sagac::check;
 use sagac::diagram::{self, Diagram, flowchart, markdown, sequence, state};
 use sagac::load;
 use sagac::model::{Coordination, Saga};
+use sagac::simulate;
 use serde_json::Value;
 
 const MERMAID_CHECK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tools/mermaid-check");
@@ -111,6 +112,20 @@ fn cases_of(path: &Path, saga: &Saga) -> Vec<Case> {
             format!("{stem} --path {}", s.name),
             sequence::scenario(saga, &s),
         ));
+        // `simulate --diagram`: each counterexample, with a note where it broke.
+        for v in &s.violations {
+            let note = format!("{} broken: {}", v.invariant.as_str(), v.message);
+            let d = sequence::trace(saga, &v.trace, Some(&note));
+            assert_eq!(d.text, simulate::counterexample_diagram(saga, v));
+            cases.push(sequence_case(
+                format!(
+                    "{stem}: simulate --diagram, {} in {}",
+                    v.invariant.as_str(),
+                    s.name
+                ),
+                d,
+            ));
+        }
     }
     cases.push(Case {
         name: format!("{stem} --kind flowchart"),
@@ -771,4 +786,59 @@ fn every_path_has_one_diagram_per_scenario() {
     assert_eq!(plain.matches("%% ").count(), names.len());
     assert_eq!(plain.matches("sequenceDiagram").count(), names.len());
     let _ = markdown::fence("");
+}
+
+#[test]
+fn simulate_draws_each_counterexample() {
+    let spec = "fixtures/simulate/atomicity-compensation-gives-up.yaml";
+    let human = sagac()
+        .args(["simulate", spec, "--diagram"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let human = String::from_utf8(human).unwrap();
+    let violations = human.matches("\nviolation: ").count();
+    assert!(violations > 0);
+    let diagrams = fences(&human);
+    assert_eq!(diagrams.len(), violations);
+    assert!(
+        diagrams[0].contains("Note over orchestrator: atomicity broken: "),
+        "{}",
+        diagrams[0]
+    );
+    let json = sagac()
+        .args(["simulate", spec, "--diagram", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: Value = serde_json::from_slice(&json).unwrap();
+    let drawn: Vec<&str> = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["violations"].as_array().unwrap())
+        .map(|v| v["diagram"].as_str().expect("a diagram per violation"))
+        .collect();
+    assert_eq!(drawn, diagrams);
+    // Without the flag, neither appears.
+    let plain = sagac()
+        .args(["simulate", spec])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(!String::from_utf8(plain).unwrap().contains("```mermaid"));
+    let plain = sagac()
+        .args(["simulate", spec, "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(!String::from_utf8(plain).unwrap().contains("\"diagram\""));
 }

@@ -36,6 +36,12 @@ pub fn failure_of(saga: &Saga, step: StepId) -> Option<Fault> {
 /// The happy run and every failure path, sorted by where they leave the happy run.
 pub fn branches(saga: &Saga) -> (Scenario, Vec<Branch>) {
     let happy = scenario::run(saga, &[]);
+    let failures = failures(saga, &happy);
+    (happy, failures)
+}
+
+/// Every failure path and where it leaves the happy run, sorted by that point.
+fn failures(saga: &Saga, happy: &Scenario) -> Vec<Branch> {
     let mut out = Vec::new();
     for step in saga.step_ids() {
         let Some(fault) = failure_of(saga, step) else {
@@ -57,21 +63,20 @@ pub fn branches(saga: &Saga) -> (Scenario, Vec<Branch>) {
         });
     }
     out.sort_by_key(|b| (b.diverges_at, b.step));
-    (happy, out)
+    out
 }
 
 fn common_prefix(a: &[Action], b: &[Action]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
-/// The combined diagram.
-pub fn render(saga: &Saga) -> Diagram {
-    let (happy, branches) = branches(saga);
+/// The combined diagram of the happy run and the failure paths [`branches`] found.
+pub fn render(saga: &Saga, happy: &Scenario, branches: &[Branch]) -> Diagram {
     let trace = &happy.trace;
     let mut w = Writer::new(saga);
     // Points where failure runs leave, each with the branches that leave there.
     let mut points: Vec<(usize, Vec<&Branch>)> = Vec::new();
-    for b in &branches {
+    for b in branches {
         let at = b.diverges_at.min(trace.len());
         match points.last_mut() {
             Some((d, list)) if *d == at => list.push(b),

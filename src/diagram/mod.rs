@@ -13,7 +13,7 @@ mod text;
 use crate::model::Saga;
 use crate::scenario::{self, Fault, Options, Scenario};
 
-pub use combined::failure_of;
+pub use combined::{Branch, branches as failure_branches, failure_of};
 pub use sequence::{Diagram, Drawn, DrawnKind, Participant};
 
 /// What kind of diagram to draw.
@@ -57,7 +57,13 @@ pub fn path_names(saga: &Saga) -> Vec<String> {
 
 /// The combined diagram: the happy path and every failure path.
 pub fn combined(saga: &Saga) -> Diagram {
-    combined::render(saga)
+    let (happy, branches) = combined::branches(saga);
+    combined::render(saga, &happy, &branches)
+}
+
+/// The combined diagram from runs already made by [`failure_branches`].
+pub fn combined_from(saga: &Saga, happy: &Scenario, branches: &[Branch]) -> Diagram {
+    combined::render(saga, happy, branches)
 }
 
 /// Every scenario `simulate` runs by default, in its order.

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::escape::sequence_text;
 use super::text::{self, Line};
-use crate::model::{Coordination, Owner, ParticipantId, Saga, Stage, StepKind};
+use crate::model::{Coordination, Owner, ParticipantId, Saga, Stage, StepId, StepKind};
 use crate::scenario::{Action, ActionKind, Party, Scenario, Work};
 
 /// A participant as declared: `participant <id> as <label>`.
@@ -75,6 +75,8 @@ struct Ids {
     /// Declaration order: the trigger's participant, the orchestrator, then every other
     /// participant in the order the steps, compensations and reactions first use them.
     order: Vec<Party>,
+    /// Per participant, whether `order` holds it.
+    declared: Vec<bool>,
 }
 
 /// Whole ids Mermaid 11's sequence parser rejects (measured; case-insensitive).
@@ -155,18 +157,34 @@ impl Ids {
             .filter(|&o| saga.compensation(o).is_some())
             .map(|o| Work::Compensation(o).participant(saga));
         let reactions = saga.reactions.iter().map(|r| r.participant);
+        let mut declared = vec![false; saga.participants.len()];
+        if let Some(d) = declared.get_mut(saga.trigger.participant.0) {
+            *d = true;
+        }
         for p in steps.chain(compensations).chain(reactions) {
-            let party = Party::Participant(p);
-            if !order.contains(&party) {
-                order.push(party);
+            if let Some(d) = declared.get_mut(p.0)
+                && !*d
+            {
+                *d = true;
+                order.push(Party::Participant(p));
             }
         }
         Ids {
+            declared,
             participants,
             labels,
             orchestrator,
             orchestrator_label,
             order,
+        }
+    }
+
+    /// Whether the declaration order holds the party (in constant time: this runs for
+    /// every message).
+    fn declares(&self, party: Party) -> bool {
+        match party {
+            Party::Participant(ParticipantId(i)) => self.declared.get(i).copied().unwrap_or(false),
+            Party::Orchestrator => self.order.get(1) == Some(&Party::Orchestrator),
         }
     }
 
@@ -225,6 +243,8 @@ pub(super) struct Writer<'a> {
     extra: Vec<Party>,
     /// The work whose notes (kind, retry policy, description) were written already.
     annotated: BTreeSet<Work>,
+    /// The saga's point of no return (looked up once: it scans the steps).
+    point_of_no_return: Option<StepId>,
 }
 
 impl<'a> Writer<'a> {
@@ -237,6 +257,7 @@ impl<'a> Writer<'a> {
             drawn: Vec::new(),
             extra: Vec::new(),
             annotated: BTreeSet::new(),
+            point_of_no_return: saga.point_of_no_return(),
         }
     }
 
@@ -247,7 +268,7 @@ impl<'a> Writer<'a> {
     }
 
     fn see(&mut self, party: Party) {
-        if !self.ids.order.contains(&party) && !self.extra.contains(&party) {
+        if !self.ids.declares(party) && !self.extra.contains(&party) {
             self.extra.push(party);
         }
     }
@@ -432,7 +453,7 @@ impl<'a> Writer<'a> {
         };
         if let Work::Step(s) = work {
             let step = saga.step(s);
-            let no_return = saga.point_of_no_return() == Some(s);
+            let no_return = self.point_of_no_return == Some(s);
             let kind = match step.kind {
                 StepKind::Pivot => Some(format!(
                     "pivot (point of no return): once {} succeeds the saga must complete",

@@ -12,13 +12,21 @@ use std::fmt::Write;
 use super::combined::{Branch, branches};
 use super::escape::{state_label, state_name};
 use crate::model::{Coordination, Owner, Saga, Stage, StepId, StepKind};
-use crate::scenario::{ActionKind, Fault, Outcome, Work, compensation_faults, owner_name};
+use crate::scenario::{
+    ActionKind, Fault, Outcome, Scenario, Work, compensation_faults, owner_name,
+};
 
 pub fn render(saga: &Saga) -> Option<String> {
     if saga.coordination != Coordination::Orchestration {
         return None;
     }
     let (happy, failures) = branches(saga);
+    Some(render_from(saga, &happy, &failures))
+}
+
+/// The state machine from runs already made by [`super::failure_branches`] (an
+/// orchestration's).
+pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String {
     let mut out = String::from("stateDiagram-v2\n");
     let mut edges: Vec<(String, String, String)> = Vec::new();
 
@@ -48,6 +56,7 @@ pub fn render(saga: &Saga) -> Option<String> {
 
     // Forward: the order in which the happy run sends the first command of each stage.
     let mut started: Vec<usize> = Vec::new();
+    let mut seen = vec![false; saga.stages.len()];
     for a in &happy.trace {
         if let ActionKind::Command {
             work: Work::Step(s),
@@ -56,7 +65,10 @@ pub fn render(saga: &Saga) -> Option<String> {
         } = a.kind
         {
             let stage = saga.step(s).stage;
-            if !started.contains(&stage) {
+            if let Some(seen) = seen.get_mut(stage)
+                && !*seen
+            {
+                *seen = true;
                 started.push(stage);
             }
         }
@@ -104,24 +116,24 @@ pub fn render(saga: &Saga) -> Option<String> {
     // order they ran, then its end. A compensation followed by different ones after
     // different failures (a parallel group's branches) says which failure each transition
     // follows.
-    let mut compensation_edges: BTreeMap<(Owner, String), Vec<StepId>> = BTreeMap::new();
-    for Branch { step, scenario, .. } in &failures {
-        let targets: Vec<String> = scenario
+    let mut compensation_edges: BTreeMap<(Owner, Target), Vec<StepId>> = BTreeMap::new();
+    for Branch { step, scenario, .. } in failures {
+        let end = Target::End(scenario.outcome);
+        let first = scenario
             .compensated
-            .iter()
-            .map(|&o| undo_state(saga, o))
-            .chain(std::iter::once(end_state(scenario.outcome).to_owned()))
-            .collect();
+            .first()
+            .map_or(end, |&o| Target::Undo(o));
         edges.push((
             step_state(saga, *step),
-            targets[0].clone(),
+            first.id(saga),
             failed(saga, *step, scenario.faults.first().copied()),
         ));
         for (i, &o) in scenario.compensated.iter().enumerate() {
-            compensation_edges
-                .entry((o, targets[i + 1].clone()))
-                .or_default()
-                .push(*step);
+            let next = scenario
+                .compensated
+                .get(i + 1)
+                .map_or(end, |&n| Target::Undo(n));
+            compensation_edges.entry((o, next)).or_default().push(*step);
         }
     }
     let mut owners: Vec<Owner> = compensation_edges.keys().map(|(o, _)| *o).collect();
@@ -137,21 +149,25 @@ pub fn render(saga: &Saga) -> Option<String> {
             ),
         );
     }
+    let mut successors: BTreeMap<Owner, usize> = BTreeMap::new();
+    for (o, _) in compensation_edges.keys() {
+        *successors.entry(*o).or_default() += 1;
+    }
     for ((o, to), after) in &compensation_edges {
         let mut label = format!("{} OK", compensation_action(saga, *o));
-        if compensation_edges.keys().filter(|(x, _)| x == o).count() > 1 {
+        if successors.get(o).copied().unwrap_or(0) > 1 {
             let names: Vec<&str> = after
                 .iter()
                 .map(|&s| saga.step(s).id.value.as_str())
                 .collect();
             label.push_str(&format!(", after {} failed", names.join(" or ")));
         }
-        edges.push((undo_state(saga, *o), to.clone(), label));
+        edges.push((undo_state(saga, *o), to.id(saga), label));
     }
     // A compensation that can give up leaves the saga stuck.
     for f in compensation_faults(saga) {
         if let Fault::CompFail(o) = f
-            && owners.contains(&o)
+            && owners.binary_search(&o).is_ok()
         {
             let retry = saga
                 .compensation(o)
@@ -184,12 +200,28 @@ pub fn render(saga: &Saga) -> Option<String> {
     for id in &ends {
         let _ = writeln!(out, "    {id} --> [*]");
     }
-    Some(out)
+    out
 }
 
 fn compensation_action(saga: &Saga, o: Owner) -> String {
     saga.compensation(o)
         .map_or_else(String::new, |c| c.action.value.clone())
+}
+
+/// Where a compensation leads: the next compensation, or the end of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Target {
+    Undo(Owner),
+    End(Outcome),
+}
+
+impl Target {
+    fn id(self, saga: &Saga) -> String {
+        match self {
+            Target::Undo(o) => undo_state(saga, o),
+            Target::End(outcome) => end_state(outcome).to_owned(),
+        }
+    }
 }
 
 fn declare(out: &mut String, id: &str, name: &str) {
