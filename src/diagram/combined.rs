@@ -10,7 +10,7 @@
 //! a flat diagram, and each failure reads as "here, this can happen instead".
 
 use crate::model::{Saga, StepId, StepKind};
-use crate::scenario::{self, Action, Fault, Scenario};
+use crate::scenario::{Action, Fault, Scenario};
 
 use super::sequence::{Diagram, Writer};
 
@@ -35,7 +35,7 @@ pub fn failure_of(saga: &Saga, step: StepId) -> Option<Fault> {
 
 /// The happy run and every failure path, sorted by where they leave the happy run.
 pub fn branches(saga: &Saga) -> (Scenario, Vec<Branch>) {
-    let happy = scenario::run(saga, &[]);
+    let happy = super::one_scenario(saga, &[]);
     let failures = failures(saga, &happy);
     (happy, failures)
 }
@@ -47,7 +47,7 @@ fn failures(saga: &Saga, happy: &Scenario) -> Vec<Branch> {
         let Some(fault) = failure_of(saga, step) else {
             continue;
         };
-        let failed = scenario::run(saga, &[fault]);
+        let failed = super::one_scenario(saga, &[fault]);
         if !failed.all_fired {
             // The step never runs (unreachable): nothing to draw.
             continue;

@@ -71,7 +71,9 @@ pub fn every_scenario(saga: &Saga) -> Vec<Scenario> {
     scenario::enumerate(saga, &Options::default())
 }
 
-/// One scenario by its faults.
+/// One scenario by its faults. Every diagram gets its runs here; it draws only the
+/// representative run, so a cheaper entry point of `crate::scenario` that skips the
+/// exploration would slot in here.
 pub fn one_scenario(saga: &Saga, faults: &[Fault]) -> Scenario {
     scenario::run(saga, faults)
 }
