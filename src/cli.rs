@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use sagac::diagram::Kind as DiagramKind;
 use sagac::grade::render::Format as GradeFormat;
 use sagac::report::Format;
 use sagac::scenario::FaultKind;
@@ -28,6 +29,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Simulate a saga under injected faults and check its invariants on every run.
     Simulate(SimulateArgs),
+    /// Draw Mermaid diagrams of a saga: the sequence of its runs, a flowchart, a state machine.
+    Diagram(DiagramArgs),
     /// Print the JSON Schema of the spec language (for yaml-language-server and editors).
     Schema,
     /// Grade student submissions against a rubric, by what their saga does.
@@ -111,8 +114,36 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, alias = "output-format", value_enum, default_value_t = SimulateFormat::Human)]
     pub format: SimulateFormat,
+    /// Draw each violation's counterexample as a Mermaid sequence diagram (a ```mermaid
+    /// fence in the human report, a `diagram` field in JSON).
+    #[arg(long)]
+    pub diagram: bool,
     #[command(flatten)]
     pub color: ColorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagramArgs {
+    /// The spec file (`-` reads standard input).
+    pub spec: PathBuf,
+    /// What to draw.
+    #[arg(long, value_enum, default_value_t = DiagramKind::Sequence)]
+    pub kind: DiagramKind,
+    /// Sequence diagrams only: `all` (the happy path with an alt/else at every step that
+    /// can fail; the default), `every` (one diagram per scenario), or one scenario by name
+    /// (`happy`, `fail:charge_payment`, `timeout:x+exhaust:x`).
+    #[arg(long)]
+    pub path: Option<String>,
+    /// Write Markdown: a heading and a ```mermaid fence per diagram.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Write to this file (atomically: a temporary file renamed into place) instead of
+    /// standard output.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    /// When to color the diagnostics of a spec that cannot be drawn (on standard error).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@
 pub mod rules;
 
 pub mod diagnostic;
+pub mod diagram;
 pub mod grade;
 pub mod load;
 pub mod model;

@@ -11,6 +11,7 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => commands::check::run(&args),
         cli::Command::Explain(args) => commands::explain::run(&args),
         cli::Command::Simulate(args) => commands::simulate::run(&args),
+        cli::Command::Diagram(args) => commands::diagram::run(&args),
         cli::Command::Schema => commands::schema::run(),
         cli::Command::Grade(args) => commands::grade::run(&args),
         cli::Command::Assignments(args) => commands::assignments::run(&args),

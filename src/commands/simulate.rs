@@ -44,7 +44,10 @@ pub fn run(args: &SimulateArgs) -> Exit {
     };
     let elapsed = started.elapsed();
     let mut out = std::io::stdout().lock();
-    match simulate::render(args.format, saga, &report, Some(elapsed), &mut out)
+    let extras = simulate::Extras {
+        diagrams: args.diagram,
+    };
+    match simulate::render_with(args.format, saga, &report, Some(elapsed), extras, &mut out)
         .and_then(|()| out.flush())
     {
         Ok(()) => {}

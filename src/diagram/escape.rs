@@ -82,14 +82,23 @@ mod tests {
 
     #[test]
     fn sequence_text_keeps_what_mermaid_would_eat() {
-        assert_eq!(sequence_text("Ship #42; 50% off"), "Ship #35;42#59; 50#37; off");
+        assert_eq!(
+            sequence_text("Ship #42; 50% off"),
+            "Ship #35;42#59; 50#37; off"
+        );
         assert_eq!(sequence_text("a\nb"), "a<br/>b");
         assert_eq!(sequence_text("wrap: x"), "wrap#58; x");
-        assert_eq!(sequence_text("ReserveInventory (compensate)"), "ReserveInventory (compensate)");
+        assert_eq!(
+            sequence_text("ReserveInventory (compensate)"),
+            "ReserveInventory (compensate)"
+        );
     }
 
     #[test]
     fn flowchart_labels_are_quoted() {
-        assert_eq!(flowchart_label("a \"b\" <c>"), "\"a #quot;b#quot; #lt;c#gt;\"");
+        assert_eq!(
+            flowchart_label("a \"b\" <c>"),
+            "\"a #quot;b#quot; #lt;c#gt;\""
+        );
     }
 }

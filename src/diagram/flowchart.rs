@@ -15,7 +15,9 @@ pub fn render(saga: &Saga) -> String {
         let _ = writeln!(out, "    {}", declare(saga, node));
     }
     for e in saga.graph.graph.edge_indices() {
-        let Some((a, b)) = saga.graph.graph.edge_endpoints(e) else { continue };
+        let Some((a, b)) = saga.graph.graph.edge_endpoints(e) else {
+            continue;
+        };
         let (from, to) = (id(saga.graph.graph[a]), id(saga.graph.graph[b]));
         let arrow = match saga.graph.graph[e] {
             Edge::Next | Edge::Publishes | Edge::Success | Edge::Starts => "-->".to_owned(),
@@ -57,11 +59,24 @@ fn declare(saga: &Saga, node: Node) -> String {
     match node {
         Node::Trigger => {
             let t = &saga.trigger;
-            format!("{id}[{}]", flowchart_label(&format!("trigger\n{}: {}", name(t.participant), t.action.value)))
+            format!(
+                "{id}[{}]",
+                flowchart_label(&format!(
+                    "trigger\n{}: {}",
+                    name(t.participant),
+                    t.action.value
+                ))
+            )
         }
         Node::Step(s) => {
             let step = saga.step(s);
-            let text = format!("{}\n{}: {}\n{}", step.id.value, name(step.participant), step.action.value, step.kind.as_str());
+            let text = format!(
+                "{}\n{}: {}\n{}",
+                step.id.value,
+                name(step.participant),
+                step.action.value,
+                step.kind.as_str()
+            );
             let label = flowchart_label(&text);
             match step.kind {
                 StepKind::Pivot => format!("{id}{{{{{label}}}}}"),
@@ -72,14 +87,32 @@ fn declare(saga: &Saga, node: Node) -> String {
         }
         Node::Compensation(owner) => {
             let (participant, action) = match owner {
-                Owner::Trigger => (saga.trigger.participant, saga.compensation(owner).map(|c| c.action.value.as_str())),
-                Owner::Step(s) => (saga.step(s).participant, saga.compensation(owner).map(|c| c.action.value.as_str())),
+                Owner::Trigger => (
+                    saga.trigger.participant,
+                    saga.compensation(owner).map(|c| c.action.value.as_str()),
+                ),
+                Owner::Step(s) => (
+                    saga.step(s).participant,
+                    saga.compensation(owner).map(|c| c.action.value.as_str()),
+                ),
             };
-            format!("{id}[{}]", flowchart_label(&format!("{}: {}", name(participant), action.unwrap_or("?"))))
+            let text = format!(
+                "{}: {}\ncompensation",
+                name(participant),
+                action.unwrap_or("?")
+            );
+            format!("{id}[{}]", flowchart_label(&text))
         }
         Node::Reaction(r) => {
             let reaction = &saga.reactions[r];
-            format!("{id}[{}]", flowchart_label(&format!("{}: {}", name(reaction.participant), reaction.action.value)))
+            format!(
+                "{id}[{}]",
+                flowchart_label(&format!(
+                    "{}: {}",
+                    name(reaction.participant),
+                    reaction.action.value
+                ))
+            )
         }
         Node::Event(e) => format!("{id}>{}]", flowchart_label(&saga.event(e).name)),
     }

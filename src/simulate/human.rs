@@ -6,12 +6,13 @@ use std::io::{self, Write};
 use crate::model::Saga;
 use crate::scenario::owner_name;
 
-use super::Report;
+use super::{Extras, Report, counterexample_diagram};
 
 pub fn render(
     saga: &Saga,
     report: &Report,
     elapsed: Option<std::time::Duration>,
+    extras: Extras,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let rows: Vec<[String; 4]> = report
@@ -86,6 +87,15 @@ pub fn render(
             let width = v.trace.len().to_string().len();
             for (i, a) in v.trace.iter().enumerate() {
                 writeln!(out, "    {:>width$}. {}", i + 1, a.describe(saga))?;
+            }
+            if extras.diagrams {
+                // Not indented, so the fence can be pasted into Markdown as it is.
+                writeln!(out, "  as a sequence diagram:")?;
+                write!(
+                    out,
+                    "{}",
+                    crate::diagram::markdown::fence(&counterexample_diagram(saga, v))
+                )?;
             }
         }
     }

@@ -1,5 +1,6 @@
 //! The JSON contract: `{"scenarios":[{"name","faults":[...],"outcome","compensated":[...],
-//! "violations":[{"invariant","message","trace":[...]}]}],"states_explored":N,"violations":N}`.
+//! "violations":[{"invariant","message","trace":[...]}]}],"states_explored":N,"violations":N}`;
+//! with `--diagram` each violation also has `"diagram"`: its counterexample in Mermaid.
 
 use std::io::{self, Write};
 
@@ -8,7 +9,7 @@ use serde::Serialize;
 use crate::model::Saga;
 use crate::scenario::owner_name;
 
-use super::Report;
+use super::{Extras, Report, counterexample_diagram};
 
 #[derive(Serialize)]
 struct JsonReport {
@@ -31,9 +32,12 @@ struct JsonViolation {
     invariant: &'static str,
     message: String,
     trace: Vec<String>,
+    /// With `--diagram`: the counterexample as a Mermaid sequence diagram.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diagram: Option<String>,
 }
 
-pub fn render(saga: &Saga, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(saga: &Saga, report: &Report, extras: Extras, out: &mut dyn Write) -> io::Result<()> {
     let json = JsonReport {
         scenarios: report
             .scenarios
@@ -50,6 +54,7 @@ pub fn render(saga: &Saga, report: &Report, out: &mut dyn Write) -> io::Result<(
                         invariant: v.invariant.as_str(),
                         message: v.message.clone(),
                         trace: v.trace.iter().map(|a| a.describe(saga)).collect(),
+                        diagram: extras.diagrams.then(|| counterexample_diagram(saga, v)),
                     })
                     .collect(),
             })

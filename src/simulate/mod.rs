@@ -81,8 +81,39 @@ pub fn render(
     elapsed: Option<std::time::Duration>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    render_with(format, saga, report, elapsed, Extras::default(), out)
+}
+
+/// What a report may add to each violation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extras {
+    /// The counterexample as a Mermaid sequence diagram (`--diagram`): a ```mermaid fence
+    /// in the human report, a `diagram` string in JSON.
+    pub diagrams: bool,
+}
+
+/// [`render`] with extras.
+pub fn render_with(
+    format: Format,
+    saga: &Saga,
+    report: &Report,
+    elapsed: Option<std::time::Duration>,
+    extras: Extras,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Human => human::render(saga, report, elapsed, out),
-        Format::Json => json::render(saga, report, out),
+        Format::Human => human::render(saga, report, elapsed, extras, out),
+        Format::Json => json::render(saga, report, extras, out),
     }
+}
+
+/// A counterexample as a sequence diagram: its actions, then a note where the invariant
+/// broke.
+pub fn counterexample_diagram(saga: &Saga, violation: &scenario::Violation) -> String {
+    let note = format!(
+        "{} broken: {}",
+        violation.invariant.as_str(),
+        violation.message
+    );
+    crate::diagram::sequence::trace(saga, &violation.trace, Some(&note)).text
 }

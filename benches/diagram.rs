@@ -1,0 +1,88 @@
+//! Diagram speed on generated sagas of 10, 100 and 1,000 steps (the target: a 1,000-step
+//! spec under 50 ms). The scenarios the sequence and state diagrams draw come from
+//! `scenario::run`, which explores every run of each; `render_*` benches time the drawing
+//! alone, from scenarios already run, and `*_end_to_end` the whole `sagac diagram`.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use sagac::check;
+use sagac::diagram::{self, flowchart, sequence, state};
+use sagac::model::Saga;
+use sagac::scenario;
+use sagac::source::SourceFile;
+
+fn saga(yaml: String) -> Saga {
+    let checked = check::check_source(SourceFile::new("bench.yaml", yaml));
+    assert!(checked.resolved, "{:#?}", checked.diagnostics);
+    checked.saga.expect("model")
+}
+
+/// `n` steps: compensatable, then a pivot with a timeout, then retriable steps (as in the
+/// simulate bench).
+fn orchestration(n: usize) -> String {
+    let mut y = String::from(
+        "version: 1\nsaga: big_order\ncoordination: orchestration\nparticipants:\n  order: {}\n",
+    );
+    for i in 0..n {
+        y.push_str(&format!("  p{i}: {{}}\n"));
+    }
+    y.push_str(
+        "orchestrator: { participant: order, log: saga_log }\ntrigger:\n  participant: order\n  action: CreateOrder\n  compensation: RejectOrder\n  event: order.created\n  data: [order_id]\n  outbox: { table: order_outbox, relay: cdc }\nsteps:\n",
+    );
+    let pivot = n / 2;
+    for i in 0..n {
+        y.push_str(&format!(
+            "  - id: step_{i}\n    participant: p{i}\n    action: Do{i}\n    reads: [order_id]\n    idempotency_key: order_id\n"
+        ));
+        if i < pivot {
+            y.push_str(&format!(
+                "    kind: compensatable\n    compensation: Undo{i}\n    failures: [Refused]\n"
+            ));
+        } else if i == pivot {
+            y.push_str("    kind: pivot\n    timeout: 5s\n    retry: { max_attempts: 3 }\n");
+        } else {
+            y.push_str("    kind: retriable\n");
+        }
+    }
+    y
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("diagram");
+    group.sample_size(10);
+    for n in [10, 100, 300, 1000] {
+        let saga = saga(orchestration(n));
+        // Drawing alone, from runs already made.
+        let happy = scenario::run(&saga, &[]);
+        group.bench_with_input(BenchmarkId::new("render_happy", n), &saga, |b, s| {
+            b.iter(|| black_box(sequence::scenario(s, &happy)))
+        });
+        group.bench_with_input(BenchmarkId::new("flowchart", n), &saga, |b, s| {
+            b.iter(|| black_box(flowchart::render(s)))
+        });
+        if n <= 300 {
+            // Every failure path of a 1,000-step saga takes minutes to run (see below).
+            let (happy, branches) = diagram::failure_branches(&saga);
+            group.bench_with_input(BenchmarkId::new("render_combined", n), &saga, |b, s| {
+                b.iter(|| black_box(diagram::combined_from(s, &happy, &branches)))
+            });
+            group.bench_with_input(BenchmarkId::new("render_state", n), &saga, |b, s| {
+                b.iter(|| black_box(state::render_from(s, &happy, &branches)))
+            });
+        }
+        // End to end: running the scenarios, then drawing.
+        group.bench_with_input(BenchmarkId::new("happy_end_to_end", n), &saga, |b, s| {
+            b.iter(|| black_box(sequence::scenario(s, &diagram::one_scenario(s, &[]))))
+        });
+        if n <= 100 {
+            group.bench_with_input(BenchmarkId::new("combined_end_to_end", n), &saga, |b, s| {
+                b.iter(|| black_box(diagram::combined(s)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,165 @@
+use std::fs;
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use sagac::check::{self, Checked};
+use sagac::diagram::markdown::{self, Section};
+use sagac::diagram::{self, Kind, Path as DiagramPath, flowchart, state};
+use sagac::model::Saga;
+use sagac::source::display_path;
+use sagac::{load, report};
+
+use super::{Exit, fail};
+use crate::cli::{Color, DiagramArgs};
+
+pub fn run(args: &DiagramArgs) -> Exit {
+    let loaded = match load::read(&args.spec) {
+        Ok(loaded) => loaded,
+        Err(e) => return fail(e),
+    };
+    let checked = check::check_loaded(loaded);
+    let Some(saga) = checked.saga.as_ref().filter(|_| checked.resolved) else {
+        return unresolved(&checked, args);
+    };
+    let sections = match draw(saga, args) {
+        Ok(sections) => sections,
+        Err(exit) => return exit,
+    };
+    let errors = checked.counts().errors;
+    if errors > 0 {
+        eprintln!(
+            "warning: {} has {} (see `sagac check`); the diagram shows what the saga as written does",
+            display_path(&args.spec),
+            if errors == 1 {
+                "1 error".to_owned()
+            } else {
+                format!("{errors} errors")
+            }
+        );
+    }
+    let text = if args.markdown {
+        markdown::document(&markdown::saga_title(saga), &sections)
+    } else {
+        markdown::plain(&sections)
+    };
+    match &args.output {
+        Some(path) => match write_atomically(path, &text) {
+            Ok(()) => Exit::Clean,
+            Err(e) => fail(format!("writing {}: {e}", display_path(path))),
+        },
+        None => {
+            let mut out = io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => Exit::Clean,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Clean,
+                Err(e) => fail(format!("writing the diagram: {e}")),
+            }
+        }
+    }
+}
+
+/// The diagrams the arguments ask for; a usage error is printed and returned as `Err`.
+fn draw(saga: &Saga, args: &DiagramArgs) -> Result<Vec<Section>, Exit> {
+    if args.kind != Kind::Sequence && args.path.is_some() {
+        return Err(fail(
+            "--path chooses the runs of a sequence diagram; it does not apply to --kind flowchart or state",
+        ));
+    }
+    match args.kind {
+        Kind::Sequence => {
+            let name = args.path.as_deref().unwrap_or("all");
+            let Some(path) = diagram::parse_path(saga, name) else {
+                return Err(fail(format!(
+                    "`{name}` names no path of {}; --path takes: {} (combine faults with `+`)",
+                    saga.name.value,
+                    diagram::path_names(saga).join(", ")
+                )));
+            };
+            Ok(diagram::sequence_diagrams(saga, &path)
+                .into_iter()
+                .map(|(title, scenario, d)| Section {
+                    title,
+                    code: path != DiagramPath::All,
+                    summary: scenario
+                        .as_ref()
+                        .map(|s| markdown::scenario_summary(saga, s)),
+                    diagram: d.text,
+                })
+                .collect())
+        }
+        Kind::Flowchart => Ok(vec![Section {
+            title: "flowchart".to_owned(),
+            code: false,
+            summary: None,
+            diagram: flowchart::render(saga),
+        }]),
+        Kind::State => match state::render(saga) {
+            Some(text) => Ok(vec![Section {
+                title: "state machine".to_owned(),
+                code: false,
+                summary: None,
+                diagram: text,
+            }]),
+            None => Err(fail(format!(
+                "{} is a choreography: it has no orchestrator, so there is no state machine to draw; try --kind flowchart, or a sequence diagram",
+                saga.name.value
+            ))),
+        },
+    }
+}
+
+/// A spec whose model does not resolve cannot be drawn: its diagnostics go to standard
+/// error (standard output may be the diagram's file), and nothing is written (exit 1).
+fn unresolved(checked: &Checked, args: &DiagramArgs) -> Exit {
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stderr().is_terminal()
+        }
+    };
+    let mut err = io::stderr().lock();
+    let _ = report::render(
+        report::Format::Human,
+        std::slice::from_ref(checked),
+        color,
+        &mut err,
+    )
+    .and_then(|()| err.flush());
+    eprintln!(
+        "error: {} cannot be drawn until the errors above are fixed (syntax and reference errors block the model)",
+        display_path(&args.spec)
+    );
+    Exit::Findings
+}
+
+/// Writes the whole text to a temporary file beside `path`, then renames it into place, so
+/// a reader never sees half a diagram and a failed write leaves the old file as it was.
+fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other("not a file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.sagac-tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}

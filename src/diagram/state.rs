@@ -1,0 +1,263 @@
+//! `--kind state`: the orchestrator's state machine as a `stateDiagram-v2`. One state per
+//! step (the orchestrator waits for its reply), one per compensation, and the end states
+//! `Completed`, `Compensated`, `Stuck`. Forward transitions follow the happy run (a
+//! parallel group forks and joins); each failure transition and the order of the
+//! compensations after it come from that step's failure scenario (`fail:<step>`, or
+//! `exhaust:<step>` for a retriable step), so the machine drawn is the one `simulate`
+//! checks. A choreography has no orchestrator, hence no state machine (`None`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::combined::{Branch, branches};
+use super::escape::{state_label, state_name};
+use crate::model::{Coordination, Owner, Saga, Stage, StepId, StepKind};
+use crate::scenario::{
+    ActionKind, Fault, Outcome, Scenario, Work, compensation_faults, owner_name,
+};
+
+pub fn render(saga: &Saga) -> Option<String> {
+    if saga.coordination != Coordination::Orchestration {
+        return None;
+    }
+    let (happy, failures) = branches(saga);
+    Some(render_from(saga, &happy, &failures))
+}
+
+/// The state machine from runs already made by [`super::failure_branches`] (an
+/// orchestration's).
+pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String {
+    let mut out = String::from("stateDiagram-v2\n");
+    let mut edges: Vec<(String, String, String)> = Vec::new();
+
+    // States: the steps in stage order (fork and join around a parallel group).
+    for stage in &saga.stages {
+        for &s in stage.steps() {
+            let step = saga.step(s);
+            let kind = match step.kind {
+                StepKind::Pivot => ", pivot",
+                StepKind::Retriable => ", retriable",
+                StepKind::ReadOnly => ", read-only",
+                StepKind::Compensatable => "",
+            };
+            declare(
+                &mut out,
+                &step_state(saga, s),
+                &format!("{} ({}{kind})", step.action.value, step.id.value),
+            );
+        }
+    }
+    for (k, stage) in saga.stages.iter().enumerate() {
+        if matches!(stage, Stage::Parallel { .. }) {
+            let _ = writeln!(out, "    state fork_{k} <<fork>>");
+            let _ = writeln!(out, "    state join_{k} <<join>>");
+        }
+    }
+
+    // Forward: the order in which the happy run sends the first command of each stage.
+    let mut started: Vec<usize> = Vec::new();
+    let mut seen = vec![false; saga.stages.len()];
+    for a in &happy.trace {
+        if let ActionKind::Command {
+            work: Work::Step(s),
+            attempt: 1,
+            duplicate: false,
+        } = a.kind
+        {
+            let stage = saga.step(s).stage;
+            if let Some(seen) = seen.get_mut(stage)
+                && !*seen
+            {
+                *seen = true;
+                started.push(stage);
+            }
+        }
+    }
+    let event = saga.trigger.event.as_ref().map_or_else(
+        || format!("{} committed", saga.trigger.action.value),
+        |e| e.value.clone(),
+    );
+    let mut previous = ("[*]".to_owned(), event);
+    for &k in &started {
+        let Some(stage) = saga.stages.get(k) else {
+            continue;
+        };
+        match stage {
+            Stage::Single(s) => {
+                edges.push((previous.0, step_state(saga, *s), previous.1));
+                previous = (step_state(saga, *s), ok(saga, *s));
+            }
+            Stage::Parallel { branches, .. } => {
+                edges.push((previous.0, format!("fork_{k}"), previous.1));
+                for &b in branches {
+                    edges.push((format!("fork_{k}"), step_state(saga, b), String::new()));
+                    edges.push((step_state(saga, b), format!("join_{k}"), ok(saga, b)));
+                }
+                previous = (format!("join_{k}"), "every branch OK".to_owned());
+            }
+        }
+    }
+    edges.push((previous.0, end_state(happy.outcome).to_owned(), previous.1));
+
+    // Transient failures retried by the step's policy.
+    for s in saga.step_ids() {
+        let step = saga.step(s);
+        if step.retry.retries() {
+            let state = step_state(saga, s);
+            edges.push((
+                state.clone(),
+                state,
+                format!("transient failure, retried ({})", step.retry.describe()),
+            ));
+        }
+    }
+
+    // Failures: each failure scenario's first compensation, then the compensations in the
+    // order they ran, then its end. A compensation followed by different ones after
+    // different failures (a parallel group's branches) says which failure each transition
+    // follows.
+    let mut compensation_edges: BTreeMap<(Owner, Target), Vec<StepId>> = BTreeMap::new();
+    for Branch { step, scenario, .. } in failures {
+        let end = Target::End(scenario.outcome);
+        let first = scenario
+            .compensated
+            .first()
+            .map_or(end, |&o| Target::Undo(o));
+        edges.push((
+            step_state(saga, *step),
+            first.id(saga),
+            failed(saga, *step, scenario.faults.first().copied()),
+        ));
+        for (i, &o) in scenario.compensated.iter().enumerate() {
+            let next = scenario
+                .compensated
+                .get(i + 1)
+                .map_or(end, |&n| Target::Undo(n));
+            compensation_edges.entry((o, next)).or_default().push(*step);
+        }
+    }
+    let mut owners: Vec<Owner> = compensation_edges.keys().map(|(o, _)| *o).collect();
+    owners.dedup();
+    for &o in &owners {
+        declare(
+            &mut out,
+            &undo_state(saga, o),
+            &format!(
+                "{} (undo {})",
+                compensation_action(saga, o),
+                owner_name(saga, o)
+            ),
+        );
+    }
+    let mut successors: BTreeMap<Owner, usize> = BTreeMap::new();
+    for (o, _) in compensation_edges.keys() {
+        *successors.entry(*o).or_default() += 1;
+    }
+    for ((o, to), after) in &compensation_edges {
+        let mut label = format!("{} OK", compensation_action(saga, *o));
+        if successors.get(o).copied().unwrap_or(0) > 1 {
+            let names: Vec<&str> = after
+                .iter()
+                .map(|&s| saga.step(s).id.value.as_str())
+                .collect();
+            label.push_str(&format!(", after {} failed", names.join(" or ")));
+        }
+        edges.push((undo_state(saga, *o), to.id(saga), label));
+    }
+    // A compensation that can give up leaves the saga stuck.
+    for f in compensation_faults(saga) {
+        if let Fault::CompFail(o) = f
+            && owners.binary_search(&o).is_ok()
+        {
+            let retry = saga
+                .compensation(o)
+                .map(|c| c.retry.describe())
+                .unwrap_or_default();
+            edges.push((
+                undo_state(saga, o),
+                "stuck".to_owned(),
+                format!("{} gave up ({retry})", compensation_action(saga, o)),
+            ));
+        }
+    }
+
+    let ends: Vec<&str> = ["completed", "compensated", "stuck"]
+        .into_iter()
+        .filter(|id| edges.iter().any(|(_, to, _)| to == id))
+        .collect();
+    for id in &ends {
+        let mut name = id.to_string();
+        name[..1].make_ascii_uppercase();
+        declare(&mut out, id, &name);
+    }
+    for (from, to, label) in &edges {
+        if label.is_empty() {
+            let _ = writeln!(out, "    {from} --> {to}");
+        } else {
+            let _ = writeln!(out, "    {from} --> {to}: {}", state_label(label));
+        }
+    }
+    for id in &ends {
+        let _ = writeln!(out, "    {id} --> [*]");
+    }
+    out
+}
+
+fn compensation_action(saga: &Saga, o: Owner) -> String {
+    saga.compensation(o)
+        .map_or_else(String::new, |c| c.action.value.clone())
+}
+
+/// Where a compensation leads: the next compensation, or the end of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Target {
+    Undo(Owner),
+    End(Outcome),
+}
+
+impl Target {
+    fn id(self, saga: &Saga) -> String {
+        match self {
+            Target::Undo(o) => undo_state(saga, o),
+            Target::End(outcome) => end_state(outcome).to_owned(),
+        }
+    }
+}
+
+fn declare(out: &mut String, id: &str, name: &str) {
+    let _ = writeln!(out, "    state \"{}\" as {id}", state_name(name));
+}
+
+/// State ids are prefixed so no step id can collide with a keyword or another state.
+fn step_state(saga: &Saga, s: StepId) -> String {
+    format!("step_{}", saga.step(s).id.value)
+}
+
+fn undo_state(saga: &Saga, o: Owner) -> String {
+    format!("undo_{}", owner_name(saga, o))
+}
+
+fn end_state(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Completed => "completed",
+        Outcome::Compensated => "compensated",
+        Outcome::Stuck => "stuck",
+    }
+}
+
+fn ok(saga: &Saga, s: StepId) -> String {
+    format!("{} OK", saga.step(s).action.value)
+}
+
+fn failed(saga: &Saga, s: StepId, fault: Option<Fault>) -> String {
+    let step = saga.step(s);
+    match fault {
+        Some(Fault::Exhaust(_)) => {
+            format!("{} gave up ({})", step.action.value, step.retry.describe())
+        }
+        _ => match step.failures.first() {
+            Some(f) => format!("{} failed: {}", step.action.value, f.value),
+            None => format!("{} failed", step.action.value),
+        },
+    }
+}
