@@ -35,7 +35,7 @@ pub fn failure_of(saga: &Saga, step: StepId) -> Option<Fault> {
 
 /// The happy run and every failure path, sorted by where they leave the happy run.
 pub fn branches(saga: &Saga) -> (Scenario, Vec<Branch>) {
-    let happy = super::one_scenario(saga, &[]);
+    let happy = crate::scenario::representative(saga, &[]);
     let failures = failures(saga, &happy);
     (happy, failures)
 }
@@ -47,7 +47,7 @@ fn failures(saga: &Saga, happy: &Scenario) -> Vec<Branch> {
         let Some(fault) = failure_of(saga, step) else {
             continue;
         };
-        let failed = super::one_scenario(saga, &[fault]);
+        let failed = crate::scenario::representative(saga, &[fault]);
         if !failed.all_fired {
             // The step never runs (unreachable): nothing to draw.
             continue;

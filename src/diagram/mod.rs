@@ -71,9 +71,9 @@ pub fn every_scenario(saga: &Saga) -> Vec<Scenario> {
     scenario::enumerate(saga, &Options::default())
 }
 
-/// One scenario by its faults. Every diagram gets its runs here; it draws only the
-/// representative run, so a cheaper entry point of `crate::scenario` that skips the
-/// exploration would slot in here.
+/// One scenario by its faults, explored in full so that its broken invariants can be
+/// listed beside the drawing. The combined diagram draws only representative runs and
+/// takes them from [`scenario::representative`].
 pub fn one_scenario(saga: &Saga, faults: &[Fault]) -> Scenario {
     scenario::run(saga, faults)
 }

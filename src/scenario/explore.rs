@@ -136,15 +136,44 @@ fn end(m: &Machine, st: &State) -> Action {
 }
 
 /// The run that always delivers the oldest message in flight first.
-fn representative(m: &Machine, mut state: State) -> (Vec<Action>, Outcome) {
+fn representative(m: &Machine, state: State) -> (Vec<Action>, Outcome) {
+    let w = walk(m, state);
+    (w.trace, w.outcome)
+}
+
+/// The representative run alone, without exploring the others: what a renderer that draws
+/// one run needs, in time linear in the run's length.
+pub(super) struct Walk {
+    pub trace: Vec<Action>,
+    pub outcome: Outcome,
+    pub fired: u64,
+    pub compensations: BTreeSet<Owner>,
+    pub states: usize,
+}
+
+pub(super) fn walk(m: &Machine, mut state: State) -> Walk {
     let mut trace = Vec::new();
+    let mut states = 1;
     for _ in 0..MAX_RUN_LENGTH {
         let Some(next) = m.successors(&state).into_iter().next() else {
             break;
         };
         trace.extend(next.actions);
         state = next.state;
+        states += 1;
     }
     trace.push(end(m, &state));
-    (trace, m.outcome(&state))
+    let mut compensations = BTreeSet::new();
+    collect_compensations(m, &state, &mut compensations);
+    Walk {
+        trace,
+        outcome: m.outcome(&state),
+        fired: state.fired,
+        compensations,
+        states,
+    }
+}
+
+pub(super) fn walk_from_start(m: &Machine) -> Walk {
+    walk(m, State::initial(m.saga))
 }

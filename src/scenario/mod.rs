@@ -96,8 +96,53 @@ pub fn run(saga: &Saga, faults: &[Fault]) -> Scenario {
     let faults = &faults[..faults.len().min(64)];
     let machine = machine::Machine::new(saga, faults);
     let ex = explore::explore(&machine);
-    let mut compensated: Vec<Owner> = ex
-        .trace
+    let compensated = compensated(&ex.trace);
+    let all = if faults.len() == 64 {
+        u64::MAX
+    } else {
+        (1u64 << faults.len()) - 1
+    };
+    Scenario {
+        name: scenario_name(saga, faults),
+        faults: faults.to_vec(),
+        outcome: ex.outcome,
+        compensated,
+        trace: ex.trace,
+        violations: ex.violations,
+        states: ex.states,
+        compensations_run: ex.compensations.into_iter().collect(),
+        all_fired: ex.fired & all == all,
+    }
+}
+
+/// The representative run of a scenario only (oldest message first, an in-doubt effect
+/// applied), without exploring the other runs: `violations` is empty and `states` counts
+/// the run's own states. For renderers that draw one run; [`run`] checks the invariants.
+pub fn representative(saga: &Saga, faults: &[Fault]) -> Scenario {
+    let faults = &faults[..faults.len().min(64)];
+    let machine = machine::Machine::new(saga, faults);
+    let w = explore::walk_from_start(&machine);
+    let all = if faults.len() == 64 {
+        u64::MAX
+    } else {
+        (1u64 << faults.len()) - 1
+    };
+    Scenario {
+        name: scenario_name(saga, faults),
+        faults: faults.to_vec(),
+        outcome: w.outcome,
+        compensated: compensated(&w.trace),
+        trace: w.trace,
+        violations: Vec::new(),
+        states: w.states,
+        compensations_run: w.compensations.into_iter().collect(),
+        all_fired: w.fired & all == all,
+    }
+}
+
+/// The compensations of a trace in the order they ran, the trigger's last.
+fn compensated(trace: &[Action]) -> Vec<Owner> {
+    let mut compensated: Vec<Owner> = trace
         .iter()
         .filter_map(|a| match &a.kind {
             ActionKind::Run {
@@ -115,22 +160,7 @@ pub fn run(saga: &Saga, faults: &[Fault]) -> Scenario {
         compensated.remove(i);
         compensated.push(Owner::Trigger);
     }
-    let all = if faults.len() == 64 {
-        u64::MAX
-    } else {
-        (1u64 << faults.len()) - 1
-    };
-    Scenario {
-        name: scenario_name(saga, faults),
-        faults: faults.to_vec(),
-        outcome: ex.outcome,
-        compensated,
-        trace: ex.trace,
-        violations: ex.violations,
-        states: ex.states,
-        compensations_run: ex.compensations.into_iter().collect(),
-        all_fired: ex.fired & all == all,
-    }
+    compensated
 }
 
 /// Every scenario: `happy`, each applicable fault in step order, then combinations of up

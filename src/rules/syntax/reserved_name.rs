@@ -1,8 +1,8 @@
 declare_rule! {
     /// ## What it checks
     /// A step id or participant named with a Rust keyword (`type`, `match`, `loop`, ...), a
-    /// Mermaid sequence-diagram keyword (`end`, `alt`, `par`, `note`, `box`, ...), or
-    /// `trigger`, which outputs use to name the saga's trigger.
+    /// Mermaid sequence-diagram keyword (`end`, `alt`, `par`, `note`, `box`, `title`, `over`,
+    /// ...), or `trigger`, which outputs use to name the saga's trigger.
     ///
     /// ## Why it matters
     /// A participant called `end` closes a Mermaid block instead of drawing an arrow, and a
@@ -98,6 +98,16 @@ pub const RESERVED: &[&str] = &[
     "actor",
     "participant",
     "option",
+    // words Mermaid 11 also rejects as whole participant ids (measured with its parser)
+    "title",
+    "over",
+    "details",
+    "properties",
+    "off",
+    "acctitle",
+    "accdescr",
+    "par_over",
+    "sequencediagram",
     // sagac's own name for the trigger
     "trigger",
 ];
