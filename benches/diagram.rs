@@ -71,9 +71,15 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| black_box(state::render_from(s, &happy, &branches)))
             });
         }
-        // End to end: running the scenarios, then drawing.
+        // End to end as `sagac diagram --path happy` does it: making the run, then drawing.
         group.bench_with_input(BenchmarkId::new("happy_end_to_end", n), &saga, |b, s| {
-            b.iter(|| black_box(sequence::scenario(s, &diagram::one_scenario(s, &[]))))
+            b.iter(|| {
+                black_box(diagram::sequence_diagrams(
+                    s,
+                    &diagram::Path::Scenario(Vec::new()),
+                    false,
+                ))
+            })
         });
         if n <= 100 {
             group.bench_with_input(BenchmarkId::new("combined_end_to_end", n), &saga, |b, s| {

@@ -75,7 +75,7 @@ fn draw(saga: &Saga, args: &DiagramArgs) -> Result<Vec<Section>, Exit> {
                     diagram::path_names(saga).join(", ")
                 )));
             };
-            Ok(diagram::sequence_diagrams(saga, &path)
+            Ok(diagram::sequence_diagrams(saga, &path, args.markdown)
                 .into_iter()
                 .map(|(title, scenario, d)| Section {
                     title,

@@ -79,8 +79,14 @@ pub fn one_scenario(saga: &Saga, faults: &[Fault]) -> Scenario {
 }
 
 /// The sequence diagrams a path asks for, each with a title (the scenario name) and the
-/// scenario it draws (none for the combined diagram).
-pub fn sequence_diagrams(saga: &Saga, path: &Path) -> Vec<(String, Option<Scenario>, Diagram)> {
+/// scenario it draws (none for the combined diagram). With `explore`, a named scenario is
+/// explored in full so its broken invariants can be listed (`--markdown`); without, only
+/// the run that is drawn is made, in time linear in its length.
+pub fn sequence_diagrams(
+    saga: &Saga,
+    path: &Path,
+    explore: bool,
+) -> Vec<(String, Option<Scenario>, Diagram)> {
     match path {
         Path::All => vec![("every path".to_owned(), None, combined(saga))],
         Path::Every => every_scenario(saga)
@@ -91,7 +97,11 @@ pub fn sequence_diagrams(saga: &Saga, path: &Path) -> Vec<(String, Option<Scenar
             })
             .collect(),
         Path::Scenario(faults) => {
-            let s = one_scenario(saga, faults);
+            let s = if explore {
+                one_scenario(saga, faults)
+            } else {
+                scenario::representative(saga, faults)
+            };
             let d = sequence::scenario(saga, &s);
             vec![(s.name.clone(), Some(s), d)]
         }
