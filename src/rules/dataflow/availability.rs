@@ -16,7 +16,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::model::{Coordination, Emitter, Handler, Owner, Saga, StepId};
 
-pub(super) struct Availability<'a> {
+pub struct Availability<'a> {
     trigger_data: Vec<&'a str>,
     /// Each step's own writes (a compensation may read them).
     writes: Vec<Vec<&'a str>>,

@@ -5,11 +5,21 @@ pub mod read_before_write;
 pub mod unknown_idempotency_key;
 
 use super::{Check, Rule};
+use crate::diagnostic::Diagnostic;
+use crate::model::Saga;
+use availability::Availability;
 
+/// Both rules read one analysis of which fields are known where, built once: D501's entry
+/// runs the pass for both, D502's is listed so that `sagac explain` and the rule list know it.
 pub static CHECKS: &[(&Rule, Check)] = &[
-    (&read_before_write::RULE, read_before_write::check),
-    (
-        &unknown_idempotency_key::RULE,
-        unknown_idempotency_key::check,
-    ),
+    (&read_before_write::RULE, check),
+    (&unknown_idempotency_key::RULE, reported_with_d501),
 ];
+
+fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
+    let known = Availability::new(saga);
+    read_before_write::check(saga, &known, out);
+    unknown_idempotency_key::check(saga, &known, out);
+}
+
+fn reported_with_d501(_: &Saga, _: &mut Vec<Diagnostic>) {}

@@ -41,8 +41,7 @@ declare_rule! {
     pub static RULE = ("D501", "read-before-write", Error, "A field read before any step or the trigger provides it");
 }
 
-pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
-    let known = Availability::new(saga);
+pub fn check(saga: &Saga, known: &Availability<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(c) = &saga.trigger.compensation {
         let reader = "the trigger's compensation";
         report(

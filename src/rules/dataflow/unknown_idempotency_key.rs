@@ -36,8 +36,7 @@ declare_rule! {
     pub static RULE = ("D502", "unknown-idempotency-key", Error, "An idempotency key that is not a field known to the step");
 }
 
-pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
-    let known = Availability::new(saga);
+pub fn check(saga: &Saga, known: &Availability<'_>, out: &mut Vec<Diagnostic>) {
     for id in saga.step_ids() {
         let step = saga.step(id);
         let Some(key) = &step.idempotency_key else {
