@@ -29,6 +29,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Print the JSON Schema of the spec language (for yaml-language-server and editors).
     Schema,
+    /// Generate a Rust crate for a saga: state machine or handlers, traits, outbox, tests.
+    Codegen(CodegenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +64,21 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, alias = "output-format", value_enum, default_value_t = SimulateFormat::Human)]
     pub format: SimulateFormat,
+    #[command(flatten)]
+    pub color: ColorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CodegenArgs {
+    /// The spec file (`-` reads standard input).
+    pub spec: PathBuf,
+    /// The crate's directory (created if missing); nothing is written outside it.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Also overwrite the files that are yours once written: src/participants.rs,
+    /// src/lib.rs, Cargo.toml and .gitignore.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub color: ColorArgs,
 }

@@ -13,3 +13,4 @@ pub mod source;
 pub mod syntax;
 
 pub mod check;
+pub mod codegen;

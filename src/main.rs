@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         cli::Command::Explain(args) => commands::explain::run(&args),
         cli::Command::Simulate(args) => commands::simulate::run(&args),
         cli::Command::Schema => commands::schema::run(),
+        cli::Command::Codegen(args) => commands::codegen::run(&args),
     };
     ExitCode::from(code as u8)
 }

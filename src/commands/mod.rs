@@ -2,6 +2,7 @@
 //! say which exit code applies.
 
 pub mod check;
+pub mod codegen;
 pub mod explain;
 pub mod schema;
 pub mod simulate;
