@@ -277,3 +277,222 @@ fn generated_crates_pass_test_clippy_and_fmt() {
         run_in(&krate, fmt, &format!("{spec}: cargo fmt --check"));
     }
 }
+
+/// Where the PostgreSQL server of the migration test is: `SAGAC_PGHOST` (a socket
+/// directory or a host), `SAGAC_PGPORT`, `SAGAC_PGUSER`, `SAGAC_PGDATABASE`.
+struct Postgres {
+    psql: PathBuf,
+    host: String,
+    port: String,
+    user: String,
+    database: String,
+}
+
+impl Postgres {
+    fn from_env() -> Result<Postgres, String> {
+        let host =
+            std::env::var("SAGAC_PGHOST").map_err(|_| "SAGAC_PGHOST is not set".to_owned())?;
+        let psql = psql().ok_or("no psql client found")?;
+        Ok(Postgres {
+            psql,
+            host,
+            port: std::env::var("SAGAC_PGPORT").unwrap_or_else(|_| "5432".to_owned()),
+            user: std::env::var("SAGAC_PGUSER").unwrap_or_else(|_| "postgres".to_owned()),
+            database: std::env::var("SAGAC_PGDATABASE").unwrap_or_else(|_| "postgres".to_owned()),
+        })
+    }
+
+    /// Runs an SQL script with psql (stop at the first error), returning its output rows.
+    fn run(&self, script: &str) -> String {
+        use std::io::Write;
+        let mut child = Process::new(&self.psql)
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
+            .args([
+                "-h",
+                &self.host,
+                "-p",
+                &self.port,
+                "-U",
+                &self.user,
+                "-d",
+                &self.database,
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("psql starts");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "psql failed:\n{}\nscript:\n{script}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+fn psql() -> Option<PathBuf> {
+    let works = |p: &Path| {
+        Process::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if works(Path::new("psql")) {
+        return Some(PathBuf::from("psql"));
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("bin/psql"))
+        .filter(|p| works(p))
+        .collect();
+    found.sort();
+    found.pop()
+}
+
+/// A test added to a generated crate (in the temporary copy only): prints each outbox
+/// record the generated code builds, as the SQL insert it gives and the row expected back.
+const PROBE: &str = r#"
+use CRATE::generated::*;
+
+fn expected(table: &str, r: &outbox::OutboxRecord) -> String {
+    outbox::json_object(&[
+        ("table", Some(table)),
+        ("id", Some(&r.id)),
+        ("aggregatetype", Some(&r.aggregatetype)),
+        ("aggregateid", Some(&r.aggregateid)),
+        ("type", Some(&r.r#type)),
+        ("payload", Some(&r.payload)),
+    ])
+}
+
+#[test]
+fn print_outbox_records() {
+    let data = SagaData::default();
+    for participant in Participant::ALL {
+        let Some(table) = participant.outbox_table() else { continue };
+        let mut records: Vec<outbox::OutboxRecord> = Event::ALL
+            .iter()
+            .map(|&event| Message { event, data: data.clone() }.outbox_record(participant))
+            .collect();
+        records.push(outbox::OutboxRecord::new(
+            "it's",
+            "a \\ b",
+            "odd.event",
+            outbox::json_object(&[
+                ("text", Some("quote ' double \" backslash \\ newline \n tab \t bell \u{7} nul \0 é ✓")),
+                ("none", None),
+            ]),
+        ));
+        for r in &records {
+            println!("PROBE\t{table}\t{}\t{}", r.insert_statement(table), expected(table, r));
+        }
+    }
+}
+"#;
+
+/// Applies every spec's migration to a real PostgreSQL server (twice: it is idempotent),
+/// inserts the outbox records the generated code builds (twice: the id deduplicates) and
+/// reads them back.
+#[test]
+fn migrations_apply_to_postgresql() {
+    let pg = match Postgres::from_env() {
+        Ok(pg) => pg,
+        Err(why) => {
+            let message = format!(
+                "SKIPPED: no PostgreSQL ({why}): set SAGAC_PGHOST (a socket directory or host) and SAGAC_PGPORT, e.g. with `. .ci/postgres.sh && sagac_pg_start`"
+            );
+            if std::env::var("SAGAC_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
+                panic!(
+                    "no PostgreSQL ({why}), and SAGAC_REQUIRE_TOOLS=1 requires one: run `. .ci/postgres.sh && sagac_pg_start` first"
+                );
+            }
+            eprintln!("\n{}\n{message}\n{}\n", "!".repeat(78), "!".repeat(78));
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-crates");
+    let mut inserted = 0;
+    for spec in specs() {
+        let krate = write_crate(&spec, dir.path());
+        let stem = krate
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace('-', "_");
+        let schema = format!("codegen_{stem}");
+        let migration = std::fs::read_to_string(krate.join("migrations/0001_outbox.sql")).unwrap();
+        let package = format!("{}_saga", saga(&spec).name.value);
+        std::fs::write(
+            krate.join("tests/pg_probe.rs"),
+            PROBE.replace("CRATE", &package),
+        )
+        .unwrap();
+        let mut probe = cargo();
+        probe
+            .args([
+                "test",
+                "--offline",
+                "--quiet",
+                "--test",
+                "pg_probe",
+                "--",
+                "--nocapture",
+            ])
+            .env("CARGO_TARGET_DIR", &target);
+        let printed = run_in(&krate, probe, &format!("{spec}: the outbox probe"));
+        let probes: Vec<(&str, &str, &str)> = printed
+            .lines()
+            .filter_map(|l| l.strip_prefix("PROBE\t"))
+            .filter_map(|l| {
+                let mut parts = l.splitn(3, '\t');
+                Some((parts.next()?, parts.next()?, parts.next()?))
+            })
+            .collect();
+        let inserts: String = probes
+            .iter()
+            .map(|(_, insert, _)| format!("{insert}\n{insert}\n"))
+            .collect();
+        pg.run(&format!(
+            "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE;\nCREATE SCHEMA \"{schema}\";\nSET search_path TO \"{schema}\";\n{migration}\n{migration}\n{inserts}"
+        ));
+        let mut tables: Vec<&str> = probes.iter().map(|(t, _, _)| *t).collect();
+        tables.dedup();
+        for table in tables {
+            let rows = pg.run(&format!(
+                "SELECT json_build_object('table', '{table}', 'id', id, 'aggregatetype', aggregatetype, 'aggregateid', aggregateid, 'type', type, 'payload', payload) FROM \"{schema}\".\"{table}\" ORDER BY id;"
+            ));
+            let mut got: Vec<serde_json::Value> = rows
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            let mut want: Vec<serde_json::Value> = probes
+                .iter()
+                .filter(|(t, _, _)| *t == table)
+                .map(|(_, _, expected)| {
+                    let mut v: serde_json::Value = serde_json::from_str(expected).unwrap();
+                    let payload: serde_json::Value =
+                        serde_json::from_str(v["payload"].as_str().unwrap()).unwrap();
+                    v["payload"] = payload;
+                    v
+                })
+                .collect();
+            let by_id = |v: &serde_json::Value| v["id"].as_str().unwrap_or_default().to_owned();
+            got.sort_by_key(by_id);
+            want.sort_by_key(by_id);
+            assert_eq!(got, want, "{spec}: rows of {table}");
+            inserted += got.len();
+        }
+        pg.run(&format!("DROP SCHEMA \"{schema}\" CASCADE;"));
+    }
+    assert!(inserted > 0, "some spec has an outbox");
+}
