@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::plan::Plan;
-use super::tokens::{code_list, docs};
+use super::tokens::docs;
 
 pub fn tokens(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
@@ -37,6 +37,32 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         ),
     };
     let key_doc = docs(&key_doc);
+    let getters: Vec<TokenStream> = plan
+        .fields
+        .iter()
+        .map(|f| {
+            let name = &f.name;
+            let ident = &f.ident;
+            if f.required {
+                quote!(#name => Some(self.#ident.as_str()),)
+            } else {
+                quote!(#name => self.#ident.as_deref(),)
+            }
+        })
+        .collect();
+    let get_body = if getters.is_empty() {
+        quote! {
+            let _ = field;
+            None
+        }
+    } else {
+        quote! {
+            match field {
+                #(#getters)*
+                _ => None,
+            }
+        }
+    };
     let struct_doc = docs(&format!(
         "The data `{}` carries from step to step: what the trigger knows when the saga\nstarts, and what each step writes for later steps and compensations. The spec\nhas no types, so every value is a string; an `Option` is empty until its step ran.",
         saga.name.value
@@ -45,12 +71,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     let outputs = saga.steps.iter().enumerate().filter_map(|(i, step)| {
         let names = &plan.steps[i];
         let output = names.output.as_ref()?;
-        let doc = docs(&format!(
-            "What `{}` ({}) returns: the fields it writes ({}).",
-            step.id.value,
-            step.action.value,
-            code_list(step.writes.iter().map(|w| w.value.as_str()))
-        ));
+        let doc = docs(&format!("What `{}` returns.", step.id.value));
         let mut seen = Vec::new();
         let written: Vec<_> = step
             .writes
@@ -98,6 +119,11 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             #key_doc
             pub fn key(&self) -> &str {
                 #key_body
+            }
+
+            /// A field by its name in the spec (`None` when unknown or not yet written).
+            pub fn get(&self, field: &str) -> Option<&str> {
+                #get_body
             }
         }
 

@@ -20,21 +20,13 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         let v = &plan.step(id).variant;
         let field = &plan.participant(s.participant).field;
         let (m, _) = method(plan, Work::Step(id));
-        quote! {
-            Command::Run { step: Step::#v, .. } => {
-                Reply::#v(self.participants.#field.#m(&saga.data))
-            }
-        }
+        quote!(Step::#v => Reply::#v(self.participants.#field.#m(data)),)
     });
     let mut all_compensated = true;
     let mut comp_arms: Vec<TokenStream> = Vec::new();
     if saga.trigger.compensation.is_some() {
         let (m, _) = method(plan, Work::TriggerCompensation);
-        comp_arms.push(quote! {
-            Command::Compensate { owner: Owner::Trigger, .. } => {
-                Reply::Compensation(Owner::Trigger, self.participants.#trigger_field.#m(&saga.data))
-            }
-        });
+        comp_arms.push(quote!(Owner::Trigger => self.participants.#trigger_field.#m(data),));
     } else {
         all_compensated = false;
     }
@@ -47,31 +39,47 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         let owner = plan.owner_tokens(Owner::Step(id));
         let field = &plan.participant(s.participant).field;
         let (m, _) = method(plan, Work::Compensation(id));
-        comp_arms.push(quote! {
-            Command::Compensate { owner: #owner, .. } => {
-                Reply::Compensation(#owner, self.participants.#field.#m(&saga.data))
-            }
-        });
+        comp_arms.push(quote!(#owner => self.participants.#field.#m(data),));
     }
     if !all_compensated {
-        comp_arms.push(quote! {
-            // Never sent: the orchestrator compensates only owners with a compensation.
-            Command::Compensate { owner, .. } => Reply::Compensation(owner, Ok(())),
-        });
+        // Never sent: the orchestrator compensates only owners with a compensation.
+        comp_arms.push(quote!(_ => Ok(()),));
     }
-    let deadline = saga.deadline.as_ref().map(|_| {
-        quote! {
-            // Never for a step in doubt: its re-send must go out, since it may have applied.
-            if let (Some(deadline), Command::Run { step, .. }) = (self.deadline, command) {
-                if !step.info().after_point_of_no_return
-                    && !saga.step(*step).in_doubt
-                    && Instant::now() > deadline
-                {
-                    return Reply::failed(*step, StepError::Business(Failure::DeadlinePassed));
+    let (deadline_fn, next) = match saga.deadline {
+        Some(_) => (
+            Some(quote! {
+                /// The step of a command that the deadline fails instead of sending it: one
+                /// before the point of no return, never one in doubt (its re-send must go
+                /// out, since it may have applied).
+                fn past_deadline(&self, saga: &Saga, command: &Command) -> Option<Step> {
+                    let (Some(deadline), Command::Run { step, .. }) = (self.deadline, command) else {
+                        return None;
+                    };
+                    let late = !step.info().after_point_of_no_return
+                        && !saga.step(*step).in_doubt
+                        && Instant::now() > deadline;
+                    late.then_some(*step)
                 }
-            }
-        }
-    });
+            }),
+            quote! {
+                let next = match self.past_deadline(&saga, &command) {
+                    Some(step) => saga.on_error(step, StepError::Business(Failure::DeadlinePassed)),
+                    None => {
+                        let reply = self.execute(&saga, &command);
+                        saga.on_reply(reply)
+                    }
+                };
+                queue.extend(next);
+            },
+        ),
+        None => (
+            None,
+            quote! {
+                let reply = self.execute(&saga, &command);
+                queue.extend(saga.on_reply(reply));
+            },
+        ),
+    };
     let deadline_field = saga.deadline.as_ref().map(|_| {
         quote! {
             /// When the saga gives up if the point of no return has not been passed (set
@@ -134,8 +142,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     persist(&saga);
                 }
                 while let Some(command) = queue.pop_front() {
-                    let reply = self.execute(&saga, &command);
-                    queue.extend(saga.on_reply(reply));
+                    #next
                     if let Some(persist) = self.persist.as_mut() {
                         persist(&saga);
                     }
@@ -151,12 +158,21 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 if !delay.is_zero() {
                     (self.sleep)(delay);
                 }
-                #deadline
+                let data = &saga.data;
                 match *command {
-                    #(#run_arms)*
-                    #(#comp_arms)*
+                    Command::Run { step, .. } => match step {
+                        #(#run_arms)*
+                    },
+                    Command::Compensate { owner, .. } => {
+                        let result = match owner {
+                            #(#comp_arms)*
+                        };
+                        Reply::Compensation(owner, result)
+                    }
                 }
             }
+
+            #deadline_fn
         }
     }
 }

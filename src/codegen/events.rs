@@ -9,31 +9,39 @@ use crate::model::{Emitter, EventId};
 use super::plan::{Field, Plan};
 use super::tokens::{docs, usize_lit};
 
-/// The fields an event's payload carries: its catalogue entry, else the trigger's data for
-/// the trigger's event, else everything the saga knows.
+/// The fields an event's payload carries: its catalogue entry, else what its publisher
+/// knows of the saga (the trigger's data; a step's reads, and on success its writes; a
+/// compensation's reads).
 fn payload<'p>(plan: &'p Plan, e: EventId) -> Vec<&'p Field> {
     let saga = plan.saga;
     let event = saga.event(e);
     let names: Vec<&str> = if !event.data.is_empty() {
         event.data.iter().map(|d| d.value.as_str()).collect()
-    } else if event
-        .emitted_by
-        .iter()
-        .any(|(em, _)| *em == Emitter::Trigger)
-    {
-        saga.trigger.data.iter().map(|d| d.value.as_str()).collect()
     } else {
-        plan.fields.iter().map(|f| f.name.as_str()).collect()
-    };
-    let mut out: Vec<&Field> = Vec::new();
-    for n in names {
-        if let Some(f) = plan.field(n)
-            && !out.iter().any(|o| o.name == f.name)
-        {
-            out.push(f);
+        let mut names = Vec::new();
+        for (emitter, _) in &event.emitted_by {
+            let fields: Vec<&crate::source::Spanned<String>> = match *emitter {
+                Emitter::Trigger => saga.trigger.data.iter().collect(),
+                Emitter::StepSuccess(s) => {
+                    let step = saga.step(s);
+                    step.reads.iter().chain(&step.writes).collect()
+                }
+                Emitter::StepFailure(s) => saga.step(s).reads.iter().collect(),
+                Emitter::CompensationDone(o) => saga
+                    .compensation(o)
+                    .map(|c| c.reads.iter().collect())
+                    .unwrap_or_default(),
+            };
+            names.extend(fields.into_iter().map(|f| f.value.as_str()));
         }
-    }
-    out
+        names
+    };
+    let mut seen = std::collections::HashSet::new();
+    names
+        .into_iter()
+        .filter(|n| seen.insert(*n))
+        .filter_map(|n| plan.field(n))
+        .collect()
 }
 
 pub fn tokens(plan: &Plan) -> TokenStream {
@@ -47,71 +55,33 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         quote!(#doc #v,)
     });
     let all = plan.events.iter().map(|v| quote!(Event::#v,));
-    let names = saga.events.iter().zip(&plan.events).map(|(e, v)| {
+    let infos = saga.events.iter().enumerate().map(|(i, e)| {
         let name = &e.name;
-        quote!(Event::#v => #name,)
-    });
-    let from_names = saga.events.iter().zip(&plan.events).map(|(e, v)| {
-        let name = &e.name;
-        quote!(#name => Some(Event::#v),)
-    });
-    let payloads = (0..saga.events.len()).map(|i| {
-        let v = &plan.events[i];
-        let fields = payload(plan, EventId(i)).into_iter().map(|f| {
-            let name = &f.name;
-            let ident = &f.ident;
-            if f.required {
-                quote!((#name, Some(self.data.#ident.as_str())),)
-            } else {
-                quote!((#name, self.data.#ident.as_deref()),)
-            }
-        });
-        quote!(Event::#v => outbox::json_object(&[#(#fields)*]),)
-    });
-
-    let choreography = (!plan.orchestration).then(|| {
-        let consumers = saga.events.iter().zip(&plan.events).map(|(e, v)| {
-            let mut seen = Vec::new();
+        let fields = payload(plan, EventId(i)).into_iter().map(|f| &f.name);
+        let mut seen = Vec::new();
+        if !plan.orchestration {
             for &(h, _) in &e.consumed_by {
                 let p = saga.handler_participant(h);
                 if !seen.contains(&p) {
                     seen.push(p);
                 }
             }
-            let ps = seen.into_iter().map(|p| {
-                let pv = &plan.participant(p).variant;
-                quote!(Participant::#pv)
-            });
-            quote!(Event::#v => &[#(#ps),*],)
+        }
+        let consumers = seen.into_iter().map(|p| {
+            let pv = &plan.participant(p).variant;
+            quote!(Participant::#pv)
         });
-        let failures: Vec<_> = saga
-            .events
+        let failure = e
+            .emitted_by
             .iter()
-            .zip(&plan.events)
-            .filter(|(e, _)| {
-                e.emitted_by
-                    .iter()
-                    .any(|(em, _)| matches!(em, Emitter::StepFailure(_)))
-            })
-            .map(|(_, v)| quote!(Event::#v))
-            .collect();
-        let is_failure = if failures.is_empty() {
-            quote!(false)
-        } else {
-            quote!(matches!(self, #(#failures)|*))
-        };
+            .any(|(em, _)| matches!(em, Emitter::StepFailure(_)));
         quote! {
-            /// The participants it is delivered to, in the order of the spec.
-            pub fn consumers(self) -> &'static [Participant] {
-                match self {
-                    #(#consumers)*
-                }
-            }
-
-            /// Whether it announces a step's failure (the saga is compensating).
-            pub fn is_failure(self) -> bool {
-                #is_failure
-            }
+            EventInfo {
+                name: #name,
+                fields: &[#(#fields),*],
+                consumers: &[#(#consumers),*],
+                failure: #failure,
+            },
         }
     });
 
@@ -123,24 +93,46 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             #(#variants)*
         }
 
+        /// What the spec says of an event.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct EventInfo {
+            /// Its name in the spec (the outbox record's `type`).
+            pub name: &'static str,
+            /// The saga data fields its payload carries.
+            pub fields: &'static [&'static str],
+            /// Choreography: the participants it is delivered to, in the order of the spec.
+            pub consumers: &'static [Participant],
+            /// Choreography: whether it announces a step's failure (the saga compensates).
+            pub failure: bool,
+        }
+
+        static EVENTS: [EventInfo; #n] = [#(#infos)*];
+
         impl Event {
             pub const ALL: [Event; #n] = [#(#all)*];
 
+            pub fn info(self) -> &'static EventInfo {
+                &EVENTS[self as usize]
+            }
+
             /// The event's name in the spec (the outbox record's `type`).
             pub fn name(self) -> &'static str {
-                match self {
-                    #(#names)*
-                }
+                self.info().name
             }
 
             pub fn from_name(name: &str) -> Option<Event> {
-                match name {
-                    #(#from_names)*
-                    _ => None,
-                }
+                Event::ALL.into_iter().find(|e| e.name() == name)
             }
 
-            #choreography
+            /// The participants it is delivered to, in the order of the spec.
+            pub fn consumers(self) -> &'static [Participant] {
+                self.info().consumers
+            }
+
+            /// Whether it announces a step's failure (the saga is compensating).
+            pub fn is_failure(self) -> bool {
+                self.info().failure
+            }
         }
 
         /// An event and the saga's data as its publisher knows it.
@@ -154,10 +146,19 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// The event as a row of `from`'s outbox table: aggregate type `from`'s name,
             /// aggregate id the saga's key, type the event's name, payload its fields as JSON.
             pub fn outbox_record(&self, from: Participant) -> outbox::OutboxRecord {
-                let payload = match self.event {
-                    #(#payloads)*
-                };
-                outbox::OutboxRecord::new(from.name(), self.data.key(), self.event.name(), payload)
+                let fields: Vec<(&str, Option<&str>)> = self
+                    .event
+                    .info()
+                    .fields
+                    .iter()
+                    .map(|&field| (field, self.data.get(field)))
+                    .collect();
+                outbox::OutboxRecord::new(
+                    from.name(),
+                    self.data.key(),
+                    self.event.name(),
+                    outbox::json_object(&fields),
+                )
             }
         }
     }

@@ -40,28 +40,16 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 
     let reply_variants = saga.steps.iter().zip(&plan.steps).map(|(s, names)| {
         let v = &names.variant;
-        let doc = docs(&format!(
-            "The answer of `{}` ({}).",
-            s.id.value, s.action.value
-        ));
+        let _ = s;
         match &names.output {
-            Some(o) => quote!(#doc #v(Result<#o, StepError>),),
-            None => quote!(#doc #v(Result<(), StepError>),),
+            Some(o) => quote!(#v(Result<#o, StepError>),),
+            None => quote!(#v(Result<(), StepError>),),
         }
     });
     let reply_arms = plan.steps.iter().map(|names| {
         let v = &names.variant;
         quote!(Reply::#v(result) => self.on_result(Step::#v, result),)
     });
-    let failed_arms = plan.steps.iter().map(|names| {
-        let v = &names.variant;
-        quote!(Step::#v => Reply::#v(Err(error)),)
-    });
-    let step_of_arms = plan.steps.iter().map(|names| {
-        let v = &names.variant;
-        quote!(Reply::#v(_) => Some(Step::#v),)
-    });
-
     quote! {
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
@@ -94,7 +82,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             },
         }
 
-        /// A participant's answer to a command.
+        /// A participant's answer to a command: one variant per step (named after it,
+        /// carrying what its action returned), and one for every compensation.
         #[allow(clippy::enum_variant_names, clippy::upper_case_acronyms)]
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum Reply {
@@ -103,22 +92,6 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             Compensation(Owner, Result<(), StepError>),
         }
 
-        impl Reply {
-            /// A step's answer that is an error.
-            pub fn failed(step: Step, error: StepError) -> Reply {
-                match step {
-                    #(#failed_arms)*
-                }
-            }
-
-            /// The step this answers, if it answers a step.
-            pub fn step(&self) -> Option<Step> {
-                match self {
-                    #(#step_of_arms)*
-                    Reply::Compensation(..) => None,
-                }
-            }
-        }
 
         /// What the orchestrator knows of a step.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -192,6 +165,11 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     #(#reply_arms)*
                     Reply::Compensation(owner, result) => self.on_compensation(owner, result),
                 }
+            }
+
+            /// A step failed without its participant answering (the driver's deadline).
+            pub fn on_error(&mut self, step: Step, error: StepError) -> Vec<Command> {
+                self.on_result::<()>(step, Err(error))
             }
 
             /// The commands a resumed orchestrator sends again: those whose answer it was

@@ -58,7 +58,26 @@ pub fn generate_with(
     source: &str,
     scenarios: &[Scenario],
 ) -> Result<Vec<File>, Error> {
+    // The big files are laid out in parallel, each thread with its own plan (the token
+    // types of proc-macro2 cannot cross threads).
+    let job =
+        |f: fn(&plan::Plan) -> Result<String, Error>| move || f(&plan::Plan::new(saga, source));
+    let (first, second, stub, tests) = std::thread::scope(|s| {
+        let first = s.spawn(job(generated::first));
+        let second = s.spawn(job(generated::second));
+        let stub = s.spawn(job(participants::render));
+        let tests = s.spawn(|| scenarios::render(&plan::Plan::new(saga, source), scenarios));
+        (
+            joined(first.join()),
+            joined(second.join()),
+            joined(stub.join()),
+            joined(tests.join()),
+        )
+    });
     let plan = plan::Plan::new(saga, source);
+    let mut generated = first?;
+    generated.push('\n');
+    generated.push_str(&second?);
     Ok(vec![
         File {
             path: "Cargo.toml",
@@ -82,12 +101,12 @@ pub fn generate_with(
         },
         File {
             path: "src/generated.rs",
-            contents: generated::render(&plan)?,
+            contents: generated,
             policy: Policy::Generated,
         },
         File {
             path: "src/participants.rs",
-            contents: participants::render(&plan)?,
+            contents: stub?,
             policy: Policy::User,
         },
         File {
@@ -97,8 +116,18 @@ pub fn generate_with(
         },
         File {
             path: "tests/scenarios.rs",
-            contents: scenarios::render(&plan, scenarios)?,
+            contents: tests?,
             policy: Policy::Generated,
         },
     ])
+}
+
+/// A generator thread's result; a panic in it (a bug) becomes an error.
+fn joined(result: std::thread::Result<Result<String, Error>>) -> Result<String, Error> {
+    result.unwrap_or_else(|_| {
+        Err(Error {
+            file: "a generated file",
+            message: "the generator panicked".to_owned(),
+        })
+    })
 }

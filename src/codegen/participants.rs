@@ -7,7 +7,7 @@ use quote::quote;
 use super::format::{Error, rust_file};
 use super::plan::Plan;
 use super::tokens::{docs, inner_docs};
-use super::traits::{method, work_doc, works};
+use super::traits::{Work, method, work_doc, works};
 
 pub fn render(plan: &Plan) -> Result<String, Error> {
     let saga = plan.saga;
@@ -28,12 +28,13 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         ));
         let methods = works(plan, id).into_iter().map(|w| {
             let (m, ret) = method(plan, w);
-            let doc = docs(&work_doc(plan, w));
-            let todo = format!(
-                "{}: {}",
-                p.name.value,
+            let full = work_doc(plan, w);
+            let summary = full.lines().next().unwrap_or_default();
+            let doc = docs(&format!(
+                "{summary}\nWhat to do: see `{trait_}::{}` in generated.rs.",
                 m.to_string().trim_start_matches("r#")
-            );
+            ));
+            let todo = todo_message(plan, w);
             quote! {
                 #doc
                 fn #m(&mut self, _data: &SagaData) -> #ret {
@@ -92,4 +93,52 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         plan.source
     );
     rust_file("src/participants.rs", tokens, &header)
+}
+
+/// What the `todo!` of a method says: the action, and what goes in and out.
+fn todo_message(plan: &Plan, work: Work) -> String {
+    let saga = plan.saga;
+    let names = |list: &[crate::source::Spanned<String>]| {
+        list.iter()
+            .map(|n| n.value.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match work {
+        Work::Trigger => format!(
+            "{}: the local transaction that starts the saga",
+            saga.trigger.action.value
+        ),
+        Work::TriggerCompensation => format!(
+            "{}: undo the trigger",
+            saga.trigger
+                .compensation
+                .as_ref()
+                .map(|c| c.action.value.as_str())
+                .unwrap_or_default()
+        ),
+        Work::Step(s) => {
+            let step = saga.step(s);
+            let mut m = format!("{}: run step {}", step.action.value, step.id.value);
+            if !step.reads.is_empty() {
+                m.push_str(&format!(" with {}", names(&step.reads)));
+            }
+            if let Some(o) = &plan.step(s).output {
+                m.push_str(&format!("; return {o} ({})", names(&step.writes)));
+            }
+            m
+        }
+        Work::Compensation(s) => {
+            let step = saga.step(s);
+            format!(
+                "{}: undo step {}",
+                step.compensation
+                    .as_ref()
+                    .map(|c| c.action.value.as_str())
+                    .unwrap_or_default(),
+                step.id.value
+            )
+        }
+        Work::Reaction(i) => format!("{}: record the event", saga.reactions[i].action.value),
+    }
 }

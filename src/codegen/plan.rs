@@ -2,6 +2,8 @@
 //! generator agrees with the others (the trait method the driver calls is the one the
 //! participants stub implements and the fakes of the scenario tests override).
 
+use std::collections::{HashMap, HashSet};
+
 use proc_macro2::Ident;
 
 use crate::model::{Coordination, EventId, Owner, ParticipantId, Saga, StepId};
@@ -27,6 +29,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Participants",
     "Event",
     "Message",
+    "EventInfo",
     "Command",
     "Reply",
     "Status",
@@ -42,6 +45,7 @@ const RESERVED_TYPES: &[&str] = &[
     // participants.rs and tests/scenarios.rs
     "Services",
     "World",
+    "Fake",
     "Run",
     "Fault",
     "Delivery",
@@ -112,8 +116,6 @@ pub struct ParticipantNames {
     pub handler: Option<Ident>,
     /// The struct that implements the trait in `participants.rs`.
     pub service: Ident,
-    /// The fake of the scenario tests.
-    pub fake: Ident,
 }
 
 /// What every generator reads.
@@ -134,6 +136,7 @@ pub struct Plan<'a> {
     pub reactions: Vec<Ident>,
     /// The field the saga is keyed on (`SagaData::key`), a trigger data field.
     pub key: Option<usize>,
+    field_index: HashMap<String, usize>,
 }
 
 impl<'a> Plan<'a> {
@@ -168,6 +171,7 @@ impl<'a> Plan<'a> {
             participants: Vec::new(),
             events: Vec::new(),
             fields: fields(saga),
+            field_index: HashMap::new(),
             failures: Vec::new(),
             trigger_method: ident("unset"),
             trigger_compensation: None,
@@ -175,6 +179,12 @@ impl<'a> Plan<'a> {
             key: None,
         };
         plan.methods();
+        plan.field_index = plan
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i))
+            .collect();
 
         let mut variants = Namespace::default();
         let mut handlers = Vec::new();
@@ -193,7 +203,6 @@ impl<'a> Plan<'a> {
                 trait_,
                 handler: None,
                 service: ident(&types.claim(&format!("{name}Service"), "")),
-                fake: ident(&types.claim(&format!("Fake{name}"), "")),
             });
         }
         for (p, h) in plan.participants.iter_mut().zip(handlers) {
@@ -208,7 +217,7 @@ impl<'a> Plan<'a> {
             .collect();
 
         let mut variants = Namespace::with(&["Other", "DeadlinePassed"]);
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         for f in saga.steps.iter().flat_map(|s| &s.failures) {
             if seen.insert(f.value.clone()) {
                 let v = variants.claim(&f.value, "Failure");
@@ -294,7 +303,7 @@ impl<'a> Plan<'a> {
     }
 
     pub fn field(&self, name: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.name == name)
+        self.field_index.get(name).map(|&i| &self.fields[i])
     }
 
     /// The `Owner` expression for a compensation's owner.
@@ -332,8 +341,9 @@ impl<'a> Plan<'a> {
 /// where the checker only warned).
 fn fields(saga: &Saga) -> Vec<Field> {
     let mut out: Vec<Field> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut push = |name: &str, required: bool, origin: String| {
-        if !out.iter().any(|f| f.name == name) {
+        if seen.insert(name.to_owned()) {
             out.push(Field {
                 name: name.to_owned(),
                 ident: ident(name),

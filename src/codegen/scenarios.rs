@@ -307,10 +307,8 @@ fn key_expr(plan: &Plan, s: StepId) -> Option<TokenStream> {
 }
 
 fn fakes(plan: &Plan, needs: &Needs) -> TokenStream {
-    let saga = plan.saga;
     let record_outbox = needs.trigger_crash && plan.orchestration && has_trigger_outbox(plan);
     let fakes = plan.actors().map(|(id, names, trait_)| {
-        let fake = &names.fake;
         let pv = &names.variant;
         let methods = works(plan, id).into_iter().map(|w| {
             let (m, ret) = method(plan, w);
@@ -339,26 +337,9 @@ fn fakes(plan: &Plan, needs: &Needs) -> TokenStream {
                     let key = key_expr(plan, s);
                     let data = if key.is_some() { quote!(data) } else { quote!(_data) };
                     let key = key.unwrap_or_else(|| quote!(None));
-                    let ok = match &plan.step(s).output {
-                        Some(o) => {
-                            let mut seen = Vec::new();
-                            let fields = saga.step(s).writes.iter().filter(|w| {
-                                let fresh = !seen.contains(&w.value);
-                                seen.push(w.value.clone());
-                                fresh
-                            }).filter_map(|w| plan.field(&w.value)).map(|f| {
-                                let name = &f.ident;
-                                let value = format!("{}-1", f.name);
-                                quote!(#name: #value.to_owned(),)
-                            });
-                            quote!(Ok(#o { #(#fields)* }))
-                        }
-                        None => quote!(Ok(())),
-                    };
                     quote! {
                         fn #m(&mut self, #data: &SagaData) -> #ret {
-                            self.0.borrow_mut().step(Step::#v, #key)?;
-                            #ok
+                            self.act(Step::#v, #key)
                         }
                     }
                 }
@@ -366,13 +347,13 @@ fn fakes(plan: &Plan, needs: &Needs) -> TokenStream {
                     let owner = plan.owner_tokens(Owner::Step(s));
                     quote! {
                         fn #m(&mut self, _data: &SagaData) -> #ret {
-                            self.0.borrow_mut().compensate(#owner)
+                            self.undo(#owner)
                         }
                     }
                 }
                 Method::TriggerCompensation => quote! {
                     fn #m(&mut self, _data: &SagaData) -> #ret {
-                        self.0.borrow_mut().compensate(Owner::Trigger)
+                        self.undo(Owner::Trigger)
                     }
                 },
                 Method::Reaction(_) => quote! {
@@ -382,17 +363,29 @@ fn fakes(plan: &Plan, needs: &Needs) -> TokenStream {
                 },
             }
         });
-        let doc = docs(&format!("`{}`, in memory.", saga.participant(id).name.value));
         quote! {
-            #doc
-            struct #fake(Rc<RefCell<World>>);
-
-            impl #trait_ for #fake {
+            impl #trait_ for Fake {
                 #(#methods)*
             }
         }
     });
-    quote!(#(#fakes)*)
+    quote! {
+        /// Every participant, in memory: the shared `World` decides what happens.
+        struct Fake(Rc<RefCell<World>>);
+
+        impl Fake {
+            /// A step's action; what it writes is left empty.
+            fn act<O: Default>(&self, step: Step, key: Option<&str>) -> Result<O, StepError> {
+                self.0.borrow_mut().step(step, key).map(|()| O::default())
+            }
+
+            fn undo(&self, owner: Owner) -> Result<(), StepError> {
+                self.0.borrow_mut().compensate(owner)
+            }
+        }
+
+        #(#fakes)*
+    }
 }
 
 fn trigger_event_variant(plan: &Plan) -> Option<proc_macro2::Ident> {
@@ -443,10 +436,9 @@ fn handler_var(plan: &Plan, p: ParticipantId) -> proc_macro2::Ident {
 
 fn orchestration_run(plan: &Plan, needs: &Needs) -> TokenStream {
     let saga = plan.saga;
-    let fakes = plan.actors().map(|(id, names, _)| {
+    let fakes = plan.actors().map(|(id, _, _)| {
         let var = fake_var(plan, id);
-        let fake = &names.fake;
-        quote!(let mut #var = #fake(Rc::clone(&world));)
+        quote!(let mut #var = Fake(Rc::clone(&world));)
     });
     let fields = plan.actors().map(|(id, names, _)| {
         let field = &names.field;
@@ -582,10 +574,9 @@ fn orchestration_run(plan: &Plan, needs: &Needs) -> TokenStream {
 
 fn choreography_run(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
-    let fakes = plan.actors().map(|(id, names, _)| {
+    let fakes = plan.actors().map(|(id, _, _)| {
         let var = fake_var(plan, id);
-        let fake = &names.fake;
-        quote!(let mut #var = #fake(Rc::clone(&world));)
+        quote!(let mut #var = Fake(Rc::clone(&world));)
     });
     let tp = saga.trigger.participant;
     let trigger_fake = fake_var(plan, tp);

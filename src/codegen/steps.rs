@@ -1,10 +1,12 @@
 //! The saga's shape as data: retry policies, one `StepInfo` per step, the `Step`, `Owner`
 //! and `Participant` enums, and the constants the state machine and the tests read.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use std::time::Duration;
 
-use crate::model::{Compensation, StepKind};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{Attempts, Backoff, Compensation, Retry, StepKind};
 
 use super::plan::Plan;
 use super::tokens::{docs, option_duration, retry, usize_lit};
@@ -18,14 +20,59 @@ fn kind(k: StepKind) -> TokenStream {
     }
 }
 
-fn compensation(c: Option<&Compensation>) -> TokenStream {
-    match c {
-        Some(c) => {
-            let action = &c.action.value;
-            let r = retry(&c.retry);
-            quote!(Some(CompensationInfo { action: #action, retry: #r }))
+/// The distinct retry policies of a saga, each a named constant that the tables refer to
+/// (a thousand steps with the default policy share one).
+struct Policies {
+    seen: Vec<(Attempts, Backoff, Duration, Duration, String)>,
+}
+
+impl Policies {
+    fn name(&mut self, r: &Retry) -> Ident {
+        let key = (r.max_attempts, r.backoff, r.initial, r.max);
+        let i = match self
+            .seen
+            .iter()
+            .position(|(a, b, c, d, _)| (*a, *b, *c, *d) == key)
+        {
+            Some(i) => i,
+            None => {
+                self.seen.push((key.0, key.1, key.2, key.3, r.describe()));
+                self.seen.len() - 1
+            }
+        };
+        format_ident!("RETRY_{}", i)
+    }
+
+    fn consts(&self) -> TokenStream {
+        let consts = self
+            .seen
+            .iter()
+            .enumerate()
+            .map(|(i, (a, b, c, d, describe))| {
+                let name = format_ident!("RETRY_{}", i);
+                let r = retry(&Retry {
+                    max_attempts: *a,
+                    backoff: *b,
+                    initial: *c,
+                    max: *d,
+                    span: None,
+                    max_attempts_span: None,
+                });
+                let doc = docs(&format!("{describe}."));
+                quote!(#doc pub const #name: RetryPolicy = #r;)
+            });
+        quote!(#(#consts)*)
+    }
+
+    fn compensation(&mut self, c: Option<&Compensation>) -> TokenStream {
+        match c {
+            Some(c) => {
+                let action = &c.action.value;
+                let r = self.name(&c.retry);
+                quote!(Some(CompensationInfo { action: #action, retry: #r }))
+            }
+            None => quote!(None),
         }
-        None => quote!(None),
     }
 }
 
@@ -34,40 +81,47 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     let n = usize_lit(saga.steps.len());
     let name = &saga.name.value;
     let trigger_action = &saga.trigger.action.value;
-    let trigger_compensation = compensation(saga.trigger.compensation.as_ref());
+    let mut policies = Policies { seen: Vec::new() };
+    let trigger_compensation = policies.compensation(saga.trigger.compensation.as_ref());
 
-    let infos = saga.steps.iter().enumerate().map(|(i, s)| {
-        let id = &s.id.value;
-        let action = &s.action.value;
-        let participant = &plan.participant(s.participant).variant;
-        let k = kind(s.kind);
-        let r = retry(&s.retry);
-        let timeout = option_duration(s.timeout.as_ref().map(|t| t.value));
-        let comp = compensation(s.compensation.as_ref());
-        let stage = usize_lit(s.stage);
-        let after = plan.after_point_of_no_return(crate::model::StepId(i));
-        let key = match &s.idempotency_key {
-            Some(k) => {
-                let k = &k.value;
-                quote!(Some(#k))
+    let infos: Vec<TokenStream> = saga
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let id = &s.id.value;
+            let action = &s.action.value;
+            let participant = &plan.participant(s.participant).variant;
+            let k = kind(s.kind);
+            let r = policies.name(&s.retry);
+            let timeout = option_duration(s.timeout.as_ref().map(|t| t.value));
+            let comp = policies.compensation(s.compensation.as_ref());
+            let stage = usize_lit(s.stage);
+            let after = plan.after_point_of_no_return(crate::model::StepId(i));
+            let key = match &s.idempotency_key {
+                Some(k) => {
+                    let k = &k.value;
+                    quote!(Some(#k))
+                }
+                None => quote!(None),
+            };
+            quote! {
+                StepInfo {
+                    id: #id,
+                    action: #action,
+                    participant: Participant::#participant,
+                    kind: #k,
+                    retry: #r,
+                    timeout: #timeout,
+                    compensation: #comp,
+                    stage: #stage,
+                    after_point_of_no_return: #after,
+                    idempotency_key: #key,
+                },
             }
-            None => quote!(None),
-        };
-        quote! {
-            StepInfo {
-                id: #id,
-                action: #action,
-                participant: Participant::#participant,
-                kind: #k,
-                retry: #r,
-                timeout: #timeout,
-                compensation: #comp,
-                stage: #stage,
-                after_point_of_no_return: #after,
-                idempotency_key: #key,
-            },
-        }
-    });
+        })
+        .collect();
+    let policies = policies.consts();
     let variants = saga.steps.iter().zip(&plan.steps).map(|(s, names)| {
         let doc = docs(&format!("`{}`", s.id.value));
         let v = &names.variant;
@@ -94,23 +148,14 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             let v = &names.variant;
             quote!(#doc #v,)
         });
-    let p_names = saga
-        .participants
-        .iter()
-        .zip(&plan.participants)
-        .map(|(p, names)| {
-            let v = &names.variant;
-            let name = &p.name.value;
-            quote!(Participant::#v => #name,)
-        });
-    let p_tables = saga.participants.iter().enumerate().map(|(i, _)| {
-        let v = &plan.participants[i].variant;
+    let p_table = saga.participants.iter().enumerate().map(|(i, p)| {
+        let name = &p.name.value;
         match saga.outbox_of(crate::model::ParticipantId(i)) {
             Some(o) => {
                 let t = &o.table.value;
-                quote!(Participant::#v => Some(#t),)
+                quote!((#name, Some(#t)),)
             }
-            None => quote!(Participant::#v => None,),
+            None => quote!((#name, None),),
         }
     });
     let p_all = plan.participants.iter().map(|p| {
@@ -217,6 +262,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             pub idempotency_key: Option<&'static str>,
         }
 
+        #policies
+
         static STEPS: [StepInfo; #n] = [#(#infos)*];
 
         /// The saga's steps, in the spec's order.
@@ -322,17 +369,16 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 
             /// The participant's name in the spec.
             pub fn name(self) -> &'static str {
-                match self {
-                    #(#p_names)*
-                }
+                PARTICIPANTS[self as usize].0
             }
 
             /// The outbox table its events leave through, if it has one.
             pub fn outbox_table(self) -> Option<&'static str> {
-                match self {
-                    #(#p_tables)*
-                }
+                PARTICIPANTS[self as usize].1
             }
         }
+
+        /// Per participant: its name and its outbox table.
+        static PARTICIPANTS: [(&str, Option<&str>); #pn] = [#(#p_table)*];
     }
 }

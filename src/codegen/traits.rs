@@ -18,7 +18,12 @@ pub fn errors(plan: &Plan) -> TokenStream {
             .filter(|s| s.failures.iter().any(|f| f.value == *name))
             .map(|s| s.id.value.as_str())
             .collect();
-        let doc = docs(&format!("`{name}`, declared by {}.", code_list(steps)));
+        let more = steps.len().saturating_sub(3);
+        let mut by = code_list(steps.into_iter().take(3));
+        if more > 0 {
+            by.push_str(&format!(" and {more} more"));
+        }
+        let doc = docs(&format!("`{name}`, declared by {by}."));
         quote!(#doc #v,)
     });
     let names = plan
