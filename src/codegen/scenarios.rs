@@ -126,9 +126,9 @@ pub fn render(plan: &Plan, scenarios: &[Scenario]) -> Result<String, Error> {
 fn header(plan: &Plan, scenarios: &[Scenario]) -> String {
     let saga = plan.saga;
     let mut h = format!(
-        "One test per scenario that `sagac simulate {}` enumerates ({} scenarios). Each\ndrives the generated code with in-memory fake participants configured for the\nscenario's faults, and asserts the outcome, the order of the compensations and the\neffects applied twice that the simulator predicts for its representative run.\n",
-        plan.source,
-        scenarios.len()
+        "One test per scenario the simulator enumerates ({} scenarios, as\n`sagac simulate {}` lists them). Each drives the generated code with in-memory fake\nparticipants configured for the scenario's faults, and asserts the outcome, the order\nof the compensations and the effects applied twice that the simulator predicts for its\nrepresentative run.\n",
+        scenarios.len(),
+        plan.source
     );
     h.push_str(
         "\nThe fakes: a business failure (`fail:`) fails the first attempt (a transient one for a\nretriable step); `exhaust:` fails every attempt; `timeout:` applies the effect, then\nanswers `StepError::TimedOut`; `compfail:` fails every attempt of a compensation. A\nparticipant with an idempotency key applies an effect once per key.\n",
@@ -479,10 +479,12 @@ fn orchestration_run(plan: &Plan, needs: &Needs) -> TokenStream {
         let after = if has_trigger_outbox(plan) {
             quote! {
                 // The relay publishes the event from the outbox after the restart.
-                assert!(
-                    world.borrow().outbox.iter().any(|record| record.r#type == #event),
-                    "the trigger wrote its event's outbox record"
-                );
+                let recorded = world
+                    .borrow()
+                    .outbox
+                    .iter()
+                    .any(|record| record.r#type == #event);
+                assert!(recorded, "the trigger wrote its event's outbox record");
             }
         } else if saga.has_engine() {
             quote! {
