@@ -31,6 +31,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Draw Mermaid diagrams of a saga: the sequence of its runs, a flowchart, a state machine.
     Diagram(DiagramArgs),
+    /// Generate a Rust crate for a saga: state machine or handlers, traits, outbox, tests.
+    Codegen(CodegenArgs),
     /// Print the JSON Schema of the spec language (for yaml-language-server and editors).
     Schema,
     /// Grade student submissions against a rubric, by what their saga does.
@@ -144,6 +146,21 @@ pub struct DiagramArgs {
     /// When to color the diagnostics of a spec that cannot be drawn (on standard error).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+}
+
+#[derive(Debug, Args)]
+pub struct CodegenArgs {
+    /// The spec file (`-` reads standard input).
+    pub spec: PathBuf,
+    /// The crate's directory (created if missing); nothing is written outside it.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Also overwrite the files that are yours once written: src/participants.rs,
+    /// src/lib.rs, Cargo.toml and .gitignore.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub color: ColorArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

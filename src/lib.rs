@@ -15,3 +15,4 @@ pub mod source;
 pub mod syntax;
 
 pub mod check;
+pub mod codegen;

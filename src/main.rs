@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         cli::Command::Schema => commands::schema::run(),
         cli::Command::Grade(args) => commands::grade::run(&args),
         cli::Command::Assignments(args) => commands::assignments::run(&args),
+        cli::Command::Codegen(args) => commands::codegen::run(&args),
     };
     ExitCode::from(code as u8)
 }

@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod check;
+pub mod codegen;
 pub mod diagram;
 pub mod explain;
 pub mod grade;

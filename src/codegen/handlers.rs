@@ -1,0 +1,300 @@
+//! Choreography: no coordinator. `start` runs the trigger and returns its event; each
+//! participant gets a handler that, given a delivered event, runs the steps, compensations
+//! and reactions that consume it (retrying under their policies) and returns the events to
+//! publish. Semantics: `docs/simulation.md`, "Choreography".
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Handler, Owner, ParticipantId};
+
+use super::plan::Plan;
+use super::tokens::docs;
+use super::traits::{Work, method};
+
+/// Which helper functions the handlers call (the others are not generated).
+#[derive(Default)]
+struct Used {
+    step: bool,
+    compensation: bool,
+    reaction: bool,
+}
+
+pub fn tokens(plan: &Plan) -> TokenStream {
+    let saga = plan.saga;
+    let mut used = Used::default();
+    let handlers: Vec<TokenStream> = (0..saga.participants.len())
+        .filter_map(|i| handler(plan, ParticipantId(i), &mut used))
+        .collect();
+
+    let tp = saga.trigger.participant;
+    let start = plan.participant(tp).trait_.as_ref().map(|trait_| {
+        let m = &plan.trigger_method;
+        match saga.trigger.event.as_ref().and_then(|e| saga.event_id(&e.value)) {
+            Some(e) => {
+                let v = plan.event(e);
+                let doc = docs(&format!(
+                    "Runs the trigger's local transaction (`{}`) and returns the event that starts\nthe saga (`{}`), to publish.",
+                    saga.trigger.action.value,
+                    saga.event(e).name
+                ));
+                quote! {
+                    #doc
+                    pub fn start(participant: &mut dyn #trait_, data: SagaData) -> Result<Message, StepError> {
+                        participant.#m(&data)?;
+                        Ok(Message { event: Event::#v, data })
+                    }
+                }
+            }
+            None => quote! {
+                /// Runs the trigger's local transaction. It publishes no event, so nothing follows.
+                pub fn start(participant: &mut dyn #trait_, data: SagaData) -> Result<(), StepError> {
+                    participant.#m(&data)
+                }
+            },
+        }
+    });
+
+    let run_step = used.step.then(|| {
+        quote! {
+            /// Runs a step's action under its retry policy: `Some(output)`, or `None` for a
+            /// business failure or attempts run out before the point of no return; stuck after it.
+            fn run_step<O>(
+                step: Step,
+                sleep: fn(Duration),
+                mut action: impl FnMut() -> Result<O, StepError>,
+            ) -> Result<Option<O>, Stuck> {
+                let info = step.info();
+                let mut attempt = 1;
+                loop {
+                    match action() {
+                        Ok(output) => return Ok(Some(output)),
+                        Err(StepError::Business(_)) if info.kind != StepKind::Retriable => return Ok(None),
+                        Err(_) if info.retry.allows(attempt + 1) => {
+                            attempt += 1;
+                            sleep(info.retry.delay_before(attempt));
+                        }
+                        Err(_) if info.after_point_of_no_return => return Err(Stuck::Step(step)),
+                        Err(_) => return Ok(None),
+                    }
+                }
+            }
+        }
+    });
+    let run_compensation = used.compensation.then(|| {
+        quote! {
+            /// Runs a compensation under its retry policy; stuck when its attempts run out.
+            fn run_compensation(
+                owner: Owner,
+                sleep: fn(Duration),
+                mut action: impl FnMut() -> Result<(), StepError>,
+            ) -> Result<(), Stuck> {
+                let retry = owner.retry();
+                let mut attempt = 1;
+                while action().is_err() {
+                    if !retry.allows(attempt + 1) {
+                        return Err(Stuck::Compensation(owner));
+                    }
+                    attempt += 1;
+                    sleep(retry.delay_before(attempt));
+                }
+                Ok(())
+            }
+        }
+    });
+    let run_reaction = used.reaction.then(|| {
+        quote! {
+            /// Runs a reaction until it succeeds (it sets a state and is idempotent).
+            fn run_reaction(sleep: fn(Duration), mut action: impl FnMut() -> Result<(), StepError>) {
+                let mut attempt = 1;
+                while action().is_err() {
+                    attempt += 1;
+                    sleep(RetryPolicy::FOREVER.delay_before(attempt));
+                }
+            }
+        }
+    });
+
+    quote! {
+        #start
+        #(#handlers)*
+        #run_step
+        #run_compensation
+        #run_reaction
+    }
+}
+
+/// The handler of one participant, if it consumes anything.
+fn handler(plan: &Plan, p: ParticipantId, used: &mut Used) -> Option<TokenStream> {
+    let saga = plan.saga;
+    let names = plan.participant(p);
+    let name = names.handler.as_ref()?;
+    let trait_ = names.trait_.as_ref()?;
+    let mut publishes = false;
+    let mut arms: Vec<(crate::model::EventId, TokenStream)> = Vec::new();
+    for (i, event) in saga.events.iter().enumerate() {
+        let mut seen = Vec::new();
+        let mut body = Vec::new();
+        for &(h, _) in &event.consumed_by {
+            if saga.handler_participant(h) != p || seen.contains(&h) {
+                continue;
+            }
+            seen.push(h);
+            body.push(consume(plan, h, used, &mut publishes));
+        }
+        if !body.is_empty() {
+            arms.push((crate::model::EventId(i), quote!(#(#body)*)));
+        }
+    }
+    let dispatch = if arms.len() == 1 {
+        let (e, body) = &arms[0];
+        let v = plan.event(*e);
+        quote! {
+            if message.event != Event::#v {
+                return Ok(Vec::new());
+            }
+            #body
+        }
+    } else {
+        let all = arms.len() == saga.events.len();
+        let arms = arms.iter().map(|(e, body)| {
+            let v = plan.event(*e);
+            quote!(Event::#v => { #body })
+        });
+        let rest = (!all).then(|| quote!(_ => {}));
+        quote! {
+            match message.event {
+                #(#arms)*
+                #rest
+            }
+        }
+    };
+    let declare = if publishes {
+        quote!(let mut publish = Vec::new();)
+    } else {
+        quote!(let publish = Vec::new();)
+    };
+    let pname = &saga.participant(p).name.value;
+    let doc = docs(&format!(
+        "`{pname}`'s part of the saga: what it does when an event reaches it."
+    ));
+    let handle_doc = docs(&match saga.outbox_of(p) {
+        Some(o) => format!(
+            "Handles one delivered event and returns the events to publish, through the outbox\n`{}` (`Message::outbox_record`). An error means an action gave up for good.",
+            o.table.value
+        ),
+        None => "Handles one delivered event and returns the events to publish (no outbox: a\ncrash before publishing loses them). An error means an action gave up for good.".to_owned(),
+    });
+    Some(quote! {
+        #doc
+        pub struct #name<'a> {
+            pub participant: &'a mut dyn #trait_,
+            /// How to wait before a retry: `std::thread::sleep` (tests pass a no-op).
+            pub sleep: fn(Duration),
+        }
+
+        impl<'a> #name<'a> {
+            pub fn new(participant: &'a mut dyn #trait_) -> Self {
+                #name {
+                    participant,
+                    sleep: std::thread::sleep,
+                }
+            }
+
+            #handle_doc
+            pub fn handle(&mut self, message: &Message) -> Result<Vec<Message>, Stuck> {
+                #declare
+                #dispatch
+                Ok(publish)
+            }
+        }
+    })
+}
+
+/// What one handler does with the event.
+fn consume(plan: &Plan, h: Handler, used: &mut Used, publishes: &mut bool) -> TokenStream {
+    let saga = plan.saga;
+    let event_of = |name: Option<&crate::source::Spanned<String>>| {
+        name.and_then(|e| saga.event_id(&e.value))
+            .map(|e| plan.event(e).clone())
+    };
+    match h {
+        Handler::Step(s) => {
+            used.step = true;
+            let step = saga.step(s);
+            let v = &plan.step(s).variant;
+            let (m, _) = method(plan, Work::Step(s));
+            let call = quote! {
+                run_step(Step::#v, self.sleep, || self.participant.#m(&message.data))?
+            };
+            let success = event_of(step.emits_success.as_ref());
+            let failure = event_of(step.emits_failure.as_ref());
+            let writes = plan.step(s).output.is_some();
+            *publishes |= success.is_some() || failure.is_some();
+            let success_push = success.as_ref().map(|e| {
+                if writes {
+                    quote! {
+                        let mut data = message.data.clone();
+                        output.store(&mut data);
+                        publish.push(Message { event: Event::#e, data });
+                    }
+                } else {
+                    quote!(publish.push(Message { event: Event::#e, data: message.data.clone() });)
+                }
+            });
+            let failure_push = failure.as_ref().map(
+                |e| quote!(publish.push(Message { event: Event::#e, data: message.data.clone() });),
+            );
+            match (success_push, failure_push) {
+                (Some(ok), Some(fail)) if writes => quote! {
+                    match #call {
+                        Some(output) => { #ok }
+                        None => { #fail }
+                    }
+                },
+                (Some(ok), Some(fail)) => quote! {
+                    if #call.is_some() { #ok } else { #fail }
+                },
+                (Some(ok), None) if writes => quote! {
+                    // No failure event: a failure here is silent.
+                    if let Some(output) = #call { #ok }
+                },
+                (Some(ok), None) => quote! {
+                    // No failure event: a failure here is silent.
+                    if #call.is_some() { #ok }
+                },
+                (None, Some(fail)) => quote! {
+                    if #call.is_none() { #fail }
+                },
+                (None, None) => quote! {
+                    #call;
+                },
+            }
+        }
+        Handler::Compensation(owner) => {
+            used.compensation = true;
+            let o = plan.owner_tokens(owner);
+            let work = match owner {
+                Owner::Trigger => Work::TriggerCompensation,
+                Owner::Step(s) => Work::Compensation(s),
+            };
+            let (m, _) = method(plan, work);
+            let emits = event_of(saga.compensation(owner).and_then(|c| c.emits.as_ref()));
+            *publishes |= emits.is_some();
+            let push = emits.map(
+                |e| quote!(publish.push(Message { event: Event::#e, data: message.data.clone() });),
+            );
+            quote! {
+                run_compensation(#o, self.sleep, || self.participant.#m(&message.data))?;
+                #push
+            }
+        }
+        Handler::Reaction(i) => {
+            used.reaction = true;
+            let (m, _) = method(plan, Work::Reaction(i));
+            quote! {
+                run_reaction(self.sleep, || self.participant.#m(&message.data));
+            }
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! The orchestrator as a sans-IO state machine: `Saga::start(data)` and
+//! `Saga::on_reply(reply)` return the commands to send next, and nothing else happens in
+//! it (no I/O, no clock, no threads), so it can be persisted, replayed and tested. The
+//! rules are those of `docs/simulation.md` ("Orchestration"); only the tables and the
+//! `Reply` enum depend on the saga, the rest is the same code for every saga.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::plan::Plan;
+use super::tokens::{docs, option_duration, usize_lit};
+
+pub fn tokens(plan: &Plan) -> TokenStream {
+    let saga = plan.saga;
+    let n = usize_lit(saga.steps.len());
+    let stages = saga.stages.iter().map(|stage| {
+        let steps = stage.steps().iter().map(|&s| {
+            let v = &plan.step(s).variant;
+            quote!(Step::#v)
+        });
+        quote!(&[#(#steps),*],)
+    });
+    let durable_start = plan.durable_start();
+    let durable_state = plan.durable_state();
+    let deadline = option_duration(saga.deadline.as_ref().map(|d| d.value));
+    let log_doc = match saga.orchestrator.as_ref() {
+        Some(o) if o.engine.is_some() => "The workflow engine keeps the saga's state.".to_owned(),
+        Some(o) => match &o.log {
+            Some(log) => format!(
+                "The orchestrator persists `Saga` in its log (`{}`).",
+                log.value
+            ),
+            None => "No `orchestrator.log`: a crash of the orchestrator loses the saga.".to_owned(),
+        },
+        None => String::new(),
+    };
+    let durable_state_doc = docs(&format!(
+        "Whether the orchestrator's state survives its crash, so that it resumes with\n`Saga::pending`. {log_doc}"
+    ));
+
+    let reply_variants = saga.steps.iter().zip(&plan.steps).map(|(s, names)| {
+        let v = &names.variant;
+        let _ = s;
+        match &names.output {
+            Some(o) => quote!(#v(Result<#o, StepError>),),
+            None => quote!(#v(Result<(), StepError>),),
+        }
+    });
+    let reply_arms = plan.steps.iter().map(|names| {
+        let v = &names.variant;
+        quote!(Reply::#v(result) => self.on_result(Step::#v, result),)
+    });
+    quote! {
+        /// What runs at each point of the saga, in order: one step, or the branches of a
+        /// parallel group (sent together, joined before the next stage).
+        pub const STAGES: &[&[Step]] = &[#(#stages)*];
+
+        /// Whether the trigger's event survives a crash of its service before it is published
+        /// (an outbox, or an engine that starts the saga).
+        pub const DURABLE_START: bool = #durable_start;
+
+        #durable_state_doc
+        pub const DURABLE_STATE: bool = #durable_state;
+
+        /// If it passes before the point of no return succeeded, the saga compensates.
+        pub const DEADLINE: Option<Duration> = #deadline;
+
+        /// What the orchestrator asks for next.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Command {
+            /// Run a step's action (`attempt` counts from 1), after waiting `delay`.
+            Run {
+                step: Step,
+                attempt: u32,
+                delay: Duration,
+            },
+            /// Run a compensation, after waiting `delay`.
+            Compensate {
+                owner: Owner,
+                attempt: u32,
+                delay: Duration,
+            },
+        }
+
+        /// A participant's answer to a command: one variant per step (named after it,
+        /// carrying what its action returned), and one for every compensation.
+        #[allow(clippy::enum_variant_names, clippy::upper_case_acronyms)]
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Reply {
+            #(#reply_variants)*
+            /// The answer of a compensation.
+            Compensation(Owner, Result<(), StepError>),
+        }
+
+
+        /// What the orchestrator knows of a step.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub enum Status {
+            #[default]
+            Idle,
+            /// Its command is out; no answer yet.
+            Awaiting,
+            Done,
+            /// It failed and applied nothing (or its retries ran out).
+            Failed,
+            /// It timed out: its effect may or may not be applied.
+            InDoubt,
+        }
+
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct StepState {
+            pub status: Status,
+            /// Attempts sent.
+            pub attempts: u32,
+            /// Whether some attempt timed out.
+            pub in_doubt: bool,
+        }
+
+        /// Where the saga is.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum State {
+            /// Running the steps of `STAGES[stage]`; `failing` once one of them failed (the
+            /// others are awaited before compensating).
+            Running { stage: usize, failing: bool },
+            /// Running the first compensation of `queue` (its `attempts`-th attempt); the rest
+            /// follow in order.
+            Compensating { queue: Vec<Owner>, attempts: u32 },
+            /// Every step succeeded.
+            Completed,
+            /// Every applied effect was undone.
+            Compensated,
+            /// Something gave up; a person must look at it.
+            Stuck(Stuck),
+        }
+
+        /// The orchestrator: everything it knows of one saga. Persist it after every
+        /// transition (it is the saga log's record) and resume with `pending`.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct Saga {
+            pub data: SagaData,
+            pub state: State,
+            /// Per step, in `Step` order.
+            pub steps: [StepState; #n],
+        }
+
+        impl Saga {
+            /// Starts the saga once the trigger has committed: the first stage's commands.
+            pub fn start(data: SagaData) -> (Saga, Vec<Command>) {
+                let mut saga = Saga {
+                    data,
+                    state: State::Running {
+                        stage: 0,
+                        failing: false,
+                    },
+                    steps: [StepState::default(); #n],
+                };
+                let commands = saga.advance(0);
+                (saga, commands)
+            }
+
+            /// Takes a participant's answer and returns the commands to send next. An answer
+            /// the orchestrator no longer waits for (a duplicate, a late one) is ignored.
+            pub fn on_reply(&mut self, reply: Reply) -> Vec<Command> {
+                match reply {
+                    #(#reply_arms)*
+                    Reply::Compensation(owner, result) => self.on_compensation(owner, result),
+                }
+            }
+
+            /// A step failed without its participant answering (the driver's deadline).
+            pub fn on_error(&mut self, step: Step, error: StepError) -> Vec<Command> {
+                self.on_result::<()>(step, Err(error))
+            }
+
+            /// The commands a resumed orchestrator sends again: those whose answer it was
+            /// waiting for when it stopped (participants deduplicate on their idempotency key).
+            pub fn pending(&self) -> Vec<Command> {
+                match &self.state {
+                    State::Running { stage, .. } => STAGES
+                        .get(*stage)
+                        .copied()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|step| self.step(**step).status == Status::Awaiting)
+                        .map(|&step| Command::Run {
+                            step,
+                            attempt: self.step(step).attempts,
+                            delay: Duration::ZERO,
+                        })
+                        .collect(),
+                    State::Compensating { queue, attempts } => queue
+                        .first()
+                        .map(|&owner| Command::Compensate {
+                            owner,
+                            attempt: *attempts,
+                            delay: Duration::ZERO,
+                        })
+                        .into_iter()
+                        .collect(),
+                    State::Completed | State::Compensated | State::Stuck(_) => Vec::new(),
+                }
+            }
+
+            /// How the saga ended, once it has.
+            pub fn outcome(&self) -> Option<Outcome> {
+                match self.state {
+                    State::Completed => Some(Outcome::Completed),
+                    State::Compensated => Some(Outcome::Compensated),
+                    State::Stuck(_) => Some(Outcome::Stuck),
+                    State::Running { .. } | State::Compensating { .. } => None,
+                }
+            }
+
+            pub fn step(&self, step: Step) -> StepState {
+                self.steps[step as usize]
+            }
+
+            fn step_mut(&mut self, step: Step) -> &mut StepState {
+                &mut self.steps[step as usize]
+            }
+
+            /// Starts a stage, or completes the saga after the last.
+            fn advance(&mut self, stage: usize) -> Vec<Command> {
+                let Some(steps) = STAGES.get(stage) else {
+                    self.state = State::Completed;
+                    return Vec::new();
+                };
+                self.state = State::Running {
+                    stage,
+                    failing: false,
+                };
+                steps.iter().map(|&step| self.send(step)).collect()
+            }
+
+            /// The next attempt of a step.
+            fn send(&mut self, step: Step) -> Command {
+                let state = self.step_mut(step);
+                state.status = Status::Awaiting;
+                state.attempts += 1;
+                let attempt = state.attempts;
+                Command::Run {
+                    step,
+                    attempt,
+                    delay: step.info().retry.delay_before(attempt),
+                }
+            }
+
+            fn on_result<O: Output>(&mut self, step: Step, result: Result<O, StepError>) -> Vec<Command> {
+                let State::Running { stage, mut failing } = self.state else {
+                    return Vec::new();
+                };
+                if self.step(step).status != Status::Awaiting {
+                    return Vec::new();
+                }
+                let info = step.info();
+                let attempts = self.step(step).attempts;
+                match result {
+                    Ok(output) => {
+                        output.store(&mut self.data);
+                        self.step_mut(step).status = Status::Done;
+                    }
+                    Err(StepError::Business(_)) if info.kind != StepKind::Retriable => {
+                        self.step_mut(step).status = Status::Failed;
+                        failing = true;
+                    }
+                    Err(StepError::Business(_) | StepError::Transient(_)) => {
+                        if info.retry.allows(attempts + 1) {
+                            return vec![self.send(step)];
+                        }
+                        // Out of attempts: a transient failure applied nothing, so before the
+                        // point of no return this is a business failure.
+                        self.step_mut(step).status = Status::Failed;
+                        if info.after_point_of_no_return {
+                            self.state = State::Stuck(Stuck::Step(step));
+                            return Vec::new();
+                        }
+                        failing = true;
+                    }
+                    Err(StepError::TimedOut) => {
+                        self.step_mut(step).in_doubt = true;
+                        if matches!(info.kind, StepKind::Pivot | StepKind::Retriable) {
+                            // Re-sent with its idempotency key: a participant that applied the
+                            // effect recognises the key.
+                            if info.retry.allows(attempts + 1) {
+                                return vec![self.send(step)];
+                            }
+                            if info.after_point_of_no_return {
+                                self.step_mut(step).status = Status::InDoubt;
+                                self.state = State::Stuck(Stuck::Step(step));
+                                return Vec::new();
+                            }
+                        }
+                        // Compensated with the others: its compensation tolerates an effect
+                        // that never happened.
+                        self.step_mut(step).status = Status::InDoubt;
+                        failing = true;
+                    }
+                }
+                self.state = State::Running { stage, failing };
+                self.settle(stage, failing)
+            }
+
+            /// Once every branch of the stage has answered: the next stage, or compensation of
+            /// every step done or in doubt, latest stage first, a group's branches in reverse
+            /// order of declaration, the trigger last.
+            fn settle(&mut self, stage: usize, failing: bool) -> Vec<Command> {
+                let steps = STAGES.get(stage).copied().unwrap_or_default();
+                if steps.iter().any(|&s| self.step(s).status == Status::Awaiting) {
+                    return Vec::new();
+                }
+                if !failing {
+                    return self.advance(stage + 1);
+                }
+                let mut queue = Vec::new();
+                for steps in STAGES.iter().take(stage + 1).rev() {
+                    for &step in steps.iter().rev() {
+                        let status = self.step(step).status;
+                        if matches!(status, Status::Done | Status::InDoubt)
+                            && step.info().compensation.is_some()
+                        {
+                            queue.push(Owner::Step(step));
+                        }
+                    }
+                }
+                if TRIGGER_COMPENSATION.is_some() {
+                    queue.push(Owner::Trigger);
+                }
+                self.compensate(queue)
+            }
+
+            fn compensate(&mut self, queue: Vec<Owner>) -> Vec<Command> {
+                let Some(&owner) = queue.first() else {
+                    self.state = State::Compensated;
+                    return Vec::new();
+                };
+                self.state = State::Compensating { queue, attempts: 1 };
+                vec![Command::Compensate {
+                    owner,
+                    attempt: 1,
+                    delay: Duration::ZERO,
+                }]
+            }
+
+            fn on_compensation(&mut self, owner: Owner, result: Result<(), StepError>) -> Vec<Command> {
+                let State::Compensating { queue, attempts } = &mut self.state else {
+                    return Vec::new();
+                };
+                if queue.first() != Some(&owner) {
+                    return Vec::new();
+                }
+                if result.is_ok() {
+                    let mut rest = std::mem::take(queue);
+                    rest.remove(0);
+                    return self.compensate(rest);
+                }
+                let retry = owner.retry();
+                if !retry.allows(*attempts + 1) {
+                    self.state = State::Stuck(Stuck::Compensation(owner));
+                    return Vec::new();
+                }
+                *attempts += 1;
+                vec![Command::Compensate {
+                    owner,
+                    attempt: *attempts,
+                    delay: retry.delay_before(*attempts),
+                }]
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! `sagac codegen`: a standalone Rust crate per saga (no dependencies outside std). Rust
+//! code is built with `quote`, parsed with `syn` and laid out by `prettyplease`, never
+//! pasted from string templates; names come from the spec, which the checker restricted to
+//! safe identifiers (`names.rs` handles keywords and collisions). Every file is produced in
+//! memory first; `writer.rs` puts them on disk. `docs/codegen.md` describes the crate.
+
+mod data;
+mod driver;
+mod events;
+mod format;
+mod generated;
+mod handlers;
+mod machine;
+mod manifest;
+mod migration;
+pub mod names;
+mod participants;
+mod plan;
+mod scenarios;
+mod steps;
+mod tokens;
+mod traits;
+pub mod writer;
+
+pub use format::Error;
+
+use crate::model::Saga;
+use crate::scenario::{self, Options, Scenario};
+
+/// Whether a run may replace a file that exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Follows from the spec: rewritten on every run.
+    Generated,
+    /// The user's: written only when absent (or with `--force`).
+    User,
+}
+
+/// One file of the crate, relative to the output directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub path: &'static str,
+    pub contents: String,
+    pub policy: Policy,
+}
+
+/// Generates the crate for a saga that checked without errors; `source` is the spec's path
+/// as the user named it (for headers). Enumerates the scenarios the simulator runs by
+/// default, so that the crate's tests cover every one.
+pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
+    let scenarios = scenario::enumerate(saga, &Options::default());
+    generate_with(saga, source, &scenarios)
+}
+
+/// [`generate`] with the scenarios already enumerated.
+pub fn generate_with(
+    saga: &Saga,
+    source: &str,
+    scenarios: &[Scenario],
+) -> Result<Vec<File>, Error> {
+    // The big files are laid out in parallel, each thread with its own plan (the token
+    // types of proc-macro2 cannot cross threads).
+    let job =
+        |f: fn(&plan::Plan) -> Result<String, Error>| move || f(&plan::Plan::new(saga, source));
+    let (first, second, stub, tests) = std::thread::scope(|s| {
+        let first = s.spawn(job(generated::first));
+        let second = s.spawn(job(generated::second));
+        let stub = s.spawn(job(participants::render));
+        let tests = s.spawn(|| scenarios::render(&plan::Plan::new(saga, source), scenarios));
+        (
+            joined(first.join()),
+            joined(second.join()),
+            joined(stub.join()),
+            joined(tests.join()),
+        )
+    });
+    let plan = plan::Plan::new(saga, source);
+    let mut generated = first?;
+    generated.push('\n');
+    generated.push_str(&second?);
+    Ok(vec![
+        File {
+            path: "Cargo.toml",
+            contents: manifest::cargo_toml(&plan),
+            policy: Policy::User,
+        },
+        File {
+            path: "rustfmt.toml",
+            contents: manifest::rustfmt_toml(),
+            policy: Policy::User,
+        },
+        File {
+            path: ".gitignore",
+            contents: manifest::gitignore(),
+            policy: Policy::User,
+        },
+        File {
+            path: "src/lib.rs",
+            contents: manifest::lib_rs(&plan)?,
+            policy: Policy::User,
+        },
+        File {
+            path: "src/generated.rs",
+            contents: generated,
+            policy: Policy::Generated,
+        },
+        File {
+            path: "src/participants.rs",
+            contents: stub?,
+            policy: Policy::User,
+        },
+        File {
+            path: "migrations/0001_outbox.sql",
+            contents: migration::render(&plan),
+            policy: Policy::Generated,
+        },
+        File {
+            path: "tests/scenarios.rs",
+            contents: tests?,
+            policy: Policy::Generated,
+        },
+    ])
+}
+
+/// A generator thread's result; a panic in it (a bug) becomes an error.
+fn joined(result: std::thread::Result<Result<String, Error>>) -> Result<String, Error> {
+    result.unwrap_or_else(|_| {
+        Err(Error {
+            file: "a generated file",
+            message: "the generator panicked".to_owned(),
+        })
+    })
+}

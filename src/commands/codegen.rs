@@ -1,0 +1,93 @@
+use std::io::Write;
+
+use sagac::check::{self, Checked};
+use sagac::codegen::{self, writer::Written};
+use sagac::source::display_path;
+use sagac::{load, report};
+
+use super::{Exit, fail};
+use crate::cli::CodegenArgs;
+
+pub fn run(args: &CodegenArgs) -> Exit {
+    let loaded = match load::read(&args.spec) {
+        Ok(loaded) => loaded,
+        Err(e) => return fail(e),
+    };
+    let checked = check::check_loaded(loaded);
+    let saga = match checked.saga.as_ref() {
+        Some(saga) if checked.resolved && checked.counts().errors == 0 => saga,
+        _ => return refused(&checked, args),
+    };
+    if checked.counts().warnings > 0 {
+        // Warnings do not block generation, but the user should see them: on stderr, so
+        // that stdout stays the list of files.
+        let mut err = std::io::stderr().lock();
+        let _ = report::render(
+            report::Format::Human,
+            std::slice::from_ref(&checked),
+            args.color.enabled(),
+            &mut err,
+        );
+    }
+    let source = display_path(&args.spec);
+    let files = match codegen::generate(saga, &source) {
+        Ok(files) => files,
+        Err(e) => return fail(e),
+    };
+    let written = match codegen::writer::write(&args.output, &files, args.force) {
+        Ok(written) => written,
+        Err(e) => {
+            return fail(format!(
+                "writing the crate to {}: {e}",
+                display_path(&args.output)
+            ));
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut lines = String::new();
+    for (path, what) in &written {
+        let path = display_path(path);
+        lines.push_str(&match what {
+            Written::Wrote => format!("wrote      {path}\n"),
+            Written::Unchanged => format!("unchanged  {path}\n"),
+            Written::Kept => format!("kept       {path} (yours; --force overwrites it)\n"),
+        });
+    }
+    lines.push_str(&format!(
+        "\n{} crate for `{}`: run its tests with `cd {} && cargo test`\n",
+        if written.iter().any(|(_, w)| *w == Written::Wrote) {
+            "generated the"
+        } else {
+            "the"
+        },
+        saga.name.value,
+        display_path(&args.output)
+    ));
+    match out.write_all(lines.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Exit::Clean,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Clean,
+        Err(e) => fail(format!("writing the report: {e}")),
+    }
+}
+
+/// A spec with errors gets the checker's diagnostics, exit 1, and nothing is written.
+fn refused(checked: &Checked, args: &CodegenArgs) -> Exit {
+    let mut out = std::io::stdout().lock();
+    let written = report::render(
+        report::Format::Human,
+        std::slice::from_ref(checked),
+        args.color.enabled(),
+        &mut out,
+    )
+    .and_then(|()| out.flush());
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return fail(format!("writing the report: {e}"));
+    }
+    eprintln!(
+        "error: no code generated for {}: fix the errors above first (nothing was written)",
+        display_path(&args.spec)
+    );
+    Exit::Findings
+}

@@ -1,0 +1,498 @@
+//! `sagac codegen`: snapshots of the generated code for the order saga in both styles, the
+//! command's contract (refusals, `--force`), and the generated crates themselves: for every
+//! spec, `cargo test --offline`, `cargo clippy -D warnings` and `cargo fmt --check` pass in
+//! the crate, and its migration applies to a real PostgreSQL server.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use sagac::check;
+use sagac::codegen::{self, File, writer};
+use sagac::load;
+use sagac::model::Saga;
+
+fn sagac() -> Command {
+    let mut cmd = Command::cargo_bin("sagac").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn saga(path: &str) -> Saga {
+    let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
+    assert!(
+        checked.resolved && checked.counts().errors == 0,
+        "{path}: {:#?}",
+        checked.diagnostics
+    );
+    checked.saga.unwrap()
+}
+
+fn files(path: &str) -> Vec<File> {
+    codegen::generate(&saga(path), path).unwrap()
+}
+
+fn file<'a>(files: &'a [File], path: &str) -> &'a str {
+    &files.iter().find(|f| f.path == path).unwrap().contents
+}
+
+/// Every spec the crate tests are run for: the shipped ones and the corner cases.
+fn specs() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for dir in ["specs", "tests/codegen-specs"] {
+        let mut found: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        found.sort();
+        out.extend(found);
+    }
+    out
+}
+
+#[test]
+fn snapshot_order_orchestration() {
+    let files = files("specs/order-orchestration.yaml");
+    insta::assert_snapshot!("orchestration_generated", file(&files, "src/generated.rs"));
+    insta::assert_snapshot!(
+        "orchestration_participants",
+        file(&files, "src/participants.rs")
+    );
+    insta::assert_snapshot!(
+        "orchestration_migration",
+        file(&files, "migrations/0001_outbox.sql")
+    );
+}
+
+#[test]
+fn snapshot_order_choreography() {
+    let files = files("specs/order-choreography.yaml");
+    insta::assert_snapshot!("choreography_generated", file(&files, "src/generated.rs"));
+    insta::assert_snapshot!("choreography_scenarios", file(&files, "tests/scenarios.rs"));
+    insta::assert_snapshot!(
+        "choreography_migration",
+        file(&files, "migrations/0001_outbox.sql")
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for spec in specs() {
+        assert_eq!(files(&spec), files(&spec), "{spec}");
+    }
+}
+
+#[test]
+fn manifest_has_no_dependencies_and_its_own_workspace() {
+    let files = files("specs/trip.yaml");
+    let toml = file(&files, "Cargo.toml");
+    assert!(toml.contains("name = \"book_trip_saga\""), "{toml}");
+    assert!(toml.contains("[dependencies]\n\n"), "{toml}");
+    assert!(toml.contains("\n[workspace]\n"), "{toml}");
+}
+
+#[test]
+fn one_test_per_scenario() {
+    for spec in specs() {
+        let saga = saga(&spec);
+        let scenarios = sagac::scenario::enumerate(&saga, &Default::default());
+        let files = codegen::generate_with(&saga, &spec, &scenarios).unwrap();
+        let tests = file(&files, "tests/scenarios.rs")
+            .matches("#[test]")
+            .count();
+        assert_eq!(tests, scenarios.len(), "{spec}");
+        for s in &scenarios {
+            assert!(
+                file(&files, "tests/scenarios.rs").contains(&format!("`{}`", s.name)),
+                "{spec}: no test for {}",
+                s.name
+            );
+        }
+    }
+}
+
+#[test]
+fn cli_writes_the_crate_and_keeps_the_users_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("order-saga");
+    sagac()
+        .args(["codegen", "specs/order-orchestration.yaml", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("wrote"))
+        .stdout(predicate::str::contains("src/generated.rs"));
+    for path in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/generated.rs",
+        "src/participants.rs",
+        "migrations/0001_outbox.sql",
+        "tests/scenarios.rs",
+    ] {
+        assert!(out.join(path).is_file(), "{path}");
+    }
+    std::fs::write(out.join("src/participants.rs"), "// mine\n").unwrap();
+    std::fs::write(out.join("src/generated.rs"), "// stale\n").unwrap();
+    sagac()
+        .args(["codegen", "specs/order-orchestration.yaml", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("kept"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/participants.rs")).unwrap(),
+        "// mine\n"
+    );
+    assert!(
+        std::fs::read_to_string(out.join("src/generated.rs"))
+            .unwrap()
+            .contains("@generated")
+    );
+    sagac()
+        .args(["codegen", "specs/order-orchestration.yaml", "--force", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(
+        std::fs::read_to_string(out.join("src/participants.rs"))
+            .unwrap()
+            .contains("impl Order for OrderService")
+    );
+}
+
+#[test]
+fn a_spec_with_errors_gets_diagnostics_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    sagac()
+        .args([
+            "codegen",
+            "fixtures/rules/R101-undeclared-participant.yaml",
+            "--color",
+            "never",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("R101"))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert!(!out.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn refuses_to_write_through_a_link_out_of_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let out = dir.path().join("crate");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(outside.path(), out.join("src")).unwrap();
+    sagac()
+        .args(["codegen", "specs/order-orchestration.yaml", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("outside the output directory"));
+    assert!(std::fs::read_dir(outside.path()).unwrap().next().is_none());
+    assert!(
+        !out.join("Cargo.toml").exists(),
+        "nothing written before the refusal"
+    );
+}
+
+/// Writes the crate of `spec` under `dir` and returns its path.
+fn write_crate(spec: &str, dir: &Path) -> PathBuf {
+    let stem = Path::new(spec)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let out = dir.join(stem);
+    writer::write(&out, &files(spec), false).unwrap();
+    out
+}
+
+fn cargo() -> Process {
+    Process::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+/// Runs a command in the crate, failing the test with its output when it fails.
+fn run_in(dir: &Path, mut cmd: Process, what: &str) -> String {
+    let out = cmd.current_dir(dir).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "{what} failed in {}:\n{text}",
+        dir.display()
+    );
+    text
+}
+
+/// The slow one: every spec's crate builds, passes its tests, clippy and rustfmt. One
+/// shared target directory keeps it to one build of each crate.
+#[test]
+fn generated_crates_pass_test_clippy_and_fmt() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-crates");
+    for spec in specs() {
+        let krate = write_crate(&spec, dir.path());
+        let saga = saga(&spec);
+        let scenarios = sagac::scenario::enumerate(&saga, &Default::default()).len();
+
+        let mut test = cargo();
+        test.args(["test", "--offline", "--quiet"])
+            .env("CARGO_TARGET_DIR", &target);
+        let output = run_in(&krate, test, &format!("{spec}: cargo test"));
+        assert!(
+            output.contains(&format!("test result: ok. {scenarios} passed")),
+            "{spec}: expected {scenarios} scenario tests to pass:\n{output}"
+        );
+
+        let mut clippy = cargo();
+        clippy
+            .args([
+                "clippy",
+                "--offline",
+                "--all-targets",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .env("CARGO_TARGET_DIR", &target);
+        run_in(&krate, clippy, &format!("{spec}: cargo clippy"));
+
+        let mut fmt = cargo();
+        fmt.args(["fmt", "--check"]);
+        run_in(&krate, fmt, &format!("{spec}: cargo fmt --check"));
+    }
+}
+
+/// Where the PostgreSQL server of the migration test is: `SAGAC_PGHOST` (a socket
+/// directory or a host), `SAGAC_PGPORT`, `SAGAC_PGUSER`, `SAGAC_PGDATABASE`.
+struct Postgres {
+    psql: PathBuf,
+    host: String,
+    port: String,
+    user: String,
+    database: String,
+}
+
+impl Postgres {
+    fn from_env() -> Result<Postgres, String> {
+        let host =
+            std::env::var("SAGAC_PGHOST").map_err(|_| "SAGAC_PGHOST is not set".to_owned())?;
+        let psql = psql().ok_or("no psql client found")?;
+        Ok(Postgres {
+            psql,
+            host,
+            port: std::env::var("SAGAC_PGPORT").unwrap_or_else(|_| "5432".to_owned()),
+            user: std::env::var("SAGAC_PGUSER").unwrap_or_else(|_| "postgres".to_owned()),
+            database: std::env::var("SAGAC_PGDATABASE").unwrap_or_else(|_| "postgres".to_owned()),
+        })
+    }
+
+    /// Runs an SQL script with psql (stop at the first error), returning its output rows.
+    fn run(&self, script: &str) -> String {
+        use std::io::Write;
+        let mut child = Process::new(&self.psql)
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
+            .args([
+                "-h",
+                &self.host,
+                "-p",
+                &self.port,
+                "-U",
+                &self.user,
+                "-d",
+                &self.database,
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("psql starts");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "psql failed:\n{}\nscript:\n{script}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+fn psql() -> Option<PathBuf> {
+    let works = |p: &Path| {
+        Process::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if works(Path::new("psql")) {
+        return Some(PathBuf::from("psql"));
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("bin/psql"))
+        .filter(|p| works(p))
+        .collect();
+    found.sort();
+    found.pop()
+}
+
+/// A test added to a generated crate (in the temporary copy only): prints each outbox
+/// record the generated code builds, as the SQL insert it gives and the row expected back.
+const PROBE: &str = r#"
+use CRATE::generated::*;
+
+fn expected(table: &str, r: &outbox::OutboxRecord) -> String {
+    outbox::json_object(&[
+        ("table", Some(table)),
+        ("id", Some(&r.id)),
+        ("aggregatetype", Some(&r.aggregatetype)),
+        ("aggregateid", Some(&r.aggregateid)),
+        ("type", Some(&r.r#type)),
+        ("payload", Some(&r.payload)),
+    ])
+}
+
+#[test]
+fn print_outbox_records() {
+    let data = SagaData::default();
+    for participant in Participant::ALL {
+        let Some(table) = participant.outbox_table() else { continue };
+        let mut records: Vec<outbox::OutboxRecord> = Event::ALL
+            .iter()
+            .map(|&event| Message { event, data: data.clone() }.outbox_record(participant))
+            .collect();
+        records.push(outbox::OutboxRecord::new(
+            "it's",
+            "a \\ b",
+            "odd.event",
+            outbox::json_object(&[
+                ("text", Some("quote ' double \" backslash \\ newline \n tab \t bell \u{7} nul \0 é ✓")),
+                ("none", None),
+            ]),
+        ));
+        for r in &records {
+            println!("PROBE\t{table}\t{}\t{}", r.insert_statement(table), expected(table, r));
+        }
+    }
+}
+"#;
+
+/// Applies every spec's migration to a real PostgreSQL server (twice: it is idempotent),
+/// inserts the outbox records the generated code builds (twice: the id deduplicates) and
+/// reads them back.
+#[test]
+fn migrations_apply_to_postgresql() {
+    let pg = match Postgres::from_env() {
+        Ok(pg) => pg,
+        Err(why) => {
+            let message = format!(
+                "SKIPPED: no PostgreSQL ({why}): set SAGAC_PGHOST (a socket directory or host) and SAGAC_PGPORT, e.g. with `. .ci/postgres.sh && sagac_pg_start`"
+            );
+            if std::env::var("SAGAC_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
+                panic!(
+                    "no PostgreSQL ({why}), and SAGAC_REQUIRE_TOOLS=1 requires one: run `. .ci/postgres.sh && sagac_pg_start` first"
+                );
+            }
+            eprintln!("\n{}\n{message}\n{}\n", "!".repeat(78), "!".repeat(78));
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-crates");
+    let mut inserted = 0;
+    for spec in specs() {
+        let krate = write_crate(&spec, dir.path());
+        let stem = krate
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace('-', "_");
+        let schema = format!("codegen_{stem}");
+        let migration = std::fs::read_to_string(krate.join("migrations/0001_outbox.sql")).unwrap();
+        let package = format!("{}_saga", saga(&spec).name.value);
+        std::fs::write(
+            krate.join("tests/pg_probe.rs"),
+            PROBE.replace("CRATE", &package),
+        )
+        .unwrap();
+        let mut probe = cargo();
+        probe
+            .args([
+                "test",
+                "--offline",
+                "--quiet",
+                "--test",
+                "pg_probe",
+                "--",
+                "--nocapture",
+            ])
+            .env("CARGO_TARGET_DIR", &target);
+        let printed = run_in(&krate, probe, &format!("{spec}: the outbox probe"));
+        let probes: Vec<(&str, &str, &str)> = printed
+            .lines()
+            .filter_map(|l| l.strip_prefix("PROBE\t"))
+            .filter_map(|l| {
+                let mut parts = l.splitn(3, '\t');
+                Some((parts.next()?, parts.next()?, parts.next()?))
+            })
+            .collect();
+        let inserts: String = probes
+            .iter()
+            .map(|(_, insert, _)| format!("{insert}\n{insert}\n"))
+            .collect();
+        pg.run(&format!(
+            "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE;\nCREATE SCHEMA \"{schema}\";\nSET search_path TO \"{schema}\";\n{migration}\n{migration}\n{inserts}"
+        ));
+        let mut tables: Vec<&str> = probes.iter().map(|(t, _, _)| *t).collect();
+        tables.dedup();
+        for table in tables {
+            let rows = pg.run(&format!(
+                "SELECT json_build_object('table', '{table}', 'id', id, 'aggregatetype', aggregatetype, 'aggregateid', aggregateid, 'type', type, 'payload', payload) FROM \"{schema}\".\"{table}\" ORDER BY id;"
+            ));
+            let mut got: Vec<serde_json::Value> = rows
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            let mut want: Vec<serde_json::Value> = probes
+                .iter()
+                .filter(|(t, _, _)| *t == table)
+                .map(|(_, _, expected)| {
+                    let mut v: serde_json::Value = serde_json::from_str(expected).unwrap();
+                    let payload: serde_json::Value =
+                        serde_json::from_str(v["payload"].as_str().unwrap()).unwrap();
+                    v["payload"] = payload;
+                    v
+                })
+                .collect();
+            let by_id = |v: &serde_json::Value| v["id"].as_str().unwrap_or_default().to_owned();
+            got.sort_by_key(by_id);
+            want.sort_by_key(by_id);
+            assert_eq!(got, want, "{spec}: rows of {table}");
+            inserted += got.len();
+        }
+        pg.run(&format!("DROP SCHEMA \"{schema}\" CASCADE;"));
+    }
+    assert!(inserted > 0, "some spec has an outbox");
+}
