@@ -1,9 +1,7 @@
-use std::io::Write;
-
 use sagac::check::{self, Checked};
 use sagac::{load, report};
 
-use super::{Exit, fail};
+use super::{Exit, fail, print_diagnostics};
 use crate::cli::{CheckArgs, Deny};
 
 pub fn run(args: &CheckArgs) -> Exit {
@@ -24,14 +22,8 @@ pub fn run(args: &CheckArgs) -> Exit {
             Err(e) => return fail(e),
         }
     }
-    let mut out = std::io::stdout().lock();
-    match report::render(args.format, &files, args.color.enabled(), &mut out)
-        .and_then(|()| out.flush())
-    {
-        Ok(()) => {}
-        // A reader that stopped early (`sagac check ... | head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return fail(format!("writing the report: {e}")),
+    if let Err(exit) = print_diagnostics(args.format, &files, args.color.enabled()) {
+        return exit;
     }
     let totals = report::totals(&files);
     if totals.errors > 0 || (args.deny == Some(Deny::Warnings) && totals.warnings > 0) {

@@ -5,7 +5,7 @@ use sagac::codegen::{self, writer::Written};
 use sagac::source::display_path;
 use sagac::{load, report};
 
-use super::{Exit, fail};
+use super::{Exit, fail, print_diagnostics};
 use crate::cli::CodegenArgs;
 
 pub fn run(args: &CodegenArgs) -> Exit {
@@ -72,18 +72,12 @@ pub fn run(args: &CodegenArgs) -> Exit {
 
 /// A spec with errors gets the checker's diagnostics, exit 1, and nothing is written.
 fn refused(checked: &Checked, args: &CodegenArgs) -> Exit {
-    let mut out = std::io::stdout().lock();
-    let written = report::render(
+    if let Err(exit) = print_diagnostics(
         report::Format::Human,
         std::slice::from_ref(checked),
         args.color.enabled(),
-        &mut out,
-    )
-    .and_then(|()| out.flush());
-    if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return fail(format!("writing the report: {e}"));
+    ) {
+        return exit;
     }
     eprintln!(
         "error: no code generated for {}: fix the errors above first (nothing was written)",

@@ -26,3 +26,19 @@ pub fn fail(message: impl std::fmt::Display) -> Exit {
     eprintln!("error: {message}");
     Exit::Usage
 }
+
+/// Writes checked files' diagnostics to standard output in a format. A reader that stopped
+/// early (`sagac check ... | head`) is not an error; any other write failure is exit 2.
+pub fn print_diagnostics(
+    format: sagac::report::Format,
+    files: &[sagac::check::Checked],
+    color: bool,
+) -> Result<(), Exit> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match sagac::report::render(format, files, color, &mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(fail(format!("writing the report: {e}"))),
+    }
+}

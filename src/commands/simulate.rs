@@ -6,7 +6,7 @@ use sagac::scenario::{self, Options};
 use sagac::simulate::{self, Format, Report};
 use sagac::{load, report};
 
-use super::{Exit, fail};
+use super::{Exit, fail, print_diagnostics};
 use crate::cli::SimulateArgs;
 
 pub fn run(args: &SimulateArgs) -> Exit {
@@ -63,22 +63,14 @@ pub fn run(args: &SimulateArgs) -> Exit {
 
 /// A spec whose model does not resolve cannot run: its diagnostics say why (exit 1).
 fn unresolved(checked: &Checked, args: &SimulateArgs) -> Exit {
-    let mut out = std::io::stdout().lock();
     let format = match args.format {
         Format::Human => report::Format::Human,
         Format::Json => report::Format::Json,
     };
-    let written = report::render(
-        format,
-        std::slice::from_ref(checked),
-        args.color.enabled(),
-        &mut out,
-    )
-    .and_then(|()| out.flush());
-    if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe
+    if let Err(exit) =
+        print_diagnostics(format, std::slice::from_ref(checked), args.color.enabled())
     {
-        return fail(format!("writing the report: {e}"));
+        return exit;
     }
     eprintln!(
         "error: {} cannot be simulated until the errors above are fixed (syntax and reference errors block the model)",

@@ -97,11 +97,7 @@ pub fn run(saga: &Saga, faults: &[Fault]) -> Scenario {
     let machine = machine::Machine::new(saga, faults);
     let ex = explore::explore(&machine);
     let compensated = compensated(&ex.trace);
-    let all = if faults.len() == 64 {
-        u64::MAX
-    } else {
-        (1u64 << faults.len()) - 1
-    };
+    let all = every_fault(faults.len());
     Scenario {
         name: scenario_name(saga, faults),
         faults: faults.to_vec(),
@@ -115,6 +111,11 @@ pub fn run(saga: &Saga, faults: &[Fault]) -> Scenario {
     }
 }
 
+/// The bits of `n` faults in a fired mask (at most 64).
+fn every_fault(n: usize) -> u64 {
+    if n >= 64 { u64::MAX } else { (1u64 << n) - 1 }
+}
+
 /// The representative run of a scenario only (oldest message first, an in-doubt effect
 /// applied), without exploring the other runs: `violations` is empty and `states` counts
 /// the run's own states. For renderers that draw one run; [`run`] checks the invariants.
@@ -122,11 +123,7 @@ pub fn representative(saga: &Saga, faults: &[Fault]) -> Scenario {
     let faults = &faults[..faults.len().min(64)];
     let machine = machine::Machine::new(saga, faults);
     let w = explore::walk_from_start(&machine);
-    let all = if faults.len() == 64 {
-        u64::MAX
-    } else {
-        (1u64 << faults.len()) - 1
-    };
+    let all = every_fault(faults.len());
     Scenario {
         name: scenario_name(saga, faults),
         faults: faults.to_vec(),
