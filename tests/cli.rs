@@ -252,3 +252,30 @@ fn schema_is_json_schema() {
     );
     assert!(schema["properties"]["steps"].is_object());
 }
+
+#[test]
+fn check_simulates_unless_told_not_to() {
+    let spec = "fixtures/rules/V706-no-lost-event.yaml";
+    let codes = |extra: &[&str]| {
+        let out = sagac()
+            .args(["check", spec, "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["files"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let simulated = codes(&[]);
+    assert!(simulated.iter().any(|c| c == "V706"), "{simulated:?}");
+    let rules_only = codes(&["--no-simulate"]);
+    assert!(
+        rules_only.iter().all(|c| !c.starts_with('V')),
+        "{rules_only:?}"
+    );
+    assert!(rules_only.iter().any(|c| c == "W601"), "{rules_only:?}");
+}
