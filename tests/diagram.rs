@@ -842,3 +842,44 @@ fn simulate_draws_each_counterexample() {
         .clone();
     assert!(!String::from_utf8(plain).unwrap().contains("\"diagram\""));
 }
+
+/// A diagram of every failure path grows with the square of the steps: past the limit it is
+/// refused with a usage error that says what to draw instead, while one path is still drawn.
+#[test]
+fn every_path_diagrams_are_bounded() {
+    let mut spec = String::from(
+        "version: 1\nsaga: big\ncoordination: orchestration\nparticipants:\n  order: {}\n  svc: {}\n\
+         orchestrator: { participant: order, log: big_log }\n\
+         trigger: { participant: order, action: CreateOrder, event: order.created, outbox: { table: order_outbox, relay: cdc } }\nsteps:\n",
+    );
+    for i in 0..201 {
+        spec.push_str(&format!(
+            "  - {{ id: step_{i}, participant: svc, action: Do{i}, compensation: Undo{i} }}\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.yaml");
+    std::fs::write(&path, spec).unwrap();
+    for extra in [&[][..], &["--path", "every"][..], &["--kind", "state"][..]] {
+        sagac()
+            .arg("diagram")
+            .arg(&path)
+            .args(extra)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--path happy"));
+    }
+    let happy = sagac()
+        .arg("diagram")
+        .arg(&path)
+        .args(["--path", "happy"])
+        .assert()
+        .code(0);
+    assert!(String::from_utf8_lossy(&happy.get_output().stdout).contains("Do200"));
+    sagac()
+        .arg("diagram")
+        .arg(&path)
+        .args(["--kind", "flowchart"])
+        .assert()
+        .code(0);
+}

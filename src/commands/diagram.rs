@@ -58,12 +58,30 @@ pub fn run(args: &DiagramArgs) -> Exit {
     }
 }
 
+/// The most steps a diagram of every failure path is drawn for. Such a diagram (the combined
+/// `alt`/`else`, `--path every`, the state machine) grows with the square of the steps: at
+/// 200 steps it is already far beyond the 50,000 characters Mermaid draws by default, and
+/// at 10,000 it would take hours and gigabytes. One path and the flowchart have no limit.
+const MAX_STEPS_FOR_EVERY_PATH: usize = 200;
+
 /// The diagrams the arguments ask for; a usage error is printed and returned as `Err`.
 fn draw(saga: &Saga, args: &DiagramArgs) -> Result<Vec<Section>, Exit> {
     if args.kind != Kind::Sequence && args.path.is_some() {
         return Err(fail(
             "--path chooses the runs of a sequence diagram; it does not apply to --kind flowchart or state",
         ));
+    }
+    let every_path = match args.kind {
+        Kind::Sequence => matches!(args.path.as_deref(), None | Some("all" | "every")),
+        Kind::State => true,
+        Kind::Flowchart => false,
+    };
+    if every_path && saga.steps.len() > MAX_STEPS_FOR_EVERY_PATH {
+        return Err(fail(format!(
+            "{} has {} steps: a diagram of every failure path grows with the square of the steps and is drawn for at most {MAX_STEPS_FOR_EVERY_PATH}; draw one path (`--path happy`, `--path fail:<step>`) or `--kind flowchart`",
+            saga.name.value,
+            saga.steps.len()
+        )));
     }
     match args.kind {
         Kind::Sequence => {
