@@ -120,6 +120,9 @@ pub struct SimulateArgs {
     /// fence in the human report, a `diagram` field in JSON).
     #[arg(long)]
     pub diagram: bool,
+    /// Run even when the exploration is estimated to take tens of seconds or more.
+    #[arg(long)]
+    pub no_limit: bool,
     #[command(flatten)]
     pub color: ColorArgs,
 }

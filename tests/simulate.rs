@@ -274,3 +274,42 @@ fn scenario_and_fault_filters() {
         ]
     );
 }
+
+/// A simulation estimated to run for tens of seconds or more stops before it starts and
+/// says how to narrow it; a single scenario of the same saga still runs.
+#[test]
+fn unbounded_simulations_are_refused() {
+    let mut spec = String::from(
+        "version: 1\nsaga: big\ncoordination: orchestration\nparticipants:\n  order: {}\n  svc: {}\n\
+         orchestrator: { participant: order, log: big_log }\n\
+         trigger: { participant: order, action: CreateOrder, event: order.created, data: [order_id], outbox: { table: order_outbox, relay: cdc } }\nsteps:\n",
+    );
+    for i in 0..300 {
+        spec.push_str(&format!(
+            "  - {{ id: step_{i}, participant: svc, action: Do{i}, compensation: Undo{i}, idempotency_key: order_id }}\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.yaml");
+    std::fs::write(&path, spec).unwrap();
+    sagac()
+        .arg("simulate")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--scenario"));
+    sagac()
+        .arg("simulate")
+        .arg(&path)
+        .args(["--scenario", "fail:step_10"])
+        .assert()
+        .code(0);
+    sagac()
+        .arg("codegen")
+        .arg(&path)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2);
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}

@@ -30,6 +30,16 @@ pub fn run(args: &CodegenArgs) -> Exit {
         );
     }
     let source = display_path(&args.spec);
+    // The crate gets a test per scenario the simulator runs by default: never an
+    // enumeration that would run for hours.
+    let work = sagac::scenario::estimated_work(saga, &sagac::scenario::Options::default());
+    if work > sagac::scenario::MAX_WORK {
+        return fail(format!(
+            "{} has {} steps: enumerating its scenarios for the generated tests would run for tens of seconds or more; split the saga, or simulate one scenario with `sagac simulate --scenario`",
+            saga.name.value,
+            saga.steps.len()
+        ));
+    }
     let files = match codegen::generate(saga, &source) {
         Ok(files) => files,
         Err(e) => return fail(e),

@@ -39,6 +39,16 @@ pub fn run(args: &SimulateArgs) -> Exit {
                     args.faults.clone()
                 },
             };
+            let work = scenario::estimated_work(saga, &options);
+            if work > scenario::MAX_WORK && !args.no_limit {
+                return fail(format!(
+                    "simulating {} with --max-faults {} would run for tens of seconds or more ({} steps, about {} units of work); narrow it with --max-faults, --faults or --scenario, or pass --no-limit",
+                    saga.name.value,
+                    options.max_faults,
+                    saga.steps.len(),
+                    work
+                ));
+            }
             simulate::simulate(saga, &options)
         }
     };
