@@ -420,7 +420,9 @@ fn migrations_apply_to_postgresql() {
         }
     };
     let dir = tempfile::tempdir().unwrap();
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-crates");
+    // Not the other test's target directory: both tests run at once, and the two order
+    // sagas generate crates of the same name, whose builds would overwrite each other.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-crates-pg");
     let mut inserted = 0;
     for spec in specs() {
         let krate = write_crate(&spec, dir.path());
