@@ -84,7 +84,7 @@ pub fn check_source_with(source: SourceFile, options: &Options) -> Checked {
         && resolved
         && let Some(saga) = &resolution.saga
     {
-        diagnostics.extend(rules::simulation::check(saga));
+        diagnostics.extend(rules::simulation::check(saga, &source.name()));
     }
     diagnostic::sort(&mut diagnostics);
     diagnostics.dedup();

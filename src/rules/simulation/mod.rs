@@ -49,7 +49,8 @@ fn rule(invariant: Invariant) -> &'static Rule {
 
 /// Simulates the saga with one fault at a time and reports each broken invariant once per
 /// place at fault (the first scenario that breaks it there, and how many others do).
-pub fn check(saga: &Saga) -> Vec<Diagnostic> {
+/// `spec` is the file's name, for the command the help suggests.
+pub fn check(saga: &Saga, spec: &str) -> Vec<Diagnostic> {
     if saga.steps.len() > MAX_STEPS {
         return Vec::new();
     }
@@ -64,7 +65,7 @@ pub fn check(saga: &Saga) -> Vec<Diagnostic> {
             match found.get_mut(&(span, v.invariant)) {
                 Some((_, others)) => *others += 1,
                 None => {
-                    let d = diagnostic(saga, &s.name, span, v);
+                    let d = diagnostic(saga, spec, &s.name, span, v);
                     found.insert((span, v.invariant), (d, 0));
                 }
             }
@@ -83,7 +84,13 @@ pub fn check(saga: &Saga) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn diagnostic(saga: &Saga, scenario: &str, span: Span, v: &scenario::Violation) -> Diagnostic {
+fn diagnostic(
+    saga: &Saga,
+    spec: &str,
+    scenario: &str,
+    span: Span,
+    v: &scenario::Violation,
+) -> Diagnostic {
     let mut help = format!("shortest run that breaks `{}`:", v.invariant.as_str());
     for (i, action) in v.trace.iter().take(MAX_TRACE).enumerate() {
         help.push_str(&format!("\n  {}. {}", i + 1, action.describe(saga)));
@@ -92,7 +99,8 @@ fn diagnostic(saga: &Saga, scenario: &str, span: Span, v: &scenario::Violation) 
         help.push_str(&format!("\n  ... {} more", v.trace.len() - MAX_TRACE));
     }
     help.push_str(&format!(
-        "\n`sagac simulate --scenario {scenario}` shows every run of this scenario"
+        "\n`sagac simulate {} --scenario {scenario}` shows every run of this scenario",
+        shell_word(spec)
     ));
     Diagnostic::new(
         rule(v.invariant),
@@ -101,6 +109,18 @@ fn diagnostic(saga: &Saga, scenario: &str, span: Span, v: &scenario::Violation) 
     )
     .label(format!("{} breaks here", v.invariant.as_str()))
     .help(help)
+}
+
+/// A file name as a shell word: quoted when it holds anything but plain path characters.
+fn shell_word(name: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+@".contains(c));
+    if plain && !name.is_empty() {
+        name.to_owned()
+    } else {
+        format!("'{}'", name.replace('\'', r"'\''"))
+    }
 }
 
 /// Where a fault happens in the spec: the step, the compensation or the event.
@@ -127,5 +147,17 @@ fn span_of(saga: &Saga, fault: Fault) -> Span {
                 .first()
                 .map_or_else(|| e.span(), |(_, span)| *span)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn file_names_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("specs/order-saga.yaml"), "specs/order-saga.yaml");
+        assert_eq!(shell_word("my spec.yaml"), "'my spec.yaml'");
+        assert_eq!(shell_word("it's.yaml"), r"'it'\''s.yaml'");
     }
 }
