@@ -215,15 +215,7 @@ fn reply(saga: &Saga, work: Work, result: &StepResult) -> String {
             format!("{action} gave up: {}", exhausted(*attempts, *from))
         }
         StepResult::TimedOut { applied } => {
-            let within = match work {
-                Work::Step(s) => saga
-                    .step(s)
-                    .timeout
-                    .as_ref()
-                    .map(|t| format!(" within {}", crate::model::duration::format(t.value)))
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
+            let within = crate::scenario::action::timeout_within(saga, work);
             let truth = if *applied {
                 "it was applied"
             } else {
@@ -235,12 +227,10 @@ fn reply(saga: &Saga, work: Work, result: &StepResult) -> String {
     }
 }
 
+/// Which attempts failed, in the simulator's own words.
 fn exhausted(attempts: Option<u64>, from: u64) -> String {
-    match attempts {
-        Some(1) => "its only attempt failed".to_owned(),
-        Some(n) if from > 1 && from < n => format!("attempts {from} to {n} failed"),
-        Some(n) if from > 1 => format!("its last attempt ({n}) failed"),
-        Some(n) => format!("all {n} attempts failed"),
-        None => "every attempt failed".to_owned(),
-    }
+    format!(
+        "{} failed",
+        crate::scenario::action::attempts_text(attempts, from)
+    )
 }

@@ -305,15 +305,7 @@ fn reply_text(saga: &Saga, work: Work, result: &Result) -> String {
             )
         }
         Result::TimedOut { applied } => {
-            let timeout = match work {
-                Work::Step(s) => saga
-                    .step(s)
-                    .timeout
-                    .as_ref()
-                    .map(|t| format!(" within {}", crate::model::duration::format(t.value)))
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
+            let timeout = timeout_within(saga, work);
             let truth = if *applied {
                 "the effect was applied"
             } else {
@@ -325,7 +317,21 @@ fn reply_text(saga: &Saga, work: Work, result: &Result) -> String {
     }
 }
 
-fn attempts_text(attempts: Option<u64>, from: u64) -> String {
+/// " within 10s" for a step with a timeout, "" otherwise: how a timed-out reply is told.
+pub fn timeout_within(saga: &Saga, work: Work) -> String {
+    match work {
+        Work::Step(s) => saga
+            .step(s)
+            .timeout
+            .as_ref()
+            .map(|t| format!(" within {}", crate::model::duration::format(t.value)))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// Which attempts failed: "its only attempt", "attempts 2 to 5", "all 3 attempts".
+pub fn attempts_text(attempts: Option<u64>, from: u64) -> String {
     match attempts {
         Some(n) if from > 1 && from < n => format!("attempts {from} to {n}"),
         Some(n) if from > 1 && from == n => format!("its last attempt ({n})"),
