@@ -313,3 +313,77 @@ fn unbounded_simulations_are_refused() {
         .code(2);
     assert!(!dir.path().join("out").exists(), "nothing is written");
 }
+
+/// The runs `scenario::forks` continues from a parent run are exactly the runs made from
+/// the start, for every single fault and every compensation failure after it, in every
+/// spec and fixture that resolves.
+#[test]
+fn forked_runs_are_the_runs_made_from_the_start() {
+    let mut files = Vec::new();
+    for dir in [
+        "specs",
+        "fixtures/simulate",
+        "fixtures/diagram",
+        "fixtures/rules",
+    ] {
+        files.extend(yaml_files(dir));
+    }
+    let mut compared = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let checked = check::check_source(sagac::source::SourceFile::new(
+            path.display().to_string(),
+            text,
+        ));
+        let Some(saga) = checked.saga.filter(|_| checked.resolved) else {
+            continue;
+        };
+        let mut candidates = scenario::applicable(&saga, &scenario::FaultKind::ALL);
+        candidates.extend(scenario::compensation_faults(&saga));
+        let (happy, forks) = scenario::forks(&saga, &[], &candidates);
+        let alone = scenario::representative(&saga, &[]);
+        assert_eq!(happy.trace, alone.trace, "{}: happy", path.display());
+        for (fault, fork) in candidates.iter().zip(forks) {
+            let made = scenario::representative(&saga, &[*fault]);
+            let name = format!("{}: {}", path.display(), made.name);
+            let Some(fork) = fork else {
+                assert!(!made.all_fired, "{name}: fires but was not forked");
+                assert_eq!(made.trace, happy.trace, "{name}");
+                continue;
+            };
+            // Compensation failures after this fault, forked from its run.
+            let (parent, nested) = scenario::forks(&saga, &[*fault], &candidates);
+            assert_eq!(parent.trace, made.trace, "{name}: as a parent");
+            for (second, nested) in candidates.iter().zip(nested) {
+                if second == fault {
+                    continue;
+                }
+                let made2 = scenario::representative(&saga, &[*fault, *second]);
+                match nested {
+                    Some(n) => {
+                        let n = n.into_scenario(&saga, &parent);
+                        assert_eq!(n.trace, made2.trace, "{name}+{}", made2.name);
+                        assert_eq!(n.outcome, made2.outcome, "{}", made2.name);
+                        assert_eq!(n.compensated, made2.compensated, "{}", made2.name);
+                        assert_eq!(n.all_fired, made2.all_fired, "{}", made2.name);
+                        compared += 1;
+                    }
+                    None => assert!(
+                        !made2.all_fired || made2.trace == made.trace,
+                        "{}",
+                        made2.name
+                    ),
+                }
+            }
+            let fork = fork.into_scenario(&saga, &happy);
+            assert_eq!(fork.trace, made.trace, "{name}");
+            assert_eq!(fork.outcome, made.outcome, "{name}");
+            assert_eq!(fork.compensated, made.compensated, "{name}");
+            assert_eq!(fork.compensations_run, made.compensations_run, "{name}");
+            assert_eq!(fork.all_fired, made.all_fired, "{name}");
+            assert_eq!(fork.states, made.states, "{name}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 1000, "compared only {compared} runs");
+}

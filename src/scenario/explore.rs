@@ -8,6 +8,7 @@ use crate::model::Owner;
 
 use super::Outcome;
 use super::action::{Action, ActionKind, Party};
+use super::fault::Fault;
 use super::invariant::{Invariant, Violation};
 use super::machine::{Machine, State};
 
@@ -155,23 +156,98 @@ pub(super) fn walk(m: &Machine, mut state: State) -> Walk {
     let mut trace = Vec::new();
     let mut states = 1;
     for _ in 0..MAX_RUN_LENGTH {
-        let Some(next) = m.successors(&state).into_iter().next() else {
+        if state.pending.is_empty() {
             break;
+        }
+        let Some(next) = m.first_successor(state) else {
+            return undelivered(trace, states);
         };
         trace.extend(next.actions);
         state = next.state;
         states += 1;
     }
-    trace.push(end(m, &state));
-    let mut compensations = BTreeSet::new();
-    collect_compensations(m, &state, &mut compensations);
+    finish_walk(m, &state, trace, states)
+}
+
+/// A delivery always has an outcome (the machine pushes one on every path); were one ever
+/// missing, the run ends there, stuck, rather than the program stopping.
+fn undelivered(trace: Vec<Action>, states: usize) -> Walk {
     Walk {
         trace,
-        outcome: m.outcome(&state),
+        outcome: Outcome::Stuck,
+        fired: 0,
+        compensations: BTreeSet::new(),
+        states,
+    }
+}
+
+fn finish_walk(m: &Machine, state: &State, mut trace: Vec<Action>, states: usize) -> Walk {
+    trace.push(end(m, state));
+    let mut compensations = BTreeSet::new();
+    collect_compensations(m, state, &mut compensations);
+    Walk {
+        trace,
+        outcome: m.outcome(state),
         fired: state.fired,
         compensations,
         states,
     }
+}
+
+/// A run that leaves a parent run: the parent's first `shared` actions, then `walk`.
+pub(super) struct Forked {
+    pub shared: usize,
+    /// The parent's states before the fork.
+    pub states_before: usize,
+    /// The child's run from the transition where it left (its trace holds only the
+    /// actions from there).
+    pub walk: Walk,
+}
+
+/// The representative run of `m` (a probing machine) and, for each candidate fault, the
+/// representative run of `m`'s faults plus that one: it is the same run up to the first
+/// delivery that asks about the candidate, so it is continued from the state before that
+/// delivery instead of made from the start. A candidate never asked about never fires
+/// (`None`). Making every single-fault run of a saga of `n` steps this way costs one run
+/// plus what each run does after its fault, not `n` whole runs.
+pub(super) fn walk_forking(m: &Machine, candidates: &[Fault]) -> (Walk, Vec<Option<Forked>>) {
+    let mut forks: Vec<Option<Forked>> = candidates.iter().map(|_| None).collect();
+    let mut left = candidates.len();
+    let mut state = State::initial(m.saga);
+    let mut trace = Vec::new();
+    let mut states = 1;
+    m.take_probed();
+    for _ in 0..MAX_RUN_LENGTH {
+        if state.pending.is_empty() {
+            break;
+        }
+        let before = (left > 0).then(|| state.clone());
+        let Some(next) = m.first_successor(state) else {
+            return (undelivered(trace, states), forks);
+        };
+        if let Some(before) = before {
+            for asked in m.take_probed() {
+                for (i, &candidate) in candidates.iter().enumerate() {
+                    if candidate != asked || forks[i].is_some() || m.faults.contains(&candidate) {
+                        continue;
+                    }
+                    let mut faults = m.faults.to_vec();
+                    faults.push(candidate);
+                    let child = Machine::new(m.saga, &faults);
+                    forks[i] = Some(Forked {
+                        shared: trace.len(),
+                        states_before: states - 1,
+                        walk: walk(&child, before.clone()),
+                    });
+                    left -= 1;
+                }
+            }
+        }
+        trace.extend(next.actions);
+        state = next.state;
+        states += 1;
+    }
+    (finish_walk(m, &state, trace, states), forks)
 }
 
 pub(super) fn walk_from_start(m: &Machine) -> Walk {

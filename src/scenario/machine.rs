@@ -75,8 +75,14 @@ pub(super) struct StepState {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum Phase {
     Starting,
-    Forward { stage: usize, failing: bool },
-    Compensating { queue: Vec<Owner> },
+    Forward {
+        stage: usize,
+        failing: bool,
+    },
+    /// The compensations still to run, the next one last (taken with a pop).
+    Compensating {
+        queue: Vec<Owner>,
+    },
     Ended(End),
 }
 
@@ -112,6 +118,10 @@ pub(super) struct State {
     pub stuck: Option<Stuck>,
     /// Choreography: a step that failed without a failure event.
     pub silent: Option<StepId>,
+    /// The lowest compensation rank among the owners compensated so far: a function of
+    /// `comp_runs` (so it changes no state's identity), kept so that the reverse-order
+    /// check is constant time instead of a scan of the saga per compensation.
+    pub lowest_compensated: Option<(usize, usize)>,
 }
 
 impl State {
@@ -127,6 +137,7 @@ impl State {
             announced: false,
             stuck: None,
             silent: None,
+            lowest_compensated: None,
         }
     }
 
@@ -161,6 +172,10 @@ pub(super) struct Machine<'a> {
     pub saga: &'a Saga,
     pub faults: &'a [Fault],
     orchestration: bool,
+    /// When probing: every fault asked about (fired or not), in order, since the last
+    /// [`Machine::take_probed`]. A run that adds a fault to this machine's faults is the
+    /// same run until the first delivery that asks about it.
+    probe: Option<std::cell::RefCell<Vec<Fault>>>,
 }
 
 /// A transition being built.
@@ -198,7 +213,41 @@ impl<'a> Machine<'a> {
             saga,
             faults,
             orchestration: saga.coordination == Coordination::Orchestration,
+            probe: None,
         }
+    }
+
+    /// A machine that also records the faults each delivery asks about.
+    pub fn probing(saga: &'a Saga, faults: &'a [Fault]) -> Self {
+        Machine {
+            probe: Some(std::cell::RefCell::new(Vec::new())),
+            ..Machine::new(saga, faults)
+        }
+    }
+
+    /// The faults asked about since the last call (empty unless probing).
+    pub fn take_probed(&self) -> Vec<Fault> {
+        self.probe
+            .as_ref()
+            .map(|p| std::mem::take(&mut *p.borrow_mut()))
+            .unwrap_or_default()
+    }
+
+    /// The first of [`Machine::successors`] (the oldest message in flight delivered),
+    /// made in place: a representative run costs no copy of the state per transition.
+    pub fn first_successor(&self, mut st: State) -> Option<Next> {
+        if st.pending.is_empty() {
+            return None;
+        }
+        let msg = st.pending.remove(0);
+        let tx = Tx {
+            st,
+            actions: Vec::new(),
+            violations: Vec::new(),
+        };
+        let mut out = Vec::with_capacity(2);
+        self.deliver(tx, msg, &mut out);
+        out.into_iter().next()
     }
 
     /// Every next state, delivering each distinct message in flight, oldest first.
@@ -222,6 +271,9 @@ impl<'a> Machine<'a> {
 
     /// Fires the first unfired fault equal to `fault`.
     fn fire(&self, st: &mut State, fault: Fault) -> bool {
+        if let Some(probe) = &self.probe {
+            probe.borrow_mut().push(fault);
+        }
         for (i, f) in self.faults.iter().enumerate() {
             if *f == fault && st.fired & (1 << i) == 0 {
                 st.fired |= 1 << i;
@@ -395,19 +447,21 @@ impl<'a> Machine<'a> {
         }
         if self.orchestration {
             let key = compensation_rank(saga, owner);
-            let earlier: Vec<Owner> = std::iter::once(Owner::Trigger)
-                .chain(saga.step_ids().map(Owner::Step))
-                .filter(|&o| tx.st.runs(o) > 0 && compensation_rank(saga, o) < key)
-                .collect();
-            if let Some(&o) = earlier.first() {
-                tx.violate(
-                    Invariant::ReverseOrder,
-                    format!(
-                        "{} is compensated after {}, but it completed before it",
-                        owner_name(saga, owner),
-                        owner_name(saga, o)
-                    ),
-                );
+            if tx.st.lowest_compensated.is_some_and(|lowest| lowest < key) {
+                // Name the first such owner in declaration order (the trigger first).
+                let earlier = std::iter::once(Owner::Trigger)
+                    .chain(saga.step_ids().map(Owner::Step))
+                    .find(|&o| tx.st.runs(o) > 0 && compensation_rank(saga, o) < key);
+                if let Some(o) = earlier {
+                    tx.violate(
+                        Invariant::ReverseOrder,
+                        format!(
+                            "{} is compensated after {}, but it completed before it",
+                            owner_name(saga, owner),
+                            owner_name(saga, o)
+                        ),
+                    );
+                }
             }
         }
     }
@@ -415,6 +469,10 @@ impl<'a> Machine<'a> {
     fn undo(&self, tx: &mut Tx, owner: Owner) {
         let i = owner_index(owner);
         tx.st.comp_runs[i] = (tx.st.comp_runs[i] + 1).min(2);
+        let rank = compensation_rank(self.saga, owner);
+        if tx.st.lowest_compensated.is_none_or(|lowest| rank < lowest) {
+            tx.st.lowest_compensated = Some(rank);
+        }
         if let Owner::Step(s) = owner {
             tx.st.steps[s.0].live = false;
         }
@@ -705,6 +763,7 @@ impl<'a> Machine<'a> {
         if self.saga.trigger.compensation.is_some() {
             queue.push(Owner::Trigger);
         }
+        queue.reverse();
         tx.st.phase = Phase::Compensating { queue };
         self.next_compensation(tx);
     }
@@ -713,7 +772,7 @@ impl<'a> Machine<'a> {
         let Phase::Compensating { queue } = &tx.st.phase else {
             return;
         };
-        let Some(&owner) = queue.first() else {
+        let Some(&owner) = queue.last() else {
             tx.st.phase = Phase::Ended(End::Compensated);
             return;
         };
@@ -766,9 +825,9 @@ impl<'a> Machine<'a> {
             return self.get_stuck(tx, Stuck::Compensation(owner));
         }
         if let Phase::Compensating { queue } = &mut tx.st.phase
-            && queue.first() == Some(&owner)
+            && queue.last() == Some(&owner)
         {
-            queue.remove(0);
+            queue.pop();
         }
         self.next_compensation(tx);
     }
