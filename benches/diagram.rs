@@ -1,7 +1,8 @@
-//! Diagram speed on generated sagas of 10, 100 and 1,000 steps (the target: a 1,000-step
-//! spec under 50 ms). The scenarios the sequence and state diagrams draw come from
-//! `scenario::run`, which explores every run of each; `render_*` benches time the drawing
-//! alone, from scenarios already run, and `*_end_to_end` the whole `sagac diagram`.
+//! Diagram speed on generated sagas of 10 to 1,000 steps (the target: a 1,000-step spec
+//! under 50 ms). The runs the sequence and state diagrams draw come from
+//! `scenario::forks` (the happy run, and each failure run continued from where its fault
+//! strikes); `render_*` benches time the drawing alone, from runs already made, and
+//! `*_end_to_end` everything from the model to the text.
 
 use std::hint::black_box;
 
@@ -25,8 +26,7 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("flowchart", n), &saga, |b, s| {
             b.iter(|| black_box(flowchart::render(s)))
         });
-        if n <= 300 {
-            // Every failure path of a 1,000-step saga takes minutes to run (see below).
+        {
             let (happy, branches) = diagram::failure_branches(&saga);
             group.bench_with_input(BenchmarkId::new("render_combined", n), &saga, |b, s| {
                 b.iter(|| black_box(diagram::combined_from(s, &happy, &branches)))
@@ -45,11 +45,12 @@ fn bench(c: &mut Criterion) {
                 ))
             })
         });
-        if n <= 100 {
-            group.bench_with_input(BenchmarkId::new("combined_end_to_end", n), &saga, |b, s| {
-                b.iter(|| black_box(diagram::combined(s)))
-            });
-        }
+        group.bench_with_input(BenchmarkId::new("combined_end_to_end", n), &saga, |b, s| {
+            b.iter(|| black_box(diagram::combined(s)))
+        });
+        group.bench_with_input(BenchmarkId::new("state_end_to_end", n), &saga, |b, s| {
+            b.iter(|| black_box(state::render(s)))
+        });
     }
     group.finish();
 }

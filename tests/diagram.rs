@@ -563,6 +563,76 @@ fn failure_branches_are_the_scenarios_runs() {
     }
 }
 
+/// Past Mermaid's default size a failure branch draws what it adds and refers to an
+/// earlier branch for the rest. Following those references gives back every failure run
+/// in full, message for message and note for note.
+#[test]
+fn shared_tails_expand_to_the_full_runs() {
+    let mut references = 0;
+    let mut files = yaml_files("specs");
+    files.extend(yaml_files("fixtures/diagram"));
+    for path in files {
+        let saga = spec(path.to_str().unwrap());
+        let shared = diagram::combined(&saga);
+        let full = diagram::combined_in_full(&saga);
+        if full.text.len() <= diagram::FULL_LIMIT {
+            assert_eq!(
+                shared,
+                full,
+                "{}: small diagrams are drawn in full",
+                path.display()
+            );
+            continue;
+        }
+        assert!(
+            shared.text.len() < full.text.len() / 2,
+            "{}",
+            path.display()
+        );
+        let (shared, full) = (tree(&shared.text), tree(&full.text));
+        assert_eq!(shared.len(), full.len(), "{}", path.display());
+        // Each failure branch as drawn in full, by its label.
+        let mut expanded: Vec<(String, Vec<Item>)> = Vec::new();
+        for (s, f) in shared.iter().zip(&full) {
+            let (Item::Block(kw, sb), Item::Block(_, fb)) = (s, f) else {
+                assert_eq!(s, f, "{}", path.display());
+                continue;
+            };
+            assert_eq!(sb[0], fb[0], "{} {kw}: the happy branch", path.display());
+            for ((label, items), (full_label, full_items)) in sb[1..].iter().zip(&fb[1..]) {
+                assert_eq!(label, full_label);
+                let mut items = items.clone();
+                if let Some(Item::Note(note)) = items.last()
+                    && let Some(rest) = note.split_once(": then the same as in \"").map(|x| x.1)
+                {
+                    let earlier = rest.split_once('"').unwrap().0;
+                    let (_, drawn) =
+                        expanded
+                            .iter()
+                            .find(|(l, _)| l == earlier)
+                            .unwrap_or_else(|| {
+                                panic!("{}: no branch {earlier:?} above", path.display())
+                            });
+                    let first = drawn
+                        .iter()
+                        .position(|i| matches!(i, Item::Msg(_)))
+                        .unwrap();
+                    let tail = drawn[first + 1..].to_vec();
+                    items.pop();
+                    items.extend(tail);
+                    references += 1;
+                }
+                assert_eq!(&items, full_items, "{}: else {label}", path.display());
+                expanded.push((label.clone(), items));
+            }
+        }
+    }
+    assert!(
+        references > 30,
+        "only {references} shared tails were followed"
+    );
+}
+
 #[test]
 fn parallel_groups_send_their_commands_in_par() {
     let d = diagram::combined(&spec("specs/trip.yaml"));
@@ -843,8 +913,9 @@ fn simulate_draws_each_counterexample() {
     assert!(!String::from_utf8(plain).unwrap().contains("\"diagram\""));
 }
 
-/// A diagram of every failure path grows with the square of the steps: past the limit it is
-/// refused with a usage error that says what to draw instead, while one path is still drawn.
+/// `--path every` (one diagram per scenario) grows with the square of the steps: past the
+/// limit it is refused with a usage error that says what to draw instead. The combined
+/// diagram and the state machine grow with the steps and are drawn at any size.
 #[test]
 fn every_path_diagrams_are_bounded() {
     let mut spec = String::from(
@@ -860,14 +931,29 @@ fn every_path_diagrams_are_bounded() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.yaml");
     std::fs::write(&path, spec).unwrap();
-    for extra in [&[][..], &["--path", "every"][..], &["--kind", "state"][..]] {
-        sagac()
+    sagac()
+        .arg("diagram")
+        .arg(&path)
+        .args(["--path", "every"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--path happy"));
+    for extra in [&[][..], &["--kind", "state"][..]] {
+        let out = sagac()
             .arg("diagram")
             .arg(&path)
             .args(extra)
             .assert()
-            .code(2)
-            .stderr(predicates::str::contains("--path happy"));
+            .code(0);
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(text.contains("Undo199"), "{extra:?}");
+        // Linear: about a dozen lines per step, not the 20,000 compensations of every
+        // failure branch in full.
+        assert!(
+            text.lines().count() < 201 * 15,
+            "{extra:?}: {} lines",
+            text.lines().count()
+        );
     }
     let happy = sagac()
         .arg("diagram")

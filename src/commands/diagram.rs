@@ -58,10 +58,11 @@ pub fn run(args: &DiagramArgs) -> Exit {
     }
 }
 
-/// The most steps a diagram of every failure path is drawn for. Such a diagram (the combined
-/// `alt`/`else`, `--path every`, the state machine) grows with the square of the steps: at
-/// 200 steps it is already far beyond the 50,000 characters Mermaid draws by default, and
-/// at 10,000 it would take hours and gigabytes. One path and the flowchart have no limit.
+/// The most steps `--path every` draws one diagram per scenario for. There are several
+/// scenarios per step and each diagram is as long as the saga, so the output grows with
+/// the square of the steps: at 200 steps it is already hundreds of diagrams, each beyond
+/// the 50,000 characters Mermaid draws by default. The combined diagram, the state
+/// machine, one path and the flowchart have no limit: they grow with the steps.
 const MAX_STEPS_FOR_EVERY_PATH: usize = 200;
 
 /// The diagrams the arguments ask for; a usage error is printed and returned as `Err`.
@@ -71,14 +72,10 @@ fn draw(saga: &Saga, args: &DiagramArgs) -> Result<Vec<Section>, Exit> {
             "--path chooses the runs of a sequence diagram; it does not apply to --kind flowchart or state",
         ));
     }
-    let every_path = match args.kind {
-        Kind::Sequence => matches!(args.path.as_deref(), None | Some("all" | "every")),
-        Kind::State => true,
-        Kind::Flowchart => false,
-    };
+    let every_path = args.kind == Kind::Sequence && args.path.as_deref() == Some("every");
     if every_path && saga.steps.len() > MAX_STEPS_FOR_EVERY_PATH {
         return Err(fail(format!(
-            "{} has {} steps: a diagram of every failure path grows with the square of the steps and is drawn for at most {MAX_STEPS_FOR_EVERY_PATH}; draw one path (`--path happy`, `--path fail:<step>`) or `--kind flowchart`",
+            "{} has {} steps: `--path every` draws one diagram per scenario, which grows with the square of the steps, for at most {MAX_STEPS_FOR_EVERY_PATH}; draw them all in one (`--path all`, the default), one path (`--path happy`, `--path fail:<step>`), or `--kind state`",
             saga.name.value,
             saga.steps.len()
         )));

@@ -8,18 +8,34 @@
 //!
 //! The `alt` blocks follow each other instead of nesting: a saga of a thousand steps stays
 //! a flat diagram, and each failure reads as "here, this can happen instead".
+//!
+//! Each `else` branch lists the compensations that run, so drawn in full the diagram grows
+//! with the square of the steps. Past the 50,000 characters Mermaid draws by default
+//! ([`FULL_LIMIT`]) the diagram would not render anyway, so it is drawn again with shared
+//! tails: where the rest of a failure run is exactly what an earlier branch drew after its
+//! first message, the branch ends in a note saying so instead of drawing it again. Every
+//! run is still there, action for action, and the diagram grows with the steps.
 
-use crate::model::{Saga, StepId, StepKind};
-use crate::scenario::{Action, Fault, Scenario};
+use std::collections::HashMap;
+
+use crate::model::{Owner, Saga, StepId, StepKind};
+use crate::scenario::{Action, Fault, Outcome, Scenario};
 
 use super::sequence::{Diagram, Writer};
 
 /// A failure path and where it leaves the happy run.
+#[derive(Debug, Clone)]
 pub struct Branch {
     pub step: StepId,
-    pub scenario: Scenario,
+    /// The fault that makes the step fail for good ([`failure_of`]).
+    pub fault: Fault,
+    pub outcome: Outcome,
+    /// The compensations of the failure run in the order they ran, the trigger last.
+    pub compensated: Vec<Owner>,
     /// The index of the first action of the failure run that differs from the happy run.
     pub diverges_at: usize,
+    /// The failure run from there to its end.
+    pub rest: Vec<Action>,
 }
 
 /// The fault that makes a step fail for good, if it can: a business failure, or for a
@@ -33,47 +49,79 @@ pub fn failure_of(saga: &Saga, step: StepId) -> Option<Fault> {
     }
 }
 
-/// The happy run and every failure path, sorted by where they leave the happy run.
+/// The happy run and every failure path, sorted by where they leave the happy run. The
+/// failure runs are continued from the happy run where each fault strikes
+/// ([`crate::scenario::forks`]): the same runs as made from the start, at the cost of
+/// their compensations only.
 pub fn branches(saga: &Saga) -> (Scenario, Vec<Branch>) {
-    let happy = crate::scenario::representative(saga, &[]);
-    let failures = failures(saga, &happy);
-    (happy, failures)
-}
-
-/// Every failure path and where it leaves the happy run, sorted by that point.
-fn failures(saga: &Saga, happy: &Scenario) -> Vec<Branch> {
+    let failing: Vec<(StepId, Fault)> = saga
+        .step_ids()
+        .filter_map(|s| failure_of(saga, s).map(|f| (s, f)))
+        .collect();
+    let candidates: Vec<Fault> = failing.iter().map(|&(_, f)| f).collect();
+    let (happy, forks) = crate::scenario::forks(saga, &[], &candidates);
     let mut out = Vec::new();
-    for step in saga.step_ids() {
-        let Some(fault) = failure_of(saga, step) else {
+    for (&(step, fault), fork) in failing.iter().zip(forks) {
+        // A step that never runs (unreachable) has no failure to draw.
+        let Some(mut fork) = fork.filter(|f| f.all_fired) else {
             continue;
         };
-        let failed = crate::scenario::representative(saga, &[fault]);
-        if !failed.all_fired {
-            // The step never runs (unreachable): nothing to draw.
+        let shared = fork.shared.min(happy.trace.len());
+        let same = common_prefix(&happy.trace[shared..], &fork.rest);
+        let diverges_at = shared + same;
+        if same == fork.rest.len() && diverges_at == happy.trace.len() {
             continue;
         }
-        let diverges_at = common_prefix(&happy.trace, &failed.trace);
-        if diverges_at == failed.trace.len() && diverges_at == happy.trace.len() {
-            continue;
-        }
+        fork.rest.drain(..same);
         out.push(Branch {
             step,
-            scenario: failed,
+            fault,
+            outcome: fork.outcome,
+            compensated: fork.compensated,
             diverges_at,
+            rest: fork.rest,
         });
     }
     out.sort_by_key(|b| (b.diverges_at, b.step));
-    out
+    (happy, out)
 }
 
 fn common_prefix(a: &[Action], b: &[Action]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
-/// The combined diagram of the happy run and the failure paths [`branches`] found.
+/// The most characters a diagram is drawn with every failure run in full: Mermaid's
+/// default `maxTextSize`, past which it draws an error instead of the diagram.
+pub const FULL_LIMIT: usize = 50_000;
+
+/// Shared tails shorter than this are drawn again: the note would not save anything.
+const MIN_SHARED: usize = 3;
+
+/// The combined diagram of the happy run and the failure paths [`branches`] found: every
+/// run in full when that fits in [`FULL_LIMIT`] characters, otherwise with shared tails.
 pub fn render(saga: &Saga, happy: &Scenario, branches: &[Branch]) -> Diagram {
+    match draw(saga, happy, branches, Some(FULL_LIMIT)) {
+        (diagram, true) => diagram,
+        (_, false) => draw(saga, happy, branches, None).0,
+    }
+}
+
+/// The combined diagram with every failure run drawn in full, whatever its size.
+pub fn render_in_full(saga: &Saga, happy: &Scenario, branches: &[Branch]) -> Diagram {
+    draw(saga, happy, branches, Some(usize::MAX)).0
+}
+
+/// Draws the diagram; with `limit`, every run in full, giving up (`false`) once the text
+/// passes it; without, with shared tails.
+fn draw(
+    saga: &Saga,
+    happy: &Scenario,
+    branches: &[Branch],
+    limit: Option<usize>,
+) -> (Diagram, bool) {
     let trace = &happy.trace;
     let mut w = Writer::new(saga);
+    let mut tails = Tails::default();
     // Points where failure runs leave, each with the branches that leave there.
     let mut points: Vec<(usize, Vec<&Branch>)> = Vec::new();
     for b in branches {
@@ -103,21 +151,81 @@ pub fn render(saga: &Saga, happy: &Scenario, branches: &[Branch]) -> Diagram {
         w.open("alt", &format!("{} {verb}", names.join(", ")));
         w.actions(&trace[at..next.max(at)]);
         for b in list {
-            w.branch("else", &failure_label(saga, b));
-            let rest = b.scenario.trace.get(at..).unwrap_or_default();
-            w.actions(rest);
+            let label = failure_label(saga, b);
+            w.branch("else", &label);
+            match limit {
+                Some(limit) => {
+                    w.actions(&b.rest);
+                    if w.len() > limit {
+                        return (w.finish(), false);
+                    }
+                }
+                None => match tails.find(&b.rest) {
+                    Some((drawn, earlier)) => {
+                        w.actions(&b.rest[..drawn]);
+                        let party = b.rest[drawn].from;
+                        w.note(
+                            party,
+                            party,
+                            &format!(
+                                "then the same as in \"{earlier}\" above, after its first message"
+                            ),
+                        );
+                        tails.add(&b.rest, label);
+                    }
+                    None => {
+                        w.actions(&b.rest);
+                        tails.add(&b.rest, label);
+                    }
+                },
+            }
         }
         w.close();
         pos = next.max(at);
     }
     w.actions(&trace[pos.min(trace.len())..]);
-    w.finish()
+    (w.finish(), true)
+}
+
+/// The failure runs drawn so far, found by what they drew after their first action.
+#[derive(Default)]
+struct Tails<'a> {
+    /// A branch's run after its first action, by its length and first action.
+    by_start: HashMap<(usize, &'a Action), Vec<usize>>,
+    /// Each branch drawn: its run and label.
+    drawn: Vec<(&'a [Action], String)>,
+}
+
+impl<'a> Tails<'a> {
+    /// The longest end of `rest` (after at least its first action, and of at least
+    /// [`MIN_SHARED`] actions) that an earlier branch drew after its first action: how
+    /// many actions to draw before it, and that branch's label. Tried from the longest
+    /// end, so a saga whose failures share their compensations stops at the first few.
+    fn find(&self, rest: &[Action]) -> Option<(usize, &str)> {
+        (1..rest.len().saturating_sub(MIN_SHARED - 1)).find_map(|i| {
+            let candidates = self.by_start.get(&(rest.len() - i, &rest[i]))?;
+            candidates.iter().find_map(|&j| {
+                let (earlier, label) = &self.drawn[j];
+                (earlier[1..] == rest[i..]).then_some((i, label.as_str()))
+            })
+        })
+    }
+
+    fn add(&mut self, rest: &'a [Action], label: String) {
+        if rest.len() > MIN_SHARED {
+            self.by_start
+                .entry((rest.len() - 1, &rest[1]))
+                .or_default()
+                .push(self.drawn.len());
+        }
+        self.drawn.push((rest, label));
+    }
 }
 
 fn failure_label(saga: &Saga, b: &Branch) -> String {
     let step = saga.step(b.step);
-    match b.scenario.faults.first() {
-        Some(Fault::Exhaust(_)) => format!("{} runs out of attempts", step.id.value),
+    match b.fault {
+        Fault::Exhaust(_) => format!("{} runs out of attempts", step.id.value),
         _ => match step.failures.first() {
             Some(f) => format!("{} fails ({})", step.id.value, f.value),
             None => format!("{} fails", step.id.value),

@@ -13,7 +13,7 @@ mod text;
 use crate::model::Saga;
 use crate::scenario::{self, Fault, Options, Scenario};
 
-pub use combined::{Branch, branches as failure_branches, failure_of};
+pub use combined::{Branch, FULL_LIMIT, branches as failure_branches, failure_of};
 pub use sequence::{Diagram, Drawn, DrawnKind, Participant};
 
 /// What kind of diagram to draw.
@@ -59,6 +59,13 @@ pub fn path_names(saga: &Saga) -> Vec<String> {
 pub fn combined(saga: &Saga) -> Diagram {
     let (happy, branches) = combined::branches(saga);
     combined::render(saga, &happy, &branches)
+}
+
+/// The combined diagram with every failure run drawn in full, whatever its size: what
+/// [`combined`] draws with shared tails expands to this, branch for branch.
+pub fn combined_in_full(saga: &Saga) -> Diagram {
+    let (happy, branches) = combined::branches(saga);
+    combined::render_in_full(saga, &happy, &branches)
 }
 
 /// The combined diagram from runs already made by [`failure_branches`].

@@ -261,6 +261,11 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// The length of the body written so far.
+    pub fn len(&self) -> usize {
+        self.body.len()
+    }
+
     fn indent(&mut self) {
         for _ in 0..self.depth {
             self.body.push_str("    ");

@@ -117,22 +117,23 @@ pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String
     // different failures (a parallel group's branches) says which failure each transition
     // follows.
     let mut compensation_edges: BTreeMap<(Owner, Target), Vec<StepId>> = BTreeMap::new();
-    for Branch { step, scenario, .. } in failures {
-        let end = Target::End(scenario.outcome);
-        let first = scenario
-            .compensated
-            .first()
-            .map_or(end, |&o| Target::Undo(o));
+    for Branch {
+        step,
+        fault,
+        outcome,
+        compensated,
+        ..
+    } in failures
+    {
+        let end = Target::End(*outcome);
+        let first = compensated.first().map_or(end, |&o| Target::Undo(o));
         edges.push((
             step_state(saga, *step),
             first.id(saga),
-            failed(saga, *step, scenario.faults.first().copied()),
+            failed(saga, *step, Some(*fault)),
         ));
-        for (i, &o) in scenario.compensated.iter().enumerate() {
-            let next = scenario
-                .compensated
-                .get(i + 1)
-                .map_or(end, |&n| Target::Undo(n));
+        for (i, &o) in compensated.iter().enumerate() {
+            let next = compensated.get(i + 1).map_or(end, |&n| Target::Undo(n));
             compensation_edges.entry((o, next)).or_default().push(*step);
         }
     }

@@ -2,7 +2,9 @@
 //! distinct state is expanded once and the first violation found of each invariant comes
 //! with a shortest trace.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+
+use rayon::prelude::*;
 
 use crate::model::Owner;
 
@@ -49,7 +51,7 @@ pub(super) fn explore(m: &Machine) -> Exploration {
         let nexts = m.successors(&state);
         if nexts.is_empty() {
             fired |= state.fired;
-            collect_compensations(m, &state, &mut compensations);
+            collect_compensations(&state, &mut compensations);
             let broken = m.check_end(&state);
             if broken.iter().any(|(i, _)| !found.contains_key(i)) {
                 let mut trace = path(&nodes, index);
@@ -100,15 +102,18 @@ pub(super) fn explore(m: &Machine) -> Exploration {
     }
 }
 
-fn collect_compensations(m: &Machine, st: &State, into: &mut BTreeSet<Owner>) {
-    for owner in std::iter::once(Owner::Trigger).chain(m.saga.step_ids().map(Owner::Step)) {
-        let i = match owner {
-            Owner::Trigger => 0,
-            Owner::Step(s) => s.0 + 1,
-        };
-        if st.comp_runs[i] > 0 || st.stuck == Some(super::machine::Stuck::Compensation(owner)) {
-            into.insert(owner);
+fn collect_compensations(st: &State, into: &mut BTreeSet<Owner>) {
+    let owner = |i: usize| match i {
+        0 => Owner::Trigger,
+        i => Owner::Step(crate::model::StepId(i - 1)),
+    };
+    for (i, &runs) in st.comp_runs.iter().enumerate() {
+        if runs > 0 {
+            into.insert(owner(i));
         }
+    }
+    if let Some(super::machine::Stuck::Compensation(o)) = st.stuck {
+        into.insert(o);
     }
 }
 
@@ -159,10 +164,10 @@ pub(super) fn walk(m: &Machine, mut state: State) -> Walk {
         if state.pending.is_empty() {
             break;
         }
-        let Some(next) = m.first_successor(state) else {
+        let Some(next) = m.first_successor(state, std::mem::take(&mut trace)) else {
             return undelivered(trace, states);
         };
-        trace.extend(next.actions);
+        trace = next.actions;
         state = next.state;
         states += 1;
     }
@@ -184,7 +189,7 @@ fn undelivered(trace: Vec<Action>, states: usize) -> Walk {
 fn finish_walk(m: &Machine, state: &State, mut trace: Vec<Action>, states: usize) -> Walk {
     trace.push(end(m, state));
     let mut compensations = BTreeSet::new();
-    collect_compensations(m, state, &mut compensations);
+    collect_compensations(state, &mut compensations);
     Walk {
         trace,
         outcome: m.outcome(state),
@@ -211,8 +216,15 @@ pub(super) struct Forked {
 /// (`None`). Making every single-fault run of a saga of `n` steps this way costs one run
 /// plus what each run does after its fault, not `n` whole runs.
 pub(super) fn walk_forking(m: &Machine, candidates: &[Fault]) -> (Walk, Vec<Option<Forked>>) {
-    let mut forks: Vec<Option<Forked>> = candidates.iter().map(|_| None).collect();
-    let mut left = candidates.len();
+    // The candidates not yet forked, by fault (a fault listed twice forks once).
+    let mut waiting: HashMap<Fault, usize> = HashMap::new();
+    for (i, &candidate) in candidates.iter().enumerate().rev() {
+        if !m.faults.contains(&candidate) {
+            waiting.insert(candidate, i);
+        }
+    }
+    // Where each fork leaves: (candidate, shared actions, states before, the state).
+    let mut leaves: Vec<(usize, usize, usize, State)> = Vec::new();
     let mut state = State::initial(m.saga);
     let mut trace = Vec::new();
     let mut states = 1;
@@ -221,31 +233,44 @@ pub(super) fn walk_forking(m: &Machine, candidates: &[Fault]) -> (Walk, Vec<Opti
         if state.pending.is_empty() {
             break;
         }
-        let before = (left > 0).then(|| state.clone());
-        let Some(next) = m.first_successor(state) else {
-            return (undelivered(trace, states), forks);
+        let before = (!waiting.is_empty()).then(|| state.clone());
+        let shared = trace.len();
+        let Some(next) = m.first_successor(state, std::mem::take(&mut trace)) else {
+            let none = candidates.iter().map(|_| None).collect();
+            return (undelivered(Vec::new(), states), none);
         };
         if let Some(before) = before {
             for asked in m.take_probed() {
-                for (i, &candidate) in candidates.iter().enumerate() {
-                    if candidate != asked || forks[i].is_some() || m.faults.contains(&candidate) {
-                        continue;
-                    }
-                    let mut faults = m.faults.to_vec();
-                    faults.push(candidate);
-                    let child = Machine::new(m.saga, &faults);
-                    forks[i] = Some(Forked {
-                        shared: trace.len(),
-                        states_before: states - 1,
-                        walk: walk(&child, before.clone()),
-                    });
-                    left -= 1;
+                if let Some(i) = waiting.remove(&asked) {
+                    leaves.push((i, shared, states - 1, before.clone()));
                 }
             }
         }
-        trace.extend(next.actions);
+        trace = next.actions;
         state = next.state;
         states += 1;
+    }
+    // The forks are independent runs: made in parallel, each in its candidate's place.
+    let made: Vec<(usize, Forked)> = leaves
+        .into_par_iter()
+        .map(|(i, shared, states_before, before)| {
+            let mut faults = m.faults.to_vec();
+            faults.push(candidates[i]);
+            let child = Machine::new(m.saga, &faults);
+            let walk = walk(&child, before);
+            (
+                i,
+                Forked {
+                    shared,
+                    states_before,
+                    walk,
+                },
+            )
+        })
+        .collect();
+    let mut forks: Vec<Option<Forked>> = candidates.iter().map(|_| None).collect();
+    for (i, fork) in made {
+        forks[i] = Some(fork);
     }
     (finish_walk(m, &state, trace, states), forks)
 }

@@ -9,7 +9,7 @@ use crate::model::{
 
 use super::Outcome;
 use super::action::{Action, ActionKind, Party, Result, Via, Work};
-use super::fault::{Fault, after_point_of_no_return, owner_name, resent_in_doubt};
+use super::fault::{Fault, owner_name, resent_in_doubt};
 use super::invariant::Invariant;
 
 /// A message in flight (or, for `Start`, the trigger about to run).
@@ -176,6 +176,8 @@ pub(super) struct Machine<'a> {
     /// [`Machine::take_probed`]. A run that adds a fault to this machine's faults is the
     /// same run until the first delivery that asks about it.
     probe: Option<std::cell::RefCell<Vec<Fault>>>,
+    /// The saga's point of no return, looked up once (it scans the steps).
+    point_of_no_return: Option<StepId>,
 }
 
 /// A transition being built.
@@ -214,6 +216,7 @@ impl<'a> Machine<'a> {
             faults,
             orchestration: saga.coordination == Coordination::Orchestration,
             probe: None,
+            point_of_no_return: saga.point_of_no_return(),
         }
     }
 
@@ -234,15 +237,17 @@ impl<'a> Machine<'a> {
     }
 
     /// The first of [`Machine::successors`] (the oldest message in flight delivered),
-    /// made in place: a representative run costs no copy of the state per transition.
-    pub fn first_successor(&self, mut st: State) -> Option<Next> {
+    /// made in place: the state is moved, not copied, and the actions are appended to
+    /// `trace` (the run so far), which the result's `actions` hold. A representative run
+    /// thus costs no copy of the state or the trace per transition.
+    pub fn first_successor(&self, mut st: State, trace: Vec<Action>) -> Option<Next> {
         if st.pending.is_empty() {
             return None;
         }
         let msg = st.pending.remove(0);
         let tx = Tx {
             st,
-            actions: Vec::new(),
+            actions: trace,
             violations: Vec::new(),
         };
         let mut out = Vec::with_capacity(2);
@@ -431,7 +436,7 @@ impl<'a> Machine<'a> {
                 );
             }
         }
-        if let Some(p) = saga.point_of_no_return()
+        if let Some(p) = self.point_of_no_return
             && tx.st.steps[p.0].applied > 0
             && owner != Owner::Step(p)
         {
@@ -476,6 +481,10 @@ impl<'a> Machine<'a> {
         if let Owner::Step(s) = owner {
             tx.st.steps[s.0].live = false;
         }
+    }
+
+    fn after_point_of_no_return(&self, s: StepId) -> bool {
+        self.point_of_no_return.is_some_and(|p| s.0 > p.0)
     }
 
     fn attempts_of(&self, s: StepId) -> Option<u64> {
@@ -703,7 +712,7 @@ impl<'a> Machine<'a> {
                         // applied the effect recognises the key.
                         return self.send(tx, s);
                     }
-                    if after_point_of_no_return(self.saga, s) {
+                    if self.after_point_of_no_return(s) {
                         tx.st.steps[s.0].status = Status::InDoubt;
                         self.get_stuck(tx, Stuck::Step(s));
                         return;
@@ -721,7 +730,7 @@ impl<'a> Machine<'a> {
     /// (returns true), the saga stuck after it.
     fn exhausted(&self, tx: &mut Tx, s: StepId) -> bool {
         tx.st.steps[s.0].status = Status::Failed;
-        if after_point_of_no_return(self.saga, s) {
+        if self.after_point_of_no_return(s) {
             self.get_stuck(tx, Stuck::Step(s));
             return false;
         }
@@ -958,7 +967,7 @@ impl<'a> Machine<'a> {
                     },
                 },
             );
-            if after_point_of_no_return(self.saga, s) {
+            if self.after_point_of_no_return(s) {
                 tx.st.steps[s.0].status = Status::Failed;
                 return self.get_stuck(tx, Stuck::Step(s));
             }

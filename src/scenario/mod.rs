@@ -200,6 +200,14 @@ pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, 
         compensations_run: w.compensations.into_iter().collect(),
         all_fired: w.fired & every_fault(faults.len()) == every_fault(faults.len()),
     };
+    // The compensations of the parent's run, where they ran: a fork's are those before
+    // it left, then its own.
+    let parent_compensations: Vec<(usize, &Action)> = parent
+        .trace
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| compensated(std::iter::once(*a)).len() == 1)
+        .collect();
     let forks = forked
         .into_iter()
         .zip(candidates)
@@ -210,7 +218,13 @@ pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, 
             let mask = every_fault(all.len());
             let shared = f.shared.min(parent.trace.len());
             Some(Fork {
-                compensated: compensated(parent.trace[..shared].iter().chain(&f.walk.trace)),
+                compensated: compensated(
+                    parent_compensations
+                        .iter()
+                        .take_while(|(i, _)| *i < shared)
+                        .map(|&(_, a)| a)
+                        .chain(&f.walk.trace),
+                ),
                 faults: all,
                 shared,
                 outcome: f.walk.outcome,
