@@ -387,3 +387,62 @@ fn forked_runs_are_the_runs_made_from_the_start() {
     }
     assert!(compared > 1000, "compared only {compared} runs");
 }
+
+/// `scenario::expectations` (what generated tests assert, made with forked runs) lists the
+/// scenarios `enumerate` lists by default, and for each the outcome, compensations and
+/// effects applied twice of its representative run made from the start; the invariants
+/// its run breaks are among those the full exploration finds.
+#[test]
+fn expectations_are_the_representative_runs_of_the_default_scenarios() {
+    let mut files = Vec::new();
+    for dir in [
+        "specs",
+        "fixtures/simulate",
+        "fixtures/diagram",
+        "fixtures/rules",
+    ] {
+        files.extend(yaml_files(dir));
+    }
+    let mut compared = 0;
+    let mut broken = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let checked = check::check_source(sagac::source::SourceFile::new(
+            path.display().to_string(),
+            text,
+        ));
+        let Some(saga) = checked.saga.filter(|_| checked.resolved) else {
+            continue;
+        };
+        let full = scenario::enumerate(&saga, &Options::default());
+        let fast = scenario::expectations(&saga, &scenario::FaultKind::ALL);
+        let names = |v: Vec<&str>| v.join(" ");
+        assert_eq!(
+            names(fast.iter().map(|e| e.name.as_str()).collect()),
+            names(full.iter().map(|s| s.name.as_str()).collect()),
+            "{}: the scenarios listed",
+            path.display()
+        );
+        for (e, s) in fast.iter().zip(&full) {
+            let alone = scenario::Expectation::of(&scenario::representative(&saga, &s.faults));
+            let name = format!("{}: {}", path.display(), e.name);
+            assert_eq!(e.faults, s.faults, "{name}");
+            assert_eq!(e.outcome, alone.outcome, "{name}");
+            assert_eq!(e.compensated, alone.compensated, "{name}");
+            assert_eq!(e.applied_twice, alone.applied_twice, "{name}");
+            for invariant in &e.broken {
+                assert!(
+                    s.violations.iter().any(|v| v.invariant == *invariant),
+                    "{name}: the run breaks {invariant:?}, which the exploration did not find"
+                );
+            }
+            broken += e.broken.len();
+            compared += 1;
+        }
+    }
+    assert!(compared > 800, "compared only {compared} scenarios");
+    assert!(
+        broken > 20,
+        "only {broken} broken invariants in representative runs"
+    );
+}

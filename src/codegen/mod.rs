@@ -25,7 +25,12 @@ pub mod writer;
 pub use format::Error;
 
 use crate::model::Saga;
-use crate::scenario::{self, Options, Scenario};
+use crate::scenario::{self, Expectation, FaultKind};
+
+/// The most steps a crate is generated for (`sagac codegen` refuses larger sagas). Its
+/// scenarios' runs cost what their compensations do, about the square of the steps: 5,000
+/// steps take seconds, and give a crate of tens of thousands of tests.
+pub const MAX_STEPS: usize = 5_000;
 
 /// Whether a run may replace a file that exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +53,7 @@ pub struct File {
 /// as the user named it (for headers). Enumerates the scenarios the simulator runs by
 /// default, so that the crate's tests cover every one.
 pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
-    let scenarios = scenario::enumerate(saga, &Options::default());
+    let scenarios = scenario::expectations(saga, &FaultKind::ALL);
     generate_with(saga, source, &scenarios)
 }
 
@@ -56,7 +61,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
 pub fn generate_with(
     saga: &Saga,
     source: &str,
-    scenarios: &[Scenario],
+    scenarios: &[Expectation],
 ) -> Result<Vec<File>, Error> {
     // The big files are laid out in parallel, each thread with its own plan (the token
     // types of proc-macro2 cannot cross threads).

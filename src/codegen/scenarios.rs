@@ -13,7 +13,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{Owner, ParticipantId, StepId};
-use crate::scenario::{ActionKind, Fault, Outcome, Scenario, Work};
+use std::collections::HashMap;
+
+use crate::scenario::{Expectation, Fault, Outcome, Work};
 
 use super::format::{Error, rust_file};
 use super::names::{Namespace, ident, test_name};
@@ -30,7 +32,7 @@ struct Needs {
     duplicate: bool,
 }
 
-pub fn render(plan: &Plan, scenarios: &[Scenario]) -> Result<String, Error> {
+pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let saga = plan.saga;
     let mut needs = Needs::default();
     let trigger_event = saga
@@ -61,7 +63,12 @@ pub fn render(plan: &Plan, scenarios: &[Scenario]) -> Result<String, Error> {
         choreography_run(plan)
     };
     let mut fns = Namespace::with(RESERVED_TEST_FNS);
-    let tests = scenarios.iter().map(|s| test(plan, s, &mut fns));
+    let orders = Orders::of(plan, scenarios);
+    let tests: Vec<TokenStream> = scenarios
+        .iter()
+        .map(|s| test(plan, s, &orders, &mut fns))
+        .collect();
+    let shared_orders = orders.tokens();
     let tokens = quote! {
         #header_doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -114,6 +121,7 @@ pub fn render(plan: &Plan, scenarios: &[Scenario]) -> Result<String, Error> {
 
         fn no_wait(_: std::time::Duration) {}
 
+        #shared_orders
         #(#tests)*
     };
     let header = format!(
@@ -123,7 +131,7 @@ pub fn render(plan: &Plan, scenarios: &[Scenario]) -> Result<String, Error> {
     rust_file("tests/scenarios.rs", tokens, &header)
 }
 
-fn header(plan: &Plan, scenarios: &[Scenario]) -> String {
+fn header(plan: &Plan, scenarios: &[Expectation]) -> String {
     let saga = plan.saga;
     let mut h = format!(
         "One test per scenario the simulator enumerates ({} scenarios, as\n`sagac simulate {}` lists them). Each drives the generated code with in-memory fake\nparticipants configured for the scenario's faults, and asserts the outcome, the order\nof the compensations and the effects applied twice that the simulator predicts for its\nrepresentative run.\n",
@@ -152,14 +160,10 @@ fn header(plan: &Plan, scenarios: &[Scenario]) -> String {
         h.push_str("- the side of a `timeout:` in which the effect was not applied (the fakes apply it, as\n  the representative run does);\n");
     }
     h.push_str("- a duplicate arriving later than right after the original.\n");
-    let broken: Vec<&Scenario> = scenarios
-        .iter()
-        .filter(|s| !s.violations.is_empty())
-        .collect();
-    if !broken.is_empty() {
+    let broken = scenarios.iter().filter(|s| !s.broken.is_empty()).count();
+    if broken > 0 {
         h.push_str(&format!(
-            "\nThe simulator finds invariants broken in {} scenario(s): their tests assert the same\n(flawed) behaviour, and their doc comments name the invariants.\n",
-            broken.len()
+            "\nThe runs of {broken} scenario(s) break invariants: their tests assert the same (flawed)\nbehaviour, and their doc comments name the invariants (`sagac simulate` explains them).\n",
         ));
     }
     h
@@ -691,7 +695,7 @@ fn choreography_run(plan: &Plan) -> TokenStream {
     }
 }
 
-fn test(plan: &Plan, s: &Scenario, fns: &mut Namespace) -> TokenStream {
+fn test(plan: &Plan, s: &Expectation, orders: &Orders, fns: &mut Namespace) -> TokenStream {
     let saga = plan.saga;
     let name = ident(&fns.claim(&test_name(&s.name), "_scenario"));
     let faults: Vec<String> = s.faults.iter().map(|f| f.name(saga)).collect();
@@ -706,20 +710,12 @@ fn test(plan: &Plan, s: &Scenario, fns: &mut Namespace) -> TokenStream {
         .map(|&o| crate::scenario::owner_name(saga, o))
         .collect();
     let mut again: Vec<String> = s
-        .trace
+        .applied_twice
         .iter()
-        .filter_map(|a| match a.kind {
-            ActionKind::Duplicate {
-                work,
-                applied_again: true,
-            } => match work {
-                Work::Step(st) => Some(saga.step(st).id.value.clone()),
-                Work::Compensation(o) => {
-                    Some(format!("undo:{}", crate::scenario::owner_name(saga, o)))
-                }
-                Work::Trigger | Work::Reaction(_) => None,
-            },
-            _ => None,
+        .filter_map(|&work| match work {
+            Work::Step(st) => Some(saga.step(st).id.value.clone()),
+            Work::Compensation(o) => Some(format!("undo:{}", crate::scenario::owner_name(saga, o))),
+            Work::Trigger | Work::Reaction(_) => None,
         })
         .collect();
     again.sort();
@@ -729,10 +725,7 @@ fn test(plan: &Plan, s: &Scenario, fns: &mut Namespace) -> TokenStream {
         s.outcome.as_str()
     );
     if !compensated.is_empty() {
-        doc.push_str(&format!(
-            ", compensating {}",
-            code_list(compensated.iter().map(String::as_str))
-        ));
+        doc.push_str(&format!(", compensating {}", brief_list(&compensated)));
     }
     if !again.is_empty() {
         doc.push_str(&format!(
@@ -741,18 +734,129 @@ fn test(plan: &Plan, s: &Scenario, fns: &mut Namespace) -> TokenStream {
         ));
     }
     doc.push('.');
-    if !s.violations.is_empty() {
+    if !s.broken.is_empty() {
         doc.push_str(&format!(
             "\nBroken invariants: {}.",
-            code_list(s.violations.iter().map(|v| v.invariant.as_str()))
+            code_list(s.broken.iter().map(|i| i.as_str()))
         ));
     }
     let doc = docs(&doc);
+    let expected = orders.expression(&compensated);
     quote! {
         #doc
         #[test]
         fn #name() {
-            expect(run(&[#(#faults),*]), #outcome, &[#(#compensated),*], &[#(#again),*]);
+            expect(run(&[#(#faults),*]), #outcome, #expected, &[#(#again),*]);
         }
+    }
+}
+
+/// Lists up to [`Orders::LITERAL`] names in full; a longer one by its ends and length.
+fn brief_list(names: &[String]) -> String {
+    if names.len() <= Orders::LITERAL {
+        return code_list(names.iter().map(String::as_str));
+    }
+    format!(
+        "{}, … {} ({} in all)",
+        code_list(names[..3].iter().map(String::as_str)),
+        code_list(names[names.len() - 2..].iter().map(String::as_str)),
+        names.len()
+    )
+}
+
+/// The expected compensation orders longer than [`Orders::LITERAL`] names, written once
+/// each as a constant that the tests take slices of: the failure of step *k* of a long saga
+/// compensates the *k* steps before it, and each is the end of the next one's order, so
+/// writing each in full would grow the file with the square of the steps.
+struct Orders {
+    /// The constants' orders, the longest first.
+    bases: Vec<Vec<String>>,
+    /// Per base, where each name is in it (a compensation runs once, so a name appears once).
+    positions: Vec<HashMap<String, usize>>,
+}
+
+impl Orders {
+    /// Orders up to this many names are written in the test itself.
+    const LITERAL: usize = 8;
+
+    fn of(plan: &Plan, scenarios: &[Expectation]) -> Orders {
+        let mut long: Vec<Vec<String>> = scenarios
+            .iter()
+            .filter(|s| s.compensated.len() > Self::LITERAL)
+            .map(|s| {
+                s.compensated
+                    .iter()
+                    .map(|&o| crate::scenario::owner_name(plan.saga, o))
+                    .collect()
+            })
+            .collect();
+        // Longest first (then by name, for the same bytes on every run).
+        long.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        let mut orders = Orders {
+            bases: Vec::new(),
+            positions: Vec::new(),
+        };
+        for order in long {
+            if orders.find(&order).is_none() {
+                orders.positions.push(
+                    order
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (n.clone(), i))
+                        .collect(),
+                );
+                orders.bases.push(order);
+            }
+        }
+        orders
+    }
+
+    /// The base holding `order` as a contiguous run, and where.
+    fn find(&self, order: &[String]) -> Option<(usize, usize)> {
+        let first = order.first()?;
+        self.bases.iter().enumerate().find_map(|(b, base)| {
+            let &at = self.positions[b].get(first)?;
+            (base.get(at..at + order.len()) == Some(order)).then_some((b, at))
+        })
+    }
+
+    fn name(b: usize) -> proc_macro2::Ident {
+        quote::format_ident!("COMPENSATIONS_{}", b)
+    }
+
+    /// The expected order as an expression: a literal, or a slice of a constant.
+    fn expression(&self, order: &[String]) -> TokenStream {
+        if order.len() > Self::LITERAL
+            && let Some((b, at)) = self.find(order)
+        {
+            let name = Self::name(b);
+            let end = at + order.len();
+            let whole = at == 0 && end == self.bases[b].len();
+            let (at, end) = (
+                proc_macro2::Literal::usize_unsuffixed(at),
+                proc_macro2::Literal::usize_unsuffixed(end),
+            );
+            return if whole {
+                quote!(#name)
+            } else {
+                quote!(&#name[#at..#end])
+            };
+        }
+        quote!(&[#(#order),*])
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let consts = self.bases.iter().enumerate().map(|(b, base)| {
+            let name = Self::name(b);
+            let doc = docs(&format!(
+                "A compensation order that the scenarios below expect all or part of ({} names).",
+                base.len()
+            ));
+            quote! {
+                #doc
+                const #name: &[&str] = &[#(#base),*];
+            }
+        });
+        quote!(#(#consts)*)
     }
 }

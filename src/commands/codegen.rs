@@ -30,14 +30,15 @@ pub fn run(args: &CodegenArgs) -> Exit {
         );
     }
     let source = display_path(&args.spec);
-    // The crate gets a test per scenario the simulator runs by default: never an
-    // enumeration that would run for hours.
-    let work = sagac::scenario::estimated_work(saga, &sagac::scenario::Options::default());
-    if work > sagac::scenario::MAX_WORK {
+    // The crate gets a test per scenario, and its runs cost what their compensations do
+    // (the square of the steps at worst): bounded, and a crate past this size would not
+    // compile in a reasonable time anyway.
+    if saga.steps.len() > codegen::MAX_STEPS {
         return fail(format!(
-            "{} has {} steps: enumerating its scenarios for the generated tests would run for tens of seconds or more; split the saga, or simulate one scenario with `sagac simulate --scenario`",
+            "{} has {} steps: a crate is generated for at most {}, as its tests (several per step) would take a long time to build and run; split the saga into smaller ones",
             saga.name.value,
-            saga.steps.len()
+            saga.steps.len(),
+            codegen::MAX_STEPS
         ));
     }
     let files = match codegen::generate(saga, &source) {

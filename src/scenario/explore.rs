@@ -155,39 +155,37 @@ pub(super) struct Walk {
     pub fired: u64,
     pub compensations: BTreeSet<Owner>,
     pub states: usize,
+    /// The invariants this run breaks, each with the length of the trace when it broke.
+    pub broken: Vec<(usize, Invariant)>,
 }
 
-pub(super) fn walk(m: &Machine, mut state: State) -> Walk {
-    let mut trace = Vec::new();
-    let mut states = 1;
-    for _ in 0..MAX_RUN_LENGTH {
-        if state.pending.is_empty() {
-            break;
-        }
-        let Some(next) = m.first_successor(state, std::mem::take(&mut trace)) else {
-            return undelivered(trace, states);
-        };
-        trace = next.actions;
-        state = next.state;
-        states += 1;
-    }
-    finish_walk(m, &state, trace, states)
+pub(super) fn walk(m: &Machine, state: State) -> Walk {
+    walk_forking(m, state, &[], &[]).0
 }
 
 /// A delivery always has an outcome (the machine pushes one on every path); were one ever
 /// missing, the run ends there, stuck, rather than the program stopping.
-fn undelivered(trace: Vec<Action>, states: usize) -> Walk {
+fn undelivered(trace: Vec<Action>, states: usize, broken: Vec<(usize, Invariant)>) -> Walk {
     Walk {
         trace,
         outcome: Outcome::Stuck,
         fired: 0,
         compensations: BTreeSet::new(),
         states,
+        broken,
     }
 }
 
-fn finish_walk(m: &Machine, state: &State, mut trace: Vec<Action>, states: usize) -> Walk {
+fn finish_walk(
+    m: &Machine,
+    state: &State,
+    mut trace: Vec<Action>,
+    states: usize,
+    mut broken: Vec<(usize, Invariant)>,
+) -> Walk {
     trace.push(end(m, state));
+    let at = trace.len();
+    broken.extend(m.check_end(state).into_iter().map(|(i, _)| (at, i)));
     let mut compensations = BTreeSet::new();
     collect_compensations(state, &mut compensations);
     Walk {
@@ -196,6 +194,7 @@ fn finish_walk(m: &Machine, state: &State, mut trace: Vec<Action>, states: usize
         fired: state.fired,
         compensations,
         states,
+        broken,
     }
 }
 
@@ -205,17 +204,25 @@ pub(super) struct Forked {
     /// The parent's states before the fork.
     pub states_before: usize,
     /// The child's run from the transition where it left (its trace holds only the
-    /// actions from there).
+    /// actions from there, its `broken` positions count from there).
     pub walk: Walk,
+    /// The runs that leave this one, for the nested candidates.
+    pub forks: Vec<Option<Forked>>,
 }
 
-/// The representative run of `m` (a probing machine) and, for each candidate fault, the
+/// The representative run of `m` from `state` and, for each candidate fault, the
 /// representative run of `m`'s faults plus that one: it is the same run up to the first
 /// delivery that asks about the candidate, so it is continued from the state before that
 /// delivery instead of made from the start. A candidate never asked about never fires
-/// (`None`). Making every single-fault run of a saga of `n` steps this way costs one run
-/// plus what each run does after its fault, not `n` whole runs.
-pub(super) fn walk_forking(m: &Machine, candidates: &[Fault]) -> (Walk, Vec<Option<Forked>>) {
+/// (`None`). Each fork is itself forked for the `nested` candidates. Making every
+/// single-fault run of a saga of `n` steps this way costs one run plus what each run does
+/// after its fault, not `n` whole runs. Without candidates, `m` need not be probing.
+pub(super) fn walk_forking(
+    m: &Machine,
+    mut state: State,
+    candidates: &[Fault],
+    nested: &[Fault],
+) -> (Walk, Vec<Option<Forked>>) {
     // The candidates not yet forked, by fault (a fault listed twice forks once).
     let mut waiting: HashMap<Fault, usize> = HashMap::new();
     for (i, &candidate) in candidates.iter().enumerate().rev() {
@@ -225,8 +232,8 @@ pub(super) fn walk_forking(m: &Machine, candidates: &[Fault]) -> (Walk, Vec<Opti
     }
     // Where each fork leaves: (candidate, shared actions, states before, the state).
     let mut leaves: Vec<(usize, usize, usize, State)> = Vec::new();
-    let mut state = State::initial(m.saga);
     let mut trace = Vec::new();
+    let mut broken = Vec::new();
     let mut states = 1;
     m.take_probed();
     for _ in 0..MAX_RUN_LENGTH {
@@ -237,7 +244,7 @@ pub(super) fn walk_forking(m: &Machine, candidates: &[Fault]) -> (Walk, Vec<Opti
         let shared = trace.len();
         let Some(next) = m.first_successor(state, std::mem::take(&mut trace)) else {
             let none = candidates.iter().map(|_| None).collect();
-            return (undelivered(Vec::new(), states), none);
+            return (undelivered(Vec::new(), states, broken), none);
         };
         if let Some(before) = before {
             for asked in m.take_probed() {
@@ -247,6 +254,8 @@ pub(super) fn walk_forking(m: &Machine, candidates: &[Fault]) -> (Walk, Vec<Opti
             }
         }
         trace = next.actions;
+        let at = trace.len();
+        broken.extend(next.violations.into_iter().map(|(i, _)| (at, i)));
         state = next.state;
         states += 1;
     }
@@ -256,14 +265,19 @@ pub(super) fn walk_forking(m: &Machine, candidates: &[Fault]) -> (Walk, Vec<Opti
         .map(|(i, shared, states_before, before)| {
             let mut faults = m.faults.to_vec();
             faults.push(candidates[i]);
-            let child = Machine::new(m.saga, &faults);
-            let walk = walk(&child, before);
+            let child = if nested.is_empty() {
+                Machine::new(m.saga, &faults)
+            } else {
+                Machine::probing(m.saga, &faults)
+            };
+            let (walk, forks) = walk_forking(&child, before, nested, &[]);
             (
                 i,
                 Forked {
                     shared,
                     states_before,
                     walk,
+                    forks,
                 },
             )
         })
@@ -272,7 +286,7 @@ pub(super) fn walk_forking(m: &Machine, candidates: &[Fault]) -> (Walk, Vec<Opti
     for (i, fork) in made {
         forks[i] = Some(fork);
     }
-    (finish_walk(m, &state, trace, states), forks)
+    (finish_walk(m, &state, trace, states, broken), forks)
 }
 
 pub(super) fn walk_from_start(m: &Machine) -> Walk {
