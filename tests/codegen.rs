@@ -499,3 +499,31 @@ fn migrations_apply_to_postgresql() {
     }
     assert!(inserted > 0, "some spec has an outbox");
 }
+
+/// Past `codegen::MAX_STEPS` the crate is refused with a usage error, and nothing is
+/// written.
+#[test]
+fn oversized_sagas_are_refused() {
+    let mut spec = String::from(
+        "version: 1\nsaga: big\ncoordination: orchestration\nparticipants:\n  order: {}\n  svc: {}\n\
+         orchestrator: { participant: order, log: big_log }\n\
+         trigger: { participant: order, action: CreateOrder, event: order.created, data: [order_id], outbox: { table: order_outbox, relay: cdc } }\nsteps:\n",
+    );
+    for i in 0..=codegen::MAX_STEPS {
+        spec.push_str(&format!(
+            "  - {{ id: step_{i}, participant: svc, action: Do{i}, compensation: Undo{i}, idempotency_key: order_id }}\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.yaml");
+    std::fs::write(&path, spec).unwrap();
+    sagac()
+        .arg("codegen")
+        .arg(&path)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("at most 5000"));
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}

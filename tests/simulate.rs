@@ -304,14 +304,6 @@ fn unbounded_simulations_are_refused() {
         .args(["--scenario", "fail:step_10"])
         .assert()
         .code(0);
-    sagac()
-        .arg("codegen")
-        .arg(&path)
-        .arg("-o")
-        .arg(dir.path().join("out"))
-        .assert()
-        .code(2);
-    assert!(!dir.path().join("out").exists(), "nothing is written");
 }
 
 /// The runs `scenario::forks` continues from a parent run are exactly the runs made from

@@ -149,6 +149,35 @@ impl State {
         s
     }
 
+    /// Whether two states are the same but for the fault bits in `mask`. Every field is
+    /// named, so that a new one cannot be forgotten here.
+    pub fn same_but_fired(&self, other: &State, mask: u64) -> bool {
+        let State {
+            pending,
+            steps,
+            comp_runs,
+            trigger_ran,
+            phase,
+            fired,
+            lost,
+            announced,
+            stuck,
+            silent,
+            lowest_compensated,
+        } = self;
+        fired & !mask == other.fired & !mask
+            && *pending == other.pending
+            && *phase == other.phase
+            && *trigger_ran == other.trigger_ran
+            && *lost == other.lost
+            && *announced == other.announced
+            && *stuck == other.stuck
+            && *silent == other.silent
+            && *lowest_compensated == other.lowest_compensated
+            && *comp_runs == other.comp_runs
+            && *steps == other.steps
+    }
+
     fn runs(&self, owner: Owner) -> u8 {
         self.comp_runs[owner_index(owner)]
     }

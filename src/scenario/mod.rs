@@ -190,8 +190,16 @@ impl Fork {
 pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, Vec<Option<Fork>>) {
     let faults = &faults[..faults.len().min(63)];
     let machine = machine::Machine::probing(saga, faults);
-    let (w, forked) =
+    let (w, mut forked) =
         explore::walk_forking(&machine, machine::State::initial(saga), candidates, &[]);
+    // A fork that rejoined the parent's run goes on with the parent's actions.
+    for f in forked.iter_mut().flatten() {
+        if let Some(r) = f.rejoined {
+            f.walk
+                .trace
+                .extend_from_slice(&w.trace[r.trace.min(w.trace.len())..]);
+        }
+    }
     let parent = Scenario {
         name: scenario_name(saga, faults),
         faults: faults.to_vec(),
@@ -306,7 +314,14 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
         explore::walk_forking(&machine, machine::State::initial(saga), &base, &compfails);
     let mut out = Vec::new();
     let happy_prefix = Prefix::of(&happy);
-    out.push(expectation(saga, Vec::new(), &Prefix::default(), 0, &happy));
+    out.push(expectation(
+        saga,
+        Vec::new(),
+        &Prefix::default(),
+        0,
+        &happy,
+        None,
+    ));
     // The happy run compensates nothing, so no compensation failure follows it.
     for (&fault, fork) in base.iter().zip(forked) {
         let Some(fork) = fork else { continue };
@@ -315,13 +330,21 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
         if fork.walk.fired & all != all {
             continue;
         }
-        let e = expectation(saga, faults.clone(), &happy_prefix, fork.shared, &fork.walk);
+        let rest = fork.rejoined.map(|r| (&happy_prefix, r.trace));
+        let e = expectation(
+            saga,
+            faults.clone(),
+            &happy_prefix,
+            fork.shared,
+            &fork.walk,
+            rest,
+        );
         let ran: BTreeSet<Owner> = happy_prefix
             .compensations_before(fork.shared)
             .chain(fork.walk.compensations.iter().copied())
             .collect();
         out.push(e);
-        let own = happy_prefix.extend(fork.shared, &fork.walk);
+        let own = happy_prefix.extend(fork.shared, &fork.walk, rest);
         for (&cf, nested) in compfails.iter().zip(fork.forks) {
             let Fault::CompFail(owner) = cf else { continue };
             let Some(nested) = nested.filter(|_| ran.contains(&owner)) else {
@@ -339,6 +362,7 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
                 &own,
                 fork.shared + nested.shared,
                 &nested.walk,
+                None,
             ));
         }
     }
@@ -362,11 +386,13 @@ enum PrefixEvent {
 
 impl Prefix {
     fn of(w: &explore::Walk) -> Prefix {
-        Prefix::default().extend(0, w)
+        Prefix::default().extend(0, w, None)
     }
 
-    /// This prefix up to `shared` actions, then the run `w` (which starts there).
-    fn extend(&self, shared: usize, w: &explore::Walk) -> Prefix {
+    /// This prefix up to `shared` actions, then the run `w` (which starts there), then, if
+    /// `w` rejoined its parent, the parent's actions from `(parent, position)` on (`w`'s
+    /// broken invariants already hold the parent's after that point).
+    fn extend(&self, shared: usize, w: &explore::Walk, rest: Option<(&Prefix, usize)>) -> Prefix {
         let mut events: Vec<(usize, PrefixEvent)> = self
             .events
             .iter()
@@ -384,6 +410,14 @@ impl Prefix {
         // Broken invariants sort after the actions of the transition that broke them.
         for &(at, invariant) in &w.broken {
             events.push((shared + at, PrefixEvent::Broke(invariant)));
+        }
+        if let Some((parent, from)) = rest {
+            let offset = shared + w.trace.len();
+            events.extend(parent.events.iter().filter_map(|&(i, e)| match e {
+                PrefixEvent::Broke(_) => None,
+                _ if i >= from => Some((offset + i - from, e)),
+                _ => None,
+            }));
         }
         events.sort_by_key(|(i, _)| *i);
         Prefix { events }
@@ -403,8 +437,9 @@ fn expectation(
     prefix: &Prefix,
     shared: usize,
     w: &explore::Walk,
+    rest: Option<(&Prefix, usize)>,
 ) -> Expectation {
-    let whole = prefix.extend(shared, w);
+    let whole = prefix.extend(shared, w, rest);
     let mut compensated: Vec<Owner> = Vec::new();
     let mut applied_twice = Vec::new();
     let mut broken = Vec::new();
