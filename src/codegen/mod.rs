@@ -24,6 +24,8 @@ pub mod writer;
 
 pub use format::Error;
 
+use rayon::prelude::*;
+
 use crate::model::Saga;
 use crate::scenario::{self, Expectation, FaultKind};
 
@@ -63,26 +65,50 @@ pub fn generate_with(
     source: &str,
     scenarios: &[Expectation],
 ) -> Result<Vec<File>, Error> {
-    // The big files are laid out in parallel, each thread with its own plan (the token
-    // types of proc-macro2 cannot cross threads).
-    let job =
-        |f: fn(&plan::Plan) -> Result<String, Error>| move || f(&plan::Plan::new(saga, source));
-    let (first, second, stub, tests) = std::thread::scope(|s| {
-        let first = s.spawn(job(generated::first));
-        let second = s.spawn(job(generated::second));
-        let stub = s.spawn(job(participants::render));
-        let tests = s.spawn(|| scenarios::render(&plan::Plan::new(saga, source), scenarios));
-        (
-            joined(first.join()),
-            joined(second.join()),
-            joined(stub.join()),
-            joined(tests.join()),
-        )
-    });
-    let plan = plan::Plan::new(saga, source);
-    let mut generated = first?;
+    // The big files are laid out in parallel, in parts, each with its own plan (the token
+    // types of proc-macro2 cannot cross threads): the two halves of `generated.rs`, the
+    // stubs, the tests' harness, then the tests in chunks.
+    let prepared = scenarios::prepare(saga, scenarios);
+    let mut jobs: Vec<Job> = vec![Job::First, Job::Second, Job::Stub, Job::TestsHead];
+    let mut start = 0;
+    while start < scenarios.len() {
+        let end = (start + scenarios::TESTS_PER_PART).min(scenarios.len());
+        jobs.push(Job::Tests(start..end));
+        start = end;
+    }
+    let mut texts = jobs
+        .into_par_iter()
+        .map(|job| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let plan = plan::Plan::new(saga, source);
+                match job {
+                    Job::First => generated::first(&plan),
+                    Job::Second => generated::second(&plan),
+                    Job::Stub => participants::render(&plan),
+                    Job::TestsHead => scenarios::head(&plan, scenarios, &prepared),
+                    Job::Tests(range) => scenarios::part(&plan, scenarios, range, &prepared),
+                }
+            }))
+            .unwrap_or_else(|_| {
+                Err(Error {
+                    file: "a generated file",
+                    message: "the generator panicked".to_owned(),
+                })
+            })
+        })
+        .collect::<Result<Vec<String>, Error>>()?
+        .into_iter();
+    let mut next = || texts.next().unwrap_or_default();
+    let mut generated = next();
     generated.push('\n');
-    generated.push_str(&second?);
+    generated.push_str(&next());
+    let stub = next();
+    let mut tests = next();
+    for part in texts {
+        tests.push('\n');
+        tests.push_str(&part);
+    }
+    let plan = plan::Plan::new(saga, source);
     Ok(vec![
         File {
             path: "Cargo.toml",
@@ -111,7 +137,7 @@ pub fn generate_with(
         },
         File {
             path: "src/participants.rs",
-            contents: stub?,
+            contents: stub,
             policy: Policy::User,
         },
         File {
@@ -121,18 +147,17 @@ pub fn generate_with(
         },
         File {
             path: "tests/scenarios.rs",
-            contents: tests?,
+            contents: tests,
             policy: Policy::Generated,
         },
     ])
 }
 
-/// A generator thread's result; a panic in it (a bug) becomes an error.
-fn joined(result: std::thread::Result<Result<String, Error>>) -> Result<String, Error> {
-    result.unwrap_or_else(|_| {
-        Err(Error {
-            file: "a generated file",
-            message: "the generator panicked".to_owned(),
-        })
-    })
+/// One part of the crate's big files, laid out on its own thread.
+enum Job {
+    First,
+    Second,
+    Stub,
+    TestsHead,
+    Tests(std::ops::Range<usize>),
 }

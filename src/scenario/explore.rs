@@ -103,18 +103,34 @@ pub(super) fn explore(m: &Machine) -> Exploration {
     }
 }
 
+/// The owners whose compensation ran in `st` (or gave up there), in owner order (the
+/// trigger, then the steps).
+fn compensations_of(st: &State) -> Vec<Owner> {
+    let mut out = Vec::new();
+    collect(st, |o| out.push(o));
+    out.sort();
+    out.dedup();
+    out
+}
+
 fn collect_compensations(st: &State, into: &mut BTreeSet<Owner>) {
+    collect(st, |o| {
+        into.insert(o);
+    });
+}
+
+fn collect(st: &State, mut into: impl FnMut(Owner)) {
     let owner = |i: usize| match i {
         0 => Owner::Trigger,
         i => Owner::Step(crate::model::StepId(i - 1)),
     };
     for (i, &runs) in st.comp_runs.iter().enumerate() {
         if runs > 0 {
-            into.insert(owner(i));
+            into(owner(i));
         }
     }
     if let Some(super::machine::Stuck::Compensation(o)) = st.stuck {
-        into.insert(o);
+        into(o);
     }
 }
 
@@ -151,46 +167,137 @@ fn representative(m: &Machine, state: State) -> (Vec<Action>, Outcome) {
 /// The representative run alone, without exploring the others: what a renderer that draws
 /// one run needs, in time linear in the run's length.
 pub(super) struct Walk {
+    /// The run's actions, unless it was made without them ([`Keep::Marks`]).
     pub trace: Vec<Action>,
+    /// How many actions the run has (kept or not).
+    pub length: usize,
+    /// What its actions did that expectations need, with their positions.
+    pub marks: Vec<(usize, Mark)>,
     pub outcome: Outcome,
     pub fired: u64,
-    pub compensations: BTreeSet<Owner>,
+    /// The owners whose compensation ran (or gave up), in owner order.
+    pub compensations: Vec<Owner>,
     pub states: usize,
     /// The invariants this run breaks, each with the length of the trace when it broke.
     pub broken: Vec<(usize, Invariant)>,
 }
 
+/// What a walk keeps of its run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// Every action.
+    Trace,
+    /// Only the [`Mark`]s: what expectations need, without a trace per run.
+    Marks,
+}
+
+/// An action that expectations are made of.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Mark {
+    Compensated(Owner),
+    AppliedTwice(super::Work),
+}
+
+impl Mark {
+    pub fn of(a: &Action) -> Option<Mark> {
+        match &a.kind {
+            ActionKind::Run {
+                work: super::Work::Compensation(o),
+                result: super::action::Result::Success,
+            }
+            | ActionKind::Reply {
+                work: super::Work::Compensation(o),
+                result: super::action::Result::Success,
+            } => Some(Mark::Compensated(*o)),
+            ActionKind::Duplicate {
+                work,
+                applied_again: true,
+            } => Some(Mark::AppliedTwice(*work)),
+            _ => None,
+        }
+    }
+}
+
 pub(super) fn walk(m: &Machine, state: State) -> Walk {
-    walk_forking(m, state, &[], &[]).0
+    walk_forking(m, state, &[], &[], Keep::Trace).0
 }
 
 /// A delivery always has an outcome (the machine pushes one on every path); were one ever
 /// missing, the run ends there, stuck, rather than the program stopping.
 fn undelivered(trace: Vec<Action>, states: usize, broken: Vec<(usize, Invariant)>) -> Walk {
     Walk {
+        length: trace.len(),
+        marks: Vec::new(),
         trace,
         outcome: Outcome::Stuck,
         fired: 0,
-        compensations: BTreeSet::new(),
+        compensations: Vec::new(),
         states,
         broken,
     }
 }
 
-fn finish_walk(
-    m: &Machine,
-    state: &State,
-    mut trace: Vec<Action>,
-    states: usize,
-    mut broken: Vec<(usize, Invariant)>,
-) -> Walk {
-    trace.push(end(m, state));
-    let at = trace.len();
-    broken.extend(m.check_end(state).into_iter().map(|(i, _)| (at, i)));
-    let mut compensations = BTreeSet::new();
-    collect_compensations(state, &mut compensations);
+/// The run so far: its actions (if kept), their number and marks, its broken invariants.
+struct Run {
+    keep: Keep,
+    trace: Vec<Action>,
+    length: usize,
+    marks: Vec<(usize, Mark)>,
+    broken: Vec<(usize, Invariant)>,
+}
+
+impl Run {
+    fn new(keep: Keep) -> Run {
+        Run {
+            keep,
+            trace: Vec::new(),
+            length: 0,
+            marks: Vec::new(),
+            broken: Vec::new(),
+        }
+    }
+
+    /// Takes a transition's actions (appended to `self.trace` by the machine): counts and
+    /// marks them, and drops them unless kept.
+    fn record(&mut self, first_new: usize, violations: Vec<(Invariant, String)>) {
+        for (j, a) in self.trace[first_new..].iter().enumerate() {
+            if let Some(mark) = Mark::of(a) {
+                self.marks.push((self.length + j, mark));
+            }
+        }
+        self.length += self.trace.len() - first_new;
+        if self.keep == Keep::Marks {
+            self.trace.clear();
+        }
+        let at = self.length;
+        self.broken
+            .extend(violations.into_iter().map(|(i, _)| (at, i)));
+    }
+
+    fn into_walk(self, outcome: Outcome, fired: u64, states: usize) -> Walk {
+        Walk {
+            trace: self.trace,
+            length: self.length,
+            marks: self.marks,
+            outcome,
+            fired,
+            compensations: Vec::new(),
+            states,
+            broken: self.broken,
+        }
+    }
+}
+
+fn finish_walk(m: &Machine, state: &State, mut run: Run, states: usize) -> Walk {
+    let first_new = run.trace.len();
+    run.trace.push(end(m, state));
+    run.record(first_new, m.check_end(state));
+    let (length, marks, broken, trace) = (run.length, run.marks, run.broken, run.trace);
+    let compensations = compensations_of(state);
     Walk {
         trace,
+        length,
+        marks,
         outcome: m.outcome(state),
         fired: state.fired,
         compensations,
@@ -270,8 +377,9 @@ pub(super) fn walk_forking(
     state: State,
     candidates: &[Fault],
     nested: &[Fault],
+    keep: Keep,
 ) -> (Walk, Vec<Option<Forked>>) {
-    let (walk, forks, _) = walk_forking_into(m, state, candidates, nested, None);
+    let (walk, forks, _) = walk_forking_into(m, state, candidates, nested, keep, None);
     (walk, forks)
 }
 
@@ -282,6 +390,7 @@ fn walk_forking_into(
     mut state: State,
     candidates: &[Fault],
     nested: &[Fault],
+    keep: Keep,
     into: Option<(&[Arc<Snapshot>], u64)>,
 ) -> (Walk, Vec<Option<Forked>>, Option<Rejoin>) {
     // The candidates not yet forked, by fault (a fault listed twice forks once).
@@ -296,8 +405,7 @@ fn walk_forking_into(
     let mut recent: VecDeque<(usize, Arc<Snapshot>)> = VecDeque::new();
     let mut ready: Vec<Leaf> = Vec::new();
     let mut made: Vec<(usize, Forked)> = Vec::new();
-    let mut trace = Vec::new();
-    let mut broken = Vec::new();
+    let mut run = Run::new(keep);
     let mut states = 1;
     let mut rejoined = None;
     m.take_probed();
@@ -307,10 +415,11 @@ fn walk_forking_into(
         }
         let transition = states - 1;
         let before = (!waiting.is_empty()).then(|| state.clone());
-        let shared = trace.len();
-        let Some(next) = m.first_successor(state, std::mem::take(&mut trace)) else {
+        let shared = run.length;
+        let first_new = run.trace.len();
+        let Some(next) = m.first_successor(state, std::mem::take(&mut run.trace)) else {
             let none = candidates.iter().map(|_| None).collect();
-            return (undelivered(Vec::new(), states, broken), none, None);
+            return (undelivered(Vec::new(), states, run.broken), none, None);
         };
         if let Some(before) = before {
             for asked in m.take_probed() {
@@ -326,9 +435,8 @@ fn walk_forking_into(
                 }
             }
         }
-        trace = next.actions;
-        let at = trace.len();
-        broken.extend(next.violations.into_iter().map(|(i, _)| (at, i)));
+        run.trace = next.actions;
+        run.record(first_new, next.violations);
         state = next.state;
         states += 1;
         if let Some((window, own)) = into
@@ -346,7 +454,7 @@ fn walk_forking_into(
             recent.push_back((
                 transition,
                 Arc::new(Snapshot {
-                    trace_len: trace.len(),
+                    trace_len: run.length,
                     states,
                     state: state.clone(),
                 }),
@@ -370,6 +478,7 @@ fn walk_forking_into(
                 m,
                 candidates,
                 nested,
+                keep,
                 std::mem::take(&mut ready),
             ));
         }
@@ -379,18 +488,11 @@ fn walk_forking_into(
         ready.push(leaf);
     }
     drop(recent);
-    made.extend(make_forks(m, candidates, nested, ready));
+    made.extend(make_forks(m, candidates, nested, keep, ready));
     let walk = match rejoined {
         // The rest of the run is the parent's, which the caller completes.
-        Some(_) => Walk {
-            trace,
-            outcome: Outcome::Stuck,
-            fired: state.fired,
-            compensations: BTreeSet::new(),
-            states,
-            broken,
-        },
-        None => finish_walk(m, &state, trace, states, broken),
+        Some(_) => run.into_walk(Outcome::Stuck, state.fired, states),
+        None => finish_walk(m, &state, run, states),
     };
     let mut forks: Vec<Option<Forked>> = candidates.iter().map(|_| None).collect();
     for (i, mut fork) in made {
@@ -402,7 +504,7 @@ fn walk_forking_into(
             fork.walk.fired = walk.fired | own;
             fork.walk.compensations = walk.compensations.clone();
             fork.walk.states += walk.states - r.states;
-            let offset = fork.walk.trace.len();
+            let offset = fork.walk.length;
             fork.walk.broken.extend(
                 walk.broken
                     .iter()
@@ -435,6 +537,7 @@ fn make_forks(
     m: &Machine,
     candidates: &[Fault],
     nested: &[Fault],
+    keep: Keep,
     ready: Vec<Leaf>,
 ) -> Vec<(usize, Forked)> {
     ready
@@ -449,7 +552,8 @@ fn make_forks(
             };
             let own = 1u64 << m.faults.len().min(63);
             let into = (!leaf.window.is_empty()).then_some((leaf.window.as_slice(), own));
-            let (walk, forks, rejoined) = walk_forking_into(&child, leaf.before, nested, &[], into);
+            let (walk, forks, rejoined) =
+                walk_forking_into(&child, leaf.before, nested, &[], keep, into);
             (
                 leaf.candidate,
                 Forked {

@@ -190,8 +190,13 @@ impl Fork {
 pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, Vec<Option<Fork>>) {
     let faults = &faults[..faults.len().min(63)];
     let machine = machine::Machine::probing(saga, faults);
-    let (w, mut forked) =
-        explore::walk_forking(&machine, machine::State::initial(saga), candidates, &[]);
+    let (w, mut forked) = explore::walk_forking(
+        &machine,
+        machine::State::initial(saga),
+        candidates,
+        &[],
+        explore::Keep::Trace,
+    );
     // A fork that rejoined the parent's run goes on with the parent's actions.
     for f in forked.iter_mut().flatten() {
         if let Some(r) = f.rejoined {
@@ -310,8 +315,13 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
         Vec::new()
     };
     let machine = machine::Machine::probing(saga, &[]);
-    let (happy, forked) =
-        explore::walk_forking(&machine, machine::State::initial(saga), &base, &compfails);
+    let (happy, forked) = explore::walk_forking(
+        &machine,
+        machine::State::initial(saga),
+        &base,
+        &compfails,
+        explore::Keep::Marks,
+    );
     let mut out = Vec::new();
     let happy_prefix = Prefix::of(&happy);
     out.push(expectation(
@@ -339,11 +349,18 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
             &fork.walk,
             rest,
         );
-        let ran: BTreeSet<Owner> = happy_prefix
-            .compensations_before(fork.shared)
-            .chain(fork.walk.compensations.iter().copied())
-            .collect();
+        let ran: BTreeSet<Owner> = if compfails.is_empty() {
+            BTreeSet::new()
+        } else {
+            happy_prefix
+                .compensations_before(fork.shared)
+                .chain(fork.walk.compensations.iter().copied())
+                .collect()
+        };
         out.push(e);
+        if compfails.is_empty() {
+            continue;
+        }
         let own = happy_prefix.extend(fork.shared, &fork.walk, rest);
         for (&cf, nested) in compfails.iter().zip(fork.forks) {
             let Fault::CompFail(owner) = cf else { continue };
@@ -399,20 +416,21 @@ impl Prefix {
             .filter(|(i, _)| *i < shared)
             .copied()
             .collect();
-        for (i, a) in w.trace.iter().enumerate() {
-            if let Some(&o) = compensated(std::iter::once(a)).first() {
-                events.push((shared + i, PrefixEvent::Compensated(o)));
-            }
-            if let Some(&work) = applied_twice(std::iter::once(a)).first() {
-                events.push((shared + i, PrefixEvent::AppliedTwice(work)));
-            }
+        for &(i, mark) in &w.marks {
+            events.push((
+                shared + i,
+                match mark {
+                    explore::Mark::Compensated(o) => PrefixEvent::Compensated(o),
+                    explore::Mark::AppliedTwice(work) => PrefixEvent::AppliedTwice(work),
+                },
+            ));
         }
         // Broken invariants sort after the actions of the transition that broke them.
         for &(at, invariant) in &w.broken {
             events.push((shared + at, PrefixEvent::Broke(invariant)));
         }
         if let Some((parent, from)) = rest {
-            let offset = shared + w.trace.len();
+            let offset = shared + w.length;
             events.extend(parent.events.iter().filter_map(|&(i, e)| match e {
                 PrefixEvent::Broke(_) => None,
                 _ if i >= from => Some((offset + i - from, e)),
