@@ -72,6 +72,20 @@ fn draw(saga: &Saga, args: &DiagramArgs) -> Result<Vec<Section>, Exit> {
             "--path chooses the runs of a sequence diagram; it does not apply to --kind flowchart or state",
         ));
     }
+    let all_paths = match args.kind {
+        Kind::Sequence => matches!(args.path.as_deref(), None | Some("all")),
+        Kind::State => true,
+        Kind::Flowchart => false,
+    };
+    let compensations = diagram::compensations_to_run(saga);
+    if all_paths && compensations > diagram::MAX_COMPENSATIONS {
+        return Err(fail(format!(
+            "{} has {} steps whose failure paths run about {compensations} compensations in all, past the {} a diagram of every failure path is drawn for (memory grows with them); draw one path (`--path happy`, `--path fail:<step>`) or `--kind flowchart`",
+            saga.name.value,
+            saga.steps.len(),
+            diagram::MAX_COMPENSATIONS
+        )));
+    }
     let every_path = args.kind == Kind::Sequence && args.path.as_deref() == Some("every");
     if every_path && saga.steps.len() > MAX_STEPS_FOR_EVERY_PATH {
         return Err(fail(format!(

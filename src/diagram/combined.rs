@@ -49,6 +49,29 @@ pub fn failure_of(saga: &Saga, step: StepId) -> Option<Fault> {
     }
 }
 
+/// About how many compensations the failure runs of the combined diagram (and the state
+/// machine) make in all: for each step that can fail for good, the compensations declared
+/// before it. The runs are held together to find their shared tails, so this bounds their
+/// memory (about 300 bytes per compensation) and time ([`MAX_COMPENSATIONS`]).
+pub fn compensations_to_run(saga: &Saga) -> usize {
+    let mut before = usize::from(saga.trigger.compensation.is_some());
+    let mut total = 0usize;
+    for step in saga.step_ids() {
+        if failure_of(saga, step).is_some() {
+            total = total.saturating_add(before);
+        }
+        if saga.step(step).compensation.is_some() {
+            before += 1;
+        }
+    }
+    total
+}
+
+/// The most compensations ([`compensations_to_run`]) drawn in one diagram of every failure
+/// path: about 300 MB and a third of a second. A saga of 1,000 steps, half of them
+/// compensatable, makes 125,000; this is reached at about 1,400 compensatable steps.
+pub const MAX_COMPENSATIONS: usize = 1_000_000;
+
 /// The happy run and every failure path, sorted by where they leave the happy run. The
 /// failure runs are continued from the happy run where each fault strikes
 /// ([`crate::scenario::forks`]): the same runs as made from the start, at the cost of

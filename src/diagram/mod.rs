@@ -13,7 +13,10 @@ mod text;
 use crate::model::Saga;
 use crate::scenario::{self, Fault, Options, Scenario};
 
-pub use combined::{Branch, FULL_LIMIT, branches as failure_branches, failure_of};
+pub use combined::{
+    Branch, FULL_LIMIT, MAX_COMPENSATIONS, branches as failure_branches, compensations_to_run,
+    failure_of,
+};
 pub use sequence::{Diagram, Drawn, DrawnKind, Participant};
 
 /// What kind of diagram to draw.
