@@ -976,19 +976,19 @@ fn every_path_diagrams_are_bounded() {
 /// what to draw instead, in milliseconds and without the memory.
 #[test]
 fn diagrams_of_every_path_are_bounded_by_their_compensations() {
-    let mut spec = String::from(
+    let mut text = String::from(
         "version: 1\nsaga: huge\ncoordination: orchestration\nparticipants:\n  order: {}\n  svc: {}\n\
          orchestrator: { participant: order, log: huge_log }\n\
          trigger: { participant: order, action: CreateOrder, event: order.created, outbox: { table: order_outbox, relay: cdc } }\nsteps:\n",
     );
     for i in 0..1500 {
-        spec.push_str(&format!(
+        text.push_str(&format!(
             "  - {{ id: step_{i}, participant: svc, action: Do{i}, compensation: Undo{i} }}\n"
         ));
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.yaml");
-    std::fs::write(&path, spec).unwrap();
+    std::fs::write(&path, text).unwrap();
     let saga = spec(path.to_str().unwrap());
     assert!(diagram::compensations_to_run(&saga) > diagram::MAX_COMPENSATIONS);
     for extra in [&[][..], &["--path", "all"][..], &["--kind", "state"][..]] {
