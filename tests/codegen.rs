@@ -500,30 +500,44 @@ fn migrations_apply_to_postgresql() {
     assert!(inserted > 0, "some spec has an outbox");
 }
 
-/// Past `codegen::MAX_STEPS` the crate is refused with a usage error, and nothing is
-/// written.
+/// Past `codegen::MAX_STEPS`, or past `codegen::MAX_COMPENSATIONS` in the failure
+/// scenarios' runs, the crate is refused with a usage error, and nothing is written.
 #[test]
 fn oversized_sagas_are_refused() {
-    let mut spec = String::from(
-        "version: 1\nsaga: big\ncoordination: orchestration\nparticipants:\n  order: {}\n  svc: {}\n\
+    let header = "version: 1\nsaga: big\ncoordination: orchestration\nparticipants:\n  order: {}\n  svc: {}\n\
          orchestrator: { participant: order, log: big_log }\n\
-         trigger: { participant: order, action: CreateOrder, event: order.created, data: [order_id], outbox: { table: order_outbox, relay: cdc } }\nsteps:\n",
-    );
-    for i in 0..=codegen::MAX_STEPS {
-        spec.push_str(&format!(
+         trigger: { participant: order, action: CreateOrder, event: order.created, data: [order_id], outbox: { table: order_outbox, relay: cdc } }\nsteps:\n";
+    // Many steps, nothing to compensate.
+    let mut long = String::from(header);
+    long.push_str("  - { id: charge, participant: svc, action: Charge, kind: pivot, idempotency_key: order_id }\n");
+    for i in 0..codegen::MAX_STEPS {
+        long.push_str(&format!(
+            "  - {{ id: step_{i}, participant: svc, action: Do{i}, kind: retriable, idempotency_key: order_id }}\n"
+        ));
+    }
+    // Fewer steps, but their failures run too many compensations.
+    let mut deep = String::from(header);
+    for i in 0..1500 {
+        deep.push_str(&format!(
             "  - {{ id: step_{i}, participant: svc, action: Do{i}, compensation: Undo{i}, idempotency_key: order_id }}\n"
         ));
     }
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("big.yaml");
-    std::fs::write(&path, spec).unwrap();
-    sagac()
-        .arg("codegen")
-        .arg(&path)
-        .arg("-o")
-        .arg(dir.path().join("out"))
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("at most 5000"));
-    assert!(!dir.path().join("out").exists(), "nothing is written");
+    for (name, text, says) in [
+        ("long", long, "at most 5000"),
+        ("deep", deep, "compensations in all"),
+    ] {
+        let path = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&path, text).unwrap();
+        let out = dir.path().join(name);
+        sagac()
+            .arg("codegen")
+            .arg(&path)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(says));
+        assert!(!out.exists(), "{name}: nothing is written");
+    }
 }

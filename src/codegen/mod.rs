@@ -34,6 +34,13 @@ use crate::scenario::{self, Expectation, FaultKind};
 /// steps take seconds, and give a crate of tens of thousands of tests.
 pub const MAX_STEPS: usize = 5_000;
 
+/// The most compensations the scenarios' runs may make in all
+/// ([`scenario::compensations_expected`]) for a crate to be generated: the expected orders
+/// are held until the tests are written, and grow with the square of the compensatable
+/// steps. A saga of 1,000 compensatable steps, each of which can fail or give up, makes
+/// about 1,000,000 (0.5 s, under 200 MB); this allows about 1,400.
+pub const MAX_COMPENSATIONS: usize = 2_000_000;
+
 /// Whether a run may replace a file that exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Policy {
@@ -68,7 +75,7 @@ pub fn generate_with(
     // The big files are laid out in parallel, in parts, each with its own plan (the token
     // types of proc-macro2 cannot cross threads): the two halves of `generated.rs`, the
     // stubs, the tests' harness, then the tests in chunks.
-    let prepared = scenarios::prepare(saga, scenarios);
+    let prepared = scenarios::prepare(scenarios);
     let mut jobs: Vec<Job> = vec![Job::First, Job::Second, Job::Stub, Job::TestsHead];
     let mut start = 0;
     while start < scenarios.len() {

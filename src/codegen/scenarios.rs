@@ -12,7 +12,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Owner, ParticipantId, StepId};
+use crate::model::{Owner, ParticipantId, Saga, StepId};
 use std::collections::HashMap;
 
 use crate::scenario::{Expectation, Fault, Outcome, Work};
@@ -43,14 +43,14 @@ pub struct Prepared {
     orders: Orders,
 }
 
-pub fn prepare(saga: &crate::model::Saga, scenarios: &[Expectation]) -> Prepared {
+pub fn prepare(scenarios: &[Expectation]) -> Prepared {
     let mut fns = Namespace::with(RESERVED_TEST_FNS);
     Prepared {
         names: scenarios
             .iter()
             .map(|s| fns.claim(&test_name(&s.name), "_scenario"))
             .collect(),
-        orders: Orders::of(saga, scenarios),
+        orders: Orders::of(scenarios),
     }
 }
 
@@ -99,7 +99,7 @@ pub fn head(plan: &Plan, scenarios: &[Expectation], prepared: &Prepared) -> Resu
     } else {
         choreography_run(plan)
     };
-    let shared_orders = prepared.orders.tokens();
+    let shared_orders = prepared.orders.tokens(saga);
     let tokens = quote! {
         #header_doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -734,11 +734,6 @@ fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) -> TokenStrea
         Outcome::Compensated => quote!(Outcome::Compensated),
         Outcome::Stuck => quote!(Outcome::Stuck),
     };
-    let compensated: Vec<String> = s
-        .compensated
-        .iter()
-        .map(|&o| crate::scenario::owner_name(saga, o))
-        .collect();
     let mut again: Vec<String> = s
         .applied_twice
         .iter()
@@ -754,8 +749,11 @@ fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) -> TokenStrea
         s.name,
         s.outcome.as_str()
     );
-    if !compensated.is_empty() {
-        doc.push_str(&format!(", compensating {}", brief_list(&compensated)));
+    if !s.compensated.is_empty() {
+        doc.push_str(&format!(
+            ", compensating {}",
+            brief_list(saga, &s.compensated)
+        ));
     }
     if !again.is_empty() {
         doc.push_str(&format!(
@@ -771,7 +769,7 @@ fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) -> TokenStrea
         ));
     }
     let doc = docs(&doc);
-    let expected = orders.expression(&compensated);
+    let expected = orders.expression(saga, &s.compensated);
     quote! {
         #doc
         #[test]
@@ -781,16 +779,25 @@ fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) -> TokenStrea
     }
 }
 
-/// Lists up to [`Orders::LITERAL`] names in full; a longer one by its ends and length.
-fn brief_list(names: &[String]) -> String {
-    if names.len() <= Orders::LITERAL {
-        return code_list(names.iter().map(String::as_str));
+/// Lists up to [`Orders::LITERAL`] owners in full; a longer list by its ends and length.
+fn brief_list(saga: &Saga, owners: &[Owner]) -> String {
+    let names = |os: &[Owner]| -> Vec<String> {
+        os.iter()
+            .map(|&o| crate::scenario::owner_name(saga, o))
+            .collect()
+    };
+    if owners.len() <= Orders::LITERAL {
+        return code_list(names(owners).iter().map(String::as_str));
     }
     format!(
         "{}, … {} ({} in all)",
-        code_list(names[..3].iter().map(String::as_str)),
-        code_list(names[names.len() - 2..].iter().map(String::as_str)),
-        names.len()
+        code_list(names(&owners[..3]).iter().map(String::as_str)),
+        code_list(
+            names(&owners[owners.len() - 2..])
+                .iter()
+                .map(String::as_str)
+        ),
+        owners.len()
     )
 }
 
@@ -800,49 +807,41 @@ fn brief_list(names: &[String]) -> String {
 /// writing each in full would grow the file with the square of the steps.
 struct Orders {
     /// The constants' orders, the longest first.
-    bases: Vec<Vec<String>>,
-    /// Per base, where each name is in it (a compensation runs once, so a name appears once).
-    positions: Vec<HashMap<String, usize>>,
+    bases: Vec<Vec<Owner>>,
+    /// Per base, where each owner is in it (a compensation runs once, so an owner appears
+    /// once).
+    positions: Vec<HashMap<Owner, usize>>,
 }
 
 impl Orders {
     /// Orders up to this many names are written in the test itself.
     const LITERAL: usize = 8;
 
-    fn of(saga: &crate::model::Saga, scenarios: &[Expectation]) -> Orders {
-        let mut long: Vec<Vec<String>> = scenarios
+    fn of(scenarios: &[Expectation]) -> Orders {
+        let mut long: Vec<&[Owner]> = scenarios
             .iter()
-            .filter(|s| s.compensated.len() > Self::LITERAL)
-            .map(|s| {
-                s.compensated
-                    .iter()
-                    .map(|&o| crate::scenario::owner_name(saga, o))
-                    .collect()
-            })
+            .map(|s| s.compensated.as_slice())
+            .filter(|c| c.len() > Self::LITERAL)
             .collect();
-        // Longest first (then by name, for the same bytes on every run).
+        // Longest first (then in owner order, for the same bytes on every run).
         long.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         let mut orders = Orders {
             bases: Vec::new(),
             positions: Vec::new(),
         };
         for order in long {
-            if orders.find(&order).is_none() {
-                orders.positions.push(
-                    order
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (n.clone(), i))
-                        .collect(),
-                );
-                orders.bases.push(order);
+            if orders.find(order).is_none() {
+                orders
+                    .positions
+                    .push(order.iter().enumerate().map(|(i, &o)| (o, i)).collect());
+                orders.bases.push(order.to_vec());
             }
         }
         orders
     }
 
     /// The base holding `order` as a contiguous run, and where.
-    fn find(&self, order: &[String]) -> Option<(usize, usize)> {
+    fn find(&self, order: &[Owner]) -> Option<(usize, usize)> {
         let first = order.first()?;
         self.bases.iter().enumerate().find_map(|(b, base)| {
             let &at = self.positions[b].get(first)?;
@@ -855,7 +854,7 @@ impl Orders {
     }
 
     /// The expected order as an expression: a literal, or a slice of a constant.
-    fn expression(&self, order: &[String]) -> TokenStream {
+    fn expression(&self, saga: &Saga, order: &[Owner]) -> TokenStream {
         if order.len() > Self::LITERAL
             && let Some((b, at)) = self.find(order)
         {
@@ -872,19 +871,21 @@ impl Orders {
                 quote!(&#name[#at..#end])
             };
         }
-        quote!(&[#(#order),*])
+        let names = order.iter().map(|&o| crate::scenario::owner_name(saga, o));
+        quote!(&[#(#names),*])
     }
 
-    fn tokens(&self) -> TokenStream {
+    fn tokens(&self, saga: &Saga) -> TokenStream {
         let consts = self.bases.iter().enumerate().map(|(b, base)| {
             let name = Self::name(b);
             let doc = docs(&format!(
                 "A compensation order that the scenarios below expect all or part of ({} names).",
                 base.len()
             ));
+            let names = base.iter().map(|&o| crate::scenario::owner_name(saga, o));
             quote! {
                 #doc
-                const #name: &[&str] = &[#(#base),*];
+                const #name: &[&str] = &[#(#names),*];
             }
         });
         quote!(#(#consts)*)

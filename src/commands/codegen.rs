@@ -41,6 +41,16 @@ pub fn run(args: &CodegenArgs) -> Exit {
             codegen::MAX_STEPS
         ));
     }
+    let compensations =
+        sagac::scenario::compensations_expected(saga, &sagac::scenario::FaultKind::ALL);
+    if compensations > codegen::MAX_COMPENSATIONS {
+        return fail(format!(
+            "{} has {} steps whose failure scenarios run about {compensations} compensations in all, past the {} a crate's tests are generated for (their expected orders grow with the square of the compensatable steps); split the saga into smaller ones",
+            saga.name.value,
+            saga.steps.len(),
+            codegen::MAX_COMPENSATIONS
+        ));
+    }
     let files = match codegen::generate(saga, &source) {
         Ok(files) => files,
         Err(e) => return fail(e),

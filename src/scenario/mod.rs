@@ -386,6 +386,28 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
     out
 }
 
+/// About how many compensations the runs of [`expectations`] make in all: for each fault
+/// that can make a step fail (`fail:`, `exhaust:`, `timeout:`), the compensations declared
+/// before that step. Each is held (as an owner in an expected order) until the tests are
+/// written, so this bounds the memory and time of generating them.
+pub fn compensations_expected(saga: &Saga, kinds: &[FaultKind]) -> usize {
+    let mut before = vec![0usize; saga.steps.len()];
+    let mut count = usize::from(saga.trigger.compensation.is_some());
+    for step in saga.step_ids() {
+        before[step.0] = count;
+        if saga.step(step).compensation.is_some() {
+            count += 1;
+        }
+    }
+    applicable(saga, kinds)
+        .iter()
+        .filter_map(|f| match *f {
+            Fault::Fail(s) | Fault::Exhaust(s) | Fault::Timeout(s) => before.get(s.0).copied(),
+            _ => None,
+        })
+        .fold(0usize, usize::saturating_add)
+}
+
 /// What the start of a run did, to build a forked run's expectation without its trace.
 #[derive(Default, Clone)]
 struct Prefix {
