@@ -306,30 +306,32 @@ fn unbounded_simulations_are_refused() {
         .code(0);
 }
 
-/// The runs `scenario::forks` continues from a parent run are exactly the runs made from
-/// the start, for every single fault and every compensation failure after it, in every
-/// spec and fixture that resolves.
-#[test]
-fn forked_runs_are_the_runs_made_from_the_start() {
-    let mut files = Vec::new();
+/// Every spec and fixture whose model resolves (errors or not), with its saga.
+fn every_resolved_saga() -> Vec<(PathBuf, Saga)> {
+    let mut out = Vec::new();
     for dir in [
         "specs",
         "fixtures/simulate",
         "fixtures/diagram",
         "fixtures/rules",
     ] {
-        files.extend(yaml_files(dir));
+        for path in yaml_files(dir) {
+            let checked = check::check_loaded(load::read(&path).expect("readable"));
+            if let Some(saga) = checked.saga.filter(|_| checked.resolved) {
+                out.push((path, saga));
+            }
+        }
     }
+    out
+}
+
+/// The runs `scenario::forks` continues from a parent run are exactly the runs made from
+/// the start, for every single fault and every compensation failure after it, in every
+/// spec and fixture that resolves.
+#[test]
+fn forked_runs_are_the_runs_made_from_the_start() {
     let mut compared = 0;
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let checked = check::check_source(sagac::source::SourceFile::new(
-            path.display().to_string(),
-            text,
-        ));
-        let Some(saga) = checked.saga.filter(|_| checked.resolved) else {
-            continue;
-        };
+    for (path, saga) in every_resolved_saga() {
         let mut candidates = scenario::applicable(&saga, &scenario::FaultKind::ALL);
         candidates.extend(scenario::compensation_faults(&saga));
         let (happy, forks) = scenario::forks(&saga, &[], &candidates);
@@ -386,26 +388,9 @@ fn forked_runs_are_the_runs_made_from_the_start() {
 /// its run breaks are among those the full exploration finds.
 #[test]
 fn expectations_are_the_representative_runs_of_the_default_scenarios() {
-    let mut files = Vec::new();
-    for dir in [
-        "specs",
-        "fixtures/simulate",
-        "fixtures/diagram",
-        "fixtures/rules",
-    ] {
-        files.extend(yaml_files(dir));
-    }
     let mut compared = 0;
     let mut broken = 0;
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let checked = check::check_source(sagac::source::SourceFile::new(
-            path.display().to_string(),
-            text,
-        ));
-        let Some(saga) = checked.saga.filter(|_| checked.resolved) else {
-            continue;
-        };
+    for (path, saga) in every_resolved_saga() {
         let full = scenario::enumerate(&saga, &Options::default());
         let fast = scenario::expectations(&saga, &scenario::FaultKind::ALL);
         let names = |v: Vec<&str>| v.join(" ");

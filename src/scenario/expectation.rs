@@ -1,0 +1,264 @@
+//! What generated tests assert of each scenario: its representative run's outcome,
+//! compensation order, effects applied twice and broken invariants, made with forked runs
+//! that keep no trace.
+
+use std::collections::BTreeSet;
+
+use crate::model::{Owner, Saga};
+
+use super::action::{Action, ActionKind, Work};
+use super::fault::{Fault, FaultKind, applicable, compensation_faults};
+use super::invariant::Invariant;
+use super::{Outcome, Scenario, every_fault, machine, scenario_name, walk};
+
+/// What a scenario's representative run does, in brief: what a generated test asserts
+/// when it drives the saga's code through the scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    pub name: String,
+    pub faults: Vec<Fault>,
+    pub outcome: Outcome,
+    /// The compensations in the order they ran, the trigger last.
+    pub compensated: Vec<Owner>,
+    /// The steps and compensations whose effect a duplicate applied a second time, in the
+    /// order it happened.
+    pub applied_twice: Vec<Work>,
+    /// The invariants the run breaks, in the order of [`Invariant`], each once.
+    pub broken: Vec<Invariant>,
+}
+
+impl Expectation {
+    /// The expectation of a scenario's representative run.
+    pub fn of(s: &Scenario) -> Expectation {
+        let mut broken: Vec<Invariant> = s.violations.iter().map(|v| v.invariant).collect();
+        broken.sort();
+        broken.dedup();
+        Expectation {
+            name: s.name.clone(),
+            faults: s.faults.clone(),
+            outcome: s.outcome,
+            compensated: s.compensated.clone(),
+            applied_twice: applied_twice(&s.trace),
+            broken,
+        }
+    }
+}
+
+fn applied_twice<'a>(trace: impl IntoIterator<Item = &'a Action>) -> Vec<Work> {
+    trace
+        .into_iter()
+        .filter_map(|a| match a.kind {
+            ActionKind::Duplicate {
+                work,
+                applied_again: true,
+            } => Some(work),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The scenarios [`enumerate`] lists by default (`happy`, each single fault, and after each
+/// that compensates, each compensation that can give up failing), with what their
+/// representative runs do, made with [`forks`] in time proportional to what the runs do
+/// after their faults. Which scenarios are listed is judged on the representative runs
+/// (a fault that fires in them; a compensation that ran in them): a generated test drives
+/// that run, so a fault that fires only in another delivery order could not be tested
+/// there. `broken` holds what the representative run breaks; [`run`] explores the others.
+pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
+    let base = applicable(saga, kinds);
+    let compfails = if kinds.contains(&FaultKind::Compfail) {
+        compensation_faults(saga)
+    } else {
+        Vec::new()
+    };
+    let machine = machine::Machine::probing(saga, &[]);
+    let (happy, forked) = walk::walk_forking(
+        &machine,
+        machine::State::initial(saga),
+        &base,
+        &compfails,
+        walk::Keep::Marks,
+    );
+    let mut out = Vec::new();
+    let happy_prefix = Prefix::of(&happy);
+    out.push(expectation(
+        saga,
+        Vec::new(),
+        &Prefix::default(),
+        0,
+        &happy,
+        None,
+    ));
+    // The happy run compensates nothing, so no compensation failure follows it.
+    for (&fault, fork) in base.iter().zip(forked) {
+        let Some(fork) = fork else { continue };
+        let faults = vec![fault];
+        let all = every_fault(1);
+        if fork.walk.fired & all != all {
+            continue;
+        }
+        let rest = fork.rejoined.map(|r| (&happy_prefix, r.trace));
+        let e = expectation(
+            saga,
+            faults.clone(),
+            &happy_prefix,
+            fork.shared,
+            &fork.walk,
+            rest,
+        );
+        let ran: BTreeSet<Owner> = if compfails.is_empty() {
+            BTreeSet::new()
+        } else {
+            happy_prefix
+                .compensations_before(fork.shared)
+                .chain(fork.walk.compensations.iter().copied())
+                .collect()
+        };
+        out.push(e);
+        if compfails.is_empty() {
+            continue;
+        }
+        let own = happy_prefix.extend(fork.shared, &fork.walk, rest);
+        for (&cf, nested) in compfails.iter().zip(fork.forks) {
+            let Fault::CompFail(owner) = cf else { continue };
+            let Some(nested) = nested.filter(|_| ran.contains(&owner)) else {
+                continue;
+            };
+            let all = every_fault(2);
+            if nested.walk.fired & all != all {
+                continue;
+            }
+            let mut with = faults.clone();
+            with.push(cf);
+            out.push(expectation(
+                saga,
+                with,
+                &own,
+                fork.shared + nested.shared,
+                &nested.walk,
+                None,
+            ));
+        }
+    }
+    out
+}
+
+/// About how many compensations the runs of [`expectations`] make in all: for each fault
+/// that can make a step fail (`fail:`, `exhaust:`, `timeout:`), the compensations declared
+/// before that step. Each is held (as an owner in an expected order) until the tests are
+/// written, so this bounds the memory and time of generating them.
+pub fn compensations_expected(saga: &Saga, kinds: &[FaultKind]) -> usize {
+    let mut before = vec![0usize; saga.steps.len()];
+    let mut count = usize::from(saga.trigger.compensation.is_some());
+    for step in saga.step_ids() {
+        before[step.0] = count;
+        if saga.step(step).compensation.is_some() {
+            count += 1;
+        }
+    }
+    applicable(saga, kinds)
+        .iter()
+        .filter_map(|f| match *f {
+            Fault::Fail(s) | Fault::Exhaust(s) | Fault::Timeout(s) => before.get(s.0).copied(),
+            _ => None,
+        })
+        .fold(0usize, usize::saturating_add)
+}
+
+/// What the start of a run did, to build a forked run's expectation without its trace.
+#[derive(Default, Clone)]
+struct Prefix {
+    /// (position in the trace, what happened) for compensations, duplicates applied again
+    /// and broken invariants, in trace order.
+    events: Vec<(usize, PrefixEvent)>,
+}
+
+#[derive(Clone, Copy)]
+enum PrefixEvent {
+    Compensated(Owner),
+    AppliedTwice(Work),
+    Broke(Invariant),
+}
+
+impl Prefix {
+    fn of(w: &walk::Walk) -> Prefix {
+        Prefix::default().extend(0, w, None)
+    }
+
+    /// This prefix up to `shared` actions, then the run `w` (which starts there), then, if
+    /// `w` rejoined its parent, the parent's actions from `(parent, position)` on (`w`'s
+    /// broken invariants already hold the parent's after that point).
+    fn extend(&self, shared: usize, w: &walk::Walk, rest: Option<(&Prefix, usize)>) -> Prefix {
+        let mut events: Vec<(usize, PrefixEvent)> = self
+            .events
+            .iter()
+            .filter(|(i, _)| *i < shared)
+            .copied()
+            .collect();
+        for &(i, mark) in &w.marks {
+            events.push((
+                shared + i,
+                match mark {
+                    walk::Mark::Compensated(o) => PrefixEvent::Compensated(o),
+                    walk::Mark::AppliedTwice(work) => PrefixEvent::AppliedTwice(work),
+                },
+            ));
+        }
+        // Broken invariants sort after the actions of the transition that broke them.
+        for &(at, invariant) in &w.broken {
+            events.push((shared + at, PrefixEvent::Broke(invariant)));
+        }
+        if let Some((parent, from)) = rest {
+            let offset = shared + w.length;
+            events.extend(parent.events.iter().filter_map(|&(i, e)| match e {
+                PrefixEvent::Broke(_) => None,
+                _ if i >= from => Some((offset + i - from, e)),
+                _ => None,
+            }));
+        }
+        events.sort_by_key(|(i, _)| *i);
+        Prefix { events }
+    }
+
+    fn compensations_before(&self, shared: usize) -> impl Iterator<Item = Owner> + '_ {
+        self.events.iter().filter_map(move |&(i, e)| match e {
+            PrefixEvent::Compensated(o) if i < shared => Some(o),
+            _ => None,
+        })
+    }
+}
+
+fn expectation(
+    saga: &Saga,
+    faults: Vec<Fault>,
+    prefix: &Prefix,
+    shared: usize,
+    w: &walk::Walk,
+    rest: Option<(&Prefix, usize)>,
+) -> Expectation {
+    let whole = prefix.extend(shared, w, rest);
+    let mut compensated: Vec<Owner> = Vec::new();
+    let mut applied_twice = Vec::new();
+    let mut broken = Vec::new();
+    for &(_, e) in &whole.events {
+        match e {
+            PrefixEvent::Compensated(o) => compensated.push(o),
+            PrefixEvent::AppliedTwice(w) => applied_twice.push(w),
+            PrefixEvent::Broke(i) => broken.push(i),
+        }
+    }
+    if let Some(i) = compensated.iter().position(|&o| o == Owner::Trigger) {
+        compensated.remove(i);
+        compensated.push(Owner::Trigger);
+    }
+    broken.sort();
+    broken.dedup();
+    Expectation {
+        name: scenario_name(saga, &faults),
+        faults,
+        outcome: w.outcome,
+        compensated,
+        applied_twice,
+        broken,
+    }
+}

@@ -1,0 +1,114 @@
+//! Many representative runs at once: each scenario that adds a fault to another is that
+//! run until the first delivery that asks about the fault, so it is continued from there
+//! (`walk::walk_forking`) instead of made from the start.
+
+use crate::model::{Owner, Saga};
+
+use super::action::Action;
+use super::fault::Fault;
+use super::{Outcome, Scenario, compensated, every_fault, machine, scenario_name, walk, walked};
+
+/// A scenario's representative run made from another's ([`forks`]): the parent's
+/// representative run up to `shared` actions, then `rest`.
+#[derive(Debug, Clone)]
+pub struct Fork {
+    /// The parent's faults, then the one added.
+    pub faults: Vec<Fault>,
+    /// How many actions of the parent's trace this run begins with.
+    pub shared: usize,
+    /// The run's actions after those (its end included).
+    pub rest: Vec<Action>,
+    pub outcome: Outcome,
+    /// As [`Scenario::compensated`], over the whole run.
+    pub compensated: Vec<Owner>,
+    /// Every compensation that ran in this run.
+    pub compensations_run: Vec<Owner>,
+    /// Whether every fault fired in this run.
+    pub all_fired: bool,
+    /// The run's own states, counted from the start.
+    pub states: usize,
+}
+
+impl Fork {
+    /// The whole run as a [`Scenario`] (without the other runs: as [`representative`]).
+    pub fn into_scenario(self, saga: &Saga, parent: &Scenario) -> Scenario {
+        let mut trace = Vec::with_capacity(self.shared + self.rest.len());
+        trace.extend_from_slice(&parent.trace[..self.shared.min(parent.trace.len())]);
+        trace.extend(self.rest);
+        Scenario {
+            name: scenario_name(saga, &self.faults),
+            faults: self.faults,
+            outcome: self.outcome,
+            compensated: self.compensated,
+            trace,
+            violations: Vec::new(),
+            states: self.states,
+            compensations_run: self.compensations_run,
+            all_fired: self.all_fired,
+        }
+    }
+}
+
+/// The representative run of the scenario with `faults` and, for each of `candidates`, the
+/// representative run with that fault added, in the candidates' order (`None` where the
+/// fault is never asked about in the run: it cannot fire, and the run would be the same).
+/// Each added fault's run is continued from the state where it first matters rather than
+/// made from the start, so the single-fault runs of a saga of `n` steps cost one run plus
+/// what each does after its fault (its compensations), instead of `n` runs of the whole
+/// saga. The runs are exactly those of [`representative`].
+pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, Vec<Option<Fork>>) {
+    let faults = &faults[..faults.len().min(63)];
+    let machine = machine::Machine::probing(saga, faults);
+    let (w, mut forked) = walk::walk_forking(
+        &machine,
+        machine::State::initial(saga),
+        candidates,
+        &[],
+        walk::Keep::Trace,
+    );
+    // A fork that rejoined the parent's run goes on with the parent's actions.
+    for f in forked.iter_mut().flatten() {
+        if let Some(r) = f.rejoined {
+            f.walk
+                .trace
+                .extend_from_slice(&w.trace[r.trace.min(w.trace.len())..]);
+        }
+    }
+    let parent = walked(saga, faults, w);
+    // The compensations of the parent's run, where they ran: a fork's are those before
+    // it left, then its own.
+    let parent_compensations: Vec<(usize, &Action)> = parent
+        .trace
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| compensated(std::iter::once(*a)).len() == 1)
+        .collect();
+    let forks = forked
+        .into_iter()
+        .zip(candidates)
+        .map(|(f, &candidate)| {
+            let f = f?;
+            let mut all = faults.to_vec();
+            all.push(candidate);
+            let mask = every_fault(all.len());
+            let shared = f.shared.min(parent.trace.len());
+            Some(Fork {
+                compensated: compensated(
+                    parent_compensations
+                        .iter()
+                        .take_while(|(i, _)| *i < shared)
+                        .map(|&(_, a)| a)
+                        .chain(&f.walk.trace),
+                ),
+                faults: all,
+                shared,
+                outcome: f.walk.outcome,
+                compensations_run: f.walk.compensations.into_iter().collect(),
+                all_fired: f.walk.fired & mask == mask,
+                states: f.states_before + f.walk.states,
+                rest: f.walk.trace,
+            })
+        })
+        .collect();
+    (parent, forks)
+}
