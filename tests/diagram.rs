@@ -913,24 +913,29 @@ fn simulate_draws_each_counterexample() {
     assert!(!String::from_utf8(plain).unwrap().contains("\"diagram\""));
 }
 
-/// `--path every` (one diagram per scenario) grows with the square of the steps: past the
-/// limit it is refused with a usage error that says what to draw instead. The combined
-/// diagram and the state machine grow with the steps and are drawn at any size.
-#[test]
-fn every_path_diagrams_are_bounded() {
+/// An orchestration of `n` compensatable steps on one service.
+fn compensatable_orchestration(n: usize) -> String {
     let mut spec = String::from(
         "version: 1\nsaga: big\ncoordination: orchestration\nparticipants:\n  order: {}\n  svc: {}\n\
          orchestrator: { participant: order, log: big_log }\n\
          trigger: { participant: order, action: CreateOrder, event: order.created, outbox: { table: order_outbox, relay: cdc } }\nsteps:\n",
     );
-    for i in 0..201 {
+    for i in 0..n {
         spec.push_str(&format!(
             "  - {{ id: step_{i}, participant: svc, action: Do{i}, compensation: Undo{i} }}\n"
         ));
     }
+    spec
+}
+
+/// `--path every` (one diagram per scenario) grows with the square of the steps: past the
+/// limit it is refused with a usage error that says what to draw instead. The combined
+/// diagram and the state machine grow with the steps and are drawn at any size.
+#[test]
+fn every_path_diagrams_are_bounded() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.yaml");
-    std::fs::write(&path, spec).unwrap();
+    std::fs::write(&path, compensatable_orchestration(201)).unwrap();
     sagac()
         .arg("diagram")
         .arg(&path)
@@ -976,19 +981,9 @@ fn every_path_diagrams_are_bounded() {
 /// what to draw instead, in milliseconds and without the memory.
 #[test]
 fn diagrams_of_every_path_are_bounded_by_their_compensations() {
-    let mut text = String::from(
-        "version: 1\nsaga: huge\ncoordination: orchestration\nparticipants:\n  order: {}\n  svc: {}\n\
-         orchestrator: { participant: order, log: huge_log }\n\
-         trigger: { participant: order, action: CreateOrder, event: order.created, outbox: { table: order_outbox, relay: cdc } }\nsteps:\n",
-    );
-    for i in 0..1500 {
-        text.push_str(&format!(
-            "  - {{ id: step_{i}, participant: svc, action: Do{i}, compensation: Undo{i} }}\n"
-        ));
-    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.yaml");
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, compensatable_orchestration(1500)).unwrap();
     let saga = spec(path.to_str().unwrap());
     assert!(diagram::compensations_to_run(&saga) > diagram::MAX_COMPENSATIONS);
     for extra in [&[][..], &["--path", "all"][..], &["--kind", "state"][..]] {
