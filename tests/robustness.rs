@@ -1,4 +1,6 @@
 //! No input makes sagac panic: arbitrary bytes, and arbitrary mutations of valid specs.
+//! On the mutated specs that still resolve, the fast ways to runs (forks, rejoining,
+//! expectations) give the runs made from the start.
 
 use proptest::prelude::*;
 use sagac::check::check_source;
@@ -107,6 +109,50 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
+/// On a saga that resolves (errors or not): every forked single-fault run is the run made
+/// from the start, `expectations` lists the scenarios `enumerate` lists with their
+/// representative runs' outcomes and compensations, and the diagrams of every path draw.
+fn fast_runs_agree(text: &str) {
+    use sagac::scenario::{self, Expectation, FaultKind};
+    let checked = check_source(SourceFile::new("mutated.yaml", text.to_owned()));
+    let Some(saga) = checked.saga.filter(|_| checked.resolved) else {
+        return;
+    };
+    let candidates = scenario::applicable(&saga, &FaultKind::ALL);
+    let (happy, forks) = scenario::forks(&saga, &[], &candidates);
+    assert_eq!(happy.trace, scenario::representative(&saga, &[]).trace);
+    for (fault, fork) in candidates.iter().zip(forks) {
+        let made = scenario::representative(&saga, &[*fault]);
+        match fork {
+            Some(fork) => {
+                let fork = fork.into_scenario(&saga, &happy);
+                assert_eq!(fork.trace, made.trace, "{}", made.name);
+                assert_eq!(fork.outcome, made.outcome, "{}", made.name);
+                assert_eq!(fork.all_fired, made.all_fired, "{}", made.name);
+            }
+            None => assert!(!made.all_fired, "{}", made.name),
+        }
+    }
+    let full = scenario::enumerate(&saga, &Default::default());
+    let fast = scenario::expectations(&saga, &FaultKind::ALL);
+    let names = |v: Vec<&str>| v.join(" ");
+    assert_eq!(
+        names(fast.iter().map(|e| e.name.as_str()).collect()),
+        names(full.iter().map(|s| s.name.as_str()).collect())
+    );
+    for (e, s) in fast.iter().zip(&full) {
+        let alone = Expectation::of(&scenario::representative(&saga, &s.faults));
+        assert_eq!(
+            (e.outcome, &e.compensated, &e.applied_twice),
+            (alone.outcome, &alone.compensated, &alone.applied_twice),
+            "{}",
+            e.name
+        );
+    }
+    let _ = sagac::diagram::combined(&saga);
+    let _ = sagac::diagram::state::render(&saga);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -123,5 +169,15 @@ proptest! {
             text = apply(&text, e);
         }
         check_bytes(text.as_bytes());
+    }
+
+    #[test]
+    fn mutated_specs_run_the_same_however_made(which in any::<usize>(), edits in proptest::collection::vec(edit(), 1..4)) {
+        let specs = shipped_specs();
+        let mut text = specs[which % specs.len()].clone();
+        for e in &edits {
+            text = apply(&text, e);
+        }
+        fast_runs_agree(&text);
     }
 }
