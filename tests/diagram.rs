@@ -564,8 +564,8 @@ fn failure_branches_are_the_scenarios_runs() {
 }
 
 /// Past Mermaid's default size a failure branch draws what it adds and refers to an
-/// earlier branch for the rest. Following those references gives back every failure run
-/// in full, message for message and note for note.
+/// earlier branch for the rest, from a message of it that the note names. Following those
+/// references gives back every failure run in full, message for message and note for note.
 #[test]
 fn shared_tails_expand_to_the_full_runs() {
     let mut references = 0;
@@ -605,7 +605,8 @@ fn shared_tails_expand_to_the_full_runs() {
                 if let Some(Item::Note(note)) = items.last()
                     && let Some(rest) = note.split_once(": then the same as in \"").map(|x| x.1)
                 {
-                    let earlier = rest.split_once('"').unwrap().0;
+                    let (earlier, rest) = rest.split_once("\" above, from \"").unwrap();
+                    let from = rest.strip_suffix("\" on").unwrap();
                     let (_, drawn) =
                         expanded
                             .iter()
@@ -613,11 +614,20 @@ fn shared_tails_expand_to_the_full_runs() {
                             .unwrap_or_else(|| {
                                 panic!("{}: no branch {earlier:?} above", path.display())
                             });
-                    let first = drawn
+                    // The message the note names appears once in that branch.
+                    let named: Vec<usize> = drawn
                         .iter()
-                        .position(|i| matches!(i, Item::Msg(_)))
-                        .unwrap();
-                    let tail = drawn[first + 1..].to_vec();
+                        .enumerate()
+                        .filter(|(_, i)| matches!(i, Item::Msg(m) if m.split_once(": ").map(|x| x.1) == Some(from)))
+                        .map(|(k, _)| k)
+                        .collect();
+                    assert_eq!(
+                        named.len(),
+                        1,
+                        "{}: {from:?} in {earlier:?}",
+                        path.display()
+                    );
+                    let tail = drawn[named[0]..].to_vec();
                     items.pop();
                     items.extend(tail);
                     references += 1;

@@ -184,21 +184,22 @@ fn draw(
                     }
                 }
                 None => match tails.find(&b.rest) {
-                    Some((drawn, earlier)) => {
-                        w.actions(&b.rest[..drawn]);
-                        let party = b.rest[drawn].from;
+                    Some(shared) => {
+                        w.actions(&b.rest[..shared.drawn]);
+                        let party = b.rest[shared.drawn].from;
                         w.note(
                             party,
                             party,
                             &format!(
-                                "then the same as in \"{earlier}\" above, after its first message"
+                                "then the same as in \"{}\" above, from \"{}\" on",
+                                shared.label, shared.from
                             ),
                         );
-                        tails.add(&b.rest, label);
+                        tails.add(saga, &b.rest, shared.drawn, label);
                     }
                     None => {
                         w.actions(&b.rest);
-                        tails.add(&b.rest, label);
+                        tails.add(saga, &b.rest, b.rest.len(), label);
                     }
                 },
             }
@@ -210,38 +211,74 @@ fn draw(
     (w.finish(), true)
 }
 
-/// The failure runs drawn so far, found by what they drew after their first action.
+/// The failure runs drawn so far, found by where a later run could go on as they do.
 #[derive(Default)]
 struct Tails<'a> {
-    /// A branch's run after its first action, by its length and first action.
-    by_start: HashMap<(usize, &'a Action), Vec<usize>>,
-    /// Each branch drawn: its run and label.
-    drawn: Vec<(&'a [Action], String)>,
+    /// The drawn actions a note can name (their message's text appears once in their
+    /// branch), by how many actions are left from them and the action: the branch, the
+    /// position and the text.
+    by_start: HashMap<(usize, &'a Action), Vec<(usize, usize, String)>>,
+    /// Each branch's label.
+    labels: Vec<String>,
+    /// Each branch's run.
+    runs: Vec<&'a [Action]>,
+}
+
+/// Where a failure run goes on exactly as an earlier branch does.
+struct Shared<'t> {
+    /// How many of its actions to draw before the note.
+    drawn: usize,
+    /// The earlier branch's label.
+    label: &'t str,
+    /// The text of the message of the earlier branch it goes on from.
+    from: &'t str,
 }
 
 impl<'a> Tails<'a> {
     /// The longest end of `rest` (after at least its first action, and of at least
-    /// [`MIN_SHARED`] actions) that an earlier branch drew after its first action: how
-    /// many actions to draw before it, and that branch's label. Tried from the longest
-    /// end, so a saga whose failures share their compensations stops at the first few.
-    fn find(&self, rest: &[Action]) -> Option<(usize, &str)> {
+    /// [`MIN_SHARED`] actions) that an earlier branch drew from a message a note can name.
+    /// Tried from the longest end, so a saga whose failures share their compensations stops
+    /// at the first few actions.
+    fn find(&self, rest: &'a [Action]) -> Option<Shared<'_>> {
         (1..rest.len().saturating_sub(MIN_SHARED - 1)).find_map(|i| {
             let candidates = self.by_start.get(&(rest.len() - i, &rest[i]))?;
-            candidates.iter().find_map(|&j| {
-                let (earlier, label) = &self.drawn[j];
-                (earlier[1..] == rest[i..]).then_some((i, label.as_str()))
+            candidates.iter().find_map(|(c, j, text)| {
+                (self.runs[*c][*j..] == rest[i..]).then(|| Shared {
+                    drawn: i,
+                    label: &self.labels[*c],
+                    from: text,
+                })
             })
         })
     }
 
-    fn add(&mut self, rest: &'a [Action], label: String) {
-        if rest.len() > MIN_SHARED {
-            self.by_start
-                .entry((rest.len() - 1, &rest[1]))
-                .or_default()
-                .push(self.drawn.len());
+    /// A branch whose first `drawn` actions were drawn.
+    fn add(&mut self, saga: &Saga, rest: &'a [Action], drawn: usize, label: String) {
+        let c = self.runs.len();
+        let texts: Vec<Option<String>> = rest[..drawn]
+            .iter()
+            .map(|a| match super::text::line(saga, a) {
+                Some(super::text::Line::Message { text, .. }) => Some(text),
+                _ => None,
+            })
+            .collect();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for t in texts.iter().flatten() {
+            *seen.entry(t.as_str()).or_default() += 1;
         }
-        self.drawn.push((rest, label));
+        for (j, text) in texts.iter().enumerate().skip(1) {
+            if let Some(text) = text
+                && seen.get(text.as_str()) == Some(&1)
+                && rest.len() - j >= MIN_SHARED
+            {
+                self.by_start
+                    .entry((rest.len() - j, &rest[j]))
+                    .or_default()
+                    .push((c, j, text.clone()));
+            }
+        }
+        self.labels.push(label);
+        self.runs.push(rest);
     }
 }
 
