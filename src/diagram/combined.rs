@@ -215,13 +215,20 @@ fn draw(
 #[derive(Default)]
 struct Tails<'a> {
     /// The drawn actions a note can name (their message's text appears once in their
-    /// branch), by how many actions are left from them and the action: the branch, the
-    /// position and the text.
-    by_start: HashMap<(usize, &'a Action), Vec<(usize, usize, String)>>,
+    /// branch), by how many actions are left from them and the action.
+    by_start: HashMap<(usize, &'a Action), Vec<Joint>>,
     /// Each branch's label.
     labels: Vec<String>,
     /// Each branch's run.
     runs: Vec<&'a [Action]>,
+}
+
+/// A drawn action a later run may go on from.
+struct Joint {
+    branch: usize,
+    at: usize,
+    /// Its message's text, which the note names.
+    text: String,
 }
 
 /// Where a failure run goes on exactly as an earlier branch does.
@@ -242,11 +249,11 @@ impl<'a> Tails<'a> {
     fn find(&self, rest: &'a [Action]) -> Option<Shared<'_>> {
         (1..rest.len().saturating_sub(MIN_SHARED - 1)).find_map(|i| {
             let candidates = self.by_start.get(&(rest.len() - i, &rest[i]))?;
-            candidates.iter().find_map(|(c, j, text)| {
-                (self.runs[*c][*j..] == rest[i..]).then(|| Shared {
+            candidates.iter().find_map(|joint| {
+                (self.runs[joint.branch][joint.at..] == rest[i..]).then(|| Shared {
                     drawn: i,
-                    label: &self.labels[*c],
-                    from: text,
+                    label: &self.labels[joint.branch],
+                    from: &joint.text,
                 })
             })
         })
@@ -274,7 +281,11 @@ impl<'a> Tails<'a> {
                 self.by_start
                     .entry((rest.len() - j, &rest[j]))
                     .or_default()
-                    .push((c, j, text.clone()));
+                    .push(Joint {
+                        branch: c,
+                        at: j,
+                        text: text.clone(),
+                    });
             }
         }
         self.labels.push(label);
