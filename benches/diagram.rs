@@ -11,7 +11,7 @@ use sagac::diagram::{self, flowchart, sequence, state};
 use sagac::scenario;
 
 mod common;
-use common::{orchestration, saga};
+use common::{choreography, orchestration, saga};
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("diagram");
@@ -51,6 +51,28 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("state_end_to_end", n), &saga, |b, s| {
             b.iter(|| black_box(state::render(s)))
         });
+    }
+    // A choreography: its failure runs are longer (events between the compensations).
+    for n in [100, 1000] {
+        let saga = saga(choreography(n));
+        group.bench_with_input(
+            BenchmarkId::new("choreography_combined_end_to_end", n),
+            &saga,
+            |b, s| b.iter(|| black_box(diagram::combined(s))),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("choreography_happy_end_to_end", n),
+            &saga,
+            |b, s| {
+                b.iter(|| {
+                    black_box(diagram::sequence_diagrams(
+                        s,
+                        &diagram::Path::Scenario(Vec::new()),
+                        false,
+                    ))
+                })
+            },
+        );
     }
     group.finish();
 }

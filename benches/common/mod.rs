@@ -39,3 +39,35 @@ pub fn orchestration(n: usize) -> String {
     }
     y
 }
+
+/// A chain of `n` compensatable steps reacting to each other's events, each undone on the
+/// next step's failure or when the next compensation is done, then a pivot.
+#[allow(dead_code)] // not every bench draws a choreography
+pub fn choreography(n: usize) -> String {
+    let mut y = String::from(
+        "version: 1\nsaga: big_flow\ncoordination: choreography\nparticipants:\n  order: {}\n  pay: { outbox: { table: pay_outbox, relay: cdc } }\n",
+    );
+    for i in 0..n {
+        y.push_str(&format!(
+            "  p{i}: {{ outbox: {{ table: p{i}_outbox, relay: cdc }} }}\n"
+        ));
+    }
+    y.push_str("trigger:\n  participant: order\n  action: CreateOrder\n  event: order.created\n  data: [order_id]\n  outbox: { table: order_outbox, relay: cdc }\n  compensation: { action: RejectOrder, consumes: [step0.failed, step0.undone] }\nsteps:\n");
+    let mut previous = "order.created".to_owned();
+    for i in 0..n {
+        let undo_on = if i + 1 < n {
+            format!("step{}.failed, step{}.undone", i + 1, i + 1)
+        } else {
+            "pivot.failed".to_owned()
+        };
+        y.push_str(&format!(
+            "  - id: step_{i}\n    participant: p{i}\n    consumes: {previous}\n    action: Do{i}\n    failures: [Refused]\n    emits: {{ success: step{i}.done, failure: step{i}.failed }}\n    compensation: {{ action: Undo{i}, consumes: [{undo_on}], emits: step{i}.undone }}\n    reads: [order_id]\n    idempotency_key: order_id\n"
+        ));
+        previous = format!("step{i}.done");
+    }
+    y.push_str(&format!(
+        "  - id: pivot\n    participant: pay\n    consumes: {previous}\n    action: Decide\n    kind: pivot\n    emits: {{ success: pivot.done, failure: pivot.failed }}\n    idempotency_key: order_id\n"
+    ));
+    y.push_str("terminal_events: [pivot.done]\n");
+    y
+}

@@ -205,8 +205,66 @@ pub(super) struct Machine<'a> {
     /// [`Machine::take_probed`]. A run that adds a fault to this machine's faults is the
     /// same run until the first delivery that asks about it.
     probe: Option<std::cell::RefCell<Vec<Fault>>>,
-    /// The saga's point of no return, looked up once (it scans the steps).
+    /// What a machine looks up once per saga, shared by the machines forked from it.
+    lookups: std::sync::Arc<Lookups>,
+}
+
+/// Makes machines for one saga that share its lookups ([`Machine::seed`]).
+pub(super) struct Seed<'a> {
+    saga: &'a Saga,
+    orchestration: bool,
+    lookups: std::sync::Arc<Lookups>,
+}
+
+impl<'a> Seed<'a> {
+    /// A machine with these faults, probing or not.
+    pub fn machine<'b>(&self, faults: &'b [Fault], probing: bool) -> Machine<'b>
+    where
+        'a: 'b,
+    {
+        Machine {
+            saga: self.saga,
+            faults,
+            orchestration: self.orchestration,
+            probe: probing.then(|| std::cell::RefCell::new(Vec::new())),
+            lookups: std::sync::Arc::clone(&self.lookups),
+        }
+    }
+}
+
+/// What the transitions would otherwise look up by scanning the steps or by event name.
+struct Lookups {
     point_of_no_return: Option<StepId>,
+    /// Per step: the events it emits on success and on failure.
+    success: Vec<Option<EventId>>,
+    failure: Vec<Option<EventId>>,
+    /// Per owner (the trigger at 0, step `i` at `1 + i`): the event its compensation emits.
+    compensated: Vec<Option<EventId>>,
+}
+
+impl Lookups {
+    fn of(saga: &Saga) -> Lookups {
+        let id =
+            |e: Option<&crate::source::Spanned<String>>| e.and_then(|e| saga.event_id(&e.value));
+        let compensation_event = |o: Owner| id(saga.compensation(o).and_then(|c| c.emits.as_ref()));
+        Lookups {
+            point_of_no_return: saga.point_of_no_return(),
+            success: saga
+                .steps
+                .iter()
+                .map(|s| id(s.emits_success.as_ref()))
+                .collect(),
+            failure: saga
+                .steps
+                .iter()
+                .map(|s| id(s.emits_failure.as_ref()))
+                .collect(),
+            compensated: std::iter::once(Owner::Trigger)
+                .chain(saga.step_ids().map(Owner::Step))
+                .map(compensation_event)
+                .collect(),
+        }
+    }
 }
 
 /// A transition being built.
@@ -245,7 +303,17 @@ impl<'a> Machine<'a> {
             faults,
             orchestration: saga.coordination == Coordination::Orchestration,
             probe: None,
-            point_of_no_return: saga.point_of_no_return(),
+            lookups: std::sync::Arc::new(Lookups::of(saga)),
+        }
+    }
+
+    /// What makes machines for the same saga with other faults, sharing this one's
+    /// lookups; it can cross threads (a probing machine cannot).
+    pub fn seed(&self) -> Seed<'a> {
+        Seed {
+            saga: self.saga,
+            orchestration: self.orchestration,
+            lookups: std::sync::Arc::clone(&self.lookups),
         }
     }
 
@@ -465,7 +533,7 @@ impl<'a> Machine<'a> {
                 );
             }
         }
-        if let Some(p) = self.point_of_no_return
+        if let Some(p) = self.lookups.point_of_no_return
             && tx.st.steps[p.0].applied > 0
             && owner != Owner::Step(p)
         {
@@ -513,7 +581,7 @@ impl<'a> Machine<'a> {
     }
 
     fn after_point_of_no_return(&self, s: StepId) -> bool {
-        self.point_of_no_return.is_some_and(|p| s.0 > p.0)
+        self.lookups.point_of_no_return.is_some_and(|p| s.0 > p.0)
     }
 
     fn attempts_of(&self, s: StepId) -> Option<u64> {
@@ -1028,9 +1096,7 @@ impl<'a> Machine<'a> {
                 result: Result::Success,
             },
         );
-        if let Some(e) = step.emits_success.as_ref()
-            && let Some(event) = self.saga.event_id(&e.value)
-        {
+        if let Some(event) = self.lookups.success[s.0] {
             self.publish(tx, p, event);
         }
     }
@@ -1041,10 +1107,7 @@ impl<'a> Machine<'a> {
         let step = self.saga.step(s);
         let p = step.participant;
         tx.st.steps[s.0].status = Status::Failed;
-        let event = step
-            .emits_failure
-            .as_ref()
-            .and_then(|e| self.saga.event_id(&e.value));
+        let event = self.lookups.failure[s.0];
         let result = match event {
             Some(_) => Result::Failure(self.first_failure(s)),
             None => Result::SilentFailure,
@@ -1117,9 +1180,7 @@ impl<'a> Machine<'a> {
                 result: Result::Success,
             },
         );
-        if let Some(e) = saga.compensation(owner).and_then(|c| c.emits.as_ref())
-            && let Some(event) = saga.event_id(&e.value)
-        {
+        if let Some(event) = self.lookups.compensated[owner_index(owner)] {
             self.publish(tx, p, event);
         }
     }

@@ -436,17 +436,15 @@ fn make_forks(
     keep: Keep,
     ready: Vec<Leaf>,
 ) -> Vec<(usize, Forked)> {
+    let seed = m.seed();
+    let parent_faults = m.faults;
     ready
         .into_par_iter()
         .map(|leaf| {
-            let mut faults = m.faults.to_vec();
+            let mut faults = parent_faults.to_vec();
             faults.push(candidates[leaf.candidate]);
-            let child = if nested.is_empty() {
-                Machine::new(m.saga, &faults)
-            } else {
-                Machine::probing(m.saga, &faults)
-            };
-            let own = 1u64 << m.faults.len().min(63);
+            let child = seed.machine(&faults, !nested.is_empty());
+            let own = 1u64 << parent_faults.len().min(63);
             let into = (!leaf.window.is_empty()).then_some((leaf.window.as_slice(), own));
             let (walk, forks, rejoined) =
                 walk_forking_into(&child, leaf.before, nested, &[], keep, into);
