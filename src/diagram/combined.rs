@@ -34,8 +34,17 @@ pub struct Branch {
     pub compensated: Vec<Owner>,
     /// The index of the first action of the failure run that differs from the happy run.
     pub diverges_at: usize,
-    /// The failure run from there to its end.
-    pub rest: Vec<Action>,
+    /// The failure run from where it left the parent run (its first `same` actions are
+    /// still the happy run's).
+    run: Vec<Action>,
+    same: usize,
+}
+
+impl Branch {
+    /// The failure run from where it differs from the happy run to its end.
+    pub fn rest(&self) -> &[Action] {
+        &self.run[self.same..]
+    }
 }
 
 /// The fault that makes a step fail for good, if it can: a business failure, or for a
@@ -86,7 +95,7 @@ pub fn branches(saga: &Saga) -> (Scenario, Vec<Branch>) {
     let mut out = Vec::new();
     for (&(step, fault), fork) in failing.iter().zip(forks) {
         // A step that never runs (unreachable) has no failure to draw.
-        let Some(mut fork) = fork.filter(|f| f.all_fired) else {
+        let Some(fork) = fork.filter(|f| f.all_fired) else {
             continue;
         };
         let shared = fork.shared.min(happy.trace.len());
@@ -95,14 +104,14 @@ pub fn branches(saga: &Saga) -> (Scenario, Vec<Branch>) {
         if same == fork.rest.len() && diverges_at == happy.trace.len() {
             continue;
         }
-        fork.rest.drain(..same);
         out.push(Branch {
             step,
             fault,
             outcome: fork.outcome,
             compensated: fork.compensated,
             diverges_at,
-            rest: fork.rest,
+            run: fork.rest,
+            same,
         });
     }
     out.sort_by_key(|b| (b.diverges_at, b.step));
@@ -178,15 +187,15 @@ fn draw(
             w.branch("else", &label);
             match limit {
                 Some(limit) => {
-                    w.actions(&b.rest);
+                    w.actions(b.rest());
                     if w.len() > limit {
                         return (w.finish(), false);
                     }
                 }
-                None => match tails.find(&b.rest) {
+                None => match tails.find(b.rest()) {
                     Some(shared) => {
-                        w.actions(&b.rest[..shared.drawn]);
-                        let party = b.rest[shared.drawn].from;
+                        w.actions(&b.rest()[..shared.drawn]);
+                        let party = b.rest()[shared.drawn].from;
                         w.note(
                             party,
                             party,
@@ -195,11 +204,11 @@ fn draw(
                                 shared.label, shared.from
                             ),
                         );
-                        tails.add(saga, &b.rest, shared.drawn, label);
+                        tails.add(saga, b.rest(), shared.drawn, label);
                     }
                     None => {
-                        w.actions(&b.rest);
-                        tails.add(saga, &b.rest, b.rest.len(), label);
+                        w.actions(b.rest());
+                        tails.add(saga, b.rest(), b.rest().len(), label);
                     }
                 },
             }

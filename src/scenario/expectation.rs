@@ -9,7 +9,7 @@ use crate::model::{Owner, Saga};
 use super::action::{Action, ActionKind, Work};
 use super::fault::{Fault, FaultKind, applicable, compensation_faults};
 use super::invariant::Invariant;
-use super::{Outcome, Scenario, every_fault, machine, scenario_name, walk};
+use super::{Outcome, Scenario, every_fault, machine, scenario_name, trigger_last, walk};
 
 /// What a scenario's representative run does, in brief: what a generated test asserts
 /// when it drives the saga's code through the scenario.
@@ -247,10 +247,7 @@ fn expectation(
             PrefixEvent::Broke(i) => broken.push(i),
         }
     }
-    if let Some(i) = compensated.iter().position(|&o| o == Owner::Trigger) {
-        compensated.remove(i);
-        compensated.push(Owner::Trigger);
-    }
+    let compensated = trigger_last(compensated);
     broken.sort();
     broken.dedup();
     Expectation {

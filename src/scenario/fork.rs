@@ -6,7 +6,9 @@ use crate::model::{Owner, Saga};
 
 use super::action::Action;
 use super::fault::Fault;
-use super::{Outcome, Scenario, compensated, every_fault, machine, scenario_name, walk, walked};
+use super::{
+    Outcome, Scenario, compensated, every_fault, machine, scenario_name, trigger_last, walk, walked,
+};
 
 /// A scenario's representative run made from another's ([`forks`]): the parent's
 /// representative run up to `shared` actions, then `rest`.
@@ -76,12 +78,16 @@ pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, 
     }
     let parent = walked(saga, faults, w);
     // The compensations of the parent's run, where they ran: a fork's are those before
-    // it left, then its own.
-    let parent_compensations: Vec<(usize, &Action)> = parent
+    // it left, then its own (from its marks, or from its trace where it took the parent's
+    // rest).
+    let parent_compensations: Vec<(usize, Owner)> = parent
         .trace
         .iter()
         .enumerate()
-        .filter(|(_, a)| compensated(std::iter::once(*a)).len() == 1)
+        .filter_map(|(i, a)| match walk::Mark::of(a) {
+            Some(walk::Mark::Compensated(o)) => Some((i, o)),
+            _ => None,
+        })
         .collect();
     let forks = forked
         .into_iter()
@@ -92,14 +98,24 @@ pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, 
             all.push(candidate);
             let mask = every_fault(all.len());
             let shared = f.shared.min(parent.trace.len());
+            let before = parent_compensations
+                .iter()
+                .take_while(|(i, _)| *i < shared)
+                .map(|&(_, o)| o);
+            let own: Vec<Owner> = match f.rejoined {
+                Some(_) => compensated(&f.walk.trace),
+                None => f
+                    .walk
+                    .marks
+                    .iter()
+                    .filter_map(|&(_, m)| match m {
+                        walk::Mark::Compensated(o) => Some(o),
+                        walk::Mark::AppliedTwice(_) => None,
+                    })
+                    .collect(),
+            };
             Some(Fork {
-                compensated: compensated(
-                    parent_compensations
-                        .iter()
-                        .take_while(|(i, _)| *i < shared)
-                        .map(|&(_, a)| a)
-                        .chain(&f.walk.trace),
-                ),
+                compensated: trigger_last(before.chain(own)),
                 faults: all,
                 shared,
                 outcome: f.walk.outcome,

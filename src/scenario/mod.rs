@@ -148,20 +148,15 @@ fn walked(saga: &Saga, faults: &[Fault], w: walk::Walk) -> Scenario {
 
 /// The compensations of a trace in the order they ran, the trigger's last.
 fn compensated<'a>(trace: impl IntoIterator<Item = &'a Action>) -> Vec<Owner> {
-    let mut compensated: Vec<Owner> = trace
-        .into_iter()
-        .filter_map(|a| match &a.kind {
-            ActionKind::Run {
-                work: Work::Compensation(o),
-                result: action::Result::Success,
-            }
-            | ActionKind::Reply {
-                work: Work::Compensation(o),
-                result: action::Result::Success,
-            } => Some(*o),
-            _ => None,
-        })
-        .collect();
+    trigger_last(trace.into_iter().filter_map(|a| match walk::Mark::of(a) {
+        Some(walk::Mark::Compensated(o)) => Some(o),
+        _ => None,
+    }))
+}
+
+/// Compensations in the order they ran, but the trigger's moved last (the output-id rule).
+fn trigger_last(owners: impl IntoIterator<Item = Owner>) -> Vec<Owner> {
+    let mut compensated: Vec<Owner> = owners.into_iter().collect();
     if let Some(i) = compensated.iter().position(|&o| o == Owner::Trigger) {
         compensated.remove(i);
         compensated.push(Owner::Trigger);
