@@ -187,8 +187,10 @@ fn run(saga: &Saga, work: Work, result: &StepResult) -> String {
         (Work::Compensation(_), StepResult::Success) => format!("{action} (compensate)"),
         (Work::Reaction(_), StepResult::Success) => format!("{action} (reaction)"),
         (_, StepResult::Success) => action,
-        (_, StepResult::Failure(Some(failure))) => format!("{action} fails: {failure}"),
-        (_, StepResult::Failure(None)) => format!("{action} fails"),
+        (_, StepResult::Failure) => match work.failure(saga) {
+            Some(failure) => format!("{action} fails: {failure}"),
+            None => format!("{action} fails"),
+        },
         (_, StepResult::Transient { attempt }) => {
             format!("{action} fails transiently (attempt {attempt}), retried")
         }
@@ -206,8 +208,10 @@ fn reply(saga: &Saga, work: Work, result: &StepResult) -> String {
     let action = work.action(saga);
     match result {
         StepResult::Success => format!("{action} OK"),
-        StepResult::Failure(Some(failure)) => format!("{action} failed: {failure}"),
-        StepResult::Failure(None) => format!("{action} failed"),
+        StepResult::Failure => match work.failure(saga) {
+            Some(failure) => format!("{action} failed: {failure}"),
+            None => format!("{action} failed"),
+        },
         StepResult::Transient { attempt } => {
             format!("{action} failed transiently (attempt {attempt})")
         }

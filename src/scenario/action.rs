@@ -57,6 +57,14 @@ impl Work {
     }
 
     /// `reserve_inventory`, `compensation of reserve_inventory`, `trigger`, `reaction`.
+    /// The business failure a failing step reports: its first declared one.
+    pub fn failure(self, saga: &Saga) -> Option<&str> {
+        match self {
+            Work::Step(s) => saga.step(s).failures.first().map(|f| f.value.as_str()),
+            _ => None,
+        }
+    }
+
     pub fn label(self, saga: &Saga) -> String {
         match self {
             Work::Trigger => "trigger".to_owned(),
@@ -79,12 +87,13 @@ pub enum Via {
 }
 
 /// What a participant answers the orchestrator (or what a choreography handler ends with).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Result {
     /// The action applied its effect.
     Success,
     /// A business failure (the first of the step's declared `failures`, if any).
-    Failure(Option<String>),
+    /// A business failure: the step's first declared failure ([`Work::failure`]).
+    Failure,
     /// A transient failure on this attempt; another attempt follows.
     Transient { attempt: u64 },
     /// Every attempt from `from` on failed transiently (`attempts` is the policy's limit).
@@ -95,7 +104,7 @@ pub enum Result {
     SilentFailure,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ActionKind {
     /// A local transaction runs at `from` (== `to`) with this result.
     Run { work: Work, result: Result },
@@ -131,7 +140,7 @@ pub enum ActionKind {
 }
 
 /// One message or local step of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Action {
     pub from: Party,
     pub to: Party,
@@ -271,7 +280,7 @@ fn run_text(saga: &Saga, work: Work, result: &Result) -> String {
         }
         (Work::Reaction(_), Result::Success) => format!("{action} runs (reaction)"),
         (_, Result::Success) => format!("{action} succeeds ({label})"),
-        (_, Result::Failure(name)) => match name {
+        (_, Result::Failure) => match work.failure(saga) {
             Some(n) => format!("{action} fails with {n} ({label})"),
             None => format!("{action} fails with a business failure ({label})"),
         },
@@ -293,8 +302,10 @@ fn reply_text(saga: &Saga, work: Work, result: &Result) -> String {
     let label = work.label(saga);
     match result {
         Result::Success => format!("{label} done"),
-        Result::Failure(Some(n)) => format!("{label} failed: {n}"),
-        Result::Failure(None) => format!("{label} failed (business failure)"),
+        Result::Failure => match work.failure(saga) {
+            Some(n) => format!("{label} failed: {n}"),
+            None => format!("{label} failed (business failure)"),
+        },
         Result::Transient { attempt } => {
             format!("{label} failed transiently on attempt {attempt}")
         }

@@ -605,10 +605,6 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn first_failure(&self, s: StepId) -> Option<String> {
-        self.saga.step(s).failures.first().map(|f| f.value.clone())
-    }
-
     // ----- orchestration ---------------------------------------------------------------
 
     /// The orchestrator starts a stage (or completes the saga after the last).
@@ -749,11 +745,7 @@ impl<'a> Machine<'a> {
                 let attempt = u64::from(tx.st.steps[s.0].attempts);
                 reply(&mut tx, Reply::Transient, Result::Transient { attempt });
             } else {
-                reply(
-                    &mut tx,
-                    Reply::Failure,
-                    Result::Failure(self.first_failure(s)),
-                );
+                reply(&mut tx, Reply::Failure, Result::Failure);
             }
         } else {
             self.apply(&mut tx, s);
@@ -1109,7 +1101,7 @@ impl<'a> Machine<'a> {
         tx.st.steps[s.0].status = Status::Failed;
         let event = self.lookups.failure[s.0];
         let result = match event {
-            Some(_) => Result::Failure(self.first_failure(s)),
+            Some(_) => Result::Failure,
             None => Result::SilentFailure,
         };
         if report || event.is_none() {
