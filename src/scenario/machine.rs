@@ -336,8 +336,15 @@ impl<'a> Machine<'a> {
     /// The first of [`Machine::successors`] (the oldest message in flight delivered),
     /// made in place: the state is moved, not copied, and the actions are appended to
     /// `trace` (the run so far), which the result's `actions` hold. A representative run
-    /// thus costs no copy of the state or the trace per transition.
-    pub fn first_successor(&self, mut st: State, trace: Vec<Action>) -> Option<Next> {
+    /// thus costs no copy of the state or the trace per transition. `buffer` holds the
+    /// successors while they are made (a walk passes the same one every time, so that a
+    /// transition allocates nothing for them).
+    pub fn first_successor(
+        &self,
+        mut st: State,
+        trace: Vec<Action>,
+        buffer: &mut Vec<Next>,
+    ) -> Option<Next> {
         if st.pending.is_empty() {
             return None;
         }
@@ -347,9 +354,9 @@ impl<'a> Machine<'a> {
             actions: trace,
             violations: Vec::new(),
         };
-        let mut out = Vec::with_capacity(2);
-        self.deliver(tx, msg, &mut out);
-        out.into_iter().next()
+        buffer.clear();
+        self.deliver(tx, msg, buffer);
+        buffer.drain(..).next()
     }
 
     /// Every next state, delivering each distinct message in flight, oldest first.

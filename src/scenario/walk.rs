@@ -307,6 +307,7 @@ fn walk_forking_into(
     let mut ready: Vec<Leaf> = Vec::new();
     let mut made: Vec<(usize, Forked)> = Vec::new();
     let mut run = Run::new(keep);
+    let mut buffer = Vec::with_capacity(2);
     let mut states = 1;
     let mut rejoined = None;
     m.take_probed();
@@ -318,7 +319,8 @@ fn walk_forking_into(
         let before = (!waiting.is_empty()).then(|| state.clone());
         let shared = run.length;
         let first_new = run.trace.len();
-        let Some(next) = m.first_successor(state, std::mem::take(&mut run.trace)) else {
+        let Some(next) = m.first_successor(state, std::mem::take(&mut run.trace), &mut buffer)
+        else {
             let none = candidates.iter().map(|_| None).collect();
             return (undelivered(Vec::new(), states, run.broken), none, None);
         };
