@@ -964,13 +964,12 @@ impl<'a> Machine<'a> {
         let via = if outbox { Via::Outbox } else { Via::Direct };
         tx.local(p, ActionKind::Publish { event, via });
         let duplicate = self.fire(&mut tx.st, Fault::DupEvent(event));
-        let mut handlers: Vec<Handler> = Vec::new();
-        for &(h, _) in &saga.event(event).consumed_by {
-            if !handlers.contains(&h) {
-                handlers.push(h);
+        // Each consumer once, in the order they are declared (without a list per delivery).
+        let consumers = &saga.event(event).consumed_by;
+        for (i, &(handler, _)) in consumers.iter().enumerate() {
+            if consumers[..i].iter().any(|&(h, _)| h == handler) {
+                continue;
             }
-        }
-        for handler in handlers {
             tx.st.pending.push(Msg::Deliver {
                 event,
                 handler,
