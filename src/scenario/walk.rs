@@ -193,17 +193,9 @@ fn finish_walk(m: &Machine, state: &State, mut run: Run, states: usize) -> Walk 
     let first_new = run.trace.len();
     run.trace.push(end(m, state));
     run.record(first_new, m.check_end(state));
-    let (length, marks, broken, trace) = (run.length, run.marks, run.broken, run.trace);
-    let compensations = compensations_of(state);
     Walk {
-        trace,
-        length,
-        marks,
-        outcome: m.outcome(state),
-        fired: state.fired,
-        compensations,
-        states,
-        broken,
+        compensations: compensations_of(state),
+        ..run.into_walk(m.outcome(state), state.fired, states)
     }
 }
 
