@@ -185,17 +185,24 @@ pub enum Color {
     Never,
 }
 
-impl ColorArgs {
-    pub fn enabled(&self) -> bool {
-        use std::io::IsTerminal;
-        match self.color {
+impl Color {
+    /// Whether to color what goes to `stream`: `auto` colors a terminal unless NO_COLOR is
+    /// set.
+    pub fn enabled_for(self, stream: &impl std::io::IsTerminal) -> bool {
+        match self {
             Color::Always => true,
             Color::Never => false,
             Color::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stream.is_terminal()
             }
         }
+    }
+}
+
+impl ColorArgs {
+    /// Whether to color the report on standard output.
+    pub fn enabled(&self) -> bool {
+        self.color.enabled_for(&std::io::stdout())
     }
 }
 

@@ -5,7 +5,7 @@ use sagac::codegen::{self, writer::Written};
 use sagac::source::display_path;
 use sagac::{load, report};
 
-use super::{Exit, fail, print_diagnostics};
+use super::{Exit, eprint_diagnostics, fail, print_diagnostics};
 use crate::cli::CodegenArgs;
 
 pub fn run(args: &CodegenArgs) -> Exit {
@@ -21,13 +21,7 @@ pub fn run(args: &CodegenArgs) -> Exit {
     if checked.counts().warnings > 0 {
         // Warnings do not block generation, but the user should see them: on stderr, so
         // that stdout stays the list of files.
-        let mut err = std::io::stderr().lock();
-        let _ = report::render(
-            report::Format::Human,
-            std::slice::from_ref(&checked),
-            args.color.enabled(),
-            &mut err,
-        );
+        eprint_diagnostics(&checked, args.color.color);
     }
     let source = display_path(&args.spec);
     // The crate gets a test per scenario, and its runs cost what their compensations do

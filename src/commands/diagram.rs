@@ -1,16 +1,16 @@
 use std::fs;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 use sagac::check::{self, Checked};
 use sagac::diagram::markdown::{self, Section};
 use sagac::diagram::{self, Kind, Path as DiagramPath, flowchart, state};
+use sagac::load;
 use sagac::model::Saga;
 use sagac::source::display_path;
-use sagac::{load, report};
 
-use super::{Exit, fail};
-use crate::cli::{Color, DiagramArgs};
+use super::{Exit, eprint_diagnostics, fail};
+use crate::cli::DiagramArgs;
 
 pub fn run(args: &DiagramArgs) -> Exit {
     let loaded = match load::read(&args.spec) {
@@ -140,21 +140,7 @@ fn draw(saga: &Saga, args: &DiagramArgs) -> Result<Vec<Section>, Exit> {
 /// A spec whose model does not resolve cannot be drawn: its diagnostics go to standard
 /// error (standard output may be the diagram's file), and nothing is written (exit 1).
 fn unresolved(checked: &Checked, args: &DiagramArgs) -> Exit {
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stderr().is_terminal()
-        }
-    };
-    let mut err = io::stderr().lock();
-    let _ = report::render(
-        report::Format::Human,
-        std::slice::from_ref(checked),
-        color,
-        &mut err,
-    )
-    .and_then(|()| err.flush());
+    eprint_diagnostics(checked, args.color);
     eprintln!(
         "error: {} cannot be drawn until the errors above are fixed (syntax and reference errors block the model)",
         display_path(&args.spec)

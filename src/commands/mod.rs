@@ -42,3 +42,20 @@ pub fn print_diagnostics(
         Err(e) => Err(fail(format!("writing the report: {e}"))),
     }
 }
+
+/// Writes a checked file's human diagnostics to standard error, for the commands whose
+/// standard output is their product (a diagram, the list of files written). The report is
+/// a courtesy there: a failed write to standard error changes no exit code.
+pub fn eprint_diagnostics(checked: &sagac::check::Checked, color: crate::cli::Color) {
+    use std::io::Write;
+    let stderr = std::io::stderr();
+    let color = color.enabled_for(&stderr);
+    let mut err = stderr.lock();
+    let _ = sagac::report::render(
+        sagac::report::Format::Human,
+        std::slice::from_ref(checked),
+        color,
+        &mut err,
+    )
+    .and_then(|()| err.flush());
+}
