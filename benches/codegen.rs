@@ -12,6 +12,8 @@ use sagac::model::Saga;
 use sagac::scenario;
 use sagac::source::SourceFile;
 
+mod common;
+
 /// The services the steps are spread over (a real saga of a thousand steps has a few
 /// dozen services, not a thousand).
 const PARTICIPANTS: usize = 20;
@@ -49,45 +51,13 @@ fn orchestration(n: usize) -> String {
     y
 }
 
-/// A chain of `n` steps (each with an outbox); each compensation runs on the failure of the
-/// next step or when the next compensation is done, so a failure anywhere unwinds the chain.
-fn choreography(n: usize) -> String {
-    let mut y = String::from(
-        "version: 1\nsaga: big_flow\ncoordination: choreography\nparticipants:\n  order: {}\n  pay: { outbox: { table: pay_outbox, relay: cdc } }\n",
-    );
-    for i in 0..PARTICIPANTS {
-        y.push_str(&format!(
-            "  p{i}: {{ outbox: {{ table: p{i}_outbox, relay: cdc }} }}\n"
-        ));
-    }
-    y.push_str("trigger:\n  participant: order\n  action: CreateOrder\n  event: order.created\n  data: [order_id]\n  outbox: { table: order_outbox, relay: cdc }\n  compensation: { action: RejectOrder, consumes: [step0.failed, step0.undone] }\nsteps:\n");
-    let mut previous = "order.created".to_owned();
-    for i in 0..n {
-        let undo_on = if i + 1 < n {
-            format!("step{}.failed, step{}.undone", i + 1, i + 1)
-        } else {
-            "pivot.failed".to_owned()
-        };
-        y.push_str(&format!(
-            "  - id: step_{i}\n    participant: p{}\n    consumes: {previous}\n    action: Do{i}\n    emits: {{ success: step{i}.done, failure: step{i}.failed }}\n    compensation: {{ action: Undo{i}, consumes: [{undo_on}], emits: step{i}.undone }}\n    reads: [order_id]\n    writes: [field_{i}]\n    idempotency_key: order_id\n",
-            i % PARTICIPANTS
-        ));
-        previous = format!("step{i}.done");
-    }
-    y.push_str(&format!(
-        "  - id: pivot\n    participant: pay\n    consumes: {previous}\n    action: Decide\n    kind: pivot\n    emits: {{ success: pivot.done, failure: pivot.failed }}\n    idempotency_key: order_id\n"
-    ));
-    y.push_str("terminal_events: [pivot.done]\n");
-    y
-}
-
 fn generated(c: &mut Criterion) {
     let mut group = c.benchmark_group("codegen/crate");
     group.sample_size(10);
     for n in [100, 1_000] {
         for (style, text) in [
             ("orchestration", orchestration(n)),
-            ("choreography", choreography(n)),
+            ("choreography", common::choreography(n, PARTICIPANTS)),
         ] {
             let saga = saga(text);
             group.throughput(Throughput::Elements(n as u64));

@@ -54,7 +54,8 @@ fn bench(c: &mut Criterion) {
     }
     // A choreography: its failure runs are longer (events between the compensations).
     for n in [100, 1000] {
-        let saga = saga(choreography(n));
+        // One service per step, as in the orchestration above.
+        let saga = saga(choreography(n, n));
         group.bench_with_input(
             BenchmarkId::new("choreography_combined_end_to_end", n),
             &saga,

@@ -541,3 +541,60 @@ fn oversized_sagas_are_refused() {
         assert!(!out.exists(), "{name}: nothing is written");
     }
 }
+
+/// A long saga's tests expect long compensation orders as slices of one shared constant
+/// (the generated crates build and pass in `generated_crates_pass_test_clippy_and_fmt`), and each
+/// slice holds exactly the order the scenario predicts.
+#[test]
+fn long_compensation_orders_are_slices_of_shared_constants() {
+    for spec in [
+        "tests/codegen-specs/long-orchestration.yaml",
+        "tests/codegen-specs/long-choreography.yaml",
+    ] {
+        let files = files(spec);
+        let tests = file(&files, "tests/scenarios.rs");
+        assert!(
+            tests.contains("const COMPENSATIONS_0: &[&str] = &["),
+            "{spec}"
+        );
+        assert!(
+            tests.contains("&COMPENSATIONS_0["),
+            "{spec}: no test takes a slice"
+        );
+        let saga = saga(spec);
+        let expected = sagac::scenario::expectations(&saga, &sagac::scenario::FaultKind::ALL);
+        let names = |owners: &[sagac::model::Owner]| -> Vec<String> {
+            owners
+                .iter()
+                .map(|&o| sagac::scenario::owner_name(&saga, o))
+                .collect()
+        };
+        // The constant, read back, and every slice a test takes of it.
+        let start = tests.find("const COMPENSATIONS_0: &[&str] = &[").unwrap();
+        let body = &tests[start..tests[start..].find("];").unwrap() + start];
+        let constant: Vec<String> = body
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| !s.is_empty() && *s != "&[")
+            .map(str::to_owned)
+            .collect();
+        let mut slices = 0;
+        for e in expected.iter().filter(|e| e.compensated.len() > 8) {
+            let want = names(&e.compensated);
+            let at = constant
+                .windows(want.len())
+                .position(|w| w == want.as_slice())
+                .unwrap_or_else(|| panic!("{spec}: {} is not in the constant", e.name));
+            let slice = format!("&COMPENSATIONS_0[{at}..{}]", at + want.len());
+            let whole = at == 0 && want.len() == constant.len();
+            assert!(
+                whole || tests.contains(&slice),
+                "{spec}: {} should expect {slice}",
+                e.name
+            );
+            slices += 1;
+        }
+        assert!(slices > 5, "{spec}: only {slices} long orders");
+    }
+}

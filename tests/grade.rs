@@ -29,52 +29,27 @@ fn markdown(g: &Grade) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// The order-saga rubric's criteria, in order: what a submission that cannot be read fails.
+const EVERY_CRITERION: &[&str] = &[
+    "valid",
+    "flow",
+    "coordination",
+    "compensation",
+    "after_pivot",
+    "outbox",
+    "diagram",
+];
+
 /// Each sample submission: its score and the criteria it does not pass.
 const EXPECTED: &[(&str, f64, &[&str])] = &[
-    (
-        "binary-spec",
-        0.0,
-        &[
-            "valid",
-            "flow",
-            "coordination",
-            "compensation",
-            "after_pivot",
-            "outbox",
-            "diagram",
-        ],
-    ),
-    (
-        "broken-yaml",
-        0.0,
-        &[
-            "valid",
-            "flow",
-            "coordination",
-            "compensation",
-            "after_pivot",
-            "outbox",
-            "diagram",
-        ],
-    ),
+    ("binary-spec", 0.0, EVERY_CRITERION),
+    ("broken-yaml", 0.0, EVERY_CRITERION),
     ("correct-choreography", 10.0, &[]),
     ("correct-orchestration", 10.0, &[]),
     ("diagram-happy-path-only", 9.0, &["diagram"]),
     ("different-naming", 10.0, &[]),
     ("dual-write", 9.0, &["outbox"]),
-    (
-        "empty-spec",
-        0.0,
-        &[
-            "valid",
-            "flow",
-            "coordination",
-            "compensation",
-            "after_pivot",
-            "outbox",
-            "diagram",
-        ],
-    ),
+    ("empty-spec", 0.0, EVERY_CRITERION),
     ("no-compensation", 7.0, &["valid", "compensation"]),
     ("no-outbox", 9.0, &["outbox"]),
     ("orphaned-event", 6.0, &["valid", "flow", "after_pivot"]),
@@ -86,19 +61,7 @@ const EXPECTED: &[(&str, f64, &[&str])] = &[
     ),
     ("silent-payment-failure", 7.0, &["valid", "compensation"]),
     ("single-file/place-order.yaml", 9.0, &["diagram"]),
-    (
-        "two-specs",
-        0.0,
-        &[
-            "valid",
-            "flow",
-            "coordination",
-            "compensation",
-            "after_pivot",
-            "outbox",
-            "diagram",
-        ],
-    ),
+    ("two-specs", 0.0, EVERY_CRITERION),
     (
         "undeclared-participant",
         3.0,

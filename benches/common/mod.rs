@@ -1,5 +1,8 @@
-//! Generated sagas shared by the simulate and diagram benches, so their figures describe
+//! Generated sagas shared by the simulate, diagram and codegen benches, so their figures describe
 //! the same specs.
+
+// Each bench uses some of these, so the others are dead code in its build.
+#![allow(dead_code)]
 
 use sagac::check;
 use sagac::model::Saga;
@@ -40,14 +43,14 @@ pub fn orchestration(n: usize) -> String {
     y
 }
 
-/// A chain of `n` compensatable steps reacting to each other's events, each undone on the
-/// next step's failure or when the next compensation is done, then a pivot.
-#[allow(dead_code)] // not every bench draws a choreography
-pub fn choreography(n: usize) -> String {
+/// A chain of `n` compensatable steps reacting to each other's events, spread over
+/// `services` participants (each with an outbox) and each writing a field; each step is
+/// undone on the next step's failure or when the next compensation is done, then a pivot.
+pub fn choreography(n: usize, services: usize) -> String {
     let mut y = String::from(
         "version: 1\nsaga: big_flow\ncoordination: choreography\nparticipants:\n  order: {}\n  pay: { outbox: { table: pay_outbox, relay: cdc } }\n",
     );
-    for i in 0..n {
+    for i in 0..services {
         y.push_str(&format!(
             "  p{i}: {{ outbox: {{ table: p{i}_outbox, relay: cdc }} }}\n"
         ));
@@ -61,7 +64,8 @@ pub fn choreography(n: usize) -> String {
             "pivot.failed".to_owned()
         };
         y.push_str(&format!(
-            "  - id: step_{i}\n    participant: p{i}\n    consumes: {previous}\n    action: Do{i}\n    failures: [Refused]\n    emits: {{ success: step{i}.done, failure: step{i}.failed }}\n    compensation: {{ action: Undo{i}, consumes: [{undo_on}], emits: step{i}.undone }}\n    reads: [order_id]\n    idempotency_key: order_id\n"
+            "  - id: step_{i}\n    participant: p{}\n    consumes: {previous}\n    action: Do{i}\n    failures: [Refused]\n    emits: {{ success: step{i}.done, failure: step{i}.failed }}\n    compensation: {{ action: Undo{i}, consumes: [{undo_on}], emits: step{i}.undone }}\n    reads: [order_id]\n    writes: [field_{i}]\n    idempotency_key: order_id\n",
+            i % services.max(1)
         ));
         previous = format!("step{i}.done");
     }
