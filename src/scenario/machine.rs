@@ -267,14 +267,17 @@ impl Lookups {
     }
 }
 
-/// A transition being built.
-struct Tx {
-    st: State,
-    actions: Vec<Action>,
+/// A transition being made, in place: on the state, appending to the actions so far.
+struct Tx<'t> {
+    st: &'t mut State,
+    actions: &'t mut Vec<Action>,
     violations: Vec<(Invariant, String)>,
+    /// Where a delivery with more than one outcome puts the others (the first is made in
+    /// place); `None` when only the first is wanted.
+    alternatives: Option<&'t mut Vec<Next>>,
 }
 
-impl Tx {
+impl Tx<'_> {
     fn act(&mut self, from: Party, to: Party, kind: ActionKind) {
         self.actions.push(Action { from, to, kind });
     }
@@ -285,14 +288,6 @@ impl Tx {
 
     fn violate(&mut self, invariant: Invariant, message: String) {
         self.violations.push((invariant, message));
-    }
-
-    fn into_next(self) -> Next {
-        Next {
-            state: self.st,
-            actions: self.actions,
-            violations: self.violations,
-        }
     }
 }
 
@@ -334,46 +329,54 @@ impl<'a> Machine<'a> {
     }
 
     /// The first of [`Machine::successors`] (the oldest message in flight delivered),
-    /// made in place: the state is moved, not copied, and the actions are appended to
-    /// `trace` (the run so far), which the result's `actions` hold. A representative run
-    /// thus costs no copy of the state or the trace per transition. `buffer` holds the
-    /// successors while they are made (a walk passes the same one every time, so that a
-    /// transition allocates nothing for them).
+    /// made in place: the state is changed, not copied, and the actions are appended to
+    /// `trace` (the run so far). A representative run thus costs no copy of the state or
+    /// the trace per transition. Returns the invariants the transition broke, or `None`
+    /// when nothing is in flight.
     pub fn first_successor(
         &self,
-        mut st: State,
-        trace: Vec<Action>,
-        buffer: &mut Vec<Next>,
-    ) -> Option<Next> {
+        st: &mut State,
+        trace: &mut Vec<Action>,
+    ) -> Option<Vec<(Invariant, String)>> {
         if st.pending.is_empty() {
             return None;
         }
         let msg = st.pending.remove(0);
-        let tx = Tx {
+        let mut tx = Tx {
             st,
             actions: trace,
             violations: Vec::new(),
+            alternatives: None,
         };
-        buffer.clear();
-        self.deliver(tx, msg, buffer);
-        buffer.drain(..).next()
+        self.deliver(&mut tx, msg);
+        Some(tx.violations)
     }
 
     /// Every next state, delivering each distinct message in flight, oldest first.
     pub fn successors(&self, st: &State) -> Vec<Next> {
         let mut out = Vec::new();
+        let mut alternatives = Vec::new();
         for i in 0..st.pending.len() {
             if st.pending[..i].contains(&st.pending[i]) {
                 continue;
             }
-            let mut next = st.clone();
-            let msg = next.pending.remove(i);
-            let tx = Tx {
-                st: next,
-                actions: Vec::new(),
+            let mut state = st.clone();
+            let msg = state.pending.remove(i);
+            let mut actions = Vec::new();
+            let mut tx = Tx {
+                st: &mut state,
+                actions: &mut actions,
                 violations: Vec::new(),
+                alternatives: Some(&mut alternatives),
             };
-            self.deliver(tx, msg, &mut out);
+            self.deliver(&mut tx, msg);
+            let violations = tx.violations;
+            out.push(Next {
+                state,
+                actions,
+                violations,
+            });
+            out.append(&mut alternatives);
         }
         out
     }
@@ -400,24 +403,21 @@ impl<'a> Machine<'a> {
         Party::Participant(self.saga.step(s).participant)
     }
 
-    fn deliver(&self, mut tx: Tx, msg: Msg, out: &mut Vec<Next>) {
+    fn deliver(&self, tx: &mut Tx, msg: Msg) {
         match msg {
-            Msg::Start => self.start(&mut tx),
-            Msg::StartSaga => self.advance(&mut tx, 0),
-            Msg::Command { step, duplicate } => {
-                return self.command(tx, step, duplicate, out);
-            }
-            Msg::Reply { step, reply } => self.reply(&mut tx, step, reply),
-            Msg::CompCommand(owner) => self.comp_command(&mut tx, owner),
-            Msg::CompReply { owner, ok } => self.comp_reply(&mut tx, owner, ok),
+            Msg::Start => self.start(tx),
+            Msg::StartSaga => self.advance(tx, 0),
+            Msg::Command { step, duplicate } => self.command(tx, step, duplicate),
+            Msg::Reply { step, reply } => self.reply(tx, step, reply),
+            Msg::CompCommand(owner) => self.comp_command(tx, owner),
+            Msg::CompReply { owner, ok } => self.comp_reply(tx, owner, ok),
             Msg::Deliver {
                 event,
                 handler,
                 from,
                 duplicate,
-            } => self.event_delivery(&mut tx, event, handler, from, duplicate),
+            } => self.event_delivery(tx, event, handler, from, duplicate),
         }
-        out.push(tx.into_next());
     }
 
     // ----- shared: the trigger, effects, compensations -------------------------------
@@ -453,7 +453,7 @@ impl<'a> Machine<'a> {
                 return;
             };
             if self.fire(
-                &mut tx.st,
+                tx.st,
                 Fault::Crash {
                     participant: tp,
                     event,
@@ -624,7 +624,7 @@ impl<'a> Machine<'a> {
         let Some(&first) = steps.first() else {
             return self.advance(tx, stage + 1);
         };
-        if self.fire(&mut tx.st, Fault::OrchestratorCrash(first)) {
+        if self.fire(tx.st, Fault::OrchestratorCrash(first)) {
             let resumed = saga
                 .orchestrator
                 .as_ref()
@@ -672,7 +672,7 @@ impl<'a> Machine<'a> {
     }
 
     /// A participant receives a step's command and answers.
-    fn command(&self, mut tx: Tx, s: StepId, duplicate: bool, out: &mut Vec<Next>) {
+    fn command(&self, tx: &mut Tx, s: StepId, duplicate: bool) {
         let saga = self.saga;
         let step = saga.step(s);
         let p = self.participant_of(s);
@@ -698,12 +698,11 @@ impl<'a> Machine<'a> {
                 },
             );
             if again {
-                self.apply(&mut tx, s);
+                self.apply(tx, s);
             }
-            out.push(tx.into_next());
             return;
         }
-        if self.fire(&mut tx.st, Fault::DupStep(s)) {
+        if self.fire(tx.st, Fault::DupStep(s)) {
             tx.st.pending.push(Msg::Command {
                 step: s,
                 duplicate: true,
@@ -713,52 +712,53 @@ impl<'a> Machine<'a> {
             tx.act(p, Party::Orchestrator, ActionKind::Reply { work, result });
             tx.st.pending.push(Msg::Reply { step: s, reply });
         };
-        if self.fire(&mut tx.st, Fault::Timeout(s)) {
-            // In doubt: explored with the effect applied (first) and not applied.
-            let mut applied = Tx {
-                st: tx.st.clone(),
-                actions: tx.actions.clone(),
-                violations: tx.violations.clone(),
-            };
-            self.apply(&mut applied, s);
-            reply(
-                &mut applied,
-                Reply::TimedOut,
-                Result::TimedOut { applied: true },
-            );
-            out.push(applied.into_next());
-            reply(
-                &mut tx,
-                Reply::TimedOut,
-                Result::TimedOut { applied: false },
-            );
-            out.push(tx.into_next());
+        if self.fire(tx.st, Fault::Timeout(s)) {
+            // In doubt: explored with the effect applied (first, in place) and not applied
+            // (an alternative, when the others are wanted).
+            if let Some(alternatives) = tx.alternatives.as_deref_mut() {
+                let mut state = tx.st.clone();
+                let mut actions = tx.actions.clone();
+                let mut other = Tx {
+                    st: &mut state,
+                    actions: &mut actions,
+                    violations: tx.violations.clone(),
+                    alternatives: None,
+                };
+                reply(
+                    &mut other,
+                    Reply::TimedOut,
+                    Result::TimedOut { applied: false },
+                );
+                let violations = other.violations;
+                alternatives.push(Next {
+                    state,
+                    actions,
+                    violations,
+                });
+            }
+            self.apply(tx, s);
+            reply(tx, Reply::TimedOut, Result::TimedOut { applied: true });
             return;
         }
-        if self.fire(&mut tx.st, Fault::Exhaust(s)) {
+        if self.fire(tx.st, Fault::Exhaust(s)) {
             let attempts = self.attempts_of(s);
             let from = u64::from(tx.st.steps[s.0].attempts);
             // Every remaining attempt fails: the orchestrator has used them all.
             if let Some(n) = attempts {
                 tx.st.steps[s.0].attempts = u8::try_from(n).unwrap_or(u8::MAX);
             }
-            reply(
-                &mut tx,
-                Reply::Exhausted,
-                Result::Exhausted { attempts, from },
-            );
-        } else if self.fire(&mut tx.st, Fault::Fail(s)) {
+            reply(tx, Reply::Exhausted, Result::Exhausted { attempts, from });
+        } else if self.fire(tx.st, Fault::Fail(s)) {
             if step.kind == StepKind::Retriable {
                 let attempt = u64::from(tx.st.steps[s.0].attempts);
-                reply(&mut tx, Reply::Transient, Result::Transient { attempt });
+                reply(tx, Reply::Transient, Result::Transient { attempt });
             } else {
-                reply(&mut tx, Reply::Failure, Result::Failure);
+                reply(tx, Reply::Failure, Result::Failure);
             }
         } else {
-            self.apply(&mut tx, s);
-            reply(&mut tx, Reply::Success, Result::Success);
+            self.apply(tx, s);
+            reply(tx, Reply::Success, Result::Success);
         }
-        out.push(tx.into_next());
     }
 
     /// The orchestrator receives a step's reply.
@@ -898,7 +898,7 @@ impl<'a> Machine<'a> {
         let p = Party::Participant(self.saga.handler_participant(Handler::Compensation(owner)));
         let work = Work::Compensation(owner);
         self.check_compensation(tx, owner);
-        if self.fire(&mut tx.st, Fault::CompFail(owner)) {
+        if self.fire(tx.st, Fault::CompFail(owner)) {
             tx.act(
                 p,
                 Party::Orchestrator,
@@ -944,7 +944,7 @@ impl<'a> Machine<'a> {
         let saga = self.saga;
         let outbox = saga.outbox_of(p).is_some();
         if self.fire(
-            &mut tx.st,
+            tx.st,
             Fault::Crash {
                 participant: p,
                 event,
@@ -963,7 +963,7 @@ impl<'a> Machine<'a> {
         }
         let via = if outbox { Via::Outbox } else { Via::Direct };
         tx.local(p, ActionKind::Publish { event, via });
-        let duplicate = self.fire(&mut tx.st, Fault::DupEvent(event));
+        let duplicate = self.fire(tx.st, Fault::DupEvent(event));
         // Each consumer once, in the order they are declared (without a list per delivery).
         let consumers = &saga.event(event).consumed_by;
         for (i, &(handler, _)) in consumers.iter().enumerate() {
@@ -1051,7 +1051,7 @@ impl<'a> Machine<'a> {
             return;
         }
         tx.st.steps[s.0].attempts = 1;
-        if self.fire(&mut tx.st, Fault::Exhaust(s)) {
+        if self.fire(tx.st, Fault::Exhaust(s)) {
             tx.local(
                 p,
                 ActionKind::Run {
@@ -1068,7 +1068,7 @@ impl<'a> Machine<'a> {
             }
             return self.step_failed(tx, s, false);
         }
-        if self.fire(&mut tx.st, Fault::Fail(s)) {
+        if self.fire(tx.st, Fault::Fail(s)) {
             if step.kind != StepKind::Retriable {
                 return self.step_failed(tx, s, true);
             }
@@ -1157,7 +1157,7 @@ impl<'a> Machine<'a> {
             return;
         }
         self.check_compensation(tx, owner);
-        if self.fire(&mut tx.st, Fault::CompFail(owner)) {
+        if self.fire(tx.st, Fault::CompFail(owner)) {
             tx.local(
                 p,
                 ActionKind::Run {

@@ -123,21 +123,6 @@ pub(super) fn walk(m: &Machine, state: State) -> Walk {
     walk_forking(m, state, &[], &[], Keep::Trace).0
 }
 
-/// A delivery always has an outcome (the machine pushes one on every path); were one ever
-/// missing, the run ends there, stuck, rather than the program stopping.
-fn undelivered(trace: Vec<Action>, states: usize, broken: Vec<(usize, Invariant)>) -> Walk {
-    Walk {
-        length: trace.len(),
-        marks: Vec::new(),
-        trace,
-        outcome: Outcome::Stuck,
-        fired: 0,
-        compensations: Vec::new(),
-        states,
-        broken,
-    }
-}
-
 /// The run so far: its actions (if kept), their number and marks, its broken invariants.
 struct Run {
     keep: Keep,
@@ -299,7 +284,6 @@ fn walk_forking_into(
     let mut ready: Vec<Leaf> = Vec::new();
     let mut made: Vec<(usize, Forked)> = Vec::new();
     let mut run = Run::new(keep);
-    let mut buffer = Vec::with_capacity(2);
     let mut states = 1;
     let mut rejoined = None;
     m.take_probed();
@@ -311,10 +295,8 @@ fn walk_forking_into(
         let before = (!waiting.is_empty()).then(|| state.clone());
         let shared = run.length;
         let first_new = run.trace.len();
-        let Some(next) = m.first_successor(state, std::mem::take(&mut run.trace), &mut buffer)
-        else {
-            let none = candidates.iter().map(|_| None).collect();
-            return (undelivered(Vec::new(), states, run.broken), none, None);
+        let Some(violations) = m.first_successor(&mut state, &mut run.trace) else {
+            break;
         };
         if let Some(before) = before {
             for asked in m.take_probed() {
@@ -330,9 +312,7 @@ fn walk_forking_into(
                 }
             }
         }
-        run.trace = next.actions;
-        run.record(first_new, next.violations);
-        state = next.state;
+        run.record(first_new, violations);
         states += 1;
         if let Some((window, own)) = into
             && states <= window.len() + REJOIN_WINDOW + 2
