@@ -27,7 +27,7 @@ pub use format::Error;
 use rayon::prelude::*;
 
 use crate::model::Saga;
-use crate::scenario::{self, Expectation, FaultKind};
+use crate::scenario::{self, FaultKind};
 
 /// The most steps a crate is generated for (`sagac codegen` refuses larger sagas). Its
 /// scenarios' runs cost what their compensations do, about the square of the steps: 5,000
@@ -61,60 +61,49 @@ pub struct File {
 /// Generates the crate for a saga that checked without errors; `source` is the spec's path
 /// as the user named it (for headers). Enumerates the scenarios the simulator runs by
 /// default, so that the crate's tests cover every one.
+///
+/// The big files are laid out in parallel, in parts ([`Part`], [`TestsPart`]), each with its own plan (the
+/// token types of proc-macro2 cannot cross threads). The scenarios' runs are made while the
+/// parts that do not need them are laid out: only the tests wait for them.
 pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
-    let scenarios = scenario::expectations(saga, &FaultKind::ALL);
-    generate_with(saga, source, &scenarios)
-}
-
-/// [`generate`] with the scenarios already enumerated.
-pub fn generate_with(
-    saga: &Saga,
-    source: &str,
-    scenarios: &[Expectation],
-) -> Result<Vec<File>, Error> {
-    // The big files are laid out in parallel, in parts, each with its own plan (the token
-    // types of proc-macro2 cannot cross threads): the two halves of `generated.rs`, the
-    // stubs, the tests' harness, then the tests in chunks.
-    let prepared = scenarios::prepare(scenarios);
-    let mut jobs: Vec<Job> = vec![Job::First, Job::Second, Job::Stub, Job::TestsHead];
-    let mut start = 0;
-    while start < scenarios.len() {
-        let end = (start + scenarios::TESTS_PER_PART).min(scenarios.len());
-        jobs.push(Job::Tests(start..end));
-        start = end;
-    }
-    let mut texts = jobs
-        .into_par_iter()
-        .map(|job| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let plan = plan::Plan::new(saga, source);
-                match job {
-                    Job::First => generated::first(&plan),
-                    Job::Second => generated::second(&plan),
-                    Job::Stub => participants::render(&plan),
-                    Job::TestsHead => scenarios::head(&plan, scenarios, &prepared),
-                    Job::Tests(range) => scenarios::part(&plan, scenarios, range, &prepared),
-                }
-            }))
-            .unwrap_or_else(|_| {
-                Err(Error {
-                    file: "a generated file",
-                    message: "the generator panicked".to_owned(),
-                })
+    let (tests, generated) = rayon::join(
+        || {
+            let scenarios = scenario::expectations(saga, &FaultKind::ALL);
+            let prepared = scenarios::prepare(&scenarios);
+            let mut parts = vec![TestsPart::Harness];
+            let mut start = 0;
+            while start < scenarios.len() {
+                let end = (start + scenarios::TESTS_PER_PART).min(scenarios.len());
+                parts.push(TestsPart::Tests(start..end));
+                start = end;
+            }
+            lay_out(saga, source, parts, |plan, part| match part {
+                TestsPart::Harness => scenarios::head(plan, &scenarios, &prepared),
+                TestsPart::Tests(range) => scenarios::part(plan, &scenarios, range, &prepared),
             })
-        })
-        .collect::<Result<Vec<String>, Error>>()?
-        .into_iter();
-    let mut next = || texts.next().unwrap_or_default();
-    let mut generated = next();
-    generated.push('\n');
-    generated.push_str(&next());
-    let stub = next();
-    let mut tests = next();
-    for part in texts {
-        tests.push('\n');
-        tests.push_str(&part);
-    }
+        },
+        || {
+            let parts = vec![
+                Part::Preamble,
+                Part::Tables,
+                Part::Traits,
+                Part::Coordination,
+                Part::Stub,
+            ];
+            lay_out(saga, source, parts, |plan, part| match part {
+                Part::Preamble => generated::preamble(plan),
+                Part::Tables => generated::tables(plan),
+                Part::Traits => generated::traits(plan),
+                Part::Coordination => generated::coordination(plan),
+                Part::Stub => participants::render(plan),
+            })
+        },
+    );
+    let mut generated = generated?.into_iter();
+    let stub = generated.next_back().unwrap_or_default();
+    // Each part ends an item: a blank line between parts, as between the items of a part.
+    let generated = generated.collect::<Vec<_>>().join("\n");
+    let tests = tests?.join("\n");
     let plan = plan::Plan::new(saga, source);
     Ok(vec![
         File {
@@ -160,11 +149,48 @@ pub fn generate_with(
     ])
 }
 
-/// One part of the crate's big files, laid out on its own thread.
-enum Job {
-    First,
-    Second,
+/// A part of the crate's big files that does not need the scenarios.
+enum Part {
+    /// `generated.rs`: its header, the data and the errors.
+    Preamble,
+    /// `generated.rs`: the tables of steps and retry policies.
+    Tables,
+    /// `generated.rs`: the participants' traits and the events.
+    Traits,
+    /// `generated.rs`: the state machine and driver, or the handlers; the outbox.
+    Coordination,
+    /// `participants.rs`.
     Stub,
-    TestsHead,
+}
+
+/// A part of `tests/scenarios.rs`.
+enum TestsPart {
+    /// The fake participants and the helpers the tests call.
+    Harness,
+    /// These scenarios' tests.
     Tests(std::ops::Range<usize>),
+}
+
+/// Lays out the parts in parallel, each on its own plan; their texts in the parts' order.
+/// A part that panics is an error, not a crash.
+fn lay_out<P: Send>(
+    saga: &Saga,
+    source: &str,
+    parts: Vec<P>,
+    render: impl Fn(&plan::Plan, P) -> Result<String, Error> + Sync,
+) -> Result<Vec<String>, Error> {
+    parts
+        .into_par_iter()
+        .map(|part| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                render(&plan::Plan::new(saga, source), part)
+            }))
+            .unwrap_or_else(|_| {
+                Err(Error {
+                    file: "a generated file",
+                    message: "the generator panicked".to_owned(),
+                })
+            })
+        })
+        .collect()
 }
