@@ -16,7 +16,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     let trigger_method = &plan.trigger_method;
 
     let run_arms = saga.steps.iter().enumerate().map(|(i, s)| {
-        let id = crate::model::StepId(i);
+        let id = crate::model::StepId::new(i);
         let v = &plan.step(id).variant;
         let field = &plan.participant(s.participant).field;
         let (m, _) = method(plan, Work::Step(id));
@@ -31,7 +31,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         all_compensated = false;
     }
     for (i, s) in saga.steps.iter().enumerate() {
-        let id = crate::model::StepId(i);
+        let id = crate::model::StepId::new(i);
         if s.compensation.is_none() {
             all_compensated = false;
             continue;

@@ -57,7 +57,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     let all = plan.events.iter().map(|v| quote!(Event::#v,));
     let infos = saga.events.iter().enumerate().map(|(i, e)| {
         let name = &e.name;
-        let fields = payload(plan, EventId(i)).into_iter().map(|f| &f.name);
+        let fields = payload(plan, EventId::new(i)).into_iter().map(|f| &f.name);
         let mut seen = Vec::new();
         if !plan.orchestration {
             for &(h, _) in &e.consumed_by {
@@ -170,7 +170,7 @@ pub fn outbox_module(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
     let mut tables: Vec<(&str, &str)> = Vec::new();
     for (i, p) in saga.participants.iter().enumerate() {
-        if let Some(o) = saga.outbox_of(crate::model::ParticipantId(i))
+        if let Some(o) = saga.outbox_of(crate::model::ParticipantId::new(i))
             && !tables.iter().any(|(_, t)| *t == o.table.value)
         {
             tables.push((&p.name.value, &o.table.value));

@@ -24,7 +24,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
     let mut used = Used::default();
     let handlers: Vec<TokenStream> = (0..saga.participants.len())
-        .filter_map(|i| handler(plan, ParticipantId(i), &mut used))
+        .filter_map(|i| handler(plan, ParticipantId::new(i), &mut used))
         .collect();
 
     let tp = saga.trigger.participant;
@@ -143,7 +143,7 @@ fn handler(plan: &Plan, p: ParticipantId, used: &mut Used) -> Option<TokenStream
             body.push(consume(plan, h, used, &mut publishes));
         }
         if !body.is_empty() {
-            arms.push((crate::model::EventId(i), quote!(#(#body)*)));
+            arms.push((crate::model::EventId::new(i), quote!(#(#body)*)));
         }
     }
     let dispatch = if arms.len() == 1 {
@@ -291,7 +291,7 @@ fn consume(plan: &Plan, h: Handler, used: &mut Used, publishes: &mut bool) -> To
         }
         Handler::Reaction(i) => {
             used.reaction = true;
-            let (m, _) = method(plan, Work::Reaction(i));
+            let (m, _) = method(plan, Work::Reaction(i.index()));
             quote! {
                 run_reaction(self.sleep, || self.participant.#m(&message.data));
             }

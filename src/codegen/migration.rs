@@ -18,7 +18,7 @@ pub fn render(plan: &Plan) -> String {
     );
     let mut tables: Vec<(&str, Vec<&str>, Relay, Option<&str>)> = Vec::new();
     for (i, p) in saga.participants.iter().enumerate() {
-        let Some(o) = saga.outbox_of(ParticipantId(i)) else {
+        let Some(o) = saga.outbox_of(ParticipantId::new(i)) else {
             continue;
         };
         match tables.iter_mut().find(|t| t.0 == o.table.value) {

@@ -189,7 +189,7 @@ impl<'a> Plan<'a> {
         let mut variants = Namespace::default();
         let mut handlers = Vec::new();
         for (i, p) in saga.participants.iter().enumerate() {
-            let id = ParticipantId(i);
+            let id = ParticipantId::new(i);
             let name = camel(&p.name.value);
             let trait_ = plan
                 .runs_anything(id)
@@ -238,7 +238,7 @@ impl<'a> Plan<'a> {
             .map(|_| Namespace::default())
             .collect();
         let mut claim = |p: ParticipantId, action: &str, suffix: &str| {
-            let name = spaces[p.0].claim(&snake(action), suffix);
+            let name = spaces[p.index()].claim(&snake(action), suffix);
             ident(&name)
         };
         let tp = saga.trigger.participant;
@@ -265,15 +265,15 @@ impl<'a> Plan<'a> {
     }
 
     pub fn step(&self, id: StepId) -> &StepNames {
-        &self.steps[id.0]
+        &self.steps[id.index()]
     }
 
     pub fn participant(&self, id: ParticipantId) -> &ParticipantNames {
-        &self.participants[id.0]
+        &self.participants[id.index()]
     }
 
     pub fn event(&self, id: EventId) -> &Ident {
-        &self.events[id.0]
+        &self.events[id.index()]
     }
 
     /// Whether the participant runs any action (the trigger, a step, a compensation, a
@@ -299,7 +299,7 @@ impl<'a> Plan<'a> {
         self.participants
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| p.trait_.as_ref().map(|t| (ParticipantId(i), p, t)))
+            .filter_map(|(i, p)| p.trait_.as_ref().map(|t| (ParticipantId::new(i), p, t)))
     }
 
     pub fn field(&self, name: &str) -> Option<&Field> {

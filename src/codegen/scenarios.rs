@@ -623,7 +623,7 @@ fn choreography_run(plan: &Plan) -> TokenStream {
         .enumerate()
         .filter_map(|(i, names)| {
             let h = names.handler.as_ref()?;
-            let id = ParticipantId(i);
+            let id = ParticipantId::new(i);
             let var = handler_var(plan, id);
             let fake = fake_var(plan, id);
             Some((

@@ -97,7 +97,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             let timeout = option_duration(s.timeout.as_ref().map(|t| t.value));
             let comp = policies.compensation(s.compensation.as_ref());
             let stage = usize_lit(s.stage);
-            let after = plan.after_point_of_no_return(crate::model::StepId(i));
+            let after = plan.after_point_of_no_return(crate::model::StepId::new(i));
             let key = match &s.idempotency_key {
                 Some(k) => {
                     let k = &k.value;
@@ -150,7 +150,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         });
     let p_table = saga.participants.iter().enumerate().map(|(i, p)| {
         let name = &p.name.value;
-        match saga.outbox_of(crate::model::ParticipantId(i)) {
+        match saga.outbox_of(crate::model::ParticipantId::new(i)) {
             Some(o) => {
                 let t = &o.table.value;
                 quote!((#name, Some(#t)),)

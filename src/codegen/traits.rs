@@ -121,9 +121,9 @@ pub fn works(plan: &Plan, p: ParticipantId) -> Vec<Work> {
     }
     for (i, s) in saga.steps.iter().enumerate() {
         if s.participant == p {
-            out.push(Work::Step(StepId(i)));
+            out.push(Work::Step(StepId::new(i)));
             if s.compensation.is_some() {
-                out.push(Work::Compensation(StepId(i)));
+                out.push(Work::Compensation(StepId::new(i)));
             }
         }
     }

@@ -45,11 +45,11 @@ pub fn render(saga: &Saga) -> String {
 fn id(node: Node) -> String {
     match node {
         Node::Trigger => "trigger".to_owned(),
-        Node::Step(s) => format!("step_{}", s.0),
+        Node::Step(s) => format!("step_{}", s.index()),
         Node::Compensation(Owner::Trigger) => "undo_trigger".to_owned(),
-        Node::Compensation(Owner::Step(s)) => format!("undo_{}", s.0),
-        Node::Reaction(r) => format!("reaction_{r}"),
-        Node::Event(e) => format!("event_{}", e.0),
+        Node::Compensation(Owner::Step(s)) => format!("undo_{}", s.index()),
+        Node::Reaction(r) => format!("reaction_{}", r.index()),
+        Node::Event(e) => format!("event_{}", e.index()),
     }
 }
 
@@ -104,7 +104,7 @@ fn declare(saga: &Saga, node: Node) -> String {
             format!("{id}[{}]", flowchart_label(&text))
         }
         Node::Reaction(r) => {
-            let reaction = &saga.reactions[r];
+            let reaction = &saga.reactions[r.index()];
             format!(
                 "{id}[{}]",
                 flowchart_label(&format!(

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::escape::sequence_text;
 use super::text::{self, Line};
-use crate::model::{Coordination, Owner, ParticipantId, Saga, Stage, StepId, StepKind};
+use crate::model::{Coordination, Owner, Saga, Stage, StepId, StepKind};
 use crate::scenario::{Action, ActionKind, Party, Scenario, Work};
 
 /// A participant as declared: `participant <id> as <label>`.
@@ -144,7 +144,7 @@ impl Ids {
             .map_or(saga.trigger.participant, |o| o.participant);
         let orchestrator_label = format!(
             "Orchestrator ({})",
-            labels.get(host.0).map_or("", String::as_str)
+            labels.get(host.index()).map_or("", String::as_str)
         );
 
         let mut order = vec![Party::Participant(saga.trigger.participant)];
@@ -158,11 +158,11 @@ impl Ids {
             .map(|o| Work::Compensation(o).participant(saga));
         let reactions = saga.reactions.iter().map(|r| r.participant);
         let mut declared = vec![false; saga.participants.len()];
-        if let Some(d) = declared.get_mut(saga.trigger.participant.0) {
+        if let Some(d) = declared.get_mut(saga.trigger.participant.index()) {
             *d = true;
         }
         for p in steps.chain(compensations).chain(reactions) {
-            if let Some(d) = declared.get_mut(p.0)
+            if let Some(d) = declared.get_mut(p.index())
                 && !*d
             {
                 *d = true;
@@ -183,25 +183,24 @@ impl Ids {
     /// every message).
     fn declares(&self, party: Party) -> bool {
         match party {
-            Party::Participant(ParticipantId(i)) => self.declared.get(i).copied().unwrap_or(false),
+            Party::Participant(p) => self.declared.get(p.index()).copied().unwrap_or(false),
             Party::Orchestrator => self.order.get(1) == Some(&Party::Orchestrator),
         }
     }
 
     fn id(&self, party: Party) -> &str {
         match party {
-            Party::Participant(ParticipantId(i)) => {
-                self.participants.get(i).map_or("unknown", String::as_str)
-            }
+            Party::Participant(p) => self
+                .participants
+                .get(p.index())
+                .map_or("unknown", String::as_str),
             Party::Orchestrator => &self.orchestrator,
         }
     }
 
     fn label(&self, party: Party) -> &str {
         match party {
-            Party::Participant(ParticipantId(i)) => {
-                self.labels.get(i).map_or("Unknown", String::as_str)
-            }
+            Party::Participant(p) => self.labels.get(p.index()).map_or("Unknown", String::as_str),
             Party::Orchestrator => &self.orchestrator_label,
         }
     }
@@ -454,7 +453,10 @@ impl<'a> Writer<'a> {
             Work::Trigger => saga.trigger.description.as_deref(),
             Work::Step(s) => saga.step(s).description.as_deref(),
             Work::Compensation(o) => saga.compensation(o).and_then(|c| c.description.as_deref()),
-            Work::Reaction(i) => saga.reactions.get(i).and_then(|r| r.description.as_deref()),
+            Work::Reaction(i) => saga
+                .reactions
+                .get(i.index())
+                .and_then(|r| r.description.as_deref()),
         };
         if let Work::Step(s) = work {
             let step = saga.step(s);

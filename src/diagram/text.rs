@@ -194,8 +194,11 @@ fn run(saga: &Saga, work: Work, result: &StepResult) -> String {
         (_, StepResult::Transient { attempt }) => {
             format!("{action} fails transiently (attempt {attempt}), retried")
         }
-        (_, StepResult::Exhausted { attempts, from }) => {
-            format!("{action} gives up: {}", exhausted(*attempts, *from))
+        (_, StepResult::Exhausted { from }) => {
+            format!(
+                "{action} gives up: {}",
+                exhausted(work.max_attempts(saga), *from)
+            )
         }
         (_, StepResult::TimedOut { .. }) => format!("{action} times out"),
         (_, StepResult::SilentFailure) => {
@@ -215,8 +218,11 @@ fn reply(saga: &Saga, work: Work, result: &StepResult) -> String {
         StepResult::Transient { attempt } => {
             format!("{action} failed transiently (attempt {attempt})")
         }
-        StepResult::Exhausted { attempts, from } => {
-            format!("{action} gave up: {}", exhausted(*attempts, *from))
+        StepResult::Exhausted { from } => {
+            format!(
+                "{action} gave up: {}",
+                exhausted(work.max_attempts(saga), *from)
+            )
         }
         StepResult::TimedOut { applied } => {
             let within = crate::scenario::action::timeout_within(saga, work);
@@ -232,7 +238,7 @@ fn reply(saga: &Saga, work: Work, result: &StepResult) -> String {
 }
 
 /// Which attempts failed, in the simulator's own words.
-fn exhausted(attempts: Option<u64>, from: u64) -> String {
+fn exhausted(attempts: Option<u64>, from: u32) -> String {
     format!(
         "{} failed",
         crate::scenario::action::attempts_text(attempts, from)

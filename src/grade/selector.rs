@@ -46,9 +46,9 @@ pub fn resolve(rubric: &Rubric, saga: &Saga) -> Roles {
     let mut roles = vec![None; rubric.roles.len()];
     let mut taken = vec![false; saga.steps.len()];
     for (_, r, id) in pairs {
-        if roles[r].is_none() && !taken[id.0] {
+        if roles[r].is_none() && !taken[id.index()] {
             roles[r] = Some(id);
-            taken[id.0] = true;
+            taken[id.index()] = true;
         }
     }
     Roles(roles)

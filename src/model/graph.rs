@@ -14,7 +14,7 @@ pub enum Node {
     Trigger,
     Step(StepId),
     Compensation(Owner),
-    Reaction(usize),
+    Reaction(crate::model::ReactionId),
     Event(EventId),
 }
 
@@ -73,7 +73,7 @@ impl Graph {
             }
             Coordination::Choreography => {
                 for (i, event) in saga.events.iter().enumerate() {
-                    let node = Node::Event(EventId(i));
+                    let node = Node::Event(EventId::new(i));
                     g.add(node);
                     for &(emitter, _) in &event.emitted_by {
                         let (from, edge) = match emitter {

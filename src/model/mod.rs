@@ -15,14 +15,46 @@ pub use resolve::{Resolution, resolve};
 
 use crate::source::{Span, Spanned};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ParticipantId(pub usize);
+// Ids are 32-bit: a run holds millions of actions and states made of them (a diagram of a
+// 1,000-step saga's failures, a crate's expectations), and half the bytes is half the
+// memory to touch. The loader's file size limit (`input_limit::MAX_FILE_BYTES`) keeps every
+// count of participants, steps and events far below `u32::MAX`.
+macro_rules! id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(u32);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StepId(pub usize);
+        impl $name {
+            /// The id of the item at this index of its list in the [`Saga`].
+            pub const fn new(index: usize) -> Self {
+                Self(index as u32)
+            }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EventId(pub usize);
+            /// Its index in its list in the [`Saga`].
+            pub const fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+id!(
+    /// A participant: an index into [`Saga::participants`].
+    ParticipantId
+);
+id!(
+    /// A step: an index into [`Saga::steps`].
+    StepId
+);
+id!(
+    /// An event: an index into [`Saga::events`].
+    EventId
+);
+id!(
+    /// A reaction: an index into [`Saga::reactions`].
+    ReactionId
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Coordination {
@@ -282,7 +314,7 @@ pub enum Emitter {
 pub enum Handler {
     Step(StepId),
     Compensation(Owner),
-    Reaction(usize),
+    Reaction(ReactionId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,19 +370,19 @@ pub struct Saga {
 
 impl Saga {
     pub fn step(&self, id: StepId) -> &Step {
-        &self.steps[id.0]
+        &self.steps[id.index()]
     }
 
     pub fn step_ids(&self) -> impl DoubleEndedIterator<Item = StepId> + ExactSizeIterator {
-        (0..self.steps.len()).map(StepId)
+        (0..self.steps.len()).map(StepId::new)
     }
 
     pub fn participant(&self, id: ParticipantId) -> &Participant {
-        &self.participants[id.0]
+        &self.participants[id.index()]
     }
 
     pub fn event(&self, id: EventId) -> &Event {
-        &self.events[id.0]
+        &self.events[id.index()]
     }
 
     pub fn event_id(&self, name: &str) -> Option<EventId> {
@@ -358,7 +390,10 @@ impl Saga {
     }
 
     pub fn step_by_name(&self, id: &str) -> Option<StepId> {
-        self.steps.iter().position(|s| s.id.value == id).map(StepId)
+        self.steps
+            .iter()
+            .position(|s| s.id.value == id)
+            .map(StepId::new)
     }
 
     pub fn compensation(&self, owner: Owner) -> Option<&Compensation> {
@@ -373,7 +408,7 @@ impl Saga {
         self.steps
             .iter()
             .position(|s| s.kind == StepKind::Pivot)
-            .map(StepId)
+            .map(StepId::new)
     }
 
     /// The step after whose success the saga must complete: the declared pivot, or without
@@ -383,7 +418,7 @@ impl Saga {
             self.steps
                 .iter()
                 .position(|s| s.kind == StepKind::Retriable)
-                .map(StepId)
+                .map(StepId::new)
         })
     }
 
@@ -402,7 +437,7 @@ impl Saga {
         match handler {
             Handler::Step(id) | Handler::Compensation(Owner::Step(id)) => self.step(id).participant,
             Handler::Compensation(Owner::Trigger) => self.trigger.participant,
-            Handler::Reaction(i) => self.reactions[i].participant,
+            Handler::Reaction(i) => self.reactions[i.index()].participant,
         }
     }
 

@@ -202,7 +202,7 @@ impl Resolver<'_> {
             .events
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.name.clone(), EventId(i)))
+            .map(|(i, e)| (e.name.clone(), EventId::new(i)))
             .collect();
         saga.graph = Graph::build(&saga);
         Some(saga)
@@ -235,7 +235,7 @@ impl Resolver<'_> {
             let outbox = def
                 .and_then(|d| d.outbox.as_ref())
                 .and_then(|o| self.outbox(o));
-            let id = ParticipantId(self.participants.len());
+            let id = ParticipantId::new(self.participants.len());
             self.by_name.insert(name.value.clone(), id);
             self.participants.push(Participant {
                 name: name.clone(),
@@ -251,7 +251,7 @@ impl Resolver<'_> {
     /// The participant a name refers to; an undeclared one is reported and added.
     fn participant_ref(&mut self, name: &S<String>) -> ParticipantId {
         if let Some(&id) = self.by_name.get(&name.value)
-            && self.participants[id.0].declared
+            && self.participants[id.index()].declared
         {
             return id;
         }
@@ -293,7 +293,7 @@ impl Resolver<'_> {
         if let Some(&id) = self.by_name.get(&name.value) {
             return id;
         }
-        let id = ParticipantId(self.participants.len());
+        let id = ParticipantId::new(self.participants.len());
         self.by_name.insert(name.value.clone(), id);
         self.participants.push(Participant {
             name: name.clone(),
@@ -439,7 +439,7 @@ impl Resolver<'_> {
                         continue;
                     }
                     if let Some(step) = self.step(branch, style, stage) {
-                        branches.push(StepId(steps.len()));
+                        branches.push(StepId::new(steps.len()));
                         steps.push(step);
                     }
                 }
@@ -450,7 +450,7 @@ impl Resolver<'_> {
                     });
                 }
             } else if let Some(step) = self.step(entry, style, stage) {
-                stages.push(Stage::Single(StepId(steps.len())));
+                stages.push(Stage::Single(StepId::new(steps.len())));
                 steps.push(step);
             }
         }
@@ -1020,7 +1020,7 @@ fn events(saga: &Saga, catalogue: Vec<(S<String>, Vec<S<String>>)>) -> Vec<Event
         table.compensation(Owner::Trigger, c);
     }
     for (i, step) in saga.steps.iter().enumerate() {
-        let id = StepId(i);
+        let id = StepId::new(i);
         if let Some(e) = &step.consumes {
             table.entry(e).consumed_by.push((Handler::Step(id), e.span));
         }
@@ -1045,7 +1045,7 @@ fn events(saga: &Saga, catalogue: Vec<(S<String>, Vec<S<String>>)>) -> Vec<Event
             table
                 .entry(e)
                 .consumed_by
-                .push((Handler::Reaction(i), e.span));
+                .push((Handler::Reaction(ReactionId::new(i)), e.span));
         }
     }
     for e in &saga.terminal_events {

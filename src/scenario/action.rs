@@ -1,7 +1,7 @@
 //! What happens in a run, one message or local transaction at a time: what a trace prints
 //! and what a sequence diagram draws (`from ->> to: text`).
 
-use crate::model::{EventId, Handler, Owner, ParticipantId, Saga, StepId};
+use crate::model::{EventId, Handler, Owner, ParticipantId, ReactionId, Saga, StepId};
 
 use super::Outcome;
 use super::fault::owner_name;
@@ -29,7 +29,7 @@ pub enum Work {
     Trigger,
     Step(StepId),
     Compensation(Owner),
-    Reaction(usize),
+    Reaction(ReactionId),
 }
 
 impl Work {
@@ -42,7 +42,7 @@ impl Work {
                 .compensation(o)
                 .map(|c| c.action.value.clone())
                 .unwrap_or_default(),
-            Work::Reaction(i) => saga.reactions[i].action.value.clone(),
+            Work::Reaction(i) => saga.reactions[i.index()].action.value.clone(),
         }
     }
 
@@ -52,11 +52,10 @@ impl Work {
             Work::Trigger => saga.trigger.participant,
             Work::Step(s) => saga.step(s).participant,
             Work::Compensation(o) => saga.handler_participant(Handler::Compensation(o)),
-            Work::Reaction(i) => saga.reactions[i].participant,
+            Work::Reaction(i) => saga.reactions[i.index()].participant,
         }
     }
 
-    /// `reserve_inventory`, `compensation of reserve_inventory`, `trigger`, `reaction`.
     /// The business failure a failing step reports: its first declared one.
     pub fn failure(self, saga: &Saga) -> Option<&str> {
         match self {
@@ -65,6 +64,20 @@ impl Work {
         }
     }
 
+    /// The most attempts its retry policy makes (`None`: unlimited).
+    pub fn max_attempts(self, saga: &Saga) -> Option<u64> {
+        let retry = match self {
+            Work::Step(s) => &saga.step(s).retry,
+            Work::Compensation(o) => &saga.compensation(o)?.retry,
+            Work::Trigger | Work::Reaction(_) => return Some(1),
+        };
+        match retry.max_attempts {
+            crate::model::Attempts::Limited(n) => Some(n),
+            crate::model::Attempts::Unlimited => None,
+        }
+    }
+
+    /// `reserve_inventory`, `compensation of reserve_inventory`, `trigger`, `reaction`.
     pub fn label(self, saga: &Saga) -> String {
         match self {
             Work::Trigger => "trigger".to_owned(),
@@ -91,13 +104,13 @@ pub enum Via {
 pub enum Result {
     /// The action applied its effect.
     Success,
-    /// A business failure (the first of the step's declared `failures`, if any).
     /// A business failure: the step's first declared failure ([`Work::failure`]).
     Failure,
     /// A transient failure on this attempt; another attempt follows.
-    Transient { attempt: u64 },
-    /// Every attempt from `from` on failed transiently (`attempts` is the policy's limit).
-    Exhausted { attempts: Option<u64>, from: u64 },
+    Transient { attempt: u32 },
+    /// Every attempt from `from` on failed transiently, up to the policy's limit
+    /// ([`Work::max_attempts`]).
+    Exhausted { from: u32 },
     /// No answer in time; whether the effect was applied is unknown to the caller.
     TimedOut { applied: bool },
     /// A choreography step failed and has no failure event to say so.
@@ -123,7 +136,7 @@ pub enum ActionKind {
     /// The orchestrator sends a step's or a compensation's command.
     Command {
         work: Work,
-        attempt: u64,
+        attempt: u32,
         duplicate: bool,
     },
     /// The participant answers a command.
@@ -287,9 +300,9 @@ fn run_text(saga: &Saga, work: Work, result: &Result) -> String {
         (_, Result::Transient { attempt }) => {
             format!("{action} fails transiently on attempt {attempt} and is retried ({label})")
         }
-        (_, Result::Exhausted { attempts, from }) => format!(
+        (_, Result::Exhausted { from }) => format!(
             "{action} fails transiently on {} and gives up ({label})",
-            attempts_text(*attempts, *from)
+            attempts_text(work.max_attempts(saga), *from)
         ),
         (_, Result::TimedOut { .. }) => format!("{action} times out ({label})"),
         (_, Result::SilentFailure) => {
@@ -309,10 +322,10 @@ fn reply_text(saga: &Saga, work: Work, result: &Result) -> String {
         Result::Transient { attempt } => {
             format!("{label} failed transiently on attempt {attempt}")
         }
-        Result::Exhausted { attempts, from } => {
+        Result::Exhausted { from } => {
             format!(
                 "{label} failed transiently on {}",
-                attempts_text(*attempts, *from)
+                attempts_text(work.max_attempts(saga), *from)
             )
         }
         Result::TimedOut { applied } => {
@@ -342,7 +355,8 @@ pub fn timeout_within(saga: &Saga, work: Work) -> String {
 }
 
 /// Which attempts failed: "its only attempt", "attempts 2 to 5", "all 3 attempts".
-pub fn attempts_text(attempts: Option<u64>, from: u64) -> String {
+pub fn attempts_text(attempts: Option<u64>, from: u32) -> String {
+    let from = u64::from(from);
     match attempts {
         Some(n) if from > 1 && from < n => format!("attempts {from} to {n}"),
         Some(n) if from > 1 && from == n => format!("its last attempt ({n})"),

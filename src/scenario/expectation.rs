@@ -151,7 +151,7 @@ pub fn compensations_expected(saga: &Saga, kinds: &[FaultKind]) -> usize {
     let mut before = vec![0usize; saga.steps.len()];
     let mut count = usize::from(saga.trigger.compensation.is_some());
     for step in saga.step_ids() {
-        before[step.0] = count;
+        before[step.index()] = count;
         if saga.step(step).compensation.is_some() {
             count += 1;
         }
@@ -159,7 +159,9 @@ pub fn compensations_expected(saga: &Saga, kinds: &[FaultKind]) -> usize {
     applicable(saga, kinds)
         .iter()
         .filter_map(|f| match *f {
-            Fault::Fail(s) | Fault::Exhaust(s) | Fault::Timeout(s) => before.get(s.0).copied(),
+            Fault::Fail(s) | Fault::Exhaust(s) | Fault::Timeout(s) => {
+                before.get(s.index()).copied()
+            }
             _ => None,
         })
         .fold(0usize, usize::saturating_add)

@@ -246,7 +246,8 @@ fn consumed(saga: &Saga, event: EventId) -> bool {
 /// Whether the step runs after the point of no return (so exhausting it leaves the saga
 /// stuck instead of compensating).
 pub fn after_point_of_no_return(saga: &Saga, step: StepId) -> bool {
-    saga.point_of_no_return().is_some_and(|p| step.0 > p.0)
+    saga.point_of_no_return()
+        .is_some_and(|p| step.index() > p.index())
 }
 
 /// Whether the step is re-sent when it is in doubt (a pivot or a retriable step).

@@ -186,7 +186,7 @@ impl State {
 fn owner_index(owner: Owner) -> usize {
     match owner {
         Owner::Trigger => 0,
-        Owner::Step(s) => s.0 + 1,
+        Owner::Step(s) => s.index() + 1,
     }
 }
 
@@ -499,7 +499,7 @@ impl<'a> Machine<'a> {
         if !step.has_effect() {
             return;
         }
-        let ss = &mut tx.st.steps[s.0];
+        let ss = &mut tx.st.steps[s.index()];
         if ss.applied > 0 && step.idempotency_key.is_some() {
             return;
         }
@@ -525,7 +525,7 @@ impl<'a> Machine<'a> {
             .map(|c| c.action.value.as_str())
             .unwrap_or_default();
         if let Owner::Step(s) = owner {
-            let ss = tx.st.steps[s.0];
+            let ss = tx.st.steps[s.index()];
             if ss.applied == 0 && !ss.in_doubt && saga.step(s).has_effect() {
                 let why = match ss.status {
                     Status::Failed => "it failed and applied nothing",
@@ -541,7 +541,7 @@ impl<'a> Machine<'a> {
             }
         }
         if let Some(p) = self.lookups.point_of_no_return
-            && tx.st.steps[p.0].applied > 0
+            && tx.st.steps[p.index()].applied > 0
             && owner != Owner::Step(p)
         {
             tx.violate(
@@ -583,12 +583,14 @@ impl<'a> Machine<'a> {
             tx.st.lowest_compensated = Some(rank);
         }
         if let Owner::Step(s) = owner {
-            tx.st.steps[s.0].live = false;
+            tx.st.steps[s.index()].live = false;
         }
     }
 
     fn after_point_of_no_return(&self, s: StepId) -> bool {
-        self.lookups.point_of_no_return.is_some_and(|p| s.0 > p.0)
+        self.lookups
+            .point_of_no_return
+            .is_some_and(|p| s.index() > p.index())
     }
 
     fn attempts_of(&self, s: StepId) -> Option<u64> {
@@ -598,17 +600,10 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn comp_attempts(&self, owner: Owner) -> Option<u64> {
-        match self.saga.compensation(owner).map(|c| c.retry.max_attempts) {
-            Some(Attempts::Limited(n)) => Some(n),
-            _ => None,
-        }
-    }
-
     fn can_attempt_again(&self, tx: &Tx, s: StepId) -> bool {
         match self.attempts_of(s) {
             None => true,
-            Some(n) => u64::from(tx.st.steps[s.0].attempts) < n,
+            Some(n) => u64::from(tx.st.steps[s.index()].attempts) < n,
         }
     }
 
@@ -652,10 +647,10 @@ impl<'a> Machine<'a> {
     }
 
     fn send(&self, tx: &mut Tx, s: StepId) {
-        let ss = &mut tx.st.steps[s.0];
+        let ss = &mut tx.st.steps[s.index()];
         ss.status = Status::Awaiting;
         ss.attempts = ss.attempts.saturating_add(1);
-        let attempt = u64::from(ss.attempts);
+        let attempt = u32::from(ss.attempts);
         tx.act(
             Party::Orchestrator,
             self.participant_of(s),
@@ -687,8 +682,9 @@ impl<'a> Machine<'a> {
                     duplicate: true,
                 },
             );
-            let again =
-                step.idempotency_key.is_none() && step.has_effect() && tx.st.steps[s.0].applied > 0;
+            let again = step.idempotency_key.is_none()
+                && step.has_effect()
+                && tx.st.steps[s.index()].applied > 0;
             tx.act(
                 p,
                 p,
@@ -741,16 +737,15 @@ impl<'a> Machine<'a> {
             return;
         }
         if self.fire(tx.st, Fault::Exhaust(s)) {
-            let attempts = self.attempts_of(s);
-            let from = u64::from(tx.st.steps[s.0].attempts);
+            let from = u32::from(tx.st.steps[s.index()].attempts);
             // Every remaining attempt fails: the orchestrator has used them all.
-            if let Some(n) = attempts {
-                tx.st.steps[s.0].attempts = u8::try_from(n).unwrap_or(u8::MAX);
+            if let Some(n) = self.attempts_of(s) {
+                tx.st.steps[s.index()].attempts = u8::try_from(n).unwrap_or(u8::MAX);
             }
-            reply(tx, Reply::Exhausted, Result::Exhausted { attempts, from });
+            reply(tx, Reply::Exhausted, Result::Exhausted { from });
         } else if self.fire(tx.st, Fault::Fail(s)) {
             if step.kind == StepKind::Retriable {
-                let attempt = u64::from(tx.st.steps[s.0].attempts);
+                let attempt = u32::from(tx.st.steps[s.index()].attempts);
                 reply(tx, Reply::Transient, Result::Transient { attempt });
             } else {
                 reply(tx, Reply::Failure, Result::Failure);
@@ -764,7 +759,9 @@ impl<'a> Machine<'a> {
     /// The orchestrator receives a step's reply.
     fn reply(&self, tx: &mut Tx, s: StepId, reply: Reply) {
         let (stage, failing) = match tx.st.phase {
-            Phase::Forward { stage, failing } if tx.st.steps[s.0].status == Status::Awaiting => {
+            Phase::Forward { stage, failing }
+                if tx.st.steps[s.index()].status == Status::Awaiting =>
+            {
                 (stage, failing)
             }
             _ => {
@@ -780,9 +777,9 @@ impl<'a> Machine<'a> {
         };
         let mut failing = failing;
         match reply {
-            Reply::Success => tx.st.steps[s.0].status = Status::Done,
+            Reply::Success => tx.st.steps[s.index()].status = Status::Done,
             Reply::Failure => {
-                tx.st.steps[s.0].status = Status::Failed;
+                tx.st.steps[s.index()].status = Status::Failed;
                 failing = true;
             }
             Reply::Transient => {
@@ -801,7 +798,7 @@ impl<'a> Machine<'a> {
                 failing = true;
             }
             Reply::TimedOut => {
-                tx.st.steps[s.0].in_doubt = true;
+                tx.st.steps[s.index()].in_doubt = true;
                 if resent_in_doubt(self.saga, s) {
                     if self.can_attempt_again(tx, s) {
                         // Re-sent with its idempotency key: a participant that already
@@ -809,12 +806,12 @@ impl<'a> Machine<'a> {
                         return self.send(tx, s);
                     }
                     if self.after_point_of_no_return(s) {
-                        tx.st.steps[s.0].status = Status::InDoubt;
+                        tx.st.steps[s.index()].status = Status::InDoubt;
                         self.get_stuck(tx, Stuck::Step(s));
                         return;
                     }
                 }
-                tx.st.steps[s.0].status = Status::InDoubt;
+                tx.st.steps[s.index()].status = Status::InDoubt;
                 failing = true;
             }
         }
@@ -825,7 +822,7 @@ impl<'a> Machine<'a> {
     /// A step out of attempts: a business failure before and at the point of no return
     /// (returns true), the saga stuck after it.
     fn exhausted(&self, tx: &mut Tx, s: StepId) -> bool {
-        tx.st.steps[s.0].status = Status::Failed;
+        tx.st.steps[s.index()].status = Status::Failed;
         if self.after_point_of_no_return(s) {
             self.get_stuck(tx, Stuck::Step(s));
             return false;
@@ -845,7 +842,7 @@ impl<'a> Machine<'a> {
         let waiting = self.saga.stages[stage]
             .steps()
             .iter()
-            .any(|s| tx.st.steps[s.0].status == Status::Awaiting);
+            .any(|s| tx.st.steps[s.index()].status == Status::Awaiting);
         if waiting {
             return;
         }
@@ -857,7 +854,7 @@ impl<'a> Machine<'a> {
         let mut queue = Vec::new();
         for k in (0..=stage).rev() {
             for &s in self.saga.stages[k].steps().iter().rev() {
-                let status = tx.st.steps[s.0].status;
+                let status = tx.st.steps[s.index()].status;
                 if matches!(status, Status::Done | Status::InDoubt)
                     && self.saga.step(s).compensation.is_some()
                 {
@@ -904,10 +901,7 @@ impl<'a> Machine<'a> {
                 Party::Orchestrator,
                 ActionKind::Reply {
                     work,
-                    result: Result::Exhausted {
-                        attempts: self.comp_attempts(owner),
-                        from: 1,
-                    },
+                    result: Result::Exhausted { from: 1 },
                 },
             );
             tx.st.pending.push(Msg::CompReply { owner, ok: false });
@@ -1035,9 +1029,10 @@ impl<'a> Machine<'a> {
         let step = self.saga.step(s);
         let p = step.participant;
         let work = Work::Step(s);
-        if tx.st.steps[s.0].status != Status::Idle {
-            let again =
-                step.idempotency_key.is_none() && step.has_effect() && tx.st.steps[s.0].applied > 0;
+        if tx.st.steps[s.index()].status != Status::Idle {
+            let again = step.idempotency_key.is_none()
+                && step.has_effect()
+                && tx.st.steps[s.index()].applied > 0;
             tx.local(
                 p,
                 ActionKind::Duplicate {
@@ -1050,20 +1045,17 @@ impl<'a> Machine<'a> {
             }
             return;
         }
-        tx.st.steps[s.0].attempts = 1;
+        tx.st.steps[s.index()].attempts = 1;
         if self.fire(tx.st, Fault::Exhaust(s)) {
             tx.local(
                 p,
                 ActionKind::Run {
                     work,
-                    result: Result::Exhausted {
-                        attempts: self.attempts_of(s),
-                        from: 1,
-                    },
+                    result: Result::Exhausted { from: 1 },
                 },
             );
             if self.after_point_of_no_return(s) {
-                tx.st.steps[s.0].status = Status::Failed;
+                tx.st.steps[s.index()].status = Status::Failed;
                 return self.get_stuck(tx, Stuck::Step(s));
             }
             return self.step_failed(tx, s, false);
@@ -1080,13 +1072,13 @@ impl<'a> Machine<'a> {
                 },
             );
             if !self.can_attempt_again(tx, s) {
-                tx.st.steps[s.0].status = Status::Failed;
+                tx.st.steps[s.index()].status = Status::Failed;
                 return self.get_stuck(tx, Stuck::Step(s));
             }
-            tx.st.steps[s.0].attempts = 2;
+            tx.st.steps[s.index()].attempts = 2;
         }
         self.apply(tx, s);
-        tx.st.steps[s.0].status = Status::Done;
+        tx.st.steps[s.index()].status = Status::Done;
         tx.local(
             p,
             ActionKind::Run {
@@ -1094,7 +1086,7 @@ impl<'a> Machine<'a> {
                 result: Result::Success,
             },
         );
-        if let Some(event) = self.lookups.success[s.0] {
+        if let Some(event) = self.lookups.success[s.index()] {
             self.publish(tx, p, event);
         }
     }
@@ -1104,8 +1096,8 @@ impl<'a> Machine<'a> {
     fn step_failed(&self, tx: &mut Tx, s: StepId, report: bool) {
         let step = self.saga.step(s);
         let p = step.participant;
-        tx.st.steps[s.0].status = Status::Failed;
-        let event = self.lookups.failure[s.0];
+        tx.st.steps[s.index()].status = Status::Failed;
+        let event = self.lookups.failure[s.index()];
         let result = match event {
             Some(_) => Result::Failure,
             None => Result::SilentFailure,
@@ -1162,10 +1154,7 @@ impl<'a> Machine<'a> {
                 p,
                 ActionKind::Run {
                     work,
-                    result: Result::Exhausted {
-                        attempts: self.comp_attempts(owner),
-                        from: 1,
-                    },
+                    result: Result::Exhausted { from: 1 },
                 },
             );
             return self.get_stuck(tx, Stuck::Compensation(owner));
@@ -1234,7 +1223,7 @@ impl<'a> Machine<'a> {
             } else {
                 let waiting: Vec<&str> = saga
                     .step_ids()
-                    .filter(|s| st.steps[s.0].status == Status::Idle)
+                    .filter(|s| st.steps[s.index()].status == Status::Idle)
                     .map(|s| self.step_name(s))
                     .collect();
                 format!(
@@ -1334,7 +1323,7 @@ impl<'a> Machine<'a> {
             out.push(Owner::Trigger);
         }
         for s in self.saga.step_ids() {
-            if st.steps[s.0].live {
+            if st.steps[s.index()].live {
                 out.push(Owner::Step(s));
             }
         }

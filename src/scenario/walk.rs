@@ -38,7 +38,7 @@ pub(super) fn collect_compensations(st: &State, into: &mut BTreeSet<Owner>) {
 fn collect(st: &State, mut into: impl FnMut(Owner)) {
     let owner = |i: usize| match i {
         0 => Owner::Trigger,
-        i => Owner::Step(crate::model::StepId(i - 1)),
+        i => Owner::Step(crate::model::StepId::new(i - 1)),
     };
     for (i, &runs) in st.comp_runs.iter().enumerate() {
         if runs > 0 {

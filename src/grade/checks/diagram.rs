@@ -136,7 +136,7 @@ pub fn diagram(def: &DiagramDef, index: usize, ctx: &Context) -> Verdict {
 
 fn declared(saga: &Saga) -> impl Iterator<Item = ParticipantId> + '_ {
     (0..saga.participants.len())
-        .map(ParticipantId)
+        .map(ParticipantId::new)
         .filter(|&p| saga.participant(p).declared)
 }
 

@@ -61,7 +61,7 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.participant == owner)
-                .filter_map(|(i, _)| flow.index(Node::Reaction(i))),
+                .filter_map(|(i, _)| flow.index(Node::Reaction(crate::model::ReactionId::new(i)))),
         )
         .chain(
             saga.step_ids()
@@ -97,13 +97,15 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
 fn failure_reaction(saga: &Saga, flow: &Flow) -> Option<usize> {
     (0..saga.reactions.len()).find(|&i| {
         saga.reactions[i].participant == saga.trigger.participant
-            && flow.index(Node::Reaction(i)).is_some_and(|r| {
-                flow.predecessors(r).iter().any(|&(event, _)| {
-                    flow.predecessors(event)
-                        .iter()
-                        .any(|&(_, edge)| edge == Edge::Failure)
+            && flow
+                .index(Node::Reaction(crate::model::ReactionId::new(i)))
+                .is_some_and(|r| {
+                    flow.predecessors(r).iter().any(|&(event, _)| {
+                        flow.predecessors(event)
+                            .iter()
+                            .any(|&(_, edge)| edge == Edge::Failure)
+                    })
                 })
-            })
     })
 }
 

@@ -10,7 +10,7 @@ pub(super) fn handler(saga: &Saga, handler: Handler) -> String {
         Handler::Step(id) => format!("step `{}`", saga.step(id).id.value),
         Handler::Compensation(owner) => compensation(saga, owner),
         Handler::Reaction(i) => {
-            let r = &saga.reactions[i];
+            let r = &saga.reactions[i.index()];
             format!(
                 "the reaction `{}` of `{}`",
                 r.action.value,
@@ -53,7 +53,7 @@ pub(super) fn short(saga: &Saga, node: Node) -> String {
         Node::Compensation(owner) => saga
             .compensation(owner)
             .map_or_else(String::new, |c| c.action.value.clone()),
-        Node::Reaction(i) => saga.reactions[i].action.value.clone(),
+        Node::Reaction(i) => saga.reactions[i.index()].action.value.clone(),
         Node::Event(e) => saga.event(e).name.clone(),
     }
 }

@@ -53,7 +53,7 @@ impl<'a> Availability<'a> {
                 let stage_of = saga.steps.iter().map(|s| s.stage).collect();
                 for (i, stage) in saga.stages.iter().enumerate() {
                     for &id in stage.steps() {
-                        for &w in &writes[id.0] {
+                        for &w in &writes[id.index()] {
                             known_from.entry(w).or_insert(i + 1);
                         }
                     }
@@ -87,10 +87,10 @@ impl<'a> Availability<'a> {
             } => Some(
                 known_from
                     .get(field)
-                    .is_some_and(|&k| k <= stage_of[step.0]),
+                    .is_some_and(|&k| k <= stage_of[step.index()]),
             ),
             Flow::Events(d) => {
-                let (in_s, out_s) = d.start[step.0]?;
+                let (in_s, out_s) = d.start[step.index()]?;
                 Some(d.writers.get(field).is_some_and(|ws| {
                     ws.iter()
                         .any(|&(in_w, out_w)| in_w <= in_s && out_s <= out_w)
@@ -105,7 +105,7 @@ impl<'a> Availability<'a> {
             Owner::Trigger => Some(self.trigger_data.contains(&field)),
             Owner::Step(id) => {
                 let before = self.before_step(id, field)?;
-                Some(before || self.writes[id.0].contains(&field))
+                Some(before || self.writes[id.index()].contains(&field))
             }
         }
     }
@@ -113,7 +113,7 @@ impl<'a> Availability<'a> {
     fn reached(&self, step: StepId) -> bool {
         match &self.flow {
             Flow::Stages { .. } => true,
-            Flow::Events(d) => d.start[step.0].is_some(),
+            Flow::Events(d) => d.start[step.index()].is_some(),
         }
     }
 }
@@ -139,8 +139,8 @@ impl<'a> Dominance<'a> {
             for &(emitter, _) in &event.emitted_by {
                 let from = match emitter {
                     Emitter::Trigger => trigger,
-                    Emitter::StepSuccess(s) => success[s.0],
-                    Emitter::StepFailure(s) => failure[s.0],
+                    Emitter::StepSuccess(s) => success[s.index()],
+                    Emitter::StepFailure(s) => failure[s.index()],
                     Emitter::CompensationDone(o) => {
                         *compensations.entry(o).or_insert_with(|| g.add_node(()))
                     }
@@ -149,11 +149,13 @@ impl<'a> Dominance<'a> {
             }
             for &(handler, _) in &event.consumed_by {
                 let to = match handler {
-                    Handler::Step(s) => start[s.0],
+                    Handler::Step(s) => start[s.index()],
                     Handler::Compensation(o) => {
                         *compensations.entry(o).or_insert_with(|| g.add_node(()))
                     }
-                    Handler::Reaction(r) => *reactions.entry(r).or_insert_with(|| g.add_node(())),
+                    Handler::Reaction(r) => {
+                        *reactions.entry(r.index()).or_insert_with(|| g.add_node(()))
+                    }
                 };
                 g.add_edge(events[e], to, ());
             }
