@@ -132,35 +132,48 @@ const MIN_SHARED: usize = 3;
 /// The combined diagram of the happy run and the failure paths [`branches`] found: every
 /// run in full when that fits in [`FULL_LIMIT`] characters, otherwise with shared tails.
 pub fn render(saga: &Saga, happy: &Scenario, branches: &[Branch]) -> Diagram {
-    match draw(saga, happy, branches, Some(FULL_LIMIT)) {
-        (diagram, true) => diagram,
-        (_, false) => draw(saga, happy, branches, None).0,
+    let in_full = || draw(saga, happy, branches, Some(FULL_LIMIT), &[]);
+    // When the runs are long enough that the diagram in full is unlikely to fit (an action
+    // draws a line of a few dozen characters), the shared tails are chosen meanwhile, on
+    // another core. Either way the diagram is the same.
+    let actions: usize = branches.iter().map(|b| b.rest().len()).sum();
+    if actions < FULL_LIMIT / 16 {
+        return match in_full() {
+            (diagram, true) => diagram,
+            (_, false) => with_shared_tails(saga, happy, branches, None),
+        };
+    }
+    let ((diagram, fits), hoped) = rayon::join(in_full, || Tails::choose(saga, branches, false));
+    if fits {
+        diagram
+    } else {
+        with_shared_tails(saga, happy, branches, Some(hoped))
     }
 }
 
 /// The combined diagram with every failure run drawn in full, whatever its size.
 pub fn render_in_full(saga: &Saga, happy: &Scenario, branches: &[Branch]) -> Diagram {
-    draw(saga, happy, branches, Some(usize::MAX)).0
+    draw(saga, happy, branches, Some(usize::MAX), &[]).0
 }
 
 /// Draws the diagram; with `limit`, every run in full, giving up (`false`) once the text
-/// passes it; without, with shared tails.
+/// passes it; without, each branch up to its shared tail in `tails` (one per branch).
 fn draw(
     saga: &Saga,
     happy: &Scenario,
     branches: &[Branch],
     limit: Option<usize>,
+    tails: &[Option<Shared>],
 ) -> (Diagram, bool) {
     let trace = &happy.trace;
     let mut w = Writer::new(saga);
-    let mut tails = Tails::default();
-    // Points where failure runs leave, each with the branches that leave there.
-    let mut points: Vec<(usize, Vec<&Branch>)> = Vec::new();
-    for b in branches {
+    // Points where failure runs leave, each with the branches that leave there (by index).
+    let mut points: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (i, b) in branches.iter().enumerate() {
         let at = b.diverges_at.min(trace.len());
         match points.last_mut() {
-            Some((d, list)) if *d == at => list.push(b),
-            _ => points.push((at, vec![b])),
+            Some((d, list)) if *d == at => list.push(i),
+            _ => points.push((at, vec![i])),
         }
     }
     let mut pos = 0;
@@ -170,7 +183,7 @@ fn draw(
         let next = points.get(k + 1).map_or(trace.len(), |(d, _)| *d);
         let names: Vec<&str> = list
             .iter()
-            .map(|b| saga.step(b.step).id.value.as_str())
+            .map(|&i| saga.step(branches[i].step).id.value.as_str())
             .collect();
         let verb = if names.len() == 1 {
             "succeeds"
@@ -182,35 +195,30 @@ fn draw(
         }
         w.open("alt", &format!("{} {verb}", names.join(", ")));
         w.actions(&trace[at..next.max(at)]);
-        for b in list {
-            let label = failure_label(saga, b);
-            w.branch("else", &label);
-            match limit {
-                Some(limit) => {
+        for &i in list {
+            let b = &branches[i];
+            w.branch("else", &failure_label(saga, b));
+            match (limit, tails.get(i).and_then(Option::as_ref)) {
+                (Some(limit), _) => {
                     w.actions(b.rest());
                     if w.len() > limit {
                         return (w.finish(), false);
                     }
                 }
-                None => match tails.find(b.rest()) {
-                    Some(shared) => {
-                        w.actions(&b.rest()[..shared.drawn]);
-                        let party = b.rest()[shared.drawn].from;
-                        w.note(
-                            party,
-                            party,
-                            &format!(
-                                "then the same as in \"{}\" above, from \"{}\" on",
-                                shared.label, shared.from
-                            ),
-                        );
-                        tails.add(saga, b.rest(), shared.drawn, label);
-                    }
-                    None => {
-                        w.actions(b.rest());
-                        tails.add(saga, b.rest(), b.rest().len(), label);
-                    }
-                },
+                (None, Some(shared)) => {
+                    w.actions(&b.rest()[..shared.drawn]);
+                    let party = b.rest()[shared.drawn].from;
+                    w.note(
+                        party,
+                        party,
+                        &format!(
+                            "then the same as in \"{}\" above, from \"{}\" on",
+                            failure_label(saga, &branches[shared.branch]),
+                            shared.from
+                        ),
+                    );
+                }
+                (None, None) => w.actions(b.rest()),
             }
         }
         w.close();
@@ -220,14 +228,63 @@ fn draw(
     (w.finish(), true)
 }
 
+/// Where a failure run goes on exactly as an earlier branch does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shared {
+    /// How many of its actions to draw before the note.
+    drawn: usize,
+    /// The earlier branch (its index).
+    branch: usize,
+    /// Where in the earlier branch's run it goes on from.
+    at: usize,
+    /// The text of the message there, which the note names.
+    from: String,
+}
+
+/// The diagram with shared tails: each branch drawn up to where it ends in a note
+/// instead ([`Tails`]), with the tails already chosen without comparing (`hoped`) if they
+/// were. Where a branch's tail is shared needs no comparison of runs when
+/// the first candidate for each branch is the right one, as it is in sagas whose failures
+/// share their compensations: the tails are chosen without comparing, and drawn while the
+/// choices are checked, all at once, on the other cores. Only if one is wrong are they
+/// chosen again, comparing each candidate in turn, which gives what that would have given
+/// in any case.
+fn with_shared_tails(
+    saga: &Saga,
+    happy: &Scenario,
+    branches: &[Branch],
+    hoped: Option<Vec<Option<Shared>>>,
+) -> Diagram {
+    let hoped = hoped.unwrap_or_else(|| Tails::choose(saga, branches, false));
+    let (right, diagram) = rayon::join(
+        || right_choices(branches, &hoped),
+        || draw(saga, happy, branches, None, &hoped).0,
+    );
+    if right {
+        diagram
+    } else {
+        let tails = Tails::choose(saga, branches, true);
+        draw(saga, happy, branches, None, &tails).0
+    }
+}
+
+/// Whether each branch's run goes on, from its chosen shared tail, exactly as the branch
+/// it names does.
+fn right_choices(branches: &[Branch], tails: &[Option<Shared>]) -> bool {
+    use rayon::prelude::*;
+    tails.par_iter().zip(branches).all(|(shared, b)| {
+        shared
+            .as_ref()
+            .is_none_or(|s| branches[s.branch].rest()[s.at..] == b.rest()[s.drawn..])
+    })
+}
+
 /// The failure runs drawn so far, found by where a later run could go on as they do.
 #[derive(Default)]
 struct Tails<'a> {
     /// The drawn actions a note can name (their message's text appears once in their
     /// branch), by how many actions are left from them and the action.
     by_start: HashMap<(usize, &'a Action), Vec<Joint>>,
-    /// Each branch's label.
-    labels: Vec<String>,
     /// Each branch's run.
     runs: Vec<&'a [Action]>,
 }
@@ -240,36 +297,42 @@ struct Joint {
     text: String,
 }
 
-/// Where a failure run goes on exactly as an earlier branch does.
-struct Shared<'t> {
-    /// How many of its actions to draw before the note.
-    drawn: usize,
-    /// The earlier branch's label.
-    label: &'t str,
-    /// The text of the message of the earlier branch it goes on from.
-    from: &'t str,
-}
-
 impl<'a> Tails<'a> {
+    /// Each branch's shared tail, if it has one; `compare`: the first candidate whose run
+    /// is the same, otherwise the first candidate (to be checked by the caller).
+    fn choose(saga: &Saga, branches: &'a [Branch], compare: bool) -> Vec<Option<Shared>> {
+        let mut tails = Tails::default();
+        branches
+            .iter()
+            .map(|b| {
+                let shared = tails.find(b.rest(), compare);
+                let drawn = shared.as_ref().map_or(b.rest().len(), |s| s.drawn);
+                tails.add(saga, b.rest(), drawn);
+                shared
+            })
+            .collect()
+    }
+
     /// The longest end of `rest` (after at least its first action, and of at least
     /// [`MIN_SHARED`] actions) that an earlier branch drew from a message a note can name.
     /// Tried from the longest end, so a saga whose failures share their compensations stops
     /// at the first few actions.
-    fn find(&self, rest: &'a [Action]) -> Option<Shared<'_>> {
+    fn find(&self, rest: &'a [Action], compare: bool) -> Option<Shared> {
         (1..rest.len().saturating_sub(MIN_SHARED - 1)).find_map(|i| {
             let candidates = self.by_start.get(&(rest.len() - i, &rest[i]))?;
             candidates.iter().find_map(|joint| {
-                (self.runs[joint.branch][joint.at..] == rest[i..]).then(|| Shared {
+                (!compare || self.runs[joint.branch][joint.at..] == rest[i..]).then(|| Shared {
                     drawn: i,
-                    label: &self.labels[joint.branch],
-                    from: &joint.text,
+                    branch: joint.branch,
+                    at: joint.at,
+                    from: joint.text.clone(),
                 })
             })
         })
     }
 
     /// A branch whose first `drawn` actions were drawn.
-    fn add(&mut self, saga: &Saga, rest: &'a [Action], drawn: usize, label: String) {
+    fn add(&mut self, saga: &Saga, rest: &'a [Action], drawn: usize) {
         let c = self.runs.len();
         let texts: Vec<Option<String>> = rest[..drawn]
             .iter()
@@ -297,7 +360,6 @@ impl<'a> Tails<'a> {
                     });
             }
         }
-        self.labels.push(label);
         self.runs.push(rest);
     }
 }
@@ -310,5 +372,104 @@ fn failure_label(saga: &Saga, b: &Branch) -> String {
             Some(f) => format!("{} fails ({})", step.id.value, f.value),
             None => format!("{} fails", step.id.value),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text;
+    use super::*;
+    use crate::scenario::{ActionKind, Party, StepResult, Work};
+
+    fn order_saga() -> Saga {
+        let text = include_str!("../../specs/order-orchestration.yaml");
+        let checked = crate::check::check_source(crate::source::SourceFile::new(
+            "order-orchestration.yaml",
+            text.to_owned(),
+        ));
+        checked.saga.expect("the course's saga resolves")
+    }
+
+    /// An orchestrator's command to a step and its reply: two messages with their own text.
+    fn exchange(saga: &Saga, step: usize) -> [Action; 2] {
+        let work = Work::Step(StepId::new(step));
+        let p = Party::Participant(saga.step(StepId::new(step)).participant);
+        [
+            Action {
+                from: Party::Orchestrator,
+                to: p,
+                kind: ActionKind::Command {
+                    work,
+                    attempt: 1,
+                    duplicate: false,
+                },
+            },
+            Action {
+                from: p,
+                to: Party::Orchestrator,
+                kind: ActionKind::Reply {
+                    work,
+                    result: StepResult::Success,
+                },
+            },
+        ]
+    }
+
+    fn branch(step: usize, run: Vec<Action>) -> Branch {
+        Branch {
+            step: StepId::new(step),
+            fault: Fault::Fail(StepId::new(step)),
+            outcome: Outcome::Compensated,
+            compensated: Vec::new(),
+            diverges_at: step,
+            run,
+            same: 0,
+        }
+    }
+
+    #[test]
+    fn a_first_candidate_that_is_not_the_same_run_is_not_taken() {
+        let saga = order_saga();
+        let [c0, r0] = exchange(&saga, 0);
+        let [c1, r1] = exchange(&saga, 1);
+        let [c2, r2] = exchange(&saga, 2);
+        // Both runs go on from `c1` with as many actions left, but end differently: the
+        // first candidate of the second run is not its shared tail.
+        let first = branch(0, vec![c0, c1, r1, c2, r2]);
+        let second = branch(1, vec![r0, c1, r1, c2, r0]);
+        let branches = [first, second];
+        let hoped = Tails::choose(&saga, &branches, false);
+        assert!(
+            hoped[1].is_some(),
+            "the first candidate is taken without comparing"
+        );
+        let compared = Tails::choose(&saga, &branches, true);
+        assert_eq!(compared[1], None);
+        assert!(!right_choices(&branches, &hoped));
+        assert!(right_choices(&branches, &compared));
+    }
+
+    #[test]
+    fn a_shared_tail_is_found_with_and_without_comparing() {
+        let saga = order_saga();
+        let [c0, r0] = exchange(&saga, 0);
+        let [c1, r1] = exchange(&saga, 1);
+        let [c2, r2] = exchange(&saga, 2);
+        let first = branch(0, vec![c0, c1, r1, c2, r2]);
+        let second = branch(1, vec![r0, c1, r1, c2, r2]);
+        let branches = [first, second];
+        let expected = Some(Shared {
+            drawn: 1,
+            branch: 0,
+            at: 1,
+            from: match text::line(&saga, &c1) {
+                Some(text::Line::Message { text, .. }) => text,
+                _ => panic!("a command is a message"),
+            },
+        });
+        let hoped = Tails::choose(&saga, &branches, false);
+        assert_eq!(hoped[1], expected);
+        assert!(right_choices(&branches, &hoped));
+        assert_eq!(Tails::choose(&saga, &branches, true)[1], expected);
     }
 }

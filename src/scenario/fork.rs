@@ -2,6 +2,8 @@
 //! run until the first delivery that asks about the fault, so it is continued from there
 //! (`walk::walk_forking`) instead of made from the start.
 
+use rayon::prelude::*;
+
 use crate::model::{Owner, Saga};
 
 use super::action::Action;
@@ -90,7 +92,7 @@ pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, 
         })
         .collect();
     let forks = forked
-        .into_iter()
+        .into_par_iter()
         .zip(candidates)
         .map(|(f, &candidate)| {
             let f = f?;
@@ -102,20 +104,19 @@ pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, 
                 .iter()
                 .take_while(|(i, _)| *i < shared)
                 .map(|&(_, o)| o);
-            let own: Vec<Owner> = match f.rejoined {
-                Some(_) => compensated(&f.walk.trace),
-                None => f
-                    .walk
-                    .marks
-                    .iter()
-                    .filter_map(|&(_, m)| match m {
-                        walk::Mark::Compensated(o) => Some(o),
-                        walk::Mark::AppliedTwice(_) => None,
-                    })
-                    .collect(),
-            };
+            // Sized at once: a failure run of a long saga compensates thousands of steps.
+            let mut order: Vec<Owner> =
+                Vec::with_capacity(shared.min(parent_compensations.len()) + f.walk.marks.len());
+            order.extend(before);
+            match f.rejoined {
+                Some(_) => order.extend(compensated(&f.walk.trace)),
+                None => order.extend(f.walk.marks.iter().filter_map(|&(_, m)| match m {
+                    walk::Mark::Compensated(o) => Some(o),
+                    walk::Mark::AppliedTwice(_) => None,
+                })),
+            }
             Some(Fork {
-                compensated: trigger_last(before.chain(own)),
+                compensated: trigger_last(order),
                 faults: all,
                 shared,
                 outcome: f.walk.outcome,

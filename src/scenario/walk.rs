@@ -22,7 +22,8 @@ pub(super) const MAX_RUN_LENGTH: usize = 100_000;
 /// The owners whose compensation ran in `st` (or gave up there), in owner order (the
 /// trigger, then the steps).
 fn compensations_of(st: &State) -> Vec<Owner> {
-    let mut out = Vec::new();
+    let ran = st.comp_runs.iter().filter(|&&runs| runs > 0).count();
+    let mut out = Vec::with_capacity(ran + 1);
     collect(st, |o| out.push(o));
     out.sort();
     out.dedup();
@@ -133,12 +134,20 @@ struct Run {
 }
 
 impl Run {
-    fn new(keep: Keep) -> Run {
+    /// A run of about `expected` actions: a trace that is kept is allocated for them at
+    /// once, rather than copied each time it doubles (room left unused is never touched, so
+    /// it costs no memory).
+    fn new(keep: Keep, expected: usize) -> Run {
+        let expected = expected.min(MAX_RUN_LENGTH);
         Run {
             keep,
-            trace: Vec::new(),
+            trace: match keep {
+                Keep::Trace => Vec::with_capacity(expected),
+                Keep::Marks => Vec::new(),
+            },
             length: 0,
-            marks: Vec::new(),
+            // Compensations take a few actions each.
+            marks: Vec::with_capacity(expected / 4),
             broken: Vec::new(),
         }
     }
@@ -257,12 +266,13 @@ pub(super) fn walk_forking(
     nested: &[Fault],
     keep: Keep,
 ) -> (Walk, Vec<Option<Forked>>) {
-    let (walk, forks, _) = walk_forking_into(m, state, candidates, nested, keep, None);
+    let (walk, forks, _) = walk_forking_into(m, state, candidates, nested, keep, None, 0);
     (walk, forks)
 }
 
 /// [`walk_forking`], stopping early if the run reaches a state of `into` (its parent's
-/// states after the fork) but for the fault bits `own`.
+/// states after the fork) but for the fault bits `own`; the run makes about `expected`
+/// actions.
 fn walk_forking_into(
     m: &Machine,
     mut state: State,
@@ -270,6 +280,7 @@ fn walk_forking_into(
     nested: &[Fault],
     keep: Keep,
     into: Option<(&[Arc<Snapshot>], u64)>,
+    expected: usize,
 ) -> (Walk, Vec<Option<Forked>>, Option<Rejoin>) {
     // The candidates not yet forked, by fault (a fault listed twice forks once).
     let mut waiting: HashMap<Fault, usize> = HashMap::new();
@@ -283,7 +294,7 @@ fn walk_forking_into(
     let mut recent: VecDeque<(usize, Arc<Snapshot>)> = VecDeque::new();
     let mut ready: Vec<Leaf> = Vec::new();
     let mut made: Vec<(usize, Forked)> = Vec::new();
-    let mut run = Run::new(keep);
+    let mut run = Run::new(keep, expected);
     let mut states = 1;
     let mut rejoined = None;
     m.take_probed();
@@ -420,8 +431,11 @@ fn make_forks(
             let child = seed.machine(&faults, !nested.is_empty());
             let own = 1u64 << parent_faults.len().min(63);
             let into = (!leaf.window.is_empty()).then_some((leaf.window.as_slice(), own));
+            // A failure undoes what ran before it, in about as many actions as the parent
+            // made before the fork: room for twice that.
+            let expected = 2 * leaf.shared + 64;
             let (walk, forks, rejoined) =
-                walk_forking_into(&child, leaf.before, nested, &[], keep, into);
+                walk_forking_into(&child, leaf.before, nested, &[], keep, into, expected);
             (
                 leaf.candidate,
                 Forked {
