@@ -571,6 +571,15 @@ fn shared_tails_expand_to_the_full_runs() {
     let mut references = 0;
     let mut files = yaml_files("specs");
     files.extend(yaml_files("fixtures/diagram"));
+    // Runs long enough that the tails are chosen while the diagram in full is tried (past
+    // FULL_LIMIT / 16 actions in the failure runs).
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.yaml");
+    std::fs::write(&long, compensatable_orchestration(120)).unwrap();
+    let (_, branches) = diagram::failure_branches(&spec(long.to_str().unwrap()));
+    let actions: usize = branches.iter().map(|b| b.rest().len()).sum();
+    assert!(actions > diagram::FULL_LIMIT / 4, "{actions} actions");
+    files.push(long);
     for path in files {
         let saga = spec(path.to_str().unwrap());
         let shared = diagram::combined(&saga);

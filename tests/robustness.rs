@@ -109,6 +109,16 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
+/// One of the shipped specs (`which`, modulo their number) with the edits applied.
+fn mutated(which: usize, edits: &[Edit]) -> String {
+    let specs = shipped_specs();
+    let mut text = specs[which % specs.len()].clone();
+    for e in edits {
+        text = apply(&text, e);
+    }
+    text
+}
+
 /// On a saga that resolves (errors or not): every forked single-fault run is the run made
 /// from the start, `expectations` lists the scenarios `enumerate` lists with their
 /// representative runs' outcomes and compensations, and the diagrams of every path draw.
@@ -128,6 +138,7 @@ fn fast_runs_agree(text: &str) {
                 let fork = fork.into_scenario(&saga, &happy);
                 assert_eq!(fork.trace, made.trace, "{}", made.name);
                 assert_eq!(fork.outcome, made.outcome, "{}", made.name);
+                assert_eq!(fork.compensated, made.compensated, "{}", made.name);
                 assert_eq!(fork.all_fired, made.all_fired, "{}", made.name);
             }
             None => assert!(!made.all_fired, "{}", made.name),
@@ -163,21 +174,11 @@ proptest! {
 
     #[test]
     fn mutated_specs_never_panic(which in any::<usize>(), edits in proptest::collection::vec(edit(), 1..6)) {
-        let specs = shipped_specs();
-        let mut text = specs[which % specs.len()].clone();
-        for e in &edits {
-            text = apply(&text, e);
-        }
-        check_bytes(text.as_bytes());
+        check_bytes(mutated(which, &edits).as_bytes());
     }
 
     #[test]
     fn mutated_specs_run_the_same_however_made(which in any::<usize>(), edits in proptest::collection::vec(edit(), 1..4)) {
-        let specs = shipped_specs();
-        let mut text = specs[which % specs.len()].clone();
-        for e in &edits {
-            text = apply(&text, e);
-        }
-        fast_runs_agree(&text);
+        fast_runs_agree(&mutated(which, &edits));
     }
 }

@@ -242,13 +242,11 @@ struct Shared {
 }
 
 /// The diagram with shared tails: each branch drawn up to where it ends in a note
-/// instead ([`Tails`]), with the tails already chosen without comparing (`hoped`) if they
-/// were. Where a branch's tail is shared needs no comparison of runs when
-/// the first candidate for each branch is the right one, as it is in sagas whose failures
-/// share their compensations: the tails are chosen without comparing, and drawn while the
-/// choices are checked, all at once, on the other cores. Only if one is wrong are they
-/// chosen again, comparing each candidate in turn, which gives what that would have given
-/// in any case.
+/// instead ([`Tails`]). In sagas whose failures share their compensations, the first
+/// candidate tail of each branch is the right one, so the tails are chosen without
+/// comparing runs (`hoped`, unless the caller already did), and drawn while every choice is
+/// checked on the other cores. Only if one is wrong are they chosen again, comparing each
+/// candidate in turn, which gives what comparing from the start would have given.
 fn with_shared_tails(
     saga: &Saga,
     happy: &Scenario,
@@ -390,7 +388,15 @@ mod tests {
         checked.saga.expect("the course's saga resolves")
     }
 
-    /// An orchestrator's command to a step and its reply: two messages with their own text.
+    /// The orchestrator's command to each of the first three steps and its reply: six
+    /// messages, each with its own text.
+    fn exchanges(saga: &Saga) -> [Action; 6] {
+        let [c0, r0] = exchange(saga, 0);
+        let [c1, r1] = exchange(saga, 1);
+        let [c2, r2] = exchange(saga, 2);
+        [c0, r0, c1, r1, c2, r2]
+    }
+
     fn exchange(saga: &Saga, step: usize) -> [Action; 2] {
         let work = Work::Step(StepId::new(step));
         let p = Party::Participant(saga.step(StepId::new(step)).participant);
@@ -430,9 +436,7 @@ mod tests {
     #[test]
     fn a_first_candidate_that_is_not_the_same_run_is_not_taken() {
         let saga = order_saga();
-        let [c0, r0] = exchange(&saga, 0);
-        let [c1, r1] = exchange(&saga, 1);
-        let [c2, r2] = exchange(&saga, 2);
+        let [c0, r0, c1, r1, c2, r2] = exchanges(&saga);
         // Both runs go on from `c1` with as many actions left, but end differently: the
         // first candidate of the second run is not its shared tail.
         let first = branch(0, vec![c0, c1, r1, c2, r2]);
@@ -452,9 +456,7 @@ mod tests {
     #[test]
     fn a_shared_tail_is_found_with_and_without_comparing() {
         let saga = order_saga();
-        let [c0, r0] = exchange(&saga, 0);
-        let [c1, r1] = exchange(&saga, 1);
-        let [c2, r2] = exchange(&saga, 2);
+        let [c0, r0, c1, r1, c2, r2] = exchanges(&saga);
         let first = branch(0, vec![c0, c1, r1, c2, r2]);
         let second = branch(1, vec![r0, c1, r1, c2, r2]);
         let branches = [first, second];

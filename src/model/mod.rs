@@ -108,6 +108,16 @@ pub enum Attempts {
     Unlimited,
 }
 
+impl Attempts {
+    /// The most attempts made, `None` when unlimited.
+    pub fn limit(self) -> Option<u64> {
+        match self {
+            Attempts::Limited(n) => Some(n),
+            Attempts::Unlimited => None,
+        }
+    }
+}
+
 /// A retry policy with the defaults applied (see `docs/spec.md`, "Defaults").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Retry {

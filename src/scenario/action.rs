@@ -66,14 +66,11 @@ impl Work {
 
     /// The most attempts its retry policy makes (`None`: unlimited).
     pub fn max_attempts(self, saga: &Saga) -> Option<u64> {
-        let retry = match self {
-            Work::Step(s) => &saga.step(s).retry,
-            Work::Compensation(o) => &saga.compensation(o)?.retry,
-            Work::Trigger | Work::Reaction(_) => return Some(1),
-        };
-        match retry.max_attempts {
-            crate::model::Attempts::Limited(n) => Some(n),
-            crate::model::Attempts::Unlimited => None,
+        match self {
+            Work::Step(s) => saga.step(s).retry.max_attempts.limit(),
+            Work::Compensation(o) => saga.compensation(o)?.retry.max_attempts.limit(),
+            // Run once, never retried.
+            Work::Trigger | Work::Reaction(_) => Some(1),
         }
     }
 

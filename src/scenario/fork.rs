@@ -100,14 +100,10 @@ pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, 
             all.push(candidate);
             let mask = every_fault(all.len());
             let shared = f.shared.min(parent.trace.len());
-            let before = parent_compensations
-                .iter()
-                .take_while(|(i, _)| *i < shared)
-                .map(|&(_, o)| o);
+            let before = parent_compensations.partition_point(|(i, _)| *i < shared);
             // Sized at once: a failure run of a long saga compensates thousands of steps.
-            let mut order: Vec<Owner> =
-                Vec::with_capacity(shared.min(parent_compensations.len()) + f.walk.marks.len());
-            order.extend(before);
+            let mut order: Vec<Owner> = Vec::with_capacity(before + f.walk.marks.len());
+            order.extend(parent_compensations[..before].iter().map(|&(_, o)| o));
             match f.rejoined {
                 Some(_) => order.extend(compensated(&f.walk.trace)),
                 None => order.extend(f.walk.marks.iter().filter_map(|&(_, m)| match m {

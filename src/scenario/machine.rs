@@ -3,9 +3,7 @@
 //! have fired; a transition delivers one message in flight. Orchestration and choreography
 //! share the state and the effect bookkeeping; they differ in what a delivery does.
 
-use crate::model::{
-    Attempts, Coordination, EventId, Handler, Owner, ParticipantId, Saga, StepId, StepKind,
-};
+use crate::model::{Coordination, EventId, Handler, Owner, ParticipantId, Saga, StepId, StepKind};
 
 use super::Outcome;
 use super::action::{Action, ActionKind, Party, Result, Via, Work};
@@ -594,10 +592,7 @@ impl<'a> Machine<'a> {
     }
 
     fn attempts_of(&self, s: StepId) -> Option<u64> {
-        match self.saga.step(s).retry.max_attempts {
-            Attempts::Limited(n) => Some(n),
-            Attempts::Unlimited => None,
-        }
+        self.saga.step(s).retry.max_attempts.limit()
     }
 
     fn can_attempt_again(&self, tx: &Tx, s: StepId) -> bool {
