@@ -3,10 +3,12 @@
 //! and reactions that consume it (retrying under their policies) and returns the events to
 //! publish. Semantics: `docs/simulation.md`, "Choreography".
 
+use std::collections::HashMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Handler, Owner, ParticipantId};
+use crate::model::{EventId, Handler, Owner, ParticipantId};
 
 use super::plan::Plan;
 use super::tokens::docs;
@@ -131,41 +133,52 @@ fn handler(plan: &Plan, p: ParticipantId, used: &mut Used) -> Option<TokenStream
     let name = names.handler.as_ref()?;
     let trait_ = names.trait_.as_ref()?;
     let mut publishes = false;
-    let mut arms: Vec<(crate::model::EventId, TokenStream)> = Vec::new();
+    // Events that get the same handling share an arm (`Event::PaymentFailed |
+    // Event::ShippingFailed => …`): one arm per list of handlers, where its first event is.
+    let mut arms: Vec<(Vec<EventId>, TokenStream)> = Vec::new();
+    let mut arm_of: HashMap<Vec<Handler>, usize> = HashMap::new();
+    let mut covered = 0;
     for (i, event) in saga.events.iter().enumerate() {
         let mut seen = Vec::new();
-        let mut body = Vec::new();
         for &(h, _) in &event.consumed_by {
-            if saga.handler_participant(h) != p || seen.contains(&h) {
-                continue;
+            if saga.handler_participant(h) == p && !seen.contains(&h) {
+                seen.push(h);
             }
-            seen.push(h);
-            body.push(consume(plan, h, used, &mut publishes));
         }
-        if !body.is_empty() {
-            arms.push((crate::model::EventId::new(i), quote!(#(#body)*)));
+        if seen.is_empty() {
+            continue;
+        }
+        covered += 1;
+        match arm_of.get(&seen) {
+            Some(&arm) => arms[arm].0.push(EventId::new(i)),
+            None => {
+                let body = seen.iter().map(|&h| consume(plan, h, used, &mut publishes));
+                arms.push((vec![EventId::new(i)], quote!(#(#body)*)));
+                arm_of.insert(seen, arms.len() - 1);
+            }
         }
     }
-    let dispatch = if arms.len() == 1 {
-        let (e, body) = &arms[0];
-        let v = plan.event(*e);
-        quote! {
-            if message.event != Event::#v {
-                return Ok(Vec::new());
+    let dispatch = match arms.as_slice() {
+        [(events, body)] if events.len() == 1 => {
+            let v = plan.event(events[0]);
+            quote! {
+                if message.event != Event::#v {
+                    return Ok(Vec::new());
+                }
+                #body
             }
-            #body
         }
-    } else {
-        let all = arms.len() == saga.events.len();
-        let arms = arms.iter().map(|(e, body)| {
-            let v = plan.event(*e);
-            quote!(Event::#v => { #body })
-        });
-        let rest = (!all).then(|| quote!(_ => {}));
-        quote! {
-            match message.event {
-                #(#arms)*
-                #rest
+        _ => {
+            let arms = arms.iter().map(|(events, body)| {
+                let vs = events.iter().map(|&e| plan.event(e));
+                quote!(#(Event::#vs)|* => { #body })
+            });
+            let rest = (covered < saga.events.len()).then(|| quote!(_ => {}));
+            quote! {
+                match message.event {
+                    #(#arms)*
+                    #rest
+                }
             }
         }
     };
