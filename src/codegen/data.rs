@@ -17,8 +17,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         } else {
             quote!(Option<String>)
         };
-        quote! { #doc pub #name: #ty, }
+        quote! { #doc pub #name: #ty }
     });
+    let fields = plan.pieces.fields(fields);
     let (key_doc, key_body) = match plan.key.and_then(|i| plan.fields.get(i)) {
         Some(f) => {
             let name = &f.ident;
@@ -50,7 +51,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             }
         })
         .collect();
-    let get_body = if getters.is_empty() {
+    let empty = getters.is_empty();
+    let getters = plan.pieces.arms(getters);
+    let get_body = if empty {
         quote! {
             let _ = field;
             None
@@ -58,7 +61,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     } else {
         quote! {
             match field {
-                #(#getters)*
+                #getters
                 _ => None,
             }
         }
@@ -68,9 +71,11 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         saga.name.value
     ));
 
-    let outputs = saga.steps.iter().enumerate().filter_map(|(i, step)| {
+    let outputs = saga.steps.iter().enumerate().flat_map(|(i, step)| {
         let names = &plan.steps[i];
-        let output = names.output.as_ref()?;
+        let Some(output) = names.output.as_ref() else {
+            return Vec::new();
+        };
         let doc = docs(&format!("What `{}` returns.", step.id.value));
         let mut seen = Vec::new();
         let written: Vec<_> = step
@@ -95,24 +100,28 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 quote!(data.#name = Some(self.#name);)
             }
         });
-        Some(quote! {
-            #doc
-            #[derive(Debug, Clone, Default, PartialEq, Eq)]
-            pub struct #output { #(#decls)* }
-
-            impl Output for #output {
-                fn store(self, data: &mut SagaData) {
-                    #(#stores)*
+        vec![
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Default, PartialEq, Eq)]
+                pub struct #output { #(#decls)* }
+            },
+            quote! {
+                impl Output for #output {
+                    fn store(self, data: &mut SagaData) {
+                        #(#stores)*
+                    }
                 }
-            }
-        })
+            },
+        ]
     });
+    let outputs = plan.pieces.items(outputs);
 
     quote! {
         #struct_doc
         #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
         pub struct SagaData {
-            #(#fields)*
+            #fields
         }
 
         impl SagaData {
@@ -137,6 +146,6 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             fn store(self, _data: &mut SagaData) {}
         }
 
-        #(#outputs)*
+        #outputs
     }
 }

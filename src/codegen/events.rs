@@ -50,11 +50,15 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         return TokenStream::new();
     }
     let n = usize_lit(saga.events.len());
-    let variants = saga.events.iter().zip(&plan.events).map(|(e, v)| {
-        let doc = docs(&format!("`{}`", e.name));
-        quote!(#doc #v,)
-    });
-    let all = plan.events.iter().map(|v| quote!(Event::#v,));
+    let variants = plan
+        .pieces
+        .variants(saga.events.iter().zip(&plan.events).map(|(e, v)| {
+            let doc = docs(&format!("`{}`", e.name));
+            quote!(#doc #v)
+        }));
+    let all = plan
+        .pieces
+        .exprs(plan.events.iter().map(|v| quote!(Event::#v)));
     let infos = saga.events.iter().enumerate().map(|(i, e)| {
         let name = &e.name;
         let fields = payload(plan, EventId::new(i)).into_iter().map(|f| &f.name);
@@ -81,16 +85,17 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 fields: &[#(#fields),*],
                 consumers: &[#(#consumers),*],
                 failure: #failure,
-            },
+            }
         }
     });
+    let infos = plan.pieces.exprs(infos);
 
     quote! {
         /// The saga's events.
         #[allow(clippy::enum_variant_names, clippy::upper_case_acronyms)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Event {
-            #(#variants)*
+            #variants
         }
 
         /// What the spec says of an event.
@@ -106,10 +111,10 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             pub failure: bool,
         }
 
-        static EVENTS: [EventInfo; #n] = [#(#infos)*];
+        static EVENTS: [EventInfo; #n] = [#infos];
 
         impl Event {
-            pub const ALL: [Event; #n] = [#(#all)*];
+            pub const ALL: [Event; #n] = [#all];
 
             pub fn info(self) -> &'static EventInfo {
                 &EVENTS[self as usize]

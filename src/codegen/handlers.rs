@@ -169,14 +169,14 @@ fn handler(plan: &Plan, p: ParticipantId, used: &mut Used) -> Option<TokenStream
             }
         }
         _ => {
-            let arms = arms.iter().map(|(events, body)| {
+            let arms = plan.pieces.arms(arms.iter().map(|(events, body)| {
                 let vs = events.iter().map(|&e| plan.event(e));
                 quote!(#(Event::#vs)|* => { #body })
-            });
+            }));
             let rest = (covered < saga.events.len()).then(|| quote!(_ => {}));
             quote! {
                 match message.event {
-                    #(#arms)*
+                    #arms
                     #rest
                 }
             }

@@ -10,6 +10,7 @@ use crate::model::{Coordination, EventId, Owner, ParticipantId, Saga, StepId};
 use crate::scenario::fault::after_point_of_no_return;
 
 use super::names::{Namespace, camel, ident, snake};
+use super::pieces::Pieces;
 
 /// Types and traits the generated code and its tests define or use: a participant called
 /// `step` gets the trait `StepParticipant`, not `Step`.
@@ -136,6 +137,8 @@ pub struct Plan<'a> {
     pub reactions: Vec<Ident>,
     /// The field the saga is keyed on (`SagaData::key`), a trigger data field.
     pub key: Option<usize>,
+    /// The pieces of the file being laid out (one plan lays out one part).
+    pub pieces: Pieces,
     field_index: HashMap<String, usize>,
 }
 
@@ -177,6 +180,7 @@ impl<'a> Plan<'a> {
             trigger_compensation: None,
             reactions: vec![ident("unset"); saga.reactions.len()],
             key: None,
+            pieces: Pieces::default(),
         };
         plan.methods();
         plan.field_index = plan

@@ -184,18 +184,20 @@ pub fn participant_traits(plan: &Plan) -> TokenStream {
             names.service
         ));
         let doc = docs(&doc);
-        let methods = works(plan, id).into_iter().map(|w| {
-            let (name, ret) = method(plan, w);
-            let doc = docs(&work_doc(plan, w));
-            quote! {
-                #doc
-                fn #name(&mut self, data: &SagaData) -> #ret;
-            }
-        });
+        let methods = plan
+            .pieces
+            .trait_items(works(plan, id).into_iter().map(|w| {
+                let (name, ret) = method(plan, w);
+                let doc = docs(&work_doc(plan, w));
+                quote! {
+                    #doc
+                    fn #name(&mut self, data: &SagaData) -> #ret;
+                }
+            }));
         quote! {
             #doc
             pub trait #trait_ {
-                #(#methods)*
+                #methods
             }
         }
     });
