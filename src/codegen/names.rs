@@ -10,7 +10,7 @@ use proc_macro2::{Ident, Span};
 
 /// Rust's strict and reserved keywords (2021 and 2024 editions), which an identifier can
 /// only use in raw form (`r#type`).
-const KEYWORDS: &[&str] = &[
+pub const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
     "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",

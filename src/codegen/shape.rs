@@ -20,6 +20,8 @@ use quote::ToTokens;
 use syn::parse::Parser;
 use syn::visit_mut::{self, VisitMut};
 
+use super::names::KEYWORDS;
+
 /// A piece of syntax the cache parses: how to parse it and how to visit it.
 pub trait Node: Clone + ToTokens {
     fn parse(tokens: TokenStream) -> syn::Result<Self>;
@@ -89,70 +91,25 @@ impl Node for syn::Item {
     }
 }
 
-/// Names whose text changes how `syn` parses: keywords, reserved and contextual ones. A
-/// shape keeps them; every other name is a slot.
-const KEYWORDS: &[&str] = &[
-    "Self",
+/// Names whose text changes how `syn` parses besides the keywords (`names::KEYWORDS`):
+/// contextual keywords, and `_`.
+const CONTEXTUAL: &[&str] = &[
     "_",
-    "abstract",
-    "as",
-    "async",
     "auto",
-    "await",
-    "become",
-    "box",
-    "break",
     "builtin",
-    "const",
-    "continue",
-    "crate",
     "default",
-    "do",
-    "dyn",
-    "else",
-    "enum",
-    "extern",
-    "false",
-    "final",
-    "fn",
-    "for",
-    "gen",
-    "if",
-    "impl",
-    "in",
-    "let",
-    "loop",
-    "macro",
     "macro_rules",
-    "match",
-    "mod",
-    "move",
-    "mut",
-    "override",
-    "priv",
-    "pub",
     "raw",
-    "ref",
-    "return",
     "safe",
-    "self",
-    "static",
-    "struct",
-    "super",
-    "trait",
-    "true",
-    "try",
-    "type",
-    "typeof",
-    "union",
-    "unsafe",
-    "unsized",
-    "use",
-    "virtual",
-    "where",
-    "while",
-    "yield",
 ];
+
+/// The names a shape keeps, sorted for a binary search; every other name is a slot.
+static KEPT: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut kept: Vec<&str> = KEYWORDS.iter().chain(CONTEXTUAL).copied().collect();
+    kept.sort_unstable();
+    kept.dedup();
+    kept
+});
 
 /// A name or literal cut out of a piece's tokens.
 enum Slot {
@@ -241,7 +198,7 @@ impl Shape {
                 TokenTree::Ident(ident) => {
                     let kept = within != Within::Code || {
                         let text = ident.to_string();
-                        KEYWORDS.binary_search(&text.as_str()).is_ok()
+                        KEPT.binary_search(&text.as_str()).is_ok()
                     };
                     if kept {
                         self.key.push(KEPT_NAME);
@@ -646,8 +603,11 @@ mod tests {
     }
 
     #[test]
-    fn keywords_are_sorted_for_binary_search() {
-        assert!(KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+    fn keywords_and_contextual_keywords_are_kept() {
+        for name in ["self", "Self", "type", "union", "default", "_"] {
+            assert!(KEPT.binary_search(&name).is_ok(), "{name}");
+        }
+        assert!(KEPT.binary_search(&"data").is_err());
     }
 
     #[test]
