@@ -111,6 +111,39 @@ static KEPT: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|
     kept
 });
 
+/// A name's text when it is short enough to be a keyword, written on the stack: most
+/// names are longer, and need neither an allocation nor a lookup.
+struct Short {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl Short {
+    fn of(ident: &Ident) -> Option<Short> {
+        use std::fmt::Write as _;
+        let mut short = Short {
+            bytes: [0; 16],
+            len: 0,
+        };
+        write!(short, "{ident}").ok()?;
+        Some(short)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for Short {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let room = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        room.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// A name or literal cut out of a piece's tokens.
 enum Slot {
     Name(Ident),
@@ -196,13 +229,17 @@ impl Shape {
                     c == '#' || (after_hash && c == '!')
                 }
                 TokenTree::Ident(ident) => {
-                    let kept = within != Within::Code || {
-                        let text = ident.to_string();
-                        KEPT.binary_search(&text.as_str()).is_ok()
-                    };
+                    let short = Short::of(&ident);
+                    let kept = within == Within::Attribute
+                        || short
+                            .as_ref()
+                            .is_some_and(|s| KEPT.binary_search(&s.as_str()).is_ok());
                     if kept {
                         self.key.push(KEPT_NAME);
-                        self.push_text(&ident.to_string());
+                        match &short {
+                            Some(s) => self.push_text(s.as_str()),
+                            None => self.push_text(&ident.to_string()),
+                        }
                     } else {
                         self.key.push(NAME_SLOT);
                         self.slots.push(Slot::Name(ident));

@@ -1,5 +1,7 @@
 //! The faults the simulator injects, their scenario names, and which of them a saga admits.
 
+use std::collections::HashSet;
+
 use crate::model::{Coordination, EventId, Owner, ParticipantId, Saga, StepId, StepKind};
 
 /// The seven kinds of the fault table; `--faults` takes a list of them.
@@ -138,6 +140,13 @@ pub fn compatible(a: Fault, b: Fault) -> bool {
 pub fn applicable(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
     let on = |k: FaultKind| kinds.contains(&k);
     let mut out = Vec::new();
+    // A crash or a duplicate of an event several steps emit is listed once.
+    let mut listed: HashSet<Fault> = HashSet::new();
+    let mut push_once = |out: &mut Vec<Fault>, fault: Fault| {
+        if listed.insert(fault) {
+            out.push(fault);
+        }
+    };
     let orchestration = saga.coordination == Coordination::Orchestration;
     if let Some(event) = saga
         .trigger
@@ -146,13 +155,16 @@ pub fn applicable(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
         .and_then(|e| saga.event_id(&e.value))
     {
         if on(FaultKind::Crash) {
-            out.push(Fault::Crash {
-                participant: saga.trigger.participant,
-                event,
-            });
+            push_once(
+                &mut out,
+                Fault::Crash {
+                    participant: saga.trigger.participant,
+                    event,
+                },
+            );
         }
         if on(FaultKind::Duplicate) && !orchestration && consumed(saga, event) {
-            out.push(Fault::DupEvent(event));
+            push_once(&mut out, Fault::DupEvent(event));
         }
     }
     for stage in &saga.stages {
@@ -195,11 +207,11 @@ pub fn applicable(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
                         participant: step.participant,
                         event,
                     };
-                    if on(FaultKind::Crash) && !out.contains(&crash) {
-                        out.push(crash);
+                    if on(FaultKind::Crash) {
+                        push_once(&mut out, crash);
                     }
-                    if on(FaultKind::Duplicate) && !out.contains(&Fault::DupEvent(event)) {
-                        out.push(Fault::DupEvent(event));
+                    if on(FaultKind::Duplicate) {
+                        push_once(&mut out, Fault::DupEvent(event));
                     }
                 }
             }
@@ -219,11 +231,11 @@ pub fn applicable(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
                 participant: saga.trigger.participant,
                 event,
             };
-            if on(FaultKind::Crash) && !out.contains(&crash) {
-                out.push(crash);
+            if on(FaultKind::Crash) {
+                push_once(&mut out, crash);
             }
-            if on(FaultKind::Duplicate) && !out.contains(&Fault::DupEvent(event)) {
-                out.push(Fault::DupEvent(event));
+            if on(FaultKind::Duplicate) {
+                push_once(&mut out, Fault::DupEvent(event));
             }
         }
     }
