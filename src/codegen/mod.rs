@@ -68,6 +68,8 @@ pub struct File {
 /// token types of proc-macro2 cannot cross threads). The scenarios' runs are made while the
 /// parts that do not need them are laid out: only the tests wait for them.
 pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
+    let names = plan::Names::new(saga, source);
+    let names = &names;
     let (tests, generated) = rayon::join(
         || {
             let scenarios = scenario::expectations(saga, &FaultKind::ALL);
@@ -79,7 +81,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
                 parts.push(TestsPart::Tests(start..end));
                 start = end;
             }
-            lay_out(saga, source, parts, |plan, part| match part {
+            lay_out(names, parts, |plan, part| match part {
                 TestsPart::Harness => scenarios::head(plan, &scenarios, &prepared),
                 TestsPart::Tests(range) => scenarios::part(plan, &scenarios, range, &prepared),
             })
@@ -92,7 +94,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
                 Part::Coordination,
                 Part::Stub,
             ];
-            lay_out(saga, source, parts, |plan, part| match part {
+            lay_out(names, parts, |plan, part| match part {
                 Part::Preamble => generated::preamble(plan),
                 Part::Tables => generated::tables(plan),
                 Part::Traits => generated::traits(plan),
@@ -106,7 +108,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
     // Each part ends an item: a blank line between parts, as between the items of a part.
     let generated = generated.collect::<Vec<_>>().join("\n");
     let tests = tests?.join("\n");
-    let plan = plan::Plan::new(saga, source);
+    let plan = plan::Plan::new(names);
     Ok(vec![
         File {
             path: "Cargo.toml",
@@ -173,11 +175,11 @@ enum TestsPart {
     Tests(std::ops::Range<usize>),
 }
 
-/// Lays out the parts in parallel, each on its own plan; their texts in the parts' order.
+/// Lays out the parts in parallel, each on its own plan (the shared names, its own
+/// pieces); their texts in the parts' order.
 /// A part that panics is an error, not a crash.
 fn lay_out<P: Send>(
-    saga: &Saga,
-    source: &str,
+    names: &plan::Names,
     parts: Vec<P>,
     render: impl Fn(&plan::Plan, P) -> Result<String, Error> + Sync,
 ) -> Result<Vec<String>, Error> {
@@ -185,7 +187,7 @@ fn lay_out<P: Send>(
         .into_par_iter()
         .map(|part| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                render(&plan::Plan::new(saga, source), part)
+                render(&plan::Plan::new(names), part)
             }))
             .unwrap_or_else(|_| {
                 Err(Error {

@@ -4,12 +4,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use proc_macro2::Ident;
+use std::ops::Deref;
 
 use crate::model::{Coordination, EventId, Owner, ParticipantId, Saga, StepId};
 use crate::scenario::fault::after_point_of_no_return;
 
-use super::names::{Namespace, camel, ident, snake};
+use super::names::{Name, Namespace, camel, name as ident, snake};
 use super::pieces::Pieces;
 
 /// Types and traits the generated code and its tests define or use: a participant called
@@ -89,7 +89,7 @@ pub const RESERVED_TEST_FNS: &[&str] = &["run", "expect", "sample_data", "no_wai
 #[derive(Debug, Clone)]
 pub struct Field {
     pub name: String,
-    pub ident: Ident,
+    pub ident: Name,
     /// Known when the saga starts (the trigger's `data`): `String`; else `Option<String>`.
     pub required: bool,
     /// Where the value comes from, for the field's doc comment.
@@ -99,28 +99,30 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub struct StepNames {
     /// The `Step` enum's variant.
-    pub variant: Ident,
+    pub variant: Name,
     /// The struct of the step's `writes`, when it writes anything.
-    pub output: Option<Ident>,
-    pub method: Ident,
-    pub compensation: Option<Ident>,
+    pub output: Option<Name>,
+    pub method: Name,
+    pub compensation: Option<Name>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ParticipantNames {
-    pub variant: Ident,
+    pub variant: Name,
     /// The field in `Participants` and `Services`.
-    pub field: Ident,
+    pub field: Name,
     /// The participant's trait, when it runs anything.
-    pub trait_: Option<Ident>,
+    pub trait_: Option<Name>,
     /// Choreography: the handler struct, when the participant consumes an event.
-    pub handler: Option<Ident>,
+    pub handler: Option<Name>,
     /// The struct that implements the trait in `participants.rs`.
-    pub service: Ident,
+    pub service: Name,
 }
 
-/// What every generator reads.
-pub struct Plan<'a> {
+/// The names and facts every part of the crate reads, chosen once and shared by the
+/// threads that lay the parts out (so they are text: proc-macro2's identifiers cannot
+/// cross threads, and become identifiers where they are quoted).
+pub struct Names<'a> {
     pub saga: &'a Saga,
     /// The spec's path as the user named it, for headers.
     pub source: String,
@@ -128,21 +130,19 @@ pub struct Plan<'a> {
     pub package: String,
     pub steps: Vec<StepNames>,
     pub participants: Vec<ParticipantNames>,
-    pub events: Vec<Ident>,
+    pub events: Vec<Name>,
     pub fields: Vec<Field>,
     /// The declared business failures, each once: the spec's name and the variant.
-    pub failures: Vec<(String, Ident)>,
-    pub trigger_method: Ident,
-    pub trigger_compensation: Option<Ident>,
-    pub reactions: Vec<Ident>,
+    pub failures: Vec<(String, Name)>,
+    pub trigger_method: Name,
+    pub trigger_compensation: Option<Name>,
+    pub reactions: Vec<Name>,
     /// The field the saga is keyed on (`SagaData::key`), a trigger data field.
     pub key: Option<usize>,
-    /// The pieces of the file being laid out (one plan lays out one part).
-    pub pieces: Pieces,
     field_index: HashMap<String, usize>,
 }
 
-impl<'a> Plan<'a> {
+impl<'a> Names<'a> {
     pub fn new(saga: &'a Saga, source: &str) -> Self {
         let mut types = Namespace::with(RESERVED_TYPES);
 
@@ -165,7 +165,7 @@ impl<'a> Plan<'a> {
                 .collect()
         };
 
-        let mut plan = Plan {
+        let mut plan = Names {
             saga,
             source: source.to_owned(),
             orchestration: saga.coordination == Coordination::Orchestration,
@@ -180,7 +180,6 @@ impl<'a> Plan<'a> {
             trigger_compensation: None,
             reactions: vec![ident("unset"); saga.reactions.len()],
             key: None,
-            pieces: Pieces::default(),
         };
         plan.methods();
         plan.field_index = plan
@@ -276,7 +275,7 @@ impl<'a> Plan<'a> {
         &self.participants[id.index()]
     }
 
-    pub fn event(&self, id: EventId) -> &Ident {
+    pub fn event(&self, id: EventId) -> &Name {
         &self.events[id.index()]
     }
 
@@ -299,7 +298,7 @@ impl<'a> Plan<'a> {
     }
 
     /// The participants with a trait, in declaration order.
-    pub fn actors(&self) -> impl Iterator<Item = (ParticipantId, &ParticipantNames, &Ident)> {
+    pub fn actors(&self) -> impl Iterator<Item = (ParticipantId, &ParticipantNames, &Name)> {
         self.participants
             .iter()
             .enumerate()
@@ -337,6 +336,30 @@ impl<'a> Plan<'a> {
             .orchestrator
             .as_ref()
             .is_some_and(|o| o.log.is_some() || o.engine.is_some())
+    }
+}
+
+/// What a generator reads: the shared [`Names`], and the pieces of the one part it lays
+/// out.
+pub struct Plan<'a> {
+    names: &'a Names<'a>,
+    pub pieces: Pieces,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(names: &'a Names<'a>) -> Self {
+        Plan {
+            names,
+            pieces: Pieces::default(),
+        }
+    }
+}
+
+impl<'a> Deref for Plan<'a> {
+    type Target = Names<'a>;
+
+    fn deref(&self) -> &Names<'a> {
+        self.names
     }
 }
 

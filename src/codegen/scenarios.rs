@@ -423,7 +423,7 @@ fn fakes(plan: &Plan, needs: &Needs) -> TokenStream {
     }
 }
 
-fn trigger_event_variant(plan: &Plan) -> Option<proc_macro2::Ident> {
+fn trigger_event_variant(plan: &Plan) -> Option<super::names::Name> {
     let saga = plan.saga;
     let e = saga
         .trigger

@@ -1,11 +1,12 @@
 //! What a participant answers (`StepError`, the declared `Failure`s) and one trait per
 //! participant with a method per action and per compensation.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{Compensation, Owner, ParticipantId, StepId, StepKind, duration};
 
+use super::names::Name;
 use super::plan::Plan;
 use super::tokens::{code_list, docs};
 
@@ -136,7 +137,7 @@ pub fn works(plan: &Plan, p: ParticipantId) -> Vec<Work> {
 }
 
 /// The method name and return type of a work.
-pub fn method<'p>(plan: &'p Plan, work: Work) -> (&'p Ident, TokenStream) {
+pub fn method<'p>(plan: &'p Plan, work: Work) -> (&'p Name, TokenStream) {
     match work {
         Work::Trigger => (&plan.trigger_method, quote!(Result<(), StepError>)),
         Work::TriggerCompensation => (
