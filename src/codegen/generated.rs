@@ -74,16 +74,15 @@ pub fn tables(plan: &Plan) -> Result<String, Error> {
     rust_file("src/generated.rs", steps::tokens(plan), "", &plan.pieces)
 }
 
-/// The participants' traits and the events.
+/// The participants' traits.
 pub fn traits(plan: &Plan) -> Result<String, Error> {
     let traits = traits::participant_traits(plan);
-    let events = events::tokens(plan);
-    rust_file(
-        "src/generated.rs",
-        quote!(#traits #events),
-        "",
-        &plan.pieces,
-    )
+    rust_file("src/generated.rs", traits, "", &plan.pieces)
+}
+
+/// The events (nothing when the saga has none).
+pub fn events(plan: &Plan) -> Result<String, Error> {
+    rust_file("src/generated.rs", events::tokens(plan), "", &plan.pieces)
 }
 
 /// The state machine and driver, or the handlers; the outbox module.

@@ -91,6 +91,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
                 Part::Preamble,
                 Part::Tables,
                 Part::Traits,
+                Part::Events,
                 Part::Coordination,
                 Part::Stub,
             ];
@@ -98,6 +99,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
                 Part::Preamble => generated::preamble(plan),
                 Part::Tables => generated::tables(plan),
                 Part::Traits => generated::traits(plan),
+                Part::Events => generated::events(plan),
                 Part::Coordination => generated::coordination(plan),
                 Part::Stub => participants::render(plan),
             })
@@ -105,8 +107,12 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
     );
     let mut generated = generated?.into_iter();
     let stub = generated.next_back().unwrap_or_default();
-    // Each part ends an item: a blank line between parts, as between the items of a part.
-    let generated = generated.collect::<Vec<_>>().join("\n");
+    // Each part ends an item: a blank line between parts, as between the items of a part
+    // (a part with nothing to say, such as the events of a saga without any, adds none).
+    let generated = generated
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     let tests = tests?.join("\n");
     let plan = plan::Plan::new(names);
     Ok(vec![
@@ -159,8 +165,10 @@ enum Part {
     Preamble,
     /// `generated.rs`: the tables of steps and retry policies.
     Tables,
-    /// `generated.rs`: the participants' traits and the events.
+    /// `generated.rs`: the participants' traits.
     Traits,
+    /// `generated.rs`: the events.
+    Events,
     /// `generated.rs`: the state machine and driver, or the handlers; the outbox.
     Coordination,
     /// `participants.rs`.

@@ -398,9 +398,10 @@ fn fakes(plan: &Plan, needs: &Needs) -> TokenStream {
                 },
             }
         });
+        let methods = plan.pieces.impl_items(methods);
         quote! {
             impl #trait_ for Fake {
-                #(#methods)*
+                #methods
             }
         }
     });

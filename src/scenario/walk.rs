@@ -297,13 +297,24 @@ fn walk_forking_into(
     let mut run = Run::new(keep, expected);
     let mut states = 1;
     let mut rejoined = None;
+    // The state before the transition, while a fault may still fork from it: one buffer,
+    // copied into.
+    let mut spare: Option<State> = None;
     m.take_probed();
     for _ in 0..MAX_RUN_LENGTH {
         if state.pending.is_empty() {
             break;
         }
         let transition = states - 1;
-        let before = (!waiting.is_empty()).then(|| state.clone());
+        let before = if waiting.is_empty() {
+            None
+        } else {
+            match spare.as_mut() {
+                Some(copy) => copy.clone_from(&state),
+                None => spare = Some(state.clone()),
+            }
+            spare.as_ref()
+        };
         let shared = run.length;
         let first_new = run.trace.len();
         let Some(violations) = m.first_successor(&mut state, &mut run.trace) else {
