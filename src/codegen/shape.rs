@@ -103,26 +103,40 @@ const CONTEXTUAL: &[&str] = &[
     "safe",
 ];
 
-/// The names a shape keeps, sorted for a binary search; every other name is a slot.
-static KEPT: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-    let mut kept: Vec<&str> = KEYWORDS.iter().chain(CONTEXTUAL).copied().collect();
-    kept.sort_unstable();
-    kept.dedup();
+/// The names a shape keeps, by length and first byte (a name is looked up among the one
+/// or two of its length and initial); every other name is a slot.
+static KEPT: std::sync::LazyLock<Vec<Vec<&'static str>>> = std::sync::LazyLock::new(|| {
+    let mut kept = vec![Vec::new(); Short::CAPACITY * 128];
+    for &name in KEYWORDS.iter().chain(CONTEXTUAL) {
+        kept[bucket(name)].push(name);
+    }
     kept
 });
+
+fn bucket(name: &str) -> usize {
+    (name.len() % Short::CAPACITY) * 128
+        + usize::from(name.as_bytes().first().map_or(0, |b| b & 0x7f))
+}
+
+/// Whether a shape keeps the name's text.
+fn is_kept(name: &str) -> bool {
+    KEPT[bucket(name)].contains(&name)
+}
 
 /// A name's text when it is short enough to be a keyword, written on the stack: most
 /// names are longer, and need neither an allocation nor a lookup.
 struct Short {
-    bytes: [u8; 16],
+    bytes: [u8; Short::CAPACITY],
     len: usize,
 }
 
 impl Short {
+    const CAPACITY: usize = 16;
+
     fn of(ident: &Ident) -> Option<Short> {
         use std::fmt::Write as _;
         let mut short = Short {
-            bytes: [0; 16],
+            bytes: [0; Short::CAPACITY],
             len: 0,
         };
         write!(short, "{ident}").ok()?;
@@ -231,9 +245,7 @@ impl Shape {
                 TokenTree::Ident(ident) => {
                     let short = Short::of(&ident);
                     let kept = within == Within::Attribute
-                        || short
-                            .as_ref()
-                            .is_some_and(|s| KEPT.binary_search(&s.as_str()).is_ok());
+                        || short.as_ref().is_some_and(|s| is_kept(s.as_str()));
                     if kept {
                         self.key.push(KEPT_NAME);
                         match &short {
@@ -642,9 +654,11 @@ mod tests {
     #[test]
     fn keywords_and_contextual_keywords_are_kept() {
         for name in ["self", "Self", "type", "union", "default", "_"] {
-            assert!(KEPT.binary_search(&name).is_ok(), "{name}");
+            assert!(is_kept(name), "{name}");
         }
-        assert!(KEPT.binary_search(&"data").is_err());
+        for name in ["data", "Some", "selfish", "r#type"] {
+            assert!(!is_kept(name), "{name}");
+        }
     }
 
     #[test]
