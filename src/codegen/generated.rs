@@ -85,16 +85,32 @@ pub fn events(plan: &Plan) -> Result<String, Error> {
     rust_file("src/generated.rs", events::tokens(plan), "", &plan.pieces)
 }
 
-/// The state machine and driver, or the handlers; the outbox module.
+/// The state machine and driver (orchestration), or the first half of the handlers
+/// (choreography).
 pub fn coordination(plan: &Plan) -> Result<String, Error> {
-    let outbox = events::outbox_module(plan);
-    let style = if plan.orchestration {
+    let tokens = if plan.orchestration {
         let participants = traits::participants_struct(plan);
         let machine = machine::tokens(plan);
         let driver = driver::tokens(plan);
         quote!(#participants #machine #driver)
     } else {
-        handlers::tokens(plan)
+        let [first, _] = handlers::halves(plan);
+        handlers::tokens(plan, first)
     };
-    rust_file("src/generated.rs", quote!(#style #outbox), "", &plan.pieces)
+    rust_file("src/generated.rs", tokens, "", &plan.pieces)
+}
+
+/// The second half of the handlers (choreography), and the outbox module.
+pub fn outbox(plan: &Plan) -> Result<String, Error> {
+    let handlers = (!plan.orchestration).then(|| {
+        let [_, second] = handlers::halves(plan);
+        handlers::tokens(plan, second)
+    });
+    let outbox = events::outbox_module(plan);
+    rust_file(
+        "src/generated.rs",
+        quote!(#handlers #outbox),
+        "",
+        &plan.pieces,
+    )
 }

@@ -22,15 +22,64 @@ struct Used {
     reaction: bool,
 }
 
-pub fn tokens(plan: &Plan) -> TokenStream {
+impl Used {
+    /// What the handlers of the whole saga call, read from who consumes what.
+    fn by(plan: &Plan) -> Used {
+        let saga = plan.saga;
+        let mut used = Used::default();
+        for event in &saga.events {
+            for &(h, _) in &event.consumed_by {
+                let names = plan.participant(saga.handler_participant(h));
+                if names.handler.is_none() || names.trait_.is_none() {
+                    continue;
+                }
+                match h {
+                    Handler::Step(_) => used.step = true,
+                    Handler::Compensation(_) => used.compensation = true,
+                    Handler::Reaction(_) => used.reaction = true,
+                }
+            }
+        }
+        used
+    }
+}
+
+/// The participants' handlers split in two parts of about equal work (the events they
+/// handle), to lay out in parallel: the ranges of participants, in order.
+pub fn halves(plan: &Plan) -> [std::ops::Range<usize>; 2] {
     let saga = plan.saga;
-    let mut used = Used::default();
-    let handlers: Vec<TokenStream> = (0..saga.participants.len())
-        .filter_map(|i| handler(plan, ParticipantId::new(i), &mut used))
+    let n = saga.participants.len();
+    let mut load = vec![0usize; n];
+    for event in &saga.events {
+        for &(h, _) in &event.consumed_by {
+            load[saga.handler_participant(h).index()] += 1;
+        }
+    }
+    let total: usize = load.iter().sum();
+    let mut sum = 0;
+    let middle = load
+        .iter()
+        .position(|&l| {
+            sum += l;
+            2 * sum >= total
+        })
+        .map_or(n, |i| i + 1);
+    [0..middle, middle..n]
+}
+
+/// `start` (with the first participant), the handlers of the participants in `range`,
+/// and the helpers they call (with the last participant).
+pub fn tokens(plan: &Plan, range: std::ops::Range<usize>) -> TokenStream {
+    let saga = plan.saga;
+    let used = Used::by(plan);
+    let first = range.start == 0;
+    let last = range.end == saga.participants.len();
+    let handlers: Vec<TokenStream> = range
+        .filter_map(|i| handler(plan, ParticipantId::new(i)))
         .collect();
 
     let tp = saga.trigger.participant;
-    let start = plan.participant(tp).trait_.as_ref().map(|trait_| {
+    let start = plan.participant(tp).trait_.as_ref().filter(|_| first).map(|trait_| {
         let m = &plan.trigger_method;
         match saga.trigger.event.as_ref().and_then(|e| saga.event_id(&e.value)) {
             Some(e) => {
@@ -57,7 +106,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         }
     });
 
-    let run_step = used.step.then(|| {
+    let run_step = (last && used.step).then(|| {
         quote! {
             /// Runs a step's action under its retry policy: `Some(output)`, or `None` for a
             /// business failure or attempts run out before the point of no return; stuck after it.
@@ -83,7 +132,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             }
         }
     });
-    let run_compensation = used.compensation.then(|| {
+    let run_compensation = (last && used.compensation).then(|| {
         quote! {
             /// Runs a compensation under its retry policy; stuck when its attempts run out.
             fn run_compensation(
@@ -104,7 +153,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             }
         }
     });
-    let run_reaction = used.reaction.then(|| {
+    let run_reaction = (last && used.reaction).then(|| {
         quote! {
             /// Runs a reaction until it succeeds (it sets a state and is idempotent).
             fn run_reaction(sleep: fn(Duration), mut action: impl FnMut() -> Result<(), StepError>) {
@@ -127,7 +176,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 }
 
 /// The handler of one participant, if it consumes anything.
-fn handler(plan: &Plan, p: ParticipantId, used: &mut Used) -> Option<TokenStream> {
+fn handler(plan: &Plan, p: ParticipantId) -> Option<TokenStream> {
     let saga = plan.saga;
     let names = plan.participant(p);
     let name = names.handler.as_ref()?;
@@ -152,7 +201,7 @@ fn handler(plan: &Plan, p: ParticipantId, used: &mut Used) -> Option<TokenStream
         match arm_of.get(&seen) {
             Some(&arm) => arms[arm].0.push(EventId::new(i)),
             None => {
-                let body = seen.iter().map(|&h| consume(plan, h, used, &mut publishes));
+                let body = seen.iter().map(|&h| consume(plan, h, &mut publishes));
                 arms.push((vec![EventId::new(i)], quote!(#(#body)*)));
                 arm_of.insert(seen, arms.len() - 1);
             }
@@ -225,7 +274,7 @@ fn handler(plan: &Plan, p: ParticipantId, used: &mut Used) -> Option<TokenStream
 }
 
 /// What one handler does with the event.
-fn consume(plan: &Plan, h: Handler, used: &mut Used, publishes: &mut bool) -> TokenStream {
+fn consume(plan: &Plan, h: Handler, publishes: &mut bool) -> TokenStream {
     let saga = plan.saga;
     let event_of = |name: Option<&crate::source::Spanned<String>>| {
         name.and_then(|e| saga.event_id(&e.value))
@@ -233,7 +282,6 @@ fn consume(plan: &Plan, h: Handler, used: &mut Used, publishes: &mut bool) -> To
     };
     match h {
         Handler::Step(s) => {
-            used.step = true;
             let step = saga.step(s);
             let v = &plan.step(s).variant;
             let (m, _) = method(plan, Work::Step(s));
@@ -285,7 +333,6 @@ fn consume(plan: &Plan, h: Handler, used: &mut Used, publishes: &mut bool) -> To
             }
         }
         Handler::Compensation(owner) => {
-            used.compensation = true;
             let o = plan.owner_tokens(owner);
             let work = match owner {
                 Owner::Trigger => Work::TriggerCompensation,
@@ -303,7 +350,6 @@ fn consume(plan: &Plan, h: Handler, used: &mut Used, publishes: &mut bool) -> To
             }
         }
         Handler::Reaction(i) => {
-            used.reaction = true;
             let (m, _) = method(plan, Work::Reaction(i.index()));
             quote! {
                 run_reaction(self.sleep, || self.participant.#m(&message.data));

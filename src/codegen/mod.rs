@@ -93,6 +93,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
                 Part::Traits,
                 Part::Events,
                 Part::Coordination,
+                Part::Outbox,
                 Part::Stub,
             ];
             lay_out(names, parts, |plan, part| match part {
@@ -101,6 +102,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
                 Part::Traits => generated::traits(plan),
                 Part::Events => generated::events(plan),
                 Part::Coordination => generated::coordination(plan),
+                Part::Outbox => generated::outbox(plan),
                 Part::Stub => participants::render(plan),
             })
         },
@@ -169,8 +171,10 @@ enum Part {
     Traits,
     /// `generated.rs`: the events.
     Events,
-    /// `generated.rs`: the state machine and driver, or the handlers; the outbox.
+    /// `generated.rs`: the state machine and driver, or the first half of the handlers.
     Coordination,
+    /// `generated.rs`: the second half of the handlers, and the outbox module.
+    Outbox,
     /// `participants.rs`.
     Stub,
 }
