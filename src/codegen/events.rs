@@ -90,6 +90,25 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     });
     let infos = plan.pieces.exprs(infos);
 
+    // Choreography: the handlers publish a step's outcome through this.
+    let outcome = (!plan.orchestration).then(|| {
+        quote! {
+            /// What a step publishes once its action ran (`output` is `run_step`'s answer):
+            /// `done` with the step's output stored in the data, or `failed` with the data
+            /// as it was.
+            pub fn outcome<O: Output>(&self, output: Option<O>, done: Event, failed: Event) -> Message {
+                match output {
+                    Some(output) => {
+                        let mut data = self.data.clone();
+                        output.store(&mut data);
+                        Message { event: done, data }
+                    }
+                    None => Message { event: failed, data: self.data.clone() },
+                }
+            }
+        }
+    });
+
     quote! {
         /// The saga's events.
         #[allow(clippy::enum_variant_names, clippy::upper_case_acronyms)]
@@ -148,6 +167,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         }
 
         impl Message {
+            #outcome
+
             /// The event as a row of `from`'s outbox table: aggregate type `from`'s name,
             /// aggregate id the saga's key, type the event's name, payload its fields as JSON.
             pub fn outbox_record(&self, from: Participant) -> outbox::OutboxRecord {

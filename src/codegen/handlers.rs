@@ -307,15 +307,14 @@ fn consume(plan: &Plan, h: Handler, publishes: &mut bool) -> TokenStream {
                 |e| quote!(publish.push(Message { event: Event::#e, data: message.data.clone() });),
             );
             match (success_push, failure_push) {
-                (Some(ok), Some(fail)) if writes => quote! {
-                    match #call {
-                        Some(output) => { #ok }
-                        None => { #fail }
+                (Some(_), Some(_)) => {
+                    let (done, failed) = (success.as_ref(), failure.as_ref());
+                    quote! {
+                        let output = #call;
+                        let next = message.outcome(output, Event::#done, Event::#failed);
+                        publish.push(next);
                     }
-                },
-                (Some(ok), Some(fail)) => quote! {
-                    if #call.is_some() { #ok } else { #fail }
-                },
+                }
                 (Some(ok), None) if writes => quote! {
                     // No failure event: a failure here is silent.
                     if let Some(output) = #call { #ok }
