@@ -203,8 +203,11 @@ fn macro_marker(mac: &syn::Macro) -> Option<&Ident> {
         .flatten()
 }
 
+/// Each node's children are visited before its own markers are swapped, so the pieces
+/// put in (which hold no markers) are not walked again.
 impl VisitMut for Splicer {
     fn visit_file_mut(&mut self, file: &mut syn::File) {
+        visit_mut::visit_file_mut(self, file);
         let items = std::mem::take(&mut file.items);
         file.items = self.splice(
             items,
@@ -217,10 +220,10 @@ impl VisitMut for Splicer {
                 _ => None,
             },
         );
-        visit_mut::visit_file_mut(self, file);
     }
 
     fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        visit_mut::visit_item_mod_mut(self, module);
         if let Some((_, items)) = &mut module.content {
             let taken = std::mem::take(items);
             *items = self.splice(
@@ -235,10 +238,10 @@ impl VisitMut for Splicer {
                 },
             );
         }
-        visit_mut::visit_item_mod_mut(self, module);
     }
 
     fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
+        visit_mut::visit_item_impl_mut(self, block);
         let items = std::mem::take(&mut block.items);
         block.items = self.splice(
             items,
@@ -251,10 +254,10 @@ impl VisitMut for Splicer {
                 _ => None,
             },
         );
-        visit_mut::visit_item_impl_mut(self, block);
     }
 
     fn visit_item_trait_mut(&mut self, t: &mut syn::ItemTrait) {
+        visit_mut::visit_item_trait_mut(self, t);
         let items = std::mem::take(&mut t.items);
         t.items = self.splice(
             items,
@@ -267,10 +270,10 @@ impl VisitMut for Splicer {
                 _ => None,
             },
         );
-        visit_mut::visit_item_trait_mut(self, t);
     }
 
     fn visit_item_enum_mut(&mut self, e: &mut syn::ItemEnum) {
+        visit_mut::visit_item_enum_mut(self, e);
         let variants = std::mem::take(&mut e.variants).into_iter().collect();
         e.variants = punctuated(self.splice(
             variants,
@@ -284,10 +287,10 @@ impl VisitMut for Splicer {
                 _ => None,
             },
         ));
-        visit_mut::visit_item_enum_mut(self, e);
     }
 
     fn visit_fields_named_mut(&mut self, fields: &mut syn::FieldsNamed) {
+        visit_mut::visit_fields_named_mut(self, fields);
         let named = std::mem::take(&mut fields.named).into_iter().collect();
         fields.named = punctuated(self.splice(
             named,
@@ -297,10 +300,10 @@ impl VisitMut for Splicer {
                 _ => None,
             },
         ));
-        visit_mut::visit_fields_named_mut(self, fields);
     }
 
     fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
+        visit_mut::visit_expr_match_mut(self, m);
         let arms = std::mem::take(&mut m.arms);
         m.arms = self.splice(
             arms,
@@ -313,10 +316,10 @@ impl VisitMut for Splicer {
                 _ => None,
             },
         );
-        visit_mut::visit_expr_match_mut(self, m);
     }
 
     fn visit_expr_array_mut(&mut self, array: &mut syn::ExprArray) {
+        visit_mut::visit_expr_array_mut(self, array);
         let elems = std::mem::take(&mut array.elems).into_iter().collect();
         array.elems = punctuated(self.splice(
             elems,
@@ -329,7 +332,6 @@ impl VisitMut for Splicer {
                 _ => None,
             },
         ));
-        visit_mut::visit_expr_array_mut(self, array);
     }
 }
 
