@@ -74,9 +74,10 @@ pub fn tables(plan: &Plan) -> Result<String, Error> {
     rust_file("src/generated.rs", steps::tokens(plan), "", &plan.pieces)
 }
 
-/// The participants' traits.
-pub fn traits(plan: &Plan) -> Result<String, Error> {
-    let traits = traits::participant_traits(plan);
+/// The participants' traits, in two halves (`half` 0 or 1).
+pub fn traits(plan: &Plan, half: usize) -> Result<String, Error> {
+    let range = traits::halves(plan)[half].clone();
+    let traits = traits::participant_traits(plan, range);
     rust_file("src/generated.rs", traits, "", &plan.pieces)
 }
 

@@ -55,16 +55,7 @@ pub fn halves(plan: &Plan) -> [std::ops::Range<usize>; 2] {
             load[saga.handler_participant(h).index()] += 1;
         }
     }
-    let total: usize = load.iter().sum();
-    let mut sum = 0;
-    let middle = load
-        .iter()
-        .position(|&l| {
-            sum += l;
-            2 * sum >= total
-        })
-        .map_or(n, |i| i + 1);
-    [0..middle, middle..n]
+    super::plan::halves(&load)
 }
 
 /// `start` (with the first participant), the handlers of the participants in `range`,

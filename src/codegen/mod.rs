@@ -90,7 +90,8 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
             let parts = vec![
                 Part::Preamble,
                 Part::Tables,
-                Part::Traits,
+                Part::Traits(0),
+                Part::Traits(1),
                 Part::Events,
                 Part::Coordination,
                 Part::Outbox,
@@ -99,7 +100,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
             lay_out(names, parts, |plan, part| match part {
                 Part::Preamble => generated::preamble(plan),
                 Part::Tables => generated::tables(plan),
-                Part::Traits => generated::traits(plan),
+                Part::Traits(half) => generated::traits(plan, half),
                 Part::Events => generated::events(plan),
                 Part::Coordination => generated::coordination(plan),
                 Part::Outbox => generated::outbox(plan),
@@ -167,8 +168,8 @@ enum Part {
     Preamble,
     /// `generated.rs`: the tables of steps and retry policies.
     Tables,
-    /// `generated.rs`: the participants' traits.
-    Traits,
+    /// `generated.rs`: the participants' traits, in two halves (0 and 1).
+    Traits(usize),
     /// `generated.rs`: the events.
     Events,
     /// `generated.rs`: the state machine and driver, or the first half of the handlers.

@@ -363,6 +363,22 @@ impl<'a> Deref for Plan<'a> {
     }
 }
 
+/// Indices `0..load.len()` split in two ranges, in order, each with about half of the
+/// load: how a part too big for one thread is laid out as two.
+pub fn halves(load: &[usize]) -> [std::ops::Range<usize>; 2] {
+    let n = load.len();
+    let total: usize = load.iter().sum();
+    let mut sum = 0;
+    let middle = load
+        .iter()
+        .position(|&l| {
+            sum += l;
+            2 * sum >= total
+        })
+        .map_or(n, |i| i + 1);
+    [0..middle, middle..n]
+}
+
 /// The saga's data: the trigger's `data` (known at the start), then what steps write, then
 /// any other field a step, compensation, key or event names (so the code compiles even
 /// where the checker only warned).
@@ -428,4 +444,17 @@ fn key_field(saga: &Saga, fields: &[Field]) -> Option<usize> {
         .iter()
         .copied()
         .max_by_key(|&i| (uses(i), std::cmp::Reverse(i)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::halves;
+
+    #[test]
+    fn halves_split_the_load_in_order() {
+        assert_eq!(halves(&[1, 1, 1, 1]), [0..2, 2..4]);
+        assert_eq!(halves(&[5, 1, 1, 1]), [0..1, 1..4]);
+        assert_eq!(halves(&[0, 0, 0, 9]), [0..4, 4..4]);
+        assert_eq!(halves(&[]), [0..0, 0..0]);
+    }
 }

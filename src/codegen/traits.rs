@@ -165,8 +165,22 @@ pub fn method<'p>(plan: &'p Plan, work: Work) -> (&'p Name, TokenStream) {
     }
 }
 
-pub fn participant_traits(plan: &Plan) -> TokenStream {
-    let traits = plan.actors().map(|(id, names, trait_)| {
+/// The participants with a trait split in two parts of about as many methods, to lay out
+/// in parallel: the ranges of participant indices, in order.
+pub fn halves(plan: &Plan) -> [std::ops::Range<usize>; 2] {
+    let n = plan.saga.participants.len();
+    let load: Vec<usize> = (0..n)
+        .map(|i| works(plan, ParticipantId::new(i)).len())
+        .collect();
+    super::plan::halves(&load)
+}
+
+/// The traits of the participants in `range`.
+pub fn participant_traits(plan: &Plan, range: std::ops::Range<usize>) -> TokenStream {
+    let actors = plan
+        .actors()
+        .filter(|(id, _, _)| range.contains(&id.index()));
+    let traits = actors.map(|(id, names, trait_)| {
         let p = plan.saga.participant(id);
         let mut doc = format!("The participant `{}`", p.name.value);
         match &p.description {
