@@ -159,6 +159,7 @@ impl std::fmt::Write for Short {
 }
 
 /// A name or literal cut out of a piece's tokens.
+#[derive(Clone)]
 enum Slot {
     Name(Ident),
     Literal(Literal),
@@ -391,6 +392,9 @@ impl Shape {
 struct Template<T> {
     tree: T,
     places: Vec<Option<u32>>,
+    /// Per place: whether it is its slot's last, which can take the piece's own token
+    /// instead of a copy (`Message { data }` holds one slot twice).
+    last: Vec<bool>,
 }
 
 enum Entry<T> {
@@ -464,9 +468,21 @@ fn template<T: Node>(shape: &Shape) -> Option<Template<T>> {
         .iter()
         .zip(&held)
         .all(|(&reached, &held)| reached > 0 && held <= reached);
+    let mut seen = vec![false; shape.slots.len()];
+    let mut last: Vec<bool> = finder
+        .places
+        .iter()
+        .rev()
+        .map(|place| match place {
+            Some(s) => !std::mem::replace(&mut seen[*s as usize], true),
+            None => false,
+        })
+        .collect();
+    last.reverse();
     sound.then_some(Template {
         tree,
         places: finder.places,
+        last,
     })
 }
 
@@ -568,35 +584,37 @@ impl VisitMut for Places {
 fn fill<T: Node>(template: &Template<T>, slots: Vec<Slot>) -> T {
     let mut tree = template.tree.clone();
     let mut filler = Filler {
-        places: template.places.iter(),
-        slots,
+        places: template.places.iter().zip(&template.last),
+        slots: slots.into_iter().map(Some).collect(),
     };
     tree.visit(&mut filler);
     tree
 }
 
 struct Filler<'a> {
-    places: std::slice::Iter<'a, Option<u32>>,
-    slots: Vec<Slot>,
+    places: std::iter::Zip<std::slice::Iter<'a, Option<u32>>, std::slice::Iter<'a, bool>>,
+    slots: Vec<Option<Slot>>,
 }
 
 impl Filler<'_> {
-    fn next(&mut self) -> Option<&Slot> {
-        let place = (*self.places.next()?)?;
-        self.slots.get(place as usize)
+    /// The slot the next place holds: taken at its last place, copied before.
+    fn next(&mut self) -> Option<Slot> {
+        let (place, &last) = self.places.next()?;
+        let slot = self.slots.get_mut((*place)? as usize)?;
+        if last { slot.take() } else { slot.clone() }
     }
 }
 
 impl VisitMut for Filler<'_> {
     fn visit_ident_mut(&mut self, ident: &mut Ident) {
         if let Some(Slot::Name(name)) = self.next() {
-            *ident = name.clone();
+            *ident = name;
         }
     }
 
     fn visit_lit_mut(&mut self, lit: &mut syn::Lit) {
         if let Some(Slot::Literal(literal)) = self.next() {
-            *lit = syn::Lit::new(literal.clone());
+            *lit = syn::Lit::new(literal);
         }
     }
 
@@ -619,11 +637,11 @@ impl Filler<'_> {
                     TokenTree::Group(filled)
                 }
                 TokenTree::Ident(ident) => match self.next() {
-                    Some(Slot::Name(name)) => TokenTree::Ident(name.clone()),
+                    Some(Slot::Name(name)) => TokenTree::Ident(name),
                     _ => TokenTree::Ident(ident),
                 },
                 TokenTree::Literal(literal) => match self.next() {
-                    Some(Slot::Literal(l)) => TokenTree::Literal(l.clone()),
+                    Some(Slot::Literal(l)) => TokenTree::Literal(l),
                     _ => TokenTree::Literal(literal),
                 },
                 TokenTree::Punct(punct) => TokenTree::Punct(punct),
