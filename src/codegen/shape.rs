@@ -407,13 +407,14 @@ enum Entry<T> {
 
 /// The pieces of one type parsed so far, by shape.
 pub struct Cache<T> {
-    entries: HashMap<Vec<u8>, Entry<T>>,
+    /// foldhash: the keys are a piece's whole shape, hundreds of bytes each.
+    entries: HashMap<Vec<u8>, Entry<T>, foldhash::fast::FixedState>,
 }
 
 impl<T> Default for Cache<T> {
     fn default() -> Self {
         Cache {
-            entries: HashMap::new(),
+            entries: HashMap::default(),
         }
     }
 }
