@@ -34,7 +34,7 @@ struct Needs {
 
 /// The tests file is laid out in parts on separate threads: the [`head`], then the tests
 /// in chunks of this many ([`part`]); their texts, a blank line apart, are the file.
-pub const TESTS_PER_PART: usize = 500;
+pub const TESTS_PER_PART: usize = 250;
 
 /// What the parts share, worked out once: each test's function name (claimed in scenario
 /// order, so that the names do not depend on the parts) and the shared compensation orders.
