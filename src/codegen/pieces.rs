@@ -188,6 +188,24 @@ impl Splicer {
     }
 }
 
+impl Splicer {
+    /// The lists of items whose markers a file or a module holds.
+    fn splice_items(&mut self, items: &mut Vec<syn::Item>) {
+        let taken = std::mem::take(items);
+        *items = self.splice(
+            taken,
+            |s, item| match item {
+                syn::Item::Macro(m) => macro_marker(&m.mac).and_then(|i| s.take(i)),
+                _ => None,
+            },
+            |list| match list {
+                List::Items(v) => Some(v),
+                _ => None,
+            },
+        );
+    }
+}
+
 fn punctuated<T, P: Default>(items: Vec<T>) -> Punctuated<T, P> {
     let mut p = Punctuated::new();
     for item in items {
@@ -208,35 +226,13 @@ fn macro_marker(mac: &syn::Macro) -> Option<&Ident> {
 impl VisitMut for Splicer {
     fn visit_file_mut(&mut self, file: &mut syn::File) {
         visit_mut::visit_file_mut(self, file);
-        let items = std::mem::take(&mut file.items);
-        file.items = self.splice(
-            items,
-            |s, item| match item {
-                syn::Item::Macro(m) => macro_marker(&m.mac).and_then(|i| s.take(i)),
-                _ => None,
-            },
-            |list| match list {
-                List::Items(v) => Some(v),
-                _ => None,
-            },
-        );
+        self.splice_items(&mut file.items);
     }
 
     fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
         visit_mut::visit_item_mod_mut(self, module);
         if let Some((_, items)) = &mut module.content {
-            let taken = std::mem::take(items);
-            *items = self.splice(
-                taken,
-                |s, item| match item {
-                    syn::Item::Macro(m) => macro_marker(&m.mac).and_then(|i| s.take(i)),
-                    _ => None,
-                },
-                |list| match list {
-                    List::Items(v) => Some(v),
-                    _ => None,
-                },
-            );
+            self.splice_items(items);
         }
     }
 

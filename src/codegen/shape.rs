@@ -28,66 +28,36 @@ pub trait Node: Clone + ToTokens {
     fn visit(&mut self, visitor: &mut impl VisitMut);
 }
 
-impl Node for syn::Expr {
-    fn parse(tokens: TokenStream) -> syn::Result<Self> {
-        syn::parse2(tokens)
-    }
-    fn visit(&mut self, visitor: &mut impl VisitMut) {
-        visitor.visit_expr_mut(self);
-    }
+/// `Node` for a type that `syn` parses with `Parse`, visited by the given method.
+macro_rules! node {
+    ($($ty:ty => $visit:ident),* $(,)?) => {$(
+        impl Node for $ty {
+            fn parse(tokens: TokenStream) -> syn::Result<Self> {
+                syn::parse2(tokens)
+            }
+            fn visit(&mut self, visitor: &mut impl VisitMut) {
+                visitor.$visit(self);
+            }
+        }
+    )*};
 }
 
-impl Node for syn::Arm {
-    fn parse(tokens: TokenStream) -> syn::Result<Self> {
-        syn::parse2(tokens)
-    }
-    fn visit(&mut self, visitor: &mut impl VisitMut) {
-        visitor.visit_arm_mut(self);
-    }
+node! {
+    syn::Expr => visit_expr_mut,
+    syn::Arm => visit_arm_mut,
+    syn::Variant => visit_variant_mut,
+    syn::TraitItem => visit_trait_item_mut,
+    syn::ImplItem => visit_impl_item_mut,
+    syn::Item => visit_item_mut,
 }
 
-impl Node for syn::Variant {
-    fn parse(tokens: TokenStream) -> syn::Result<Self> {
-        syn::parse2(tokens)
-    }
-    fn visit(&mut self, visitor: &mut impl VisitMut) {
-        visitor.visit_variant_mut(self);
-    }
-}
-
+/// A named field has no `Parse` of its own.
 impl Node for syn::Field {
     fn parse(tokens: TokenStream) -> syn::Result<Self> {
         syn::Field::parse_named.parse2(tokens)
     }
     fn visit(&mut self, visitor: &mut impl VisitMut) {
         visitor.visit_field_mut(self);
-    }
-}
-
-impl Node for syn::TraitItem {
-    fn parse(tokens: TokenStream) -> syn::Result<Self> {
-        syn::parse2(tokens)
-    }
-    fn visit(&mut self, visitor: &mut impl VisitMut) {
-        visitor.visit_trait_item_mut(self);
-    }
-}
-
-impl Node for syn::ImplItem {
-    fn parse(tokens: TokenStream) -> syn::Result<Self> {
-        syn::parse2(tokens)
-    }
-    fn visit(&mut self, visitor: &mut impl VisitMut) {
-        visitor.visit_impl_item_mut(self);
-    }
-}
-
-impl Node for syn::Item {
-    fn parse(tokens: TokenStream) -> syn::Result<Self> {
-        syn::parse2(tokens)
-    }
-    fn visit(&mut self, visitor: &mut impl VisitMut) {
-        visitor.visit_item_mut(self);
     }
 }
 
