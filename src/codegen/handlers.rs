@@ -10,6 +10,7 @@ use quote::quote;
 
 use crate::model::{EventId, Handler, Owner, ParticipantId};
 
+use super::names::Name;
 use super::plan::Plan;
 use super::tokens::docs;
 use super::traits::{Work, method};
@@ -283,40 +284,31 @@ fn consume(plan: &Plan, h: Handler, publishes: &mut bool) -> TokenStream {
             let failure = event_of(step.emits_failure.as_ref());
             let writes = plan.step(s).output.is_some();
             *publishes |= success.is_some() || failure.is_some();
-            let success_push = success.as_ref().map(|e| {
-                if writes {
-                    quote! {
+            match (success, failure) {
+                (Some(done), Some(failed)) => quote! {
+                    let output = #call;
+                    let next = message.outcome(output, Event::#done, Event::#failed);
+                    publish.push(next);
+                },
+                (Some(done), None) if writes => quote! {
+                    // No failure event: a failure here is silent.
+                    if let Some(output) = #call {
                         let mut data = message.data.clone();
                         output.store(&mut data);
-                        publish.push(Message { event: Event::#e, data });
+                        publish.push(Message { event: Event::#done, data });
                     }
-                } else {
-                    quote!(publish.push(Message { event: Event::#e, data: message.data.clone() });)
-                }
-            });
-            let failure_push = failure.as_ref().map(
-                |e| quote!(publish.push(Message { event: Event::#e, data: message.data.clone() });),
-            );
-            match (success_push, failure_push) {
-                (Some(_), Some(_)) => {
-                    let (done, failed) = (success.as_ref(), failure.as_ref());
+                },
+                (Some(done), None) => {
+                    let ok = publish_as_received(&done);
                     quote! {
-                        let output = #call;
-                        let next = message.outcome(output, Event::#done, Event::#failed);
-                        publish.push(next);
+                        // No failure event: a failure here is silent.
+                        if #call.is_some() { #ok }
                     }
                 }
-                (Some(ok), None) if writes => quote! {
-                    // No failure event: a failure here is silent.
-                    if let Some(output) = #call { #ok }
-                },
-                (Some(ok), None) => quote! {
-                    // No failure event: a failure here is silent.
-                    if #call.is_some() { #ok }
-                },
-                (None, Some(fail)) => quote! {
-                    if #call.is_none() { #fail }
-                },
+                (None, Some(failed)) => {
+                    let fail = publish_as_received(&failed);
+                    quote!(if #call.is_none() { #fail })
+                }
                 (None, None) => quote! {
                     #call;
                 },
@@ -331,9 +323,7 @@ fn consume(plan: &Plan, h: Handler, publishes: &mut bool) -> TokenStream {
             let (m, _) = method(plan, work);
             let emits = event_of(saga.compensation(owner).and_then(|c| c.emits.as_ref()));
             *publishes |= emits.is_some();
-            let push = emits.map(
-                |e| quote!(publish.push(Message { event: Event::#e, data: message.data.clone() });),
-            );
+            let push = emits.as_ref().map(publish_as_received);
             quote! {
                 run_compensation(#o, self.sleep, || self.participant.#m(&message.data))?;
                 #push
@@ -346,4 +336,9 @@ fn consume(plan: &Plan, h: Handler, publishes: &mut bool) -> TokenStream {
             }
         }
     }
+}
+
+/// Publishes `event` with the data as the handler received it.
+fn publish_as_received(event: &Name) -> TokenStream {
+    quote!(publish.push(Message { event: Event::#event, data: message.data.clone() });)
 }
