@@ -68,6 +68,7 @@ pub(super) fn end(m: &Machine, st: &State) -> Action {
 
 /// The representative run alone, without exploring the others: what a renderer that draws
 /// one run needs, in time linear in the run's length.
+#[derive(Clone)]
 pub(super) struct Walk {
     /// The run's actions, unless it was made without them ([`Keep::Marks`]).
     pub trace: Vec<Action>,
@@ -169,6 +170,31 @@ impl Run {
             .extend(violations.into_iter().map(|(i, _)| (at, i)));
     }
 
+    /// This run, then `rest` (a walk from the state this run ended in).
+    fn followed_by(self, rest: &Walk) -> Walk {
+        let at = self.length;
+        let mut trace = self.trace;
+        trace.extend_from_slice(&rest.trace);
+        let mut marks = self.marks;
+        marks.extend(rest.marks.iter().map(|&(i, mark)| (at + i, mark)));
+        let mut broken = self.broken;
+        broken.extend(
+            rest.broken
+                .iter()
+                .map(|&(i, invariant)| (at + i, invariant)),
+        );
+        Walk {
+            trace,
+            length: at + rest.length,
+            marks,
+            outcome: rest.outcome,
+            fired: rest.fired,
+            compensations: rest.compensations.clone(),
+            states: rest.states + 1,
+            broken,
+        }
+    }
+
     fn into_walk(self, outcome: Outcome, fired: u64, states: usize) -> Walk {
         Walk {
             trace: self.trace,
@@ -194,6 +220,7 @@ fn finish_walk(m: &Machine, state: &State, mut run: Run, states: usize) -> Walk 
 }
 
 /// A run that leaves a parent run: the parent's first `shared` actions, then `walk`.
+#[derive(Clone)]
 pub(super) struct Forked {
     pub shared: usize,
     /// The parent's states before the fork.
@@ -211,7 +238,7 @@ pub(super) struct Forked {
 
 /// A child run that reached a state of its parent's run (but for the fault it added, which
 /// has fired): from there it does exactly what the parent does.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Rejoin {
     /// The length of the parent's trace at that state: the child's trace goes on with the
     /// parent's from here.
@@ -258,7 +285,9 @@ struct Leaf {
 /// A fork of a run without faults whose state becomes one of the parent's (a duplicate
 /// ignored, a crash recovered from) stops there ([`Forked::rejoined`]): the rest is the
 /// parent's. Only such a parent is rejoined: it never compensates, so no nested candidate
-/// (a compensation failure) can be asked about in the part not run.
+/// (a compensation failure) can be asked about in the part not run. Forks that leave at
+/// the same transition and are in the same state after it share the rest of their run
+/// ([`make_forks`]).
 pub(super) fn walk_forking(
     m: &Machine,
     state: State,
@@ -338,13 +367,9 @@ fn walk_forking_into(
         states += 1;
         if let Some((window, own)) = into
             && states <= window.len() + REJOIN_WINDOW + 2
-            && state.fired & own == own
-            && let Some(snapshot) = window.iter().find(|s| state.same_but_fired(&s.state, own))
+            && let Some(r) = rejoins(window, own, &state)
         {
-            rejoined = Some(Rejoin {
-                trace: snapshot.trace_len,
-                states: snapshot.states,
-            });
+            rejoined = Some(r);
             break;
         }
         if rejoinable && !queued.is_empty() {
@@ -424,7 +449,11 @@ fn window(recent: &VecDeque<(usize, Arc<Snapshot>)>, transition: usize) -> Vec<A
         .collect()
 }
 
-/// Makes the forks of ready leaves, in parallel.
+/// Makes the forks of ready leaves, in parallel. A fork is the transition its fault fires
+/// in, then the rest of its run; forks that leave at the same transition and reach the
+/// same state there (a choreography step that gives up and one that fails both announce
+/// their failure) make the rest once. A fired fault never fires again, so from equal
+/// states such runs are the same.
 fn make_forks(
     m: &Machine,
     candidates: &[Fault],
@@ -434,31 +463,195 @@ fn make_forks(
 ) -> Vec<(usize, Forked)> {
     let seed = m.seed();
     let parent_faults = m.faults;
-    ready
+    let own = 1u64 << parent_faults.len().min(63);
+    let firsts: Vec<First> = ready
         .into_par_iter()
         .map(|leaf| {
-            let mut faults = parent_faults.to_vec();
-            faults.push(candidates[leaf.candidate]);
+            let faults = faults_of_candidate(parent_faults, candidates[leaf.candidate]);
             let child = seed.machine(&faults, !nested.is_empty());
-            let own = 1u64 << parent_faults.len().min(63);
+            First::make(&child, leaf, nested, keep, own)
+        })
+        .collect();
+    // For each fork with a rest: the first fork with the same rest, which makes it. A
+    // fault that is also a nested candidate is not forked again in its own run, so that
+    // run's rest is its own.
+    let shareable =
+        |f: &First| f.then == Then::Rest && !nested.contains(&candidates[f.leaf.candidate]);
+    let mut maker: Vec<usize> = (0..firsts.len()).collect();
+    for i in 0..firsts.len() {
+        let f = &firsts[i];
+        if !shareable(f) {
+            continue;
+        }
+        if let Some(j) = (0..i)
+            .rev()
+            .take_while(|&j| firsts[j].leaf.transition == f.leaf.transition)
+            .find(|&j| {
+                maker[j] == j && shareable(&firsts[j]) && firsts[j].leaf.before == f.leaf.before
+            })
+        {
+            maker[i] = j;
+        }
+    }
+    let mut rests = Vec::new();
+    let mut started = Vec::with_capacity(firsts.len());
+    for (i, First { leaf, run, then }) in firsts.into_iter().enumerate() {
+        started.push(Started {
+            candidate: leaf.candidate,
+            shared: leaf.shared,
+            states_before: leaf.states_before,
+            fired: leaf.before.fired,
+            run,
+            then,
+        });
+        if !matches!(then, Then::Rejoined(_)) && maker[i] == i {
+            rests.push((i, leaf));
+        }
+    }
+    let mut made: Vec<Option<Made>> = (0..started.len()).map(|_| None).collect();
+    let rests: Vec<(usize, Made)> = rests
+        .into_par_iter()
+        .map(|(i, leaf)| {
+            let faults = faults_of_candidate(parent_faults, candidates[leaf.candidate]);
+            let child = seed.machine(&faults, !nested.is_empty());
             let into = (!leaf.window.is_empty()).then_some((leaf.window.as_slice(), own));
             // A failure undoes what ran before it, in about as many actions as the parent
             // made before the fork: room for twice that.
             let expected = 2 * leaf.shared + 64;
-            let (walk, forks, rejoined) =
-                walk_forking_into(&child, leaf.before, nested, &[], keep, into, expected);
-            (
-                leaf.candidate,
-                Forked {
-                    shared: leaf.shared,
-                    states_before: leaf.states_before,
-                    walk,
-                    rejoined,
-                    forks,
-                },
-            )
+            let rest = walk_forking_into(&child, leaf.before, nested, &[], keep, into, expected);
+            (i, rest)
         })
-        .collect()
+        .collect();
+    for (i, rest) in rests {
+        made[i] = Some(rest);
+    }
+    let mut out = Vec::with_capacity(started.len());
+    for (i, fork) in started.into_iter().enumerate() {
+        let (walk, rejoined, forks) = match fork.then {
+            Then::Whole => {
+                let (walk, forks, rejoined) = made[i].take().expect("made from the start");
+                (walk, rejoined, forks)
+            }
+            Then::Rejoined(r) => (
+                fork.run.into_walk(Outcome::Stuck, fork.fired, 2),
+                Some(r),
+                nested.iter().map(|_| None).collect(),
+            ),
+            Then::Rest => {
+                let (rest, forks, rejoined) = made[maker[i]].as_ref().expect("its rest made");
+                let first = fork.run.length;
+                let forks = forks
+                    .iter()
+                    .map(|nested| {
+                        nested.clone().map(|mut nested| {
+                            nested.shared += first;
+                            nested.states_before += 1;
+                            nested
+                        })
+                    })
+                    .collect();
+                (fork.run.followed_by(rest), *rejoined, forks)
+            }
+        };
+        out.push((
+            fork.candidate,
+            Forked {
+                shared: fork.shared,
+                states_before: fork.states_before,
+                walk,
+                rejoined,
+                forks,
+            },
+        ));
+    }
+    out
+}
+
+/// A fork after its first transition.
+struct Started {
+    candidate: usize,
+    shared: usize,
+    states_before: usize,
+    /// The faults fired after its first transition.
+    fired: u64,
+    run: Run,
+    then: Then,
+}
+
+/// A run made by [`walk_forking_into`]: the walk, its forks and where it rejoined.
+type Made = (Walk, Vec<Option<Forked>>, Option<Rejoin>);
+
+fn faults_of_candidate(parent: &[Fault], candidate: Fault) -> Vec<Fault> {
+    let mut faults = parent.to_vec();
+    faults.push(candidate);
+    faults
+}
+
+/// A fork's first transition, the one its fault fires in, made apart from the rest of its
+/// run.
+struct First {
+    /// The fork; its state is the one after the transition, unless it is made whole.
+    leaf: Leaf,
+    /// The transition's actions.
+    run: Run,
+    then: Then,
+}
+
+/// How a fork goes on after its first transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Then {
+    /// With a rest, made from the state after the transition.
+    Rest,
+    /// It is its parent's run again: the rest is the parent's.
+    Rejoined(Rejoin),
+    /// Made whole from the state before the transition: the transition asked about a
+    /// nested candidate (whose fork leaves before it), or there was nothing to deliver.
+    Whole,
+}
+
+impl First {
+    fn make(child: &Machine, mut leaf: Leaf, nested: &[Fault], keep: Keep, own: u64) -> First {
+        let mut run = Run::new(keep, 0);
+        let before = (!nested.is_empty()).then(|| leaf.before.clone());
+        let Some(violations) = child.first_successor(&mut leaf.before, &mut run.trace) else {
+            return First {
+                leaf,
+                run,
+                then: Then::Whole,
+            };
+        };
+        if let Some(before) = before
+            && child.take_probed().iter().any(|f| nested.contains(f))
+        {
+            leaf.before = before;
+            return First {
+                leaf,
+                run: Run::new(keep, 0),
+                then: Then::Whole,
+            };
+        }
+        run.record(0, violations);
+        let then = match rejoins(&leaf.window, own, &leaf.before) {
+            Some(r) => Then::Rejoined(r),
+            None => Then::Rest,
+        };
+        First { leaf, run, then }
+    }
+}
+
+/// Where `state` is one of its parent's states after the fork (`window`), but for the
+/// fault bits `own`, which have fired.
+fn rejoins(window: &[Arc<Snapshot>], own: u64, state: &State) -> Option<Rejoin> {
+    if state.fired & own != own {
+        return None;
+    }
+    let snapshot = window
+        .iter()
+        .find(|s| state.same_but_fired(&s.state, own))?;
+    Some(Rejoin {
+        trace: snapshot.trace_len,
+        states: snapshot.states,
+    })
 }
 
 pub(super) fn walk_from_start(m: &Machine) -> Walk {
