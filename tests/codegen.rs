@@ -13,6 +13,10 @@ use sagac::codegen::{self, File, writer};
 use sagac::load;
 use sagac::model::Saga;
 
+// The generated sagas the benches measure.
+#[path = "../benches/common/mod.rs"]
+mod common;
+
 fn sagac() -> Command {
     let mut cmd = Command::cargo_bin("sagac").unwrap();
     cmd.env_remove("NO_COLOR");
@@ -83,6 +87,40 @@ fn snapshot_order_choreography() {
 fn generation_is_deterministic() {
     for spec in specs() {
         assert_eq!(files(&spec), files(&spec), "{spec}");
+    }
+}
+
+/// The parts are laid out by whichever thread is free, in an order that depends on the
+/// threads; the files do not. The benches' 100-step sagas have two parts of tests each.
+#[test]
+fn generation_does_not_depend_on_the_threads() {
+    let sagas = [
+        ("order-choreography", saga("specs/order-choreography.yaml")),
+        (
+            "100-step orchestration",
+            common::saga(common::orchestration(100)),
+        ),
+        (
+            "100-step choreography",
+            common::saga(common::choreography(100, 20)),
+        ),
+    ];
+    for (name, saga) in sagas {
+        let on = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| codegen::generate(&saga, "spec.yaml").unwrap())
+        };
+        let one = on(1);
+        let tests = file(&one, "tests/scenarios.rs").matches("#[test]").count();
+        assert!(
+            name.starts_with("order") || tests > 250,
+            "{name}: {tests} tests"
+        );
+        assert_eq!(one, on(2), "{name}: 2 threads");
+        assert_eq!(one, on(4), "{name}: 4 threads");
     }
 }
 
