@@ -88,7 +88,9 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
                 Ok(made) => runs.get_or_init(|| made),
                 Err(e) => return tests_texts.put(0, Err(e)),
             };
-            for (i, part) in TestsPart::all(expected.len()).into_iter().enumerate() {
+            // The harness, the longest, spawned last, is this thread's next job.
+            let parts = TestsPart::all(expected.len()).into_iter().enumerate().rev();
+            for (i, part) in parts {
                 s.spawn(move |_| {
                     let text = lay_out(names, |plan| match part {
                         TestsPart::Harness => scenarios::head(plan, expected, prepared),

@@ -182,6 +182,15 @@ enum PrefixEvent {
     Broke(Invariant),
 }
 
+impl From<walk::Mark> for PrefixEvent {
+    fn from(mark: walk::Mark) -> PrefixEvent {
+        match mark {
+            walk::Mark::Compensated(o) => PrefixEvent::Compensated(o),
+            walk::Mark::AppliedTwice(work) => PrefixEvent::AppliedTwice(work),
+        }
+    }
+}
+
 impl Prefix {
     fn of(w: &walk::Walk) -> Prefix {
         Prefix::default().extend(0, w, None)
@@ -198,13 +207,7 @@ impl Prefix {
             .copied()
             .collect();
         for &(i, mark) in &w.marks {
-            events.push((
-                shared + i,
-                match mark {
-                    walk::Mark::Compensated(o) => PrefixEvent::Compensated(o),
-                    walk::Mark::AppliedTwice(work) => PrefixEvent::AppliedTwice(work),
-                },
-            ));
+            events.push((shared + i, mark.into()));
         }
         // Broken invariants sort after the actions of the transition that broke them.
         for &(at, invariant) in &w.broken {
@@ -230,6 +233,10 @@ impl Prefix {
     }
 }
 
+/// The expectation of the run that is `prefix` up to `shared` actions, then `w`, then, if
+/// `w` rejoined its parent, the parent's actions from `(parent, position)` on: what
+/// [`Prefix::extend`] would hold, taken in order without building it (each part is in
+/// order, and the lists it is split into do not interleave).
 fn expectation(
     saga: &Saga,
     faults: Vec<Fault>,
@@ -238,15 +245,26 @@ fn expectation(
     w: &walk::Walk,
     rest: Option<(&Prefix, usize)>,
 ) -> Expectation {
-    let whole = prefix.extend(shared, w, rest);
     let mut compensated: Vec<Owner> = Vec::new();
     let mut applied_twice = Vec::new();
-    let mut broken = Vec::new();
-    for &(_, e) in &whole.events {
-        match e {
-            PrefixEvent::Compensated(o) => compensated.push(o),
-            PrefixEvent::AppliedTwice(w) => applied_twice.push(w),
-            PrefixEvent::Broke(i) => broken.push(i),
+    let mut broken: Vec<Invariant> = w.broken.iter().map(|&(_, invariant)| invariant).collect();
+    let mut take = |e: PrefixEvent| match e {
+        PrefixEvent::Compensated(o) => compensated.push(o),
+        PrefixEvent::AppliedTwice(w) => applied_twice.push(w),
+        PrefixEvent::Broke(i) => broken.push(i),
+    };
+    for &(_, e) in prefix.events.iter().take_while(|(i, _)| *i < shared) {
+        take(e);
+    }
+    for &(_, mark) in &w.marks {
+        take(mark.into());
+    }
+    // `w`'s broken invariants already hold the parent's after the point it rejoined.
+    if let Some((parent, from)) = rest {
+        for &(_, e) in parent.events.iter().filter(|(i, _)| *i >= from) {
+            if !matches!(e, PrefixEvent::Broke(_)) {
+                take(e);
+            }
         }
     }
     let compensated = trigger_last(compensated);
