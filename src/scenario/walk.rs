@@ -170,27 +170,41 @@ impl Run {
             .extend(violations.into_iter().map(|(i, _)| (at, i)));
     }
 
-    /// This run, then `rest` (a walk from the state this run ended in).
-    fn followed_by(self, rest: &Walk) -> Walk {
+    /// This run with room for about `expected` actions in all, as [`Run::new`] makes.
+    fn with_room(mut self, expected: usize) -> Run {
+        let expected = expected.min(MAX_RUN_LENGTH);
+        if self.keep == Keep::Trace {
+            self.trace
+                .reserve(expected.saturating_sub(self.trace.len()));
+        }
+        self.marks
+            .reserve((expected / 4).saturating_sub(self.marks.len()));
+        self
+    }
+
+    /// This run (a fork's first transition), then `walk` after its own first transition
+    /// (`cut`): the two forks were in the same state there.
+    fn followed_by_rest_of(self, walk: &Walk, cut: Cut) -> Walk {
         let at = self.length;
+        let shift = |i: usize| at + i - cut.length;
         let mut trace = self.trace;
-        trace.extend_from_slice(&rest.trace);
+        trace.extend_from_slice(&walk.trace[cut.trace.min(walk.trace.len())..]);
         let mut marks = self.marks;
-        marks.extend(rest.marks.iter().map(|&(i, mark)| (at + i, mark)));
+        marks.extend(walk.marks[cut.marks..].iter().map(|&(i, m)| (shift(i), m)));
         let mut broken = self.broken;
         broken.extend(
-            rest.broken
+            walk.broken[cut.broken..]
                 .iter()
-                .map(|&(i, invariant)| (at + i, invariant)),
+                .map(|&(i, b)| (shift(i), b)),
         );
         Walk {
             trace,
-            length: at + rest.length,
+            length: shift(walk.length),
             marks,
-            outcome: rest.outcome,
-            fired: rest.fired,
-            compensations: rest.compensations.clone(),
-            states: rest.states + 1,
+            outcome: walk.outcome,
+            fired: walk.fired,
+            compensations: walk.compensations.clone(),
+            states: walk.states,
             broken,
         }
     }
@@ -295,13 +309,15 @@ pub(super) fn walk_forking(
     nested: &[Fault],
     keep: Keep,
 ) -> (Walk, Vec<Option<Forked>>) {
-    let (walk, forks, _) = walk_forking_into(m, state, candidates, nested, keep, None, 0);
+    let run = Run::new(keep, 0);
+    let (walk, forks, _) = walk_forking_into(m, state, candidates, nested, keep, None, run, 1);
     (walk, forks)
 }
 
 /// [`walk_forking`], stopping early if the run reaches a state of `into` (its parent's
-/// states after the fork) but for the fault bits `own`; the run makes about `expected`
-/// actions.
+/// states after the fork) but for the fault bits `own`; the run goes on from `run`, what
+/// was run before `state` (`states` states, `state` the last of them).
+#[allow(clippy::too_many_arguments)]
 fn walk_forking_into(
     m: &Machine,
     mut state: State,
@@ -309,7 +325,8 @@ fn walk_forking_into(
     nested: &[Fault],
     keep: Keep,
     into: Option<(&[Arc<Snapshot>], u64)>,
-    expected: usize,
+    mut run: Run,
+    mut states: usize,
 ) -> (Walk, Vec<Option<Forked>>, Option<Rejoin>) {
     // The candidates not yet forked, by fault (a fault listed twice forks once).
     let mut waiting: HashMap<Fault, usize> = HashMap::new();
@@ -323,8 +340,6 @@ fn walk_forking_into(
     let mut recent: VecDeque<(usize, Arc<Snapshot>)> = VecDeque::new();
     let mut ready: Vec<Leaf> = Vec::new();
     let mut made: Vec<(usize, Forked)> = Vec::new();
-    let mut run = Run::new(keep, expected);
-    let mut states = 1;
     let mut rejoined = None;
     // The state before the transition, while a fault may still fork from it: one buffer,
     // copied into.
@@ -496,61 +511,64 @@ fn make_forks(
     let mut rests = Vec::new();
     let mut started = Vec::with_capacity(firsts.len());
     for (i, First { leaf, run, then }) in firsts.into_iter().enumerate() {
-        started.push(Started {
-            candidate: leaf.candidate,
-            shared: leaf.shared,
-            states_before: leaf.states_before,
-            fired: leaf.before.fired,
-            run,
-            then,
-        });
-        if !matches!(then, Then::Rejoined(_)) && maker[i] == i {
-            rests.push((i, leaf));
+        let makes = !matches!(then, Then::Rejoined(_)) && maker[i] == i;
+        let first = Cut::of(&run);
+        if makes {
+            // A failure undoes what ran before it, in about as many actions as the parent
+            // made before the fork: room for twice that.
+            let expected = 2 * leaf.shared + 64;
+            let (run, states) = match then {
+                Then::Whole => (Run::new(keep, expected), 1),
+                _ => (run.with_room(expected), 2),
+            };
+            started.push(Started::of(&leaf, first, None, then));
+            rests.push((i, leaf, run, states));
+        } else {
+            started.push(Started::of(&leaf, first, Some(run), then));
         }
     }
     let mut made: Vec<Option<Made>> = (0..started.len()).map(|_| None).collect();
     let rests: Vec<(usize, Made)> = rests
         .into_par_iter()
-        .map(|(i, leaf)| {
+        .map(|(i, leaf, run, states)| {
             let faults = faults_of_candidate(parent_faults, candidates[leaf.candidate]);
             let child = seed.machine(&faults, !nested.is_empty());
             let into = (!leaf.window.is_empty()).then_some((leaf.window.as_slice(), own));
-            // A failure undoes what ran before it, in about as many actions as the parent
-            // made before the fork: room for twice that.
-            let expected = 2 * leaf.shared + 64;
-            let rest = walk_forking_into(&child, leaf.before, nested, &[], keep, into, expected);
-            (i, rest)
+            let made = walk_forking_into(&child, leaf.before, nested, &[], keep, into, run, states);
+            (i, made)
         })
         .collect();
     for (i, rest) in rests {
         made[i] = Some(rest);
     }
+    let cuts: Vec<Cut> = started.iter().map(|f| f.first).collect();
+    // From the last: a fork that shares a run comes after the one that made it, which
+    // then takes it.
     let mut out = Vec::with_capacity(started.len());
-    for (i, fork) in started.into_iter().enumerate() {
-        let (walk, rejoined, forks) = match fork.then {
-            Then::Whole => {
-                let (walk, forks, rejoined) = made[i].take().expect("made from the start");
-                (walk, rejoined, forks)
-            }
-            Then::Rejoined(r) => (
-                fork.run.into_walk(Outcome::Stuck, fork.fired, 2),
+    for (i, fork) in started.into_iter().enumerate().rev() {
+        let (walk, rejoined, forks) = match (fork.then, fork.run) {
+            (Then::Rejoined(r), Some(run)) => (
+                run.into_walk(Outcome::Stuck, fork.fired, 2),
                 Some(r),
                 nested.iter().map(|_| None).collect(),
             ),
-            Then::Rest => {
-                let (rest, forks, rejoined) = made[maker[i]].as_ref().expect("its rest made");
-                let first = fork.run.length;
+            (Then::Rest, Some(run)) => {
+                let cut = cuts[maker[i]];
+                let (walk, forks, rejoined) = made[maker[i]].as_ref().expect("its run made");
                 let forks = forks
                     .iter()
                     .map(|nested| {
                         nested.clone().map(|mut nested| {
-                            nested.shared += first;
-                            nested.states_before += 1;
+                            nested.shared = nested.shared + run.length - cut.length;
                             nested
                         })
                     })
                     .collect();
-                (fork.run.followed_by(rest), *rejoined, forks)
+                (run.followed_by_rest_of(walk, cut), *rejoined, forks)
+            }
+            _ => {
+                let (walk, forks, rejoined) = made[i].take().expect("its run made");
+                (walk, rejoined, forks)
             }
         };
         out.push((
@@ -567,6 +585,26 @@ fn make_forks(
     out
 }
 
+/// How much of a run its first transition is.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    length: usize,
+    trace: usize,
+    marks: usize,
+    broken: usize,
+}
+
+impl Cut {
+    fn of(run: &Run) -> Cut {
+        Cut {
+            length: run.length,
+            trace: run.trace.len(),
+            marks: run.marks.len(),
+            broken: run.broken.len(),
+        }
+    }
+}
+
 /// A fork after its first transition.
 struct Started {
     candidate: usize,
@@ -574,8 +612,25 @@ struct Started {
     states_before: usize,
     /// The faults fired after its first transition.
     fired: u64,
-    run: Run,
+    /// How much of its run the first transition is.
+    first: Cut,
+    /// Its first transition, unless it makes its own run (which goes on from there).
+    run: Option<Run>,
     then: Then,
+}
+
+impl Started {
+    fn of(leaf: &Leaf, first: Cut, run: Option<Run>, then: Then) -> Started {
+        Started {
+            candidate: leaf.candidate,
+            shared: leaf.shared,
+            states_before: leaf.states_before,
+            fired: leaf.before.fired,
+            first,
+            run,
+            then,
+        }
+    }
 }
 
 /// A run made by [`walk_forking_into`]: the walk, its forks and where it rejoined.
