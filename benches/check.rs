@@ -5,10 +5,6 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use sagac::check::check_source;
 use sagac::source::SourceFile;
 
-/// The allocator the CLI uses (`src/main.rs`), so that the figures are the CLI's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// An orchestration of `n` compensatable steps, a pivot and a retriable step.
 pub fn orchestration(n: usize) -> String {
     let mut s = String::from(

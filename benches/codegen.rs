@@ -12,10 +12,6 @@ use sagac::model::Saga;
 use sagac::scenario;
 use sagac::source::SourceFile;
 
-/// The allocator the CLI uses (`src/main.rs`), so that the figures are the CLI's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod common;
 
 /// The services the steps are spread over (a real saga of a thousand steps has a few

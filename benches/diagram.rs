@@ -13,10 +13,6 @@ use sagac::scenario;
 mod common;
 use common::{choreography, orchestration, saga};
 
-/// The allocator the CLI uses (`src/main.rs`), so that the figures are the CLI's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("diagram");
     group.sample_size(10);

@@ -10,10 +10,6 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use sagac::grade::{assignments, batch, grade_path};
 
-/// The allocator the CLI uses (`src/main.rs`), so that the figures are the CLI's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {

@@ -10,10 +10,6 @@ use sagac::scenario::{self, Options};
 mod common;
 use common::{orchestration, saga};
 
-/// The allocator the CLI uses (`src/main.rs`), so that the figures are the CLI's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// `n` steps in two chains that run concurrently from the trigger's event, so events of
 /// both chains are in flight together; the pivot joins nothing (each chain is independent).
 fn choreography(n: usize) -> String {

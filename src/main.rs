@@ -5,12 +5,6 @@ use clap::Parser;
 mod cli;
 mod commands;
 
-/// mimalloc, as ruff uses: generating a crate is mostly making and dropping small
-/// syntax-tree nodes, where glibc's allocator took a third of the time
-/// (`docs/performance.md`). The benches declare the same allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let code = match cli.command {

@@ -40,7 +40,7 @@ pub const MAX_STEPS: usize = 5_000;
 /// ([`scenario::compensations_expected`]) for a crate to be generated: the expected orders
 /// are held until the tests are written, and grow with the square of the compensatable
 /// steps. A saga of 1,000 compensatable steps, each of which can fail or give up, makes
-/// about 1,000,000 (0.16 s and 90 MB for the whole process); this allows about 1,400.
+/// about 1,000,000 (0.21 s and 72 MB for the whole process); this allows about 1,400.
 pub const MAX_COMPENSATIONS: usize = 2_000_000;
 
 /// Whether a run may replace a file that exists.
