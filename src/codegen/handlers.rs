@@ -31,7 +31,7 @@ impl Used {
         for event in &saga.events {
             for &(h, _) in &event.consumed_by {
                 let names = plan.participant(saga.handler_participant(h));
-                if names.handler.is_none() || names.trait_.is_none() {
+                if names.handler_and_trait().is_none() {
                     continue;
                 }
                 match h {
@@ -170,9 +170,7 @@ pub fn tokens(plan: &Plan, range: std::ops::Range<usize>) -> TokenStream {
 /// The handler of one participant, if it consumes anything.
 fn handler(plan: &Plan, p: ParticipantId) -> Option<TokenStream> {
     let saga = plan.saga;
-    let names = plan.participant(p);
-    let name = names.handler.as_ref()?;
-    let trait_ = names.trait_.as_ref()?;
+    let (name, trait_) = plan.participant(p).handler_and_trait()?;
     let mut publishes = false;
     // Events that get the same handling share an arm (`Event::PaymentFailed |
     // Event::ShippingFailed => …`): one arm per list of handlers, where its first event is.

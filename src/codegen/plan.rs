@@ -119,6 +119,14 @@ pub struct ParticipantNames {
     pub service: Name,
 }
 
+impl ParticipantNames {
+    /// Choreography: its handler struct and trait, when it gets a handler (it consumes an
+    /// event and runs something).
+    pub fn handler_and_trait(&self) -> Option<(&Name, &Name)> {
+        Some((self.handler.as_ref()?, self.trait_.as_ref()?))
+    }
+}
+
 /// The names and facts every part of the crate reads, chosen once and shared by the
 /// threads that lay the parts out (so they are text: proc-macro2's identifiers cannot
 /// cross threads, and become identifiers where they are quoted).

@@ -624,7 +624,7 @@ fn choreography_run(plan: &Plan) -> TokenStream {
         .iter()
         .enumerate()
         .filter_map(|(i, names)| {
-            let h = names.handler.as_ref()?;
+            let (h, _) = names.handler_and_trait()?;
             let id = ParticipantId::new(i);
             let var = handler_var(plan, id);
             let fake = fake_var(plan, id);
