@@ -71,6 +71,7 @@ pub struct File {
 pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
     let names = plan::Names::new(saga, source);
     let names = &names;
+    // The runs live here, past the job that makes them, for the tests' jobs to borrow.
     let runs = OnceLock::new();
     let runs = &runs;
     let generated = Texts::default();

@@ -125,11 +125,14 @@ pub(super) fn walk(m: &Machine, state: State) -> Walk {
     walk_forking(m, state, &[], &[], Keep::Trace).0
 }
 
-/// The run so far: its actions (if kept), their number and marks, its broken invariants.
+/// The run so far: its actions (if kept), their number and marks, its broken invariants,
+/// and its states.
 struct Run {
     keep: Keep,
     trace: Vec<Action>,
     length: usize,
+    /// The states it went through: the one it started from, and one per transition.
+    states: usize,
     marks: Vec<(usize, Mark)>,
     broken: Vec<(usize, Invariant)>,
 }
@@ -147,14 +150,21 @@ impl Run {
                 Keep::Marks => Vec::new(),
             },
             length: 0,
+            states: 1,
             // Compensations take a few actions each.
             marks: Vec::with_capacity(expected / 4),
             broken: Vec::new(),
         }
     }
 
-    /// Takes a transition's actions (appended to `self.trace` by the machine): counts and
-    /// marks them, and drops them unless kept.
+    /// Takes a transition's actions and the invariants it broke: one state more.
+    fn transition(&mut self, first_new: usize, violations: Vec<(Invariant, String)>) {
+        self.record(first_new, violations);
+        self.states += 1;
+    }
+
+    /// Takes actions (appended to `self.trace` by the machine): counts and marks them, and
+    /// drops them unless kept.
     fn record(&mut self, first_new: usize, violations: Vec<(Invariant, String)>) {
         for (j, a) in self.trace[first_new..].iter().enumerate() {
             if let Some(mark) = Mark::of(a) {
@@ -204,12 +214,13 @@ impl Run {
             outcome: walk.outcome,
             fired: walk.fired,
             compensations: walk.compensations.clone(),
+            // The same number of states: one first transition each.
             states: walk.states,
             broken,
         }
     }
 
-    fn into_walk(self, outcome: Outcome, fired: u64, states: usize) -> Walk {
+    fn into_walk(self, outcome: Outcome, fired: u64) -> Walk {
         Walk {
             trace: self.trace,
             length: self.length,
@@ -217,19 +228,19 @@ impl Run {
             outcome,
             fired,
             compensations: Vec::new(),
-            states,
+            states: self.states,
             broken: self.broken,
         }
     }
 }
 
-fn finish_walk(m: &Machine, state: &State, mut run: Run, states: usize) -> Walk {
+fn finish_walk(m: &Machine, state: &State, mut run: Run) -> Walk {
     let first_new = run.trace.len();
     run.trace.push(end(m, state));
     run.record(first_new, m.check_end(state));
     Walk {
         compensations: compensations_of(state),
-        ..run.into_walk(m.outcome(state), state.fired, states)
+        ..run.into_walk(m.outcome(state), state.fired)
     }
 }
 
@@ -310,14 +321,13 @@ pub(super) fn walk_forking(
     keep: Keep,
 ) -> (Walk, Vec<Option<Forked>>) {
     let run = Run::new(keep, 0);
-    let (walk, forks, _) = walk_forking_into(m, state, candidates, nested, keep, None, run, 1);
+    let (walk, forks, _) = walk_forking_into(m, state, candidates, nested, keep, None, run);
     (walk, forks)
 }
 
 /// [`walk_forking`], stopping early if the run reaches a state of `into` (its parent's
 /// states after the fork) but for the fault bits `own`; the run goes on from `run`, what
-/// was run before `state` (`states` states, `state` the last of them).
-#[allow(clippy::too_many_arguments)]
+/// was run before `state` (which is its last state).
 fn walk_forking_into(
     m: &Machine,
     mut state: State,
@@ -326,7 +336,6 @@ fn walk_forking_into(
     keep: Keep,
     into: Option<(&[Arc<Snapshot>], u64)>,
     mut run: Run,
-    mut states: usize,
 ) -> (Walk, Vec<Option<Forked>>, Option<Rejoin>) {
     // The candidates not yet forked, by fault (a fault listed twice forks once).
     let mut waiting: HashMap<Fault, usize> = HashMap::new();
@@ -349,7 +358,7 @@ fn walk_forking_into(
         if state.pending.is_empty() {
             break;
         }
-        let transition = states - 1;
+        let transition = run.states - 1;
         let before = if waiting.is_empty() {
             None
         } else {
@@ -370,7 +379,7 @@ fn walk_forking_into(
                     queued.push_back(Leaf {
                         candidate: i,
                         shared,
-                        states_before: states - 1,
+                        states_before: run.states - 1,
                         before: before.clone(),
                         transition,
                         window: Vec::new(),
@@ -378,10 +387,9 @@ fn walk_forking_into(
                 }
             }
         }
-        run.record(first_new, violations);
-        states += 1;
+        run.transition(first_new, violations);
         if let Some((window, own)) = into
-            && states <= window.len() + REJOIN_WINDOW + 2
+            && run.states <= window.len() + REJOIN_WINDOW + 2
             && let Some(r) = rejoins(window, own, &state)
         {
             rejoined = Some(r);
@@ -392,7 +400,7 @@ fn walk_forking_into(
                 transition,
                 Arc::new(Snapshot {
                     trace_len: run.length,
-                    states,
+                    states: run.states,
                     state: state.clone(),
                 }),
             ));
@@ -428,8 +436,8 @@ fn walk_forking_into(
     made.extend(make_forks(m, candidates, nested, keep, ready));
     let walk = match rejoined {
         // The rest of the run is the parent's, which the caller completes.
-        Some(_) => run.into_walk(Outcome::Stuck, state.fired, states),
-        None => finish_walk(m, &state, run, states),
+        Some(_) => run.into_walk(Outcome::Stuck, state.fired),
+        None => finish_walk(m, &state, run),
     };
     let mut forks: Vec<Option<Forked>> = candidates.iter().map(|_| None).collect();
     for (i, mut fork) in made {
@@ -517,12 +525,12 @@ fn make_forks(
             // A failure undoes what ran before it, in about as many actions as the parent
             // made before the fork: room for twice that.
             let expected = 2 * leaf.shared + 64;
-            let (run, states) = match then {
-                Then::Whole => (Run::new(keep, expected), 1),
-                _ => (run.with_room(expected), 2),
+            let run = match then {
+                Then::Whole => Run::new(keep, expected),
+                _ => run.with_room(expected),
             };
             started.push(Started::of(&leaf, first, None, then));
-            rests.push((i, leaf, run, states));
+            rests.push((i, leaf, run));
         } else {
             started.push(Started::of(&leaf, first, Some(run), then));
         }
@@ -530,11 +538,11 @@ fn make_forks(
     let mut made: Vec<Option<Made>> = (0..started.len()).map(|_| None).collect();
     let rests: Vec<(usize, Made)> = rests
         .into_par_iter()
-        .map(|(i, leaf, run, states)| {
+        .map(|(i, leaf, run)| {
             let faults = faults_of_candidate(parent_faults, candidates[leaf.candidate]);
             let child = seed.machine(&faults, !nested.is_empty());
             let into = (!leaf.window.is_empty()).then_some((leaf.window.as_slice(), own));
-            let made = walk_forking_into(&child, leaf.before, nested, &[], keep, into, run, states);
+            let made = walk_forking_into(&child, leaf.before, nested, &[], keep, into, run);
             (i, made)
         })
         .collect();
@@ -548,7 +556,7 @@ fn make_forks(
     for (i, fork) in started.into_iter().enumerate().rev() {
         let (walk, rejoined, forks) = match (fork.then, fork.run) {
             (Then::Rejoined(r), Some(run)) => (
-                run.into_walk(Outcome::Stuck, fork.fired, 2),
+                run.into_walk(Outcome::Stuck, fork.fired),
                 Some(r),
                 nested.iter().map(|_| None).collect(),
             ),
@@ -685,7 +693,7 @@ impl First {
                 then: Then::Whole,
             };
         }
-        run.record(0, violations);
+        run.transition(0, violations);
         let then = match rejoins(&leaf.window, own, &leaf.before) {
             Some(r) => Then::Rejoined(r),
             None => Then::Rest,
