@@ -19,7 +19,6 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         };
         quote! { #doc pub #name: #ty }
     });
-    let fields = plan.pieces.fields(fields);
     let (key_doc, key_body) = match plan.key.and_then(|i| plan.fields.get(i)) {
         Some(f) => {
             let name = &f.ident;
@@ -51,9 +50,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             }
         })
         .collect();
-    let empty = getters.is_empty();
-    let getters = plan.pieces.arms(getters);
-    let get_body = if empty {
+    let get_body = if getters.is_empty() {
         quote! {
             let _ = field;
             None
@@ -61,7 +58,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     } else {
         quote! {
             match field {
-                #getters
+                #(#getters)*
                 _ => None,
             }
         }
@@ -71,11 +68,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         saga.name.value
     ));
 
-    let outputs = saga.steps.iter().enumerate().flat_map(|(i, step)| {
-        let names = &plan.steps[i];
-        let Some(output) = names.output.as_ref() else {
-            return Vec::new();
-        };
+    let outputs = saga.steps.iter().enumerate().filter_map(|(i, step)| {
+        let output = plan.steps[i].output.as_ref()?;
         let doc = docs(&format!("What `{}` returns.", step.id.value));
         let mut seen = Vec::new();
         let written: Vec<_> = step
@@ -100,28 +94,24 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 quote!(data.#name = Some(self.#name);)
             }
         });
-        vec![
-            quote! {
-                #doc
-                #[derive(Debug, Clone, Default, PartialEq, Eq)]
-                pub struct #output { #(#decls)* }
-            },
-            quote! {
-                impl Output for #output {
-                    fn store(self, data: &mut SagaData) {
-                        #(#stores)*
-                    }
+        Some(quote! {
+            #doc
+            #[derive(Debug, Clone, Default, PartialEq, Eq)]
+            pub struct #output { #(#decls)* }
+
+            impl Output for #output {
+                fn store(self, data: &mut SagaData) {
+                    #(#stores)*
                 }
-            },
-        ]
+            }
+        })
     });
-    let outputs = plan.pieces.items(outputs);
 
     quote! {
         #struct_doc
         #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
         pub struct SagaData {
-            #fields
+            #(#fields),*
         }
 
         impl SagaData {
@@ -146,6 +136,6 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             fn store(self, _data: &mut SagaData) {}
         }
 
-        #outputs
+        #(#outputs)*
     }
 }

@@ -22,7 +22,6 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         let (m, _) = method(plan, Work::Step(id));
         quote!(Step::#v => Reply::#v(self.participants.#field.#m(data)),)
     });
-    let run_arms = plan.pieces.arms(run_arms);
     let mut all_compensated = true;
     let mut comp_arms: Vec<TokenStream> = Vec::new();
     if saga.trigger.compensation.is_some() {
@@ -46,7 +45,6 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         // Never sent: the orchestrator compensates only owners with a compensation.
         comp_arms.push(quote!(_ => Ok(()),));
     }
-    let comp_arms = plan.pieces.arms(comp_arms);
     let (deadline_fn, next) = match saga.deadline {
         Some(_) => (
             Some(quote! {
@@ -163,11 +161,11 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 let data = &saga.data;
                 match *command {
                     Command::Run { step, .. } => match step {
-                        #run_arms
+                        #(#run_arms)*
                     },
                     Command::Compensate { owner, .. } => {
                         let result = match owner {
-                            #comp_arms
+                            #(#comp_arms)*
                         };
                         Reply::Compensation(owner, result)
                     }

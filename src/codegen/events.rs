@@ -50,15 +50,11 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         return TokenStream::new();
     }
     let n = usize_lit(saga.events.len());
-    let variants = plan
-        .pieces
-        .variants(saga.events.iter().zip(&plan.events).map(|(e, v)| {
-            let doc = docs(&format!("`{}`", e.name));
-            quote!(#doc #v)
-        }));
-    let all = plan
-        .pieces
-        .exprs(plan.events.iter().map(|v| quote!(Event::#v)));
+    let variants = saga.events.iter().zip(&plan.events).map(|(e, v)| {
+        let doc = docs(&format!("`{}`", e.name));
+        quote!(#doc #v)
+    });
+    let all = plan.events.iter().map(|v| quote!(Event::#v));
     let infos = saga.events.iter().enumerate().map(|(i, e)| {
         let name = &e.name;
         let fields = payload(plan, EventId::new(i)).into_iter().map(|f| &f.name);
@@ -88,7 +84,6 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             }
         }
     });
-    let infos = plan.pieces.exprs(infos);
 
     // Choreography: the handlers publish a step's outcome through this.
     let outcome = (!plan.orchestration).then(|| {
@@ -114,7 +109,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         #[allow(clippy::enum_variant_names, clippy::upper_case_acronyms)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Event {
-            #variants
+            #(#variants),*
         }
 
         /// What the spec says of an event.
@@ -130,10 +125,10 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             pub failure: bool,
         }
 
-        static EVENTS: [EventInfo; #n] = [#infos];
+        static EVENTS: [EventInfo; #n] = [#(#infos),*];
 
         impl Event {
-            pub const ALL: [Event; #n] = [#all];
+            pub const ALL: [Event; #n] = [#(#all),*];
 
             pub fn info(self) -> &'static EventInfo {
                 &EVENTS[self as usize]

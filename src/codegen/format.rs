@@ -3,8 +3,6 @@
 
 use proc_macro2::TokenStream;
 
-use super::pieces::Pieces;
-
 /// A generated file that did not parse: a bug in sagac, reported instead of written.
 #[derive(Debug)]
 pub struct Error {
@@ -24,25 +22,13 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Parses and pretty-prints a file, with `header` (comment lines) on top; the lists of
-/// `pieces` go where their markers are.
-pub fn rust_file(
-    name: &'static str,
-    tokens: TokenStream,
-    header: &str,
-    pieces: &Pieces,
-) -> Result<String, Error> {
-    let error = |message| Error {
+/// Parses and pretty-prints a whole file, with `header` (comment lines) on top.
+pub fn rust_file(name: &'static str, tokens: TokenStream, header: &str) -> Result<String, Error> {
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error {
         file: name,
-        message,
-    };
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| error(e.to_string()))?;
-    pieces.put_in(&mut file).map_err(error)?;
-    let body = spaced(&prettyplease::unparse(&file));
-    let mut out = String::with_capacity(header.len() + body.len() + 1);
-    out.push_str(header);
-    out.push_str(&body);
-    Ok(out)
+        message: e.to_string(),
+    })?;
+    Ok(format!("{header}{}", spaced(&prettyplease::unparse(&file))))
 }
 
 /// Lines that begin an item (or its doc comment or attributes).

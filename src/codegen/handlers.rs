@@ -5,12 +5,11 @@
 
 use std::collections::HashMap;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::model::{EventId, Handler, Owner, ParticipantId};
 
-use super::names::Name;
 use super::plan::Plan;
 use super::tokens::docs;
 use super::traits::{Work, method};
@@ -45,33 +44,15 @@ impl Used {
     }
 }
 
-/// The participants' handlers split in two parts of about equal work (the events they
-/// handle), to lay out in parallel: the ranges of participants, in order.
-pub fn halves(plan: &Plan) -> [std::ops::Range<usize>; 2] {
-    let saga = plan.saga;
-    let n = saga.participants.len();
-    let mut load = vec![0usize; n];
-    for event in &saga.events {
-        for &(h, _) in &event.consumed_by {
-            load[saga.handler_participant(h).index()] += 1;
-        }
-    }
-    super::plan::halves(&load)
-}
-
-/// `start` (with the first participant), the handlers of the participants in `range`,
-/// and the helpers they call (with the last participant).
-pub fn tokens(plan: &Plan, range: std::ops::Range<usize>) -> TokenStream {
+/// `start`, the participants' handlers, and the helpers they call.
+pub fn tokens(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
     let used = Used::by(plan);
-    let first = range.start == 0;
-    let last = range.end == saga.participants.len();
-    let handlers: Vec<TokenStream> = range
-        .filter_map(|i| handler(plan, ParticipantId::new(i)))
-        .collect();
+    let handlers =
+        (0..saga.participants.len()).filter_map(|i| handler(plan, ParticipantId::new(i)));
 
     let tp = saga.trigger.participant;
-    let start = plan.participant(tp).trait_.as_ref().filter(|_| first).map(|trait_| {
+    let start = plan.participant(tp).trait_.as_ref().map(|trait_| {
         let m = &plan.trigger_method;
         match saga.trigger.event.as_ref().and_then(|e| saga.event_id(&e.value)) {
             Some(e) => {
@@ -98,7 +79,7 @@ pub fn tokens(plan: &Plan, range: std::ops::Range<usize>) -> TokenStream {
         }
     });
 
-    let run_step = (last && used.step).then(|| {
+    let run_step = used.step.then(|| {
         quote! {
             /// Runs a step's action under its retry policy: `Some(output)`, or `None` for a
             /// business failure or attempts run out before the point of no return; stuck after it.
@@ -124,7 +105,7 @@ pub fn tokens(plan: &Plan, range: std::ops::Range<usize>) -> TokenStream {
             }
         }
     });
-    let run_compensation = (last && used.compensation).then(|| {
+    let run_compensation = used.compensation.then(|| {
         quote! {
             /// Runs a compensation under its retry policy; stuck when its attempts run out.
             fn run_compensation(
@@ -145,7 +126,7 @@ pub fn tokens(plan: &Plan, range: std::ops::Range<usize>) -> TokenStream {
             }
         }
     });
-    let run_reaction = (last && used.reaction).then(|| {
+    let run_reaction = used.reaction.then(|| {
         quote! {
             /// Runs a reaction until it succeeds (it sets a state and is idempotent).
             fn run_reaction(sleep: fn(Duration), mut action: impl FnMut() -> Result<(), StepError>) {
@@ -208,14 +189,14 @@ fn handler(plan: &Plan, p: ParticipantId) -> Option<TokenStream> {
             }
         }
         _ => {
-            let arms = plan.pieces.arms(arms.iter().map(|(events, body)| {
+            let arms = arms.iter().map(|(events, body)| {
                 let vs = events.iter().map(|&e| plan.event(e));
                 quote!(#(Event::#vs)|* => { #body })
-            }));
+            });
             let rest = (covered < saga.events.len()).then(|| quote!(_ => {}));
             quote! {
                 match message.event {
-                    #arms
+                    #(#arms)*
                     #rest
                 }
             }
@@ -337,6 +318,6 @@ fn consume(plan: &Plan, h: Handler, publishes: &mut bool) -> TokenStream {
 }
 
 /// Publishes `event` with the data as the handler received it.
-fn publish_as_received(event: &Name) -> TokenStream {
+fn publish_as_received(event: &Ident) -> TokenStream {
     quote!(publish.push(Message { event: Event::#event, data: message.data.clone() });)
 }

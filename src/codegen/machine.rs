@@ -38,20 +38,17 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         "Whether the orchestrator's state survives its crash, so that it resumes with\n`Saga::pending`. {log_doc}"
     ));
 
-    let reply_variants = saga.steps.iter().zip(&plan.steps).map(|(s, names)| {
+    let reply_variants = plan.steps.iter().map(|names| {
         let v = &names.variant;
-        let _ = s;
         match &names.output {
-            Some(o) => quote!(#v(Result<#o, StepError>)),
-            None => quote!(#v(Result<(), StepError>)),
+            Some(o) => quote!(#v(Result<#o, StepError>),),
+            None => quote!(#v(Result<(), StepError>),),
         }
     });
-    let reply_variants = plan.pieces.variants(reply_variants);
     let reply_arms = plan.steps.iter().map(|names| {
         let v = &names.variant;
         quote!(Reply::#v(result) => self.on_result(Step::#v, result),)
     });
-    let reply_arms = plan.pieces.arms(reply_arms);
     quote! {
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
@@ -89,7 +86,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         #[allow(clippy::enum_variant_names, clippy::upper_case_acronyms)]
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum Reply {
-            #reply_variants
+            #(#reply_variants)*
             /// The answer of a compensation.
             Compensation(Owner, Result<(), StepError>),
         }
@@ -164,7 +161,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// the orchestrator no longer waits for (a duplicate, a late one) is ignored.
             pub fn on_reply(&mut self, reply: Reply) -> Vec<Command> {
                 match reply {
-                    #reply_arms
+                    #(#reply_arms)*
                     Reply::Compensation(owner, result) => self.on_compensation(owner, result),
                 }
             }

@@ -46,7 +46,7 @@ pub fn lib_rs(plan: &Plan) -> Result<String, Error> {
         "// Written by `sagac codegen` from {}; yours to edit.\n",
         plan.source
     );
-    rust_file("src/lib.rs", tokens, &header, &plan.pieces)
+    rust_file("src/lib.rs", tokens, &header)
 }
 
 /// prettyplease's width, so that rustfmt agrees with the layout of the files sagac writes

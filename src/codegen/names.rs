@@ -10,7 +10,7 @@ use proc_macro2::{Ident, Span};
 
 /// Rust's strict and reserved keywords (2021 and 2024 editions), which an identifier can
 /// only use in raw form (`r#type`).
-pub const KEYWORDS: &[&str] = &[
+const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
     "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
@@ -29,60 +29,6 @@ pub fn ident(name: &str) -> Ident {
         Ident::new_raw(name, Span::call_site())
     } else {
         Ident::new(name, Span::call_site())
-    }
-}
-
-/// An identifier of the generated code kept as text, so that the names chosen once can be
-/// shared by threads (proc-macro2's `Ident` cannot cross them); quoted, it is an `Ident`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Name {
-    text: Box<str>,
-    raw: bool,
-}
-
-impl Name {
-    pub fn ident(&self) -> Ident {
-        if self.raw {
-            Ident::new_raw(&self.text, Span::call_site())
-        } else {
-            Ident::new(&self.text, Span::call_site())
-        }
-    }
-}
-
-impl quote::ToTokens for Name {
-    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
-        tokens.extend(std::iter::once(proc_macro2::TokenTree::Ident(self.ident())));
-    }
-}
-
-impl std::fmt::Display for Name {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.raw {
-            f.write_str("r#")?;
-        }
-        f.write_str(&self.text)
-    }
-}
-
-impl quote::IdentFragment for Name {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-/// A [`Name`] for a spec name, as [`ident`] makes it.
-pub fn name(name: &str) -> Name {
-    if NOT_RAW.contains(&name) {
-        Name {
-            text: format!("{name}_").into(),
-            raw: false,
-        }
-    } else {
-        Name {
-            text: name.into(),
-            raw: KEYWORDS.contains(&name),
-        }
     }
 }
 
@@ -180,22 +126,6 @@ mod tests {
         assert_eq!(snake("HTTPCall"), "http_call");
         assert_eq!(snake("Do10"), "do10");
         assert_eq!(snake("Match"), "match");
-    }
-
-    #[test]
-    fn names_quote_as_their_identifiers() {
-        for spec in ["type", "self", "charge_card", "Step1"] {
-            let n = name(spec);
-            assert_eq!(n.to_string(), ident(spec).to_string());
-            assert_eq!(
-                quote::quote!(#n).to_string(),
-                quote::ToTokens::to_token_stream(&ident(spec)).to_string()
-            );
-        }
-        assert_eq!(
-            quote::format_ident!("{}Output", name("type")).to_string(),
-            "typeOutput"
-        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
                 .map(|d| format!(": {}", d.trim()))
                 .unwrap_or_else(|| ".".to_owned())
         ));
-        let methods = plan.pieces.impl_items(works(plan, id).into_iter().map(|w| {
+        let methods = works(plan, id).into_iter().map(|w| {
             let (m, ret) = method(plan, w);
             let full = work_doc(plan, w);
             let summary = full.lines().next().unwrap_or_default();
@@ -41,14 +41,14 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
                     todo!(#todo)
                 }
             }
-        }));
+        });
         quote! {
             #doc
             #[derive(Debug, Default)]
             pub struct #service;
 
             impl #trait_ for #service {
-                #methods
+                #(#methods)*
             }
         }
     });
@@ -92,7 +92,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         "// Written by `sagac codegen` from {}; yours to edit.\n",
         plan.source
     );
-    rust_file("src/participants.rs", tokens, &header, &plan.pieces)
+    rust_file("src/participants.rs", tokens, &header)
 }
 
 /// What the `todo!` of a method says: the action, and what goes in and out.

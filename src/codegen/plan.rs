@@ -4,13 +4,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use std::ops::Deref;
+use proc_macro2::Ident;
 
 use crate::model::{Coordination, EventId, Owner, ParticipantId, Saga, StepId};
 use crate::scenario::fault::after_point_of_no_return;
 
-use super::names::{Name, Namespace, camel, name as ident, snake};
-use super::pieces::Pieces;
+use super::names::{Namespace, camel, ident, snake};
 
 /// Types and traits the generated code and its tests define or use: a participant called
 /// `step` gets the trait `StepParticipant`, not `Step`.
@@ -89,7 +88,7 @@ pub const RESERVED_TEST_FNS: &[&str] = &["run", "expect", "sample_data", "no_wai
 #[derive(Debug, Clone)]
 pub struct Field {
     pub name: String,
-    pub ident: Name,
+    pub ident: Ident,
     /// Known when the saga starts (the trigger's `data`): `String`; else `Option<String>`.
     pub required: bool,
     /// Where the value comes from, for the field's doc comment.
@@ -99,38 +98,37 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub struct StepNames {
     /// The `Step` enum's variant.
-    pub variant: Name,
+    pub variant: Ident,
     /// The struct of the step's `writes`, when it writes anything.
-    pub output: Option<Name>,
-    pub method: Name,
-    pub compensation: Option<Name>,
+    pub output: Option<Ident>,
+    pub method: Ident,
+    pub compensation: Option<Ident>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ParticipantNames {
-    pub variant: Name,
+    pub variant: Ident,
     /// The field in `Participants` and `Services`.
-    pub field: Name,
+    pub field: Ident,
     /// The participant's trait, when it runs anything.
-    pub trait_: Option<Name>,
+    pub trait_: Option<Ident>,
     /// Choreography: the handler struct, when the participant consumes an event.
-    pub handler: Option<Name>,
+    pub handler: Option<Ident>,
     /// The struct that implements the trait in `participants.rs`.
-    pub service: Name,
+    pub service: Ident,
 }
 
 impl ParticipantNames {
     /// Choreography: its handler struct and trait, when it gets a handler (it consumes an
     /// event and runs something).
-    pub fn handler_and_trait(&self) -> Option<(&Name, &Name)> {
+    pub fn handler_and_trait(&self) -> Option<(&Ident, &Ident)> {
         Some((self.handler.as_ref()?, self.trait_.as_ref()?))
     }
 }
 
-/// The names and facts every part of the crate reads, chosen once and shared by the
-/// threads that lay the parts out (so they are text: proc-macro2's identifiers cannot
-/// cross threads, and become identifiers where they are quoted).
-pub struct Names<'a> {
+/// The names and facts every file of the crate reads, chosen once so that the files
+/// agree.
+pub struct Plan<'a> {
     pub saga: &'a Saga,
     /// The spec's path as the user named it, for headers.
     pub source: String,
@@ -138,19 +136,19 @@ pub struct Names<'a> {
     pub package: String,
     pub steps: Vec<StepNames>,
     pub participants: Vec<ParticipantNames>,
-    pub events: Vec<Name>,
+    pub events: Vec<Ident>,
     pub fields: Vec<Field>,
     /// The declared business failures, each once: the spec's name and the variant.
-    pub failures: Vec<(String, Name)>,
-    pub trigger_method: Name,
-    pub trigger_compensation: Option<Name>,
-    pub reactions: Vec<Name>,
+    pub failures: Vec<(String, Ident)>,
+    pub trigger_method: Ident,
+    pub trigger_compensation: Option<Ident>,
+    pub reactions: Vec<Ident>,
     /// The field the saga is keyed on (`SagaData::key`), a trigger data field.
     pub key: Option<usize>,
     field_index: HashMap<String, usize>,
 }
 
-impl<'a> Names<'a> {
+impl<'a> Plan<'a> {
     pub fn new(saga: &'a Saga, source: &str) -> Self {
         let mut types = Namespace::with(RESERVED_TYPES);
 
@@ -173,7 +171,7 @@ impl<'a> Names<'a> {
                 .collect()
         };
 
-        let mut plan = Names {
+        let mut plan = Plan {
             saga,
             source: source.to_owned(),
             orchestration: saga.coordination == Coordination::Orchestration,
@@ -283,7 +281,7 @@ impl<'a> Names<'a> {
         &self.participants[id.index()]
     }
 
-    pub fn event(&self, id: EventId) -> &Name {
+    pub fn event(&self, id: EventId) -> &Ident {
         &self.events[id.index()]
     }
 
@@ -306,7 +304,7 @@ impl<'a> Names<'a> {
     }
 
     /// The participants with a trait, in declaration order.
-    pub fn actors(&self) -> impl Iterator<Item = (ParticipantId, &ParticipantNames, &Name)> {
+    pub fn actors(&self) -> impl Iterator<Item = (ParticipantId, &ParticipantNames, &Ident)> {
         self.participants
             .iter()
             .enumerate()
@@ -345,46 +343,6 @@ impl<'a> Names<'a> {
             .as_ref()
             .is_some_and(|o| o.log.is_some() || o.engine.is_some())
     }
-}
-
-/// What a generator reads: the shared [`Names`], and the pieces of the one part it lays
-/// out.
-pub struct Plan<'a> {
-    names: &'a Names<'a>,
-    pub pieces: Pieces,
-}
-
-impl<'a> Plan<'a> {
-    pub fn new(names: &'a Names<'a>) -> Self {
-        Plan {
-            names,
-            pieces: Pieces::default(),
-        }
-    }
-}
-
-impl<'a> Deref for Plan<'a> {
-    type Target = Names<'a>;
-
-    fn deref(&self) -> &Names<'a> {
-        self.names
-    }
-}
-
-/// Indices `0..load.len()` split in two ranges, in order, each with about half of the
-/// load: how a part too big for one thread is laid out as two.
-pub fn halves(load: &[usize]) -> [std::ops::Range<usize>; 2] {
-    let n = load.len();
-    let total: usize = load.iter().sum();
-    let mut sum = 0;
-    let middle = load
-        .iter()
-        .position(|&l| {
-            sum += l;
-            2 * sum >= total
-        })
-        .map_or(n, |i| i + 1);
-    [0..middle, middle..n]
 }
 
 /// The saga's data: the trigger's `data` (known at the start), then what steps write, then
@@ -452,17 +410,4 @@ fn key_field(saga: &Saga, fields: &[Field]) -> Option<usize> {
         .iter()
         .copied()
         .max_by_key(|&i| (uses(i), std::cmp::Reverse(i)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::halves;
-
-    #[test]
-    fn halves_split_the_load_in_order() {
-        assert_eq!(halves(&[1, 1, 1, 1]), [0..2, 2..4]);
-        assert_eq!(halves(&[5, 1, 1, 1]), [0..1, 1..4]);
-        assert_eq!(halves(&[0, 0, 0, 9]), [0..4, 4..4]);
-        assert_eq!(halves(&[]), [0..0, 0..0]);
-    }
 }

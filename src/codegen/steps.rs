@@ -121,19 +121,16 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             }
         })
         .collect();
-    let infos = plan.pieces.exprs(infos);
     let policies = policies.consts();
-    let variants = plan
-        .pieces
-        .variants(saga.steps.iter().zip(&plan.steps).map(|(s, names)| {
-            let doc = docs(&format!("`{}`", s.id.value));
-            let v = &names.variant;
-            quote!(#doc #v)
-        }));
-    let all = plan.pieces.exprs(plan.steps.iter().map(|s| {
+    let variants = saga.steps.iter().zip(&plan.steps).map(|(s, names)| {
+        let doc = docs(&format!("`{}`", s.id.value));
+        let v = &names.variant;
+        quote!(#doc #v)
+    });
+    let all = plan.steps.iter().map(|s| {
         let v = &s.variant;
         quote!(Step::#v)
-    }));
+    });
     let ponr = match saga.point_of_no_return() {
         Some(p) => {
             let v = &plan.step(p).variant;
@@ -267,17 +264,17 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 
         #policies
 
-        static STEPS: [StepInfo; #n] = [#infos];
+        static STEPS: [StepInfo; #n] = [#(#infos),*];
 
         /// The saga's steps, in the spec's order.
         #[allow(clippy::enum_variant_names, clippy::upper_case_acronyms)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Step {
-            #variants
+            #(#variants),*
         }
 
         impl Step {
-            pub const ALL: [Step; #n] = [#all];
+            pub const ALL: [Step; #n] = [#(#all),*];
 
             pub fn info(self) -> &'static StepInfo {
                 &STEPS[self as usize]

@@ -2,33 +2,22 @@
 
 use std::time::Duration;
 
-use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::model::{Attempts, Backoff, Retry};
 
-/// `/// line` for each line of `text` (an empty line stays a paragraph break). Written
-/// token by token: a big crate has tens of thousands of these lines.
+/// `/// line` for each line of `text` (an empty line stays a paragraph break).
 pub fn docs(text: &str) -> TokenStream {
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for l in text.lines() {
-        line.clear();
-        if !l.is_empty() {
-            line.push(' ');
-            line.push_str(l);
-        }
-        let attribute: TokenStream = [
-            TokenTree::Ident(Ident::new("doc", Span::call_site())),
-            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
-            TokenTree::Literal(Literal::string(&line)),
-        ]
-        .into_iter()
-        .collect();
-        out.push(TokenTree::Punct(Punct::new('#', Spacing::Alone)));
-        out.push(TokenTree::Group(Group::new(Delimiter::Bracket, attribute)));
-    }
-    out.into_iter().collect()
+    let lines = text.lines().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#lines)*)
 }
 
 /// `//! line` for each line of `text`.

@@ -1,12 +1,11 @@
 //! What a participant answers (`StepError`, the declared `Failure`s) and one trait per
 //! participant with a method per action and per compensation.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::model::{Compensation, Owner, ParticipantId, StepId, StepKind, duration};
 
-use super::names::Name;
 use super::plan::Plan;
 use super::tokens::{code_list, docs};
 
@@ -137,7 +136,7 @@ pub fn works(plan: &Plan, p: ParticipantId) -> Vec<Work> {
 }
 
 /// The method name and return type of a work.
-pub fn method<'p>(plan: &'p Plan, work: Work) -> (&'p Name, TokenStream) {
+pub fn method<'p>(plan: &'p Plan, work: Work) -> (&'p Ident, TokenStream) {
     match work {
         Work::Trigger => (&plan.trigger_method, quote!(Result<(), StepError>)),
         Work::TriggerCompensation => (
@@ -165,22 +164,9 @@ pub fn method<'p>(plan: &'p Plan, work: Work) -> (&'p Name, TokenStream) {
     }
 }
 
-/// The participants with a trait split in two parts of about as many methods, to lay out
-/// in parallel: the ranges of participant indices, in order.
-pub fn halves(plan: &Plan) -> [std::ops::Range<usize>; 2] {
-    let n = plan.saga.participants.len();
-    let load: Vec<usize> = (0..n)
-        .map(|i| works(plan, ParticipantId::new(i)).len())
-        .collect();
-    super::plan::halves(&load)
-}
-
-/// The traits of the participants in `range`.
-pub fn participant_traits(plan: &Plan, range: std::ops::Range<usize>) -> TokenStream {
-    let actors = plan
-        .actors()
-        .filter(|(id, _, _)| range.contains(&id.index()));
-    let traits = actors.map(|(id, names, trait_)| {
+/// One trait per participant that runs anything.
+pub fn participant_traits(plan: &Plan) -> TokenStream {
+    let traits = plan.actors().map(|(id, names, trait_)| {
         let p = plan.saga.participant(id);
         let mut doc = format!("The participant `{}`", p.name.value);
         match &p.description {
@@ -199,20 +185,18 @@ pub fn participant_traits(plan: &Plan, range: std::ops::Range<usize>) -> TokenSt
             names.service
         ));
         let doc = docs(&doc);
-        let methods = plan
-            .pieces
-            .trait_items(works(plan, id).into_iter().map(|w| {
-                let (name, ret) = method(plan, w);
-                let doc = docs(&work_doc(plan, w));
-                quote! {
-                    #doc
-                    fn #name(&mut self, data: &SagaData) -> #ret;
-                }
-            }));
+        let methods = works(plan, id).into_iter().map(|w| {
+            let (name, ret) = method(plan, w);
+            let doc = docs(&work_doc(plan, w));
+            quote! {
+                #doc
+                fn #name(&mut self, data: &SagaData) -> #ret;
+            }
+        });
         quote! {
             #doc
             pub trait #trait_ {
-                #methods
+                #(#methods)*
             }
         }
     });

@@ -1,0 +1,90 @@
+//! One test function per scenario: its faults, and the outcome, compensation order and
+//! effects applied twice that the simulator predicts, with a doc comment that says so.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Owner, Saga};
+use crate::scenario::{Expectation, Outcome, Work};
+
+use super::orders::Orders;
+use crate::codegen::names::ident;
+use crate::codegen::plan::Plan;
+use crate::codegen::tokens::{code_list, docs};
+
+/// The test of one scenario, called `name`.
+pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) -> TokenStream {
+    let saga = plan.saga;
+    let name = ident(name);
+    let faults: Vec<String> = s.faults.iter().map(|f| f.name(saga)).collect();
+    let outcome = match s.outcome {
+        Outcome::Completed => quote!(Outcome::Completed),
+        Outcome::Compensated => quote!(Outcome::Compensated),
+        Outcome::Stuck => quote!(Outcome::Stuck),
+    };
+    let mut again: Vec<String> = s
+        .applied_twice
+        .iter()
+        .filter_map(|&work| match work {
+            Work::Step(st) => Some(saga.step(st).id.value.clone()),
+            Work::Compensation(o) => Some(format!("undo:{}", crate::scenario::owner_name(saga, o))),
+            Work::Trigger | Work::Reaction(_) => None,
+        })
+        .collect();
+    again.sort();
+    let mut doc = format!(
+        "`{}`: the simulator predicts `{}`",
+        s.name,
+        s.outcome.as_str()
+    );
+    if !s.compensated.is_empty() {
+        doc.push_str(&format!(
+            ", compensating {}",
+            brief_list(saga, &s.compensated)
+        ));
+    }
+    if !again.is_empty() {
+        doc.push_str(&format!(
+            ", applying {} twice",
+            code_list(again.iter().map(String::as_str))
+        ));
+    }
+    doc.push('.');
+    if !s.broken.is_empty() {
+        doc.push_str(&format!(
+            "\nBroken invariants: {}.",
+            code_list(s.broken.iter().map(|i| i.as_str()))
+        ));
+    }
+    let doc = docs(&doc);
+    let expected = orders.expression(saga, &s.compensated);
+    quote! {
+        #doc
+        #[test]
+        fn #name() {
+            expect(run(&[#(#faults),*]), #outcome, #expected, &[#(#again),*]);
+        }
+    }
+}
+
+/// Lists up to [`Orders::LITERAL`] owners in full; a longer list by its ends and length.
+fn brief_list(saga: &Saga, owners: &[Owner]) -> String {
+    let names = |os: &[Owner]| -> Vec<String> {
+        os.iter()
+            .map(|&o| crate::scenario::owner_name(saga, o))
+            .collect()
+    };
+    if owners.len() <= Orders::LITERAL {
+        return code_list(names(owners).iter().map(String::as_str));
+    }
+    format!(
+        "{}, … {} ({} in all)",
+        code_list(names(&owners[..3]).iter().map(String::as_str)),
+        code_list(
+            names(&owners[owners.len() - 2..])
+                .iter()
+                .map(String::as_str)
+        ),
+        owners.len()
+    )
+}

@@ -1,0 +1,133 @@
+//! The fake participants of the generated tests: one `Fake` implements every trait, and
+//! asks the shared `World` what each call does; and the data a saga starts with.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Owner, StepId};
+
+use super::{Needs, has_trigger_outbox, trigger_event_variant};
+use crate::codegen::plan::Plan;
+use crate::codegen::traits::{Work, method, works};
+
+/// The expression of a step's idempotency key value, from `data`.
+fn key_expr(plan: &Plan, s: StepId) -> Option<TokenStream> {
+    let key = plan.saga.step(s).idempotency_key.as_ref()?;
+    let f = plan.field(&key.value)?;
+    let name = &f.ident;
+    Some(if f.required {
+        quote!(Some(data.#name.as_str()))
+    } else {
+        quote!(data.#name.as_deref())
+    })
+}
+
+/// The `Fake` struct and its implementation of every participant's trait.
+pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
+    let record_outbox = needs.trigger_crash && plan.orchestration && has_trigger_outbox(plan);
+    let fakes = plan.actors().map(|(id, names, trait_)| {
+        let pv = &names.variant;
+        let methods = works(plan, id).into_iter().map(|w| {
+            let (m, ret) = method(plan, w);
+            match w {
+                Work::Trigger => {
+                    let record = record_outbox
+                        .then(|| trigger_event_variant(plan))
+                        .flatten()
+                        .map(|ev| {
+                            quote! {
+                                // The trigger writes its event's outbox record in its transaction.
+                                let message = Message { event: Event::#ev, data: data.clone() };
+                                self.0.borrow_mut().outbox.push(message.outbox_record(Participant::#pv));
+                            }
+                        });
+                    let data = if record.is_some() { quote!(data) } else { quote!(_data) };
+                    quote! {
+                        fn #m(&mut self, #data: &SagaData) -> #ret {
+                            #record
+                            Ok(())
+                        }
+                    }
+                }
+                Work::Step(s) => {
+                    let v = &plan.step(s).variant;
+                    let key = key_expr(plan, s);
+                    let data = if key.is_some() { quote!(data) } else { quote!(_data) };
+                    let key = key.unwrap_or_else(|| quote!(None));
+                    quote! {
+                        fn #m(&mut self, #data: &SagaData) -> #ret {
+                            self.act(Step::#v, #key)
+                        }
+                    }
+                }
+                Work::Compensation(s) => {
+                    let owner = plan.owner_tokens(Owner::Step(s));
+                    quote! {
+                        fn #m(&mut self, _data: &SagaData) -> #ret {
+                            self.undo(#owner)
+                        }
+                    }
+                }
+                Work::TriggerCompensation => quote! {
+                    fn #m(&mut self, _data: &SagaData) -> #ret {
+                        self.undo(Owner::Trigger)
+                    }
+                },
+                Work::Reaction(_) => quote! {
+                    fn #m(&mut self, _data: &SagaData) -> #ret {
+                        Ok(())
+                    }
+                },
+            }
+        });
+        quote! {
+            impl #trait_ for Fake {
+                #(#methods)*
+            }
+        }
+    });
+    quote! {
+        /// Every participant, in memory: the shared `World` decides what happens.
+        struct Fake(Rc<RefCell<World>>);
+
+        impl Fake {
+            /// A step's action; what it writes is left empty.
+            fn act<O: Default>(&self, step: Step, key: Option<&str>) -> Result<O, StepError> {
+                self.0.borrow_mut().step(step, key).map(|()| O::default())
+            }
+
+            fn undo(&self, owner: Owner) -> Result<(), StepError> {
+                self.0.borrow_mut().compensate(owner)
+            }
+        }
+
+        #(#fakes)*
+    }
+}
+
+/// `sample_data()`: each trigger field set to `<field>-1`.
+pub(super) fn sample_data(plan: &Plan) -> TokenStream {
+    let required: Vec<TokenStream> = plan
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| {
+            let name = &f.ident;
+            let value = format!("{}-1", f.name);
+            quote!(#name: #value.to_owned(),)
+        })
+        .collect();
+    let body = if required.is_empty() {
+        quote!(SagaData::default())
+    } else if plan.fields.iter().all(|f| f.required) {
+        quote!(SagaData { #(#required)* })
+    } else {
+        quote!(SagaData { #(#required)* ..SagaData::default() })
+    };
+    quote! {
+        /// The data a saga starts with: each trigger field set to `<field>-1`.
+        fn sample_data() -> SagaData {
+            #body
+        }
+    }
+}

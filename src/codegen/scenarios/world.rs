@@ -1,0 +1,133 @@
+//! The `World` the fake participants of the generated tests share: the faults left to
+//! fire, and what each participant did (calls, effects applied, idempotency keys seen,
+//! compensations), which the assertions read back.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Needs, has_trigger_outbox};
+use crate::codegen::plan::Plan;
+
+/// The `World` struct and its methods, which play each fault where it first applies.
+pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
+    let outbox = needs.trigger_crash && plan.orchestration && has_trigger_outbox(plan);
+    let outbox_field = outbox.then(|| {
+        quote! {
+            /// Outbox records the trigger wrote.
+            outbox: Vec<outbox::OutboxRecord>,
+        }
+    });
+    quote! {
+        /// What the fakes share: the faults left to fire (each fires once, where it first
+        /// applies) and what the participants did.
+        #[derive(Debug, Default)]
+        struct World {
+            faults: Vec<String>,
+            /// The current delivery repeats one already made.
+            duplicate: bool,
+            calls: BTreeMap<&'static str, u32>,
+            applied: BTreeMap<&'static str, u32>,
+            /// Idempotency keys seen, per step.
+            keys: BTreeSet<(&'static str, String)>,
+            /// Steps and compensations (`undo:<owner>`) that fail on every attempt.
+            exhausting: BTreeSet<String>,
+            /// Steps whose action succeeded.
+            done: BTreeSet<&'static str>,
+            /// Compensations, the first time each ran.
+            compensated: Vec<&'static str>,
+            /// Effects applied a second time.
+            again: Vec<String>,
+            #outbox_field
+        }
+
+        impl World {
+            fn new(faults: &[&str]) -> Rc<RefCell<World>> {
+                Rc::new(RefCell::new(World {
+                    faults: faults.iter().map(|f| (*f).to_owned()).collect(),
+                    ..World::default()
+                }))
+            }
+
+            /// Whether the fault is injected here (then it has fired and will not again).
+            fn fire(&mut self, fault: &str) -> bool {
+                match self.faults.iter().position(|f| f == fault) {
+                    Some(i) => {
+                        self.faults.remove(i);
+                        true
+                    }
+                    None => false,
+                }
+            }
+
+            /// A step's action, as its participant runs it.
+            fn step(&mut self, step: Step, key: Option<&str>) -> Result<(), StepError> {
+                let id = step.id();
+                let calls = self.calls.entry(id).or_default();
+                *calls += 1;
+                if self.duplicate && *calls > 1 {
+                    // A redelivery: business logic is deterministic, so it answers as the first
+                    // time did, and applies the effect again unless the key is known.
+                    if self.done.contains(id) || self.applied.contains_key(id) {
+                        self.apply(step, key);
+                        return Ok(());
+                    }
+                    return Err(StepError::Business(Failure::Other("a repeat of a failed request".to_owned())));
+                }
+                if self.fire(&format!("timeout:{id}")) {
+                    self.apply(step, key);
+                    return Err(StepError::TimedOut);
+                }
+                if self.exhausting.contains(id) || self.fire(&format!("exhaust:{id}")) {
+                    self.exhausting.insert(id.to_owned());
+                    return Err(StepError::Transient("every attempt fails".to_owned()));
+                }
+                if self.fire(&format!("fail:{id}")) {
+                    return Err(if step.kind() == StepKind::Retriable {
+                        StepError::Transient("the first attempt fails".to_owned())
+                    } else {
+                        StepError::Business(Failure::Other("injected".to_owned()))
+                    });
+                }
+                self.apply(step, key);
+                self.done.insert(id);
+                Ok(())
+            }
+
+            fn apply(&mut self, step: Step, key: Option<&str>) {
+                if step.kind() == StepKind::ReadOnly {
+                    return;
+                }
+                if let Some(key) = key {
+                    if !self.keys.insert((step.id(), key.to_owned())) {
+                        return;
+                    }
+                }
+                let applied = self.applied.entry(step.id()).or_default();
+                *applied += 1;
+                if *applied == 2 {
+                    self.again.push(step.id().to_owned());
+                }
+            }
+
+            /// A compensation, as its participant runs it.
+            fn compensate(&mut self, owner: Owner) -> Result<(), StepError> {
+                let id = owner.id();
+                let name = format!("undo:{id}");
+                if self.exhausting.contains(&name) || self.fire(&format!("compfail:{id}")) {
+                    self.exhausting.insert(name);
+                    return Err(StepError::Transient("every attempt fails".to_owned()));
+                }
+                let idempotent = match owner {
+                    Owner::Trigger => true,
+                    Owner::Step(step) => step.info().idempotency_key.is_some(),
+                };
+                if !self.compensated.contains(&id) {
+                    self.compensated.push(id);
+                } else if !idempotent {
+                    self.again.push(name);
+                }
+                Ok(())
+            }
+        }
+    }
+}
