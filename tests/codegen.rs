@@ -90,8 +90,8 @@ fn generation_is_deterministic() {
     }
 }
 
-/// The parts are laid out by whichever thread is free, in an order that depends on the
-/// threads; the files do not. The benches' 100-step sagas have two parts of tests each.
+/// The scenarios' runs are made on rayon's threads (`scenario::expectations`); the files do
+/// not depend on how many there are. The benches' 100-step sagas have hundreds of tests.
 #[test]
 fn generation_does_not_depend_on_the_threads() {
     let sagas = [
@@ -114,11 +114,6 @@ fn generation_does_not_depend_on_the_threads() {
                 .install(|| codegen::generate(&saga, "spec.yaml").unwrap())
         };
         let one = on(1);
-        let tests = file(&one, "tests/scenarios.rs").matches("#[test]").count();
-        assert!(
-            name.starts_with("order") || tests > 250,
-            "{name}: {tests} tests"
-        );
         assert_eq!(one, on(2), "{name}: 2 threads");
         assert_eq!(one, on(4), "{name}: 4 threads");
     }

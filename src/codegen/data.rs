@@ -68,6 +68,44 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         saga.name.value
     ));
 
+    let outputs = outputs(plan);
+
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+        pub struct SagaData {
+            #(#fields),*
+        }
+
+        impl SagaData {
+            #key_doc
+            pub fn key(&self) -> &str {
+                #key_body
+            }
+
+            /// A field by its name in the spec (`None` when unknown or not yet written).
+            pub fn get(&self, field: &str) -> Option<&str> {
+                #get_body
+            }
+        }
+
+        /// What an action returns: the fields it writes, stored into the saga's data when
+        /// the step succeeds.
+        pub trait Output {
+            fn store(self, data: &mut SagaData);
+        }
+
+        impl Output for () {
+            fn store(self, _data: &mut SagaData) {}
+        }
+
+        #outputs
+    }
+}
+
+/// One struct per step that writes something, and how it is stored into the data.
+fn outputs(plan: &Plan) -> TokenStream {
+    let saga = plan.saga;
     let outputs = saga.steps.iter().enumerate().filter_map(|(i, step)| {
         let output = plan.steps[i].output.as_ref()?;
         let doc = docs(&format!("What `{}` returns.", step.id.value));
@@ -106,36 +144,5 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             }
         })
     });
-
-    quote! {
-        #struct_doc
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-        pub struct SagaData {
-            #(#fields),*
-        }
-
-        impl SagaData {
-            #key_doc
-            pub fn key(&self) -> &str {
-                #key_body
-            }
-
-            /// A field by its name in the spec (`None` when unknown or not yet written).
-            pub fn get(&self, field: &str) -> Option<&str> {
-                #get_body
-            }
-        }
-
-        /// What an action returns: the fields it writes, stored into the saga's data when
-        /// the step succeeds.
-        pub trait Output {
-            fn store(self, data: &mut SagaData);
-        }
-
-        impl Output for () {
-            fn store(self, _data: &mut SagaData) {}
-        }
-
-        #(#outputs)*
-    }
+    quote!(#(#outputs)*)
 }

@@ -1,6 +1,7 @@
 //! `src/generated.rs` of the generated crate: every part that follows from the spec, put
 //! together in one file that each run rewrites.
 
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::format::{Error, rust_file};
@@ -8,62 +9,17 @@ use super::plan::Plan;
 use super::tokens::inner_docs;
 use super::{data, driver, events, handlers, machine, steps, traits};
 
-/// The whole file: its header and imports, the data and the errors, the tables of steps,
-/// the participants' traits, the events, the coordination (the state machine and driver
-/// of an orchestration, or a choreography's handlers) and the outbox module.
+/// The whole file: its doc and imports, the data and the errors, the tables of steps, the
+/// participants' traits, the events, the coordination and the outbox module.
 pub fn render(plan: &Plan) -> Result<String, Error> {
-    let saga = plan.saga;
-    let mut about = format!(
-        "The `{}` saga ({}), generated from its spec.",
-        saga.name.value,
-        if plan.orchestration {
-            "orchestration"
-        } else {
-            "choreography"
-        }
-    );
-    if let Some(d) = &saga.description {
-        about.push_str(&format!("\n\n{}", d.trim()));
-    }
-    about.push_str(if plan.orchestration {
-        "\n\nThe orchestrator is the sans-IO state machine `Saga` (`Saga::start`, `Saga::on_reply`),\nrun by the blocking `Driver` over the participants' traits."
-    } else {
-        "\n\nNo coordinator: `start` runs the trigger, and each participant's handler reacts to the\nevents delivered to it and returns the events it publishes."
-    });
-    let about = inner_docs(&about);
+    let about = about(plan);
+    let imports = imports(plan);
     let data = data::tokens(plan);
     let errors = traits::errors(plan);
-    let imports = if plan.orchestration {
-        let time = match saga.deadline {
-            Some(_) => quote!(
-                use std::time::{Duration, Instant};
-            ),
-            None => quote!(
-                use std::time::Duration;
-            ),
-        };
-        quote! {
-            use std::collections::VecDeque;
-            use std::fmt;
-            #time
-        }
-    } else {
-        quote! {
-            use std::fmt;
-            use std::time::Duration;
-        }
-    };
     let tables = steps::tokens(plan);
     let traits = traits::participant_traits(plan);
     let events = events::tokens(plan);
-    let coordination = if plan.orchestration {
-        let participants = traits::participants_struct(plan);
-        let machine = machine::tokens(plan);
-        let driver = driver::tokens(plan);
-        quote!(#participants #machine #driver)
-    } else {
-        handlers::tokens(plan)
-    };
+    let coordination = coordination(plan);
     let outbox = events::outbox_module(plan);
     let tokens = quote! {
         #about
@@ -84,4 +40,64 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         plan.source
     );
     rust_file("src/generated.rs", tokens, &header)
+}
+
+/// The file's doc comment: the saga, and how its coordination is used.
+fn about(plan: &Plan) -> TokenStream {
+    let saga = plan.saga;
+    let mut about = format!(
+        "The `{}` saga ({}), generated from its spec.",
+        saga.name.value,
+        if plan.orchestration {
+            "orchestration"
+        } else {
+            "choreography"
+        }
+    );
+    if let Some(d) = &saga.description {
+        about.push_str(&format!("\n\n{}", d.trim()));
+    }
+    about.push_str(if plan.orchestration {
+        "\n\nThe orchestrator is the sans-IO state machine `Saga` (`Saga::start`, `Saga::on_reply`),\nrun by the blocking `Driver` over the participants' traits."
+    } else {
+        "\n\nNo coordinator: `start` runs the trigger, and each participant's handler reacts to the\nevents delivered to it and returns the events it publishes."
+    });
+    inner_docs(&about)
+}
+
+/// The `use` lines: only what the file uses (`Instant` for a deadline, `VecDeque` for
+/// the driver).
+fn imports(plan: &Plan) -> TokenStream {
+    if !plan.orchestration {
+        return quote! {
+            use std::fmt;
+            use std::time::Duration;
+        };
+    }
+    let time = match plan.saga.deadline {
+        Some(_) => quote!(
+            use std::time::{Duration, Instant};
+        ),
+        None => quote!(
+            use std::time::Duration;
+        ),
+    };
+    quote! {
+        use std::collections::VecDeque;
+        use std::fmt;
+        #time
+    }
+}
+
+/// An orchestration's `Participants`, state machine and driver, or a choreography's
+/// handlers.
+fn coordination(plan: &Plan) -> TokenStream {
+    if plan.orchestration {
+        let participants = traits::participants_struct(plan);
+        let machine = machine::tokens(plan);
+        let driver = driver::tokens(plan);
+        quote!(#participants #machine #driver)
+    } else {
+        handlers::tokens(plan)
+    }
 }

@@ -1,6 +1,6 @@
-//! `sagac codegen`: a standalone Rust crate per saga (no dependencies outside std). Rust
-//! code is built with `quote`, parsed with `syn` and laid out by `prettyplease`, never
-//! pasted from string templates; names come from the spec, which the checker restricted to
+//! `sagac codegen`: a standalone Rust crate per saga (no dependencies outside std). Each
+//! Rust file is one token stream built with `quote`, parsed once with `syn` and laid out by
+//! `prettyplease`, never pasted from string templates; names come from the spec, which the checker restricted to
 //! safe identifiers (`names.rs` handles keywords and collisions). Every file is produced in
 //! memory first; `writer.rs` puts them on disk. `docs/codegen.md` describes the crate.
 
@@ -27,16 +27,16 @@ pub use format::Error;
 use crate::model::Saga;
 use crate::scenario::{self, FaultKind};
 
-/// The most steps a crate is generated for (`sagac codegen` refuses larger sagas). Its
-/// scenarios' runs cost what their compensations do, about the square of the steps: 5,000
-/// steps take seconds, and give a crate of tens of thousands of tests.
+/// The most steps a crate is generated for (`sagac codegen` refuses larger sagas): 5,000
+/// retriable steps take about 5 s and give a crate of tens of thousands of tests, which
+/// takes minutes to build.
 pub const MAX_STEPS: usize = 5_000;
 
 /// The most compensations the scenarios' runs may make in all
 /// ([`scenario::compensations_expected`]) for a crate to be generated: the expected orders
 /// are held until the tests are written, and grow with the square of the compensatable
 /// steps. A saga of 1,000 compensatable steps, each of which can fail or give up, makes
-/// about 1,000,000 (0.21 s and 72 MB for the whole process); this allows about 1,400.
+/// about 1,000,000 (about 1 s and 115 MB for the whole process); this allows about 1,400.
 pub const MAX_COMPENSATIONS: usize = 2_000_000;
 
 /// Whether a run may replace a file that exists.

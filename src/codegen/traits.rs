@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::model::{Compensation, Owner, ParticipantId, StepId, StepKind, duration};
+use crate::model::{Compensation, ParticipantId, StepId, StepKind, duration};
 
 use super::plan::Plan;
 use super::tokens::{code_list, docs};
@@ -219,148 +219,166 @@ pub fn participants_struct(plan: &Plan) -> TokenStream {
 
 /// The doc comment of a trait method: what to implement, from the spec.
 pub fn work_doc(plan: &Plan, work: Work) -> String {
-    let saga = plan.saga;
-    let mut lines: Vec<String> = Vec::new();
-    match work {
-        Work::Trigger => {
-            let t = &saga.trigger;
-            lines.push(format!(
-                "The trigger, `{}`: the local transaction that starts the saga.\n",
-                t.action.value
-            ));
-            if let Some(d) = &t.description {
-                lines.push(d.trim().to_owned());
-            }
-            if let Some(e) = &t.event {
-                match saga.outbox_of(t.participant) {
-                    Some(o) => lines.push(format!(
-                        "In the same transaction, insert the `OutboxRecord` of `{}` into `{}`\n(`Message::outbox_record`): the relay publishes it even if the service crashes.",
-                        e.value, o.table.value
-                    )),
-                    None if saga.has_engine() => {}
-                    None => lines.push(format!(
-                        "It then publishes `{}` with no outbox: a crash between the write and the\npublish loses the saga (a dual write).",
-                        e.value
-                    )),
-                }
-            }
-        }
-        Work::TriggerCompensation => {
-            if let Some(c) = &saga.trigger.compensation {
-                lines.push(format!(
-                    "`{}` undoes the trigger (`{}`) when the saga compensates; it runs last.\n",
-                    c.action.value, saga.trigger.action.value
-                ));
-                compensation_lines(&mut lines, c, Owner::Trigger, plan);
-            }
-        }
-        Work::Step(s) => {
-            let step = saga.step(s);
-            lines.push(format!(
-                "Step `{}`: `{}` ({}).\n",
-                step.id.value,
-                step.action.value,
-                step.kind.as_str()
-            ));
-            if let Some(d) = &step.description {
-                lines.push(d.trim().to_owned());
-            }
-            if !step.reads.is_empty() {
-                lines.push(format!(
-                    "Reads {}.",
-                    code_list(step.reads.iter().map(|r| r.value.as_str()))
-                ));
-            }
-            if let Some(o) = &plan.step(s).output {
-                lines.push(format!(
-                    "Writes {}: return {} in `{o}`.",
-                    code_list(step.writes.iter().map(|r| r.value.as_str())),
-                    if step.writes.len() == 1 { "it" } else { "them" }
-                ));
-            }
-            match step.kind {
-                StepKind::Retriable => lines.push(
-                    "Retriable: every error is retried until it succeeds (a business failure too)."
-                        .to_owned(),
-                ),
-                _ if !step.failures.is_empty() => lines.push(format!(
-                    "Business failures: {} (`StepError::Business`).",
-                    code_list(step.failures.iter().map(|f| f.value.as_str()))
-                )),
-                _ => {}
-            }
-            lines.push(format!("Attempts: {}.", step.retry.describe()));
-            if let Some(t) = &step.timeout {
-                lines.push(format!(
-                    "Timeout: {}. Without an answer by then return `StepError::TimedOut` (in doubt).",
-                    duration::format(t.value)
-                ));
-            }
-            match &step.idempotency_key {
-                Some(k) => lines.push(format!(
-                    "Idempotent on `{}`: a repeated call with a key already seen must not apply\nthe effect again; answer as the first time.",
-                    k.value
-                )),
-                None if step.has_effect() => lines.push(
-                    "No idempotency key: a repeated delivery applies the effect again.".to_owned(),
-                ),
-                None => {}
-            }
-            if !plan.orchestration {
-                let events: Vec<&str> = [&step.emits_success, &step.emits_failure]
-                    .into_iter()
-                    .flatten()
-                    .map(|e| e.value.as_str())
-                    .collect();
-                if !events.is_empty()
-                    && let Some(o) = saga.outbox_of(step.participant)
-                {
-                    lines.push(format!(
-                        "Its handler publishes {}: insert the record into `{}` in this transaction.",
-                        code_list(events),
-                        o.table.value
-                    ));
-                }
-            }
-        }
-        Work::Compensation(s) => {
-            let step = saga.step(s);
-            if let Some(c) = &step.compensation {
-                lines.push(format!(
-                    "`{}` undoes step `{}` (`{}`) when the saga compensates.\n",
-                    c.action.value, step.id.value, step.action.value
-                ));
-                compensation_lines(&mut lines, c, Owner::Step(s), plan);
-                if step.timeout.is_some() {
-                    lines.push(
-                        "The step can time out and be compensated while in doubt: this must succeed\neven if the step's effect never happened."
-                            .to_owned(),
-                    );
-                }
-                if let Some(k) = &step.idempotency_key {
-                    lines.push(format!(
-                        "Idempotent on `{}` (the step's key covers its compensation).",
-                        k.value
-                    ));
-                }
-            }
-        }
-        Work::Reaction(i) => {
-            let r = &saga.reactions[i];
-            lines.push(format!(
-                "Reaction `{}` to {}: sets a state, idempotently; retried until it succeeds.\n",
-                r.action.value,
-                code_list(r.consumes.iter().map(|e| e.value.as_str()))
-            ));
-            if let Some(d) = &r.description {
-                lines.push(d.trim().to_owned());
-            }
-        }
-    }
+    let lines = match work {
+        Work::Trigger => trigger_doc(plan),
+        Work::TriggerCompensation => trigger_compensation_doc(plan),
+        Work::Step(s) => step_doc(plan, s),
+        Work::Compensation(s) => step_compensation_doc(plan, s),
+        Work::Reaction(i) => reaction_doc(plan, i),
+    };
     lines.join("\n")
 }
 
-fn compensation_lines(lines: &mut Vec<String>, c: &Compensation, _owner: Owner, plan: &Plan) {
+fn trigger_doc(plan: &Plan) -> Vec<String> {
+    let saga = plan.saga;
+    let t = &saga.trigger;
+    let mut lines = vec![format!(
+        "The trigger, `{}`: the local transaction that starts the saga.\n",
+        t.action.value
+    )];
+    if let Some(d) = &t.description {
+        lines.push(d.trim().to_owned());
+    }
+    if let Some(e) = &t.event {
+        match saga.outbox_of(t.participant) {
+            Some(o) => lines.push(format!(
+                "In the same transaction, insert the `OutboxRecord` of `{}` into `{}`\n(`Message::outbox_record`): the relay publishes it even if the service crashes.",
+                e.value, o.table.value
+            )),
+            None if saga.has_engine() => {}
+            None => lines.push(format!(
+                "It then publishes `{}` with no outbox: a crash between the write and the\npublish loses the saga (a dual write).",
+                e.value
+            )),
+        }
+    }
+    lines
+}
+
+fn trigger_compensation_doc(plan: &Plan) -> Vec<String> {
+    let saga = plan.saga;
+    let mut lines = Vec::new();
+    if let Some(c) = &saga.trigger.compensation {
+        lines.push(format!(
+            "`{}` undoes the trigger (`{}`) when the saga compensates; it runs last.\n",
+            c.action.value, saga.trigger.action.value
+        ));
+        compensation_lines(&mut lines, c, plan);
+    }
+    lines
+}
+
+fn step_doc(plan: &Plan, s: StepId) -> Vec<String> {
+    let saga = plan.saga;
+    let step = saga.step(s);
+    let mut lines = vec![format!(
+        "Step `{}`: `{}` ({}).\n",
+        step.id.value,
+        step.action.value,
+        step.kind.as_str()
+    )];
+    if let Some(d) = &step.description {
+        lines.push(d.trim().to_owned());
+    }
+    if !step.reads.is_empty() {
+        lines.push(format!(
+            "Reads {}.",
+            code_list(step.reads.iter().map(|r| r.value.as_str()))
+        ));
+    }
+    if let Some(o) = &plan.step(s).output {
+        lines.push(format!(
+            "Writes {}: return {} in `{o}`.",
+            code_list(step.writes.iter().map(|r| r.value.as_str())),
+            if step.writes.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    match step.kind {
+        StepKind::Retriable => lines.push(
+            "Retriable: every error is retried until it succeeds (a business failure too)."
+                .to_owned(),
+        ),
+        _ if !step.failures.is_empty() => lines.push(format!(
+            "Business failures: {} (`StepError::Business`).",
+            code_list(step.failures.iter().map(|f| f.value.as_str()))
+        )),
+        _ => {}
+    }
+    lines.push(format!("Attempts: {}.", step.retry.describe()));
+    if let Some(t) = &step.timeout {
+        lines.push(format!(
+            "Timeout: {}. Without an answer by then return `StepError::TimedOut` (in doubt).",
+            duration::format(t.value)
+        ));
+    }
+    match &step.idempotency_key {
+        Some(k) => lines.push(format!(
+            "Idempotent on `{}`: a repeated call with a key already seen must not apply\nthe effect again; answer as the first time.",
+            k.value
+        )),
+        None if step.has_effect() => lines.push(
+            "No idempotency key: a repeated delivery applies the effect again.".to_owned(),
+        ),
+        None => {}
+    }
+    if !plan.orchestration {
+        let events: Vec<&str> = [&step.emits_success, &step.emits_failure]
+            .into_iter()
+            .flatten()
+            .map(|e| e.value.as_str())
+            .collect();
+        if !events.is_empty()
+            && let Some(o) = saga.outbox_of(step.participant)
+        {
+            lines.push(format!(
+                "Its handler publishes {}: insert the record into `{}` in this transaction.",
+                code_list(events),
+                o.table.value
+            ));
+        }
+    }
+    lines
+}
+
+fn step_compensation_doc(plan: &Plan, s: StepId) -> Vec<String> {
+    let step = plan.saga.step(s);
+    let mut lines = Vec::new();
+    if let Some(c) = &step.compensation {
+        lines.push(format!(
+            "`{}` undoes step `{}` (`{}`) when the saga compensates.\n",
+            c.action.value, step.id.value, step.action.value
+        ));
+        compensation_lines(&mut lines, c, plan);
+        if step.timeout.is_some() {
+            lines.push(
+                "The step can time out and be compensated while in doubt: this must succeed\neven if the step's effect never happened."
+                    .to_owned(),
+            );
+        }
+        if let Some(k) = &step.idempotency_key {
+            lines.push(format!(
+                "Idempotent on `{}` (the step's key covers its compensation).",
+                k.value
+            ));
+        }
+    }
+    lines
+}
+
+fn reaction_doc(plan: &Plan, i: usize) -> Vec<String> {
+    let r = &plan.saga.reactions[i];
+    let mut lines = vec![format!(
+        "Reaction `{}` to {}: sets a state, idempotently; retried until it succeeds.\n",
+        r.action.value,
+        code_list(r.consumes.iter().map(|e| e.value.as_str()))
+    )];
+    if let Some(d) = &r.description {
+        lines.push(d.trim().to_owned());
+    }
+    lines
+}
+
+fn compensation_lines(lines: &mut Vec<String>, c: &Compensation, plan: &Plan) {
     if let Some(d) = &c.description {
         lines.push(d.trim().to_owned());
     }
