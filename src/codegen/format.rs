@@ -81,6 +81,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tokens_that_do_not_parse_are_an_error_naming_the_file() {
+        let error = rust_file("src/x.rs", quote::quote!(struct;), "").unwrap_err();
+        assert_eq!(error.file, "src/x.rs");
+        let text = rust_file(
+            "src/x.rs",
+            quote::quote!(
+                struct A;
+            ),
+            "// Header.\n",
+        )
+        .unwrap();
+        assert_eq!(text, "// Header.\nstruct A;\n");
+    }
+
+    #[test]
     fn blank_lines_between_items_only() {
         let text = "//! About.\nuse a::b;\nuse c::d;\nstruct A;\nimpl A {\n    fn f() {\n        let x = 1;\n        let y = 2;\n    }\n    /// Doc.\n    fn g() {}\n}\nenum E {\n    A,\n    /// B.\n    B,\n}\n";
         assert_eq!(

@@ -1,5 +1,5 @@
-//! Every identifier the generated crate uses, chosen once from the spec so that each file's
-//! generator agrees with the others (the trait method the driver calls is the one the
+//! The [`Plan`] every generator reads: each identifier the generated crate uses, chosen
+//! once from the spec so that each file's generator agrees with the others (the trait method the driver calls is the one the
 //! participants stub implements and the fakes of the scenario tests override).
 
 use std::collections::{HashMap, HashSet};
