@@ -539,7 +539,7 @@ fn failure_branches_are_the_scenarios_runs() {
         let saga = spec(path.to_str().unwrap());
         let combined = diagram::combined(&saga);
         for step in saga.step_ids() {
-            let Some(fault) = diagram::failure_of(&saga, step) else {
+            let Some(fault) = sagac::scenario::Fault::failing_for_good(&saga, step) else {
                 continue;
             };
             let alone = sequence::scenario(&saga, &diagram::one_scenario(&saga, &[fault]));

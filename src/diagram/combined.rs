@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Owner, Saga, StepId, StepKind};
+use crate::model::{Owner, Saga, StepId};
 use crate::scenario::{Action, Fault, Outcome, Scenario};
 
 use super::sequence::{Diagram, Writer};
@@ -27,7 +27,7 @@ use super::sequence::{Diagram, Writer};
 #[derive(Debug, Clone)]
 pub struct Branch {
     pub step: StepId,
-    /// The fault that makes the step fail for good ([`failure_of`]).
+    /// The fault that makes the step fail for good ([`Fault::failing_for_good`]).
     pub fault: Fault,
     pub outcome: Outcome,
     /// The compensations of the failure run in the order they ran, the trigger last.
@@ -47,17 +47,6 @@ impl Branch {
     }
 }
 
-/// The fault that makes a step fail for good, if it can: a business failure, or for a
-/// retriable step (whose business failures are transient and retried) running out of
-/// attempts.
-pub fn failure_of(saga: &Saga, step: StepId) -> Option<Fault> {
-    let s = saga.step(step);
-    match s.kind {
-        StepKind::Retriable => s.retry.can_exhaust().then_some(Fault::Exhaust(step)),
-        _ => Some(Fault::Fail(step)),
-    }
-}
-
 /// About how many compensations the failure runs of the combined diagram (and the state
 /// machine) make in all: for each step that can fail for good, the compensations declared
 /// before it. The runs are held together to find their shared tails, so this bounds their
@@ -66,7 +55,7 @@ pub fn compensations_to_run(saga: &Saga) -> usize {
     let mut before = usize::from(saga.trigger.compensation.is_some());
     let mut total = 0usize;
     for step in saga.step_ids() {
-        if failure_of(saga, step).is_some() {
+        if Fault::failing_for_good(saga, step).is_some() {
             total = total.saturating_add(before);
         }
         if saga.step(step).compensation.is_some() {
@@ -88,7 +77,7 @@ pub const MAX_COMPENSATIONS: usize = 1_000_000;
 pub fn branches(saga: &Saga) -> (Scenario, Vec<Branch>) {
     let failing: Vec<(StepId, Fault)> = saga
         .step_ids()
-        .filter_map(|s| failure_of(saga, s).map(|f| (s, f)))
+        .filter_map(|s| Fault::failing_for_good(saga, s).map(|f| (s, f)))
         .collect();
     let candidates: Vec<Fault> = failing.iter().map(|&(_, f)| f).collect();
     let (happy, forks) = crate::scenario::forks(saga, &[], &candidates);

@@ -15,7 +15,6 @@ use crate::scenario::{self, Fault, Options, Scenario};
 
 pub use combined::{
     Branch, FULL_LIMIT, MAX_COMPENSATIONS, branches as failure_branches, compensations_to_run,
-    failure_of,
 };
 pub use sequence::{Diagram, Drawn, DrawnKind, Participant};
 

@@ -10,7 +10,7 @@ use super::Outcome;
 use super::action::Action;
 use super::invariant::{Invariant, Violation};
 use super::machine::{Machine, State};
-use super::walk::{collect_compensations, end, walk};
+use super::run::{collect_compensations, end_action, walk};
 
 pub(super) struct Exploration {
     pub states: usize,
@@ -50,7 +50,7 @@ pub(super) fn explore(m: &Machine) -> Exploration {
             let broken = m.check_end(&state);
             if broken.iter().any(|(i, _)| !found.contains_key(i)) {
                 let mut trace = path(&nodes, index);
-                trace.push(end(m, &state));
+                trace.push(end_action(m, &state));
                 for (invariant, message) in broken {
                     found.entry(invariant).or_insert_with(|| Violation {
                         invariant,

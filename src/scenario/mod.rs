@@ -11,9 +11,10 @@ pub mod fault;
 mod fork;
 pub mod invariant;
 mod machine;
-mod walk;
+mod run;
+pub mod wording;
 
-pub use action::{Action, ActionKind, Party, Result as StepResult, Via, Work};
+pub use action::{Action, ActionKind, Party, StepResult, Via, Work};
 pub use expectation::{Expectation, compensations_expected, expectations};
 pub use fault::{Fault, FaultKind, applicable, compensation_faults, owner_name};
 pub use fork::{Fork, forks};
@@ -127,11 +128,11 @@ fn every_fault(n: usize) -> u64 {
 pub fn representative(saga: &Saga, faults: &[Fault]) -> Scenario {
     let faults = &faults[..faults.len().min(64)];
     let machine = machine::Machine::new(saga, faults);
-    walked(saga, faults, walk::walk_from_start(&machine))
+    walked(saga, faults, run::walk_from_start(&machine))
 }
 
 /// The scenario of one representative run (no other run explored, so no violations).
-fn walked(saga: &Saga, faults: &[Fault], w: walk::Walk) -> Scenario {
+fn walked(saga: &Saga, faults: &[Fault], w: run::Walk) -> Scenario {
     let all = every_fault(faults.len());
     Scenario {
         name: scenario_name(saga, faults),
@@ -148,8 +149,8 @@ fn walked(saga: &Saga, faults: &[Fault], w: walk::Walk) -> Scenario {
 
 /// The compensations of a trace in the order they ran, the trigger's last.
 fn compensated<'a>(trace: impl IntoIterator<Item = &'a Action>) -> Vec<Owner> {
-    trigger_last(trace.into_iter().filter_map(|a| match walk::Mark::of(a) {
-        Some(walk::Mark::Compensated(o)) => Some(o),
+    trigger_last(trace.into_iter().filter_map(|a| match run::Mark::of(a) {
+        Some(run::Mark::Compensated(o)) => Some(o),
         _ => None,
     }))
 }

@@ -4,7 +4,7 @@
 
 use crate::grade::rubric::{FaultKindDef, OutcomeDef, ScenarioDef};
 use crate::grade::text::{capitalize, code, list};
-use crate::model::{Coordination, Owner, Saga, StepId, StepKind};
+use crate::model::{Owner, Saga, StepId, StepKind};
 use crate::scenario::{self, ActionKind, Fault, Outcome, Scenario, StepResult, Work, owner_name};
 
 use super::{Context, Verdict};
@@ -24,28 +24,18 @@ pub fn scenario(def: &ScenarioDef, ctx: &Context) -> Verdict {
     let target = ctx.describe_role(saga, &def.step);
     let fault = match def.fault.unwrap_or(FaultKindDef::Fail) {
         FaultKindDef::Fail => Fault::Fail(step),
-        FaultKindDef::Exhaust => {
-            if !saga.step(step).retry.can_exhaust() {
-                return Verdict::blocked(
-                    1,
-                    format!("{target} is retried without limit, so it never runs out of attempts."),
-                );
-            }
-            Fault::Exhaust(step)
-        }
-        FaultKindDef::Timeout => {
-            if saga.coordination != Coordination::Orchestration || saga.step(step).timeout.is_none()
-            {
-                return Verdict::blocked(
-                    1,
-                    format!(
-                        "{target} has no `timeout` in an orchestration, so it cannot time out."
-                    ),
-                );
-            }
-            Fault::Timeout(step)
-        }
+        FaultKindDef::Exhaust => Fault::Exhaust(step),
+        FaultKindDef::Timeout => Fault::Timeout(step),
     };
+    if !fault.applies_to(saga) {
+        let why = match fault {
+            Fault::Exhaust(_) => {
+                format!("{target} is retried without limit, so it never runs out of attempts.")
+            }
+            _ => format!("{target} has no `timeout` in an orchestration, so it cannot time out."),
+        };
+        return Verdict::blocked(1, why);
+    }
     let run = scenario::run(saga, &[fault]);
     let mut v = Verdict::default();
     if !run.all_fired {

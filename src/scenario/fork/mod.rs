@@ -1,6 +1,14 @@
 //! Many representative runs at once: each scenario that adds a fault to another is that
 //! run until the first delivery that asks about the fault, so it is continued from there
-//! (`walk::walk_forking`) instead of made from the start.
+//! instead of made from the start. `parent` makes the parent's run and notes where each
+//! fork leaves it, `child` makes the forks, and `shared_rest` lets forks in the same
+//! state make the rest of their runs once.
+
+mod child;
+mod parent;
+mod shared_rest;
+
+pub(super) use parent::walk_forking;
 
 use rayon::prelude::*;
 
@@ -8,9 +16,9 @@ use crate::model::{Owner, Saga};
 
 use super::action::Action;
 use super::fault::Fault;
-use super::{
-    Outcome, Scenario, compensated, every_fault, machine, scenario_name, trigger_last, walk, walked,
-};
+use super::machine::{Machine, State};
+use super::run::{Keep, Mark, Recording};
+use super::{Outcome, Scenario, every_fault, scenario_name, trigger_last, walked};
 
 /// A scenario's representative run made from another's ([`forks`]): the parent's
 /// representative run up to `shared` actions, then `rest`.
@@ -62,32 +70,24 @@ impl Fork {
 /// saga. The runs are exactly those of [`representative`].
 pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, Vec<Option<Fork>>) {
     let faults = &faults[..faults.len().min(63)];
-    let machine = machine::Machine::probing(saga, faults);
-    let (w, mut forked) = walk::walk_forking(
+    let machine = Machine::probing(saga, faults);
+    let (walk, forked) = walk_forking(
         &machine,
-        machine::State::initial(saga),
+        State::initial(saga),
         candidates,
         &[],
-        walk::Keep::Trace,
+        Keep::Trace,
+        Recording::new(Keep::Trace, 0),
     );
-    // A fork that rejoined the parent's run goes on with the parent's actions.
-    for f in forked.iter_mut().flatten() {
-        if let Some(r) = f.rejoined {
-            f.walk
-                .trace
-                .extend_from_slice(&w.trace[r.trace.min(w.trace.len())..]);
-        }
-    }
-    let parent = walked(saga, faults, w);
+    let parent = walked(saga, faults, walk);
     // The compensations of the parent's run, where they ran: a fork's are those before
-    // it left, then its own (from its marks, or from its trace where it took the parent's
-    // rest).
+    // it left, then its own (from its marks).
     let parent_compensations: Vec<(usize, Owner)> = parent
         .trace
         .iter()
         .enumerate()
-        .filter_map(|(i, a)| match walk::Mark::of(a) {
-            Some(walk::Mark::Compensated(o)) => Some((i, o)),
+        .filter_map(|(i, a)| match Mark::of(a) {
+            Some(Mark::Compensated(o)) => Some((i, o)),
             _ => None,
         })
         .collect();
@@ -104,19 +104,16 @@ pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, 
             // Sized at once: a failure run of a long saga compensates thousands of steps.
             let mut order: Vec<Owner> = Vec::with_capacity(before + f.walk.marks.len());
             order.extend(parent_compensations[..before].iter().map(|&(_, o)| o));
-            match f.rejoined {
-                Some(_) => order.extend(compensated(&f.walk.trace)),
-                None => order.extend(f.walk.marks.iter().filter_map(|&(_, m)| match m {
-                    walk::Mark::Compensated(o) => Some(o),
-                    walk::Mark::AppliedTwice(_) => None,
-                })),
-            }
+            order.extend(f.walk.marks.iter().filter_map(|&(_, m)| match m {
+                Mark::Compensated(o) => Some(o),
+                Mark::AppliedTwice(_) => None,
+            }));
             Some(Fork {
                 compensated: trigger_last(order),
                 faults: all,
                 shared,
                 outcome: f.walk.outcome,
-                compensations_run: f.walk.compensations.into_iter().collect(),
+                compensations_run: f.walk.compensations,
                 all_fired: f.walk.fired & mask == mask,
                 states: f.states_before + f.walk.states,
                 rest: f.walk.trace,
