@@ -81,7 +81,7 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
         &base,
         &compfails,
         Keep::Marks,
-        Recording::new(Keep::Marks, 0),
+        Recording::new(Keep::Marks),
     );
     let mut out = Vec::new();
     let happy_prefix = Prefix::of(&happy);

@@ -21,8 +21,6 @@ pub(super) const MAX_RUN_LENGTH: usize = 100_000;
 pub(super) struct Walk {
     /// The run's actions, unless it was made without them ([`Keep::Marks`]).
     pub trace: Vec<Action>,
-    /// How many actions the run has (kept or not).
-    pub length: usize,
     /// What its actions did that expectations need, with their positions.
     pub marks: Vec<(usize, Mark)>,
     pub outcome: Outcome,
@@ -77,7 +75,7 @@ pub(super) fn walk_from_start(machine: &Machine) -> Walk {
 
 /// The representative run of a machine from `state`.
 pub(super) fn walk(machine: &Machine, mut state: State) -> Walk {
-    let mut recording = Recording::new(Keep::Trace, 0);
+    let mut recording = Recording::new(Keep::Trace);
     for _ in 0..MAX_RUN_LENGTH {
         let first_new = recording.trace.len();
         let Some(violations) = machine.first_successor(&mut state, &mut recording.trace) else {
@@ -103,21 +101,14 @@ pub(super) struct Recording {
 }
 
 impl Recording {
-    /// A run of about `expected` actions: a trace that is kept is allocated for them at
-    /// once, rather than copied each time it doubles (room left unused is never touched, so
-    /// it costs no memory).
-    pub fn new(keep: Keep, expected: usize) -> Recording {
-        let expected = expected.min(MAX_RUN_LENGTH);
+    /// A run that has made no transition yet.
+    pub fn new(keep: Keep) -> Recording {
         Recording {
             keep,
-            trace: match keep {
-                Keep::Trace => Vec::with_capacity(expected),
-                Keep::Marks => Vec::new(),
-            },
+            trace: Vec::new(),
             length: 0,
             states: 1,
-            // Compensations take a few actions each.
-            marks: Vec::with_capacity(expected / 4),
+            marks: Vec::new(),
             broken: Vec::new(),
         }
     }
@@ -145,18 +136,6 @@ impl Recording {
             .extend(violations.into_iter().map(|(i, _)| (at, i)));
     }
 
-    /// This run with room for about `expected` actions in all, as [`Recording::new`] makes.
-    pub fn with_room(mut self, expected: usize) -> Recording {
-        let expected = expected.min(MAX_RUN_LENGTH);
-        if self.keep == Keep::Trace {
-            self.trace
-                .reserve(expected.saturating_sub(self.trace.len()));
-        }
-        self.marks
-            .reserve((expected / 4).saturating_sub(self.marks.len()));
-        self
-    }
-
     /// The finished run, `state` being its last: its end action, the invariants its end
     /// breaks, its outcome and compensations.
     pub fn finish(mut self, machine: &Machine, state: &State) -> Walk {
@@ -165,7 +144,6 @@ impl Recording {
         self.record(first_new, machine.check_end(state));
         Walk {
             trace: self.trace,
-            length: self.length,
             marks: self.marks,
             outcome: machine.outcome(state),
             fired: state.fired,

@@ -93,7 +93,7 @@ pub enum Stuck {
     Compensation(Owner),
 }
 
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct State {
     /// In publication order; [`State::canonical`] sorts it (a multiset).
     pub pending: Vec<Message>,
@@ -146,93 +146,10 @@ impl State {
     }
 }
 
-/// By hand for `clone_from`, which reuses the buffers: a walk copies the state before
-/// each transition that a fault may fork from, and a fresh copy each time allocated and
-/// freed a state's worth of vectors per transition.
-impl Clone for State {
-    fn clone(&self) -> State {
-        let mut copy = State {
-            pending: Vec::new(),
-            steps: Vec::new(),
-            comp_runs: Vec::new(),
-            trigger_ran: false,
-            phase: Phase::Starting,
-            fired: 0,
-            lost: None,
-            announced: false,
-            stuck: None,
-            silent: None,
-            lowest_compensated: None,
-        };
-        copy.clone_from(self);
-        copy
-    }
-
-    fn clone_from(&mut self, source: &State) {
-        let State {
-            pending,
-            steps,
-            comp_runs,
-            trigger_ran,
-            phase,
-            fired,
-            lost,
-            announced,
-            stuck,
-            silent,
-            lowest_compensated,
-        } = source;
-        self.pending.clone_from(pending);
-        self.steps.clone_from(steps);
-        self.comp_runs.clone_from(comp_runs);
-        self.trigger_ran = *trigger_ran;
-        self.phase.clone_from(phase);
-        self.fired = *fired;
-        self.lost = *lost;
-        self.announced = *announced;
-        self.stuck = *stuck;
-        self.silent = *silent;
-        self.lowest_compensated = *lowest_compensated;
-    }
-}
-
+/// Where an owner's compensation runs are counted in [`State::comp_runs`].
 pub fn owner_index(owner: Owner) -> usize {
     match owner {
         Owner::Trigger => 0,
         Owner::Step(s) => s.index() + 1,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn saga(file: &str, text: &str) -> Saga {
-        let checked =
-            crate::check::check_source(crate::source::SourceFile::new(file, text.to_owned()));
-        checked.saga.expect("the spec resolves")
-    }
-
-    #[test]
-    fn a_state_copied_into_a_used_one_is_equal_to_it() {
-        let small = saga(
-            "o.yaml",
-            include_str!("../../../specs/order-orchestration.yaml"),
-        );
-        let big = saga("t.yaml", include_str!("../../../specs/trip.yaml"));
-        let mut source = State::initial(&small);
-        source.steps[0].applied = 1;
-        source.comp_runs[0] = 1;
-        source.phase = Phase::Compensating {
-            queue: vec![Owner::Trigger],
-        };
-        source.fired = 3;
-        source.announced = true;
-        source.lowest_compensated = Some((0, 1));
-        let mut copy = State::initial(&big);
-        copy.pending.clear();
-        copy.clone_from(&source);
-        assert_eq!(copy, source);
-        assert_eq!(source.clone(), source);
     }
 }
