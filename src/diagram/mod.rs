@@ -45,7 +45,7 @@ pub fn parse_path(saga: &Saga, name: &str) -> Option<Path> {
     match name.trim() {
         "all" => Some(Path::All),
         "every" => Some(Path::Every),
-        other => crate::simulate::parse_scenario(saga, other).map(Path::Scenario),
+        other => scenario::parse_name(saga, other).map(Path::Scenario),
     }
 }
 
@@ -53,7 +53,7 @@ pub fn parse_path(saga: &Saga, name: &str) -> Option<Path> {
 pub fn path_names(saga: &Saga) -> Vec<String> {
     ["all".to_owned(), "every".to_owned()]
         .into_iter()
-        .chain(crate::simulate::scenario_names(saga))
+        .chain(scenario::single_fault_names(saga))
         .collect()
 }
 

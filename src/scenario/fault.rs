@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use crate::model::{Coordination, EventId, Owner, ParticipantId, Saga, StepId, StepKind};
 
-/// The seven kinds of the fault table; `--faults` takes a list of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+/// The seven kinds of the fault table (the command line names them in `cli.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FaultKind {
     /// `fail:<step>`: a business failure (a transient one for a retriable step).
     Business,
@@ -18,7 +18,6 @@ pub enum FaultKind {
     /// `crash:<participant>@<event>`: a service crashes between its write and its publish.
     Crash,
     /// `crash:orchestrator@<step>`: the orchestrator crashes before sending a step's command.
-    #[value(name = "orchestrator-crash", alias = "orchestrator_crash")]
     OrchestratorCrash,
     /// `dup:<step>` / `dup:<event>`: a command or event is delivered twice.
     Duplicate,

@@ -11,6 +11,7 @@ pub mod fault;
 mod fork;
 pub mod invariant;
 mod machine;
+mod name;
 mod run;
 pub mod wording;
 
@@ -19,6 +20,7 @@ pub use expectation::{Expectation, compensations_expected, expectations};
 pub use fault::{Fault, FaultKind, applicable, compensation_faults, owner_name};
 pub use fork::{Fork, forks};
 pub use invariant::{Invariant, Violation};
+pub use name::{parse_name, scenario_name, single_fault_names};
 
 use crate::model::{Owner, Saga};
 
@@ -83,18 +85,6 @@ pub struct Scenario {
     /// Whether every fault fired in some run (a combination where one fault pre-empts
     /// another says nothing new).
     pub all_fired: bool,
-}
-
-/// The name of a scenario with these faults.
-pub fn scenario_name(saga: &Saga, faults: &[Fault]) -> String {
-    if faults.is_empty() {
-        return "happy".to_owned();
-    }
-    faults
-        .iter()
-        .map(|f| f.name(saga))
-        .collect::<Vec<_>>()
-        .join("+")
 }
 
 /// Explores every run of the saga under exactly these faults.
