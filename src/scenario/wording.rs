@@ -6,7 +6,7 @@
 //! OK`). Each row below holds both, so a new kind of action or result is worded once, for
 //! both. Which actions a diagram draws, and with which arrow, is the diagram's own choice.
 
-use crate::model::{EventId, Handler, Saga};
+use crate::model::{EventId, Handler, Saga, StepId};
 
 use super::Outcome;
 use super::action::{Action, ActionKind, Party, StepResult, Via, Work};
@@ -111,38 +111,7 @@ pub fn words(saga: &Saga, action: &Action, voice: Voice) -> String {
             || format!("ignores a late reply to {}", work.action(saga)),
         ),
         ActionKind::OrchestratorCrash { before, resumed } => {
-            let step = saga.step(before);
-            let engine = saga.has_engine();
-            voice.say(
-                || match (resumed, engine) {
-                    (false, _) => format!(
-                        "crashes before sending {}; without a saga log the saga is lost",
-                        step.id.value
-                    ),
-                    (true, true) => format!(
-                        "crashes before sending {}; the engine resumes the saga",
-                        step.id.value
-                    ),
-                    (true, false) => format!(
-                        "crashes before sending {}; it restarts and resumes from the saga log",
-                        step.id.value
-                    ),
-                },
-                || match (resumed, engine) {
-                    (false, _) => format!(
-                        "crashes before sending {}: without a saga log the saga is lost",
-                        step.action.value
-                    ),
-                    (true, true) => format!(
-                        "crashes before sending {}: the engine resumes the saga",
-                        step.action.value
-                    ),
-                    (true, false) => format!(
-                        "crashes before sending {}: it resumes from the saga log",
-                        step.action.value
-                    ),
-                },
-            )
+            orchestrator_crash_words(saga, before, resumed, voice)
         }
         ActionKind::End { outcome } => voice.say(
             || match outcome {
@@ -159,6 +128,31 @@ pub fn words(saga: &Saga, action: &Action, voice: Voice) -> String {
             },
         ),
     }
+}
+
+/// The orchestrator crashing before a step's command: resumed from its log or engine,
+/// or lost.
+fn orchestrator_crash_words(saga: &Saga, before: StepId, resumed: bool, voice: Voice) -> String {
+    let step = saga.step(before);
+    let engine = saga.has_engine();
+    voice.say(
+        || {
+            let then = match (resumed, engine) {
+                (false, _) => "without a saga log the saga is lost",
+                (true, true) => "the engine resumes the saga",
+                (true, false) => "it restarts and resumes from the saga log",
+            };
+            format!("crashes before sending {}; {then}", step.id.value)
+        },
+        || {
+            let then = match (resumed, engine) {
+                (false, _) => "without a saga log the saga is lost",
+                (true, true) => "the engine resumes the saga",
+                (true, false) => "it resumes from the saga log",
+            };
+            format!("crashes before sending {}: {then}", step.action.value)
+        },
+    )
 }
 
 /// An event's publication. In a choreography a diagram draws only the publication of an
