@@ -2,7 +2,7 @@
 //! made in place (the machine changes one state and appends to one trace, so a run costs
 //! no copy per transition). What a run keeps of itself is chosen by [`Keep`]: every action
 //! for a diagram, only [`Mark`]s for expectations. Many such runs at once are made by
-//! forking one (`fork/`).
+//! forking one (`fork.rs`).
 
 use std::collections::BTreeSet;
 
