@@ -109,7 +109,7 @@ pub struct SimulateArgs {
     pub max_faults: usize,
     /// Which kinds of fault to inject (comma-separated); all of them by default.
     #[arg(long, value_enum, value_delimiter = ',')]
-    pub faults: Vec<FaultKind>,
+    pub faults: Vec<FaultKindArg>,
     /// Run only this scenario (`happy`, `fail:charge_payment`, `timeout:x+dup:y`).
     #[arg(long)]
     pub scenario: Option<String>,
@@ -125,6 +125,41 @@ pub struct SimulateArgs {
     pub no_limit: bool,
     #[command(flatten)]
     pub color: ColorArgs,
+}
+
+/// The names `--faults` takes, one per kind of `scenario::FaultKind`: the library's type
+/// does not know the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FaultKindArg {
+    /// `fail:<step>`: a business failure (a transient one for a retriable step).
+    Business,
+    /// `exhaust:<step>`: every attempt fails transiently.
+    Exhaust,
+    /// `timeout:<step>`: no answer in time; the effect may or may not be applied.
+    Timeout,
+    /// `compfail:<step|trigger>`: a compensation gives up (never counted in --max-faults).
+    Compfail,
+    /// `crash:<participant>@<event>`: a service crashes between its write and its publish.
+    Crash,
+    /// `crash:orchestrator@<step>`: the orchestrator crashes before sending a step's command.
+    #[value(name = "orchestrator-crash", alias = "orchestrator_crash")]
+    OrchestratorCrash,
+    /// `dup:<step>` / `dup:<event>`: a command or event is delivered twice.
+    Duplicate,
+}
+
+impl From<FaultKindArg> for FaultKind {
+    fn from(kind: FaultKindArg) -> FaultKind {
+        match kind {
+            FaultKindArg::Business => FaultKind::Business,
+            FaultKindArg::Exhaust => FaultKind::Exhaust,
+            FaultKindArg::Timeout => FaultKind::Timeout,
+            FaultKindArg::Compfail => FaultKind::Compfail,
+            FaultKindArg::Crash => FaultKind::Crash,
+            FaultKindArg::OrchestratorCrash => FaultKind::OrchestratorCrash,
+            FaultKindArg::Duplicate => FaultKind::Duplicate,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

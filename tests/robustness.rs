@@ -1,6 +1,6 @@
 //! No input makes sagac panic: arbitrary bytes, and arbitrary mutations of valid specs.
-//! On the mutated specs that still resolve, the fast ways to runs (forks, rejoining,
-//! expectations) give the runs made from the start.
+//! On the mutated specs that still resolve, the fast ways to runs (forks, expectations)
+//! give the runs made from the start.
 
 use proptest::prelude::*;
 use sagac::check::check_source;
@@ -181,4 +181,46 @@ proptest! {
     fn mutated_specs_run_the_same_however_made(which in any::<usize>(), edits in proptest::collection::vec(edit(), 1..4)) {
         fast_runs_agree(&mutated(which, &edits));
     }
+}
+
+/// An orchestration of `steps` compensatable steps with a saga log: each step admits a
+/// business failure, running out of its one attempt, a duplicate command and an
+/// orchestrator crash before it, so about four faults per step apply.
+fn many_faults(steps: usize) -> String {
+    let mut y = String::from(
+        "version: 1\nsaga: many_faults\ncoordination: orchestration\nparticipants:\n  order: {}\n  shop: {}\norchestrator: { participant: order, log: saga_log }\ntrigger:\n  participant: order\n  action: CreateOrder\n  event: order.created\n  data: [order_id]\nsteps:\n",
+    );
+    for i in 0..steps {
+        y.push_str(&format!(
+            "  - id: step_{i}\n    participant: shop\n    action: Do{i}\n    compensation: Undo{i}\n    reads: [order_id]\n    idempotency_key: order_id\n"
+        ));
+    }
+    y
+}
+
+/// The work of combining 60 of about 200 faults does not fit in any integer: the estimate
+/// saturates (a debug build used to panic on the overflow) and the command refuses it.
+#[test]
+fn combining_many_faults_is_refused_without_overflow() {
+    use sagac::scenario::{self, FaultKind, Options};
+    let text = many_faults(50);
+    let checked = check_source(SourceFile::new("many.yaml", text.clone()));
+    let saga = checked.saga.expect("the spec resolves");
+    assert!(scenario::applicable(&saga, &FaultKind::ALL).len() >= 200);
+    let options = Options {
+        max_faults: 60,
+        ..Options::default()
+    };
+    assert!(scenario::estimated_work(&saga, &options) > scenario::MAX_WORK);
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("many.yaml");
+    std::fs::write(&spec, text).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sagac"))
+        .args(["simulate", "--max-faults", "60"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--no-limit"), "{stderr}");
 }

@@ -173,7 +173,7 @@ fn counterexamples_are_shortest() {
     let saga = saga(Path::new(
         "fixtures/simulate/no-phantom-compensation-own-failure.yaml",
     ));
-    let faults = simulate::parse_scenario(&saga, "fail:reserve_inventory").unwrap();
+    let faults = scenario::parse_name(&saga, "fail:reserve_inventory").unwrap();
     let s = scenario::run(&saga, &faults);
     let v = &s.violations[0];
     assert_eq!(v.invariant.as_str(), "no_phantom_compensation");

@@ -20,13 +20,13 @@ pub fn run(args: &SimulateArgs) -> Exit {
     };
     let started = Instant::now();
     let report = match &args.scenario {
-        Some(name) => match simulate::parse_scenario(saga, name) {
+        Some(name) => match scenario::parse_name(saga, name) {
             Some(faults) => Report::new(vec![scenario::run(saga, &faults)]),
             None => {
                 return fail(format!(
                     "`{name}` names no scenario of {}; single-fault scenarios: {} (combine them with `+`)",
                     saga.name.value,
-                    simulate::scenario_names(saga).join(", ")
+                    scenario::single_fault_names(saga).join(", ")
                 ));
             }
         },
@@ -36,7 +36,7 @@ pub fn run(args: &SimulateArgs) -> Exit {
                 kinds: if args.faults.is_empty() {
                     scenario::FaultKind::ALL.to_vec()
                 } else {
-                    args.faults.clone()
+                    args.faults.iter().map(|&kind| kind.into()).collect()
                 },
             };
             let work = scenario::estimated_work(saga, &options);

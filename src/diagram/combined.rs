@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Owner, Saga, StepId, StepKind};
+use crate::model::{Owner, Saga, StepId};
 use crate::scenario::{Action, Fault, Outcome, Scenario};
 
 use super::sequence::{Diagram, Writer};
@@ -27,7 +27,7 @@ use super::sequence::{Diagram, Writer};
 #[derive(Debug, Clone)]
 pub struct Branch {
     pub step: StepId,
-    /// The fault that makes the step fail for good ([`failure_of`]).
+    /// The fault that makes the step fail for good ([`Fault::failing_for_good`]).
     pub fault: Fault,
     pub outcome: Outcome,
     /// The compensations of the failure run in the order they ran, the trigger last.
@@ -47,17 +47,6 @@ impl Branch {
     }
 }
 
-/// The fault that makes a step fail for good, if it can: a business failure, or for a
-/// retriable step (whose business failures are transient and retried) running out of
-/// attempts.
-pub fn failure_of(saga: &Saga, step: StepId) -> Option<Fault> {
-    let s = saga.step(step);
-    match s.kind {
-        StepKind::Retriable => s.retry.can_exhaust().then_some(Fault::Exhaust(step)),
-        _ => Some(Fault::Fail(step)),
-    }
-}
-
 /// About how many compensations the failure runs of the combined diagram (and the state
 /// machine) make in all: for each step that can fail for good, the compensations declared
 /// before it. The runs are held together to find their shared tails, so this bounds their
@@ -66,7 +55,7 @@ pub fn compensations_to_run(saga: &Saga) -> usize {
     let mut before = usize::from(saga.trigger.compensation.is_some());
     let mut total = 0usize;
     for step in saga.step_ids() {
-        if failure_of(saga, step).is_some() {
+        if Fault::failing_for_good(saga, step).is_some() {
             total = total.saturating_add(before);
         }
         if saga.step(step).compensation.is_some() {
@@ -88,7 +77,7 @@ pub const MAX_COMPENSATIONS: usize = 1_000_000;
 pub fn branches(saga: &Saga) -> (Scenario, Vec<Branch>) {
     let failing: Vec<(StepId, Fault)> = saga
         .step_ids()
-        .filter_map(|s| failure_of(saga, s).map(|f| (s, f)))
+        .filter_map(|s| Fault::failing_for_good(saga, s).map(|f| (s, f)))
         .collect();
     let candidates: Vec<Fault> = failing.iter().map(|&(_, f)| f).collect();
     let (happy, forks) = crate::scenario::forks(saga, &[], &candidates);
@@ -132,22 +121,12 @@ const MIN_SHARED: usize = 3;
 /// The combined diagram of the happy run and the failure paths [`branches`] found: every
 /// run in full when that fits in [`FULL_LIMIT`] characters, otherwise with shared tails.
 pub fn render(saga: &Saga, happy: &Scenario, branches: &[Branch]) -> Diagram {
-    let in_full = || draw(saga, happy, branches, Some(FULL_LIMIT), &[]);
-    // When the runs are long enough that the diagram in full is unlikely to fit (an action
-    // draws a line of a few dozen characters), the shared tails are chosen meanwhile, on
-    // another core. Either way the diagram is the same.
-    let actions: usize = branches.iter().map(|b| b.rest().len()).sum();
-    if actions < FULL_LIMIT / 16 {
-        return match in_full() {
-            (diagram, true) => diagram,
-            (_, false) => with_shared_tails(saga, happy, branches, None),
-        };
-    }
-    let ((diagram, fits), hoped) = rayon::join(in_full, || Tails::choose(saga, branches, false));
-    if fits {
-        diagram
-    } else {
-        with_shared_tails(saga, happy, branches, Some(hoped))
+    match draw(saga, happy, branches, Some(FULL_LIMIT), &[]) {
+        (diagram, true) => diagram,
+        (_, false) => {
+            let tails = Tails::choose(saga, branches);
+            draw(saga, happy, branches, None, &tails).0
+        }
     }
 }
 
@@ -241,42 +220,6 @@ struct Shared {
     from: String,
 }
 
-/// The diagram with shared tails: each branch drawn up to where it ends in a note
-/// instead ([`Tails`]). In sagas whose failures share their compensations, the first
-/// candidate tail of each branch is the right one, so the tails are chosen without
-/// comparing runs (`hoped`, unless the caller already did), and drawn while every choice is
-/// checked on the other cores. Only if one is wrong are they chosen again, comparing each
-/// candidate in turn, which gives what comparing from the start would have given.
-fn with_shared_tails(
-    saga: &Saga,
-    happy: &Scenario,
-    branches: &[Branch],
-    hoped: Option<Vec<Option<Shared>>>,
-) -> Diagram {
-    let hoped = hoped.unwrap_or_else(|| Tails::choose(saga, branches, false));
-    let (right, diagram) = rayon::join(
-        || right_choices(branches, &hoped),
-        || draw(saga, happy, branches, None, &hoped).0,
-    );
-    if right {
-        diagram
-    } else {
-        let tails = Tails::choose(saga, branches, true);
-        draw(saga, happy, branches, None, &tails).0
-    }
-}
-
-/// Whether each branch's run goes on, from its chosen shared tail, exactly as the branch
-/// it names does.
-fn right_choices(branches: &[Branch], tails: &[Option<Shared>]) -> bool {
-    use rayon::prelude::*;
-    tails.par_iter().zip(branches).all(|(shared, b)| {
-        shared
-            .as_ref()
-            .is_none_or(|s| branches[s.branch].rest()[s.at..] == b.rest()[s.drawn..])
-    })
-}
-
 /// The failure runs drawn so far, found by where a later run could go on as they do.
 #[derive(Default)]
 struct Tails<'a> {
@@ -296,14 +239,13 @@ struct Joint {
 }
 
 impl<'a> Tails<'a> {
-    /// Each branch's shared tail, if it has one; `compare`: the first candidate whose run
-    /// is the same, otherwise the first candidate (to be checked by the caller).
-    fn choose(saga: &Saga, branches: &'a [Branch], compare: bool) -> Vec<Option<Shared>> {
+    /// Each branch's shared tail, if it has one.
+    fn choose(saga: &Saga, branches: &'a [Branch]) -> Vec<Option<Shared>> {
         let mut tails = Tails::default();
         branches
             .iter()
             .map(|b| {
-                let shared = tails.find(b.rest(), compare);
+                let shared = tails.find(b.rest());
                 let drawn = shared.as_ref().map_or(b.rest().len(), |s| s.drawn);
                 tails.add(saga, b.rest(), drawn);
                 shared
@@ -312,14 +254,14 @@ impl<'a> Tails<'a> {
     }
 
     /// The longest end of `rest` (after at least its first action, and of at least
-    /// [`MIN_SHARED`] actions) that an earlier branch drew from a message a note can name.
-    /// Tried from the longest end, so a saga whose failures share their compensations stops
-    /// at the first few actions.
-    fn find(&self, rest: &'a [Action], compare: bool) -> Option<Shared> {
+    /// [`MIN_SHARED`] actions) that an earlier branch drew, from a message a note can name,
+    /// exactly as `rest` goes on. Tried from the longest end, so a saga whose failures
+    /// share their compensations stops at the first few actions.
+    fn find(&self, rest: &'a [Action]) -> Option<Shared> {
         (1..rest.len().saturating_sub(MIN_SHARED - 1)).find_map(|i| {
             let candidates = self.by_start.get(&(rest.len() - i, &rest[i]))?;
             candidates.iter().find_map(|joint| {
-                (!compare || self.runs[joint.branch][joint.at..] == rest[i..]).then(|| Shared {
+                (self.runs[joint.branch][joint.at..] == rest[i..]).then(|| Shared {
                     drawn: i,
                     branch: joint.branch,
                     at: joint.at,
@@ -442,19 +384,11 @@ mod tests {
         let first = branch(0, vec![c0, c1, r1, c2, r2]);
         let second = branch(1, vec![r0, c1, r1, c2, r0]);
         let branches = [first, second];
-        let hoped = Tails::choose(&saga, &branches, false);
-        assert!(
-            hoped[1].is_some(),
-            "the first candidate is taken without comparing"
-        );
-        let compared = Tails::choose(&saga, &branches, true);
-        assert_eq!(compared[1], None);
-        assert!(!right_choices(&branches, &hoped));
-        assert!(right_choices(&branches, &compared));
+        assert_eq!(Tails::choose(&saga, &branches)[1], None);
     }
 
     #[test]
-    fn a_shared_tail_is_found_with_and_without_comparing() {
+    fn a_shared_tail_is_found() {
         let saga = order_saga();
         let [c0, r0, c1, r1, c2, r2] = exchanges(&saga);
         let first = branch(0, vec![c0, c1, r1, c2, r2]);
@@ -469,9 +403,6 @@ mod tests {
                 _ => panic!("a command is a message"),
             },
         });
-        let hoped = Tails::choose(&saga, &branches, false);
-        assert_eq!(hoped[1], expected);
-        assert!(right_choices(&branches, &hoped));
-        assert_eq!(Tails::choose(&saga, &branches, true)[1], expected);
+        assert_eq!(Tails::choose(&saga, &branches)[1], expected);
     }
 }

@@ -15,7 +15,6 @@ use crate::scenario::{self, Fault, Options, Scenario};
 
 pub use combined::{
     Branch, FULL_LIMIT, MAX_COMPENSATIONS, branches as failure_branches, compensations_to_run,
-    failure_of,
 };
 pub use sequence::{Diagram, Drawn, DrawnKind, Participant};
 
@@ -46,7 +45,7 @@ pub fn parse_path(saga: &Saga, name: &str) -> Option<Path> {
     match name.trim() {
         "all" => Some(Path::All),
         "every" => Some(Path::Every),
-        other => crate::simulate::parse_scenario(saga, other).map(Path::Scenario),
+        other => scenario::parse_name(saga, other).map(Path::Scenario),
     }
 }
 
@@ -54,7 +53,7 @@ pub fn parse_path(saga: &Saga, name: &str) -> Option<Path> {
 pub fn path_names(saga: &Saga) -> Vec<String> {
     ["all".to_owned(), "every".to_owned()]
         .into_iter()
-        .chain(crate::simulate::scenario_names(saga))
+        .chain(scenario::single_fault_names(saga))
         .collect()
 }
 

@@ -28,9 +28,48 @@ pub fn render(saga: &Saga) -> Option<String> {
 /// orchestration's).
 pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String {
     let mut out = String::from("stateDiagram-v2\n");
-    let mut edges: Vec<(String, String, String)> = Vec::new();
+    declare_steps(&mut out, saga);
+    let mut edges = forward_edges(saga, happy);
+    edges.extend(retry_edges(saga));
+    let chains = failure_edges(saga, failures, &mut edges);
+    compensation_edges(&mut out, saga, &chains, &mut edges);
+    let ends: Vec<&str> = ["completed", "compensated", "stuck"]
+        .into_iter()
+        .filter(|id| edges.iter().any(|e| e.to == *id))
+        .collect();
+    for id in &ends {
+        let mut name = id.to_string();
+        name[..1].make_ascii_uppercase();
+        declare(&mut out, id, &name);
+    }
+    for Edge { from, to, label } in &edges {
+        if label.is_empty() {
+            let _ = writeln!(out, "    {from} --> {to}");
+        } else {
+            let _ = writeln!(out, "    {from} --> {to}: {}", state_label(label));
+        }
+    }
+    for id in &ends {
+        let _ = writeln!(out, "    {id} --> [*]");
+    }
+    out
+}
 
-    // States: the steps in stage order (fork and join around a parallel group).
+/// A transition of the state machine.
+struct Edge {
+    from: String,
+    to: String,
+    label: String,
+}
+
+impl Edge {
+    fn new(from: String, to: String, label: String) -> Edge {
+        Edge { from, to, label }
+    }
+}
+
+/// The steps in stage order, then a fork and a join around each parallel group.
+fn declare_steps(out: &mut String, saga: &Saga) {
     for stage in &saga.stages {
         for &s in stage.steps() {
             let step = saga.step(s);
@@ -41,7 +80,7 @@ pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String
                 StepKind::Compensatable => "",
             };
             declare(
-                &mut out,
+                out,
                 &step_state(saga, s),
                 &format!("{} ({}{kind})", step.action.value, step.id.value),
             );
@@ -53,8 +92,11 @@ pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String
             let _ = writeln!(out, "    state join_{k} <<join>>");
         }
     }
+}
 
-    // Forward: the order in which the happy run sends the first command of each stage.
+/// Forward: the order in which the happy run sends the first command of each stage, then
+/// the happy run's end.
+fn forward_edges(saga: &Saga, happy: &Scenario) -> Vec<Edge> {
     let mut started: Vec<usize> = Vec::new();
     let mut seen = vec![false; saga.stages.len()];
     for a in &happy.trace {
@@ -77,6 +119,7 @@ pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String
         || format!("{} committed", saga.trigger.action.value),
         |e| e.value.clone(),
     );
+    let mut edges = Vec::new();
     let mut previous = ("[*]".to_owned(), event);
     for &k in &started {
         let Some(stage) = saga.stages.get(k) else {
@@ -84,39 +127,52 @@ pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String
         };
         match stage {
             Stage::Single(s) => {
-                edges.push((previous.0, step_state(saga, *s), previous.1));
+                edges.push(Edge::new(previous.0, step_state(saga, *s), previous.1));
                 previous = (step_state(saga, *s), ok(saga, *s));
             }
             Stage::Parallel { branches, .. } => {
-                edges.push((previous.0, format!("fork_{k}"), previous.1));
+                edges.push(Edge::new(previous.0, format!("fork_{k}"), previous.1));
                 for &b in branches {
-                    edges.push((format!("fork_{k}"), step_state(saga, b), String::new()));
-                    edges.push((step_state(saga, b), format!("join_{k}"), ok(saga, b)));
+                    let fork = format!("fork_{k}");
+                    edges.push(Edge::new(fork, step_state(saga, b), String::new()));
+                    edges.push(Edge::new(
+                        step_state(saga, b),
+                        format!("join_{k}"),
+                        ok(saga, b),
+                    ));
                 }
                 previous = (format!("join_{k}"), "every branch OK".to_owned());
             }
         }
     }
-    edges.push((previous.0, end_state(happy.outcome).to_owned(), previous.1));
+    let end = end_state(happy.outcome).to_owned();
+    edges.push(Edge::new(previous.0, end, previous.1));
+    edges
+}
 
-    // Transient failures retried by the step's policy.
-    for s in saga.step_ids() {
-        let step = saga.step(s);
-        if step.retry.retries() {
+/// Transient failures retried by the step's policy.
+fn retry_edges(saga: &Saga) -> impl Iterator<Item = Edge> + '_ {
+    saga.step_ids()
+        .filter(|&s| saga.step(s).retry.retries())
+        .map(|s| {
             let state = step_state(saga, s);
-            edges.push((
+            let retry = saga.step(s).retry.describe();
+            Edge::new(
                 state.clone(),
                 state,
-                format!("transient failure, retried ({})", step.retry.describe()),
-            ));
-        }
-    }
+                format!("transient failure, retried ({retry})"),
+            )
+        })
+}
 
-    // Failures: each failure scenario's first compensation, then the compensations in the
-    // order they ran, then its end. A compensation followed by different ones after
-    // different failures (a parallel group's branches) says which failure each transition
-    // follows.
-    let mut compensation_edges: BTreeMap<(Owner, Target), Vec<StepId>> = BTreeMap::new();
+/// Where each compensation leads after each failure: the next compensation or the end,
+/// with the failed steps after which it does.
+type Chains = BTreeMap<(Owner, Target), Vec<StepId>>;
+
+/// Each failure scenario's transition from its step to its first compensation (or its
+/// end), and the chains of the compensations that follow, in the order they ran.
+fn failure_edges(saga: &Saga, failures: &[Branch], edges: &mut Vec<Edge>) -> Chains {
+    let mut chains = Chains::new();
     for Branch {
         step,
         fault,
@@ -127,34 +183,38 @@ pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String
     {
         let end = Target::End(*outcome);
         let first = compensated.first().map_or(end, |&o| Target::Undo(o));
-        edges.push((
+        edges.push(Edge::new(
             step_state(saga, *step),
             first.id(saga),
             failed(saga, *step, Some(*fault)),
         ));
         for (i, &o) in compensated.iter().enumerate() {
             let next = compensated.get(i + 1).map_or(end, |&n| Target::Undo(n));
-            compensation_edges.entry((o, next)).or_default().push(*step);
+            chains.entry((o, next)).or_default().push(*step);
         }
     }
-    let mut owners: Vec<Owner> = compensation_edges.keys().map(|(o, _)| *o).collect();
+    chains
+}
+
+/// A state per compensation that runs, its transitions to what follows it (a compensation
+/// followed by different ones after different failures, as a parallel group's branches
+/// are, says which failure each transition follows), and to `stuck` where it can give up.
+fn compensation_edges(out: &mut String, saga: &Saga, chains: &Chains, edges: &mut Vec<Edge>) {
+    let mut owners: Vec<Owner> = chains.keys().map(|(o, _)| *o).collect();
     owners.dedup();
     for &o in &owners {
-        declare(
-            &mut out,
-            &undo_state(saga, o),
-            &format!(
-                "{} (undo {})",
-                compensation_action(saga, o),
-                owner_name(saga, o)
-            ),
+        let label = format!(
+            "{} (undo {})",
+            compensation_action(saga, o),
+            owner_name(saga, o)
         );
+        declare(out, &undo_state(saga, o), &label);
     }
     let mut successors: BTreeMap<Owner, usize> = BTreeMap::new();
-    for (o, _) in compensation_edges.keys() {
+    for (o, _) in chains.keys() {
         *successors.entry(*o).or_default() += 1;
     }
-    for ((o, to), after) in &compensation_edges {
+    for ((o, to), after) in chains {
         let mut label = format!("{} OK", compensation_action(saga, *o));
         if successors.get(o).copied().unwrap_or(0) > 1 {
             let names: Vec<&str> = after
@@ -163,9 +223,8 @@ pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String
                 .collect();
             label.push_str(&format!(", after {} failed", names.join(" or ")));
         }
-        edges.push((undo_state(saga, *o), to.id(saga), label));
+        edges.push(Edge::new(undo_state(saga, *o), to.id(saga), label));
     }
-    // A compensation that can give up leaves the saga stuck.
     for f in compensation_faults(saga) {
         if let Fault::CompFail(o) = f
             && owners.binary_search(&o).is_ok()
@@ -174,34 +233,13 @@ pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String
                 .compensation(o)
                 .map(|c| c.retry.describe())
                 .unwrap_or_default();
-            edges.push((
+            edges.push(Edge::new(
                 undo_state(saga, o),
                 "stuck".to_owned(),
                 format!("{} gave up ({retry})", compensation_action(saga, o)),
             ));
         }
     }
-
-    let ends: Vec<&str> = ["completed", "compensated", "stuck"]
-        .into_iter()
-        .filter(|id| edges.iter().any(|(_, to, _)| to == id))
-        .collect();
-    for id in &ends {
-        let mut name = id.to_string();
-        name[..1].make_ascii_uppercase();
-        declare(&mut out, id, &name);
-    }
-    for (from, to, label) in &edges {
-        if label.is_empty() {
-            let _ = writeln!(out, "    {from} --> {to}");
-        } else {
-            let _ = writeln!(out, "    {from} --> {to}: {}", state_label(label));
-        }
-    }
-    for id in &ends {
-        let _ = writeln!(out, "    {id} --> [*]");
-    }
-    out
 }
 
 fn compensation_action(saga: &Saga, o: Owner) -> String {

@@ -5,6 +5,7 @@ use crate::model::{EventId, Handler, Owner, ParticipantId, ReactionId, Saga, Ste
 
 use super::Outcome;
 use super::fault::owner_name;
+use super::wording::{Voice, words};
 
 /// Who sends or does something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -98,7 +99,7 @@ pub enum Via {
 
 /// What a participant answers the orchestrator (or what a choreography handler ends with).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Result {
+pub enum StepResult {
     /// The action applied its effect.
     Success,
     /// A business failure: the step's first declared failure ([`Work::failure`]).
@@ -117,7 +118,7 @@ pub enum Result {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ActionKind {
     /// A local transaction runs at `from` (== `to`) with this result.
-    Run { work: Work, result: Result },
+    Run { work: Work, result: StepResult },
     /// `from` publishes an event (to the broker in choreography, to the orchestrator in
     /// orchestration).
     Publish { event: EventId, via: Via },
@@ -137,7 +138,7 @@ pub enum ActionKind {
         duplicate: bool,
     },
     /// The participant answers a command.
-    Reply { work: Work, result: Result },
+    Reply { work: Work, result: StepResult },
     /// A duplicate reached a participant: it deduplicated on its idempotency key (or the
     /// work is idempotent), or it applied the effect a second time.
     Duplicate { work: Work, applied_again: bool },
@@ -169,196 +170,11 @@ impl Action {
 
     /// One line: `inventory -> orchestrator: reserve_inventory succeeded`.
     pub fn describe(&self, saga: &Saga) -> String {
-        let text = self.text(saga);
+        let text = words(saga, self, Voice::Trace);
         if self.from == self.to {
             format!("{}: {text}", self.from.name(saga))
         } else {
             format!("{} -> {}: {text}", self.from.name(saga), self.to.name(saga))
         }
-    }
-
-    /// The message text without the parties (a diagram's arrow label).
-    pub fn text(&self, saga: &Saga) -> String {
-        let event = |e: EventId| saga.event(e).name.clone();
-        match &self.kind {
-            ActionKind::Run { work, result } => run_text(saga, *work, result),
-            ActionKind::Publish { event: e, via } => match via {
-                Via::Outbox => {
-                    let table = match self.from {
-                        Party::Participant(p) => saga
-                            .outbox_of(p)
-                            .map(|o| format!(" {}", o.table.value))
-                            .unwrap_or_default(),
-                        Party::Orchestrator => String::new(),
-                    };
-                    format!("publishes {} (outbox{table})", event(*e))
-                }
-                Via::Direct => format!("publishes {} (dual write, no outbox)", event(*e)),
-                Via::Engine => format!("starts the workflow ({})", event(*e)),
-            },
-            ActionKind::CrashBeforePublish {
-                event: e,
-                recovered,
-            } => {
-                if *recovered {
-                    format!(
-                        "crashes after its commit, before publishing {}; after the restart the outbox relay publishes it",
-                        event(*e)
-                    )
-                } else {
-                    format!(
-                        "crashes after its commit, before publishing {}; without an outbox the event is lost",
-                        event(*e)
-                    )
-                }
-            }
-            ActionKind::Deliver {
-                event: e,
-                handler,
-                duplicate,
-            } => {
-                let work = match *handler {
-                    Handler::Step(s) => Work::Step(s),
-                    Handler::Compensation(o) => Work::Compensation(o),
-                    Handler::Reaction(i) => Work::Reaction(i),
-                };
-                format!(
-                    "{}{} (starts {})",
-                    event(*e),
-                    if *duplicate { " again (duplicate)" } else { "" },
-                    work.label(saga)
-                )
-            }
-            ActionKind::Command {
-                work,
-                attempt,
-                duplicate,
-            } => {
-                let mut s = format!("{} ({})", work.action(saga), work.label(saga));
-                if *duplicate {
-                    s.push_str(", delivered again (duplicate)");
-                } else if *attempt > 1 {
-                    s.push_str(&format!(", attempt {attempt}"));
-                }
-                s
-            }
-            ActionKind::Reply { work, result } => reply_text(saga, *work, result),
-            ActionKind::Duplicate {
-                work,
-                applied_again,
-            } => {
-                if *applied_again {
-                    format!(
-                        "{} runs again for the duplicate and applies its effect a second time (no idempotency key)",
-                        work.action(saga)
-                    )
-                } else {
-                    format!("ignores the duplicate {} (idempotent)", work.action(saga))
-                }
-            }
-            ActionKind::IgnoredReply { work } => {
-                format!("ignores a late reply for {}", work.label(saga))
-            }
-            ActionKind::OrchestratorCrash { before, resumed } => {
-                let step = &saga.step(*before).id.value;
-                if *resumed {
-                    let how = if saga.has_engine() {
-                        "the engine resumes the saga"
-                    } else {
-                        "it restarts and resumes from the saga log"
-                    };
-                    format!("crashes before sending {step}; {how}")
-                } else {
-                    format!("crashes before sending {step}; without a saga log the saga is lost")
-                }
-            }
-            ActionKind::End { outcome } => match outcome {
-                Outcome::Stuck => "saga stuck: it neither completes nor compensates".to_owned(),
-                _ => format!("saga ends {}", outcome.as_str()),
-            },
-        }
-    }
-}
-
-fn run_text(saga: &Saga, work: Work, result: &Result) -> String {
-    let action = work.action(saga);
-    let label = work.label(saga);
-    match (work, result) {
-        (Work::Trigger, Result::Success) => format!("{action} commits (trigger)"),
-        (Work::Compensation(o), Result::Success) => {
-            format!("{action} undoes {}", owner_name(saga, o))
-        }
-        (Work::Reaction(_), Result::Success) => format!("{action} runs (reaction)"),
-        (_, Result::Success) => format!("{action} succeeds ({label})"),
-        (_, Result::Failure) => match work.failure(saga) {
-            Some(n) => format!("{action} fails with {n} ({label})"),
-            None => format!("{action} fails with a business failure ({label})"),
-        },
-        (_, Result::Transient { attempt }) => {
-            format!("{action} fails transiently on attempt {attempt} and is retried ({label})")
-        }
-        (_, Result::Exhausted { from }) => format!(
-            "{action} fails transiently on {} and gives up ({label})",
-            attempts_text(work.max_attempts(saga), *from)
-        ),
-        (_, Result::TimedOut { .. }) => format!("{action} times out ({label})"),
-        (_, Result::SilentFailure) => {
-            format!("{action} fails ({label}) and publishes nothing: it has no failure event")
-        }
-    }
-}
-
-fn reply_text(saga: &Saga, work: Work, result: &Result) -> String {
-    let label = work.label(saga);
-    match result {
-        Result::Success => format!("{label} done"),
-        Result::Failure => match work.failure(saga) {
-            Some(n) => format!("{label} failed: {n}"),
-            None => format!("{label} failed (business failure)"),
-        },
-        Result::Transient { attempt } => {
-            format!("{label} failed transiently on attempt {attempt}")
-        }
-        Result::Exhausted { from } => {
-            format!(
-                "{label} failed transiently on {}",
-                attempts_text(work.max_attempts(saga), *from)
-            )
-        }
-        Result::TimedOut { applied } => {
-            let timeout = timeout_within(saga, work);
-            let truth = if *applied {
-                "the effect was applied"
-            } else {
-                "the effect was not applied"
-            };
-            format!("no reply for {label}{timeout}: in doubt ({truth})")
-        }
-        Result::SilentFailure => format!("{label} failed silently"),
-    }
-}
-
-/// " within 10s" for a step with a timeout, "" otherwise: how a timed-out reply is told.
-pub fn timeout_within(saga: &Saga, work: Work) -> String {
-    match work {
-        Work::Step(s) => saga
-            .step(s)
-            .timeout
-            .as_ref()
-            .map(|t| format!(" within {}", crate::model::duration::format(t.value)))
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
-/// Which attempts failed: "its only attempt", "attempts 2 to 5", "all 3 attempts".
-pub fn attempts_text(attempts: Option<u64>, from: u32) -> String {
-    let from = u64::from(from);
-    match attempts {
-        Some(n) if from > 1 && from < n => format!("attempts {from} to {n}"),
-        Some(n) if from > 1 && from == n => format!("its last attempt ({n})"),
-        Some(1) => "its only attempt".to_owned(),
-        Some(n) => format!("all {n} attempts"),
-        None => "every attempt".to_owned(),
     }
 }

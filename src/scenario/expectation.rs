@@ -8,8 +8,11 @@ use crate::model::{Owner, Saga};
 
 use super::action::{Action, ActionKind, Work};
 use super::fault::{Fault, FaultKind, applicable, compensation_faults};
+use super::fork::walk_forking;
 use super::invariant::Invariant;
-use super::{Outcome, Scenario, every_fault, machine, scenario_name, trigger_last, walk};
+use super::machine::{Machine, State};
+use super::run::{Keep, Mark, Recording, Walk};
+use super::{Outcome, Scenario, every_fault, scenario_name, trigger_last};
 
 /// What a scenario's representative run does, in brief: what a generated test asserts
 /// when it drives the saga's code through the scenario.
@@ -71,24 +74,18 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
     } else {
         Vec::new()
     };
-    let machine = machine::Machine::probing(saga, &[]);
-    let (happy, forked) = walk::walk_forking(
+    let machine = Machine::probing(saga, &[]);
+    let (happy, forked) = walk_forking(
         &machine,
-        machine::State::initial(saga),
+        State::initial(saga),
         &base,
         &compfails,
-        walk::Keep::Marks,
+        Keep::Marks,
+        Recording::new(Keep::Marks),
     );
     let mut out = Vec::new();
     let happy_prefix = Prefix::of(&happy);
-    out.push(expectation(
-        saga,
-        Vec::new(),
-        &Prefix::default(),
-        0,
-        &happy,
-        None,
-    ));
+    out.push(expectation(saga, Vec::new(), &Prefix::default(), 0, &happy));
     // The happy run compensates nothing, so no compensation failure follows it.
     for (&fault, fork) in base.iter().zip(forked) {
         let Some(fork) = fork else { continue };
@@ -97,15 +94,7 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
         if fork.walk.fired & all != all {
             continue;
         }
-        let rest = fork.rejoined.map(|r| (&happy_prefix, r.trace));
-        let e = expectation(
-            saga,
-            faults.clone(),
-            &happy_prefix,
-            fork.shared,
-            &fork.walk,
-            rest,
-        );
+        let e = expectation(saga, faults.clone(), &happy_prefix, fork.shared, &fork.walk);
         let ran: BTreeSet<Owner> = if compfails.is_empty() {
             BTreeSet::new()
         } else {
@@ -118,7 +107,7 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
         if compfails.is_empty() {
             continue;
         }
-        let own = happy_prefix.extend(fork.shared, &fork.walk, rest);
+        let own = happy_prefix.extend(fork.shared, &fork.walk);
         for (&cf, nested) in compfails.iter().zip(fork.forks) {
             let Fault::CompFail(owner) = cf else { continue };
             let Some(nested) = nested.filter(|_| ran.contains(&owner)) else {
@@ -136,7 +125,6 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
                 &own,
                 fork.shared + nested.shared,
                 &nested.walk,
-                None,
             ));
         }
     }
@@ -182,24 +170,22 @@ enum PrefixEvent {
     Broke(Invariant),
 }
 
-impl From<walk::Mark> for PrefixEvent {
-    fn from(mark: walk::Mark) -> PrefixEvent {
+impl From<Mark> for PrefixEvent {
+    fn from(mark: Mark) -> PrefixEvent {
         match mark {
-            walk::Mark::Compensated(o) => PrefixEvent::Compensated(o),
-            walk::Mark::AppliedTwice(work) => PrefixEvent::AppliedTwice(work),
+            Mark::Compensated(o) => PrefixEvent::Compensated(o),
+            Mark::AppliedTwice(work) => PrefixEvent::AppliedTwice(work),
         }
     }
 }
 
 impl Prefix {
-    fn of(w: &walk::Walk) -> Prefix {
-        Prefix::default().extend(0, w, None)
+    fn of(w: &Walk) -> Prefix {
+        Prefix::default().extend(0, w)
     }
 
-    /// This prefix up to `shared` actions, then the run `w` (which starts there), then, if
-    /// `w` rejoined its parent, the parent's actions from `(parent, position)` on (`w`'s
-    /// broken invariants already hold the parent's after that point).
-    fn extend(&self, shared: usize, w: &walk::Walk, rest: Option<(&Prefix, usize)>) -> Prefix {
+    /// This prefix up to `shared` actions, then the run `w` (which starts there).
+    fn extend(&self, shared: usize, w: &Walk) -> Prefix {
         let mut events: Vec<(usize, PrefixEvent)> = self
             .events
             .iter()
@@ -213,14 +199,6 @@ impl Prefix {
         for &(at, invariant) in &w.broken {
             events.push((shared + at, PrefixEvent::Broke(invariant)));
         }
-        if let Some((parent, from)) = rest {
-            let offset = shared + w.length;
-            events.extend(parent.events.iter().filter_map(|&(i, e)| match e {
-                PrefixEvent::Broke(_) => None,
-                _ if i >= from => Some((offset + i - from, e)),
-                _ => None,
-            }));
-        }
         events.sort_by_key(|(i, _)| *i);
         Prefix { events }
     }
@@ -233,8 +211,7 @@ impl Prefix {
     }
 }
 
-/// The expectation of the run that is `prefix` up to `shared` actions, then `w`, then, if
-/// `w` rejoined its parent, the parent's actions from `(parent, position)` on: what
+/// The expectation of the run that is `prefix` up to `shared` actions, then `w`: what
 /// [`Prefix::extend`] would hold, taken in order without building it (each part is in
 /// order, and the lists it is split into do not interleave).
 fn expectation(
@@ -242,8 +219,7 @@ fn expectation(
     faults: Vec<Fault>,
     prefix: &Prefix,
     shared: usize,
-    w: &walk::Walk,
-    rest: Option<(&Prefix, usize)>,
+    w: &Walk,
 ) -> Expectation {
     let mut compensated: Vec<Owner> = Vec::new();
     let mut applied_twice = Vec::new();
@@ -258,14 +234,6 @@ fn expectation(
     }
     for &(_, mark) in &w.marks {
         take(mark.into());
-    }
-    // `w`'s broken invariants already hold the parent's after the point it rejoined.
-    if let Some((parent, from)) = rest {
-        for &(_, e) in parent.events.iter().filter(|(i, _)| *i >= from) {
-            if !matches!(e, PrefixEvent::Broke(_)) {
-                take(e);
-            }
-        }
     }
     let compensated = trigger_last(compensated);
     broken.sort();

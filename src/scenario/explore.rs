@@ -10,7 +10,7 @@ use super::Outcome;
 use super::action::Action;
 use super::invariant::{Invariant, Violation};
 use super::machine::{Machine, State};
-use super::walk::{collect_compensations, end, walk};
+use super::run::{collect_compensations, end_action, walk};
 
 pub(super) struct Exploration {
     pub states: usize,
@@ -29,8 +29,8 @@ struct Node {
     actions: Vec<Action>,
 }
 
-pub(super) fn explore(m: &Machine) -> Exploration {
-    let initial = State::initial(m.saga);
+pub(super) fn explore(machine: &Machine) -> Exploration {
+    let initial = State::initial(machine.saga);
     let mut seen: HashSet<State> = HashSet::new();
     let mut nodes = vec![Node {
         parent: usize::MAX,
@@ -43,14 +43,14 @@ pub(super) fn explore(m: &Machine) -> Exploration {
     let mut compensations = BTreeSet::new();
 
     while let Some((index, state)) = queue.pop_front() {
-        let nexts = m.successors(&state);
+        let nexts = machine.successors(&state);
         if nexts.is_empty() {
             fired |= state.fired;
             collect_compensations(&state, &mut compensations);
-            let broken = m.check_end(&state);
+            let broken = machine.check_end(&state);
             if broken.iter().any(|(i, _)| !found.contains_key(i)) {
                 let mut trace = path(&nodes, index);
-                trace.push(end(m, &state));
+                trace.push(end_action(machine, &state));
                 for (invariant, message) in broken {
                     found.entry(invariant).or_insert_with(|| Violation {
                         invariant,
@@ -86,7 +86,7 @@ pub(super) fn explore(m: &Machine) -> Exploration {
         }
     }
 
-    let (trace, outcome) = representative(m, initial);
+    let (trace, outcome) = representative(machine, initial);
     Exploration {
         states: seen.len(),
         violations: found.into_values().collect(),
@@ -107,7 +107,7 @@ fn path(nodes: &[Node], mut index: usize) -> Vec<Action> {
 }
 
 /// The run that always delivers the oldest message in flight first.
-fn representative(m: &Machine, state: State) -> (Vec<Action>, Outcome) {
-    let w = walk(m, state);
+fn representative(machine: &Machine, state: State) -> (Vec<Action>, Outcome) {
+    let w = walk(machine, state);
     (w.trace, w.outcome)
 }

@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use crate::model::{Coordination, EventId, Owner, ParticipantId, Saga, StepId, StepKind};
 
-/// The seven kinds of the fault table; `--faults` takes a list of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+/// The seven kinds of the fault table (the command line names them in `cli.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FaultKind {
     /// `fail:<step>`: a business failure (a transient one for a retriable step).
     Business,
@@ -18,7 +18,6 @@ pub enum FaultKind {
     /// `crash:<participant>@<event>`: a service crashes between its write and its publish.
     Crash,
     /// `crash:orchestrator@<step>`: the orchestrator crashes before sending a step's command.
-    #[value(name = "orchestrator-crash", alias = "orchestrator_crash")]
     OrchestratorCrash,
     /// `dup:<step>` / `dup:<event>`: a command or event is delivered twice.
     Duplicate,
@@ -105,6 +104,56 @@ impl Fault {
         }
     }
 
+    /// Whether the fault can happen in this saga: the one place that decides which faults
+    /// apply to which step, event, participant and compensation. [`applicable`] lists the
+    /// faults for which this holds; the grader and the diagrams ask it of one step.
+    pub fn applies_to(self, saga: &Saga) -> bool {
+        let orchestration = saga.coordination == Coordination::Orchestration;
+        match self {
+            Fault::Fail(_) => true,
+            Fault::Exhaust(s) => saga.step(s).retry.can_exhaust(),
+            // Only an orchestrator waits for a reply, so only it can be in doubt.
+            Fault::Timeout(s) => orchestration && saga.step(s).timeout.is_some(),
+            Fault::CompFail(o) => saga.compensation(o).is_some_and(|c| c.retry.can_exhaust()),
+            // The trigger's event starts the saga in both styles; in a choreography every
+            // consumed event is published by someone who can crash first.
+            Fault::Crash { participant, event } => {
+                (participant == saga.trigger.participant && trigger_event(saga) == Some(event))
+                    || (!orchestration
+                        && consumed(saga, event)
+                        && saga
+                            .event(event)
+                            .emitted_by
+                            .iter()
+                            .any(|&(e, _)| saga.emitter_participant(e) == participant))
+            }
+            // The orchestrator crashes between stages: before the first command of one.
+            Fault::OrchestratorCrash(s) => {
+                orchestration
+                    && saga
+                        .stages
+                        .get(saga.step(s).stage)
+                        .and_then(|stage| stage.steps().first())
+                        == Some(&s)
+            }
+            Fault::DupStep(_) => orchestration,
+            Fault::DupEvent(e) => {
+                !orchestration && consumed(saga, e) && !saga.event(e).emitted_by.is_empty()
+            }
+        }
+    }
+
+    /// The fault that makes a step fail for good, if one can: a business failure, or for a
+    /// retriable step (whose business failures are transient and retried) running out of
+    /// attempts.
+    pub fn failing_for_good(saga: &Saga, step: StepId) -> Option<Fault> {
+        let fault = match saga.step(step).kind {
+            StepKind::Retriable => Fault::Exhaust(step),
+            _ => Fault::Fail(step),
+        };
+        fault.applies_to(saga).then_some(fault)
+    }
+
     /// The step whose own execution the fault changes, for faults that exclude each other.
     fn execution_of(self) -> Option<StepId> {
         match self {
@@ -135,109 +184,67 @@ pub fn compatible(a: Fault, b: Fault) -> bool {
     }
 }
 
-/// Every fault that applies to the saga, in step order, compensation failures excluded
-/// (they are added to each compensating scenario; see [`compensation_faults`]).
+/// Every fault that applies to the saga ([`Fault::applies_to`]), in step order,
+/// compensation failures excluded (they are added to each compensating scenario; see
+/// [`compensation_faults`]).
 pub fn applicable(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
-    let on = |k: FaultKind| kinds.contains(&k);
     let mut out = Vec::new();
     // A crash or a duplicate of an event several steps emit is listed once.
     let mut listed: HashSet<Fault> = HashSet::new();
-    let mut push_once = |out: &mut Vec<Fault>, fault: Fault| {
-        if listed.insert(fault) {
+    let mut offer = |fault: Fault| {
+        if kinds.contains(&fault.kind()) && fault.applies_to(saga) && listed.insert(fault) {
             out.push(fault);
         }
     };
-    let orchestration = saga.coordination == Coordination::Orchestration;
-    if let Some(event) = saga
-        .trigger
-        .event
-        .as_ref()
-        .and_then(|e| saga.event_id(&e.value))
-    {
-        if on(FaultKind::Crash) {
-            push_once(
-                &mut out,
-                Fault::Crash {
-                    participant: saga.trigger.participant,
-                    event,
-                },
-            );
-        }
-        if on(FaultKind::Duplicate) && !orchestration && consumed(saga, event) {
-            push_once(&mut out, Fault::DupEvent(event));
-        }
+    let trigger = saga.trigger.participant;
+    if let Some(event) = trigger_event(saga) {
+        offer(Fault::Crash {
+            participant: trigger,
+            event,
+        });
+        offer(Fault::DupEvent(event));
     }
     for stage in &saga.stages {
-        if orchestration
-            && on(FaultKind::OrchestratorCrash)
-            && let Some(&first) = stage.steps().first()
-        {
-            out.push(Fault::OrchestratorCrash(first));
+        if let Some(&first) = stage.steps().first() {
+            offer(Fault::OrchestratorCrash(first));
         }
         for &id in stage.steps() {
-            let step = saga.step(id);
-            if on(FaultKind::Business) {
-                out.push(Fault::Fail(id));
-            }
+            offer(Fault::Fail(id));
             // A timeout before exhaust, so that their combination reads in the order it
             // happens: `timeout:x+exhaust:x` (the re-sends of an in-doubt step give up).
-            if on(FaultKind::Timeout) && orchestration && step.timeout.is_some() {
-                out.push(Fault::Timeout(id));
-            }
-            if on(FaultKind::Exhaust) && step.retry.can_exhaust() {
-                out.push(Fault::Exhaust(id));
-            }
-            if on(FaultKind::Duplicate) && orchestration {
-                out.push(Fault::DupStep(id));
-            }
-            if !orchestration {
-                let mut emitted = vec![step.emits_success.as_ref(), step.emits_failure.as_ref()];
-                if let Some(c) = &step.compensation {
-                    emitted.push(c.emits.as_ref());
-                }
-                for event in emitted
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|e| saga.event_id(&e.value))
-                {
-                    if !consumed(saga, event) {
-                        continue;
-                    }
-                    let crash = Fault::Crash {
+            offer(Fault::Timeout(id));
+            offer(Fault::Exhaust(id));
+            offer(Fault::DupStep(id));
+            let step = saga.step(id);
+            let compensation = step.compensation.as_ref().and_then(|c| c.emits.as_ref());
+            for event in [
+                step.emits_success.as_ref(),
+                step.emits_failure.as_ref(),
+                compensation,
+            ] {
+                let event = event.and_then(|e| saga.event_id(&e.value));
+                if let Some(event) = event {
+                    offer(Fault::Crash {
                         participant: step.participant,
                         event,
-                    };
-                    if on(FaultKind::Crash) {
-                        push_once(&mut out, crash);
-                    }
-                    if on(FaultKind::Duplicate) {
-                        push_once(&mut out, Fault::DupEvent(event));
-                    }
+                    });
+                    offer(Fault::DupEvent(event));
                 }
             }
         }
     }
-    if !orchestration {
-        // The trigger's compensation may announce itself too.
-        if let Some(event) = saga
-            .trigger
-            .compensation
-            .as_ref()
-            .and_then(|c| c.emits.as_ref())
-            .and_then(|e| saga.event_id(&e.value))
-            .filter(|&e| consumed(saga, e))
-        {
-            let crash = Fault::Crash {
-                participant: saga.trigger.participant,
-                event,
-            };
-            if on(FaultKind::Crash) {
-                push_once(&mut out, crash);
-            }
-            if on(FaultKind::Duplicate) {
-                push_once(&mut out, Fault::DupEvent(event));
-            }
-        }
+    // The trigger's compensation may announce itself too.
+    let undone = saga
+        .trigger
+        .compensation
+        .as_ref()
+        .and_then(|c| c.emits.as_ref());
+    if let Some(event) = undone.and_then(|e| saga.event_id(&e.value)) {
+        offer(Fault::Crash {
+            participant: trigger,
+            event,
+        });
+        offer(Fault::DupEvent(event));
     }
     out
 }
@@ -246,9 +253,17 @@ pub fn applicable(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
 pub fn compensation_faults(saga: &Saga) -> Vec<Fault> {
     std::iter::once(Owner::Trigger)
         .chain(saga.step_ids().map(Owner::Step))
-        .filter(|&o| saga.compensation(o).is_some_and(|c| c.retry.can_exhaust()))
         .map(Fault::CompFail)
+        .filter(|f| f.applies_to(saga))
         .collect()
+}
+
+/// The event the trigger publishes to start the saga, if it has one.
+fn trigger_event(saga: &Saga) -> Option<EventId> {
+    saga.trigger
+        .event
+        .as_ref()
+        .and_then(|e| saga.event_id(&e.value))
 }
 
 fn consumed(saga: &Saga, event: EventId) -> bool {

@@ -11,13 +11,16 @@ pub mod fault;
 mod fork;
 pub mod invariant;
 mod machine;
-mod walk;
+mod name;
+mod run;
+pub mod wording;
 
-pub use action::{Action, ActionKind, Party, Result as StepResult, Via, Work};
+pub use action::{Action, ActionKind, Party, StepResult, Via, Work};
 pub use expectation::{Expectation, compensations_expected, expectations};
 pub use fault::{Fault, FaultKind, applicable, compensation_faults, owner_name};
 pub use fork::{Fork, forks};
 pub use invariant::{Invariant, Violation};
+pub use name::{parse_name, scenario_name, single_fault_names};
 
 use crate::model::{Owner, Saga};
 
@@ -84,18 +87,6 @@ pub struct Scenario {
     pub all_fired: bool,
 }
 
-/// The name of a scenario with these faults.
-pub fn scenario_name(saga: &Saga, faults: &[Fault]) -> String {
-    if faults.is_empty() {
-        return "happy".to_owned();
-    }
-    faults
-        .iter()
-        .map(|f| f.name(saga))
-        .collect::<Vec<_>>()
-        .join("+")
-}
-
 /// Explores every run of the saga under exactly these faults.
 pub fn run(saga: &Saga, faults: &[Fault]) -> Scenario {
     let faults = &faults[..faults.len().min(64)];
@@ -127,11 +118,11 @@ fn every_fault(n: usize) -> u64 {
 pub fn representative(saga: &Saga, faults: &[Fault]) -> Scenario {
     let faults = &faults[..faults.len().min(64)];
     let machine = machine::Machine::new(saga, faults);
-    walked(saga, faults, walk::walk_from_start(&machine))
+    walked(saga, faults, run::walk_from_start(&machine))
 }
 
 /// The scenario of one representative run (no other run explored, so no violations).
-fn walked(saga: &Saga, faults: &[Fault], w: walk::Walk) -> Scenario {
+fn walked(saga: &Saga, faults: &[Fault], w: run::Walk) -> Scenario {
     let all = every_fault(faults.len());
     Scenario {
         name: scenario_name(saga, faults),
@@ -148,8 +139,8 @@ fn walked(saga: &Saga, faults: &[Fault], w: walk::Walk) -> Scenario {
 
 /// The compensations of a trace in the order they ran, the trigger's last.
 fn compensated<'a>(trace: impl IntoIterator<Item = &'a Action>) -> Vec<Owner> {
-    trigger_last(trace.into_iter().filter_map(|a| match walk::Mark::of(a) {
-        Some(walk::Mark::Compensated(o)) => Some(o),
+    trigger_last(trace.into_iter().filter_map(|a| match run::Mark::of(a) {
+        Some(run::Mark::Compensated(o)) => Some(o),
         _ => None,
     }))
 }
@@ -221,11 +212,15 @@ pub fn estimated_work(saga: &Saga, options: &Options) -> u128 {
     let mut scenarios: u128 = 1;
     let mut combinations: u128 = 1;
     for k in 1..=options.max_faults.min(faults as usize) as u128 {
-        combinations = combinations * (faults - k + 1) / k;
+        // C(faults, k) from C(faults, k - 1), exact while it fits. Combining 60 of 200
+        // faults does not fit in 128 bits: the estimate saturates, far past any limit.
+        combinations = combinations
+            .checked_mul(faults - k + 1)
+            .map_or(u128::MAX, |c| c / k);
         scenarios = scenarios.saturating_add(combinations);
     }
     let size = (saga.steps.len() + saga.events.len() + 1) as u128;
-    scenarios.saturating_mul(size * size)
+    scenarios.saturating_mul(size.saturating_mul(size))
 }
 
 /// The work past which the commands that enumerate every scenario stop and ask the user to

@@ -7,7 +7,7 @@ mod json;
 use std::io::{self, Write};
 
 use crate::model::Saga;
-use crate::scenario::{self, Fault, FaultKind, Options, Scenario};
+use crate::scenario::{self, Options, Scenario};
 
 pub use human::render as render_human;
 pub use json::render as render_json;
@@ -35,33 +35,6 @@ impl Report {
 /// Simulates every scenario the options allow.
 pub fn simulate(saga: &Saga, options: &Options) -> Report {
     Report::new(scenario::enumerate(saga, options))
-}
-
-/// The faults a scenario name stands for (`happy`, `fail:charge_payment+dup:x`), whatever
-/// `--max-faults` says; `None` when a part names no fault of this saga.
-pub fn parse_scenario(saga: &Saga, name: &str) -> Option<Vec<Fault>> {
-    if name == "happy" {
-        return Some(Vec::new());
-    }
-    let known: Vec<Fault> = scenario::applicable(saga, &FaultKind::ALL)
-        .into_iter()
-        .chain(scenario::compensation_faults(saga))
-        .collect();
-    name.split('+')
-        .map(|part| known.iter().copied().find(|f| f.name(saga) == part.trim()))
-        .collect()
-}
-
-/// Every single-fault scenario name of the saga (for a usage error's help).
-pub fn scenario_names(saga: &Saga) -> Vec<String> {
-    std::iter::once("happy".to_owned())
-        .chain(
-            scenario::applicable(saga, &FaultKind::ALL)
-                .into_iter()
-                .chain(scenario::compensation_faults(saga))
-                .map(|f| f.name(saga)),
-        )
-        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

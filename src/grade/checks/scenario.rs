@@ -4,7 +4,7 @@
 
 use crate::grade::rubric::{FaultKindDef, OutcomeDef, ScenarioDef};
 use crate::grade::text::{capitalize, code, list};
-use crate::model::{Coordination, Owner, Saga, StepId, StepKind};
+use crate::model::{Owner, Saga, StepId, StepKind};
 use crate::scenario::{self, ActionKind, Fault, Outcome, Scenario, StepResult, Work, owner_name};
 
 use super::{Context, Verdict};
@@ -24,30 +24,13 @@ pub fn scenario(def: &ScenarioDef, ctx: &Context) -> Verdict {
     let target = ctx.describe_role(saga, &def.step);
     let fault = match def.fault.unwrap_or(FaultKindDef::Fail) {
         FaultKindDef::Fail => Fault::Fail(step),
-        FaultKindDef::Exhaust => {
-            if !saga.step(step).retry.can_exhaust() {
-                return Verdict::blocked(
-                    1,
-                    format!("{target} is retried without limit, so it never runs out of attempts."),
-                );
-            }
-            Fault::Exhaust(step)
-        }
-        FaultKindDef::Timeout => {
-            if saga.coordination != Coordination::Orchestration || saga.step(step).timeout.is_none()
-            {
-                return Verdict::blocked(
-                    1,
-                    format!(
-                        "{target} has no `timeout` in an orchestration, so it cannot time out."
-                    ),
-                );
-            }
-            Fault::Timeout(step)
-        }
+        FaultKindDef::Exhaust => Fault::Exhaust(step),
+        FaultKindDef::Timeout => Fault::Timeout(step),
     };
+    if !fault.applies_to(saga) {
+        return Verdict::blocked(1, why_it_cannot_happen(fault, &target));
+    }
     let run = scenario::run(saga, &[fault]);
-    let mut v = Verdict::default();
     if !run.all_fired {
         let mut v = Verdict::blocked(
             1,
@@ -60,22 +43,11 @@ pub fn scenario(def: &ScenarioDef, ctx: &Context) -> Verdict {
         v.line = ctx.line_of(saga.step(step).span);
         return v;
     }
-    let what = match fault {
-        Fault::Fail(_) if saga.step(step).kind == StepKind::Retriable => {
-            "fails once (a transient failure: the step is retriable)"
-        }
-        Fault::Fail(_) => "fails",
-        Fault::Exhaust(_) => "fails on every attempt",
-        _ => "times out",
-    };
-    let mut findings = Vec::new();
-    let mut ok = true;
-
+    let mut findings = Findings::default();
     if let Some(expected) = def.outcome {
         let expected = outcome(expected);
         if run.outcome != expected {
-            ok = false;
-            findings.push(format!("It should end {}.", expected.as_str()));
+            findings.add(format!("It should end {}.", expected.as_str()));
         }
     }
     let compensated_steps: Vec<StepId> = run
@@ -86,127 +58,187 @@ pub fn scenario(def: &ScenarioDef, ctx: &Context) -> Verdict {
             Owner::Trigger => None,
         })
         .collect();
-    let mut previous: Option<(usize, String)> = None;
-    for role in &def.compensated {
-        let name = ctx.describe_role(saga, role);
-        let Ok(id) = ctx.role_step(role) else {
-            ok = false;
-            findings.push(ctx.role_step(role).err().unwrap_or_default());
-            continue;
-        };
-        match compensated_steps.iter().position(|&s| s == id) {
-            None => {
-                ok = false;
-                let s = saga.step(id);
-                findings.push(match (&s.compensation, s.kind) {
-                    (Some(c), _) => format!(
-                        "{} is not compensated: its compensation {} never runs.",
-                        capitalize(&name),
-                        code(&c.action.value)
-                    ),
-                    (None, StepKind::ReadOnly) => format!(
-                        "{} is not compensated: it is `read_only`, a check that changes nothing, so nothing is given back. If the step deducts something, it needs a `compensation`.",
-                        capitalize(&name)
-                    ),
-                    (None, _) => format!(
-                        "{} is not compensated: it has no `compensation`, so its effect stays.",
-                        capitalize(&name)
-                    ),
-                });
-            }
-            Some(p) => {
-                if let Some((q, before)) = &previous
-                    && p < *q
-                {
-                    ok = false;
-                    findings.push(format!(
-                        "{} is compensated before {before}.",
-                        capitalize(&name)
-                    ));
-                }
-                previous = Some((p, name));
-            }
-        }
-    }
-    // `no_compensation` is said once: not again when the roles compensated were named.
-    let named_before = findings.len();
-    for role in &def.not_compensated {
-        let Ok(id) = ctx.role_step(role) else {
-            continue;
-        };
-        if compensated_steps.contains(&id) {
-            ok = false;
-            let action = saga
-                .step(id)
-                .compensation
-                .as_ref()
-                .map(|c| format!(" ({})", code(&c.action.value)))
-                .unwrap_or_default();
-            findings.push(format!(
-                "{} is compensated{action}, and it should not be.",
-                capitalize(&ctx.describe_role(saga, role))
-            ));
-        }
-    }
-    if def.no_compensation && !run.compensated.is_empty() && findings.len() == named_before {
-        ok = false;
-        let names: Vec<String> = run
-            .compensated
-            .iter()
-            .map(|&o| code(&compensation_name(saga, o)))
-            .collect();
-        findings.push(format!(
-            "Compensations run ({}), and nothing should be compensated.",
-            list(&names)
-        ));
-    }
-    for role in &def.retried {
-        let Ok(id) = ctx.role_step(role) else {
-            ok = false;
-            findings.push(ctx.role_step(role).err().unwrap_or_default());
-            continue;
-        };
-        if !retried(&run, id) {
-            ok = false;
-            findings.push(format!(
-                "{} is not retried: make it `kind: retriable` so that a failure is tried again.",
-                capitalize(&ctx.describe_role(saga, role))
-            ));
-        }
-    }
+    findings.compensated_in_order(def, ctx, saga, &compensated_steps);
+    findings.not_compensated(def, ctx, saga, &run, &compensated_steps);
+    findings.retried(def, ctx, saga, &run);
     for name in &def.invariants {
         if let Some(broken) = run
             .violations
             .iter()
             .find(|x| x.invariant.as_str() == name.as_str())
         {
-            ok = false;
-            findings.push(format!("Invariant `{name}` is broken: {}", broken.message));
+            findings.add(format!("Invariant `{name}` is broken: {}", broken.message));
         }
     }
-    v.part(ok);
-    let header = format!(
-        "When {target} {what}, the saga ends {}, compensating {} (scenario {}).",
-        run.outcome.as_str(),
-        if run.compensated.is_empty() {
-            "nothing".to_owned()
-        } else {
-            list(
-                &run.compensated
-                    .iter()
-                    .map(|&o| code(&compensation_name(saga, o)))
-                    .collect::<Vec<_>>(),
-            )
-        },
-        code(&run.name)
-    );
-    v.details.push(header);
-    if !ok {
-        v.details.extend(findings);
+    let mut v = Verdict::default();
+    v.part(findings.lines.is_empty());
+    v.details.push(summary(saga, &target, fault, &run));
+    if !findings.lines.is_empty() {
+        v.details.extend(findings.lines);
         v.details.push(run_listing(saga, &run));
         v.line = ctx.line_of(saga.step(step).span);
     }
     v
+}
+
+/// Why a rubric's fault cannot happen to its step ([`Fault::applies_to`] said no; a
+/// business failure always can).
+fn why_it_cannot_happen(fault: Fault, target: &str) -> String {
+    match fault {
+        Fault::Exhaust(_) => {
+            format!("{target} is retried without limit, so it never runs out of attempts.")
+        }
+        _ => format!("{target} has no `timeout` in an orchestration, so it cannot time out."),
+    }
+}
+
+/// The first line of the feedback: what happened under the fault.
+fn summary(saga: &Saga, target: &str, fault: Fault, run: &Scenario) -> String {
+    let what = match fault {
+        Fault::Fail(s) if saga.step(s).kind == StepKind::Retriable => {
+            "fails once (a transient failure: the step is retriable)"
+        }
+        Fault::Fail(_) => "fails",
+        Fault::Exhaust(_) => "fails on every attempt",
+        _ => "times out",
+    };
+    let compensated = if run.compensated.is_empty() {
+        "nothing".to_owned()
+    } else {
+        list(
+            &run.compensated
+                .iter()
+                .map(|&o| code(&compensation_name(saga, o)))
+                .collect::<Vec<_>>(),
+        )
+    };
+    format!(
+        "When {target} {what}, the saga ends {}, compensating {compensated} (scenario {}).",
+        run.outcome.as_str(),
+        code(&run.name)
+    )
+}
+
+/// What the run does that the rubric says it should not, for the student.
+#[derive(Default)]
+struct Findings {
+    lines: Vec<String>,
+}
+
+impl Findings {
+    fn add(&mut self, line: String) {
+        self.lines.push(line);
+    }
+
+    /// Each role the rubric names as compensated is, in the order named.
+    fn compensated_in_order(
+        &mut self,
+        def: &ScenarioDef,
+        ctx: &Context,
+        saga: &Saga,
+        compensated: &[StepId],
+    ) {
+        let mut previous: Option<(usize, String)> = None;
+        for role in &def.compensated {
+            let name = ctx.describe_role(saga, role);
+            let id = match ctx.role_step(role) {
+                Ok(id) => id,
+                Err(why) => {
+                    self.add(why);
+                    continue;
+                }
+            };
+            match compensated.iter().position(|&s| s == id) {
+                None => self.add(why_not_compensated(saga, id, &name)),
+                Some(p) => {
+                    if let Some((q, before)) = &previous
+                        && p < *q
+                    {
+                        self.add(format!(
+                            "{} is compensated before {before}.",
+                            capitalize(&name)
+                        ));
+                    }
+                    previous = Some((p, name));
+                }
+            }
+        }
+    }
+
+    /// No role the rubric names as not compensated is; with `no_compensation`, nothing is
+    /// (said once: not again when the roles compensated were named).
+    fn not_compensated(
+        &mut self,
+        def: &ScenarioDef,
+        ctx: &Context,
+        saga: &Saga,
+        run: &Scenario,
+        compensated: &[StepId],
+    ) {
+        let named_before = self.lines.len();
+        for role in &def.not_compensated {
+            let Ok(id) = ctx.role_step(role) else {
+                continue;
+            };
+            if compensated.contains(&id) {
+                let action = saga
+                    .step(id)
+                    .compensation
+                    .as_ref()
+                    .map(|c| format!(" ({})", code(&c.action.value)))
+                    .unwrap_or_default();
+                self.add(format!(
+                    "{} is compensated{action}, and it should not be.",
+                    capitalize(&ctx.describe_role(saga, role))
+                ));
+            }
+        }
+        if def.no_compensation && !run.compensated.is_empty() && self.lines.len() == named_before {
+            let names: Vec<String> = run
+                .compensated
+                .iter()
+                .map(|&o| code(&compensation_name(saga, o)))
+                .collect();
+            self.add(format!(
+                "Compensations run ({}), and nothing should be compensated.",
+                list(&names)
+            ));
+        }
+    }
+
+    /// Each role the rubric names as retried is.
+    fn retried(&mut self, def: &ScenarioDef, ctx: &Context, saga: &Saga, run: &Scenario) {
+        for role in &def.retried {
+            match ctx.role_step(role) {
+                Err(why) => self.add(why),
+                Ok(id) if !retried(run, id) => self.add(format!(
+                    "{} is not retried: make it `kind: retriable` so that a failure is tried again.",
+                    capitalize(&ctx.describe_role(saga, role))
+                )),
+                Ok(_) => {}
+            }
+        }
+    }
+}
+
+/// Why a step the rubric expects compensated is not.
+fn why_not_compensated(saga: &Saga, id: StepId, name: &str) -> String {
+    let s = saga.step(id);
+    match (&s.compensation, s.kind) {
+        (Some(c), _) => format!(
+            "{} is not compensated: its compensation {} never runs.",
+            capitalize(name),
+            code(&c.action.value)
+        ),
+        (None, StepKind::ReadOnly) => format!(
+            "{} is not compensated: it is `read_only`, a check that changes nothing, so nothing is given back. If the step deducts something, it needs a `compensation`.",
+            capitalize(name)
+        ),
+        (None, _) => format!(
+            "{} is not compensated: it has no `compensation`, so its effect stays.",
+            capitalize(name)
+        ),
+    }
 }
 
 fn outcome(o: OutcomeDef) -> Outcome {

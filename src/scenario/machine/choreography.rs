@@ -1,0 +1,252 @@
+//! Choreography: events in flight, each delivered to each consumer separately and in any
+//! order; steps, compensations and reactions run on the events they consume and publish
+//! theirs, through an outbox or as a dual write.
+
+use crate::model::{EventId, Handler, Owner, ParticipantId, StepId, StepKind};
+
+use super::super::action::{ActionKind, Party, StepResult, Via, Work};
+use super::super::fault::{Fault, owner_name};
+use super::super::invariant::Invariant;
+use super::state::{Message, Status, Stuck, owner_index};
+use super::{Machine, Transition};
+
+impl Machine<'_> {
+    /// A participant publishes an event to every consumer (each delivery separate).
+    pub(super) fn publish(&self, transition: &mut Transition, p: ParticipantId, event: EventId) {
+        let saga = self.saga;
+        let outbox = saga.outbox_of(p).is_some();
+        if self.fire(
+            transition.state,
+            Fault::Crash {
+                participant: p,
+                event,
+            },
+        ) {
+            transition.local(
+                p,
+                ActionKind::CrashBeforePublish {
+                    event,
+                    recovered: outbox,
+                },
+            );
+            if !outbox {
+                return self.lose(transition, event);
+            }
+        }
+        let via = if outbox { Via::Outbox } else { Via::Direct };
+        transition.local(p, ActionKind::Publish { event, via });
+        let duplicate = self.fire(transition.state, Fault::DupEvent(event));
+        // Each consumer once, in the order they are declared (without a list per delivery).
+        let consumers = &saga.event(event).consumed_by;
+        for (i, &(handler, _)) in consumers.iter().enumerate() {
+            if consumers[..i].iter().any(|&(h, _)| h == handler) {
+                continue;
+            }
+            transition.state.pending.push(Message::Deliver {
+                event,
+                handler,
+                from: p,
+                duplicate: false,
+            });
+            if duplicate {
+                transition.state.pending.push(Message::Deliver {
+                    event,
+                    handler,
+                    from: p,
+                    duplicate: true,
+                });
+            }
+        }
+    }
+
+    pub(super) fn event_delivery(
+        &self,
+        transition: &mut Transition,
+        event: EventId,
+        handler: Handler,
+        from: ParticipantId,
+        duplicate: bool,
+    ) {
+        let to = self.saga.handler_participant(handler);
+        transition.act(
+            Party::Participant(from),
+            Party::Participant(to),
+            ActionKind::Deliver {
+                event,
+                handler,
+                duplicate,
+            },
+        );
+        match handler {
+            Handler::Step(s) => self.handle_step(transition, s),
+            Handler::Compensation(owner) => self.handle_compensation(transition, owner),
+            Handler::Reaction(i) => {
+                let work = Work::Reaction(i);
+                if duplicate {
+                    transition.local(
+                        to,
+                        ActionKind::Duplicate {
+                            work,
+                            applied_again: false,
+                        },
+                    );
+                } else {
+                    transition.local(
+                        to,
+                        ActionKind::Run {
+                            work,
+                            result: StepResult::Success,
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    fn handle_step(&self, transition: &mut Transition, s: StepId) {
+        let step = self.saga.step(s);
+        let p = step.participant;
+        let work = Work::Step(s);
+        if transition.step(s).status != Status::Idle {
+            let again = step.idempotency_key.is_none()
+                && step.has_effect()
+                && transition.step(s).applied > 0;
+            transition.local(
+                p,
+                ActionKind::Duplicate {
+                    work,
+                    applied_again: again,
+                },
+            );
+            if again {
+                self.apply(transition, s);
+            }
+            return;
+        }
+        transition.step(s).attempts = 1;
+        if self.fire(transition.state, Fault::Exhaust(s)) {
+            transition.local(
+                p,
+                ActionKind::Run {
+                    work,
+                    result: StepResult::Exhausted { from: 1 },
+                },
+            );
+            if self.after_point_of_no_return(s) {
+                transition.step(s).status = Status::Failed;
+                return self.get_stuck(transition, Stuck::Step(s));
+            }
+            return self.step_failed(transition, s, false);
+        }
+        if self.fire(transition.state, Fault::Fail(s)) {
+            if step.kind != StepKind::Retriable {
+                return self.step_failed(transition, s, true);
+            }
+            transition.local(
+                p,
+                ActionKind::Run {
+                    work,
+                    result: StepResult::Transient { attempt: 1 },
+                },
+            );
+            if !self.can_attempt_again(transition.state, s) {
+                transition.step(s).status = Status::Failed;
+                return self.get_stuck(transition, Stuck::Step(s));
+            }
+            transition.step(s).attempts = 2;
+        }
+        self.apply(transition, s);
+        transition.step(s).status = Status::Done;
+        transition.local(
+            p,
+            ActionKind::Run {
+                work,
+                result: StepResult::Success,
+            },
+        );
+        if let Some(event) = self.lookups.success[s.index()] {
+            self.publish(transition, p, event);
+        }
+    }
+
+    /// A choreography step failed (a business failure, or exhausted before the point of
+    /// no return): it announces it with its failure event, or nobody ever learns.
+    fn step_failed(&self, transition: &mut Transition, s: StepId, report: bool) {
+        let step = self.saga.step(s);
+        let p = step.participant;
+        transition.step(s).status = Status::Failed;
+        let event = self.lookups.failure[s.index()];
+        let result = match event {
+            Some(_) => StepResult::Failure,
+            None => StepResult::SilentFailure,
+        };
+        if report || event.is_none() {
+            transition.local(
+                p,
+                ActionKind::Run {
+                    work: Work::Step(s),
+                    result,
+                },
+            );
+        }
+        match event {
+            Some(event) => {
+                transition.state.announced = true;
+                self.publish(transition, p, event);
+            }
+            None => transition.state.silent = Some(s),
+        }
+    }
+
+    fn handle_compensation(&self, transition: &mut Transition, owner: Owner) {
+        let saga = self.saga;
+        let p = saga.handler_participant(Handler::Compensation(owner));
+        let work = Work::Compensation(owner);
+        if transition.state.runs(owner) > 0 {
+            let idempotent = match owner {
+                Owner::Trigger => true,
+                Owner::Step(s) => saga.step(s).idempotency_key.is_some(),
+            };
+            transition.local(
+                p,
+                ActionKind::Duplicate {
+                    work,
+                    applied_again: !idempotent,
+                },
+            );
+            if !idempotent {
+                self.undo(transition, owner);
+                transition.violate(
+                    Invariant::AtMostOnce,
+                    format!(
+                        "the compensation of {} ran twice: the step has no idempotency_key, which also covers its compensation",
+                        owner_name(saga, owner)
+                    ),
+                );
+            }
+            return;
+        }
+        self.check_compensation(transition, owner);
+        if self.fire(transition.state, Fault::CompFail(owner)) {
+            transition.local(
+                p,
+                ActionKind::Run {
+                    work,
+                    result: StepResult::Exhausted { from: 1 },
+                },
+            );
+            return self.get_stuck(transition, Stuck::Compensation(owner));
+        }
+        self.undo(transition, owner);
+        transition.local(
+            p,
+            ActionKind::Run {
+                work,
+                result: StepResult::Success,
+            },
+        );
+        if let Some(event) = self.lookups.compensated[owner_index(owner)] {
+            self.publish(transition, p, event);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! The execution semantics: from one state of a run, every next state. A transition
+//! delivers one message in flight. The files hold the parts of it: `state` (what a run
+//! has done so far), `effects` (what both coordinations share: the trigger, effects,
+//! compensations), `orchestration` and `choreography` (what a delivery does in each),
+//! and `ending` (outcomes and the invariants checked when a run has nothing left to do).
+
+mod choreography;
+mod effects;
+mod ending;
+mod orchestration;
+mod state;
+
+pub(super) use state::{State, Stuck};
+
+use crate::model::{Coordination, EventId, Owner, ParticipantId, Saga, StepId};
+
+use super::action::{Action, ActionKind, Party};
+use super::fault::Fault;
+use super::invariant::Invariant;
+use state::{Message, StepState};
+
+/// One transition: the next state, what happened, and the invariants it broke.
+pub(super) struct Next {
+    pub state: State,
+    pub actions: Vec<Action>,
+    pub violations: Vec<(Invariant, String)>,
+}
+
+pub(super) struct Machine<'a> {
+    pub saga: &'a Saga,
+    pub faults: &'a [Fault],
+    orchestration: bool,
+    /// When probing: every fault asked about (fired or not), in order, since the last
+    /// [`Machine::take_probed`]. A run that adds a fault to this machine's faults is the
+    /// same run until the first delivery that asks about it.
+    probe: Option<std::cell::RefCell<Vec<Fault>>>,
+    /// What a machine looks up once per saga, shared by the machines forked from it.
+    lookups: std::sync::Arc<Lookups>,
+}
+
+/// Makes machines for one saga that share its lookups ([`Machine::seed`]).
+pub(super) struct Seed<'a> {
+    saga: &'a Saga,
+    orchestration: bool,
+    lookups: std::sync::Arc<Lookups>,
+}
+
+impl<'a> Seed<'a> {
+    /// A machine with these faults, probing or not.
+    pub fn machine<'b>(&self, faults: &'b [Fault], probing: bool) -> Machine<'b>
+    where
+        'a: 'b,
+    {
+        Machine {
+            saga: self.saga,
+            faults,
+            orchestration: self.orchestration,
+            probe: probing.then(|| std::cell::RefCell::new(Vec::new())),
+            lookups: std::sync::Arc::clone(&self.lookups),
+        }
+    }
+}
+
+/// What the transitions would otherwise look up by scanning the steps or by event name.
+struct Lookups {
+    point_of_no_return: Option<StepId>,
+    /// Per step: the events it emits on success and on failure.
+    success: Vec<Option<EventId>>,
+    failure: Vec<Option<EventId>>,
+    /// Per owner (the trigger at 0, step `i` at `1 + i`): the event its compensation emits.
+    compensated: Vec<Option<EventId>>,
+}
+
+impl Lookups {
+    fn of(saga: &Saga) -> Lookups {
+        let id =
+            |e: Option<&crate::source::Spanned<String>>| e.and_then(|e| saga.event_id(&e.value));
+        let compensation_event = |o: Owner| id(saga.compensation(o).and_then(|c| c.emits.as_ref()));
+        Lookups {
+            point_of_no_return: saga.point_of_no_return(),
+            success: saga
+                .steps
+                .iter()
+                .map(|s| id(s.emits_success.as_ref()))
+                .collect(),
+            failure: saga
+                .steps
+                .iter()
+                .map(|s| id(s.emits_failure.as_ref()))
+                .collect(),
+            compensated: std::iter::once(Owner::Trigger)
+                .chain(saga.step_ids().map(Owner::Step))
+                .map(compensation_event)
+                .collect(),
+        }
+    }
+}
+
+/// A transition being made, in place: on the state, appending to the actions so far.
+struct Transition<'t> {
+    state: &'t mut State,
+    actions: &'t mut Vec<Action>,
+    violations: Vec<(Invariant, String)>,
+    /// Where a delivery with more than one outcome puts the others (the first is made in
+    /// place); `None` when only the first is wanted.
+    alternatives: Option<&'t mut Vec<Next>>,
+}
+
+impl Transition<'_> {
+    fn act(&mut self, from: Party, to: Party, kind: ActionKind) {
+        self.actions.push(Action { from, to, kind });
+    }
+
+    fn local(&mut self, p: ParticipantId, kind: ActionKind) {
+        self.actions.push(Action::local(p, kind));
+    }
+
+    fn violate(&mut self, invariant: Invariant, message: String) {
+        self.violations.push((invariant, message));
+    }
+
+    /// What the state records of a step.
+    fn step(&mut self, s: StepId) -> &mut StepState {
+        &mut self.state.steps[s.index()]
+    }
+}
+
+impl<'a> Machine<'a> {
+    pub fn new(saga: &'a Saga, faults: &'a [Fault]) -> Self {
+        Machine {
+            saga,
+            faults,
+            orchestration: saga.coordination == Coordination::Orchestration,
+            probe: None,
+            lookups: std::sync::Arc::new(Lookups::of(saga)),
+        }
+    }
+
+    /// What makes machines for the same saga with other faults, sharing this one's
+    /// lookups; it can cross threads (a probing machine cannot).
+    pub fn seed(&self) -> Seed<'a> {
+        Seed {
+            saga: self.saga,
+            orchestration: self.orchestration,
+            lookups: std::sync::Arc::clone(&self.lookups),
+        }
+    }
+
+    /// A machine that also records the faults each delivery asks about.
+    pub fn probing(saga: &'a Saga, faults: &'a [Fault]) -> Self {
+        Machine {
+            probe: Some(std::cell::RefCell::new(Vec::new())),
+            ..Machine::new(saga, faults)
+        }
+    }
+
+    /// The faults asked about since the last call (empty unless probing).
+    pub fn take_probed(&self) -> Vec<Fault> {
+        self.probe
+            .as_ref()
+            .map(|p| std::mem::take(&mut *p.borrow_mut()))
+            .unwrap_or_default()
+    }
+
+    /// The first of [`Machine::successors`] (the oldest message in flight delivered),
+    /// made in place: the state is changed, not copied, and the actions are appended to
+    /// `trace` (the run so far). A representative run thus costs no copy of the state or
+    /// the trace per transition. Returns the invariants the transition broke, or `None`
+    /// when nothing is in flight.
+    pub fn first_successor(
+        &self,
+        state: &mut State,
+        trace: &mut Vec<Action>,
+    ) -> Option<Vec<(Invariant, String)>> {
+        if state.pending.is_empty() {
+            return None;
+        }
+        let message = state.pending.remove(0);
+        let mut transition = Transition {
+            state,
+            actions: trace,
+            violations: Vec::new(),
+            alternatives: None,
+        };
+        self.deliver(&mut transition, message);
+        Some(transition.violations)
+    }
+
+    /// Every next state, delivering each distinct message in flight, oldest first.
+    pub fn successors(&self, from: &State) -> Vec<Next> {
+        let mut out = Vec::new();
+        let mut alternatives = Vec::new();
+        for i in 0..from.pending.len() {
+            if from.pending[..i].contains(&from.pending[i]) {
+                continue;
+            }
+            let mut state = from.clone();
+            let message = state.pending.remove(i);
+            let mut actions = Vec::new();
+            let mut transition = Transition {
+                state: &mut state,
+                actions: &mut actions,
+                violations: Vec::new(),
+                alternatives: Some(&mut alternatives),
+            };
+            self.deliver(&mut transition, message);
+            let violations = transition.violations;
+            out.push(Next {
+                state,
+                actions,
+                violations,
+            });
+            out.append(&mut alternatives);
+        }
+        out
+    }
+
+    /// Fires the first unfired fault equal to `fault`.
+    fn fire(&self, state: &mut State, fault: Fault) -> bool {
+        if let Some(probe) = &self.probe {
+            probe.borrow_mut().push(fault);
+        }
+        for (i, f) in self.faults.iter().enumerate() {
+            if *f == fault && state.fired & (1 << i) == 0 {
+                state.fired |= 1 << i;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn step_name(&self, s: StepId) -> &str {
+        &self.saga.step(s).id.value
+    }
+
+    fn participant_of(&self, s: StepId) -> Party {
+        Party::Participant(self.saga.step(s).participant)
+    }
+
+    fn deliver(&self, transition: &mut Transition, message: Message) {
+        match message {
+            Message::Start => self.start(transition),
+            Message::StartSaga => self.advance(transition, 0),
+            Message::Command { step, duplicate } => self.command(transition, step, duplicate),
+            Message::Reply { step, reply } => self.reply(transition, step, reply),
+            Message::CompensationCommand(owner) => self.compensation_command(transition, owner),
+            Message::CompensationReply { owner, ok } => {
+                self.compensation_reply(transition, owner, ok)
+            }
+            Message::Deliver {
+                event,
+                handler,
+                from,
+                duplicate,
+            } => self.event_delivery(transition, event, handler, from, duplicate),
+        }
+    }
+}

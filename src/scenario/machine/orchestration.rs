@@ -1,0 +1,347 @@
+//! Orchestration: the orchestrator sends each stage's commands, waits for every reply,
+//! re-sends under the retry policy, treats a timeout as in doubt, and compensates in
+//! reverse order, one command at a time. Orchestrator crashes resume from the saga log.
+
+use crate::model::{Handler, Owner, StepId, StepKind};
+
+use super::super::action::{ActionKind, Party, StepResult, Work};
+use super::super::fault::{Fault, resent_in_doubt};
+use super::state::{End, Message, Phase, Reply, Status, Stuck};
+use super::{Machine, Next, Transition};
+
+impl Machine<'_> {
+    /// The orchestrator starts a stage (or completes the saga after the last).
+    pub(super) fn advance(&self, transition: &mut Transition, stage: usize) {
+        let saga = self.saga;
+        let Some(steps) = saga.stages.get(stage).map(|s| s.steps()) else {
+            transition.state.phase = Phase::Ended(End::Completed);
+            return;
+        };
+        let Some(&first) = steps.first() else {
+            return self.advance(transition, stage + 1);
+        };
+        if self.fire(transition.state, Fault::OrchestratorCrash(first)) {
+            let resumed = saga
+                .orchestrator
+                .as_ref()
+                .is_some_and(|o| o.log.is_some() || o.engine.is_some());
+            transition.act(
+                Party::Orchestrator,
+                Party::Orchestrator,
+                ActionKind::OrchestratorCrash {
+                    before: first,
+                    resumed,
+                },
+            );
+            if !resumed {
+                transition.state.phase = Phase::Ended(End::Lost);
+                return;
+            }
+        }
+        transition.state.phase = Phase::Forward {
+            stage,
+            failing: false,
+        };
+        for &s in steps {
+            self.send(transition, s);
+        }
+    }
+
+    fn send(&self, transition: &mut Transition, s: StepId) {
+        let record = transition.step(s);
+        record.status = Status::Awaiting;
+        record.attempts = record.attempts.saturating_add(1);
+        let attempt = u32::from(record.attempts);
+        transition.act(
+            Party::Orchestrator,
+            self.participant_of(s),
+            ActionKind::Command {
+                work: Work::Step(s),
+                attempt,
+                duplicate: false,
+            },
+        );
+        transition.state.pending.push(Message::Command {
+            step: s,
+            duplicate: false,
+        });
+    }
+
+    /// A participant receives a step's command and answers.
+    pub(super) fn command(&self, transition: &mut Transition, s: StepId, duplicate: bool) {
+        let saga = self.saga;
+        let step = saga.step(s);
+        let p = self.participant_of(s);
+        let work = Work::Step(s);
+        if duplicate {
+            transition.act(
+                Party::Orchestrator,
+                p,
+                ActionKind::Command {
+                    work,
+                    attempt: 0,
+                    duplicate: true,
+                },
+            );
+            let again = step.idempotency_key.is_none()
+                && step.has_effect()
+                && transition.step(s).applied > 0;
+            transition.act(
+                p,
+                p,
+                ActionKind::Duplicate {
+                    work,
+                    applied_again: again,
+                },
+            );
+            if again {
+                self.apply(transition, s);
+            }
+            return;
+        }
+        if self.fire(transition.state, Fault::DupStep(s)) {
+            transition.state.pending.push(Message::Command {
+                step: s,
+                duplicate: true,
+            });
+        }
+        let reply = |transition: &mut Transition, reply: Reply, result: StepResult| {
+            transition.act(p, Party::Orchestrator, ActionKind::Reply { work, result });
+            transition
+                .state
+                .pending
+                .push(Message::Reply { step: s, reply });
+        };
+        if self.fire(transition.state, Fault::Timeout(s)) {
+            // In doubt: explored with the effect applied (first, in place) and not applied
+            // (an alternative, when the others are wanted).
+            if let Some(alternatives) = transition.alternatives.as_deref_mut() {
+                let mut state = transition.state.clone();
+                let mut actions = transition.actions.clone();
+                let mut other = Transition {
+                    state: &mut state,
+                    actions: &mut actions,
+                    violations: transition.violations.clone(),
+                    alternatives: None,
+                };
+                reply(
+                    &mut other,
+                    Reply::TimedOut,
+                    StepResult::TimedOut { applied: false },
+                );
+                let violations = other.violations;
+                alternatives.push(Next {
+                    state,
+                    actions,
+                    violations,
+                });
+            }
+            self.apply(transition, s);
+            reply(
+                transition,
+                Reply::TimedOut,
+                StepResult::TimedOut { applied: true },
+            );
+            return;
+        }
+        if self.fire(transition.state, Fault::Exhaust(s)) {
+            let from = u32::from(transition.step(s).attempts);
+            // Every remaining attempt fails: the orchestrator has used them all.
+            if let Some(n) = self.attempts_of(s) {
+                transition.step(s).attempts = u8::try_from(n).unwrap_or(u8::MAX);
+            }
+            reply(transition, Reply::Exhausted, StepResult::Exhausted { from });
+        } else if self.fire(transition.state, Fault::Fail(s)) {
+            if step.kind == StepKind::Retriable {
+                let attempt = u32::from(transition.step(s).attempts);
+                reply(
+                    transition,
+                    Reply::Transient,
+                    StepResult::Transient { attempt },
+                );
+            } else {
+                reply(transition, Reply::Failure, StepResult::Failure);
+            }
+        } else {
+            self.apply(transition, s);
+            reply(transition, Reply::Success, StepResult::Success);
+        }
+    }
+
+    /// The orchestrator receives a step's reply.
+    pub(super) fn reply(&self, transition: &mut Transition, s: StepId, reply: Reply) {
+        let (stage, failing) = match transition.state.phase {
+            Phase::Forward { stage, failing }
+                if transition.state.steps[s.index()].status == Status::Awaiting =>
+            {
+                (stage, failing)
+            }
+            _ => {
+                transition.act(
+                    Party::Orchestrator,
+                    Party::Orchestrator,
+                    ActionKind::IgnoredReply {
+                        work: Work::Step(s),
+                    },
+                );
+                return;
+            }
+        };
+        let mut failing = failing;
+        match reply {
+            Reply::Success => transition.step(s).status = Status::Done,
+            Reply::Failure => {
+                transition.step(s).status = Status::Failed;
+                failing = true;
+            }
+            Reply::Transient => {
+                if self.can_attempt_again(transition.state, s) {
+                    return self.send(transition, s);
+                }
+                if !self.exhausted(transition, s) {
+                    return;
+                }
+                failing = true;
+            }
+            Reply::Exhausted => {
+                if !self.exhausted(transition, s) {
+                    return;
+                }
+                failing = true;
+            }
+            Reply::TimedOut => {
+                transition.step(s).in_doubt = true;
+                if resent_in_doubt(self.saga, s) {
+                    if self.can_attempt_again(transition.state, s) {
+                        // Re-sent with its idempotency key: a participant that already
+                        // applied the effect recognises the key.
+                        return self.send(transition, s);
+                    }
+                    if self.after_point_of_no_return(s) {
+                        transition.step(s).status = Status::InDoubt;
+                        self.get_stuck(transition, Stuck::Step(s));
+                        return;
+                    }
+                }
+                transition.step(s).status = Status::InDoubt;
+                failing = true;
+            }
+        }
+        transition.state.phase = Phase::Forward { stage, failing };
+        self.settle(transition, stage, failing);
+    }
+
+    /// A step out of attempts: a business failure before and at the point of no return
+    /// (returns true), the saga stuck after it.
+    fn exhausted(&self, transition: &mut Transition, s: StepId) -> bool {
+        transition.step(s).status = Status::Failed;
+        if self.after_point_of_no_return(s) {
+            self.get_stuck(transition, Stuck::Step(s));
+            return false;
+        }
+        true
+    }
+
+    /// When every branch of the stage has answered: the next stage, or compensation.
+    fn settle(&self, transition: &mut Transition, stage: usize, failing: bool) {
+        let waiting = self.saga.stages[stage]
+            .steps()
+            .iter()
+            .any(|s| transition.state.steps[s.index()].status == Status::Awaiting);
+        if waiting {
+            return;
+        }
+        if !failing {
+            return self.advance(transition, stage + 1);
+        }
+        // Applied (or in-doubt) steps, latest stage first, a group's branches in reverse
+        // declaration order, then the trigger.
+        let mut queue = Vec::new();
+        for k in (0..=stage).rev() {
+            for &s in self.saga.stages[k].steps().iter().rev() {
+                let status = transition.step(s).status;
+                if matches!(status, Status::Done | Status::InDoubt)
+                    && self.saga.step(s).compensation.is_some()
+                {
+                    queue.push(Owner::Step(s));
+                }
+            }
+        }
+        if self.saga.trigger.compensation.is_some() {
+            queue.push(Owner::Trigger);
+        }
+        queue.reverse();
+        transition.state.phase = Phase::Compensating { queue };
+        self.next_compensation(transition);
+    }
+
+    fn next_compensation(&self, transition: &mut Transition) {
+        let Phase::Compensating { queue } = &transition.state.phase else {
+            return;
+        };
+        let Some(&owner) = queue.last() else {
+            transition.state.phase = Phase::Ended(End::Compensated);
+            return;
+        };
+        let to = Party::Participant(self.saga.handler_participant(Handler::Compensation(owner)));
+        transition.act(
+            Party::Orchestrator,
+            to,
+            ActionKind::Command {
+                work: Work::Compensation(owner),
+                attempt: 1,
+                duplicate: false,
+            },
+        );
+        transition
+            .state
+            .pending
+            .push(Message::CompensationCommand(owner));
+    }
+
+    pub(super) fn compensation_command(&self, transition: &mut Transition, owner: Owner) {
+        let p = Party::Participant(self.saga.handler_participant(Handler::Compensation(owner)));
+        let work = Work::Compensation(owner);
+        self.check_compensation(transition, owner);
+        if self.fire(transition.state, Fault::CompFail(owner)) {
+            transition.act(
+                p,
+                Party::Orchestrator,
+                ActionKind::Reply {
+                    work,
+                    result: StepResult::Exhausted { from: 1 },
+                },
+            );
+            transition
+                .state
+                .pending
+                .push(Message::CompensationReply { owner, ok: false });
+            return;
+        }
+        self.undo(transition, owner);
+        transition.act(
+            p,
+            Party::Orchestrator,
+            ActionKind::Reply {
+                work,
+                result: StepResult::Success,
+            },
+        );
+        transition
+            .state
+            .pending
+            .push(Message::CompensationReply { owner, ok: true });
+    }
+
+    pub(super) fn compensation_reply(&self, transition: &mut Transition, owner: Owner, ok: bool) {
+        if !ok {
+            return self.get_stuck(transition, Stuck::Compensation(owner));
+        }
+        if let Phase::Compensating { queue } = &mut transition.state.phase
+            && queue.last() == Some(&owner)
+        {
+            queue.pop();
+        }
+        self.next_compensation(transition);
+    }
+}

@@ -1,0 +1,155 @@
+//! A run's state: what each step and compensation did, the messages in flight (a
+//! multiset) and which faults have fired. Two runs in the same canonical state do the same
+//! from there on, which is what the exploration and the forked runs rely on.
+
+use crate::model::{EventId, Handler, Owner, ParticipantId, Saga, StepId};
+
+/// A message in flight (or, for `Start`, the trigger about to run).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Message {
+    Start,
+    /// The trigger's event (or the engine's start) reaching the orchestrator.
+    StartSaga,
+    Command {
+        step: StepId,
+        duplicate: bool,
+    },
+    Reply {
+        step: StepId,
+        reply: Reply,
+    },
+    CompensationCommand(Owner),
+    CompensationReply {
+        owner: Owner,
+        ok: bool,
+    },
+    Deliver {
+        event: EventId,
+        handler: Handler,
+        from: ParticipantId,
+        duplicate: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reply {
+    Success,
+    Failure,
+    Transient,
+    Exhausted,
+    TimedOut,
+}
+
+/// What the coordinator (orchestration) or the handler (choreography) knows of a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Status {
+    #[default]
+    Idle,
+    Awaiting,
+    Done,
+    Failed,
+    InDoubt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct StepState {
+    /// How many times the effect was applied (capped at 2).
+    pub applied: u8,
+    /// Whether the effect is in place now (applied and not undone).
+    pub live: bool,
+    /// Whether the step timed out (its compensation may run on an effect that never was).
+    pub in_doubt: bool,
+    pub status: Status,
+    /// Attempts sent (capped).
+    pub attempts: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Phase {
+    Starting,
+    Forward {
+        stage: usize,
+        failing: bool,
+    },
+    /// The compensations still to run, the next one last (taken with a pop).
+    Compensating {
+        queue: Vec<Owner>,
+    },
+    Ended(End),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum End {
+    Completed,
+    Compensated,
+    Stuck,
+    /// The orchestrator crashed without a saga log.
+    Lost,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stuck {
+    Step(StepId),
+    Compensation(Owner),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct State {
+    /// In publication order; [`State::canonical`] sorts it (a multiset).
+    pub pending: Vec<Message>,
+    pub steps: Vec<StepState>,
+    /// Compensation runs per owner: index 0 the trigger, `1 + i` step `i` (capped at 2).
+    pub comp_runs: Vec<u8>,
+    pub trigger_ran: bool,
+    pub phase: Phase,
+    /// Bit `i`: fault `i` of the scenario has fired.
+    pub fired: u64,
+    pub lost: Option<EventId>,
+    /// Choreography: a failure event was published.
+    pub announced: bool,
+    pub stuck: Option<Stuck>,
+    /// Choreography: a step that failed without a failure event.
+    pub silent: Option<StepId>,
+    /// The lowest compensation rank among the owners compensated so far: a function of
+    /// `comp_runs` (so it changes no state's identity), kept so that the reverse-order
+    /// check is constant time instead of a scan of the saga per compensation.
+    pub lowest_compensated: Option<(usize, usize)>,
+}
+
+impl State {
+    pub fn initial(saga: &Saga) -> State {
+        State {
+            pending: vec![Message::Start],
+            steps: vec![StepState::default(); saga.steps.len()],
+            comp_runs: vec![0; saga.steps.len() + 1],
+            trigger_ran: false,
+            phase: Phase::Starting,
+            fired: 0,
+            lost: None,
+            announced: false,
+            stuck: None,
+            silent: None,
+            lowest_compensated: None,
+        }
+    }
+
+    /// The state with the messages in flight as a sorted multiset: two runs that differ
+    /// only in the order messages were sent are the same state.
+    pub fn canonical(&self) -> State {
+        let mut s = self.clone();
+        s.pending.sort();
+        s
+    }
+
+    pub fn runs(&self, owner: Owner) -> u8 {
+        self.comp_runs[owner_index(owner)]
+    }
+}
+
+/// Where an owner's compensation runs are counted in [`State::comp_runs`].
+pub fn owner_index(owner: Owner) -> usize {
+    match owner {
+        Owner::Trigger => 0,
+        Owner::Step(s) => s.index() + 1,
+    }
+}

@@ -1,0 +1,335 @@
+//! The words of every action, in one table with two voices. A trace line
+//! ([`Voice::Trace`]: `sagac simulate`, counterexamples, grading feedback) tells what
+//! happened in a sentence that names the step; a sequence diagram's arrow
+//! ([`Voice::Arrow`]) is shorter and always names the action or event it stands for, as the
+//! course's own diagrams do (`Orch->>IS: ReserveInventory`, `IS-->>Orch: ReserveInventory
+//! OK`). Each row below holds both, so a new kind of action or result is worded once, for
+//! both. Which actions a diagram draws, and with which arrow, is the diagram's own choice.
+
+use crate::model::{EventId, Handler, Saga, StepId};
+
+use super::Outcome;
+use super::action::{Action, ActionKind, Party, StepResult, Via, Work};
+use super::fault::owner_name;
+
+/// Who the words are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Voice {
+    /// A line of a trace: a sentence, with the step it is about.
+    Trace,
+    /// The label of a sequence diagram's arrow: short, naming the action or event.
+    Arrow,
+}
+
+impl Voice {
+    /// One row of the table: the trace's words, then the arrow's. Only the voice asked for
+    /// is made.
+    fn say(self, trace: impl FnOnce() -> String, arrow: impl FnOnce() -> String) -> String {
+        match self {
+            Voice::Trace => trace(),
+            Voice::Arrow => arrow(),
+        }
+    }
+
+    /// A row whose words are fixed.
+    fn say_str(self, trace: &'static str, arrow: &'static str) -> &'static str {
+        match self {
+            Voice::Trace => trace,
+            Voice::Arrow => arrow,
+        }
+    }
+}
+
+/// What an action says, without the parties.
+pub fn words(saga: &Saga, action: &Action, voice: Voice) -> String {
+    let event = |e: EventId| saga.event(e).name.clone();
+    match action.kind {
+        ActionKind::Run { work, result } => run_words(saga, work, result, voice),
+        ActionKind::Publish { event: e, via } => publish_words(saga, action, e, via, voice),
+        ActionKind::CrashBeforePublish {
+            event: e,
+            recovered,
+        } => voice.say(
+            || match recovered {
+                true => format!(
+                    "crashes after its commit, before publishing {}; after the restart the outbox relay publishes it",
+                    event(e)
+                ),
+                false => format!(
+                    "crashes after its commit, before publishing {}; without an outbox the event is lost",
+                    event(e)
+                ),
+            },
+            || match recovered {
+                true => format!(
+                    "crashes before publishing {}: the outbox relay publishes it after the restart",
+                    event(e)
+                ),
+                false => format!(
+                    "crashes before publishing {}: without an outbox the event is lost",
+                    event(e)
+                ),
+            },
+        ),
+        ActionKind::Deliver {
+            event: e,
+            handler,
+            duplicate,
+        } => voice.say(
+            || {
+                let work = match handler {
+                    Handler::Step(s) => Work::Step(s),
+                    Handler::Compensation(o) => Work::Compensation(o),
+                    Handler::Reaction(i) => Work::Reaction(i),
+                };
+                let again = if duplicate { " again (duplicate)" } else { "" };
+                format!("{}{again} (starts {})", event(e), work.label(saga))
+            },
+            || format!("{}{}", event(e), if duplicate { " (duplicate)" } else { "" }),
+        ),
+        ActionKind::Command {
+            work,
+            attempt,
+            duplicate,
+        } => command_words(saga, work, attempt, duplicate, voice),
+        ActionKind::Reply { work, result } => reply_words(saga, work, result, voice),
+        ActionKind::Duplicate {
+            work,
+            applied_again,
+        } => {
+            let action = work.action(saga);
+            match applied_again {
+                true => voice.say(
+                    || format!("{action} runs again for the duplicate and applies its effect a second time (no idempotency key)"),
+                    || format!("{action} applied a second time (duplicate, no idempotency key)"),
+                ),
+                false => format!("ignores the duplicate {action} (idempotent)"),
+            }
+        }
+        ActionKind::IgnoredReply { work } => voice.say(
+            || format!("ignores a late reply for {}", work.label(saga)),
+            || format!("ignores a late reply to {}", work.action(saga)),
+        ),
+        ActionKind::OrchestratorCrash { before, resumed } => {
+            orchestrator_crash_words(saga, before, resumed, voice)
+        }
+        ActionKind::End { outcome } => voice.say(
+            || match outcome {
+                Outcome::Stuck => "saga stuck: it neither completes nor compensates".to_owned(),
+                _ => format!("saga ends {}", outcome.as_str()),
+            },
+            || {
+                match outcome {
+                    Outcome::Completed => "saga complete",
+                    Outcome::Compensated => "saga failed (compensated)",
+                    Outcome::Stuck => "saga stuck (neither completed nor compensated)",
+                }
+                .to_owned()
+            },
+        ),
+    }
+}
+
+/// The orchestrator crashing before a step's command: resumed from its log or engine,
+/// or lost.
+fn orchestrator_crash_words(saga: &Saga, before: StepId, resumed: bool, voice: Voice) -> String {
+    let step = saga.step(before);
+    let engine = saga.has_engine();
+    voice.say(
+        || {
+            let then = match (resumed, engine) {
+                (false, _) => "without a saga log the saga is lost",
+                (true, true) => "the engine resumes the saga",
+                (true, false) => "it restarts and resumes from the saga log",
+            };
+            format!("crashes before sending {}; {then}", step.id.value)
+        },
+        || {
+            let then = match (resumed, engine) {
+                (false, _) => "without a saga log the saga is lost",
+                (true, true) => "the engine resumes the saga",
+                (true, false) => "it resumes from the saga log",
+            };
+            format!("crashes before sending {}: {then}", step.action.value)
+        },
+    )
+}
+
+/// An event's publication. In a choreography a diagram draws only the publication of an
+/// event nobody consumes (the deliveries draw the others).
+fn publish_words(saga: &Saga, action: &Action, event: EventId, via: Via, voice: Voice) -> String {
+    let name = &saga.event(event).name;
+    match voice {
+        Voice::Trace => match via {
+            Via::Outbox => {
+                let table = match action.from {
+                    Party::Participant(p) => saga
+                        .outbox_of(p)
+                        .map(|o| format!(" {}", o.table.value))
+                        .unwrap_or_default(),
+                    Party::Orchestrator => String::new(),
+                };
+                format!("publishes {name} (outbox{table})")
+            }
+            Via::Direct => format!("publishes {name} (dual write, no outbox)"),
+            Via::Engine => format!("starts the workflow ({name})"),
+        },
+        // Orchestration: the trigger's event reaches the orchestrator.
+        Voice::Arrow if action.from != action.to => match via {
+            Via::Outbox => name.clone(),
+            Via::Direct => format!("{name} (dual write, no outbox)"),
+            Via::Engine => format!("{name} (starts the workflow)"),
+        },
+        Voice::Arrow => {
+            let why = if saga.event(event).terminal.is_some() {
+                "terminal event"
+            } else {
+                "nobody consumes it"
+            };
+            format!("publishes {name} ({why})")
+        }
+    }
+}
+
+fn command_words(saga: &Saga, work: Work, attempt: u32, duplicate: bool, voice: Voice) -> String {
+    let mut text = voice.say(
+        || format!("{} ({})", work.action(saga), work.label(saga)),
+        || match work {
+            Work::Compensation(_) => format!("{} (compensate)", work.action(saga)),
+            _ => work.action(saga),
+        },
+    );
+    if duplicate {
+        text.push_str(voice.say_str(", delivered again (duplicate)", " (duplicate delivery)"));
+    } else if attempt > 1 {
+        text.push_str(&voice.say(
+            || format!(", attempt {attempt}"),
+            || format!(" (attempt {attempt})"),
+        ));
+    }
+    text
+}
+
+/// A local transaction's result (a choreography handler, the trigger, a reaction).
+fn run_words(saga: &Saga, work: Work, result: StepResult, voice: Voice) -> String {
+    let action = work.action(saga);
+    let label = work.label(saga);
+    match (work, result) {
+        (Work::Trigger, StepResult::Success) => voice.say(
+            || format!("{action} commits (trigger)"),
+            || format!("{action} (trigger)"),
+        ),
+        (Work::Compensation(o), StepResult::Success) => voice.say(
+            || format!("{action} undoes {}", owner_name(saga, o)),
+            || format!("{action} (compensate)"),
+        ),
+        (Work::Reaction(_), StepResult::Success) => voice.say(
+            || format!("{action} runs (reaction)"),
+            || format!("{action} (reaction)"),
+        ),
+        (_, StepResult::Success) => {
+            voice.say(|| format!("{action} succeeds ({label})"), || action.clone())
+        }
+        (_, StepResult::Failure) => match work.failure(saga) {
+            Some(failure) => voice.say(
+                || format!("{action} fails with {failure} ({label})"),
+                || format!("{action} fails: {failure}"),
+            ),
+            None => voice.say(
+                || format!("{action} fails with a business failure ({label})"),
+                || format!("{action} fails"),
+            ),
+        },
+        (_, StepResult::Transient { attempt }) => voice.say(
+            || format!("{action} fails transiently on attempt {attempt} and is retried ({label})"),
+            || format!("{action} fails transiently (attempt {attempt}), retried"),
+        ),
+        (_, StepResult::Exhausted { from }) => {
+            let attempts = attempts_text(work.max_attempts(saga), from);
+            voice.say(
+                || format!("{action} fails transiently on {attempts} and gives up ({label})"),
+                || format!("{action} gives up: {attempts} failed"),
+            )
+        }
+        (_, StepResult::TimedOut { .. }) => voice.say(
+            || format!("{action} times out ({label})"),
+            || format!("{action} times out"),
+        ),
+        (_, StepResult::SilentFailure) => voice.say(
+            || format!("{action} fails ({label}) and publishes nothing: it has no failure event"),
+            || format!("{action} fails and publishes nothing (no failure event)"),
+        ),
+    }
+}
+
+/// A participant's answer to the orchestrator.
+fn reply_words(saga: &Saga, work: Work, result: StepResult, voice: Voice) -> String {
+    // A trace names the step (`reserve_inventory done`), an arrow the action.
+    let subject = voice.say(|| work.label(saga), || work.action(saga));
+    match result {
+        StepResult::Success => voice.say(|| format!("{subject} done"), || format!("{subject} OK")),
+        StepResult::Failure => match work.failure(saga) {
+            Some(failure) => format!("{subject} failed: {failure}"),
+            None => voice.say(
+                || format!("{subject} failed (business failure)"),
+                || format!("{subject} failed"),
+            ),
+        },
+        StepResult::Transient { attempt } => voice.say(
+            || format!("{subject} failed transiently on attempt {attempt}"),
+            || format!("{subject} failed transiently (attempt {attempt})"),
+        ),
+        StepResult::Exhausted { from } => {
+            let attempts = attempts_text(work.max_attempts(saga), from);
+            voice.say(
+                || format!("{subject} failed transiently on {attempts}"),
+                || format!("{subject} gave up: {attempts} failed"),
+            )
+        }
+        StepResult::TimedOut { applied } => {
+            let within = timeout_within(saga, work);
+            voice.say(
+                || {
+                    let truth = match applied {
+                        true => "the effect was applied",
+                        false => "the effect was not applied",
+                    };
+                    format!("no reply for {subject}{within}: in doubt ({truth})")
+                },
+                || {
+                    let truth = match applied {
+                        true => "it was applied",
+                        false => "it was not applied",
+                    };
+                    format!("no reply to {subject}{within}: in doubt ({truth})")
+                },
+            )
+        }
+        StepResult::SilentFailure => format!("{subject} failed silently"),
+    }
+}
+
+/// " within 10s" for a step with a timeout, "" otherwise: how a timed-out reply is told.
+fn timeout_within(saga: &Saga, work: Work) -> String {
+    match work {
+        Work::Step(s) => saga
+            .step(s)
+            .timeout
+            .as_ref()
+            .map(|t| format!(" within {}", crate::model::duration::format(t.value)))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// Which attempts failed: "its only attempt", "attempts 2 to 5", "all 3 attempts".
+fn attempts_text(attempts: Option<u64>, from: u32) -> String {
+    let from = u64::from(from);
+    match attempts {
+        Some(n) if from > 1 && from < n => format!("attempts {from} to {n}"),
+        Some(n) if from > 1 && from == n => format!("its last attempt ({n})"),
+        Some(1) => "its only attempt".to_owned(),
+        Some(n) => format!("all {n} attempts"),
+        None => "every attempt".to_owned(),
+    }
+}
