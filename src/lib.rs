@@ -12,6 +12,7 @@ pub mod report;
 pub mod scenario;
 pub mod simulate;
 pub mod source;
+pub mod suggest;
 pub mod syntax;
 
 pub mod check;

@@ -24,3 +24,14 @@ declare_rule! {
     /// ```
     pub static RULE = ("R102", "duplicate-step-id", Error, "Two steps share one id");
 }
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{Span, Spanned};
+
+/// A second step with `id`, first used at `first`.
+pub fn duplicate(id: &Spanned<String>, first: Span) -> Diagnostic {
+    Diagnostic::new(&RULE, id.span, format!("step id `{}` is used twice", id.value))
+        .label("second step with this id")
+        .related(first, "first used here")
+        .help("give each step its own id: scenarios, compensation order and generated code are keyed by it")
+}

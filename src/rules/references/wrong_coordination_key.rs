@@ -23,3 +23,18 @@ declare_rule! {
     /// `coordination` to `choreography` and give every step `consumes` and `emits`.
     pub static RULE = ("R103", "wrong-coordination-key", Error, "A key of the other coordination style");
 }
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Coordination;
+use crate::source::Span;
+
+/// `key` has no meaning in the saga's `style`; `hint` says what to do instead.
+pub fn wrong_key(span: Span, key: &str, style: Coordination, hint: &str) -> Diagnostic {
+    let style = match style {
+        Coordination::Orchestration => "an orchestration",
+        Coordination::Choreography => "a choreography",
+    };
+    Diagnostic::new(&RULE, span, format!("`{key}` has no meaning in {style}"))
+        .label(format!("not used in {style}"))
+        .help(hint.to_owned())
+}

@@ -22,3 +22,13 @@ declare_rule! {
     /// ```
     pub static RULE = ("S008", "bad-duration", Error, "A duration not written as a whole number and a unit");
 }
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Spanned;
+
+/// `text`, written under `key`, is not a duration.
+pub fn bad_duration(text: &Spanned<String>, key: &str) -> Diagnostic {
+    Diagnostic::new(&RULE, text.span, format!("`{}` is not a duration", text.value))
+        .label(format!("{key} needs a number and a unit"))
+        .help("write a whole number followed by `ms`, `s`, `m`, `h` or `d`, e.g. `500ms`, `5s`, `10m` (at most 365d)")
+}

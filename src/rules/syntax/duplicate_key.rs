@@ -21,3 +21,13 @@ declare_rule! {
     /// ```
     pub static RULE = ("S004", "duplicate-key", Error, "The same key twice in one mapping");
 }
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
+pub fn duplicate_key(span: Span, key: Option<&str>) -> Diagnostic {
+    let name = key.unwrap_or("this key");
+    Diagnostic::new(&RULE, span, format!("duplicate key `{name}`"))
+        .label("written a second time here")
+        .help("keep one of them: YAML readers disagree on which one wins")
+}

@@ -18,3 +18,11 @@ declare_rule! {
     /// ```
     pub static RULE = ("S001", "invalid-yaml", Error, "The file is not well-formed YAML");
 }
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
+/// The reader's own message, where it stopped.
+pub fn invalid_yaml(span: Span, message: &str) -> Diagnostic {
+    Diagnostic::new(&RULE, span, message).label("the YAML reader stopped here")
+}

@@ -17,3 +17,16 @@ declare_rule! {
     /// ```
     pub static RULE = ("S009", "unsupported-version", Error, "A spec language version this sagac does not read");
 }
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
+pub fn unsupported(span: Span, version: u64) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        span,
+        format!("spec language version {version} is not supported"),
+    )
+    .label("this sagac reads version 1")
+    .help("write `version: 1`; this sagac knows only version 1 of the language")
+}
