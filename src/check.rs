@@ -21,6 +21,12 @@ impl Checked {
     pub fn counts(&self) -> Counts {
         Counts::of(&self.diagnostics)
     }
+
+    /// The model, when it resolved without syntax or reference errors: what a command that
+    /// runs, draws or generates the saga needs.
+    pub fn model(&self) -> Option<&Saga> {
+        self.saga.as_ref().filter(|_| self.resolved)
+    }
 }
 
 /// What a check runs beyond the rules.

@@ -3,6 +3,7 @@
 #[macro_use]
 pub mod rules;
 
+pub mod atomic_write;
 pub mod diagnostic;
 pub mod diagram;
 pub mod grade;

@@ -1,7 +1,7 @@
 use sagac::check::{self, Checked};
 use sagac::{load, report};
 
-use super::{Exit, fail, print_diagnostics};
+use super::{Exit, check_spec, fail, print_diagnostics};
 use crate::cli::{CheckArgs, Deny};
 
 pub fn run(args: &CheckArgs) -> Exit {
@@ -17,9 +17,9 @@ pub fn run(args: &CheckArgs) -> Exit {
     };
     let mut files: Vec<Checked> = Vec::with_capacity(paths.len());
     for path in &paths {
-        match load::read(path) {
-            Ok(loaded) => files.push(check::check_loaded_with(loaded, &options)),
-            Err(e) => return fail(e),
+        match check_spec(path, &options) {
+            Ok(checked) => files.push(checked),
+            Err(exit) => return exit,
         }
     }
     if let Err(exit) = print_diagnostics(args.format, &files, args.color.enabled()) {
