@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::{Span, Spanned};
+
 declare_rule! {
     /// ## What it checks
     /// Two steps share one `id`.
@@ -24,9 +27,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("R102", "duplicate-step-id", Error, "Two steps share one id");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::source::{Span, Spanned};
 
 /// A second step with `id`, first used at `first`.
 pub fn duplicate(id: &Spanned<String>, first: Span) -> Diagnostic {

@@ -1,3 +1,7 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Coordination;
+use crate::source::{Span, Spanned};
+
 declare_rule! {
     /// ## What it checks
     /// A key the coordination style needs: in a choreography every step needs `consumes`
@@ -28,10 +32,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("R104", "missing-style-key", Error, "A key the coordination style needs is absent");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::model::Coordination;
-use crate::source::{Span, Spanned};
 
 /// The trigger (its action at `span`) announces no event, so nothing starts the saga.
 pub fn trigger_without_event(span: Span, style: Coordination) -> Diagnostic {

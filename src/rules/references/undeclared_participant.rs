@@ -1,3 +1,7 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Spanned;
+use crate::suggest::did_you_mean;
+
 declare_rule! {
     /// ## What it checks
     /// A step, the trigger, a reaction or the orchestrator names a participant that is not
@@ -27,10 +31,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("R101", "undeclared-participant", Error, "A participant name not declared under `participants`");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::source::Spanned;
-use crate::suggest::did_you_mean;
 
 /// `name` is not among the participants `declared`.
 pub fn undeclared(name: &Spanned<String>, declared: &[String]) -> Diagnostic {

@@ -1,3 +1,7 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Coordination;
+use crate::source::Span;
+
 declare_rule! {
     /// ## What it checks
     /// A key that belongs to the other coordination style: `consumes`, `emits`,
@@ -23,10 +27,6 @@ declare_rule! {
     /// `coordination` to `choreography` and give every step `consumes` and `emits`.
     pub static RULE = ("R103", "wrong-coordination-key", Error, "A key of the other coordination style");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::model::Coordination;
-use crate::source::Span;
 
 /// `key` has no meaning in the saga's `style`; `hint` says what to do instead.
 pub fn wrong_key(span: Span, key: &str, style: Coordination, hint: &str) -> Diagnostic {

@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Spanned;
+
 declare_rule! {
     /// ## What it checks
     /// A duration (`timeout`, `deadline`, `retry.initial`, `retry.max`,
@@ -22,9 +25,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("S008", "bad-duration", Error, "A duration not written as a whole number and a unit");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::source::Spanned;
 
 /// `text`, written under `key`, is not a duration.
 pub fn bad_duration(text: &Spanned<String>, key: &str) -> Diagnostic {

@@ -1,3 +1,7 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::names::Form;
+use crate::source::Spanned;
+
 declare_rule! {
     /// ## What it checks
     /// A name not written in its form: saga, participant, step id and data field names are
@@ -26,10 +30,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("S006", "bad-name", Error, "A name not written in the form its kind requires");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::model::names::Form;
-use crate::source::Spanned;
 
 /// `name` is not in `form`, which names of its `kind` ("step id") take; the help rewrites
 /// it in that form when it can.

@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
 declare_rule! {
     /// ## What it checks
     /// The same key twice in one mapping, such as two `compensation:` lines in a step or two
@@ -21,9 +24,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("S004", "duplicate-key", Error, "The same key twice in one mapping");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::source::Span;
 
 pub fn duplicate_key(span: Span, key: Option<&str>) -> Diagnostic {
     let name = key.unwrap_or("this key");

@@ -1,3 +1,7 @@
+use crate::diagnostic::Diagnostic;
+use crate::load::MAX_FILE_BYTES;
+use crate::source::Span;
+
 declare_rule! {
     /// ## What it checks
     /// The file goes beyond what a saga spec needs and what sagac reads safely: larger than
@@ -22,10 +26,6 @@ declare_rule! {
     /// really this large into several sagas.
     pub static RULE = ("S011", "input-limit", Error, "The file is too large, too deep, or expands too far");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::load::MAX_FILE_BYTES;
-use crate::source::Span;
 
 /// A file past [`MAX_FILE_BYTES`].
 pub fn too_large() -> Diagnostic {

@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
 declare_rule! {
     /// ## What it checks
     /// The file is not well-formed YAML: an unclosed bracket or quote, a tab used for
@@ -18,9 +21,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("S001", "invalid-yaml", Error, "The file is not well-formed YAML");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::source::Span;
 
 /// The reader's own message, where it stopped.
 pub fn invalid_yaml(span: Span, message: &str) -> Diagnostic {

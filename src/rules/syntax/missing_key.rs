@@ -1,3 +1,7 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::problem::List;
+use crate::source::Span;
+
 declare_rule! {
     /// ## What it checks
     /// A key the language requires is absent: `version`, `saga`, `coordination`,
@@ -25,10 +29,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("S005", "missing-key", Error, "A required key is absent");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::model::problem::List;
-use crate::source::Span;
 
 /// `place` has no `key`; `parent` is the mapping it belongs in.
 pub fn missing(parent: Span, key: &str, place: &str, hint: &str) -> Diagnostic {

@@ -1,3 +1,8 @@
+use super::{plain, shape};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::syntax::Shape;
+
 declare_rule! {
     /// ## What it checks
     /// The file cannot be a spec at all: it is empty, holds only comments, is not UTF-8
@@ -23,11 +28,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("S010", "not-a-spec", Error, "The file is empty, not text, or not a YAML mapping");
 }
-
-use super::{plain, shape};
-use crate::diagnostic::Diagnostic;
-use crate::source::Span;
-use crate::syntax::Shape;
 
 /// A file with a NUL byte.
 pub fn binary() -> Diagnostic {

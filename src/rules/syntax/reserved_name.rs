@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Spanned;
+
 declare_rule! {
     /// ## What it checks
     /// A step id or participant named with a Rust keyword (`type`, `match`, `loop`, ...), a
@@ -22,9 +25,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("S007", "reserved-name", Error, "A step id or participant named with a reserved word");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::source::Spanned;
 
 /// `name`, of a `kind` ("participant", "step id"), is one of `model::names::RESERVED`.
 pub fn reserved(name: &Spanned<String>, kind: &str) -> Diagnostic {

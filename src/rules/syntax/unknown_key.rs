@@ -1,3 +1,8 @@
+use super::list;
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+
 declare_rule! {
     /// ## What it checks
     /// A key the spec language does not have at that place, such as a misspelt
@@ -25,11 +30,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("S002", "unknown-key", Error, "A key the spec language does not have");
 }
-
-use super::list;
-use crate::diagnostic::Diagnostic;
-use crate::source::Span;
-use crate::suggest::did_you_mean;
 
 /// `key` is not one of the keys `allowed` at that place.
 pub fn unknown_key(span: Span, key: &str, allowed: &[&str]) -> Diagnostic {

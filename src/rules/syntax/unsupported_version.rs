@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
 declare_rule! {
     /// ## What it checks
     /// `version` is not 1, the only version of the spec language this sagac reads.
@@ -17,9 +20,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("S009", "unsupported-version", Error, "A spec language version this sagac does not read");
 }
-
-use crate::diagnostic::Diagnostic;
-use crate::source::Span;
 
 pub fn unsupported(span: Span, version: u64) -> Diagnostic {
     Diagnostic::new(

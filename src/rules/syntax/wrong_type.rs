@@ -1,3 +1,9 @@
+use super::{list, plain, shape};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+use crate::syntax::Shape;
+
 declare_rule! {
     /// ## What it checks
     /// A value of the wrong YAML type (a list where a name is expected, a word where a
@@ -25,12 +31,6 @@ declare_rule! {
     /// ```
     pub static RULE = ("S003", "wrong-type", Error, "A value of the wrong type or not one of the allowed values");
 }
-
-use super::{list, plain, shape};
-use crate::diagnostic::Diagnostic;
-use crate::source::Span;
-use crate::suggest::did_you_mean;
-use crate::syntax::Shape;
 
 /// `value` is not one of the values `allowed` there.
 pub fn unknown_value(span: Span, value: &str, allowed: &[&str]) -> Diagnostic {
