@@ -21,6 +21,12 @@ impl Checked {
     pub fn counts(&self) -> Counts {
         Counts::of(&self.diagnostics)
     }
+
+    /// The model, when it resolved without syntax or reference errors: what a command that
+    /// runs, draws or generates the saga needs.
+    pub fn model(&self) -> Option<&Saga> {
+        self.saga.as_ref().filter(|_| self.resolved)
+    }
 }
 
 /// What a check runs beyond the rules.
@@ -47,9 +53,9 @@ pub fn check_loaded(loaded: Loaded) -> Checked {
 pub fn check_loaded_with(loaded: Loaded, options: &Options) -> Checked {
     match loaded {
         Loaded::Text(source) => check_source_with(source, options),
-        Loaded::Unreadable(source, d) => Checked {
+        Loaded::Unreadable(source, why) => Checked {
             source,
-            diagnostics: vec![*d],
+            diagnostics: vec![rules::reading::unreadable(why)],
             saga: None,
             resolved: false,
         },
@@ -65,10 +71,10 @@ pub fn check_source(source: SourceFile) -> Checked {
 pub fn check_source_with(source: SourceFile, options: &Options) -> Checked {
     let spec = match syntax::parse(&source) {
         Ok(spec) => spec,
-        Err(d) => {
+        Err(error) => {
             return Checked {
                 source,
-                diagnostics: vec![*d],
+                diagnostics: vec![rules::reading::parse_error(&error)],
                 saga: None,
                 resolved: false,
             };
@@ -76,7 +82,11 @@ pub fn check_source_with(source: SourceFile, options: &Options) -> Checked {
     };
     let resolution = model::resolve(&spec, &source);
     let resolved = resolution.model().is_some();
-    let mut diagnostics = resolution.diagnostics;
+    let mut diagnostics: Vec<Diagnostic> = resolution
+        .problems
+        .iter()
+        .map(rules::reading::problem)
+        .collect();
     if let Some(saga) = &resolution.saga {
         diagnostics.extend(rules::check(saga));
     }

@@ -1,6 +1,7 @@
-//! What a check found: a rule, a message, the span it is about, and help.
+//! What a check found: a rule, a message, the span it is about, and help; and [`Rule`],
+//! the identity every diagnostic carries (its code, name, severity and documentation).
+//! The rules themselves, and the words of each diagnostic, live in `rules/`.
 
-use crate::rules::Rule;
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -15,6 +16,47 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A kind of diagnostic: declared once per rule file with `declare_rule!`, whose doc comment
+/// becomes [`Rule::doc`], the text `sagac explain` prints.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code, e.g. `C201`; never reused for another check.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `missing-compensation`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+    /// The rule's documentation in Markdown (from its doc comment).
+    pub doc: &'static str,
+}
+
+impl Rule {
+    /// The documentation with the one-space indent of doc comments removed.
+    pub fn documentation(&self) -> String {
+        let mut out = String::with_capacity(self.doc.len());
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn category(&self) -> &'static str {
+        match self.code.as_bytes().first() {
+            Some(b'S') => "syntax",
+            Some(b'R') => "references",
+            Some(b'C') => "compensation",
+            Some(b'T') => "retries",
+            Some(b'G') => "choreography graph",
+            Some(b'D') => "data flow",
+            Some(b'W') => "reliability",
+            Some(b'V') => "simulation",
+            _ => "other",
         }
     }
 }

@@ -3,6 +3,7 @@
 #[macro_use]
 pub mod rules;
 
+pub mod atomic_write;
 pub mod diagnostic;
 pub mod diagram;
 pub mod grade;
@@ -12,6 +13,7 @@ pub mod report;
 pub mod scenario;
 pub mod simulate;
 pub mod source;
+pub mod suggest;
 pub mod syntax;
 
 pub mod check;

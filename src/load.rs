@@ -5,9 +5,10 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
-use crate::rules::syntax::{input_limit, not_a_spec};
-use crate::source::{SourceFile, Span, display_path};
+use crate::source::{SourceFile, display_path};
+
+/// The largest spec sagac reads. A 10,000-step spec is about 3 MiB.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A usage or I/O error: exit code 2.
 #[derive(Debug)]
@@ -83,16 +84,29 @@ fn is_spec_name(name: &str) -> bool {
         && name != "rubric.yml"
 }
 
-/// What reading a file gave: its text, or a diagnostic saying why it cannot be a spec.
+/// What reading a file gave: its text, or why it cannot be a spec (rule S010 or S011, which
+/// `rules::syntax` words).
 pub enum Loaded {
     Text(SourceFile),
-    Unreadable(SourceFile, Box<Diagnostic>),
+    Unreadable(SourceFile, Unreadable),
 }
 
-/// Reads at most [`input_limit::MAX_FILE_BYTES`] and checks the bytes are UTF-8 text.
+/// Why a file's bytes are not a spec's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// More than [`MAX_FILE_BYTES`].
+    TooLarge,
+    /// A NUL byte: binary data.
+    Binary,
+    /// Not UTF-8 from `offset` (a byte offset into the valid text before it, which is kept),
+    /// on 1-based `line`.
+    NotUtf8 { offset: usize, line: usize },
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] and checks the bytes are UTF-8 text.
 pub fn read(path: &Path) -> Result<Loaded, LoadError> {
     let mut bytes = Vec::new();
-    let limit = input_limit::MAX_FILE_BYTES;
+    let limit = MAX_FILE_BYTES;
     let read = if path == Path::new("-") {
         std::io::stdin()
             .lock()
@@ -108,22 +122,10 @@ pub fn read(path: &Path) -> Result<Loaded, LoadError> {
     read.map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
     let empty = |path: &Path| SourceFile::new(path, String::new());
     if bytes.len() as u64 > limit {
-        let d = Diagnostic::new(
-            &input_limit::RULE,
-            Span::default(),
-            format!("the file is larger than {} MiB, far beyond any saga spec", limit / 1024 / 1024),
-        )
-        .help("check that this is the spec you meant; split a generated spec this large into several sagas");
-        return Ok(Loaded::Unreadable(empty(path), Box::new(d)));
+        return Ok(Loaded::Unreadable(empty(path), Unreadable::TooLarge));
     }
     if bytes.contains(&0) {
-        let d = Diagnostic::new(
-            &not_a_spec::RULE,
-            Span::default(),
-            "the file is binary data, not a YAML spec",
-        )
-        .help("a spec is a UTF-8 text file; check that the right file was given");
-        return Ok(Loaded::Unreadable(empty(path), Box::new(d)));
+        return Ok(Loaded::Unreadable(empty(path), Unreadable::Binary));
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Loaded::Text(SourceFile::new(
@@ -133,18 +135,15 @@ pub fn read(path: &Path) -> Result<Loaded, LoadError> {
                 .unwrap_or(text),
         ))),
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
+            let offset = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
-            let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let text = String::from_utf8_lossy(&bytes[..offset]).into_owned();
             let source = SourceFile::new(path, text);
-            let line = source.line_col(valid).line;
-            let d = Diagnostic::new(
-                &not_a_spec::RULE,
-                Span::new(valid, valid),
-                format!("the file is not UTF-8 text (an invalid byte on line {line})"),
-            )
-            .help("save the spec as UTF-8; other encodings (Latin-1, UTF-16) are not read");
-            Ok(Loaded::Unreadable(source, Box::new(d)))
+            let line = source.line_col(offset).line;
+            Ok(Loaded::Unreadable(
+                source,
+                Unreadable::NotUtf8 { offset, line },
+            ))
         }
     }
 }

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use sagac::check::{self, Checked};
+use sagac::diagnostic::Rule;
 use sagac::diagnostic::{self, Diagnostic, Severity};
 use sagac::load;
 use sagac::report::{github, junit, sarif};
-use sagac::rules::Rule;
 use sagac::source::{SourceFile, Span};
 use serde_json::Value;
 

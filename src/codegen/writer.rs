@@ -1,10 +1,10 @@
 //! Puts the generated files under the output directory, and nowhere else: every path is
 //! relative with plain components, every parent directory is checked (after symlinks) to
-//! lie inside the output directory, and each file is written to a temporary file beside it
-//! and renamed into place, so a reader never sees half a file.
+//! lie inside the output directory, and each file is written atomically
+//! ([`crate::atomic_write`]), so a reader never sees half a file.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use super::{File, Policy};
@@ -88,7 +88,7 @@ pub fn write(dir: &Path, files: &[File], force: bool) -> io::Result<Vec<(PathBuf
                 root.display()
             )));
         }
-        atomic_write(parent, &target, file.contents.as_bytes())?;
+        crate::atomic_write::write(&target, file.contents.as_bytes())?;
         out.push((shown, Written::Wrote));
     }
     Ok(out)
@@ -96,28 +96,6 @@ pub fn write(dir: &Path, files: &[File], force: bool) -> io::Result<Vec<(PathBuf
 
 fn refuse(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
-}
-
-/// Writes a temporary file in `parent`, syncs it and renames it over `target`.
-fn atomic_write(parent: &Path, target: &Path, contents: &[u8]) -> io::Result<()> {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = parent.join(format!(".{name}.sagac-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        fs::rename(&temp, target)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
 }
 
 #[cfg(test)]

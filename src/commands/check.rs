@@ -1,10 +1,11 @@
 use sagac::check::{self, Checked};
 use sagac::{load, report};
 
-use super::{Exit, fail, print_diagnostics};
+use super::{Exit, check_spec, fail, print_diagnostics};
 use crate::cli::{CheckArgs, Deny};
 
 pub fn run(args: &CheckArgs) -> Exit {
+    on_this_thread();
     let mut paths = Vec::new();
     for p in &args.paths {
         match load::discover(p) {
@@ -17,9 +18,9 @@ pub fn run(args: &CheckArgs) -> Exit {
     };
     let mut files: Vec<Checked> = Vec::with_capacity(paths.len());
     for path in &paths {
-        match load::read(path) {
-            Ok(loaded) => files.push(check::check_loaded_with(loaded, &options)),
-            Err(e) => return fail(e),
+        match check_spec(path, &options) {
+            Ok(checked) => files.push(checked),
+            Err(exit) => return exit,
         }
     }
     if let Err(exit) = print_diagnostics(args.format, &files, args.color.enabled()) {
@@ -31,4 +32,15 @@ pub fn run(args: &CheckArgs) -> Exit {
     } else {
         Exit::Clean
     }
+}
+
+/// Makes rayon's global pool this thread alone, so that `check` starts no threads. The rules
+/// are linear and the simulation `check` runs is bounded (single faults, at most 64 steps):
+/// for the specs people check, starting a pool costs more than it saves (figures in
+/// docs/performance.md, `sagac check`). A pool that already exists is left as it is.
+fn on_this_thread() {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build_global();
 }

@@ -1,21 +1,18 @@
-use std::io::Write;
-
 use sagac::check::{self, Checked};
 use sagac::codegen::{self, writer::Written};
+use sagac::report;
 use sagac::source::display_path;
-use sagac::{load, report};
 
-use super::{Exit, eprint_diagnostics, fail, print_diagnostics};
+use super::{Exit, check_spec, eprint_diagnostics, fail, print_diagnostics, write_product};
 use crate::cli::CodegenArgs;
 
 pub fn run(args: &CodegenArgs) -> Exit {
-    let loaded = match load::read(&args.spec) {
-        Ok(loaded) => loaded,
-        Err(e) => return fail(e),
+    let checked = match check_spec(&args.spec, &check::Options::default()) {
+        Ok(checked) => checked,
+        Err(exit) => return exit,
     };
-    let checked = check::check_loaded(loaded);
-    let saga = match checked.saga.as_ref() {
-        Some(saga) if checked.resolved && checked.counts().errors == 0 => saga,
+    let saga = match checked.model() {
+        Some(saga) if checked.counts().errors == 0 => saga,
         _ => return refused(&checked, args),
     };
     if checked.counts().warnings > 0 {
@@ -58,7 +55,6 @@ pub fn run(args: &CodegenArgs) -> Exit {
             ));
         }
     };
-    let mut out = std::io::stdout().lock();
     let mut lines = String::new();
     for (path, what) in &written {
         let path = display_path(path);
@@ -78,9 +74,8 @@ pub fn run(args: &CodegenArgs) -> Exit {
         saga.name.value,
         display_path(&args.output)
     ));
-    match out.write_all(lines.as_bytes()).and_then(|()| out.flush()) {
+    match write_product(None, lines.as_bytes()) {
         Ok(()) => Exit::Clean,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Clean,
         Err(e) => fail(format!("writing the report: {e}")),
     }
 }

@@ -1,24 +1,18 @@
-use std::fs;
-use std::io::{self, Write};
-use std::path::Path;
-
 use sagac::check::{self, Checked};
 use sagac::diagram::markdown::{self, Section};
 use sagac::diagram::{self, Kind, Path as DiagramPath, flowchart, state};
-use sagac::load;
 use sagac::model::Saga;
 use sagac::source::display_path;
 
-use super::{Exit, eprint_diagnostics, fail};
+use super::{Exit, check_spec, eprint_diagnostics, fail, write_product};
 use crate::cli::DiagramArgs;
 
 pub fn run(args: &DiagramArgs) -> Exit {
-    let loaded = match load::read(&args.spec) {
-        Ok(loaded) => loaded,
-        Err(e) => return fail(e),
+    let checked = match check_spec(&args.spec, &check::Options::default()) {
+        Ok(checked) => checked,
+        Err(exit) => return exit,
     };
-    let checked = check::check_loaded(loaded);
-    let Some(saga) = checked.saga.as_ref().filter(|_| checked.resolved) else {
+    let Some(saga) = checked.model() else {
         return unresolved(&checked, args);
     };
     let sections = match draw(saga, args) {
@@ -42,19 +36,13 @@ pub fn run(args: &DiagramArgs) -> Exit {
     } else {
         markdown::plain(&sections)
     };
-    match &args.output {
-        Some(path) => match write_atomically(path, &text) {
-            Ok(()) => Exit::Clean,
-            Err(e) => fail(format!("writing {}: {e}", display_path(path))),
-        },
-        None => {
-            let mut out = io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                Ok(()) => Exit::Clean,
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Clean,
-                Err(e) => fail(format!("writing the diagram: {e}")),
-            }
-        }
+    match (
+        write_product(args.output.as_deref(), text.as_bytes()),
+        &args.output,
+    ) {
+        (Ok(()), _) => Exit::Clean,
+        (Err(e), Some(path)) => fail(format!("writing {}: {e}", display_path(path))),
+        (Err(e), None) => fail(format!("writing the diagram: {e}")),
     }
 }
 
@@ -146,35 +134,4 @@ fn unresolved(checked: &Checked, args: &DiagramArgs) -> Exit {
         display_path(&args.spec)
     );
     Exit::Findings
-}
-
-/// Writes the whole text to a temporary file beside `path`, then renames it into place, so
-/// a reader never sees half a diagram and a failed write leaves the old file as it was.
-fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::other("not a file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.sagac-tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
 }

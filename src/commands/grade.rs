@@ -8,7 +8,7 @@ use sagac::grade::render::{self, Format, classroom, gradescope};
 use sagac::grade::{Grade, Rubric, assignments, batch, rubric};
 use sagac::source::display_path;
 
-use super::{Exit, fail};
+use super::{Exit, fail, write_product};
 use crate::cli::GradeArgs;
 
 /// Why grading stopped before any grade: a usage, rubric or I/O error (exit 2).
@@ -96,7 +96,7 @@ fn grade(args: &GradeArgs) -> Result<Exit, Stop> {
         let mut csv = Vec::new();
         render::csv::render(&rubric, &grades, &mut csv)
             .map_err(|e| Stop(format!("writing the summary: {e}")))?;
-        write_atomically(path, &csv).map_err(Stop)?;
+        write_file(path, &csv).map_err(Stop)?;
     }
     let full = grades.iter().all(Grade::full_marks);
     Ok(if full || args.exit_zero || args.format.score_in_file() {
@@ -132,46 +132,24 @@ fn grade_with_progress(rubric: &Rubric, paths: &[PathBuf], jobs: usize) -> Vec<G
     grades
 }
 
-/// Writes the report to standard output, or atomically to a file.
+/// Writes the report to standard output, or atomically to a file (its directory created
+/// if missing).
 fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
     match path {
-        Some(path) => write_atomically(path, bytes),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|()| out.flush()) {
-                Ok(()) => Ok(()),
-                // A reader that stopped early (`| head`) is not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(format!("writing the report: {e}")),
-            }
-        }
+        Some(path) => write_file(path, bytes),
+        None => write_product(None, bytes).map_err(|e| format!("writing the report: {e}")),
     }
 }
 
-/// Writes a file next to its destination, then renames it over the destination, so that
-/// a reader never sees half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let shown = display_path(path);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
+/// Writes a file atomically, creating its directory first.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let create_dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => fs::create_dir_all(dir),
+        _ => Ok(()),
     };
-    fs::create_dir_all(&dir).map_err(|e| format!("{shown}: {e}"))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    written.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        format!("{shown}: {e}")
-    })
+    create_dir
+        .and_then(|()| write_product(Some(path), bytes))
+        .map_err(|e| format!("{}: {e}", display_path(path)))
 }
 
 /// Appends `result=<base64>` to `$GITHUB_OUTPUT`, where the Classroom grading reporter

@@ -1,5 +1,6 @@
 //! One file per subcommand: read the arguments, call the library, write the output, and
-//! say which exit code applies.
+//! say which exit code applies. What they share is here: reading and checking a spec
+//! ([`check_spec`]), writing a product ([`write_product`]) or diagnostics, and failing.
 
 pub mod assignments;
 pub mod check;
@@ -9,6 +10,12 @@ pub mod explain;
 pub mod grade;
 pub mod schema;
 pub mod simulate;
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use sagac::check::{Checked, Options};
+use sagac::{load, report};
 
 /// The exit codes every subcommand shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,32 +34,54 @@ pub fn fail(message: impl std::fmt::Display) -> Exit {
     Exit::Usage
 }
 
-/// Writes checked files' diagnostics to standard output in a format. A reader that stopped
-/// early (`sagac check ... | head`) is not an error; any other write failure is exit 2.
+/// Reads and checks the spec at `path`. A path that cannot be read is a usage error
+/// (printed, exit 2); a file that is not a spec is checked like any other (its diagnostic
+/// says why).
+pub fn check_spec(path: &Path, options: &Options) -> Result<Checked, Exit> {
+    match load::read(path) {
+        Ok(loaded) => Ok(sagac::check::check_loaded_with(loaded, options)),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// Writes a command's product (a report, a diagram, the list of files written): atomically
+/// to `path` when one is given, else to standard output, where a reader that stopped early
+/// (`sagac ... | head`) is not an error.
+pub fn write_product(path: Option<&Path>, bytes: &[u8]) -> io::Result<()> {
+    match path {
+        Some(path) => sagac::atomic_write::write(path, bytes),
+        None => {
+            let mut out = io::stdout().lock();
+            match out.write_all(bytes).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                written => written,
+            }
+        }
+    }
+}
+
+/// Writes checked files' diagnostics to standard output in a format; a failed write is
+/// exit 2.
 pub fn print_diagnostics(
-    format: sagac::report::Format,
-    files: &[sagac::check::Checked],
+    format: report::Format,
+    files: &[Checked],
     color: bool,
 ) -> Result<(), Exit> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match sagac::report::render(format, files, color, &mut out).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(fail(format!("writing the report: {e}"))),
-    }
+    let mut text = Vec::new();
+    report::render(format, files, color, &mut text)
+        .and_then(|()| write_product(None, &text))
+        .map_err(|e| fail(format!("writing the report: {e}")))
 }
 
 /// Writes a checked file's human diagnostics to standard error, for the commands whose
 /// standard output is their product (a diagram, the list of files written). The report is
 /// a courtesy there: a failed write to standard error changes no exit code.
-pub fn eprint_diagnostics(checked: &sagac::check::Checked, color: crate::cli::Color) {
-    use std::io::Write;
-    let stderr = std::io::stderr();
+pub fn eprint_diagnostics(checked: &Checked, color: crate::cli::Color) {
+    let stderr = io::stderr();
     let color = color.enabled_for(&stderr);
     let mut err = stderr.lock();
-    let _ = sagac::report::render(
-        sagac::report::Format::Human,
+    let _ = report::render(
+        report::Format::Human,
         std::slice::from_ref(checked),
         color,
         &mut err,

@@ -1,21 +1,19 @@
-use std::io::Write;
 use std::time::Instant;
 
 use sagac::check::{self, Checked};
+use sagac::report;
 use sagac::scenario::{self, Options};
 use sagac::simulate::{self, Format, Report};
-use sagac::{load, report};
 
-use super::{Exit, fail, print_diagnostics};
+use super::{Exit, check_spec, fail, print_diagnostics, write_product};
 use crate::cli::SimulateArgs;
 
 pub fn run(args: &SimulateArgs) -> Exit {
-    let loaded = match load::read(&args.spec) {
-        Ok(loaded) => loaded,
-        Err(e) => return fail(e),
+    let checked = match check_spec(&args.spec, &check::Options::default()) {
+        Ok(checked) => checked,
+        Err(exit) => return exit,
     };
-    let checked = check::check_loaded(loaded);
-    let Some(saga) = checked.saga.as_ref().filter(|_| checked.resolved) else {
+    let Some(saga) = checked.model() else {
         return unresolved(&checked, args);
     };
     let started = Instant::now();
@@ -53,16 +51,15 @@ pub fn run(args: &SimulateArgs) -> Exit {
         }
     };
     let elapsed = started.elapsed();
-    let mut out = std::io::stdout().lock();
     let extras = simulate::Extras {
         diagrams: args.diagram,
     };
-    match simulate::render_with(args.format, saga, &report, Some(elapsed), extras, &mut out)
-        .and_then(|()| out.flush())
+    let mut text = Vec::new();
+    if let Err(e) =
+        simulate::render_with(args.format, saga, &report, Some(elapsed), extras, &mut text)
+            .and_then(|()| write_product(None, &text))
     {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return fail(format!("writing the report: {e}")),
+        return fail(format!("writing the report: {e}"));
     }
     if report.violations > 0 {
         Exit::Findings

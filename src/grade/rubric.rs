@@ -305,29 +305,7 @@ fn validate(def: RubricDef) -> Result<Rubric, String> {
     if def.version != 1 {
         return Err(format!("`version: {}`: only version 1 exists", def.version));
     }
-    let mut roles = Vec::new();
-    for (name, role) in def.roles.iter().flat_map(|m| m.0.iter()) {
-        roles.push(Role {
-            name: name.value.clone(),
-            regex: regex(&role.matches, &format!("role `{}`", name.value))?,
-            describe: role.describe.clone(),
-        });
-    }
-    let known = |r: &str, at: &str| -> Result<(), String> {
-        if roles.iter().any(|x| x.name == r) {
-            Ok(())
-        } else {
-            let names: Vec<&str> = roles.iter().map(|x| x.name.as_str()).collect();
-            Err(format!(
-                "{at}: no role `{r}` (roles: {})",
-                if names.is_empty() {
-                    "none declared".to_owned()
-                } else {
-                    names.join(", ")
-                }
-            ))
-        }
-    };
+    let roles = roles(&def)?;
     let mut ids: Vec<&str> = Vec::new();
     let mut topics = Vec::new();
     let mut headings = Vec::new();
@@ -338,101 +316,10 @@ fn validate(def: RubricDef) -> Result<Rubric, String> {
             return Err(format!("{at}: the id is used twice"));
         }
         ids.push(&c.id);
-        if !c.points.is_finite() || c.points < 0.0 {
-            return Err(format!("{at}: points must be a number >= 0"));
-        }
-        if c.check.is_none() && !c.manual {
-            return Err(format!("{at}: give a `check`, or `manual: true`"));
-        }
-        let mut t = Vec::new();
-        let mut h = None;
-        let mut m = Vec::new();
-        match &c.check {
-            None | Some(CheckDef::Valid(_)) | Some(CheckDef::Outbox(_)) => {}
-            Some(CheckDef::RulesAbsent(codes)) => {
-                for code in codes {
-                    if crate::rules::find(code).is_none() {
-                        return Err(format!("{at}: `{code}` is no rule code"));
-                    }
-                }
-            }
-            Some(CheckDef::Flow(list)) => {
-                if list.len() < 2 {
-                    return Err(format!("{at}: a flow names at least two roles"));
-                }
-                for r in list {
-                    known(r, &at)?;
-                }
-            }
-            Some(CheckDef::Scenario(s)) => {
-                known(&s.step, &at)?;
-                for r in s
-                    .compensated
-                    .iter()
-                    .chain(&s.not_compensated)
-                    .chain(&s.retried)
-                {
-                    known(r, &at)?;
-                }
-                for i in &s.invariants {
-                    if crate::scenario::Invariant::ALL
-                        .iter()
-                        .all(|x| x.as_str() != i.as_str())
-                    {
-                        return Err(format!("{at}: `{i}` is no invariant"));
-                    }
-                }
-                if s.no_compensation && !s.compensated.is_empty() {
-                    return Err(format!(
-                        "{at}: `no_compensation` and `compensated` contradict each other"
-                    ));
-                }
-            }
-            Some(CheckDef::Coordination(cd)) => {
-                for topic in &cd.topics {
-                    let mut patterns = Vec::new();
-                    for p in &topic.patterns {
-                        patterns.push(regex(p, &format!("{at}, topic `{}`", topic.name))?);
-                    }
-                    t.push(Topic {
-                        name: topic.name.clone(),
-                        patterns,
-                    });
-                }
-                if cd.min_topics > cd.topics.len() {
-                    return Err(format!(
-                        "{at}: `min_topics` is {} but only {} topics are listed",
-                        cd.min_topics,
-                        cd.topics.len()
-                    ));
-                }
-                if let Some(p) = &cd.answers_heading {
-                    h = Some(regex(p, &format!("{at}, answers_heading"))?);
-                }
-            }
-            Some(CheckDef::Diagram(d)) => {
-                for path in &d.paths {
-                    let mut compiled = Vec::new();
-                    for msg in &path.messages {
-                        if let Some(r) = &msg.role {
-                            known(r, &at)?;
-                        } else if msg.compensation {
-                            return Err(format!(
-                                "{at}: a message with `compensation` names its `role`"
-                            ));
-                        }
-                        compiled.push(match &msg.text {
-                            Some(p) => Some(regex(p, &format!("{at}, path `{}`", path.name))?),
-                            None => None,
-                        });
-                    }
-                    m.push(compiled);
-                }
-            }
-        }
-        topics.push(t);
-        headings.push(h);
-        messages.push(m);
+        let compiled = criterion(c, &roles, &at)?;
+        topics.push(compiled.topics);
+        headings.push(compiled.heading);
+        messages.push(compiled.messages);
     }
     Ok(Rubric {
         def,
@@ -441,6 +328,160 @@ fn validate(def: RubricDef) -> Result<Rubric, String> {
         headings,
         messages,
     })
+}
+
+fn roles(def: &RubricDef) -> Result<Vec<Role>, String> {
+    let mut roles = Vec::new();
+    for (name, role) in def.roles.iter().flat_map(|m| m.0.iter()) {
+        roles.push(Role {
+            name: name.value.clone(),
+            regex: regex(&role.matches, &format!("role `{}`", name.value))?,
+            describe: role.describe.clone(),
+        });
+    }
+    Ok(roles)
+}
+
+/// An error unless `role` is one of `roles`; `at` says where it was named.
+fn known(roles: &[Role], role: &str, at: &str) -> Result<(), String> {
+    if roles.iter().any(|x| x.name == role) {
+        return Ok(());
+    }
+    let names: Vec<&str> = roles.iter().map(|x| x.name.as_str()).collect();
+    Err(format!(
+        "{at}: no role `{role}` (roles: {})",
+        if names.is_empty() {
+            "none declared".to_owned()
+        } else {
+            names.join(", ")
+        }
+    ))
+}
+
+/// The regexes a criterion's check compiles to (empty for the checks that have none).
+#[derive(Default)]
+struct Compiled {
+    topics: Vec<Topic>,
+    heading: Option<Regex>,
+    messages: Vec<Vec<Option<Regex>>>,
+}
+
+/// Checks one criterion against the rubric's roles and compiles its regexes.
+fn criterion(c: &CriterionDef, roles: &[Role], at: &str) -> Result<Compiled, String> {
+    if !c.points.is_finite() || c.points < 0.0 {
+        return Err(format!("{at}: points must be a number >= 0"));
+    }
+    if c.check.is_none() && !c.manual {
+        return Err(format!("{at}: give a `check`, or `manual: true`"));
+    }
+    let mut compiled = Compiled::default();
+    match &c.check {
+        None | Some(CheckDef::Valid(_)) | Some(CheckDef::Outbox(_)) => {}
+        Some(CheckDef::RulesAbsent(codes)) => {
+            for code in codes {
+                if crate::rules::find(code).is_none() {
+                    return Err(format!("{at}: `{code}` is no rule code"));
+                }
+            }
+        }
+        Some(CheckDef::Flow(list)) => {
+            if list.len() < 2 {
+                return Err(format!("{at}: a flow names at least two roles"));
+            }
+            for r in list {
+                known(roles, r, at)?;
+            }
+        }
+        Some(CheckDef::Scenario(s)) => scenario_check(s, roles, at)?,
+        Some(CheckDef::Coordination(cd)) => {
+            (compiled.topics, compiled.heading) = coordination_check(cd, at)?;
+        }
+        Some(CheckDef::Diagram(d)) => compiled.messages = diagram_check(d, roles, at)?,
+    }
+    Ok(compiled)
+}
+
+fn scenario_check(s: &ScenarioDef, roles: &[Role], at: &str) -> Result<(), String> {
+    known(roles, &s.step, at)?;
+    for r in s
+        .compensated
+        .iter()
+        .chain(&s.not_compensated)
+        .chain(&s.retried)
+    {
+        known(roles, r, at)?;
+    }
+    for i in &s.invariants {
+        if crate::scenario::Invariant::ALL
+            .iter()
+            .all(|x| x.as_str() != i.as_str())
+        {
+            return Err(format!("{at}: `{i}` is no invariant"));
+        }
+    }
+    if s.no_compensation && !s.compensated.is_empty() {
+        return Err(format!(
+            "{at}: `no_compensation` and `compensated` contradict each other"
+        ));
+    }
+    Ok(())
+}
+
+/// The compiled topics and `answers_heading` of a coordination check.
+fn coordination_check(
+    cd: &CoordinationDef,
+    at: &str,
+) -> Result<(Vec<Topic>, Option<Regex>), String> {
+    let mut topics = Vec::new();
+    for topic in &cd.topics {
+        let mut patterns = Vec::new();
+        for p in &topic.patterns {
+            patterns.push(regex(p, &format!("{at}, topic `{}`", topic.name))?);
+        }
+        topics.push(Topic {
+            name: topic.name.clone(),
+            patterns,
+        });
+    }
+    if cd.min_topics > cd.topics.len() {
+        return Err(format!(
+            "{at}: `min_topics` is {} but only {} topics are listed",
+            cd.min_topics,
+            cd.topics.len()
+        ));
+    }
+    let heading = match &cd.answers_heading {
+        Some(p) => Some(regex(p, &format!("{at}, answers_heading"))?),
+        None => None,
+    };
+    Ok((topics, heading))
+}
+
+/// The compiled message regexes of a diagram check, per path, per message.
+fn diagram_check(
+    d: &DiagramDef,
+    roles: &[Role],
+    at: &str,
+) -> Result<Vec<Vec<Option<Regex>>>, String> {
+    let mut messages = Vec::new();
+    for path in &d.paths {
+        let mut compiled = Vec::new();
+        for msg in &path.messages {
+            if let Some(r) = &msg.role {
+                known(roles, r, at)?;
+            } else if msg.compensation {
+                return Err(format!(
+                    "{at}: a message with `compensation` names its `role`"
+                ));
+            }
+            compiled.push(match &msg.text {
+                Some(p) => Some(regex(p, &format!("{at}, path `{}`", path.name))?),
+                None => None,
+            });
+        }
+        messages.push(compiled);
+    }
+    Ok(messages)
 }
 
 /// The JSON Schema of the rubric format, pretty-printed (draft 2020-12).

@@ -5,6 +5,7 @@
 pub mod duration;
 mod graph;
 pub mod names;
+pub mod problem;
 mod resolve;
 
 use std::collections::HashMap;
@@ -17,7 +18,7 @@ use crate::source::{Span, Spanned};
 
 // Ids are 32-bit: a run holds millions of actions and states made of them (a diagram of a
 // 1,000-step saga's failures, a crate's expectations), and half the bytes is half the
-// memory to touch. The loader's file size limit (`input_limit::MAX_FILE_BYTES`) keeps every
+// memory to touch. The loader's file size limit (`load::MAX_FILE_BYTES`) keeps every
 // count of participants, steps and events far below `u32::MAX`.
 macro_rules! id {
     ($(#[$doc:meta])* $name:ident) => {

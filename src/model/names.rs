@@ -1,5 +1,6 @@
-//! The forms names take in the language. Restricting them here is what lets the renderers
-//! use names as Rust identifiers and Mermaid ids without escaping.
+//! The forms names take in the language, and the words they may not be. Restricting them
+//! here is what lets the renderers use names as Rust identifiers and Mermaid ids without
+//! escaping.
 
 /// Saga, participant, step id, data field, table: `[a-z][a-z0-9_]*`.
 pub fn is_snake(name: &str) -> bool {
@@ -101,6 +102,100 @@ fn split_words(name: &str) -> Vec<String> {
         words.push(current);
     }
     words
+}
+
+/// Words that may not name a step or a participant: Rust keywords (strict and reserved),
+/// Mermaid's sequence-diagram keywords, and `trigger`.
+pub const RESERVED: &[&str] = &[
+    // Rust
+    "abstract",
+    "as",
+    "async",
+    "await",
+    "become",
+    "box",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "do",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "final",
+    "fn",
+    "for",
+    "gen",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "macro",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "override",
+    "priv",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "union",
+    "unsafe",
+    "unsized",
+    "use",
+    "virtual",
+    "where",
+    "while",
+    "yield",
+    // Mermaid sequence diagrams
+    "end",
+    "and",
+    "alt",
+    "opt",
+    "par",
+    "critical",
+    "rect",
+    "note",
+    "link",
+    "links",
+    "create",
+    "destroy",
+    "activate",
+    "deactivate",
+    "autonumber",
+    "actor",
+    "participant",
+    "option",
+    // words Mermaid 11 also rejects as whole participant ids (measured with its parser)
+    "title",
+    "over",
+    "details",
+    "properties",
+    "off",
+    "acctitle",
+    "accdescr",
+    "par_over",
+    "sequencediagram",
+    // sagac's own name for the trigger
+    "trigger",
+];
+
+/// Whether a step id or participant may not be called `name` (rule S007).
+pub fn is_reserved(name: &str) -> bool {
+    RESERVED.contains(&name)
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::json::JsonDiagnostic;
 use crate::check::Checked;
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::Rule;
 use crate::source::SourceFile;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

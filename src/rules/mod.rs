@@ -2,11 +2,12 @@
 //! (what it checks, why a saga breaks without it, an example and the fix) is what
 //! `sagac explain` prints.
 //!
-//! Syntax rules (`S…`) and reference rules (`R…`) are raised while the YAML is read and the
-//! model resolved; every other rule is a function over the resolved [`Saga`] that pushes
-//! diagnostics and never prints.
+//! Syntax rules (`S…`) and reference rules (`R…`) word what the layers below found while
+//! the YAML was read and the model resolved (typed errors and problems, see [`reading`]);
+//! every other rule is a function over the resolved [`Saga`] that pushes diagnostics and
+//! never prints.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::Saga;
 
 /// Declares a rule: its doc comment becomes the text `sagac explain` prints.
@@ -16,7 +17,7 @@ macro_rules! declare_rule {
         $vis:vis static $ident:ident = ($code:literal, $name:literal, $severity:ident, $summary:literal);
     ) => {
         $(#[doc = $doc])*
-        $vis static $ident: $crate::rules::Rule = $crate::rules::Rule {
+        $vis static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
             code: $code,
             name: $name,
             severity: $crate::diagnostic::Severity::$severity,
@@ -29,50 +30,12 @@ macro_rules! declare_rule {
 pub mod choreography;
 pub mod compensation;
 pub mod dataflow;
+pub mod reading;
 pub mod references;
 pub mod reliability;
 pub mod retry;
 pub mod simulation;
 pub mod syntax;
-
-#[derive(Debug, PartialEq, Eq)]
-pub struct Rule {
-    /// Stable code, e.g. `C201`; never reused for another check.
-    pub code: &'static str,
-    /// Kebab-case name, e.g. `missing-compensation`.
-    pub name: &'static str,
-    pub severity: Severity,
-    /// One line: what the rule reports.
-    pub summary: &'static str,
-    /// The rule's documentation in Markdown (from its doc comment).
-    pub doc: &'static str,
-}
-
-impl Rule {
-    /// The documentation with the one-space indent of doc comments removed.
-    pub fn documentation(&self) -> String {
-        let mut out = String::with_capacity(self.doc.len());
-        for line in self.doc.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
-            out.push('\n');
-        }
-        out
-    }
-
-    pub fn category(&self) -> &'static str {
-        match self.code.as_bytes().first() {
-            Some(b'S') => "syntax",
-            Some(b'R') => "references",
-            Some(b'C') => "compensation",
-            Some(b'T') => "retries",
-            Some(b'G') => "choreography graph",
-            Some(b'D') => "data flow",
-            Some(b'W') => "reliability",
-            Some(b'V') => "simulation",
-            _ => "other",
-        }
-    }
-}
 
 /// A check over the resolved model.
 pub type Check = fn(&Saga, &mut Vec<Diagnostic>);

@@ -1,165 +1,152 @@
-//! Turns serde-saphyr's errors into diagnostics with a code, a span and help in the
-//! language's own words.
+//! Classifies serde-saphyr's errors into [`ParseError`]s: what went wrong, where, and the
+//! reader's own descriptions. The rest of sagac never sees the reader's error type;
+//! `rules::syntax` gives each kind its rule (S001-S005, S010, S011) and its words.
 
 use serde_saphyr::Error;
 
 use super::spanned::span_of;
-use crate::diagnostic::Diagnostic;
-use crate::rules::syntax::{
-    duplicate_key, input_limit, invalid_yaml, missing_key, not_a_spec, unknown_key, wrong_type,
-};
 use crate::source::{SourceFile, Span};
 
-pub(super) fn to_diagnostic(error: &Error, source: &SourceFile) -> Diagnostic {
+/// Why a spec's text does not read as a spec. The reader stops at the first structural
+/// error, so a file that does not deserialize has exactly one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Where the reader stopped: at least the token it points at, when it points at one.
+    pub span: Span,
+    pub kind: ParseErrorKind,
+}
+
+/// What kind of YAML value starts at a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    List,
+    Mapping,
+    Alias,
+    Single,
+    Nothing,
+}
+
+/// What went wrong. Descriptions of types (`expected`, `found`) are the reader's and serde's
+/// own (`u32`, `mapping start`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// Nothing but blank lines and comments.
+    Empty,
+    /// A key the language does not have at that place; `allowed` lists those it has.
+    UnknownKey {
+        key: String,
+        allowed: Vec<&'static str>,
+    },
+    /// A value that is not one of `allowed`.
+    UnknownValue {
+        value: String,
+        allowed: Vec<&'static str>,
+    },
+    /// A value of another type than the one expected.
+    WrongType { expected: String, found: String },
+    /// A scalar that does not read as the expected type; `text` is what was written.
+    NotAValue { text: String },
+    /// A key with nothing after it where a value is needed.
+    EmptyValue,
+    /// A required key absent from a mapping.
+    MissingKey { key: &'static str },
+    /// A key written twice in one mapping.
+    DuplicateKey { key: Option<String> },
+    /// Past the reader's budget of nodes or events (the reader's own description).
+    OverBudget { breach: String },
+    /// Aliases that expand past the reader's limits.
+    AliasesTooLarge,
+    /// More than one YAML document.
+    MultipleDocuments,
+    /// The file ends before a spec starts.
+    EndsEarly,
+    /// The top level is not a mapping.
+    TopLevelNotMapping {
+        expected: &'static str,
+        found: Shape,
+    },
+    /// Another kind of value than the one expected; `text` is what was written.
+    Unexpected {
+        expected: &'static str,
+        found: Shape,
+        text: String,
+    },
+    /// Nesting past the reader's limit (the reader's message).
+    TooDeep { message: String },
+    /// Text that is not well-formed YAML (the reader's message).
+    InvalidYaml { message: String },
+}
+
+pub(super) fn classify(error: &Error, source: &SourceFile) -> ParseError {
     let error = innermost(error);
     let span = error
         .location()
         .map(|l| token_span(source, span_of(&l)))
         .unwrap_or_default();
-    match error {
+    let kind = match error {
         Error::SerdeUnknownField {
             field, expected, ..
-        } => {
-            let allowed = expected.iter().copied();
-            let d = Diagnostic::new(&unknown_key::RULE, span, format!("unknown key `{field}`"))
-                .label("not a key here");
-            match unknown_key::did_you_mean(field, allowed) {
-                Some(k) if field == "on" => d.help(format!(
-                    "did you mean `{k}`? The language says `consumes:` because YAML 1.1 readers turn a bare `on` into `true`"
-                )),
-                Some(k) => d.help(format!("did you mean `{k}`?")),
-                None => d.help(format!("the keys allowed here are: {}", list(expected))),
-            }
-        }
+        } => ParseErrorKind::UnknownKey {
+            key: field.clone(),
+            allowed: expected.clone(),
+        },
         Error::SerdeUnknownVariant {
             variant, expected, ..
-        } => {
-            let d = Diagnostic::new(
-                &wrong_type::RULE,
-                span,
-                format!("`{variant}` is not one of the allowed values"),
-            )
-            .label("unknown value");
-            match unknown_key::did_you_mean(variant, expected.iter().copied()) {
-                Some(v) => d.help(format!(
-                    "did you mean `{v}`? Allowed values: {}",
-                    list(expected)
-                )),
-                None => d.help(format!("allowed values: {}", list(expected))),
-            }
-        }
+        } => ParseErrorKind::UnknownValue {
+            value: variant.clone(),
+            allowed: expected.clone(),
+        },
         Error::SerdeInvalidType {
             unexpected,
             expected,
             ..
-        } => Diagnostic::new(
-            &wrong_type::RULE,
-            span,
-            format!("expected {}, found {}", plain(expected), plain(unexpected)),
-        )
-        .label(format!("expected {}", plain(expected))),
-        Error::SerdeInvalidValue {
+        }
+        | Error::SerdeInvalidValue {
             unexpected,
             expected,
             ..
-        } => Diagnostic::new(
-            &wrong_type::RULE,
-            span,
-            format!("expected {}, found {}", plain(expected), plain(unexpected)),
-        )
-        .label(format!("expected {}", plain(expected))),
-        Error::InvalidScalar { .. } | Error::InvalidBooleanStrict { .. } => Diagnostic::new(
-            &wrong_type::RULE,
-            span,
-            format!(
-                "`{}` is not a value of the expected type",
-                source.slice(span)
-            ),
-        )
-        .label("wrong type")
-        .help("a number is written as digits (`version: 1`, `max_attempts: 3`)"),
-        Error::NullIntoString { .. } => Diagnostic::new(
-            &wrong_type::RULE,
-            span,
-            "expected a value here, found nothing",
-        )
-        .label("empty value"),
-        Error::SerdeMissingField { field, .. } => Diagnostic::new(
-            &missing_key::RULE,
-            span,
-            format!("missing required key `{field}`"),
-        )
-        .help(format!(
-            "add `{field}:`; `sagac explain S005` lists the required keys"
-        )),
-        Error::DuplicateMappingKey { key, .. } => {
-            let name = key.as_deref().unwrap_or("this key");
-            Diagnostic::new(
-                &duplicate_key::RULE,
-                span,
-                format!("duplicate key `{name}`"),
-            )
-            .label("written a second time here")
-            .help("keep one of them: YAML readers disagree on which one wins")
+        } => ParseErrorKind::WrongType {
+            expected: expected.clone(),
+            found: unexpected.clone(),
+        },
+        Error::InvalidScalar { .. } | Error::InvalidBooleanStrict { .. } => {
+            ParseErrorKind::NotAValue {
+                text: source.slice(span).to_owned(),
+            }
         }
-        Error::Budget { breach, .. } => Diagnostic::new(
-            &input_limit::RULE,
-            span,
-            format!("the file goes beyond what sagac reads safely ({breach:?})"),
-        )
-        .help("a saga spec needs no aliases and little nesting; write it plainly"),
+        Error::NullIntoString { .. } => ParseErrorKind::EmptyValue,
+        Error::SerdeMissingField { field, .. } => ParseErrorKind::MissingKey { key: field },
+        Error::DuplicateMappingKey { key, .. } => ParseErrorKind::DuplicateKey { key: key.clone() },
+        Error::Budget { breach, .. } => ParseErrorKind::OverBudget {
+            breach: format!("{breach:?}"),
+        },
         Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
         | Error::AliasReplayStackDepthExceeded { .. }
-        | Error::AliasReplayCounterOverflow { .. } => Diagnostic::new(
-            &input_limit::RULE,
-            span,
-            "aliases in the file expand to more data than sagac reads",
-        )
-        .help("a saga spec needs no aliases (`*name`); write the values out"),
-        Error::MultipleDocuments { .. } => Diagnostic::new(
-            &not_a_spec::RULE,
-            span,
-            "the file holds several YAML documents; a spec is one",
-        )
-        .help("put each saga in a file of its own"),
-        Error::Eof { .. } => Diagnostic::new(
-            &not_a_spec::RULE,
-            span,
-            "the file ends before a spec starts",
-        ),
+        | Error::AliasReplayCounterOverflow { .. } => ParseErrorKind::AliasesTooLarge,
+        Error::MultipleDocuments { .. } => ParseErrorKind::MultipleDocuments,
+        Error::Eof { .. } => ParseErrorKind::EndsEarly,
         Error::Unexpected { expected, .. } if span.start <= first_content(source) => {
-            Diagnostic::new(
-                &not_a_spec::RULE,
-                span,
-                format!("the top level of a spec is a mapping of keys (`version: 1`, `saga: ...`), not {}", found(source, span)),
-            )
-            .help("start the file with `version: 1`, then `saga:`, `coordination:`, `participants:`, `trigger:` and `steps:`")
-            .label(format!("expected {}", plain(expected)))
-        }
-        Error::Unexpected { expected, .. } => {
-            let d = Diagnostic::new(
-                &wrong_type::RULE,
-                span,
-                format!("expected {}, found {}", plain(expected), found(source, span)),
-            )
-            .label(format!("expected {}", plain(expected)));
-            match (plain(expected).as_str(), found(source, span)) {
-                ("a list", "a single value") => d.help(format!("write it as a list: `[{}]`", source.slice(span))),
-                _ => d,
+            ParseErrorKind::TopLevelNotMapping {
+                expected,
+                found: found(source, span),
             }
         }
+        Error::Unexpected { expected, .. } => ParseErrorKind::Unexpected {
+            expected,
+            found: found(source, span),
+            text: source.slice(span).to_owned(),
+        },
         other => {
             let message = first_line(&other.to_string());
             if message.contains("depth") || message.contains("nesting") {
-                Diagnostic::new(&input_limit::RULE, span, message)
-                    .help("a saga spec needs only a few levels of nesting")
+                ParseErrorKind::TooDeep { message }
             } else {
-                Diagnostic::new(&invalid_yaml::RULE, span, message)
-                    .label("the YAML reader stopped here")
+                ParseErrorKind::InvalidYaml { message }
             }
         }
-    }
+    };
+    ParseError { span, kind }
 }
 
 /// The offset of the first line that is not blank, a comment or a document marker.
@@ -175,18 +162,18 @@ fn first_content(source: &SourceFile) -> usize {
     offset
 }
 
-/// What kind of YAML value starts at a span, in words.
-fn found(source: &SourceFile, span: Span) -> &'static str {
+/// What kind of YAML value starts at a span.
+fn found(source: &SourceFile, span: Span) -> Shape {
     match source
         .text
         .get(span.start..)
         .and_then(|t| t.trim_start().chars().next())
     {
-        Some('[' | '-') => "a list",
-        Some('{') => "a mapping",
-        Some('*') => "an alias",
-        Some(_) => "a single value",
-        None => "nothing",
+        Some('[' | '-') => Shape::List,
+        Some('{') => Shape::Mapping,
+        Some('*') => Shape::Alias,
+        Some(_) => Shape::Single,
+        None => Shape::Nothing,
     }
 }
 
@@ -216,28 +203,4 @@ fn first_line(message: &str) -> String {
         Some(i) => line[..i].to_owned(),
         None => line.to_owned(),
     }
-}
-
-/// Serde's and the reader's type descriptions ("u32", "mapping start") in words a student reads.
-fn plain(description: &str) -> String {
-    let d = description.trim();
-    match d {
-        "u8" | "u16" | "u32" | "u64" | "i64" | "u128" | "an integer" => "a whole number".to_owned(),
-        "map" | "a map" | "mapping" | "mapping start" | "a mapping" => "a mapping".to_owned(),
-        "sequence" | "a sequence" | "sequence start" | "a sequence start" => "a list".to_owned(),
-        "a string" | "string" | "str" | "string scalar" => "a text value".to_owned(),
-        "a sequence of strings" => "a list of names".to_owned(),
-        _ if d.starts_with("struct ") => "a mapping".to_owned(),
-        _ if d.starts_with("a sequence") || d.starts_with("sequence") => "a list".to_owned(),
-        _ if d.starts_with("a map") || d.starts_with("map") => "a mapping".to_owned(),
-        _ => d.to_owned(),
-    }
-}
-
-fn list(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

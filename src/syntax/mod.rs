@@ -2,32 +2,29 @@
 //!
 //! The reader is serde-saphyr: it rejects duplicate keys, bounds alias expansion and
 //! nesting, and reports where each value was written. A file that does not deserialize
-//! gets exactly one diagnostic (the reader stops at the first structural error); what
-//! deserializes is resolved and checked in full by the later layers.
+//! gets exactly one [`ParseError`] (the reader stops at the first structural error); what
+//! deserializes is resolved and checked in full by the later layers. Syntax knows no rule
+//! codes: `rules::syntax` words its errors.
 
 mod error;
 pub mod spanned;
 pub mod spec;
 
+pub use error::{ParseError, ParseErrorKind, Shape};
 pub use spec::*;
 
-use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, Span};
 
 /// Reads a spec's text. The text is already known to be UTF-8 and within the size limit.
-pub fn parse(source: &SourceFile) -> Result<SpecDef, Box<Diagnostic>> {
+pub fn parse(source: &SourceFile) -> Result<SpecDef, ParseError> {
     if source.text.trim().is_empty() || is_only_comments(&source.text) {
-        return Err(Box::new(
-            Diagnostic::new(
-                &crate::rules::syntax::not_a_spec::RULE,
-                Span::new(0, 0),
-                "the file is empty: it holds no saga spec",
-            )
-            .help("a spec starts with `version: 1`, then `saga`, `coordination`, `participants`, `trigger` and `steps`; `sagac explain S010` shows one"),
-        ));
+        return Err(ParseError {
+            span: Span::new(0, 0),
+            kind: ParseErrorKind::Empty,
+        });
     }
     serde_saphyr::from_str_with_options::<SpecDef>(&source.text, options())
-        .map_err(|e| Box::new(error::to_diagnostic(&e, source)))
+        .map_err(|e| error::classify(&e, source))
 }
 
 /// Limits sized for saga specs: room for a generated 10,000-step spec (about 300,000

@@ -4,7 +4,7 @@
 //! branches of an `alt`, or as diagrams of their own.
 
 use crate::grade::mermaid::{self, Diagram, Item};
-use crate::grade::rubric::{DiagramDef, MessageDef};
+use crate::grade::rubric::{DiagramDef, MessageDef, PathDef};
 use crate::grade::text::{capitalize, code, count, list};
 use crate::model::{Coordination, ParticipantId, Saga};
 
@@ -49,32 +49,7 @@ pub fn diagram(def: &DiagramDef, index: usize, ctx: &Context) -> Verdict {
     );
     let saga = ctx.saga().ok();
     if def.spec_participants {
-        match saga {
-            None => {
-                v.part(false);
-                v.details.push(
-                    "The participants of your spec are unknown (the spec could not be read), so the diagram cannot be compared with them."
-                        .to_owned(),
-                );
-            }
-            Some(saga) => {
-                let missing: Vec<String> = declared(saga)
-                    .filter(|&p| !read.iter().any(|(_, d)| shows(saga, d, p)))
-                    .map(|p| code(&saga.participant(p).name.value))
-                    .collect();
-                v.part(missing.is_empty());
-                if missing.is_empty() {
-                    v.details
-                        .push("Every participant of your spec appears in a diagram.".to_owned());
-                } else {
-                    v.details.push(format!(
-                        "Participants of your spec missing from the diagrams (by id or label): {}. Use the same names in both, e.g. `participant {} as ...`.",
-                        list(&missing),
-                        missing[0].trim_matches('`')
-                    ));
-                }
-            }
-        }
+        participants_shown(saga, &read, &mut v);
     }
     let compiled = ctx.rubric.messages.get(index);
     for (p, path) in def.paths.iter().enumerate() {
@@ -82,56 +57,96 @@ pub fn diagram(def: &DiagramDef, index: usize, ctx: &Context) -> Verdict {
             .and_then(|c| c.get(p))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        // How far into the path's messages some way through each diagram gets.
-        let mut best = 0;
-        let mut found = None;
-        for (name, d) in &read {
-            let advance = |item: &Item, n: usize| match path.messages.get(n) {
-                Some(m)
-                    if item_matches(
-                        item,
-                        m,
-                        regexes.get(n).and_then(Option::as_ref),
-                        saga,
-                        d,
-                        ctx,
-                    ) =>
-                {
-                    n + 1
-                }
-                _ => n,
-            };
-            let reach = mermaid::reachable(d, 0, path.messages.len() + 1, &advance);
-            let furthest = reach.iter().rposition(|&r| r).unwrap_or(0);
-            if furthest == path.messages.len() {
-                found = Some(*name);
-                break;
-            }
-            best = best.max(furthest);
-        }
-        v.part(found.is_some());
-        match found {
-            Some(name) => v
-                .details
-                .push(format!("{} is shown in {name}.", capitalize(&path.name))),
-            None => {
-                let missing = path
-                    .messages
-                    .get(best)
-                    .map(|m| m.describe.as_str())
-                    .unwrap_or_default();
-                let after = match best.checked_sub(1).and_then(|i| path.messages.get(i)) {
-                    Some(m) => format!(" after {}", m.describe),
-                    None => String::new(),
-                };
-                v.details.push(format!(
-                    "{} is not shown: no way through the diagrams has a message where {missing}{after}. Draw it in an `alt`/`else` block or as a diagram of its own.",
-                    capitalize(&path.name),
-                ));
-            }
-        }
+        path_shown(path, regexes, &read, saga, ctx, &mut v);
     }
     v
+}
+
+/// The part for the spec's participants: each appears in some diagram.
+fn participants_shown(saga: Option<&Saga>, read: &[(&str, &Diagram)], v: &mut Verdict) {
+    let Some(saga) = saga else {
+        v.part(false);
+        v.details.push(
+            "The participants of your spec are unknown (the spec could not be read), so the diagram cannot be compared with them."
+                .to_owned(),
+        );
+        return;
+    };
+    let missing: Vec<String> = declared(saga)
+        .filter(|&p| !read.iter().any(|(_, d)| shows(saga, d, p)))
+        .map(|p| code(&saga.participant(p).name.value))
+        .collect();
+    v.part(missing.is_empty());
+    if missing.is_empty() {
+        v.details
+            .push("Every participant of your spec appears in a diagram.".to_owned());
+    } else {
+        v.details.push(format!(
+            "Participants of your spec missing from the diagrams (by id or label): {}. Use the same names in both, e.g. `participant {} as ...`.",
+            list(&missing),
+            missing[0].trim_matches('`')
+        ));
+    }
+}
+
+/// The part for one path of the rubric: some way through some diagram has its messages in
+/// order (`regexes`: their compiled texts).
+fn path_shown(
+    path: &PathDef,
+    regexes: &[Option<regex::Regex>],
+    read: &[(&str, &Diagram)],
+    saga: Option<&Saga>,
+    ctx: &Context,
+    v: &mut Verdict,
+) {
+    // How far into the path's messages some way through each diagram gets.
+    let mut best = 0;
+    let mut found = None;
+    for (name, d) in read {
+        let advance = |item: &Item, n: usize| match path.messages.get(n) {
+            Some(m)
+                if item_matches(
+                    item,
+                    m,
+                    regexes.get(n).and_then(Option::as_ref),
+                    saga,
+                    d,
+                    ctx,
+                ) =>
+            {
+                n + 1
+            }
+            _ => n,
+        };
+        let reach = mermaid::reachable(d, 0, path.messages.len() + 1, &advance);
+        let furthest = reach.iter().rposition(|&r| r).unwrap_or(0);
+        if furthest == path.messages.len() {
+            found = Some(*name);
+            break;
+        }
+        best = best.max(furthest);
+    }
+    v.part(found.is_some());
+    match found {
+        Some(name) => v
+            .details
+            .push(format!("{} is shown in {name}.", capitalize(&path.name))),
+        None => {
+            let missing = path
+                .messages
+                .get(best)
+                .map(|m| m.describe.as_str())
+                .unwrap_or_default();
+            let after = match best.checked_sub(1).and_then(|i| path.messages.get(i)) {
+                Some(m) => format!(" after {}", m.describe),
+                None => String::new(),
+            };
+            v.details.push(format!(
+                "{} is not shown: no way through the diagrams has a message where {missing}{after}. Draw it in an `alt`/`else` block or as a diagram of its own.",
+                capitalize(&path.name),
+            ));
+        }
+    }
 }
 
 fn declared(saga: &Saga) -> impl Iterator<Item = ParticipantId> + '_ {

@@ -14,7 +14,8 @@ pub mod uncompensated_failure;
 pub mod unhandled_failure;
 pub mod unreachable_step;
 
-use super::{Check, Rule};
+use super::Check;
+use crate::diagnostic::Rule;
 
 pub static CHECKS: &[(&Rule, Check)] = &[
     (&orphaned_event::RULE, orphaned_event::check),

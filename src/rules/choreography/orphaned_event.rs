@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Coordination, Saga};
-use crate::rules::syntax::unknown_key::did_you_mean;
+use crate::suggest::did_you_mean;
 
 use super::wording;
 

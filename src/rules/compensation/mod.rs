@@ -9,7 +9,8 @@ pub mod read_only_after_pivot;
 pub mod retriable_before_pivot;
 pub mod unreachable_compensation;
 
-use super::{Check, Rule};
+use super::Check;
+use crate::diagnostic::Rule;
 use crate::model::{Saga, Step, StepId, StepKind};
 use crate::source::Span;
 

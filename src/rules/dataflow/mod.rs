@@ -4,8 +4,8 @@ mod availability;
 pub mod read_before_write;
 pub mod unknown_idempotency_key;
 
-use super::{Check, Rule};
-use crate::diagnostic::Diagnostic;
+use super::Check;
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::Saga;
 use availability::Availability;
 

@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::{Span, Spanned};
+
 declare_rule! {
     /// ## What it checks
     /// Two steps share one `id`.
@@ -23,4 +26,12 @@ declare_rule! {
     ///   action: ReserveCourier
     /// ```
     pub static RULE = ("R102", "duplicate-step-id", Error, "Two steps share one id");
+}
+
+/// A second step with `id`, first used at `first`.
+pub fn duplicate(id: &Spanned<String>, first: Span) -> Diagnostic {
+    Diagnostic::new(&RULE, id.span, format!("step id `{}` is used twice", id.value))
+        .label("second step with this id")
+        .related(first, "first used here")
+        .help("give each step its own id: scenarios, compensation order and generated code are keyed by it")
 }

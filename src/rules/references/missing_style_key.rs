@@ -1,3 +1,7 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Coordination;
+use crate::source::{Span, Spanned};
+
 declare_rule! {
     /// ## What it checks
     /// A key the coordination style needs: in a choreography every step needs `consumes`
@@ -27,4 +31,35 @@ declare_rule! {
     ///     action: ReserveInventory
     /// ```
     pub static RULE = ("R104", "missing-style-key", Error, "A key the coordination style needs is absent");
+}
+
+/// The trigger (its action at `span`) announces no event, so nothing starts the saga.
+pub fn trigger_without_event(span: Span, style: Coordination) -> Diagnostic {
+    let (message, help) = match style {
+        Coordination::Choreography => (
+            "the trigger publishes no `event`, so nothing starts the choreography",
+            "add `event: order.created` (the event the first step consumes)",
+        ),
+        Coordination::Orchestration => (
+            "the trigger publishes no `event`, so nothing starts the orchestrator",
+            "add `event: order.created`, or set `orchestrator.engine` if a workflow engine starts the saga directly",
+        ),
+    };
+    Diagnostic::new(&RULE, span, message)
+        .label("commits, then announces nothing")
+        .help(help)
+}
+
+/// A choreography step that consumes no event.
+pub fn step_without_consumes(id: &Spanned<String>) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        id.span,
+        format!(
+            "step `{}` consumes no event, so nothing starts it",
+            id.value
+        ),
+    )
+    .label("never started")
+    .help("add `consumes: <event>` naming the event after which this step runs")
 }

@@ -6,7 +6,7 @@ pub mod missing_style_key;
 pub mod undeclared_participant;
 pub mod wrong_coordination_key;
 
-use super::Rule;
+use crate::diagnostic::Rule;
 
 pub static RULES: &[&Rule] = &[
     &undeclared_participant::RULE,

@@ -1,3 +1,7 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Spanned;
+use crate::suggest::did_you_mean;
+
 declare_rule! {
     /// ## What it checks
     /// A step, the trigger, a reaction or the orchestrator names a participant that is not
@@ -26,4 +30,32 @@ declare_rule! {
     ///     participant: inventory
     /// ```
     pub static RULE = ("R101", "undeclared-participant", Error, "A participant name not declared under `participants`");
+}
+
+/// `name` is not among the participants `declared`.
+pub fn undeclared(name: &Spanned<String>, declared: &[String]) -> Diagnostic {
+    let help = match did_you_mean(&name.value, declared.iter().map(String::as_str)) {
+        Some(close) => {
+            format!("did you mean `{close}`? Otherwise declare it under `participants:`")
+        }
+        None if declared.is_empty() => {
+            format!("declare it: `participants: {{ {}: {{}} }}`", name.value)
+        }
+        None => format!(
+            "declare `{}:` under `participants:` (declared: {})",
+            name.value,
+            declared
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Diagnostic::new(
+        &RULE,
+        name.span,
+        format!("participant `{}` is not declared", name.value),
+    )
+    .label("not under `participants`")
+    .help(help)
 }

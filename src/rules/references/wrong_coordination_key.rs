@@ -1,3 +1,7 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Coordination;
+use crate::source::Span;
+
 declare_rule! {
     /// ## What it checks
     /// A key that belongs to the other coordination style: `consumes`, `emits`,
@@ -22,4 +26,15 @@ declare_rule! {
     /// Remove the key (the orchestrator calls the step after the one before it), or switch
     /// `coordination` to `choreography` and give every step `consumes` and `emits`.
     pub static RULE = ("R103", "wrong-coordination-key", Error, "A key of the other coordination style");
+}
+
+/// `key` has no meaning in the saga's `style`; `hint` says what to do instead.
+pub fn wrong_key(span: Span, key: &str, style: Coordination, hint: &str) -> Diagnostic {
+    let style = match style {
+        Coordination::Orchestration => "an orchestration",
+        Coordination::Choreography => "a choreography",
+    };
+    Diagnostic::new(&RULE, span, format!("`{key}` has no meaning in {style}"))
+        .label(format!("not used in {style}"))
+        .help(hint.to_owned())
 }

@@ -4,7 +4,8 @@ pub mod dual_write;
 pub mod missing_idempotency_key;
 pub mod orchestrator_without_log;
 
-use super::{Check, Rule};
+use super::Check;
+use crate::diagnostic::Rule;
 
 pub static CHECKS: &[(&Rule, Check)] = &[
     (&dual_write::RULE, dual_write::check),

@@ -5,7 +5,8 @@ pub mod in_doubt_pivot_can_exhaust;
 pub mod in_doubt_without_idempotency_key;
 pub mod retriable_can_exhaust;
 
-use super::{Check, Rule};
+use super::Check;
+use crate::diagnostic::Rule;
 use crate::model::{Attempts, Retry};
 use crate::source::Span;
 

@@ -12,8 +12,7 @@ pub mod termination;
 
 use std::collections::BTreeMap;
 
-use super::Rule;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Owner, Saga};
 use crate::scenario::{self, Fault, Invariant, Options};
 use crate::source::Span;

@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Spanned;
+
 declare_rule! {
     /// ## What it checks
     /// A duration (`timeout`, `deadline`, `retry.initial`, `retry.max`,
@@ -21,4 +24,11 @@ declare_rule! {
     /// retry: { max_attempts: 3, initial: 200ms }
     /// ```
     pub static RULE = ("S008", "bad-duration", Error, "A duration not written as a whole number and a unit");
+}
+
+/// `text`, written under `key`, is not a duration.
+pub fn bad_duration(text: &Spanned<String>, key: &str) -> Diagnostic {
+    Diagnostic::new(&RULE, text.span, format!("`{}` is not a duration", text.value))
+        .label(format!("{key} needs a number and a unit"))
+        .help("write a whole number followed by `ms`, `s`, `m`, `h` or `d`, e.g. `500ms`, `5s`, `10m` (at most 365d)")
 }

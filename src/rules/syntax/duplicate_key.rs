@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
 declare_rule! {
     /// ## What it checks
     /// The same key twice in one mapping, such as two `compensation:` lines in a step or two
@@ -20,4 +23,11 @@ declare_rule! {
     ///   inventory: { outbox: { table: inventory_outbox, relay: cdc } }
     /// ```
     pub static RULE = ("S004", "duplicate-key", Error, "The same key twice in one mapping");
+}
+
+pub fn duplicate_key(span: Span, key: Option<&str>) -> Diagnostic {
+    let name = key.unwrap_or("this key");
+    Diagnostic::new(&RULE, span, format!("duplicate key `{name}`"))
+        .label("written a second time here")
+        .help("keep one of them: YAML readers disagree on which one wins")
 }

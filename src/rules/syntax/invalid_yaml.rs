@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
 declare_rule! {
     /// ## What it checks
     /// The file is not well-formed YAML: an unclosed bracket or quote, a tab used for
@@ -17,4 +20,9 @@ declare_rule! {
     /// steps: [ { id: reserve_inventory, participant: inventory } ]
     /// ```
     pub static RULE = ("S001", "invalid-yaml", Error, "The file is not well-formed YAML");
+}
+
+/// The reader's own message, where it stopped.
+pub fn invalid_yaml(span: Span, message: &str) -> Diagnostic {
+    Diagnostic::new(&RULE, span, message).label("the YAML reader stopped here")
 }

@@ -1,3 +1,6 @@
+use crate::diagnostic::Diagnostic;
+use crate::source::Spanned;
+
 declare_rule! {
     /// ## What it checks
     /// A step id or participant named with a Rust keyword (`type`, `match`, `loop`, ...), a
@@ -23,95 +26,19 @@ declare_rule! {
     pub static RULE = ("S007", "reserved-name", Error, "A step id or participant named with a reserved word");
 }
 
-/// Words that may not name a step or a participant: Rust keywords (strict and reserved),
-/// Mermaid's sequence-diagram keywords, and `trigger`.
-pub const RESERVED: &[&str] = &[
-    // Rust
-    "abstract",
-    "as",
-    "async",
-    "await",
-    "become",
-    "box",
-    "break",
-    "const",
-    "continue",
-    "crate",
-    "do",
-    "dyn",
-    "else",
-    "enum",
-    "extern",
-    "false",
-    "final",
-    "fn",
-    "for",
-    "gen",
-    "if",
-    "impl",
-    "in",
-    "let",
-    "loop",
-    "macro",
-    "match",
-    "mod",
-    "move",
-    "mut",
-    "override",
-    "priv",
-    "pub",
-    "ref",
-    "return",
-    "self",
-    "static",
-    "struct",
-    "super",
-    "trait",
-    "true",
-    "try",
-    "type",
-    "typeof",
-    "union",
-    "unsafe",
-    "unsized",
-    "use",
-    "virtual",
-    "where",
-    "while",
-    "yield",
-    // Mermaid sequence diagrams
-    "end",
-    "and",
-    "alt",
-    "opt",
-    "par",
-    "critical",
-    "rect",
-    "note",
-    "link",
-    "links",
-    "create",
-    "destroy",
-    "activate",
-    "deactivate",
-    "autonumber",
-    "actor",
-    "participant",
-    "option",
-    // words Mermaid 11 also rejects as whole participant ids (measured with its parser)
-    "title",
-    "over",
-    "details",
-    "properties",
-    "off",
-    "acctitle",
-    "accdescr",
-    "par_over",
-    "sequencediagram",
-    // sagac's own name for the trigger
-    "trigger",
-];
-
-pub fn is_reserved(name: &str) -> bool {
-    RESERVED.contains(&name)
+/// `name`, of a `kind` ("participant", "step id"), is one of `model::names::RESERVED`.
+pub fn reserved(name: &Spanned<String>, kind: &str) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        name.span,
+        format!(
+            "`{}` is a reserved word and cannot be a {kind}",
+            name.value
+        ),
+    )
+    .label("reserved word")
+    .help(format!(
+        "choose another name, e.g. `{}_service` or a more specific one: Rust, Mermaid and sagac's outputs give `{}` a meaning of their own",
+        name.value, name.value
+    ))
 }

@@ -1,3 +1,8 @@
+use super::list;
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+
 declare_rule! {
     /// ## What it checks
     /// A key the spec language does not have at that place, such as a misspelt
@@ -26,28 +31,14 @@ declare_rule! {
     pub static RULE = ("S002", "unknown-key", Error, "A key the spec language does not have");
 }
 
-/// The allowed key closest to `key`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(key: &str, allowed: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    if key == "on" {
-        return allowed.into_iter().find(|k| *k == "consumes");
-    }
-    allowed
-        .into_iter()
-        .map(|k| (strsim::damerau_levenshtein(key, k), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::did_you_mean;
-
-    #[test]
-    fn suggests_the_closest_key() {
-        let keys = ["compensation", "consumes", "kind"];
-        assert_eq!(did_you_mean("compensaton", keys), Some("compensation"));
-        assert_eq!(did_you_mean("on", keys), Some("consumes"));
-        assert_eq!(did_you_mean("zzzzzz", keys), None);
+/// `key` is not one of the keys `allowed` at that place.
+pub fn unknown_key(span: Span, key: &str, allowed: &[&str]) -> Diagnostic {
+    let d = Diagnostic::new(&RULE, span, format!("unknown key `{key}`")).label("not a key here");
+    match did_you_mean(key, allowed.iter().copied()) {
+        Some(k) if key == "on" => d.help(format!(
+            "did you mean `{k}`? The language says `consumes:` because YAML 1.1 readers turn a bare `on` into `true`"
+        )),
+        Some(k) => d.help(format!("did you mean `{k}`?")),
+        None => d.help(format!("the keys allowed here are: {}", list(allowed))),
     }
 }

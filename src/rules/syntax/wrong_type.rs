@@ -1,3 +1,9 @@
+use super::{list, plain, shape};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+use crate::syntax::Shape;
+
 declare_rule! {
     /// ## What it checks
     /// A value of the wrong YAML type (a list where a name is expected, a word where a
@@ -24,4 +30,76 @@ declare_rule! {
     ///     retry: { max_attempts: 3 }
     /// ```
     pub static RULE = ("S003", "wrong-type", Error, "A value of the wrong type or not one of the allowed values");
+}
+
+/// `value` is not one of the values `allowed` there.
+pub fn unknown_value(span: Span, value: &str, allowed: &[&str]) -> Diagnostic {
+    let d = Diagnostic::new(
+        &RULE,
+        span,
+        format!("`{value}` is not one of the allowed values"),
+    )
+    .label("unknown value");
+    match did_you_mean(value, allowed.iter().copied()) {
+        Some(v) => d.help(format!(
+            "did you mean `{v}`? Allowed values: {}",
+            list(allowed)
+        )),
+        None => d.help(format!("allowed values: {}", list(allowed))),
+    }
+}
+
+/// A value of another type (both in serde's words).
+pub fn wrong_type(span: Span, expected: &str, found: &str) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        span,
+        format!("expected {}, found {}", plain(expected), plain(found)),
+    )
+    .label(format!("expected {}", plain(expected)))
+}
+
+/// A scalar, written as `text`, that does not read as the type expected.
+pub fn not_a_value(span: Span, text: &str) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        span,
+        format!("`{text}` is not a value of the expected type"),
+    )
+    .label("wrong type")
+    .help("a number is written as digits (`version: 1`, `max_attempts: 3`)")
+}
+
+pub fn empty_value(span: Span) -> Diagnostic {
+    Diagnostic::new(&RULE, span, "expected a value here, found nothing").label("empty value")
+}
+
+/// Another kind of value (`found`, written as `text`) than the one `expected`.
+pub fn unexpected(span: Span, expected: &str, found: Shape, text: &str) -> Diagnostic {
+    let d = Diagnostic::new(
+        &RULE,
+        span,
+        format!("expected {}, found {}", plain(expected), shape(found)),
+    )
+    .label(format!("expected {}", plain(expected)));
+    if plain(expected) == "a list" && found == Shape::Single {
+        d.help(format!("write it as a list: `[{text}]`"))
+    } else {
+        d
+    }
+}
+
+/// A `parallel` group that also has a step's keys.
+pub fn parallel_with_step_keys(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        span,
+        "a `parallel` group holds only its list of branches",
+    )
+    .help("move the other keys into the branches, or make this a plain step without `parallel`")
+}
+
+pub fn nested_parallel(span: Span) -> Diagnostic {
+    Diagnostic::new(&RULE, span, "`parallel` groups do not nest")
+        .help("list the steps of the inner group as branches of the outer one")
 }

@@ -1,0 +1,72 @@
+//! What resolving a spec found wrong, as facts with spans: which key is missing where, which
+//! name is not in its form, which participant nobody declared. The model knows no rule
+//! codes and no sentences: `rules::reading` hands each problem to the rule file that words
+//! it (S005-S009, R101-R104).
+
+use super::Coordination;
+use super::names::Form;
+use crate::source::{Span, Spanned};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A required key is absent: `place` ("the trigger", "a step") has no `key`. `parent`
+    /// is the mapping it belongs in; `hint` says what to write.
+    MissingKey {
+        parent: Span,
+        key: &'static str,
+        place: &'static str,
+        hint: &'static str,
+    },
+    /// A list that needs entries has none.
+    EmptyList { span: Span, list: List },
+    /// A spec language version other than 1.
+    UnsupportedVersion { span: Span, version: u64 },
+    /// A name not written in the form its kind (`kind`: "step id", "event") requires.
+    BadName {
+        name: Spanned<String>,
+        form: Form,
+        kind: &'static str,
+    },
+    /// A step id or participant named with a reserved word.
+    ReservedName {
+        name: Spanned<String>,
+        kind: &'static str,
+    },
+    /// A duration that does not read as a whole number and a unit; `key` is where it was
+    /// written (`timeout`, `retry.max`).
+    BadDuration {
+        text: Spanned<String>,
+        key: &'static str,
+    },
+    /// A participant named but not declared; `declared` lists those that are, in order.
+    UndeclaredParticipant {
+        name: Spanned<String>,
+        declared: Vec<String>,
+    },
+    /// A step id already used by the step at `first`.
+    DuplicateStepId { id: Spanned<String>, first: Span },
+    /// A key of the other coordination style: `style` is the saga's.
+    WrongCoordinationKey {
+        span: Span,
+        key: &'static str,
+        style: Coordination,
+        hint: &'static str,
+    },
+    /// The trigger announces no event, so nothing starts the saga (`span`: its action).
+    TriggerWithoutEvent { span: Span, style: Coordination },
+    /// A choreography step that consumes no event, so nothing starts it.
+    StepWithoutConsumes { id: Spanned<String> },
+    /// A `parallel` group that also has a step's keys.
+    ParallelWithStepKeys { span: Span },
+    /// A `parallel` group inside another.
+    NestedParallel { span: Span },
+}
+
+/// The lists a spec may not leave empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    Participants,
+    Steps,
+    /// The branches of a `parallel` group.
+    ParallelBranches,
+}
