@@ -15,6 +15,8 @@ mod markdown;
 pub mod similarity;
 pub mod summary;
 mod svg;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
