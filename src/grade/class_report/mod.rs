@@ -4,8 +4,8 @@
 //! submission each), and similar submissions: specs that are the same saga up to renaming
 //! ([`canonical`]), and pairs that share most of their structure ([`similarity`]), as a
 //! hint for review. [`facts`] takes what a grade does not hold from each submission;
-//! [`summary`] counts; [`html`] and [`markdown`] write the page. Every text that came from
-//! a submission is escaped ([`escape`]); nothing varies between runs.
+//! [`summary`] counts; `html.rs` and `markdown.rs` write the page. Every text that came
+//! from a submission is escaped (`escape.rs`); nothing varies between runs.
 
 pub mod canonical;
 mod escape;

@@ -11,7 +11,7 @@
 //! are one group and are compared once. The groups are compared pairwise, but only those
 //! whose feature counts could reach the threshold (`min / max ≥ 80%`: sorted by count, the
 //! inner loop stops at the first that cannot), and each comparison merges two sorted
-//! samples of at most [`SAMPLE`](super::canonical::SAMPLE) hashes.
+//! samples of at most [`SAMPLE`] hashes.
 
 use std::collections::BTreeMap;
 
