@@ -62,6 +62,11 @@ pub struct GradeArgs {
     /// Also write a CSV summary: one row per submission, one column per criterion.
     #[arg(long, value_name = "CSV")]
     pub summary: Option<PathBuf>,
+    /// Also write a class report for the instructor: the score distribution, each
+    /// criterion's rates, the most frequent diagnostics and similar submissions; HTML
+    /// (`report.html`) or Markdown (`report.md`), from the name's extension.
+    #[arg(long, value_name = "FILE.html|FILE.md")]
+    pub report: Option<sagac::grade::class_report::ReportFile>,
     /// Submissions graded at once (default: one per core).
     #[arg(short = 'j', long, default_value_t = 0, hide_default_value = true)]
     pub jobs: usize,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sagac::grade::render::{self, Format, classroom, gradescope};
-use sagac::grade::{Grade, Rubric, assignments, batch, rubric};
+use sagac::grade::{Grade, Rubric, assignments, batch, class_report, rubric};
 use sagac::source::display_path;
 
 use super::{Exit, fail, write_product};
@@ -98,12 +98,29 @@ fn grade(args: &GradeArgs) -> Result<Exit, Stop> {
             .map_err(|e| Stop(format!("writing the summary: {e}")))?;
         write_file(path, &csv).map_err(Stop)?;
     }
+    if let Some(file) = &args.report {
+        write_class_report(file, &rubric, &args.submissions, &grades, args.jobs)?;
+    }
     let full = grades.iter().all(Grade::full_marks);
     Ok(if full || args.exit_zero || args.format.score_in_file() {
         Exit::Clean
     } else {
         Exit::Findings
     })
+}
+
+/// `--report`: the class report over the grades, with what it needs of each submission
+/// beyond its grade (rule codes, the saga's shape) read again in parallel.
+fn write_class_report(
+    file: &class_report::ReportFile,
+    rubric: &Rubric,
+    paths: &[PathBuf],
+    grades: &[Grade],
+    jobs: usize,
+) -> Result<(), Stop> {
+    let facts = class_report::gather(paths, jobs);
+    let page = class_report::ClassReport::new(rubric, grades, &facts).render(file.kind);
+    write_file(&file.path, page.as_bytes()).map_err(Stop)
 }
 
 fn format_name(format: Format) -> &'static str {

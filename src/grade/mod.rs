@@ -9,6 +9,7 @@
 pub mod assignments;
 pub mod batch;
 pub mod checks;
+pub mod class_report;
 pub mod mermaid;
 pub mod prose;
 pub mod render;
