@@ -8,7 +8,10 @@ declare_rule! {
     /// ## What it checks
     /// A value of the wrong YAML type (a list where a name is expected, a word where a
     /// number is), or a word that is not one of the values the key allows
-    /// (`coordination: orchestrated` instead of `orchestration`).
+    /// (`coordination: orchestrated` instead of `orchestration`). Where a mapping or a list
+    /// belongs (or is written where it does not), the help shows how the key is written, an
+    /// example made from the spec's schema. Every such error of a file is reported in one
+    /// run, not only the first.
     ///
     /// ## Why it matters
     /// sagac cannot guess what was meant: `kind: retry` could be `retriable` or a typo for
