@@ -71,10 +71,10 @@ pub fn check_source(source: SourceFile) -> Checked {
 pub fn check_source_with(source: SourceFile, options: &Options) -> Checked {
     let spec = match syntax::parse(&source) {
         Ok(spec) => spec,
-        Err(error) => {
+        Err(errors) => {
             return Checked {
                 source,
-                diagnostics: vec![rules::reading::parse_error(&error)],
+                diagnostics: errors.iter().map(rules::reading::parse_error).collect(),
                 saga: None,
                 resolved: false,
             };

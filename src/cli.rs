@@ -125,6 +125,10 @@ pub struct SimulateArgs {
     /// fence in the human report, a `diagram` field in JSON).
     #[arg(long)]
     pub diagram: bool,
+    /// Print each scenario's run as a numbered trace (a `trace` array in JSON); the default
+    /// when `--scenario` names one.
+    #[arg(long)]
+    pub trace: bool,
     /// Run even when the exploration is estimated to take tens of seconds or more.
     #[arg(long)]
     pub no_limit: bool,

@@ -24,6 +24,18 @@ pub fn keep(screenshot: &Path) {
     }
 }
 
+/// Whether the SVG draws `text` as a note: Mermaid writes a note's text as a `tspan` of a
+/// `text` element of class `noteText`.
+fn drawn_as_note(dom: &str, text: &str) -> bool {
+    dom.match_indices(&format!(">{text}</tspan></text>"))
+        .any(|(at, _)| {
+            let element = dom[..at]
+                .rfind("<text ")
+                .map_or("", |start| &dom[start..at]);
+            element.contains("class=\"noteText\"")
+        })
+}
+
 #[test]
 fn the_default_diagrams_of_the_shipped_specs_render_in_a_browser() {
     let Some(chromium) = browser::chromium() else {
@@ -40,13 +52,14 @@ fn the_default_diagrams_of_the_shipped_specs_render_in_a_browser() {
         "specs/order-choreography.yaml",
     ] {
         let saga = saga(spec);
-        let text = sagac::diagram::combined(&saga).text;
+        let diagram = sagac::diagram::combined(&saga);
+        let text = &diagram.text;
         let name = Path::new(spec)
             .file_stem()
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        let page = browser::write_mermaid_page(dir.path(), &name, &[&text], &mermaid_js);
+        let page = browser::write_mermaid_page(dir.path(), &name, &[text], &mermaid_js);
         let shown = browser::open(&chromium, &page, 1400, 2600).expect("Chromium renders the page");
         assert!(
             shown.dom.contains("data-rendered=\"ok\""),
@@ -58,6 +71,26 @@ fn the_default_diagrams_of_the_shipped_specs_render_in_a_browser() {
                 .unwrap_or("no mark")
         );
         assert!(shown.dom.contains("<svg"), "{spec}: no SVG in the page");
+        // Each failure branch after which the diagram goes on ends in a note that says so,
+        // and Mermaid draws it as text in the SVG.
+        let endings: Vec<&str> = diagram
+            .drawn
+            .iter()
+            .filter(|d| d.text.starts_with("end of this path"))
+            .map(|d| d.text.as_str())
+            .collect();
+        assert!(
+            endings.contains(
+                &"end of this path: the steps below run only if reserve_inventory succeeds"
+            ),
+            "{spec}: {endings:?}"
+        );
+        for ending in endings {
+            assert!(
+                drawn_as_note(&shown.dom, ending),
+                "{spec}: the note {ending:?} is not drawn"
+            );
+        }
         let png = std::fs::read(&shown.screenshot).expect("the screenshot is read");
         assert!(
             png.starts_with(b"\x89PNG") && png.len() > 10_000,

@@ -279,3 +279,46 @@ fn check_simulates_unless_told_not_to() {
     );
     assert!(rules_only.iter().any(|c| c == "W601"), "{rules_only:?}");
 }
+
+/// A file with several structural errors gets them all in one run, in every format, each
+/// wrong shape with the two-line example of its key.
+#[test]
+fn several_structural_errors_in_one_run() {
+    let out = sagac()
+        .args([
+            "check",
+            "fixtures/rules/S003-wrong-type-several.yaml",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let found: Vec<(u64, &str)> = json["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [(8, "S003"), (13, "S003"), (24, "S003"), (30, "S002")]
+    );
+    assert_eq!(
+        json["files"][0]["diagnostics"][1]["help"],
+        "`trigger` is written like this:\n  trigger:\n    participant: ..."
+    );
+    sagac()
+        .args([
+            "check",
+            "fixtures/rules/S003-wrong-type-several.yaml",
+            "--format",
+            "github",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("::error file=").count(4));
+}

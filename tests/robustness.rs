@@ -1,4 +1,5 @@
 //! No input makes sagac panic: arbitrary bytes, and arbitrary mutations of valid specs.
+//! A mutated spec that does not read gets sound syntax errors, however many.
 //! On the mutated specs that still resolve, the fast ways to runs (forks, expectations)
 //! give the runs made from the start.
 
@@ -164,8 +165,40 @@ fn fast_runs_agree(text: &str) {
     let _ = sagac::diagram::state::render(&saga);
 }
 
+/// The errors of a text that is not a spec: at least one, at most the reader's limit,
+/// sorted, each in bounds, and no place reported twice for the same reason (reading on
+/// past a structural error never finds the same one again).
+fn parse_errors_are_sound(text: &str) {
+    let source = SourceFile::new("mutated.yaml", text.to_owned());
+    let Err(errors) = sagac::syntax::parse(&source) else {
+        return;
+    };
+    assert!(!errors.is_empty() && errors.len() <= sagac::syntax::MAX_ERRORS);
+    for pair in errors.windows(2) {
+        assert!(pair[0].span.start <= pair[1].span.start, "{errors:#?}");
+        assert!(
+            pair[0].span != pair[1].span || pair[0].kind != pair[1].kind,
+            "{errors:#?}"
+        );
+    }
+    for e in &errors {
+        assert!(
+            e.span.start <= e.span.end && e.span.end <= text.len(),
+            "{e:?}"
+        );
+        if let Some(shape) = &e.expected {
+            assert_eq!(shape.example.lines().count(), 2, "{e:?}");
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn mutated_specs_report_sound_syntax_errors(which in any::<usize>(), edits in proptest::collection::vec(edit(), 1..6)) {
+        parse_errors_are_sound(&mutated(which, &edits));
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {

@@ -423,3 +423,105 @@ fn expectations_are_the_representative_runs_of_the_default_scenarios() {
         "only {broken} broken invariants in representative runs"
     );
 }
+
+/// `--scenario` prints the scenario's run as numbered lines, worded as counterexamples
+/// are; `--trace` prints every scenario's; JSON has them as a `trace` array.
+#[test]
+fn one_scenario_prints_its_run() {
+    let spec = "fixtures/simulate/termination-silent-failure.yaml";
+    let saga = saga(Path::new(spec));
+    let faults = scenario::parse_name(&saga, "fail:reserve_inventory").unwrap();
+    let run = scenario::run(&saga, &faults);
+    let lines: Vec<String> = run
+        .trace
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("  {}. {}", i + 1, a.describe(&saga)))
+        .collect();
+    let human = sagac()
+        .args(["simulate", spec, "--scenario", "fail:reserve_inventory"])
+        .args(["--color", "never"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let human = String::from_utf8(human).unwrap();
+    let heading = format!(
+        "run of fail:reserve_inventory ({} actions, stuck):\n",
+        run.trace.len()
+    );
+    assert!(
+        human.contains(&(heading + &lines.join("\n") + "\n")),
+        "{human}"
+    );
+    // The counterexample is this run: the same words, one level deeper.
+    assert!(human.contains(&format!("\n    1. {}\n", run.trace[0].describe(&saga))));
+
+    let json = sagac()
+        .args(["simulate", spec, "--scenario", "fail:reserve_inventory"])
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let trace = json["scenarios"][0]["trace"].as_array().unwrap();
+    assert_eq!(trace.len(), run.trace.len());
+    for (i, (entry, action)) in trace.iter().zip(&run.trace).enumerate() {
+        assert_eq!(entry["n"], i + 1);
+        let (from, to, text) = (
+            entry["from"].as_str().unwrap(),
+            entry["to"].as_str().unwrap(),
+            entry["text"].as_str().unwrap(),
+        );
+        let line = if from == to {
+            format!("{from}: {text}")
+        } else {
+            format!("{from} -> {to}: {text}")
+        };
+        assert_eq!(line, action.describe(&saga));
+        assert!(simulate::trace::KINDS.contains(&entry["kind"].as_str().unwrap()));
+    }
+    assert_eq!(trace[3]["kind"], "run");
+    assert_eq!(trace.last().unwrap()["kind"], "end");
+    // The counterexample's strings are the same words.
+    let counterexample = json["scenarios"][0]["violations"][0]["trace"]
+        .as_array()
+        .unwrap();
+    assert_eq!(counterexample[0], run.trace[0].describe(&saga));
+}
+
+/// `--trace` without `--scenario` adds every scenario's run; without either, the report is
+/// as it was (no `trace` key, no run lines).
+#[test]
+fn traces_are_asked_for() {
+    let spec = "specs/order-orchestration.yaml";
+    let output = |args: &[&str]| {
+        let out = sagac()
+            .args(["simulate", spec, "--faults", "business"])
+            .args(args)
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let plain = output(&["--format", "json"]);
+    assert!(!plain.contains("\"trace\""), "{plain}");
+    let traced: serde_json::Value =
+        serde_json::from_str(&output(&["--format", "json", "--trace"])).unwrap();
+    for s in traced["scenarios"].as_array().unwrap() {
+        assert!(!s["trace"].as_array().unwrap().is_empty(), "{s}");
+    }
+    let human = output(&["--color", "never"]);
+    assert!(!human.contains("run of "), "{human}");
+    let human = output(&["--color", "never", "--trace"]);
+    assert_eq!(human.matches("\nrun of ").count(), 4, "{human}");
+    assert!(human.contains("\nrun of fail:charge_payment (11 actions, compensated):\n"));
+    // The summary's last words are the time it took.
+    let (timeless, _) = human.rsplit_once(" in ").unwrap();
+    insta::assert_snapshot!("simulate_trace_order_orchestration", timeless);
+}

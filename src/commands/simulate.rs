@@ -53,6 +53,8 @@ pub fn run(args: &SimulateArgs) -> Exit {
     let elapsed = started.elapsed();
     let extras = simulate::Extras {
         diagrams: args.diagram,
+        // One scenario asked for by name: its run is what the student wants to see.
+        traces: args.trace || args.scenario.is_some(),
     };
     let mut text = Vec::new();
     if let Err(e) =

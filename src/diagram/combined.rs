@@ -7,7 +7,12 @@
 //! whose `else` branch holds the rest of the failure run to its end.
 //!
 //! The `alt` blocks follow each other instead of nesting: a saga of a thousand steps stays
-//! a flat diagram, and each failure reads as "here, this can happen instead".
+//! a flat diagram, and each failure reads as "here, this can happen instead". So that a
+//! failure branch does not seem to go on into the next `alt`, each one after which the
+//! diagram goes on ends in a note over every participant ([`end_of_path`]): the steps
+//! below run only if the step succeeds. (Nesting the later `alt`s in the success branch
+//! was tried and reads worse: each failure is drawn far below the step that fails, after
+//! every later one.)
 //!
 //! Each `else` branch lists the compensations that run, so drawn in full the diagram grows
 //! with the square of the steps. Past the 50,000 characters Mermaid draws by default
@@ -172,8 +177,12 @@ fn draw(
         if let Some(a) = trace.get(at) {
             w.notes_before(a);
         }
-        w.open("alt", &format!("{} {verb}", names.join(", ")));
+        let condition = format!("{} {verb}", names.join(", "));
+        w.open("alt", &condition);
         w.actions(&trace[at..next.max(at)]);
+        // The `alt` blocks follow each other, so a failure branch would seem to go on into
+        // the next one: when more follows, it says that it ends there.
+        let more = k + 1 < points.len();
         for &i in list {
             let b = &branches[i];
             w.branch("else", &failure_label(saga, b));
@@ -198,6 +207,9 @@ fn draw(
                     );
                 }
                 (None, None) => w.actions(b.rest()),
+            }
+            if more {
+                w.note_over_all(&end_of_path(&condition));
             }
         }
         w.close();
@@ -302,6 +314,12 @@ impl<'a> Tails<'a> {
         }
         self.runs.push(rest);
     }
+}
+
+/// The note that ends a failure branch after which the diagram goes on: the steps drawn
+/// below it belong to the branch where `condition` holds.
+pub fn end_of_path(condition: &str) -> String {
+    format!("end of this path: the steps below run only if {condition}")
 }
 
 fn failure_label(saga: &Saga, b: &Branch) -> String {

@@ -335,6 +335,15 @@ impl<'a> Writer<'a> {
         });
     }
 
+    /// A note over every participant, from the first declared to the last.
+    pub fn note_over_all(&mut self, text: &str) {
+        let first = self.ids.order.first().copied();
+        let last = self.ids.order.last().copied();
+        if let (Some(a), Some(b)) = (first, last) {
+            self.note(a, b, text);
+        }
+    }
+
     /// Draws actions in order; the commands a parallel group sends at once become a
     /// `par`/`and` block.
     pub fn actions(&mut self, actions: &[Action]) {
@@ -427,13 +436,7 @@ impl<'a> Writer<'a> {
                 arrow,
                 text,
             }) => self.message(from, to, arrow, &text),
-            Some(Line::NoteOverAll(text)) => {
-                let first = self.ids.order.first().copied();
-                let last = self.ids.order.last().copied();
-                if let (Some(a), Some(b)) = (first, last) {
-                    self.note(a, b, &text);
-                }
-            }
+            Some(Line::NoteOverAll(text)) => self.note_over_all(&text),
             None => {}
         }
         if let Some((work, true)) = noted {

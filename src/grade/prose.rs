@@ -1,6 +1,7 @@
-//! Reading a student's prose: counting words, finding the topics a rationale weighs, and
-//! cutting `answers.md` into sections and Mermaid blocks. This is a heuristic and the
-//! feedback says so: it can tell a one-line rationale from a considered one, not judge it.
+//! Reading a student's prose: counting words, finding the topics a rationale weighs (a
+//! [`Reading`] of it), and cutting `answers.md` into sections and Mermaid blocks. This is a
+//! heuristic and the feedback says so: it can tell a one-line rationale from a considered
+//! one, not judge it.
 
 use regex::Regex;
 
@@ -20,6 +21,25 @@ pub fn topics_addressed<'a>(text: &str, topics: &'a [Topic]) -> Vec<&'a str> {
         .filter(|t| t.patterns.iter().any(|p| p.is_match(text)))
         .map(|t| t.name.as_str())
         .collect()
+}
+
+/// What a rationale was found to hold: its words and the topics it addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    pub words: usize,
+    /// The names of the topics it addresses, in the rubric's order.
+    pub topics: Vec<String>,
+}
+
+/// Reads a rationale: its words and the topics it addresses.
+pub fn read(text: &str, topics: &[Topic]) -> Reading {
+    Reading {
+        words: word_count(text),
+        topics: topics_addressed(text, topics)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    }
 }
 
 /// The text under the first Markdown heading that matches, up to the next heading of the

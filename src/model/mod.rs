@@ -203,6 +203,9 @@ pub struct Participant {
     pub declared: bool,
     pub description: Option<String>,
     pub outbox: Option<Outbox>,
+    /// Where an `outbox` is written without its table or relay (S005): `outbox` is then
+    /// empty, but the participant did declare one, which the rules do not contradict.
+    pub incomplete_outbox: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,6 +248,8 @@ pub struct Trigger {
     pub data: Vec<Spanned<String>>,
     /// `trigger.outbox`: shorthand for an outbox on the trigger's participant.
     pub outbox: Option<Outbox>,
+    /// Where a `trigger.outbox` is written without its table or relay (S005).
+    pub incomplete_outbox: Option<Span>,
     pub description: Option<String>,
     pub span: Span,
 }
@@ -439,6 +444,20 @@ impl Saga {
         self.participant(participant).outbox.as_ref().or_else(|| {
             (participant == self.trigger.participant)
                 .then_some(self.trigger.outbox.as_ref())
+                .flatten()
+        })
+    }
+
+    /// Where an outbox is written for a participant (its own, or for the trigger's
+    /// participant `trigger.outbox`) that misses its table or relay, when it has no complete
+    /// one: reported as S005, so no rule also says that the participant has no outbox.
+    pub fn incomplete_outbox_of(&self, participant: ParticipantId) -> Option<Span> {
+        if self.outbox_of(participant).is_some() {
+            return None;
+        }
+        self.participant(participant).incomplete_outbox.or_else(|| {
+            (participant == self.trigger.participant)
+                .then_some(self.trigger.incomplete_outbox)
                 .flatten()
         })
     }

@@ -35,7 +35,7 @@ pub fn parse_error(error: &ParseError) -> Diagnostic {
             wrong_type::unknown_value(span, value, allowed)
         }
         ParseErrorKind::WrongType { expected, found } => {
-            wrong_type::wrong_type(span, expected, found)
+            wrong_type::wrong_type(span, expected, found, error.expected.as_ref())
         }
         ParseErrorKind::NotAValue { text } => wrong_type::not_a_value(span, text),
         ParseErrorKind::EmptyValue => wrong_type::empty_value(span),
@@ -52,7 +52,7 @@ pub fn parse_error(error: &ParseError) -> Diagnostic {
             expected,
             found,
             text,
-        } => wrong_type::unexpected(span, expected, *found, text),
+        } => wrong_type::unexpected(span, expected, *found, text, error.expected.as_ref()),
         ParseErrorKind::TooDeep { message } => input_limit::too_deep(span, message),
         ParseErrorKind::InvalidYaml { message } => invalid_yaml::invalid_yaml(span, message),
     }

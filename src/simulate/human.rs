@@ -1,12 +1,12 @@
-//! The human report: one row per scenario, then each violation with its counterexample,
-//! then a summary line.
+//! The human report: one row per scenario, then per scenario its run when traces are asked
+//! for and each violation with its counterexample, then a summary line.
 
 use std::io::{self, Write};
 
 use crate::model::Saga;
 use crate::scenario::owner_name;
 
-use super::{Extras, Report, counterexample_diagram};
+use super::{Extras, Report, counterexample_diagram, trace};
 
 pub fn render(
     saga: &Saga,
@@ -80,13 +80,24 @@ pub fn render(
         writeln!(out, "{}", line([&row[0], &row[1], &row[2], &row[3]]))?;
     }
     for s in &report.scenarios {
+        if extras.traces {
+            writeln!(
+                out,
+                "\nrun of {} ({}, {}):",
+                s.name,
+                plural(s.trace.len(), "action"),
+                s.outcome.as_str(),
+            )?;
+            for line in trace::lines(saga, &s.trace, 2) {
+                writeln!(out, "{line}")?;
+            }
+        }
         for v in &s.violations {
             writeln!(out, "\nviolation: {} in {}", v.invariant.as_str(), s.name)?;
             writeln!(out, "  {}", v.message)?;
             writeln!(out, "  counterexample ({} actions):", v.trace.len())?;
-            let width = v.trace.len().to_string().len();
-            for (i, a) in v.trace.iter().enumerate() {
-                writeln!(out, "    {:>width$}. {}", i + 1, a.describe(saga))?;
+            for line in trace::lines(saga, &v.trace, 4) {
+                writeln!(out, "{line}")?;
             }
             if extras.diagrams {
                 // Not indented, so the fence can be pasted into Markdown as it is.

@@ -1,6 +1,8 @@
 //! The JSON contract: `{"scenarios":[{"name","faults":[...],"outcome","compensated":[...],
 //! "violations":[{"invariant","message","trace":[...]}]}],"states_explored":N,"violations":N}`;
-//! with `--diagram` each violation also has `"diagram"`: its counterexample in Mermaid.
+//! with `--diagram` each violation also has `"diagram"`: its counterexample in Mermaid; with
+//! traces (`--trace`, `--scenario`) each scenario also has `"trace"`: its run, one
+//! `{"n","from","to","kind","text"}` per action (see `trace.rs`).
 
 use std::io::{self, Write};
 
@@ -9,6 +11,7 @@ use serde::Serialize;
 use crate::model::Saga;
 use crate::scenario::owner_name;
 
+use super::trace::{self, TraceEntry};
 use super::{Extras, Report, counterexample_diagram};
 
 #[derive(Serialize)]
@@ -24,6 +27,9 @@ struct JsonScenario {
     faults: Vec<String>,
     outcome: &'static str,
     compensated: Vec<String>,
+    /// With traces: the representative run, action by action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<Vec<TraceEntry>>,
     violations: Vec<JsonViolation>,
 }
 
@@ -47,6 +53,7 @@ pub fn render(saga: &Saga, report: &Report, extras: Extras, out: &mut dyn Write)
                 faults: s.faults.iter().map(|f| f.name(saga)).collect(),
                 outcome: s.outcome.as_str(),
                 compensated: s.compensated.iter().map(|&o| owner_name(saga, o)).collect(),
+                trace: extras.traces.then(|| trace::entries(saga, &s.trace)),
                 violations: s
                     .violations
                     .iter()

@@ -3,6 +3,7 @@
 
 mod human;
 mod json;
+pub mod trace;
 
 use std::io::{self, Write};
 
@@ -57,12 +58,15 @@ pub fn render(
     render_with(format, saga, report, elapsed, Extras::default(), out)
 }
 
-/// What a report may add to each violation.
+/// What a report may add to each scenario and violation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Extras {
     /// The counterexample as a Mermaid sequence diagram (`--diagram`): a ```mermaid fence
     /// in the human report, a `diagram` string in JSON.
     pub diagrams: bool,
+    /// Each scenario's run as a numbered trace (`--trace`, and the default with
+    /// `--scenario`): lines after the table in the human report, a `trace` array in JSON.
+    pub traces: bool,
 }
 
 /// [`render`] with extras.

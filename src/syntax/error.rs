@@ -4,16 +4,20 @@
 
 use serde_saphyr::Error;
 
+use super::expected::ExpectedShape;
 use super::spanned::span_of;
 use crate::source::{SourceFile, Span};
 
-/// Why a spec's text does not read as a spec. The reader stops at the first structural
-/// error, so a file that does not deserialize has exactly one.
+/// Why a spec's text does not read as a spec: one of the errors of a file (the reader goes
+/// on past structural errors, see `recovery.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     /// Where the reader stopped: at least the token it points at, when it points at one.
     pub span: Span,
     pub kind: ParseErrorKind,
+    /// For a value of the wrong shape: the key it is under and the shape the schema
+    /// expects there, when that is a mapping or a list.
+    pub expected: Option<ExpectedShape>,
 }
 
 /// What kind of YAML value starts at a span.
@@ -146,7 +150,11 @@ pub(super) fn classify(error: &Error, source: &SourceFile) -> ParseError {
             }
         }
     };
-    ParseError { span, kind }
+    ParseError {
+        span,
+        kind,
+        expected: None,
+    }
 }
 
 /// The offset of the first line that is not blank, a comment or a document marker.

@@ -235,6 +235,62 @@ fn failure_branches_are_the_scenarios_runs() {
     }
 }
 
+/// A branch's items without the note that ends it, if it has one, and that note.
+fn without_ending(items: &[Item]) -> (Vec<Item>, Option<Item>) {
+    let mut items = items.to_vec();
+    let ending = match items.last() {
+        Some(Item::Note(n)) if n.contains(": end of this path: ") => items.pop(),
+        _ => None,
+    };
+    (items, ending)
+}
+
+/// The `alt` blocks follow each other, so each failure branch after which the diagram goes
+/// on ends in a note over every participant saying that what follows runs only if the
+/// step succeeds; the last `alt`'s branches, after which nothing is drawn, do not.
+#[test]
+fn failure_branches_say_that_they_end() {
+    let mut endings = 0;
+    let mut files = yaml_files("specs");
+    files.extend(yaml_files("fixtures/diagram"));
+    for path in files {
+        let saga = spec(path.to_str().unwrap());
+        let d = diagram::combined(&saga);
+        let first = &d.participants.first().unwrap().id;
+        let last = &d.participants.last().unwrap().id;
+        let items = tree(&d.text);
+        let alts: Vec<&Vec<(String, Vec<Item>)>> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Block(kw, b) if kw == "alt" => Some(b),
+                _ => None,
+            })
+            .collect();
+        for (k, branches) in alts.iter().enumerate() {
+            let condition = &branches[0].0;
+            let expected = Item::Note(format!(
+                "{first},{last}: end of this path: the steps below run only if {condition}"
+            ));
+            for (label, items) in &branches[1..] {
+                let more = k + 1 < alts.len();
+                assert_eq!(
+                    items.last() == Some(&expected),
+                    more,
+                    "{}: else {label}",
+                    path.display()
+                );
+                endings += usize::from(more);
+            }
+            assert!(
+                !branches[0].1.contains(&expected),
+                "{}: {condition}",
+                path.display()
+            );
+        }
+    }
+    assert!(endings > 20, "only {endings} endings");
+}
+
 /// Past Mermaid's default size a failure branch draws what it adds and refers to an
 /// earlier branch for the rest, from a message of it that the note names. Following those
 /// references gives back every failure run in full, message for message and note for note.
@@ -282,7 +338,12 @@ fn shared_tails_expand_to_the_full_runs() {
             assert_eq!(sb[0], fb[0], "{} {kw}: the happy branch", path.display());
             for ((label, items), (full_label, full_items)) in sb[1..].iter().zip(&fb[1..]) {
                 assert_eq!(label, full_label);
-                let mut items = items.clone();
+                // The note that ends a branch is its own, in both forms: set aside, it is
+                // not part of the run a later branch refers to.
+                let (mut items, ending) = without_ending(items);
+                let (full_items, full_ending) = without_ending(full_items);
+                assert_eq!(ending, full_ending, "{}: else {label}", path.display());
+                let full_items = &full_items;
                 if let Some(Item::Note(note)) = items.last()
                     && let Some(rest) = note.split_once(": then the same as in \"").map(|x| x.1)
                 {

@@ -30,9 +30,9 @@ impl Resolver<'_> {
             self.name(name, Form::Snake, "participant name");
             self.reserved(name, "participant");
             let def = def.as_ref().map(|d| &d.value);
-            let outbox = def
-                .and_then(|d| d.outbox.as_ref())
-                .and_then(|o| self.outbox(o));
+            let written = def.and_then(|d| d.outbox.as_ref());
+            let outbox = written.and_then(|o| self.outbox(o));
+            let incomplete_outbox = written.filter(|_| outbox.is_none()).map(|o| o.span);
             let id = ParticipantId::new(self.participants.len());
             self.by_name.insert(name.value.clone(), id);
             self.participants.push(Participant {
@@ -42,6 +42,7 @@ impl Resolver<'_> {
                     .and_then(|d| d.description.as_ref())
                     .map(|d| d.value.clone()),
                 outbox,
+                incomplete_outbox,
             });
         }
     }
@@ -74,6 +75,7 @@ impl Resolver<'_> {
             declared: false,
             description: None,
             outbox: None,
+            incomplete_outbox: None,
         });
         id
     }

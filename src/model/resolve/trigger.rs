@@ -42,6 +42,11 @@ impl Resolver<'_> {
             .as_ref()
             .and_then(|c| self.compensation(c, style));
         let outbox = t.outbox.as_ref().and_then(|o| self.outbox(o));
+        let incomplete_outbox = t
+            .outbox
+            .as_ref()
+            .filter(|_| outbox.is_none())
+            .map(|o| o.span);
         Some(Trigger {
             participant: participant_id,
             participant_span: participant_name.span,
@@ -50,6 +55,7 @@ impl Resolver<'_> {
             event: t.event.clone(),
             data,
             outbox,
+            incomplete_outbox,
             description: t.description.as_ref().map(|d| d.value.clone()),
             span,
         })

@@ -7,6 +7,7 @@ pub mod multiple_pivots;
 pub mod pivot_in_parallel;
 pub mod read_only_after_pivot;
 pub mod retriable_before_pivot;
+pub mod retriable_declares_failures;
 pub mod unreachable_compensation;
 
 use super::Check;
@@ -28,6 +29,10 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     ),
     (&pivot_in_parallel::RULE, pivot_in_parallel::check),
     (&retriable_before_pivot::RULE, retriable_before_pivot::check),
+    (
+        &retriable_declares_failures::RULE,
+        retriable_declares_failures::check,
+    ),
 ];
 
 /// Where a step's kind is written, or its id when the kind is implied.

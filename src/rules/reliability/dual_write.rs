@@ -7,6 +7,7 @@ declare_rule! {
     /// published by a participant without an outbox: neither `outbox` on the participant
     /// nor, for the trigger's participant, `trigger.outbox`. A saga run by a workflow
     /// engine (`orchestrator.engine`) starts durably and needs no outbox for the start.
+    /// An `outbox` written without its `table` or `relay` is reported by S005 alone.
     ///
     /// ## Why it matters
     /// This is the dual-write problem: the service commits to its database and then
@@ -49,7 +50,11 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let participant = saga.emitter_participant(emitter);
-            if saga.outbox_of(participant).is_some() {
+            // An outbox written without its table or relay is S005's to report: saying
+            // here that there is none would contradict what the student wrote.
+            if saga.outbox_of(participant).is_some()
+                || saga.incomplete_outbox_of(participant).is_some()
+            {
                 continue;
             }
             let name = &saga.participant(participant).name.value;
@@ -82,5 +87,47 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
                 .help(format!("{why}; {fix}")),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::check_rules;
+    use crate::source::SourceFile;
+
+    fn codes(participants: &str, trigger_outbox: &str) -> Vec<&'static str> {
+        let text = format!(
+            "version: 1\nsaga: s\ncoordination: choreography\n\
+             participants: {{ a: {{}}, b: {participants} }}\n\
+             trigger: {{ participant: a, action: Start, event: s.started{trigger_outbox} }}\n\
+             steps:\n\
+             - {{ id: one, participant: b, action: One, compensation: Undo, consumes: s.started, emits: {{ success: one.done, failure: one.failed }} }}\n\
+             - {{ id: two, participant: a, action: Two, kind: pivot, consumes: one.done, emits: {{ failure: two.failed }} }}\n\
+             - {{ id: three, participant: a, action: Three, compensation: {{ action: UndoThree, consumes: two.failed }}, consumes: two.failed }}\n"
+        );
+        let checked = check_rules(SourceFile::new("t.yaml", text));
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| d.code())
+            .filter(|c| *c == "W601" || *c == "S005")
+            .collect()
+    }
+
+    #[test]
+    fn an_outbox_without_its_relay_or_table_is_only_incomplete() {
+        // Without outboxes: `a` publishes the trigger's event and `two.failed`, `b`
+        // publishes `one.done`, each consumed: three dual writes.
+        assert_eq!(codes("{}", ""), ["W601"; 3]);
+        // `b` declares an outbox without its relay: only that is said of `b`.
+        assert_eq!(
+            codes("{ outbox: { table: b_outbox } }", ""),
+            ["S005", "W601", "W601"]
+        );
+        // And `a` one without its table, through the trigger.
+        assert_eq!(
+            codes("{ outbox: { relay: cdc } }", ", outbox: { relay: cdc }"),
+            ["S005", "S005"]
+        );
     }
 }

@@ -2,13 +2,16 @@ use super::{list, plain, shape};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
-use crate::syntax::Shape;
+use crate::syntax::{ExpectedShape, Shape};
 
 declare_rule! {
     /// ## What it checks
     /// A value of the wrong YAML type (a list where a name is expected, a word where a
     /// number is), or a word that is not one of the values the key allows
-    /// (`coordination: orchestrated` instead of `orchestration`).
+    /// (`coordination: orchestrated` instead of `orchestration`). Where a mapping or a list
+    /// belongs (or is written where it does not), the help shows how the key is written, an
+    /// example made from the spec's schema. Every such error of a file is reported in one
+    /// run, not only the first.
     ///
     /// ## Why it matters
     /// sagac cannot guess what was meant: `kind: retry` could be `retriable` or a typo for
@@ -49,14 +52,37 @@ pub fn unknown_value(span: Span, value: &str, allowed: &[&str]) -> Diagnostic {
     }
 }
 
-/// A value of another type (both in serde's words).
-pub fn wrong_type(span: Span, expected: &str, found: &str) -> Diagnostic {
-    Diagnostic::new(
+/// A value of another type (both in serde's words), with the shape its key expects when
+/// that is a mapping or a list.
+pub fn wrong_type(
+    span: Span,
+    expected: &str,
+    found: &str,
+    shape: Option<&ExpectedShape>,
+) -> Diagnostic {
+    let d = Diagnostic::new(
         &RULE,
         span,
         format!("expected {}, found {}", plain(expected), plain(found)),
     )
-    .label(format!("expected {}", plain(expected)))
+    .label(format!("expected {}", plain(expected)));
+    with_example(d, shape)
+}
+
+/// The help that shows the expected shape: `` `trigger` is written like this: `` and the
+/// schema's two-line example, indented.
+fn with_example(d: Diagnostic, shape: Option<&ExpectedShape>) -> Diagnostic {
+    match shape {
+        Some(shape) => {
+            let example: Vec<String> = shape.example.lines().map(|l| format!("  {l}")).collect();
+            d.help(format!(
+                "`{}` is written like this:\n{}",
+                shape.key,
+                example.join("\n")
+            ))
+        }
+        None => d,
+    }
 }
 
 /// A scalar, written as `text`, that does not read as the type expected.
@@ -74,8 +100,15 @@ pub fn empty_value(span: Span) -> Diagnostic {
     Diagnostic::new(&RULE, span, "expected a value here, found nothing").label("empty value")
 }
 
-/// Another kind of value (`found`, written as `text`) than the one `expected`.
-pub fn unexpected(span: Span, expected: &str, found: Shape, text: &str) -> Diagnostic {
+/// Another kind of value (`found`, written as `text`) than the one `expected`, with the
+/// shape its key expects when that is a mapping or a list.
+pub fn unexpected(
+    span: Span,
+    expected: &str,
+    found: Shape,
+    text: &str,
+    example: Option<&ExpectedShape>,
+) -> Diagnostic {
     let d = Diagnostic::new(
         &RULE,
         span,
@@ -85,7 +118,7 @@ pub fn unexpected(span: Span, expected: &str, found: Shape, text: &str) -> Diagn
     if plain(expected) == "a list" && found == Shape::Single {
         d.help(format!("write it as a list: `[{text}]`"))
     } else {
-        d
+        with_example(d, example)
     }
 }
 
