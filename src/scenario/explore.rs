@@ -75,11 +75,9 @@ pub(super) fn explore(machine: &Machine) -> Exploration {
                     });
                 }
             }
-            let key = next.state.canonical();
-            if seen.contains(&key) {
+            if !seen.insert(next.state.canonical()) {
                 continue;
             }
-            seen.insert(key);
             nodes.push(Node {
                 parent: index,
                 actions: next.actions,
