@@ -2,6 +2,7 @@
 //! limits that keep sagac safe on untrusted input; and, for `sagac check`, the diagram
 //! files beside them (`*.md`, `*.mmd`, `*.mermaid`).
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ impl std::fmt::Display for LoadError {
             ),
             LoadError::NothingToCheck(p) => write!(
                 f,
-                "{}: the directory holds no spec or diagram (no *.yaml, *.yml, *.mmd or *.mermaid file below it)",
+                "{}: the directory holds no spec or diagram (no *.yaml, *.yml, *.mmd, *.mermaid or answers.md file below it)",
                 display_path(p)
             ),
             LoadError::Io(p, e) => write!(f, "{}: {e}", display_path(p)),
@@ -66,8 +67,9 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 /// What `sagac check` reads: the file itself, or below a directory every spec (as
-/// [`discover`] finds them), every `*.mmd` and `*.mermaid` diagram, and every `*.md` file
-/// in a folder that holds a spec (`answers.md` beside `saga.yaml`), in sorted order.
+/// [`discover`] finds them), every `*.mmd` and `*.mermaid` diagram, every `answers.md`, and
+/// every other `*.md` file in a folder that holds a spec (a README beside the specs it
+/// draws), in sorted order. Other Markdown (a project's docs) is left alone.
 pub fn discover_for_check(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     if path == Path::new("-") || !is_dir(path)? {
         return Ok(vec![path.to_path_buf()]);
@@ -81,24 +83,17 @@ pub fn discover_for_check(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
             )
     })
     .map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
-    let beside_specs: Vec<&Path> = found
+    let beside_specs: BTreeSet<&Path> = found
         .iter()
         .filter(|p| is_spec_name(&p.file_name().unwrap_or_default().to_string_lossy()))
         .filter_map(|p| p.parent())
         .collect();
-    let keep: Vec<bool> = found
-        .iter()
-        .map(|p| {
-            kind_of(p) != FileKind::Markdown
-                || p.parent().is_some_and(|d| beside_specs.contains(&d))
-        })
-        .collect();
-    let mut kept: Vec<PathBuf> = found
-        .iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(p, _)| p.clone())
-        .collect();
+    let wanted = |p: &PathBuf| {
+        kind_of(p) != FileKind::Markdown
+            || p.file_name().is_some_and(|n| n == "answers.md")
+            || p.parent().is_some_and(|d| beside_specs.contains(d))
+    };
+    let mut kept: Vec<PathBuf> = found.iter().filter(|p| wanted(p)).cloned().collect();
     kept.sort();
     if kept.is_empty() {
         return Err(LoadError::NothingToCheck(path.to_path_buf()));

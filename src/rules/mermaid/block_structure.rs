@@ -43,6 +43,11 @@ declare_rule! {
 
 /// A block error: the message, the label and the help.
 pub fn structure(error: &ParseError) -> Diagnostic {
+    let label = match &error.kind {
+        ParseErrorKind::Unclosed { .. } => "opened here, never closed",
+        ParseErrorKind::TooDeep => "one block too deep",
+        _ => "no block for this",
+    };
     let (message, help) = match &error.kind {
         ParseErrorKind::Unclosed { keyword } => (
             format!("this `{keyword}` block is never closed with `end`"),
@@ -69,7 +74,9 @@ pub fn structure(error: &ParseError) -> Diagnostic {
             "close blocks with `end` before opening new ones; a diagram a person reads nests two or three".to_owned(),
         ),
     };
-    Diagnostic::new(&RULE, error.span, message).help(help)
+    Diagnostic::new(&RULE, error.span, message)
+        .label(label)
+        .help(help)
 }
 
 /// The block a branch keyword belongs to, with an example.

@@ -54,6 +54,11 @@ pub fn not_run(
     saga: &Saga,
 ) -> Diagnostic {
     let step = &saga.step(failed).id.value;
+    // The most common case: the step that failed is drawn undoing itself.
+    let why = match drawn == Owner::Step(failed) {
+        true => format!("`{step}` failed, so it applied nothing to undo: "),
+        false => String::new(),
+    };
     Diagnostic::new(
         &RULE,
         span,
@@ -65,6 +70,6 @@ pub fn not_run(
     )
     .label("not run for this failure")
     .help(format!(
-        "remove it from this path, or change the spec if the diagram is the saga you mean; {run}"
+        "{why}remove it from this path, or change the spec if the diagram is the saga you mean; {run}"
     ))
 }

@@ -36,7 +36,9 @@ declare_rule! {
 /// The words of a statement Mermaid cannot read: the message, and the help.
 pub fn syntax(error: &ParseError) -> Diagnostic {
     let (message, help) = words(&error.kind);
-    Diagnostic::new(&RULE, error.span, message).help(help)
+    Diagnostic::new(&RULE, error.span, message)
+        .label("Mermaid cannot read this")
+        .help(help)
 }
 
 const KEYWORDS: [&str; 20] = [
