@@ -17,8 +17,6 @@ pub enum ParseErrorKind {
     /// The first word is not `sequenceDiagram`: another kind of diagram (`flowchart`), or
     /// no kind Mermaid knows (see [`super::is_diagram_type`]).
     NotSequence { word: String },
-    /// Something after `sequenceDiagram` on its line.
-    HeaderNotAlone,
     /// A statement that starts with no keyword and holds no arrow.
     NotAStatement { word: String },
     /// A message without `:` before its text.

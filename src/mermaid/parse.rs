@@ -67,10 +67,16 @@ impl Reader {
             if stmt.text.is_empty() {
                 continue;
             }
-            if !self.header {
-                self.header(stmt)?;
-                continue;
-            }
+            let stmt = if self.header {
+                stmt
+            } else {
+                // Mermaid reads a statement after `sequenceDiagram` on the same line.
+                let rest = self.header(stmt)?;
+                if rest.text.is_empty() {
+                    continue;
+                }
+                rest
+            };
             if stmt.text.starts_with("accDescr")
                 && stmt.text.contains('{')
                 && !stmt.text.contains('}')
@@ -88,8 +94,8 @@ impl Reader {
         Ok(())
     }
 
-    /// The first statement: `sequenceDiagram`, alone.
-    fn header(&mut self, stmt: Piece<'_>) -> Result<(), ParseError> {
+    /// The first statement: `sequenceDiagram`; what follows it on its line is the next.
+    fn header<'a>(&mut self, stmt: Piece<'a>) -> Result<Piece<'a>, ParseError> {
         let (word, rest) = stmt.split_word();
         if word.text != "sequenceDiagram" {
             return Err(ParseError {
@@ -101,14 +107,7 @@ impl Reader {
         }
         self.header = true;
         self.diagram.span = word.span();
-        if rest.text.is_empty() {
-            return Ok(());
-        }
-        // `sequenceDiagram A->>B: x` on one line is not Mermaid.
-        Err(ParseError {
-            span: rest.span(),
-            kind: ParseErrorKind::HeaderNotAlone,
-        })
+        Ok(rest)
     }
 
     fn statement(&mut self, stmt: Piece<'_>) -> Result<Option<Item>, ParseError> {
@@ -306,9 +305,10 @@ mod tests {
             ParseErrorKind::EndWithoutBlock
         );
         assert_eq!(line("sequenceDiagram\nhello world\n"), 2);
+        // Mermaid reads a statement on the header's line.
         assert_eq!(
-            kind("sequenceDiagram A->>B: x\n"),
-            ParseErrorKind::HeaderNotAlone
+            texts(&parse("sequenceDiagram A->>B: x\n").unwrap()),
+            vec!["x"]
         );
     }
 

@@ -67,10 +67,6 @@ const KEYWORDS: [&str; 20] = [
 fn words(kind: &ParseErrorKind) -> (String, String) {
     let pair = |m: &str, h: &str| (m.to_owned(), h.to_owned());
     match kind {
-        ParseErrorKind::HeaderNotAlone => pair(
-            "`sequenceDiagram` stands alone on its line",
-            "move what follows `sequenceDiagram` to the next line",
-        ),
         ParseErrorKind::NotAStatement { word } => (
             format!("`{word}` is neither a keyword nor a message"),
             match did_you_mean(word, KEYWORDS) {

@@ -47,6 +47,11 @@ pub fn parse_error(read: &Read, error: &ParseError) -> Option<Diagnostic> {
             not_a_diagram::empty(read.fence.unwrap_or(error.span), read.fence.is_some())
         }
         ParseErrorKind::NotSequence { word } if is_diagram_type(word) => return None,
+        ParseErrorKind::NotSequence { word }
+            if word.starts_with("```") || word.starts_with("~~~") =>
+        {
+            not_a_diagram::fenced(error.span)
+        }
         ParseErrorKind::NotSequence { word } => {
             not_a_diagram::unknown_type(error.span, &quote(word))
         }

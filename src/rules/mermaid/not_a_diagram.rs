@@ -60,3 +60,15 @@ pub fn unknown_type(span: Span, word: &str) -> Diagnostic {
     .label("no such diagram type")
     .help(help)
 }
+
+/// A Markdown fence (```` ```mermaid ````) at the top of a `.mmd` file, which holds the
+/// diagram's text alone.
+pub fn fenced(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        span,
+        "a Markdown fence is not a kind of diagram Mermaid draws",
+    )
+    .label("a fence in a `.mmd` file")
+    .help("a `.mmd` file holds the Mermaid text alone: remove the ```` ```mermaid ```` fence and its closing ```` ``` ```` (fences belong in Markdown files such as `answers.md`)")
+}
