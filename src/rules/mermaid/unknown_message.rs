@@ -12,7 +12,7 @@ declare_rule! {
     /// step's declared failure. A name matches word for word in any spelling
     /// (`ReserveInventory`, `reserve inventory`, `Event: order.created`), and a message may
     /// say more (`ReleaseInventory (compensate)`). Also accepted without a name: a reply (a
-    /// dotted arrow, `-->>`: `reserved`, `OK`, `failed`), a message that starts with the
+    /// dotted arrow, `-->>`: `reserved`, `OK`, `failed`), a message that holds the
     /// first word of an action its receiver runs (`Reserve stock` to the service whose action
     /// is `ReserveInventory`), a participant noting the saga's outcome on its own line
     /// (`saga complete`, `mark order failed`), and talk with someone outside the saga (an
