@@ -2,7 +2,8 @@
 //! line and column in every format, which files a folder gives and which spec a diagram is
 //! compared with (`mermaid_check/files.rs`); conformance with the spec, wrong and right,
 //! sagac's own diagrams and the reference ones included (`mermaid_check/conformance.rs`);
-//! and the reader compared with Mermaid's own parser (`mermaid_check/parser.rs`).
+//! the reader compared with Mermaid's own parser (`mermaid_check/parser.rs`); and no text
+//! that makes it panic or point outside the file (`mermaid_check/robustness.rs`).
 
 #[path = "mermaid_check/conformance.rs"]
 mod conformance;
@@ -10,6 +11,8 @@ mod conformance;
 mod files;
 #[path = "mermaid_check/parser.rs"]
 mod parser;
+#[path = "mermaid_check/robustness.rs"]
+mod robustness;
 
 use std::path::{Path, PathBuf};
 

@@ -21,6 +21,10 @@ use super::{Checked, Options};
 /// The most specs a diagram is compared with to find the one it draws.
 pub const MAX_CANDIDATES: usize = 16;
 
+/// The most disagreements with its spec reported for one file: a diagram with more does not
+/// draw this spec, and each is worded with the spec's names.
+pub const MAX_FINDINGS: usize = 1_000;
+
 /// Checks a file of diagrams read by [`crate::load::read`], with the specs of the run.
 pub fn check_diagrams(loaded: Loaded, specs: &[&Checked], options: &Options) -> Checked {
     let source = match loaded {
@@ -52,6 +56,7 @@ pub fn check_diagrams(loaded: Loaded, specs: &[&Checked], options: &Options) -> 
         diagnostics.extend(
             findings
                 .iter()
+                .take(MAX_FINDINGS)
                 .map(|f| rules::mermaid::finding(f, saga, &name)),
         );
     }

@@ -27,27 +27,30 @@ pub fn disagreements(ctx: &Context, v: &mut Verdict) {
     let mut spec = Spec::new(saga, simulate);
     let spec_name = checked.source.name();
     let mut found = Vec::new();
+    let mut count = 0;
     let mut files: Vec<String> = Vec::new();
     for source in &ctx.diagrams {
         let Ok(diagram) = source.diagram() else {
             continue;
         };
-        for finding in spec.check(diagram) {
-            let d = rules::mermaid::finding(&finding, saga, &spec_name);
-            let file = source.file.name();
+        let findings = spec.check(diagram);
+        count += findings.len();
+        if !findings.is_empty() && !files.contains(&source.file.name()) {
+            files.push(source.file.name());
+        }
+        // Only the ones listed are worded.
+        for finding in findings.iter().take(LISTED.saturating_sub(found.len())) {
+            let d = rules::mermaid::finding(finding, saga, &spec_name);
             found.push(format!(
                 "{} line {}: {} {}",
-                code(&file),
+                code(&source.file.name()),
                 source.file.line_col(d.span.start).line,
                 d.rule.code,
                 d.message
             ));
-            if !files.contains(&file) {
-                files.push(file);
-            }
         }
     }
-    if found.is_empty() {
+    if count == 0 {
         return;
     }
     let command = format!("sagac check {} {}", spec_name, files.join(" "));
@@ -56,8 +59,8 @@ pub fn disagreements(ctx: &Context, v: &mut Verdict) {
         code(&spec_name),
         code(&command)
     ));
-    let more = found.len().saturating_sub(LISTED);
-    v.details.extend(found.into_iter().take(LISTED));
+    let more = count - found.len();
+    v.details.extend(found);
     if more > 0 {
         v.details.push(format!(
             "And {more} more: run {} to see them all.",

@@ -45,6 +45,7 @@ fn scan(
     walk: &mut Walk,
     findings: &mut Vec<Finding>,
 ) {
+    let last_asked = last_asked(items, meanings);
     for (i, item) in items.iter().enumerate() {
         if let Item::Block(block) = item {
             for branch in &block.branches {
@@ -61,28 +62,43 @@ fn scan(
         };
         remember_steps(spec, meaning, walk);
         let Some(step) = failed else { continue };
-        let path = flatten(&items[i + 1..]);
-        let path: Vec<(&Item, &Meaning)> = path
+        // The same step asked again after its failure: a retry, not a failure for good.
+        if last_asked.get(&step).is_some_and(|&last| last > i) {
+            continue;
+        }
+        let path: Vec<(&Item, &Meaning)> = flatten(&items[i + 1..])
             .into_iter()
             .filter_map(|it| meanings.get(&it.span().start).map(|m| (it, m)))
             .collect();
-        // The same step asked again after its failure: a retry, not a failure for good.
-        if path
-            .iter()
-            .any(|(_, m)| m.names.contains(&Name::Step(step)))
-        {
-            continue;
-        }
         compare(
             spec,
             step,
-            gave_up(&meaning.free),
+            gave_up(&meaning.free()),
             item.span(),
             &path,
             findings,
         );
         return;
     }
+}
+
+/// For each step, the last of `items` that names it (in a block, anywhere inside): found
+/// once per list, so that telling a retry from a failure costs no walk of the rest.
+fn last_asked(items: &[Item], meanings: &HashMap<usize, Meaning>) -> HashMap<StepId, usize> {
+    let mut last = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        for inner in flatten(std::slice::from_ref(item)) {
+            let names = meanings
+                .get(&inner.span().start)
+                .map(|m| m.names.as_slice());
+            for name in names.unwrap_or_default() {
+                if let Name::Step(s) = name {
+                    last.insert(*s, i);
+                }
+            }
+        }
+    }
+    last
 }
 
 fn remember_steps(spec: &Spec, meaning: &Meaning, walk: &mut Walk) {
@@ -123,68 +139,76 @@ fn failed_step(spec: &Spec, meaning: &Meaning, walk: &Walk) -> Option<StepId> {
         })
         .collect();
     match announced.as_slice() {
-        [] if !fails_for_good(&meaning.free) => None,
+        [] if !fails_for_good(&meaning.free()) => None,
         [] if !named.is_empty() => named.first().copied(),
-        [] => about(spec, meaning, walk, saga.step_ids().collect()),
+        [] => about(spec, meaning, walk, None),
         [one] => Some(*one),
         several => named
             .iter()
             .find(|s| several.contains(s))
             .copied()
-            .or_else(|| about(spec, meaning, walk, several.to_vec()))
+            .or_else(|| about(spec, meaning, walk, Some(several)))
             .or(several.first().copied()),
     }
 }
 
-/// Which of `steps` a message is about by its participants: one it mentions (`payment
-/// failed`) or the one doing the work (`declined` from the payment service), the step
-/// that participant was last asked to run, or its only step.
-fn about(spec: &Spec, meaning: &Meaning, walk: &Walk, steps: Vec<StepId>) -> Option<StepId> {
-    let saga = spec.saga;
-    let who: Vec<ParticipantId> = spec
-        .participants
-        .find(&meaning.words)
-        .iter()
-        .map(|(p, _)| *p)
-        .chain(meaning.workers.iter().copied())
-        .collect();
-    let theirs: Vec<StepId> = steps
-        .into_iter()
-        .filter(|&s| who.contains(&saga.step(s).participant))
-        .collect();
+/// Which step (of `among`, or of all) a message is about by its participants: one it
+/// mentions (`payment failed`) or the one doing the work (`declined` from the payment
+/// service); the step that participant was last asked to run, or its only step.
+fn about(spec: &Spec, meaning: &Meaning, walk: &Walk, among: Option<&[StepId]>) -> Option<StepId> {
+    // The participants it mentions first, then those doing the work.
+    let mut who: Vec<ParticipantId> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mentioned = spec.participants.find(&meaning.words);
+    for &p in mentioned.iter().map(|(p, _)| p).chain(&meaning.workers) {
+        if seen.insert(p) {
+            who.push(p);
+        }
+    }
+    let wanted = |s: &StepId| among.is_none_or(|a| a.contains(s));
     let last = who
         .iter()
         .filter_map(|p| walk.last_step.get(p))
-        .find(|s| theirs.contains(s));
-    match (last, theirs.as_slice()) {
-        (Some(&s), _) => Some(s),
-        (None, [one]) => Some(*one),
+        .find(|s| wanted(s));
+    if let Some(&s) = last {
+        return Some(s);
+    }
+    // Otherwise only when there is one candidate (at most two are looked at).
+    let theirs: Vec<StepId> = who
+        .iter()
+        .filter_map(|p| spec.steps_of.get(p))
+        .flatten()
+        .copied()
+        .filter(wanted)
+        .take(2)
+        .collect();
+    match theirs.as_slice() {
+        [one] => Some(*one),
         _ => None,
     }
 }
 
 /// Whether words say something failed for good: a failure word, and no word saying it
 /// is retried (unless it gave up).
-fn fails_for_good(words: &[String]) -> bool {
+fn fails_for_good(words: &[&str]) -> bool {
     let failure = words.iter().any(|w| {
         ["fail", "declin", "reject", "refus", "insufficient", "error"]
             .iter()
             .any(|p| w.starts_with(p))
-            || matches!(w.as_str(), "denied" | "unsuccessful" | "unavailable")
+            || matches!(*w, "denied" | "unsuccessful" | "unavailable")
     });
     let retried = words.iter().any(|w| {
-        w.starts_with("transient")
-            || matches!(w.as_str(), "retry" | "retried" | "retries" | "retrying")
+        w.starts_with("transient") || matches!(*w, "retry" | "retried" | "retries" | "retrying")
     });
     (failure && !retried) || gave_up(words)
 }
 
 /// Whether words say a step gave up after its attempts (`gave up: 3 attempts failed`)
 /// rather than failed for a business reason.
-fn gave_up(words: &[String]) -> bool {
+fn gave_up(words: &[&str]) -> bool {
     words
         .windows(2)
-        .any(|p| matches!(p[0].as_str(), "gives" | "gave" | "giving") && p[1] == "up")
+        .any(|p| matches!(p[0], "gives" | "gave" | "giving") && p[1] == "up")
 }
 
 /// Every message and note of the items, blocks opened, in the order written.
@@ -226,7 +250,7 @@ fn compare(
                 continue;
             };
             // A compensation that fails as well: another scenario, not compared.
-            if fails_for_good(&meaning.free) {
+            if fails_for_good(&meaning.free()) {
                 return;
             }
             if !drawn.iter().any(|(o, _)| *o == owner) {

@@ -3,7 +3,7 @@
 //! spec has is reported, unless it is a reply, a participant noting the saga's outcome, or
 //! talk with someone outside the saga.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{Emitter, EventId, Owner, ParticipantId, ReactionId, Saga, StepId};
 
@@ -13,7 +13,7 @@ use super::participants::Cast;
 use super::{Finding, Spec};
 
 /// Something of the spec a diagram's text names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Name {
     /// A step, by its action or its id.
     Step(StepId),
@@ -61,12 +61,25 @@ pub(super) struct Meaning {
     pub names: Vec<Name>,
     /// Its text's words.
     pub words: Vec<String>,
-    /// The words outside the names it holds (`failed` in `ChargeCard failed`), so that a
-    /// name such as `RejectOrder` is not read as a failure word.
-    pub free: Vec<String>,
+    /// Which of `words` are part of a name it holds: the others (`failed` in `ChargeCard
+    /// failed`) are free, so that a name such as `RejectOrder` is not read as a failure
+    /// word.
+    in_name: Vec<bool>,
     /// The spec participants it asks to do something (a message's receiver, the replier
     /// of a reply, the one participant of a message to itself or of a note).
     pub workers: Vec<ParticipantId>,
+}
+
+impl Meaning {
+    /// The words outside the names it holds.
+    pub fn free(&self) -> Vec<&str> {
+        self.words
+            .iter()
+            .zip(&self.in_name)
+            .filter(|(_, in_name)| !**in_name)
+            .map(|(w, _)| w.as_str())
+            .collect()
+    }
 }
 
 /// The meanings of every message and note, by where each starts; a message that says
@@ -77,7 +90,6 @@ pub(super) fn read(
     cast: &Cast,
     findings: &mut Vec<Finding>,
 ) -> HashMap<usize, Meaning> {
-    let verbs = verbs(spec.saga);
     let mut out = HashMap::new();
     let mut stack: Vec<&[Item]> = vec![&diagram.items];
     while let Some(items) = stack.pop() {
@@ -97,7 +109,7 @@ pub(super) fn read(
                         .collect();
                     meaning
                 }
-                Item::Message(m) => message(spec, m, cast, &verbs, findings),
+                Item::Message(m) => message(spec, m, cast, findings),
             };
             out.insert(item.span().start, meaning);
         }
@@ -108,34 +120,23 @@ pub(super) fn read(
 /// The names the words hold, in the order written, and the words left.
 fn named(spec: &Spec, words: Vec<String>) -> Meaning {
     let mut names: Vec<Name> = Vec::new();
+    let mut seen = HashSet::new();
     let mut used = vec![false; words.len()];
     for (name, run) in spec.names.find(&words) {
-        if !names.contains(&name) {
+        if seen.insert(name) {
             names.push(name);
         }
         used[run].iter_mut().for_each(|u| *u = true);
     }
-    let free = words
-        .iter()
-        .zip(&used)
-        .filter(|(_, used)| !**used)
-        .map(|(w, _)| w.clone())
-        .collect();
     Meaning {
         names,
         words,
-        free,
+        in_name: used,
         workers: Vec::new(),
     }
 }
 
-fn message(
-    spec: &Spec,
-    m: &Message,
-    cast: &Cast,
-    verbs: &HashMap<ParticipantId, Vec<(String, Name)>>,
-    findings: &mut Vec<Finding>,
-) -> Meaning {
+fn message(spec: &Spec, m: &Message, cast: &Cast, findings: &mut Vec<Finding>) -> Meaning {
     // The participant who does what the message says: the receiver of a request, the
     // sender of a reply.
     let worker = if m.dotted() { &m.from } else { &m.to };
@@ -148,7 +149,7 @@ fn message(
     if m.to_self() && meaning.words.iter().any(|w| OUTCOME.contains(&w.as_str())) {
         return meaning;
     }
-    meaning.names = by_verb(&meaning, verbs);
+    meaning.names = spec.verbs.understood(&meaning);
     if meaning.names.is_empty() {
         findings.push(Finding::UnknownMessage {
             span: if m.text_span.is_empty() {
@@ -186,67 +187,91 @@ fn undoes(w: &str) -> bool {
     w.starts_with("compensat") || matches!(w, "undo" | "rollback" | "revert")
 }
 
-/// A message that names no action in full but says what its worker does by its first word
-/// (`Reserve stock` to the service whose action is `ReserveInventory`), or that undoes
-/// something on a worker with a single compensation (`undo (compensate)`).
-fn by_verb(meaning: &Meaning, verbs: &HashMap<ParticipantId, Vec<(String, Name)>>) -> Vec<Name> {
-    let actions = || {
-        meaning
-            .workers
-            .iter()
-            .filter_map(|w| verbs.get(w))
-            .flatten()
-    };
-    let mut found: Vec<Name> = actions()
-        .filter(|(verb, _)| meaning.words.contains(verb))
-        .map(|(_, n)| *n)
-        .collect();
-    if found.is_empty() && meaning.words.iter().any(|w| undoes(w)) {
-        let compensations: Vec<Name> = actions()
-            .map(|(_, n)| *n)
-            .filter(|n| matches!(n, Name::Compensation(_)))
-            .collect();
-        if let [one] = compensations[..] {
-            found.push(one);
-        }
-    }
-    found.sort();
-    found.dedup();
-    found
+/// What each participant runs, by the first word of each action: how a message that names
+/// no action in full is still understood.
+#[derive(Default)]
+pub(super) struct Verbs {
+    by_participant: HashMap<ParticipantId, HashMap<String, Vec<Name>>>,
+    /// A participant's compensation, when it has exactly one.
+    only_compensation: HashMap<ParticipantId, Option<Name>>,
 }
 
-/// The first word of every action each participant runs, with what it names.
-fn verbs(saga: &Saga) -> HashMap<ParticipantId, Vec<(String, Name)>> {
-    let mut out: HashMap<ParticipantId, Vec<(String, Name)>> = HashMap::new();
-    let mut add = |p: ParticipantId, action: &str, name: Name| {
-        if let Some(verb) = words(action).into_iter().next() {
-            out.entry(p).or_default().push((verb, name));
+impl Verbs {
+    pub fn new(saga: &Saga) -> Self {
+        let mut verbs = Verbs::default();
+        let trigger = saga.trigger.participant;
+        verbs.add(trigger, &saga.trigger.action.value, Name::Trigger);
+        if let Some(c) = &saga.trigger.compensation {
+            verbs.add(trigger, &c.action.value, Name::Compensation(Owner::Trigger));
         }
-    };
-    let trigger = saga.trigger.participant;
-    add(trigger, &saga.trigger.action.value, Name::Trigger);
-    if let Some(c) = &saga.trigger.compensation {
-        add(trigger, &c.action.value, Name::Compensation(Owner::Trigger));
-    }
-    for (i, s) in saga.steps.iter().enumerate() {
-        let id = StepId::new(i);
-        add(s.participant, &s.action.value, Name::Step(id));
-        if let Some(c) = &s.compensation {
-            add(
-                s.participant,
-                &c.action.value,
-                Name::Compensation(Owner::Step(id)),
+        for (i, s) in saga.steps.iter().enumerate() {
+            let id = StepId::new(i);
+            verbs.add(s.participant, &s.action.value, Name::Step(id));
+            if let Some(c) = &s.compensation {
+                verbs.add(
+                    s.participant,
+                    &c.action.value,
+                    Name::Compensation(Owner::Step(id)),
+                );
+            }
+        }
+        for (i, r) in saga.reactions.iter().enumerate() {
+            verbs.add(
+                r.participant,
+                &r.action.value,
+                Name::Reaction(ReactionId::new(i)),
             );
         }
+        verbs
     }
-    for (i, r) in saga.reactions.iter().enumerate() {
-        add(
-            r.participant,
-            &r.action.value,
-            Name::Reaction(ReactionId::new(i)),
-        );
+
+    fn add(&mut self, p: ParticipantId, action: &str, name: Name) {
+        let Some(verb) = words(action).into_iter().next() else {
+            return;
+        };
+        let names = self
+            .by_participant
+            .entry(p)
+            .or_default()
+            .entry(verb)
+            .or_default();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+        if matches!(name, Name::Compensation(_)) {
+            self.only_compensation
+                .entry(p)
+                .and_modify(|only| *only = None)
+                .or_insert(Some(name));
+        }
     }
-    out
+
+    /// What a message that names no action in full says its workers do: an action whose
+    /// first word it holds (`Reserve stock` to the service whose action is
+    /// `ReserveInventory`), or, when it says it undoes something (`undo (compensate)`), a
+    /// worker's only compensation. Linear in the message's words.
+    pub fn understood(&self, meaning: &Meaning) -> Vec<Name> {
+        let mut found: Vec<Name> = Vec::new();
+        for worker in &meaning.workers {
+            let Some(verbs) = self.by_participant.get(worker) else {
+                continue;
+            };
+            for w in &meaning.words {
+                found.extend(verbs.get(w).into_iter().flatten().copied());
+            }
+        }
+        if found.is_empty() && meaning.words.iter().any(|w| undoes(w)) {
+            found.extend(
+                meaning
+                    .workers
+                    .iter()
+                    .filter_map(|w| self.only_compensation.get(w).copied().flatten()),
+            );
+        }
+        found.sort();
+        found.dedup();
+        found
+    }
 }
 
 /// The step whose failure an event announces, if it is a failure event.

@@ -18,6 +18,7 @@ use crate::source::Span;
 use super::diagram::Diagram;
 use super::names::NameIndex;
 pub use meaning::Name;
+use meaning::Verbs;
 
 /// What a diagram shows that its spec does not have, or leaves out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +86,9 @@ pub struct Spec<'a> {
     pub saga: &'a Saga,
     names: NameIndex<Name>,
     participants: NameIndex<ParticipantId>,
+    verbs: Verbs,
+    /// Each participant's steps, in order.
+    steps_of: HashMap<ParticipantId, Vec<StepId>>,
     /// Whether failure paths may be simulated (a resolved model of a bounded size).
     simulate: bool,
     compensations: HashMap<(StepId, bool), Failure>,
@@ -108,10 +112,19 @@ impl<'a> Spec<'a> {
         for (i, p) in saga.participants.iter().enumerate() {
             participants.insert(&p.name.value, ParticipantId::new(i));
         }
+        let mut steps_of: HashMap<ParticipantId, Vec<StepId>> = HashMap::new();
+        for s in saga.step_ids() {
+            steps_of
+                .entry(saga.step(s).participant)
+                .or_default()
+                .push(s);
+        }
         Spec {
             saga,
             names: meaning::index(saga),
             participants,
+            verbs: Verbs::new(saga),
+            steps_of,
             simulate,
             compensations: HashMap::new(),
         }

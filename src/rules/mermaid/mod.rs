@@ -138,14 +138,38 @@ fn quote(text: &str) -> String {
     out
 }
 
-/// `` `a` ``, `` `a` and `b` ``, `` `a`, `b` and `c` ``.
+/// Names are listed in a help text up to this many, then counted.
+const LISTED: usize = 8;
+
+/// A name is suggested ("did you mean") among at most this many: a student's spec has a
+/// few dozen, and each suggestion compares the name with every candidate.
+const SUGGESTED_AMONG: usize = 256;
+
+/// `` `a` ``, `` `a` and `b` ``, `` `a`, `b` and `c` ``, `` `a`, ... `h` and 4 more ``.
 fn list(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let mut quoted: Vec<String> = names
+        .iter()
+        .take(LISTED)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if names.len() > LISTED {
+        quoted.push(format!("{} more", names.len() - LISTED));
+    }
     match quoted.as_slice() {
         [] => "nothing".to_owned(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// The closest of `candidates` to `name`, when it is a likely typo (at most two edits) and
+/// there are few enough candidates to compare.
+fn typo_of<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
+    if candidates.len() > SUGGESTED_AMONG {
+        return None;
+    }
+    crate::suggest::did_you_mean(name, candidates.iter().map(String::as_str))
+        .filter(|close| strsim::damerau_levenshtein(name, close) <= 2)
 }
 
 /// The declared participants' names.

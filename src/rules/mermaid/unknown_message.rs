@@ -1,9 +1,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::{ParticipantId, Saga};
 use crate::source::Span;
-use crate::suggest::did_you_mean;
 
-use super::{actions_of, list, spec_names};
+use super::{actions_of, list, spec_names, typo_of};
 
 declare_rule! {
     /// ## What it checks
@@ -57,8 +56,7 @@ pub fn unknown_message(
         .next()
         .unwrap_or(text);
     // Only a likely typo: `RestockInventory` is not a misspelt `ReserveInventory`.
-    let close = did_you_mean(first, names.iter().map(String::as_str))
-        .filter(|close| strsim::damerau_levenshtein(first, close) <= 2);
+    let close = typo_of(first, &names);
     let runs: Vec<String> = workers
         .iter()
         .map(|&p| {

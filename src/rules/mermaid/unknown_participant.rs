@@ -1,9 +1,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Saga;
 use crate::source::Span;
-use crate::suggest::did_you_mean;
 
-use super::{declared, list};
+use super::{declared, list, typo_of};
 
 declare_rule! {
     /// ## What it checks
@@ -59,8 +58,8 @@ pub fn unknown_participant(
         format!("`{label}` (`{id}`)")
     };
     let names = declared(saga);
-    let close = did_you_mean(&id.to_lowercase(), names.iter().map(String::as_str))
-        .or_else(|| did_you_mean(&label.to_lowercase(), names.iter().map(String::as_str)));
+    let close =
+        typo_of(&id.to_lowercase(), &names).or_else(|| typo_of(&label.to_lowercase(), &names));
     let help = match close {
         Some(close) => format!(
             "did you mean `{close}`? Put the spec participant's name in the id or the label: `participant {close} as ...`"
