@@ -221,3 +221,34 @@ fn a_retry_is_not_a_failure_and_a_failing_compensation_is_another_scenario() {
         "ReleaseInventory and CancelOrder"
     );
 }
+
+/// The course's orchestration diagram (module 5), as drawn there.
+const COURSE_ORCHESTRATION: &str = "sequenceDiagram\nparticipant Orch as Saga Orchestrator\nparticipant IS as Inventory Service\nparticipant PS as Payment Service\nparticipant NS as Notification Service\nOrch->>IS: Reserve inventory\nIS-->>Orch: Reserved OK\nOrch->>PS: Charge payment\nalt Payment succeeds\nPS-->>Orch: Payment OK\nOrch->>NS: Send confirmation\nNS-->>Orch: Sent OK\nOrch->>Orch: Mark saga complete\nelse Payment fails\nPS-->>Orch: Payment FAILED\nOrch->>IS: Release inventory (compensate)\nIS-->>Orch: Released OK\nOrch->>Orch: Mark saga failed\nend\n";
+
+/// The course's choreography diagram (module 5), as drawn there.
+const COURSE_CHOREOGRAPHY: &str = "sequenceDiagram\nparticipant OS as Order Service\nparticipant IS as Inventory Service\nparticipant PS as Payment Service\nparticipant NS as Notification Service\nOS->>IS: Event: order.created\nIS->>IS: Reserve stock\nIS->>PS: Event: inventory.reserved\nPS->>PS: Charge card\nalt Payment succeeds\nPS->>NS: Event: payment.completed\nNS->>NS: Send confirmation\nelse Payment fails\nPS->>IS: Event: payment.failed\nIS->>IS: Release stock (compensate)\nPS->>OS: Event: payment.failed\nOS->>OS: Mark order failed\nend\n";
+
+#[test]
+fn the_courses_diagrams_differ_from_the_shipped_specs_only_where_the_specs_do_more() {
+    // The course says "Mark saga failed" where the shipped specs run the trigger's
+    // compensation, `RejectOrder`; every participant and message is understood.
+    for (text, spec) in [
+        (COURSE_ORCHESTRATION, "specs/order-orchestration.yaml"),
+        (COURSE_CHOREOGRAPHY, "specs/order-choreography.yaml"),
+    ] {
+        let saga = saga(Path::new(spec)).unwrap();
+        let found = disagreements(&saga, text);
+        assert_eq!(found.len(), 1, "{spec}: {found:?}");
+        assert!(
+            found[0].starts_with("CompensationNotDrawn") && found[0].contains("missing: Trigger"),
+            "{spec}: {found:?}"
+        );
+    }
+    // Drawn for the other style, each says so.
+    let choreography = saga(Path::new("specs/order-choreography.yaml")).unwrap();
+    let found = disagreements(&choreography, COURSE_ORCHESTRATION);
+    assert!(
+        found[0].starts_with("OrchestratorInChoreography"),
+        "{found:?}"
+    );
+}
