@@ -82,12 +82,17 @@ fn scan(
     }
 }
 
-/// For each step, the last of `items` that names it (in a block, anywhere inside): found
-/// once per list, so that telling a retry from a failure costs no walk of the rest.
+/// For each step, the last of `items` whose message names it (in a block, anywhere
+/// inside): found once per list, so that telling a retry from a failure costs no walk of
+/// the rest. Only a message asks a step to run again; a note naming it does not ("the
+/// steps below run only if reserve_inventory succeeds").
 fn last_asked(items: &[Item], meanings: &HashMap<usize, Meaning>) -> HashMap<StepId, usize> {
     let mut last = HashMap::new();
     for (i, item) in items.iter().enumerate() {
-        for inner in flatten(std::slice::from_ref(item)) {
+        let messages = flatten(std::slice::from_ref(item))
+            .into_iter()
+            .filter(|inner| matches!(inner, Item::Message(_)));
+        for inner in messages {
             let names = meanings
                 .get(&inner.span().start)
                 .map(|m| m.names.as_slice());
