@@ -11,6 +11,9 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use sagac::grade::{self, Grade, Rubric, Status, assignments, render};
 
+#[path = "grade/uploads.rs"]
+mod uploads;
+
 fn rubric() -> Rubric {
     assignments::find("order-saga").unwrap().load().unwrap()
 }
