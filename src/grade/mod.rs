@@ -18,6 +18,7 @@ pub mod rubric;
 pub mod selector;
 pub mod submission;
 pub mod text;
+pub mod work;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;

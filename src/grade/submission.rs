@@ -94,7 +94,7 @@ pub fn read(path: &Path) -> Submission {
         }
     };
     if meta.is_file() {
-        sub.spec = read_spec(path, meta.len(), &mut sub.spec_problem);
+        sub.spec = read_spec(path, meta.len(), &mut sub.spec_problem, &mut sub.notes);
         sub.spec_path = sub.spec.as_ref().map(|_| from_here(path));
         return sub;
     }
@@ -376,7 +376,7 @@ fn choose_spec(sub: &mut Submission, yaml: &[&Found]) -> Option<String> {
     };
     let f = chosen?;
     let mut problem = None;
-    sub.spec = read_spec(&f.path, f.len, &mut problem).map(|mut c| {
+    sub.spec = read_spec(&f.path, f.len, &mut problem, &mut sub.notes).map(|mut c| {
         c.source.path = PathBuf::from(&f.rel);
         c
     });
@@ -391,8 +391,14 @@ fn from_here(path: &Path) -> String {
     shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
 
-/// Checks a spec file after its size was checked (a too-large spec is a problem, not an error).
-fn read_spec(path: &Path, len: u64, problem: &mut Option<String>) -> Option<Checked> {
+/// Checks a spec file after its size was checked (a too-large spec is a problem, not an
+/// error), with the simulation rules only as far as the grader's budget goes.
+fn read_spec(
+    path: &Path,
+    len: u64,
+    problem: &mut Option<String>,
+    notes: &mut Vec<String>,
+) -> Option<Checked> {
     if len > MAX_SPEC_BYTES {
         *problem = Some(format!(
             "the spec is larger than {} KiB, far beyond any saga: it was not read",
@@ -402,7 +408,9 @@ fn read_spec(path: &Path, len: u64, problem: &mut Option<String>) -> Option<Chec
     }
     match load::read(path) {
         Ok(loaded @ (Loaded::Text(_) | Loaded::Unreadable(..))) => {
-            Some(check::check_loaded(loaded))
+            let mut checked = check::check_loaded_with(loaded, &check::Options { simulate: false });
+            notes.extend(super::work::simulate_rules(&mut checked));
+            Some(checked)
         }
         Err(e) => {
             *problem = Some(format!("the spec cannot be read: {e}"));

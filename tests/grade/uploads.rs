@@ -2,19 +2,9 @@
 //! submission folders, links, pipes and deep trees.
 
 use std::fs;
-use std::path::Path;
 
-use super::{rubric, sagac};
+use super::{copy_sample, rubric, sagac};
 use sagac::grade;
-
-/// Copies a sample submission's files into `to` (created).
-fn copy_sample(sample: &str, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(Path::new("fixtures/submissions").join(sample)).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-    }
-}
 
 #[test]
 fn the_spec_and_answers_are_found_first_in_a_crowded_folder() {

@@ -5,7 +5,7 @@
 use crate::grade::rubric::{FaultKindDef, OutcomeDef, ScenarioDef};
 use crate::grade::text::{capitalize, code, list};
 use crate::model::{Owner, Saga, StepId, StepKind};
-use crate::scenario::{self, ActionKind, Fault, Outcome, Scenario, StepResult, Work, owner_name};
+use crate::scenario::{ActionKind, Fault, Outcome, Scenario, StepResult, Work, owner_name};
 
 use super::{Context, Verdict};
 
@@ -30,7 +30,10 @@ pub fn scenario(def: &ScenarioDef, ctx: &Context) -> Verdict {
     if !fault.applies_to(saga) {
         return Verdict::blocked(1, why_it_cannot_happen(fault, &target));
     }
-    let run = scenario::run(saga, &[fault]);
+    let run = match ctx.explore(saga, &[fault]) {
+        Ok(run) => run,
+        Err(why) => return Verdict::blocked(1, why),
+    };
     if !run.all_fired {
         let mut v = Verdict::blocked(
             1,
