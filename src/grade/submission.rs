@@ -11,7 +11,7 @@ use crate::check::{self, Checked};
 use crate::load::{self, Loaded};
 use crate::source::display_path;
 
-use super::text::code;
+use super::text::{code, prose};
 
 /// A spec larger than this is not a student's saga (the checker's own limit is 16 MiB).
 pub const MAX_SPEC_BYTES: u64 = 1024 * 1024;
@@ -89,7 +89,10 @@ pub fn read(path: &Path) -> Submission {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
-            sub.spec_problem = Some(format!("the submission cannot be read: {e}"));
+            sub.spec_problem = Some(format!(
+                "the submission cannot be read: {}",
+                prose(&e.to_string())
+            ));
             return sub;
         }
     };
@@ -413,7 +416,10 @@ fn read_spec(
             Some(checked)
         }
         Err(e) => {
-            *problem = Some(format!("the spec cannot be read: {e}"));
+            *problem = Some(format!(
+                "the spec cannot be read: {}",
+                prose(&e.to_string())
+            ));
             None
         }
     }
@@ -433,7 +439,11 @@ fn read_text(f: &Found, notes: &mut Vec<String>) -> Option<TextFile> {
     let read = fs::File::open(&f.path)
         .and_then(|file| file.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
-        notes.push(format!("{} cannot be read: {e}", code(&f.rel)));
+        notes.push(format!(
+            "{} cannot be read: {}",
+            code(&f.rel),
+            prose(&e.to_string())
+        ));
         return None;
     }
     if bytes.len() as u64 > MAX_TEXT_BYTES || bytes.contains(&0) {

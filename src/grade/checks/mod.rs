@@ -23,7 +23,7 @@ use crate::source::SourceFile;
 use super::rubric::{CheckDef, Rubric};
 use super::selector::{self, Roles};
 use super::submission::Submission;
-use super::text::{capitalize, code};
+use super::text::{capitalize, code, prose};
 
 /// What one check found.
 #[derive(Debug, Clone, Default)]
@@ -208,7 +208,7 @@ impl<'a> Context<'a> {
                     "line {}: {} {}",
                     checked.source.line_col(d.span.start).line,
                     d.rule.code,
-                    d.message
+                    prose(&d.message)
                 )
             })
             .collect();
