@@ -106,7 +106,7 @@ fn grade(args: &GradeArgs) -> Result<Exit, Stop> {
         write_file(path, &csv).map_err(Stop)?;
     }
     if let Some(file) = &args.report {
-        write_class_report(file, &rubric, &args.submissions, &grades, args.jobs)?;
+        write_class_report(file, &rubric, &submissions, &grades, args.jobs)?;
     }
     let full = grades.iter().all(Grade::full_marks);
     Ok(if full || args.exit_zero || args.format.score_in_file() {
