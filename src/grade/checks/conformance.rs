@@ -11,7 +11,7 @@ use crate::mermaid::conformance::Spec;
 use crate::rules;
 
 use super::{Context, Verdict};
-use crate::grade::text::code;
+use crate::grade::text::{code, prose};
 
 /// At most this many disagreements are listed; the rest are counted.
 const LISTED: usize = 5;
@@ -46,7 +46,7 @@ pub fn disagreements(ctx: &Context, v: &mut Verdict) {
                 code(&source.file.name()),
                 source.file.line_col(d.span.start).line,
                 d.rule.code,
-                d.message
+                prose(&d.message)
             ));
         }
     }

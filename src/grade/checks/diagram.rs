@@ -6,7 +6,7 @@
 //! it costs no part (see `conformance.rs`).
 
 use crate::grade::rubric::{DiagramDef, MessageDef, PathDef};
-use crate::grade::text::{capitalize, code, count, list};
+use crate::grade::text::{capitalize, code, count, list, prose};
 use crate::mermaid::names::{contains_words, is_participant, words};
 use crate::mermaid::{self, Diagram, Item};
 use crate::model::{ParticipantId, Saga};
@@ -72,7 +72,7 @@ fn unreadable(source: &DiagramSource, error: &mermaid::ParseError) -> String {
             "{name} is not a sequence diagram Mermaid can draw: line {}: {} {}.",
             source.file.line_col(d.span.start).line,
             d.rule.code,
-            d.message
+            prose(&d.message)
         ),
         None => match &error.kind {
             mermaid::ParseErrorKind::NotSequence { word } => format!(

@@ -17,12 +17,13 @@ use crate::check::Checked;
 use crate::diagnostic::Severity;
 use crate::mermaid::{self, Diagram, ParseError, Read};
 use crate::model::Saga;
+use crate::scenario::{Budget, Fault, Scenario};
 use crate::source::SourceFile;
 
 use super::rubric::{CheckDef, Rubric};
 use super::selector::{self, Roles};
 use super::submission::Submission;
-use super::text::{capitalize, code};
+use super::text::{capitalize, code, prose};
 
 /// What one check found.
 #[derive(Debug, Clone, Default)]
@@ -116,6 +117,8 @@ pub struct Context<'a> {
     pub resolved: bool,
     pub roles: Roles,
     pub diagrams: Vec<DiagramSource>,
+    /// The simulation work the criteria may still spend on this submission.
+    pub budget: Budget,
 }
 
 impl<'a> Context<'a> {
@@ -133,6 +136,7 @@ impl<'a> Context<'a> {
             resolved,
             roles,
             diagrams,
+            budget: super::work::criteria_budget(),
         }
     }
 
@@ -204,7 +208,7 @@ impl<'a> Context<'a> {
                     "line {}: {} {}",
                     checked.source.line_col(d.span.start).line,
                     d.rule.code,
-                    d.message
+                    prose(&d.message)
                 )
             })
             .collect();
@@ -235,6 +239,13 @@ impl<'a> Context<'a> {
     pub fn describe_role(&self, saga: &Saga, role: &str) -> String {
         let index = self.rubric.role(role).unwrap_or_default();
         selector::describe(self.rubric, &self.roles, saga, index)
+    }
+
+    /// Every run of the saga under these faults, or why they were not explored: the
+    /// submission's budget does not cover them.
+    pub fn explore(&self, saga: &Saga, faults: &[Fault]) -> Result<Scenario, String> {
+        crate::scenario::run_within(saga, faults, &self.budget)
+            .ok_or_else(|| super::work::too_large(saga.steps.len()))
     }
 
     /// The 1-based line of a span in the spec.

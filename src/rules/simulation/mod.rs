@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Owner, Saga};
-use crate::scenario::{self, Fault, Invariant, Options};
+use crate::scenario::{self, Budget, Fault, Invariant, Options};
 use crate::source::Span;
 
 pub static RULES: &[&Rule] = &[
@@ -50,10 +50,16 @@ fn rule(invariant: Invariant) -> &'static Rule {
 /// place at fault (the first scenario that breaks it there, and how many others do).
 /// `spec` is the file's name, for the command the help suggests.
 pub fn check(saga: &Saga, spec: &str) -> Vec<Diagnostic> {
+    check_within(saga, spec, &Budget::unlimited()).unwrap_or_default()
+}
+
+/// [`check`] within a budget of simulation work: `None` when the budget does not cover
+/// every scenario (the grader's bound on any submission).
+pub fn check_within(saga: &Saga, spec: &str, budget: &Budget) -> Option<Vec<Diagnostic>> {
     if saga.steps.len() > MAX_STEPS {
-        return Vec::new();
+        return Some(Vec::new());
     }
-    let scenarios = scenario::enumerate(saga, &Options::default());
+    let scenarios = scenario::enumerate_within(saga, &Options::default(), budget)?;
     let mut found: BTreeMap<(Span, Invariant), (Diagnostic, usize)> = BTreeMap::new();
     for s in &scenarios {
         let span = s
@@ -70,7 +76,7 @@ pub fn check(saga: &Saga, spec: &str) -> Vec<Diagnostic> {
             }
         }
     }
-    found
+    let diagnostics = found
         .into_values()
         .map(|(mut d, others)| {
             if others > 0 {
@@ -80,7 +86,8 @@ pub fn check(saga: &Saga, spec: &str) -> Vec<Diagnostic> {
             }
             d
         })
-        .collect()
+        .collect();
+    Some(diagnostics)
 }
 
 fn diagnostic(
