@@ -6,6 +6,7 @@ pub mod duration;
 mod graph;
 pub mod names;
 pub mod problem;
+pub mod symbols;
 mod resolve;
 
 use std::collections::HashMap;
