@@ -39,6 +39,8 @@ pub enum Command {
     Grade(GradeArgs),
     /// List the built-in assignments, or print one's rubric.
     Assignments(AssignmentsArgs),
+    /// Serve the Language Server Protocol over standard input and output (for editors).
+    Lsp,
     /// Print the shell completion script for a shell.
     Completions(CompletionsArgs),
     /// Write the manual pages, one per subcommand, into a directory.

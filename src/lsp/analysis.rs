@@ -80,7 +80,10 @@ pub fn diagrams(document: &Document, open: &[Arc<Analysis>]) -> Analysis {
     for path in specs_on_disk(folder) {
         let is_open = open.iter().any(|a| a.checked.source.path == path);
         if !is_open && let Ok(loaded) = load::read(&path) {
-            from_disk.push(check::check_loaded_with(loaded, &Options { simulate: false }));
+            from_disk.push(check::check_loaded_with(
+                loaded,
+                &Options { simulate: false },
+            ));
         }
     }
     let specs: Vec<&Checked> = open

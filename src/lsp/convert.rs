@@ -3,9 +3,7 @@
 //! the help after the message, as every other format prints it. The rule's documentation
 //! (`sagac explain`) is the hover over the range.
 
-use lsp_types::{
-    DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
-};
+use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
@@ -45,6 +43,10 @@ pub fn diagnostic(uri: &Uri, source: &SourceFile, d: &Diagnostic) -> lsp_types::
     }
 }
 
-pub fn diagnostics(uri: &Uri, source: &SourceFile, found: &[Diagnostic]) -> Vec<lsp_types::Diagnostic> {
+pub fn diagnostics(
+    uri: &Uri,
+    source: &SourceFile,
+    found: &[Diagnostic],
+) -> Vec<lsp_types::Diagnostic> {
     found.iter().map(|d| diagnostic(uri, source, d)).collect()
 }

@@ -109,8 +109,11 @@ fn describe(saga: &Saga, analysis: &Analysis, o: &Occurrence) -> String {
                 });
             }
             if !event.data.is_empty() {
-                let fields: Vec<String> =
-                    event.data.iter().map(|f| format!("`{}`", f.value)).collect();
+                let fields: Vec<String> = event
+                    .data
+                    .iter()
+                    .map(|f| format!("`{}`", f.value))
+                    .collect();
                 text.push_str(&format!("\n\nPayload: {}.", fields.join(", ")));
             }
             text

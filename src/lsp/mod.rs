@@ -36,16 +36,18 @@ use std::time::Duration;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
+    PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
-    References, Request as _,
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References,
+    Request as _,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    HoverProviderCapability, InitializeParams, OneOf, PositionEncodingKind, ServerCapabilities,
-    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    HoverProviderCapability, InitializeParams, OneOf, PositionEncodingKind,
+    PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+    Uri,
 };
 use serde_json::Value;
 
@@ -74,10 +76,16 @@ impl Default for Settings {
 impl Settings {
     fn from_options(options: Option<&Value>) -> Settings {
         let mut settings = Settings::default();
-        if let Some(ms) = options.and_then(|o| o.get("debounceMs")).and_then(Value::as_u64) {
+        if let Some(ms) = options
+            .and_then(|o| o.get("debounceMs"))
+            .and_then(Value::as_u64)
+        {
             settings.debounce = Duration::from_millis(ms.min(10_000));
         }
-        if let Some(simulate) = options.and_then(|o| o.get("simulate")).and_then(Value::as_bool) {
+        if let Some(simulate) = options
+            .and_then(|o| o.get("simulate"))
+            .and_then(Value::as_bool)
+        {
             settings.simulate = simulate;
         }
         settings
@@ -119,7 +127,11 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let state = Arc::new(State::default());
     let (jobs, worker) = worker::spawn(Arc::clone(&state), connection.sender.clone(), settings);
-    let server = Server { state, jobs };
+    let server = Server {
+        state,
+        jobs,
+        out: connection.sender.clone(),
+    };
     let mut outcome = Ok(());
     for message in &connection.receiver {
         match message {
@@ -145,6 +157,7 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
 struct Server {
     state: Arc<State>,
     jobs: crossbeam_channel::Sender<Job>,
+    out: crossbeam_channel::Sender<Message>,
 }
 
 impl Server {
@@ -174,7 +187,7 @@ impl Server {
                     let uri = p.text_document.uri.as_str().to_owned();
                     let version = p.text_document.version;
                     if let Some(d) = self.state.change(&uri, version, change.text) {
-                        self.changed(uri, &d.folder().to_owned());
+                        self.changed(uri, d.folder());
                     }
                 }
             }
@@ -183,7 +196,7 @@ impl Server {
                     let uri = p.text_document.uri.as_str().to_owned();
                     self.state.close(&uri);
                     let _ = self.jobs.send(Job::Closed(uri));
-                    clear(&self.jobs, p.text_document.uri);
+                    self.clear(p.text_document.uri);
                 }
             }
             _ => {}
@@ -201,6 +214,19 @@ impl Server {
         }
         let _ = self.jobs.send(Job::Changed(uri));
         self.state.interrupt.store(true, Ordering::SeqCst);
+    }
+
+    /// Clears a closed document's diagnostics (the worker publishes only for open ones,
+    /// and checks its version against the open document, so none comes after this).
+    fn clear(&self, uri: Uri) {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics: Vec::new(),
+            version: None,
+        };
+        let _ = self
+            .out
+            .send(Notification::new(PublishDiagnostics::METHOD.to_owned(), params).into());
     }
 
     /// The answer to a request; a panic while making it is an error answer.
@@ -239,9 +265,6 @@ impl Server {
         Ok(answer)
     }
 }
-
-/// Clears a closed document's diagnostics (the worker publishes only for open ones).
-fn clear(_: &crossbeam_channel::Sender<Job>, _: Uri) {}
 
 fn params<P: serde::de::DeserializeOwned>(value: Value) -> Result<P, (ErrorCode, String)> {
     serde_json::from_value(value).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))

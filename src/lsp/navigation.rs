@@ -31,7 +31,10 @@ pub fn definition(state: &State, params: GotoDefinitionParams) -> Option<GotoDef
         .collect();
     match locations.len() {
         0 => None,
-        1 => locations.into_iter().next().map(GotoDefinitionResponse::Scalar),
+        1 => locations
+            .into_iter()
+            .next()
+            .map(GotoDefinitionResponse::Scalar),
         _ => Some(GotoDefinitionResponse::Array(locations)),
     }
 }

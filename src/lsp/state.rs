@@ -15,6 +15,9 @@ use super::documents::{Document, Kind};
 pub struct State {
     documents: Mutex<BTreeMap<String, Document>>,
     analyses: Mutex<HashMap<String, Arc<Analysis>>>,
+    /// The latest analysis of each document that built a model: what completion offers
+    /// names from while the text is half-typed and builds none.
+    with_model: Mutex<HashMap<String, Arc<Analysis>>>,
     /// Set when an edit arrives, so a simulation under way stops (see `worker.rs`).
     pub interrupt: Arc<AtomicBool>,
 }
@@ -22,7 +25,9 @@ pub struct State {
 /// A lock whose holder panicked is still good: every value behind it is replaced whole,
 /// never left half-written.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl State {
@@ -42,6 +47,7 @@ impl State {
 
     pub fn close(&self, uri: &str) -> Option<Document> {
         lock(&self.analyses).remove(uri);
+        lock(&self.with_model).remove(uri);
         lock(&self.documents).remove(uri)
     }
 
@@ -89,6 +95,9 @@ impl State {
         if !current {
             return false;
         }
+        if analysis.saga().is_some() {
+            lock(&self.with_model).insert(uri.to_owned(), Arc::clone(&analysis));
+        }
         let mut analyses = lock(&self.analyses);
         let newer_kept = analyses
             .get(uri)
@@ -97,6 +106,15 @@ impl State {
             analyses.insert(uri.to_owned(), analysis);
         }
         true
+    }
+
+    /// The latest analysis of a document that built a model (the current one when it did).
+    pub fn last_with_model(&self, uri: &str) -> Option<Arc<Analysis>> {
+        let current = self.analysis(uri)?;
+        if current.saga().is_some() {
+            return Some(current);
+        }
+        lock(&self.with_model).get(uri).cloned()
     }
 
     /// The analyses of the open specs in a folder.

@@ -33,23 +33,32 @@ pub fn outline(state: &State, params: DocumentSymbolParams) -> Option<DocumentSy
         )]
     });
     top.push(trigger);
-    top.push(group(source, "steps", SymbolKind::ARRAY, steps(saga, source)));
+    top.push(group(
+        source,
+        "steps",
+        SymbolKind::ARRAY,
+        steps(saga, source),
+    ));
     let participants = saga
         .participants
         .iter()
         .filter(|p| p.declared)
         .map(|p| {
-            let s = symbol(
+            symbol(
                 source,
                 p.name.value.clone(),
                 SymbolKind::MODULE,
                 p.name.span,
                 p.name.span,
-            );
-            s
+            )
         })
         .collect();
-    top.push(group(source, "participants", SymbolKind::NAMESPACE, participants));
+    top.push(group(
+        source,
+        "participants",
+        SymbolKind::NAMESPACE,
+        participants,
+    ));
     let events = saga
         .events
         .iter()
@@ -59,7 +68,9 @@ pub fn outline(state: &State, params: DocumentSymbolParams) -> Option<DocumentSy
         })
         .collect();
     top.push(group(source, "events", SymbolKind::NAMESPACE, events));
-    top.retain(|s| s.children.as_ref().is_none_or(|c| !c.is_empty()) || s.name.starts_with("trigger"));
+    top.retain(|s| {
+        s.children.as_ref().is_none_or(|c| !c.is_empty()) || s.name.starts_with("trigger")
+    });
     Some(DocumentSymbolResponse::Nested(top))
 }
 
@@ -90,8 +101,15 @@ fn steps(saga: &Saga, source: &SourceFile) -> Vec<DocumentSymbol> {
 }
 
 /// A heading of the outline, spanning its children.
-fn group(source: &SourceFile, name: &str, kind: SymbolKind, children: Vec<DocumentSymbol>) -> DocumentSymbol {
-    let first = children.first().map_or(position::range(source, Span::default()), |c| c.range);
+fn group(
+    source: &SourceFile,
+    name: &str,
+    kind: SymbolKind,
+    children: Vec<DocumentSymbol>,
+) -> DocumentSymbol {
+    let first = children
+        .first()
+        .map_or(position::range(source, Span::default()), |c| c.range);
     let last = children.last().map_or(first, |c| c.range);
     DocumentSymbol {
         name: name.to_owned(),
@@ -106,7 +124,13 @@ fn group(source: &SourceFile, name: &str, kind: SymbolKind, children: Vec<Docume
 }
 
 /// A symbol whose range holds its selection (the protocol requires it).
-fn symbol(source: &SourceFile, name: String, kind: SymbolKind, span: Span, selection: Span) -> DocumentSymbol {
+fn symbol(
+    source: &SourceFile,
+    name: String,
+    kind: SymbolKind,
+    span: Span,
+    selection: Span,
+) -> DocumentSymbol {
     let whole = Span::new(span.start.min(selection.start), span.end.max(selection.end));
     DocumentSymbol {
         name,

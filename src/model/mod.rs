@@ -6,8 +6,8 @@ pub mod duration;
 mod graph;
 pub mod names;
 pub mod problem;
-pub mod symbols;
 mod resolve;
+pub mod symbols;
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -202,7 +202,13 @@ fn events(saga: &Saga, out: &mut Vec<Occurrence>) {
         }
         for field in &event.data {
             let symbol = Symbol::Field(field.value.clone());
-            push(out, symbol, field.span, Role::Catalogues, Site::Catalogue(id));
+            push(
+                out,
+                symbol,
+                field.span,
+                Role::Catalogues,
+                Site::Catalogue(id),
+            );
         }
     }
 }

@@ -50,7 +50,11 @@ impl Budget {
     /// Takes the work of expanding one state of `size` steps and messages into `next`
     /// states; false (and nothing left) when the budget does not cover it.
     pub(super) fn charge(&self, size: usize, next: usize) -> bool {
-        if self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+        if self
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+        {
             self.left.set(0);
             return false;
         }

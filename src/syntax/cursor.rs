@@ -141,7 +141,9 @@ fn path_is_item(path: &[Segment]) -> bool {
 fn within_line(content: &str) -> (Vec<Segment>, Place, String) {
     let word_start = content
         .rfind(|c: char| !(c.is_alphanumeric() || "_.-<>".contains(c)))
-        .map_or(0, |i| i + content[i..].chars().next().map_or(1, char::len_utf8));
+        .map_or(0, |i| {
+            i + content[i..].chars().next().map_or(1, char::len_utf8)
+        });
     let word = content[word_start..].to_owned();
     // Each open bracket: its key (for a mapping's value) and whether it is a list.
     let mut path: Vec<Segment> = Vec::new();
@@ -232,21 +234,36 @@ mod tests {
     #[test]
     fn a_value_being_typed() {
         let text = format!("{SPEC}    kind: pi|\n");
-        assert_eq!(at(&text), ("steps.0.kind".into(), Place::Value, "pi".into()));
+        assert_eq!(
+            at(&text),
+            ("steps.0.kind".into(), Place::Value, "pi".into())
+        );
         let text = format!("{SPEC}    retry:\n      backoff: |");
-        assert_eq!(at(&text), ("steps.0.retry.backoff".into(), Place::Value, "".into()));
+        assert_eq!(
+            at(&text),
+            ("steps.0.retry.backoff".into(), Place::Value, "".into())
+        );
         let text = format!("{SPEC}    reads:\n      - ord|");
-        assert_eq!(at(&text), ("steps.0.reads.0".into(), Place::Key, "ord".into()));
+        assert_eq!(
+            at(&text),
+            ("steps.0.reads.0".into(), Place::Key, "ord".into())
+        );
     }
 
     #[test]
     fn flow_style_and_indentless_lists() {
         let text = "steps:\n- { id: a, participant: p|";
-        assert_eq!(at(text), ("steps.0.participant".into(), Place::Value, "p".into()));
+        assert_eq!(
+            at(text),
+            ("steps.0.participant".into(), Place::Value, "p".into())
+        );
         let text = "steps:\n- { id: a, kin|";
         assert_eq!(at(text), ("steps.0".into(), Place::Key, "kin".into()));
         let text = "steps:\n- id: a\n  reads: [order_id, pa|";
-        assert_eq!(at(text), ("steps.0.reads.0".into(), Place::Value, "pa".into()));
+        assert_eq!(
+            at(text),
+            ("steps.0.reads.0".into(), Place::Value, "pa".into())
+        );
         let text = "steps:\n- id: a\n  consumes: order.cr|";
         assert_eq!(
             at(text),

@@ -92,7 +92,12 @@ fn collect_words(root: &Value, schema: &Value, out: &mut Vec<String>, depth: usi
         return;
     }
     for alternatives in ["anyOf", "oneOf"] {
-        for a in schema.get(alternatives).and_then(Value::as_array).into_iter().flatten() {
+        for a in schema
+            .get(alternatives)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             collect_words(root, a, out, depth);
         }
     }

@@ -18,8 +18,8 @@ mod recovery;
 pub mod spanned;
 pub mod spec;
 
-pub use error::{ParseError, ParseErrorKind, Shape};
 pub use cursor::{Cursor, Place, cursor_at};
+pub use error::{ParseError, ParseErrorKind, Shape};
 pub use expected::ExpectedShape;
 pub use keys::{KeyDoc, keys_at, values_at};
 pub use outline::Segment;
