@@ -157,3 +157,28 @@ pub fn simulated(analysis: &Analysis, stop: Arc<AtomicBool>) -> Option<Vec<Diagn
     all.dedup();
     Some(all)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn analysed(text: &str) -> Analysis {
+        let uri = lsp_types::Uri::from_str("file:///t/saga.yaml").unwrap();
+        spec(&Document::new(uri, 1, text.to_owned()))
+    }
+
+    #[test]
+    fn the_simulation_adds_v7xx_and_stops_when_told() {
+        let text =
+            std::fs::read_to_string("fixtures/rules/C201-missing-compensation.yaml").unwrap();
+        let a = analysed(&text);
+        assert!(a.wants_simulation());
+        let codes = |d: &[Diagnostic]| d.iter().map(Diagnostic::code).collect::<Vec<_>>();
+        assert_eq!(codes(a.diagnostics()), ["C201"]);
+        let done = simulated(&a, Arc::new(AtomicBool::new(false))).unwrap();
+        assert_eq!(codes(&done), ["C201", "V701"]);
+        // The next edit has come: the exploration stops at once, with nothing.
+        assert_eq!(simulated(&a, Arc::new(AtomicBool::new(true))), None);
+    }
+}
