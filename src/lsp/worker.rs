@@ -149,7 +149,7 @@ impl Worker {
 
     /// Runs the simulation of a spec and publishes its diagnostics with the findings.
     fn simulate(&mut self, uri: &str) {
-        let Some(a) = self.state.analysis(uri) else {
+        let Ok(Some(a)) = catching(|| self.state.analysis(uri)) else {
             return;
         };
         if !a.wants_simulation() {
