@@ -744,6 +744,11 @@ fn the_binary_serves_on_stdio() {
         }
     });
     let send = |stdin: &mut std::process::ChildStdin, m: Message| m.write(stdin).unwrap();
+    // A body that is not JSON-RPC is dropped (a line on standard error), and serving goes on.
+    use std::io::Write as _;
+    stdin
+        .write_all(b"Content-Length: 9\r\n\r\n{nonsense")
+        .unwrap();
     send(
         &mut stdin,
         Request::new(1.into(), "initialize".into(), json!({ "capabilities": {} })).into(),
@@ -797,4 +802,8 @@ fn the_binary_serves_on_stdio() {
         .read_to_string(&mut err)
         .unwrap();
     assert!(status.success(), "{status}: {err}");
+    assert!(
+        err.contains("sagac lsp: dropped a message that is not JSON-RPC"),
+        "{err}"
+    );
 }

@@ -5,8 +5,8 @@
 //! (`syntax::keys_at`), and the diagram request draws with `diagram`. Nothing here decides
 //! what a spec means; this module only answers in the protocol's terms.
 //!
-//! Transport and framing are `lsp-server`'s (rust-analyzer's scaffold); the messages are
-//! `lsp-types`'. The thread that reads messages answers requests; diagnostics are
+//! Framing and the handshake are `lsp-server`'s (rust-analyzer's scaffold), over a stdio
+//! transport that bounds what it reads (`transport.rs`); the messages are `lsp-types`'. The thread that reads messages answers requests; diagnostics are
 //! published by a second one in the background (`worker.rs`). Documented for users in
 //! `docs/editors.md`.
 
@@ -23,6 +23,7 @@ mod navigation;
 mod position;
 mod state;
 mod symbols;
+pub mod transport;
 mod worker;
 
 pub use analysis::Analysis;
