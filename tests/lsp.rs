@@ -807,3 +807,32 @@ fn the_binary_serves_on_stdio() {
         "{err}"
     );
 }
+
+/// A file of diagrams is checked against the open spec of its folder, and again when the
+/// spec changes.
+#[test]
+fn diagrams_beside_a_spec_are_checked_against_it() {
+    let mut client = Client::start(json!({ "simulate": false }));
+    let folder = "fixtures/mermaid/M910-unknown-participant";
+    let spec = std::fs::read_to_string(format!("{folder}/saga.yaml")).unwrap();
+    let answers = std::fs::read_to_string(format!("{folder}/answers.md")).unwrap();
+    let spec_uri = "file:///virtual/m910/saga.yaml";
+    let answers_uri = "file:///virtual/m910/answers.md";
+    // Without a spec beside it, nothing names the shipping service as unknown.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": answers_uri, "languageId": "markdown", "version": 1, "text": answers } }),
+    );
+    let alone = client.diagnostics(answers_uri, 1, |_| true);
+    assert!(!codes(&alone).contains(&"M910"), "{alone:#?}");
+    // The spec opened: the diagrams are checked again, against it.
+    client.open(spec_uri, &spec);
+    let against = client.diagnostics(answers_uri, 1, |d| !d.is_empty());
+    assert!(codes(&against).contains(&"M910"), "{against:#?}");
+    let m910 = against.iter().find(|d| d["code"] == "M910").unwrap();
+    assert_eq!(
+        m910["range"]["start"]["line"],
+        at(&answers, "Shipping", 0, 0)["line"]
+    );
+    client.shutdown();
+}
