@@ -7,6 +7,7 @@ mod graph;
 pub mod names;
 pub mod problem;
 mod resolve;
+pub mod symbols;
 
 use std::collections::HashMap;
 use std::time::Duration;
