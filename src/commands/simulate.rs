@@ -5,7 +5,7 @@ use sagac::report;
 use sagac::scenario::{self, Options};
 use sagac::simulate::{self, Format, Report};
 
-use super::{Exit, check_spec, fail, print_diagnostics, write_product};
+use super::{Exit, check_spec, fail, print_diagnostics, refuse_unsupported, write_product};
 use crate::cli::SimulateArgs;
 
 pub fn run(args: &SimulateArgs) -> Exit {
@@ -16,6 +16,9 @@ pub fn run(args: &SimulateArgs) -> Exit {
     let Some(saga) = checked.model() else {
         return unresolved(&checked, args);
     };
+    if let Some(exit) = refuse_unsupported(&checked, saga, "simulate") {
+        return exit;
+    }
     let started = Instant::now();
     let report = match &args.scenario {
         Some(name) => match scenario::parse_name(saga, name) {

@@ -13,6 +13,7 @@ pub mod invariant;
 mod machine;
 mod name;
 mod run;
+mod support;
 pub mod wording;
 
 pub use action::{Action, ActionKind, Party, StepResult, Via, Work};
@@ -21,6 +22,7 @@ pub use fault::{Fault, FaultKind, applicable, compensation_faults, owner_name};
 pub use fork::{Fork, forks};
 pub use invariant::{Invariant, Violation};
 pub use name::{parse_name, scenario_name, single_fault_names};
+pub use support::{Unsupported, unsupported};
 
 use crate::model::{Owner, Saga};
 

@@ -9,15 +9,19 @@
 //! (`outline.rs`). What deserializes is resolved and checked in full by the later layers.
 //! Syntax knows no rule codes: `rules::syntax` words its errors.
 
+pub mod ending;
 mod error;
 mod expected;
+pub mod failure;
 mod outline;
 mod recovery;
 pub mod spanned;
 pub mod spec;
 
+pub use ending::*;
 pub use error::{ParseError, ParseErrorKind, Shape};
 pub use expected::ExpectedShape;
+pub use failure::*;
 pub use recovery::MAX_ERRORS;
 pub use spec::*;
 

@@ -1,0 +1,39 @@
+//! Which language version 2 features the execution semantics implement. Until a feature's
+//! semantics are written here, `simulate`, `diagram`, `codegen` and `grade` refuse a spec
+//! that uses it instead of running it with version 1's semantics, and `check` leaves out
+//! its simulation (V7xx); `check`'s static rules read every feature. A version 2 spec that
+//! writes no version 2 key runs as version 1 does.
+
+use crate::model::{Key, Saga};
+use crate::source::Span;
+
+/// The version 2 keys whose semantics the scenarios implement (none yet: the language is
+/// read and checked, its runs come next).
+const IMPLEMENTED: &[Key] = &[];
+
+/// A version 2 feature a spec uses and the scenarios do not implement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsupported {
+    pub key: Key,
+    /// Where the spec writes it.
+    pub span: Span,
+}
+
+impl Unsupported {
+    /// `` `on_failure` (language version 2) ``.
+    pub fn describe(&self) -> String {
+        format!("{} (language version 2)", self.key.describe())
+    }
+}
+
+/// The first version 2 feature (by its place in the spec) whose semantics are not
+/// implemented, if the saga uses one.
+pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
+    saga.features
+        .iter()
+        .find(|f| !IMPLEMENTED.contains(&f.key))
+        .map(|f| Unsupported {
+            key: f.key,
+            span: f.span,
+        })
+}
