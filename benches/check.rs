@@ -1,5 +1,6 @@
 //! `sagac check` throughput: the shipped specs, and generated sagas of 100, 1,000 and
-//! 10,000 steps in both coordination styles (to see that no rule is quadratic).
+//! 10,000 steps in both coordination styles (to see that no rule is quadratic); and
+//! students' diagrams compared with their spec.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sagac::check::check_source;
@@ -95,5 +96,55 @@ fn generated(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, shipped, generated);
+/// A diagram file checked against its spec (already checked, as in one `check` run).
+fn check_diagram(spec: &sagac::check::Checked, name: &str, text: &str) -> usize {
+    let loaded = sagac::load::Loaded::Text(SourceFile::new(name, text.to_owned()));
+    let checked = sagac::check::check_diagrams(loaded, &[spec], &Default::default());
+    checked.diagnostics.len()
+}
+
+/// A diagram of `n` messages, each naming one of the `n` steps of [`orchestration`].
+fn messages(n: usize) -> String {
+    let mut d = String::from(
+        "sequenceDiagram\n    participant order as Orchestrator\n    participant svc\n",
+    );
+    for i in 0..n {
+        d.push_str(&format!("    order->>svc: Do{i}\n    svc-->>order: done\n"));
+    }
+    d
+}
+
+fn diagrams(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check/diagrams");
+    let dir = std::path::Path::new("fixtures/submissions/correct-orchestration");
+    let spec = check_source(SourceFile::new(
+        "saga.yaml",
+        std::fs::read_to_string(dir.join("saga.yaml")).unwrap(),
+    ));
+    let answers = std::fs::read_to_string(dir.join("answers.md")).unwrap();
+    assert_eq!(check_diagram(&spec, "answers.md", &answers), 0);
+    group.bench_function("correct-orchestration answers.md", |b| {
+        b.iter(|| check_diagram(&spec, "answers.md", &answers))
+    });
+    // sagac's own diagram of every failure path of a 60-step saga: every failure path is
+    // compared with a simulated run.
+    let spec = check_source(SourceFile::new("spec.yaml", orchestration(60)));
+    let combined = sagac::diagram::combined(spec.model().unwrap()).text;
+    assert_eq!(check_diagram(&spec, "all.mmd", &combined), 0);
+    group.sample_size(10);
+    group.bench_function("combined diagram, 60 steps", |b| {
+        b.iter(|| check_diagram(&spec, "all.mmd", &combined))
+    });
+    // Names looked up in a large spec: linear in the messages, whatever the names.
+    let spec = check_source(SourceFile::new("spec.yaml", orchestration(10_000)));
+    let text = messages(10_000);
+    assert_eq!(check_diagram(&spec, "big.mmd", &text), 0);
+    group.throughput(Throughput::Elements(20_000));
+    group.bench_function("20,000 messages, 10,000 steps", |b| {
+        b.iter(|| check_diagram(&spec, "big.mmd", &text))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, shipped, generated, diagrams);
 criterion_main!(benches);

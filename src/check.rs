@@ -1,7 +1,12 @@
-//! The check pipeline for one file: text → syntax → model → rules.
+//! The check pipeline for one file: text → syntax → model → rules; and for a file of
+//! diagrams beside the specs, text → Mermaid → conformance with a spec (`diagrams.rs`).
+
+mod diagrams;
+
+pub use diagrams::{MAX_CANDIDATES, check_diagrams};
 
 use crate::diagnostic::{self, Counts, Diagnostic};
-use crate::load::Loaded;
+use crate::load::{FileKind, Loaded, kind_of};
 use crate::model::{self, Saga};
 use crate::source::SourceFile;
 use crate::{rules, syntax};
@@ -42,6 +47,28 @@ impl Default for Options {
     fn default() -> Self {
         Options { simulate: true }
     }
+}
+
+/// Checks the files of one run, specs and diagrams, in the order given: the specs first,
+/// then each file of diagrams with the specs of the run beside it (see `diagrams.rs` for
+/// which spec a diagram is compared with).
+pub fn check_all(files: Vec<Loaded>, options: &Options) -> Vec<Checked> {
+    let mut specs: Vec<(usize, Checked)> = Vec::new();
+    let mut diagrams: Vec<(usize, Loaded)> = Vec::new();
+    for (i, loaded) in files.into_iter().enumerate() {
+        match kind_of(&loaded.source().path) {
+            FileKind::Spec => specs.push((i, check_loaded_with(loaded, options))),
+            FileKind::Markdown | FileKind::Mermaid => diagrams.push((i, loaded)),
+        }
+    }
+    let checked: Vec<&Checked> = specs.iter().map(|(_, c)| c).collect();
+    let drawn: Vec<(usize, Checked)> = diagrams
+        .into_iter()
+        .map(|(i, loaded)| (i, check_diagrams(loaded, &checked, options)))
+        .collect();
+    let mut all: Vec<(usize, Checked)> = specs.into_iter().chain(drawn).collect();
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, c)| c).collect()
 }
 
 /// Checks a file as read by [`crate::load::read`], with the default options.

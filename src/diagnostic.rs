@@ -56,6 +56,7 @@ impl Rule {
             Some(b'D') => "data flow",
             Some(b'W') => "reliability",
             Some(b'V') => "simulation",
+            Some(b'M') => "diagrams",
             _ => "other",
         }
     }

@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod diagram;
 pub mod grade;
 pub mod load;
+pub mod mermaid;
 pub mod model;
 pub mod report;
 pub mod scenario;

@@ -1,6 +1,8 @@
 //! Reading spec files: one file, or every `*.yaml`/`*.yml` below a directory, with the
-//! limits that keep sagac safe on untrusted input.
+//! limits that keep sagac safe on untrusted input; and, for `sagac check`, the diagram
+//! files beside them (`*.md`, `*.mmd`, `*.mermaid`).
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,6 +17,8 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub enum LoadError {
     NotFound(PathBuf),
     NoSpecs(PathBuf),
+    /// A directory with neither a spec nor a diagram for `sagac check`.
+    NothingToCheck(PathBuf),
     Io(PathBuf, std::io::Error),
 }
 
@@ -25,6 +29,11 @@ impl std::fmt::Display for LoadError {
             LoadError::NoSpecs(p) => write!(
                 f,
                 "{}: the directory holds no spec (no *.yaml or *.yml file below it)",
+                display_path(p)
+            ),
+            LoadError::NothingToCheck(p) => write!(
+                f,
+                "{}: the directory holds no spec or diagram (no *.yaml, *.yml, *.mmd, *.mermaid or answers.md file below it)",
                 display_path(p)
             ),
             LoadError::Io(p, e) => write!(f, "{}: {e}", display_path(p)),
@@ -57,7 +66,83 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(found)
 }
 
+/// What `sagac check` reads: the file itself, or below a directory every spec (as
+/// [`discover`] finds them), every `*.mmd` and `*.mermaid` diagram, every `answers.md`, and
+/// every other `*.md` file in a folder that holds a spec (a README beside the specs it
+/// draws), in sorted order. Other Markdown (a project's docs) is left alone.
+pub fn discover_for_check(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    if path == Path::new("-") || !is_dir(path)? {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    walk_with(path, &mut found, &|name| {
+        is_spec_name(name)
+            || matches!(
+                kind_of(Path::new(name)),
+                FileKind::Mermaid | FileKind::Markdown
+            )
+    })
+    .map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
+    let beside_specs: BTreeSet<&Path> = found
+        .iter()
+        .filter(|p| is_spec_name(&p.file_name().unwrap_or_default().to_string_lossy()))
+        .filter_map(|p| p.parent())
+        .collect();
+    let wanted = |p: &PathBuf| {
+        kind_of(p) != FileKind::Markdown
+            || p.file_name().is_some_and(|n| n == "answers.md")
+            || p.parent().is_some_and(|d| beside_specs.contains(d))
+    };
+    let mut kept: Vec<PathBuf> = found.iter().filter(|p| wanted(p)).cloned().collect();
+    kept.sort();
+    if kept.is_empty() {
+        return Err(LoadError::NothingToCheck(path.to_path_buf()));
+    }
+    Ok(kept)
+}
+
+fn is_dir(path: &Path) -> Result<bool, LoadError> {
+    fs::metadata(path)
+        .map(|m| m.is_dir())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => LoadError::NotFound(path.to_path_buf()),
+            _ => LoadError::Io(path.to_path_buf(), e),
+        })
+}
+
+/// What a file is read as, by its name: `*.md` (and `*.markdown`) is Markdown whose
+/// ```` ```mermaid ```` blocks are diagrams, `*.mmd` (and `*.mermaid`) one diagram, anything
+/// else (and `-`, standard input) a spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Spec,
+    Markdown,
+    Mermaid,
+}
+
+pub fn kind_of(path: &Path) -> FileKind {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        FileKind::Markdown
+    } else if lower.ends_with(".mmd") || lower.ends_with(".mermaid") {
+        FileKind::Mermaid
+    } else {
+        FileKind::Spec
+    }
+}
+
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    walk_with(dir, found, &is_spec_name)
+}
+
+/// Every regular file below `dir` whose name `wanted` takes (hidden directories, `target/`
+/// and `node_modules/` skipped).
+fn walk_with(
+    dir: &Path,
+    found: &mut Vec<PathBuf>,
+    wanted: &dyn Fn(&str) -> bool,
+) -> std::io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
@@ -66,9 +151,9 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let kind = entry.file_type()?;
         if kind.is_dir() {
             if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                walk(&path, found)?;
+                walk_with(&path, found, wanted)?;
             }
-        } else if kind.is_file() && is_spec_name(&name) {
+        } else if kind.is_file() && wanted(&name) {
             found.push(path);
         }
     }
@@ -89,6 +174,15 @@ fn is_spec_name(name: &str) -> bool {
 pub enum Loaded {
     Text(SourceFile),
     Unreadable(SourceFile, Unreadable),
+}
+
+impl Loaded {
+    /// The file, read or not.
+    pub fn source(&self) -> &SourceFile {
+        match self {
+            Loaded::Text(source) | Loaded::Unreadable(source, _) => source,
+        }
+    }
 }
 
 /// Why a file's bytes are not a spec's text.

@@ -6,11 +6,14 @@ const HEADER: &str = "# Rules
 Every diagnostic sagac reports comes from one of these rules. A rule's code never changes and
 is never reused. `sagac explain CODE` prints its documentation: what it checks, why a saga
 breaks without it, a bad example and the fix. Each rule lives in its own file under
-`src/rules/<category>/`, and its fixture is `fixtures/rules/<CODE>-*.yaml`.
+`src/rules/<category>/`, and its fixture is `fixtures/rules/<CODE>-*.yaml` (for the diagram
+rules, a folder `fixtures/mermaid/<CODE>-*/` with the diagram and the spec it is compared with).
 
 Errors make `sagac check` exit 1. Warnings alone exit 0 unless `--deny warnings` is given.
 The simulation rules (V7xx) come from `sagac check` simulating every single fault (turn it
-off with `--no-simulate`); `sagac simulate` shows the whole table.
+off with `--no-simulate`); `sagac simulate` shows the whole table. The diagram rules (M9xx)
+come from `sagac check` on Markdown and Mermaid files (`answers.md`, `*.mmd`), compared with
+the spec checked beside them (`docs/diagrams.md`).
 
 This file is generated from the rules themselves (`SAGAC_UPDATE_DOCS=1 cargo test --test docs`).
 ";

@@ -11,6 +11,20 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use sagac::grade::{self, Grade, Rubric, Status, assignments, render};
 
+#[path = "grade/bounds.rs"]
+mod bounds;
+#[path = "grade/uploads.rs"]
+mod uploads;
+
+/// Copies a sample submission's files into `to` (created).
+fn copy_sample(sample: &str, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(Path::new("fixtures/submissions").join(sample)).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
 fn rubric() -> Rubric {
     assignments::find("order-saga").unwrap().load().unwrap()
 }

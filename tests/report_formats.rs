@@ -1,6 +1,7 @@
 //! The CI formats (`--format github|sarif|junit`): snapshots of each on a few rule fixtures,
 //! a clean spec and a made-up file whose names and messages hold every character that needs
 //! escaping; the SARIF read back and its structure checked; the JUnit checked well formed.
+//! `grades.rs` does the same for the grade formats, on a hostile submission.
 
 use std::path::Path;
 
@@ -11,6 +12,9 @@ use sagac::load;
 use sagac::report::{github, junit, sarif};
 use sagac::source::{SourceFile, Span};
 use serde_json::Value;
+
+#[path = "report_formats/grades.rs"]
+mod grades;
 
 const FIXTURES: &[&str] = &[
     "fixtures/rules/R101-undeclared-participant.yaml",

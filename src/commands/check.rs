@@ -1,14 +1,14 @@
-use sagac::check::{self, Checked};
+use sagac::check;
 use sagac::{load, report};
 
-use super::{Exit, check_spec, fail, print_diagnostics};
+use super::{Exit, fail, print_diagnostics};
 use crate::cli::{CheckArgs, Deny};
 
 pub fn run(args: &CheckArgs) -> Exit {
     on_this_thread();
     let mut paths = Vec::new();
     for p in &args.paths {
-        match load::discover(p) {
+        match load::discover_for_check(p) {
             Ok(found) => paths.extend(found),
             Err(e) => return fail(e),
         }
@@ -16,13 +16,16 @@ pub fn run(args: &CheckArgs) -> Exit {
     let options = check::Options {
         simulate: !args.no_simulate,
     };
-    let mut files: Vec<Checked> = Vec::with_capacity(paths.len());
+    // Every file is read before any is checked: a diagram is compared with the specs of
+    // the whole run.
+    let mut loaded = Vec::with_capacity(paths.len());
     for path in &paths {
-        match check_spec(path, &options) {
-            Ok(checked) => files.push(checked),
-            Err(exit) => return exit,
+        match load::read(path) {
+            Ok(file) => loaded.push(file),
+            Err(e) => return fail(e),
         }
     }
+    let files = check::check_all(loaded, &options);
     if let Err(exit) = print_diagnostics(args.format, &files, args.color.enabled()) {
         return exit;
     }

@@ -73,7 +73,14 @@ fn grade(args: &GradeArgs) -> Result<Exit, Stop> {
             display_path(missing)
         )));
     }
-    let grades = grade_with_progress(&rubric, &args.submissions, args.jobs);
+    // A folder of submission folders is graded folder by folder, except by the formats of
+    // one submission (Gradescope and Classroom give sagac one student's files).
+    let submissions = if args.format.single() {
+        args.submissions.clone()
+    } else {
+        batch::expand(&args.submissions)
+    };
+    let grades = grade_with_progress(&rubric, &submissions, args.jobs);
 
     let mut report = Vec::new();
     let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY")
@@ -99,7 +106,7 @@ fn grade(args: &GradeArgs) -> Result<Exit, Stop> {
         write_file(path, &csv).map_err(Stop)?;
     }
     if let Some(file) = &args.report {
-        write_class_report(file, &rubric, &args.submissions, &grades, args.jobs)?;
+        write_class_report(file, &rubric, &submissions, &grades, args.jobs)?;
     }
     let full = grades.iter().all(Grade::full_marks);
     Ok(if full || args.exit_zero || args.format.score_in_file() {

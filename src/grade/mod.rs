@@ -18,6 +18,7 @@ pub mod rubric;
 pub mod selector;
 pub mod submission;
 pub mod text;
+pub mod work;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -41,7 +42,7 @@ pub fn grade_path(rubric: &Rubric, path: &Path) -> Grade {
             rubric,
             &format!(
                 "sagac failed while grading this submission ({}); please tell your instructor",
-                panic_message(panic.as_ref())
+                text::prose(&text::one_line(&panic_message(panic.as_ref())))
             ),
         ),
     }

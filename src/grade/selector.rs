@@ -9,6 +9,7 @@
 use crate::model::{Saga, StepId};
 
 use super::rubric::{Role, Rubric};
+use super::text::code;
 
 /// The step found for each role of the rubric, by role index.
 #[derive(Debug, Clone, Default)]
@@ -58,7 +59,7 @@ pub fn resolve(rubric: &Rubric, saga: &Saga) -> Roles {
 pub fn describe(rubric: &Rubric, roles: &Roles, saga: &Saga, role: usize) -> String {
     let r = &rubric.roles[role];
     match roles.step(role) {
-        Some(id) => format!("{} (`{}`)", r.describe, saga.step(id).id.value),
+        Some(id) => format!("{} ({})", r.describe, code(&saga.step(id).id.value)),
         None => r.describe.clone(),
     }
 }

@@ -11,7 +11,7 @@ use crate::check::{self, Checked};
 use crate::load::{self, Loaded};
 use crate::source::display_path;
 
-use super::text::code;
+use super::text::{code, prose};
 
 /// A spec larger than this is not a student's saga (the checker's own limit is 16 MiB).
 pub const MAX_SPEC_BYTES: u64 = 1024 * 1024;
@@ -51,6 +51,7 @@ pub struct TextFile {
 }
 
 /// A file found while walking the submission.
+#[derive(Debug)]
 struct Found {
     /// Relative to the submission root, with forward slashes.
     rel: String,
@@ -58,6 +59,20 @@ struct Found {
     depth: usize,
     len: u64,
 }
+
+impl Found {
+    /// The file's own name, without its folder.
+    fn name(&self) -> &str {
+        self.rel.rsplit('/').next().unwrap_or(&self.rel)
+    }
+}
+
+/// Names looked for first at the top of a submission (and beside a spec found below it),
+/// whatever else the folder holds: the entry limit applies to the rest.
+const WANTED: [&str; 3] = ["saga.yaml", "saga.yml", "answers.md"];
+
+/// At most this many names are listed in one note about skipped entries.
+const NAMES_LISTED: usize = 5;
 
 /// Reads a submission: a folder, or a single spec file.
 pub fn read(path: &Path) -> Submission {
@@ -74,12 +89,15 @@ pub fn read(path: &Path) -> Submission {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
-            sub.spec_problem = Some(format!("the submission cannot be read: {e}"));
+            sub.spec_problem = Some(format!(
+                "the submission cannot be read: {}",
+                prose(&e.to_string())
+            ));
             return sub;
         }
     };
     if meta.is_file() {
-        sub.spec = read_spec(path, meta.len(), &mut sub.spec_problem);
+        sub.spec = read_spec(path, meta.len(), &mut sub.spec_problem, &mut sub.notes);
         sub.spec_path = sub.spec.as_ref().map(|_| from_here(path));
         return sub;
     }
@@ -87,18 +105,32 @@ pub fn read(path: &Path) -> Submission {
         sub.spec_problem = Some("the submission is neither a file nor a folder".to_owned());
         return sub;
     }
-    let mut found = Vec::new();
-    let mut entries = 0;
-    walk(path, "", 0, &mut found, &mut entries, &mut sub.notes);
-    found.sort_by(|a, b| a.rel.cmp(&b.rel));
-    choose_spec(&mut sub, &found);
-    if let Some(f) = found
+    let mut walk = Walk::default();
+    walk.wanted(path, "");
+    walk.walk(path, "", 0);
+    let chosen = choose_spec(&mut sub, &walk.sorted_yaml());
+    // The submission's root is the folder that holds the spec: a zip of one folder
+    // (`my-project/saga.yaml`, `my-project/answers.md`) is read as if it were that folder.
+    let root = chosen.as_deref().and_then(parent_rel).unwrap_or("");
+    if !root.is_empty() {
+        walk.wanted(&path.join(root), root);
+    }
+    walk.found.sort_by(|a, b| a.rel.cmp(&b.rel));
+    walk.found.dedup_by(|a, b| a.rel == b.rel);
+    let answers = walk
+        .found
         .iter()
-        .find(|f| f.depth == 0 && f.rel.eq_ignore_ascii_case("answers.md"))
-    {
+        .find(|f| in_folder(&f.rel, root) && f.name().eq_ignore_ascii_case("answers.md"))
+        .or_else(|| {
+            walk.found
+                .iter()
+                .find(|f| f.depth == 0 && f.rel.eq_ignore_ascii_case("answers.md"))
+        });
+    if let Some(f) = answers {
         sub.answers = read_text(f, &mut sub.notes);
     }
-    for f in found
+    for f in walk
+        .found
         .iter()
         .filter(|f| ends_with_any(&f.rel, &[".mmd", ".mermaid"]))
     {
@@ -112,6 +144,7 @@ pub fn read(path: &Path) -> Submission {
             sub.diagrams.push(t);
         }
     }
+    sub.notes.extend(walk.notes());
     sub
 }
 
@@ -120,73 +153,188 @@ fn ends_with_any(name: &str, suffixes: &[&str]) -> bool {
     suffixes.iter().any(|s| lower.ends_with(s))
 }
 
-/// Collects regular files, never following a link, skipping hidden folders (`.git`,
-/// `.github`: a Classroom repository holds workflow YAML that is not the spec).
-fn walk(
-    dir: &Path,
-    rel: &str,
-    depth: usize,
-    found: &mut Vec<Found>,
-    entries: &mut usize,
-    notes: &mut Vec<String>,
-) {
-    let Ok(read) = fs::read_dir(dir) else {
-        notes.push(format!("the folder {} cannot be read", code(or_root(rel))));
-        return;
-    };
-    let mut children: Vec<(String, PathBuf)> = Vec::new();
-    for entry in read.flatten() {
-        *entries += 1;
-        if *entries > MAX_ENTRIES {
-            notes.push(format!(
-                "the submission has more than {MAX_ENTRIES} files and folders: the rest were not looked at"
-            ));
-            return;
-        }
-        children.push((
-            entry.file_name().to_string_lossy().into_owned(),
-            entry.path(),
-        ));
+/// The folder part of a relative path (`my-project` for `my-project/saga.yaml`).
+fn parent_rel(rel: &str) -> Option<&str> {
+    rel.rsplit_once('/').map(|(dir, _)| dir)
+}
+
+/// Whether `rel` is directly inside the folder `dir` (`""`: the top).
+fn in_folder(rel: &str, dir: &str) -> bool {
+    parent_rel(rel).unwrap_or("") == dir
+}
+
+fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
     }
-    children.sort();
-    for (name, path) in children {
-        let child_rel = if rel.is_empty() {
-            name.clone()
+}
+
+/// What walking a submission found, and what it skipped (each a note in the feedback).
+#[derive(Default)]
+struct Walk {
+    found: Vec<Found>,
+    entries: usize,
+    too_many: bool,
+    unreadable: Vec<String>,
+    links: Vec<String>,
+    special: Vec<String>,
+    deep: Vec<String>,
+}
+
+impl Walk {
+    /// Looks for the [`WANTED`] names in `dir` directly, without listing it.
+    fn wanted(&mut self, dir: &Path, rel: &str) {
+        let depth = if rel.is_empty() {
+            0
         } else {
-            format!("{rel}/{name}")
+            rel.split('/').count()
         };
-        // `symlink_metadata` describes the entry itself: a link is never followed.
-        let Ok(meta) = fs::symlink_metadata(&path) else {
-            continue;
+        for name in WANTED {
+            let path = dir.join(name);
+            let Ok(meta) = fs::symlink_metadata(&path) else {
+                continue;
+            };
+            let child_rel = join_rel(rel, name);
+            self.entry(child_rel, path, &meta, depth);
+        }
+    }
+
+    /// Collects regular files, never following a link, skipping hidden folders (`.git`,
+    /// `.github`: a Classroom repository holds workflow YAML that is not the spec).
+    fn walk(&mut self, dir: &Path, rel: &str, depth: usize) {
+        let Ok(read) = fs::read_dir(dir) else {
+            self.unreadable.push(or_root(rel).to_owned());
+            return;
         };
-        let kind = meta.file_type();
-        if kind.is_symlink() {
-            if is_relevant(&name) {
-                notes.push(format!(
-                    "{} is a symbolic link: links are not followed, only regular files inside the submission are read",
-                    code(&child_rel)
-                ));
-            }
-        } else if kind.is_dir() {
-            if name.starts_with('.') || name == "node_modules" || name == "target" {
-                continue;
-            }
-            if depth + 1 > MAX_DEPTH {
-                continue;
-            }
-            walk(&path, &child_rel, depth + 1, found, entries, notes);
-            if *entries > MAX_ENTRIES {
+        let mut children: Vec<(String, PathBuf)> = Vec::new();
+        for entry in read.flatten() {
+            self.entries += 1;
+            if self.entries > MAX_ENTRIES {
+                self.too_many = true;
                 return;
             }
-        } else if kind.is_file() && is_relevant(&name) {
-            found.push(Found {
-                rel: child_rel,
+            children.push((
+                entry.file_name().to_string_lossy().into_owned(),
+                entry.path(),
+            ));
+        }
+        children.sort();
+        for (name, path) in children {
+            let child_rel = join_rel(rel, &name);
+            // `symlink_metadata` describes the entry itself: a link is never followed.
+            let Ok(meta) = fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.is_dir() {
+                if name.starts_with('.') || name == "node_modules" || name == "target" {
+                    continue;
+                }
+                if depth + 1 > MAX_DEPTH {
+                    self.deep.push(child_rel);
+                    continue;
+                }
+                self.walk(&path, &child_rel, depth + 1);
+                if self.too_many {
+                    return;
+                }
+            } else {
+                self.entry(child_rel, path, &meta, depth);
+            }
+        }
+    }
+
+    /// A file or link (or pipe, socket, device) at `rel`.
+    fn entry(&mut self, rel: String, path: PathBuf, meta: &fs::Metadata, depth: usize) {
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        if name.starts_with('.') || self.found.iter().any(|f| f.rel == rel) {
+            return;
+        }
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            if !self.links.contains(&rel) {
+                self.links.push(rel);
+            }
+        } else if !kind.is_file() {
+            if !self.special.contains(&rel) {
+                self.special.push(rel);
+            }
+        } else if is_relevant(name) {
+            self.found.push(Found {
+                rel,
                 path,
                 depth,
                 len: meta.len(),
             });
         }
     }
+
+    /// The YAML files found, in path order: the spec's candidates.
+    fn sorted_yaml(&self) -> Vec<&Found> {
+        let mut yaml: Vec<&Found> = self
+            .found
+            .iter()
+            .filter(|f| ends_with_any(&f.rel, &[".yaml", ".yml"]))
+            .collect();
+        yaml.sort_by(|a, b| a.rel.cmp(&b.rel));
+        yaml
+    }
+
+    /// One note per kind of entry skipped.
+    fn notes(&self) -> Vec<String> {
+        let mut notes: Vec<String> = self
+            .unreadable
+            .iter()
+            .map(|rel| format!("the folder {} cannot be read", code(rel)))
+            .collect();
+        if !self.links.is_empty() {
+            notes.push(format!(
+                "{} {}: links are not followed, only regular files inside the submission are read",
+                names(&self.links),
+                if self.links.len() == 1 {
+                    "is a symbolic link"
+                } else {
+                    "are symbolic links"
+                }
+            ));
+        }
+        if !self.special.is_empty() {
+            notes.push(format!(
+                "{} {} not a regular file (a named pipe, a socket or a device): not read",
+                names(&self.special),
+                if self.special.len() == 1 { "is" } else { "are" }
+            ));
+        }
+        if !self.deep.is_empty() {
+            notes.push(format!(
+                "{} {} deeper than {MAX_DEPTH} levels of folders: not searched",
+                names(&self.deep),
+                if self.deep.len() == 1 { "is" } else { "are" }
+            ));
+        }
+        if self.too_many {
+            notes.push(format!(
+                "the submission has more than {MAX_ENTRIES} files and folders: the rest were not looked at"
+            ));
+        }
+        notes
+    }
+}
+
+/// The first few names, quoted, then how many more: a note stays short whatever the
+/// submission holds.
+fn quoted(rels: &[String]) -> Vec<String> {
+    let mut quoted: Vec<String> = rels.iter().take(NAMES_LISTED).map(|r| code(r)).collect();
+    if rels.len() > NAMES_LISTED {
+        quoted.push(format!("{} more", rels.len() - NAMES_LISTED));
+    }
+    quoted
+}
+
+/// `` `a`, `b` and 3 more ``.
+fn names(rels: &[String]) -> String {
+    super::text::list(&quoted(rels))
 }
 
 fn or_root(rel: &str) -> &str {
@@ -198,12 +346,8 @@ fn is_relevant(name: &str) -> bool {
 }
 
 /// `saga.yaml` (or `saga.yml`) at the top; else the one YAML file at the top; else, with
-/// no YAML at the top, the one YAML file below it.
-fn choose_spec(sub: &mut Submission, found: &[Found]) {
-    let yaml: Vec<&Found> = found
-        .iter()
-        .filter(|f| ends_with_any(&f.rel, &[".yaml", ".yml"]))
-        .collect();
+/// no YAML at the top, the one YAML file below it. Returns the chosen file's relative path.
+fn choose_spec(sub: &mut Submission, yaml: &[&Found]) -> Option<String> {
     let named = yaml.iter().find(|f| {
         f.depth == 0
             && (f.rel.eq_ignore_ascii_case("saga.yaml") || f.rel.eq_ignore_ascii_case("saga.yml"))
@@ -221,27 +365,27 @@ fn choose_spec(sub: &mut Submission, found: &[Found]) {
             None
         }
         (None, many) => {
-            let list: Vec<String> = if many.is_empty() {
-                yaml.iter().map(|f| code(&f.rel)).collect()
+            let rels: Vec<String> = if many.is_empty() {
+                yaml.iter().map(|f| f.rel.clone()).collect()
             } else {
-                many.iter().map(|f| code(&f.rel)).collect()
+                many.iter().map(|f| f.rel.clone()).collect()
             };
             sub.spec_problem = Some(format!(
                 "the submission holds several YAML files ({}) and none is named `saga.yaml`: name your spec `saga.yaml` so the grader knows which one to read",
-                list.join(", ")
+                quoted(&rels).join(", ")
             ));
             None
         }
     };
-    if let Some(f) = chosen {
-        let mut problem = None;
-        sub.spec = read_spec(&f.path, f.len, &mut problem).map(|mut c| {
-            c.source.path = PathBuf::from(&f.rel);
-            c
-        });
-        sub.spec_problem = problem;
-        sub.spec_path = sub.spec.as_ref().map(|_| from_here(&f.path));
-    }
+    let f = chosen?;
+    let mut problem = None;
+    sub.spec = read_spec(&f.path, f.len, &mut problem, &mut sub.notes).map(|mut c| {
+        c.source.path = PathBuf::from(&f.rel);
+        c
+    });
+    sub.spec_problem = problem;
+    sub.spec_path = sub.spec.as_ref().map(|_| from_here(&f.path));
+    Some(f.rel.clone())
 }
 
 /// A path as CI tools want it: forward slashes, no leading `./`.
@@ -250,8 +394,14 @@ fn from_here(path: &Path) -> String {
     shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
 
-/// Checks a spec file after its size was checked (a too-large spec is a problem, not an error).
-fn read_spec(path: &Path, len: u64, problem: &mut Option<String>) -> Option<Checked> {
+/// Checks a spec file after its size was checked (a too-large spec is a problem, not an
+/// error), with the simulation rules only as far as the grader's budget goes.
+fn read_spec(
+    path: &Path,
+    len: u64,
+    problem: &mut Option<String>,
+    notes: &mut Vec<String>,
+) -> Option<Checked> {
     if len > MAX_SPEC_BYTES {
         *problem = Some(format!(
             "the spec is larger than {} KiB, far beyond any saga: it was not read",
@@ -261,10 +411,15 @@ fn read_spec(path: &Path, len: u64, problem: &mut Option<String>) -> Option<Chec
     }
     match load::read(path) {
         Ok(loaded @ (Loaded::Text(_) | Loaded::Unreadable(..))) => {
-            Some(check::check_loaded(loaded))
+            let mut checked = check::check_loaded_with(loaded, &check::Options { simulate: false });
+            notes.extend(super::work::simulate_rules(&mut checked));
+            Some(checked)
         }
         Err(e) => {
-            *problem = Some(format!("the spec cannot be read: {e}"));
+            *problem = Some(format!(
+                "the spec cannot be read: {}",
+                prose(&e.to_string())
+            ));
             None
         }
     }
@@ -284,7 +439,11 @@ fn read_text(f: &Found, notes: &mut Vec<String>) -> Option<TextFile> {
     let read = fs::File::open(&f.path)
         .and_then(|file| file.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
-        notes.push(format!("{} cannot be read: {e}", code(&f.rel)));
+        notes.push(format!(
+            "{} cannot be read: {}",
+            code(&f.rel),
+            prose(&e.to_string())
+        ));
         return None;
     }
     if bytes.len() as u64 > MAX_TEXT_BYTES || bytes.contains(&0) {

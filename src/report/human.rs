@@ -1,6 +1,7 @@
 //! The report a person reads: miette's graphical handler with the file name, the line,
 //! a label under the exact YAML node, and help; then a one-line summary.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use miette::{
@@ -60,12 +61,12 @@ impl miette::Diagnostic for Report<'_> {
         let d = self.diagnostic;
         let primary = LabeledSpan::new_primary_with_span(
             Some(d.label.clone().unwrap_or_else(|| d.message.clone())),
-            to_source_span(d.span, &self.source.source.text),
+            to_source_span(d.span, &self.source.text),
         );
         let related = d.related.iter().map(|r| {
             LabeledSpan::new_with_span(
                 Some(r.label.clone()),
-                to_source_span(r.span, &self.source.source.text),
+                to_source_span(r.span, &self.source.text),
             )
         });
         Some(Box::new(std::iter::once(primary).chain(related)))
@@ -76,6 +77,37 @@ impl miette::Diagnostic for Report<'_> {
 struct Named<'a> {
     name: String,
     source: &'a SourceFile,
+    /// The text miette prints: the file's, with control characters made visible.
+    text: Cow<'a, str>,
+}
+
+impl<'a> Named<'a> {
+    fn new(source: &'a SourceFile) -> Self {
+        Named {
+            name: source.name(),
+            source,
+            text: printable(&source.text),
+        }
+    }
+}
+
+/// The text with every control character but tab and line ends replaced by one of the same
+/// length in bytes (`?` for one byte, `¿` for two), so that a file cannot write terminal
+/// escape sequences into the report, and every span still points where it did.
+fn printable(text: &str) -> Cow<'_, str> {
+    let control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                c if !control(c) => c,
+                c if c.len_utf8() == 1 => '?',
+                _ => '¿',
+            })
+            .collect(),
+    )
 }
 
 impl SourceCode for Named<'_> {
@@ -88,7 +120,7 @@ impl SourceCode for Named<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let text = self.source.text.as_str();
+        let text: &str = &self.text;
         let first_line = self
             .source
             .line_index(span.offset())
@@ -157,10 +189,7 @@ fn write_one(
 ) -> io::Result<()> {
     let report = Report {
         diagnostic: d,
-        source: Named {
-            name: source.name(),
-            source,
-        },
+        source: Named::new(source),
         code: format!("{}({})", d.rule.code, d.rule.name),
     };
     let mut text = String::new();
@@ -175,5 +204,19 @@ fn plural(n: usize, word: &str) -> String {
         word.to_owned()
     } else {
         format!("{word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_printed_visibly_in_place() {
+        let text = "a\u{1b}[31mb\u{9b}c\td\r\n";
+        let shown = printable(text);
+        assert_eq!(shown, "a?[31mb¿c\td\r\n");
+        assert_eq!(shown.len(), text.len());
+        assert!(matches!(printable("plain\n"), Cow::Borrowed(_)));
     }
 }

@@ -30,6 +30,7 @@ macro_rules! declare_rule {
 pub mod choreography;
 pub mod compensation;
 pub mod dataflow;
+pub mod mermaid;
 pub mod reading;
 pub mod references;
 pub mod reliability;
@@ -46,6 +47,7 @@ pub fn all() -> Vec<&'static Rule> {
         .iter()
         .chain(references::RULES)
         .chain(simulation::RULES)
+        .chain(mermaid::RULES)
         .copied()
         .chain(all_checks().map(|(rule, _)| *rule))
         .collect();
@@ -55,9 +57,10 @@ pub fn all() -> Vec<&'static Rule> {
 }
 
 /// Categories in the order a spec is checked: syntax, references, compensation, retries,
-/// choreography, data flow, reliability, then what the simulator finds.
+/// choreography, data flow, reliability, then what the simulator finds, then the diagrams
+/// drawn of the spec.
 fn category_rank(code: &str) -> usize {
-    "SRCTGDWV"
+    "SRCTGDWVM"
         .find(code.chars().next().unwrap_or('Z'))
         .unwrap_or(usize::MAX)
 }

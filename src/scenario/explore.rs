@@ -8,6 +8,7 @@ use crate::model::Owner;
 
 use super::Outcome;
 use super::action::Action;
+use super::budget::Budget;
 use super::invariant::{Invariant, Violation};
 use super::machine::{Machine, State};
 use super::run::{collect_compensations, end_action, walk};
@@ -22,6 +23,8 @@ pub(super) struct Exploration {
     pub fired: u64,
     /// Every compensation that ran in some run.
     pub compensations: BTreeSet<Owner>,
+    /// Whether every run was explored: false when the budget ran out first.
+    pub complete: bool,
 }
 
 struct Node {
@@ -29,7 +32,8 @@ struct Node {
     actions: Vec<Action>,
 }
 
-pub(super) fn explore(machine: &Machine) -> Exploration {
+/// Explores within `budget`; an exploration it does not cover stops early, incomplete.
+pub(super) fn explore(machine: &Machine, budget: &Budget) -> Exploration {
     let initial = State::initial(machine.saga);
     // foldhash instead of SipHash: hashing states was a third of the simulation, and the
     // states come from the spec's own ids (figures in docs/performance.md, `sagac check`).
@@ -44,8 +48,13 @@ pub(super) fn explore(machine: &Machine) -> Exploration {
     let mut fired = 0u64;
     let mut compensations = BTreeSet::new();
 
+    let mut complete = true;
     while let Some((index, state)) = queue.pop_front() {
         let nexts = machine.successors(&state);
+        if !budget.charge(state.steps.len() + state.pending.len(), nexts.len()) {
+            complete = false;
+            break;
+        }
         if nexts.is_empty() {
             fired |= state.fired;
             collect_compensations(&state, &mut compensations);
@@ -86,7 +95,12 @@ pub(super) fn explore(machine: &Machine) -> Exploration {
         }
     }
 
-    let (trace, outcome) = representative(machine, initial);
+    // An incomplete exploration is thrown away: its representative run is not worth making.
+    let (trace, outcome) = if complete {
+        representative(machine, initial)
+    } else {
+        (Vec::new(), Outcome::Stuck)
+    };
     Exploration {
         states: seen.len(),
         violations: found.into_values().collect(),
@@ -94,6 +108,7 @@ pub(super) fn explore(machine: &Machine) -> Exploration {
         outcome,
         fired,
         compensations,
+        complete,
     }
 }
 

@@ -5,6 +5,7 @@
 //! The semantics are written down in `docs/simulation.md`.
 
 pub mod action;
+mod budget;
 mod expectation;
 mod explore;
 pub mod fault;
@@ -17,12 +18,15 @@ mod support;
 pub mod wording;
 
 pub use action::{Action, ActionKind, Party, StepResult, Via, Work};
+pub use budget::Budget;
 pub use expectation::{Expectation, compensations_expected, expectations};
 pub use fault::{Fault, FaultKind, applicable, compensation_faults, owner_name};
 pub use fork::{Fork, forks};
 pub use invariant::{Invariant, Violation};
 pub use name::{parse_name, scenario_name, single_fault_names};
 pub use support::{Unsupported, unsupported};
+
+use std::cell::Cell;
 
 use crate::model::{Owner, Saga};
 
@@ -91,12 +95,24 @@ pub struct Scenario {
 
 /// Explores every run of the saga under exactly these faults.
 pub fn run(saga: &Saga, faults: &[Fault]) -> Scenario {
+    explored(saga, faults, &Budget::unlimited()).0
+}
+
+/// [`run`] within a budget: `None` when exploring every run would take more work than
+/// the budget has left (which is then spent).
+pub fn run_within(saga: &Saga, faults: &[Fault], budget: &Budget) -> Option<Scenario> {
+    let (scenario, complete) = explored(saga, faults, budget);
+    complete.then_some(scenario)
+}
+
+/// The scenario explored within the budget, and whether every run was.
+fn explored(saga: &Saga, faults: &[Fault], budget: &Budget) -> (Scenario, bool) {
     let faults = &faults[..faults.len().min(64)];
     let machine = machine::Machine::new(saga, faults);
-    let ex = explore::explore(&machine);
+    let ex = explore::explore(&machine, budget);
     let compensated = compensated(&ex.trace);
     let all = every_fault(faults.len());
-    Scenario {
+    let scenario = Scenario {
         name: scenario_name(saga, faults),
         faults: faults.to_vec(),
         outcome: ex.outcome,
@@ -106,7 +122,8 @@ pub fn run(saga: &Saga, faults: &[Fault]) -> Scenario {
         states: ex.states,
         compensations_run: ex.compensations.into_iter().collect(),
         all_fired: ex.fired & all == all,
-    }
+    };
+    (scenario, ex.complete)
 }
 
 /// The bits of `n` faults in a fired mask (at most 64).
@@ -162,6 +179,18 @@ fn trigger_last(owners: impl IntoIterator<Item = Owner>) -> Vec<Owner> {
 /// each compensation that can give up failing (`+compfail:<owner>`). Combinations in which
 /// some fault never fires are left out: they repeat a smaller scenario.
 pub fn enumerate(saga: &Saga, options: &Options) -> Vec<Scenario> {
+    enumerated(saga, options, &Budget::unlimited()).0
+}
+
+/// [`enumerate`] within a budget shared by every scenario: `None` when it does not cover
+/// them all.
+pub fn enumerate_within(saga: &Saga, options: &Options, budget: &Budget) -> Option<Vec<Scenario>> {
+    let (scenarios, complete) = enumerated(saga, options, budget);
+    complete.then_some(scenarios)
+}
+
+/// The scenarios explored within the budget, and whether all of them were.
+fn enumerated(saga: &Saga, options: &Options, budget: &Budget) -> (Vec<Scenario>, bool) {
     let base = applicable(saga, &options.kinds);
     let compfails = if options.kinds.contains(&FaultKind::Compfail) {
         compensation_faults(saga)
@@ -169,8 +198,19 @@ pub fn enumerate(saga: &Saga, options: &Options) -> Vec<Scenario> {
         Vec::new()
     };
     let mut out = Vec::new();
+    let complete = Cell::new(true);
+    let explore = |faults: &[Fault]| {
+        let (scenario, done) = explored(saga, faults, budget);
+        if !done {
+            complete.set(false);
+        }
+        scenario
+    };
     let push = |faults: Vec<Fault>, out: &mut Vec<Scenario>| {
-        let scenario = run(saga, &faults);
+        if !complete.get() {
+            return;
+        }
+        let scenario = explore(&faults);
         if !faults.is_empty() && !scenario.all_fired {
             return;
         }
@@ -183,7 +223,7 @@ pub fn enumerate(saga: &Saga, options: &Options) -> Vec<Scenario> {
             }
             let mut with = faults.clone();
             with.push(cf);
-            let s = run(saga, &with);
+            let s = explore(&with);
             if s.all_fired {
                 out.push(s);
             }
@@ -202,7 +242,7 @@ pub fn enumerate(saga: &Saga, options: &Options) -> Vec<Scenario> {
             }
         }
     }
-    out
+    (out, complete.get())
 }
 
 /// About how much work [`enumerate`] does: the scenarios it runs (combinations of up to

@@ -1,14 +1,17 @@
 //! `diagram`: a Mermaid sequence diagram (a ```mermaid block in `answers.md`, or a `.mmd`
 //! file) that shows the participants of the student's own spec, by id or label, and the
 //! paths the rubric lists (the happy path; the failure path with its compensation) as
-//! branches of an `alt`, or as diagrams of their own.
+//! branches of an `alt`, or as diagrams of their own. Where a diagram and the spec disagree
+//! (`mermaid::conformance`, what `sagac check` reports as M910-M915), the feedback lists it;
+//! it costs no part (see `conformance.rs`).
 
-use crate::grade::mermaid::{self, Diagram, Item};
 use crate::grade::rubric::{DiagramDef, MessageDef, PathDef};
-use crate::grade::text::{capitalize, code, count, list};
-use crate::model::{Coordination, ParticipantId, Saga};
+use crate::grade::text::{capitalize, code, count, list, prose};
+use crate::mermaid::names::{contains_words, is_participant, words};
+use crate::mermaid::{self, Diagram, Item};
+use crate::model::{ParticipantId, Saga};
 
-use super::{Context, Verdict};
+use super::{Context, DiagramSource, Verdict, conformance};
 
 pub fn diagram(def: &DiagramDef, index: usize, ctx: &Context) -> Verdict {
     let parts = 1 + usize::from(def.spec_participants) + def.paths.len();
@@ -21,12 +24,9 @@ pub fn diagram(def: &DiagramDef, index: usize, ctx: &Context) -> Verdict {
     let mut v = Verdict::default();
     let mut read: Vec<(&str, &Diagram)> = Vec::new();
     for source in &ctx.diagrams {
-        match &source.diagram {
+        match source.diagram() {
             Ok(d) => read.push((&source.name, d)),
-            Err(e) => v.details.push(format!(
-                "{} is not a sequence diagram Mermaid can draw: {e}.",
-                capitalize(&source.name)
-            )),
+            Err(e) => v.details.push(unreadable(source, e)),
         }
     }
     v.part(!read.is_empty());
@@ -59,7 +59,29 @@ pub fn diagram(def: &DiagramDef, index: usize, ctx: &Context) -> Verdict {
             .unwrap_or(&[]);
         path_shown(path, regexes, &read, saga, ctx, &mut v);
     }
+    conformance::disagreements(ctx, &mut v);
     v
+}
+
+/// Why a diagram could not be read: the reader's error where it is in the file, with its
+/// code, or the kind of diagram it is.
+fn unreadable(source: &DiagramSource, error: &mermaid::ParseError) -> String {
+    let name = capitalize(&source.name);
+    match crate::rules::mermaid::parse_error(&source.read, error) {
+        Some(d) => format!(
+            "{name} is not a sequence diagram Mermaid can draw: line {}: {} {}.",
+            source.file.line_col(d.span.start).line,
+            d.rule.code,
+            prose(&d.message)
+        ),
+        None => match &error.kind {
+            mermaid::ParseErrorKind::NotSequence { word } => format!(
+                "{name} is a {} diagram, not a sequence diagram (start it with `sequenceDiagram`).",
+                code(word)
+            ),
+            _ => format!("{name} is not a sequence diagram."),
+        },
+    }
 }
 
 /// The part for the spec's participants: each appears in some diagram.
@@ -155,56 +177,6 @@ fn declared(saga: &Saga) -> impl Iterator<Item = ParticipantId> + '_ {
         .filter(|&p| saga.participant(p).declared)
 }
 
-/// Lowercase words of a name: split at non-alphanumerics and at camelCase humps.
-fn words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in s.chars() {
-        if !c.is_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_lowercase() || c.is_ascii_digit();
-        cur.extend(c.to_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-/// Whether `needle`'s words appear together, in order, among `hay`'s.
-fn contains_words(hay: &[String], needle: &[String]) -> bool {
-    !needle.is_empty()
-        && (hay.windows(needle.len()).any(|w| w == needle) || hay.concat() == needle.concat())
-}
-
-/// Whether a diagram participant stands for a spec participant: its id or label holds the
-/// participant's name; an orchestration's host may also be drawn as the orchestrator.
-fn is_participant(saga: &Saga, id: &str, label: &str, p: ParticipantId) -> bool {
-    let name = words(&saga.participant(p).name.value);
-    let (id, label) = (words(id), words(label));
-    if contains_words(&id, &name) || contains_words(&label, &name) {
-        return true;
-    }
-    let host = saga.coordination == Coordination::Orchestration
-        && saga
-            .orchestrator
-            .as_ref()
-            .is_some_and(|o| o.participant == p);
-    host && id
-        .iter()
-        .chain(&label)
-        .any(|w| w.starts_with("orchestrat") || w == "coordinator")
-}
-
 fn shows(saga: &Saga, d: &Diagram, p: ParticipantId) -> bool {
     d.participants
         .iter()
@@ -220,9 +192,9 @@ fn item_matches(
     ctx: &Context,
 ) -> bool {
     let (ends, text): (Vec<&str>, &str) = match item {
-        Item::Message { from, to, text, .. } => (vec![from, to], text),
-        Item::Note { over, text, .. } => (over.iter().map(String::as_str).collect(), text),
-        Item::Block { .. } => return false,
+        Item::Message(m) => (vec![&m.from, &m.to], &m.text),
+        Item::Note(n) => (n.over.iter().map(String::as_str).collect(), &n.text),
+        Item::Block(_) => return false,
     };
     let text_words = words(text);
     let step = m.role.as_deref().and_then(|r| {
@@ -253,31 +225,6 @@ fn item_matches(
         return true;
     }
     // A message to or from the step's service concerns it.
-    ends.iter().any(|e| {
-        let label = d
-            .participants
-            .iter()
-            .find(|p| p.id == *e)
-            .map(|p| p.label.as_str())
-            .unwrap_or(e);
-        is_participant(saga, e, label, s.participant)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_words() {
-        assert_eq!(words("InvSvc"), vec!["inv", "svc"]);
-        assert_eq!(words("Inventory Service"), vec!["inventory", "service"]);
-        assert_eq!(words("payment_service"), vec!["payment", "service"]);
-        assert!(contains_words(
-            &words("Saga Payment Service"),
-            &words("payment_service")
-        ));
-        assert!(contains_words(&words("OrderService"), &words("order")));
-        assert!(!contains_words(&words("Orders"), &words("order")));
-    }
+    ends.iter()
+        .any(|e| is_participant(saga, e, d.label_of(e), s.participant))
 }

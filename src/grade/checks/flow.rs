@@ -3,7 +3,7 @@
 //! choreography whose events chain the steps differently is seen as it runs.
 
 use crate::model::StepId;
-use crate::scenario::{self, ActionKind, Outcome, StepResult, Work};
+use crate::scenario::{ActionKind, Outcome, StepResult, Work};
 
 use super::scenario::run_listing;
 use super::{Context, Verdict};
@@ -26,7 +26,10 @@ pub fn flow(roles: &[String], ctx: &Context) -> Verdict {
         v.details.extend(missing);
         return v;
     }
-    let happy = scenario::run(saga, &[]);
+    let happy = match ctx.explore(saga, &[]) {
+        Ok(run) => run,
+        Err(why) => return Verdict::blocked(1, why),
+    };
     // The order in which steps succeeded in the happy run.
     let done: Vec<StepId> = happy
         .trace

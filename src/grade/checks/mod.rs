@@ -3,6 +3,7 @@
 //! parts hold, and what it found, written for the student. Checks never print and never
 //! fail: what they need and cannot have is itself a finding.
 
+mod conformance;
 mod coordination;
 mod diagram;
 mod flow;
@@ -10,15 +11,19 @@ mod outbox;
 mod scenario;
 mod valid;
 
+use std::sync::Arc;
+
 use crate::check::Checked;
 use crate::diagnostic::Severity;
+use crate::mermaid::{self, Diagram, ParseError, Read};
 use crate::model::Saga;
+use crate::scenario::{Budget, Fault, Scenario};
+use crate::source::SourceFile;
 
-use super::mermaid::{self, Diagram, ParseError};
 use super::rubric::{CheckDef, Rubric};
 use super::selector::{self, Roles};
 use super::submission::Submission;
-use super::text::{capitalize, code};
+use super::text::{capitalize, code, prose};
 
 /// What one check found.
 #[derive(Debug, Clone, Default)]
@@ -59,9 +64,47 @@ impl Verdict {
 /// A diagram found in the submission, read or not.
 #[derive(Debug)]
 pub struct DiagramSource {
-    /// `answers.md, line 12` or `flow.mmd`.
+    /// `` `answers.md`, the Mermaid block at line 12 `` or `` `flow.mmd` ``.
     pub name: String,
-    pub diagram: Result<Diagram, ParseError>,
+    /// The file it is in, for the lines of what is found in it.
+    pub file: Arc<SourceFile>,
+    /// Where it is in the file, and what reading it gave.
+    pub read: Read,
+}
+
+impl DiagramSource {
+    pub fn diagram(&self) -> Result<&Diagram, &ParseError> {
+        self.read.diagram.as_ref()
+    }
+
+    /// Every diagram of `answers.md` and of the diagram files, in that order.
+    fn all(submission: &Submission) -> Vec<DiagramSource> {
+        let mut out = Vec::new();
+        let files = submission
+            .answers
+            .iter()
+            .map(|a| (a, true))
+            .chain(submission.diagrams.iter().map(|d| (d, false)));
+        for (file, markdown) in files {
+            let source = Arc::new(SourceFile::new(&file.name, file.text.clone()));
+            for read in mermaid::read_file(&file.text, markdown) {
+                let name = match markdown {
+                    true => format!(
+                        "{}, the Mermaid block at line {}",
+                        code(&file.name),
+                        source.line_col(read.content.start).line
+                    ),
+                    false => code(&file.name),
+                };
+                out.push(DiagramSource {
+                    name,
+                    file: Arc::clone(&source),
+                    read,
+                });
+            }
+        }
+        out
+    }
 }
 
 /// Everything a check may read about one submission.
@@ -74,6 +117,8 @@ pub struct Context<'a> {
     pub resolved: bool,
     pub roles: Roles,
     pub diagrams: Vec<DiagramSource>,
+    /// The simulation work the criteria may still spend on this submission.
+    pub budget: Budget,
 }
 
 impl<'a> Context<'a> {
@@ -83,21 +128,7 @@ impl<'a> Context<'a> {
         let roles = saga
             .map(|s| selector::resolve(rubric, s))
             .unwrap_or_default();
-        let mut diagrams = Vec::new();
-        if let Some(answers) = &submission.answers {
-            for (line, text) in super::prose::mermaid_blocks(&answers.text) {
-                diagrams.push(DiagramSource {
-                    name: format!("`{}`, the Mermaid block at line {line}", answers.name),
-                    diagram: mermaid::parse(&text),
-                });
-            }
-        }
-        for file in &submission.diagrams {
-            diagrams.push(DiagramSource {
-                name: code(&file.name),
-                diagram: mermaid::parse(&file.text),
-            });
-        }
+        let diagrams = DiagramSource::all(submission);
         Context {
             rubric,
             submission,
@@ -105,6 +136,7 @@ impl<'a> Context<'a> {
             resolved,
             roles,
             diagrams,
+            budget: super::work::criteria_budget(),
         }
     }
 
@@ -185,7 +217,7 @@ impl<'a> Context<'a> {
                     "line {}: {} {}",
                     checked.source.line_col(d.span.start).line,
                     d.rule.code,
-                    d.message
+                    prose(&d.message)
                 )
             })
             .collect();
@@ -216,6 +248,13 @@ impl<'a> Context<'a> {
     pub fn describe_role(&self, saga: &Saga, role: &str) -> String {
         let index = self.rubric.role(role).unwrap_or_default();
         selector::describe(self.rubric, &self.roles, saga, index)
+    }
+
+    /// Every run of the saga under these faults, or why they were not explored: the
+    /// submission's budget does not cover them.
+    pub fn explore(&self, saga: &Saga, faults: &[Fault]) -> Result<Scenario, String> {
+        crate::scenario::run_within(saga, faults, &self.budget)
+            .ok_or_else(|| super::work::too_large(saga.steps.len()))
     }
 
     /// The 1-based line of a span in the spec.

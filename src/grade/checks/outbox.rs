@@ -5,7 +5,7 @@
 use crate::grade::rubric::{OutboxDef, RelayDef};
 use crate::grade::text::code;
 use crate::model::Relay;
-use crate::scenario::{self, Fault, Invariant};
+use crate::scenario::{Fault, Invariant};
 
 use super::scenario::run_listing;
 use super::{Context, Verdict};
@@ -32,13 +32,20 @@ pub fn outbox(def: &OutboxDef, ctx: &Context) -> Verdict {
         return v;
     };
     let event_name = code(&saga.event(event).name);
-    let crash = scenario::run(
+    let crash = match ctx.explore(
         saga,
         &[Fault::Crash {
             participant: trigger.participant,
             event,
         }],
-    );
+    ) {
+        Ok(run) => run,
+        Err(why) => {
+            let mut v = Verdict::blocked(1, why);
+            v.line = line;
+            return v;
+        }
+    };
     let lost = crash
         .violations
         .iter()

@@ -3,9 +3,9 @@
 //! retried, which invariants hold). Judged on the simulator's runs of the student's saga.
 
 use crate::grade::rubric::{FaultKindDef, OutcomeDef, ScenarioDef};
-use crate::grade::text::{capitalize, code, list};
+use crate::grade::text::{capitalize, code, list, prose};
 use crate::model::{Owner, Saga, StepId, StepKind};
-use crate::scenario::{self, ActionKind, Fault, Outcome, Scenario, StepResult, Work, owner_name};
+use crate::scenario::{ActionKind, Fault, Outcome, Scenario, StepResult, Work, owner_name};
 
 use super::{Context, Verdict};
 
@@ -30,7 +30,10 @@ pub fn scenario(def: &ScenarioDef, ctx: &Context) -> Verdict {
     if !fault.applies_to(saga) {
         return Verdict::blocked(1, why_it_cannot_happen(fault, &target));
     }
-    let run = scenario::run(saga, &[fault]);
+    let run = match ctx.explore(saga, &[fault]) {
+        Ok(run) => run,
+        Err(why) => return Verdict::blocked(1, why),
+    };
     if !run.all_fired {
         let mut v = Verdict::blocked(
             1,
@@ -67,7 +70,10 @@ pub fn scenario(def: &ScenarioDef, ctx: &Context) -> Verdict {
             .iter()
             .find(|x| x.invariant.as_str() == name.as_str())
         {
-            findings.add(format!("Invariant `{name}` is broken: {}", broken.message));
+            findings.add(format!(
+                "Invariant `{name}` is broken: {}",
+                prose(&broken.message)
+            ));
         }
     }
     let mut v = Verdict::default();
@@ -280,7 +286,7 @@ fn retried(run: &Scenario, step: StepId) -> bool {
 pub fn run_listing(saga: &Saga, run: &Scenario) -> String {
     let mut text = format!("The run sagac simulated ({}):", code(&run.name));
     for (i, action) in run.trace.iter().take(LISTED_ACTIONS).enumerate() {
-        text.push_str(&format!("\n{}. {}", i + 1, action.describe(saga)));
+        text.push_str(&format!("\n{}. {}", i + 1, prose(&action.describe(saga))));
     }
     if run.trace.len() > LISTED_ACTIONS {
         text.push_str(&format!(

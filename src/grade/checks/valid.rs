@@ -2,7 +2,7 @@
 //! reported. Both read the checker's diagnostics as `sagac check` reports them.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::grade::text::{code, count};
+use crate::grade::text::{code, count, prose};
 
 use super::{Context, Verdict};
 
@@ -89,9 +89,14 @@ fn listing(diagnostics: &[&Diagnostic], ctx: &Context) -> Vec<String> {
                 .line_of(d.span)
                 .map(|l| format!("line {l}: "))
                 .unwrap_or_default();
-            let mut s = format!("{line}{} {}: {}", d.rule.code, d.rule.name, d.message);
+            let mut s = format!(
+                "{line}{} {}: {}",
+                d.rule.code,
+                d.rule.name,
+                prose(&d.message)
+            );
             if let Some(help) = &d.help {
-                s.push_str(&format!(" (help: {help})"));
+                s.push_str(&format!(" (help: {})", prose(help)));
             }
             s
         })

@@ -26,10 +26,10 @@ fn row(cells: &[String]) -> String {
     cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",")
 }
 
-/// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet
-/// does not run a folder name as a formula.
+/// RFC 4180 quoting; a leading `=`, `+`, `-`, `@`, tab or carriage return is prefixed
+/// with `'` so a spreadsheet does not run a folder name as a formula (OWASP's advice).
 fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() {
         format!("'{s}")
     } else {
         s.to_owned()
@@ -50,6 +50,9 @@ mod tests {
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(field("=cmd()"), "'=cmd()");
+        assert_eq!(field("\t=1+1"), "'\t=1+1");
+        assert_eq!(field("\r=1"), "\"'\r=1\"");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("-1.5"), "-1.5");
         assert_eq!(field("plain"), "plain");
     }

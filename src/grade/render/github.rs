@@ -53,7 +53,7 @@ pub fn render(
         writeln!(
             out,
             "{}: {}/{}",
-            g.submission,
+            log_word(&g.submission),
             points(g.score),
             points(g.max_score)
         )?;
@@ -74,4 +74,31 @@ pub fn render(
         }
     }
     Ok(())
+}
+
+/// A submission's name at the start of a log line: as it is when it holds only path
+/// characters, else quoted, so that no folder name makes the line a workflow command
+/// (`::stop-commands::`, which the runner reads at the start of any line) or splits it.
+fn log_word(name: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || "/._-+@ ".contains(c));
+    if plain && !name.is_empty() && !name.starts_with(' ') {
+        name.to_owned()
+    } else {
+        format!("'{}'", escape_data(&name.replace('\'', r"'\''")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_word;
+
+    #[test]
+    fn a_name_never_starts_a_command() {
+        assert_eq!(log_word("submissions/alice"), "submissions/alice");
+        assert_eq!(log_word("::stop-commands::x"), "'::stop-commands::x'");
+        assert_eq!(log_word("a\n::error::x"), "'a%0A::error::x'");
+        assert_eq!(log_word(" ::x"), "' ::x'");
+    }
 }

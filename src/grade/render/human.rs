@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use crate::grade::result::points;
+use crate::grade::text::plain;
 use crate::grade::{Grade, Status};
 
 pub fn render(grades: &[Grade], color: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -22,7 +23,7 @@ pub fn render(grades: &[Grade], color: bool, out: &mut dyn Write) -> io::Result<
         writeln!(
             out,
             "{}: {}",
-            g.submission,
+            plain(&g.submission),
             paint(if g.full_marks() { "1;32" } else { "1;33" }, &score)
         )?;
         for note in &g.notes {

@@ -1,0 +1,53 @@
+//! A bound on the work of exploring runs, for callers that must stay within a time and
+//! memory limit whatever saga they are given (the grader). The work of an exploration is
+//! counted as it goes, in units: each state expanded costs its size (its steps, its messages
+//! in flight, and a fixed part) once for itself and once for each state it leads to. Time
+//! and memory both grow with these units, whatever makes the states many: a long saga, a
+//! wide parallel group, events with many consumers. The count is a function of the saga,
+//! so a bounded exploration stops at the same point on every machine.
+
+use std::cell::Cell;
+
+/// The fixed part of a state's size, in units.
+const STATE_OVERHEAD: u64 = 16;
+
+/// Work units left, shared by the explorations made with it.
+#[derive(Debug)]
+pub struct Budget {
+    left: Cell<u64>,
+}
+
+impl Budget {
+    pub fn new(units: u64) -> Budget {
+        Budget {
+            left: Cell::new(units),
+        }
+    }
+
+    /// No bound: what `run` and `enumerate` explore with.
+    pub fn unlimited() -> Budget {
+        Budget::new(u64::MAX)
+    }
+
+    pub fn left(&self) -> u64 {
+        self.left.get()
+    }
+
+    /// Takes the work of expanding one state of `size` steps and messages into `next`
+    /// states; false (and nothing left) when the budget does not cover it.
+    pub(super) fn charge(&self, size: usize, next: usize) -> bool {
+        let cost = (size as u64)
+            .saturating_add(STATE_OVERHEAD)
+            .saturating_mul(next as u64 + 1);
+        match self.left.get().checked_sub(cost) {
+            Some(left) => {
+                self.left.set(left);
+                true
+            }
+            None => {
+                self.left.set(0);
+                false
+            }
+        }
+    }
+}
