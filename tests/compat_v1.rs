@@ -13,7 +13,9 @@
 //! from the current binary. It is only for a deliberate change of v1 output (a new v1
 //! fixture, a reworded diagnostic that an issue asks for): say which outputs changed, and
 //! why, in the commit that blesses them. A spec whose text says `version: 2` is not v1
-//! and is left out.
+//! and is left out. `SAGAC_COMPAT_BIN=<path>` digests another binary's outputs instead of
+//! this build's: blessing new v1 specs with `main`'s binary records what v1 was, so the
+//! test then holds this branch to it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,6 +26,7 @@ use sha2::{Digest, Sha256};
 
 const RECORD: &str = "tests/compat_v1.sha256";
 const BLESS: &str = "SAGAC_BLESS_COMPAT";
+const BINARY: &str = "SAGAC_COMPAT_BIN";
 
 /// The outputs recorded per spec: a name, and the arguments after the spec's path
 /// (`codegen` also gets `-o <folder>`).
@@ -170,7 +173,9 @@ fn digests(root: &Path, specs: &[String]) -> BTreeMap<Key, String> {
 /// Runs one command on one spec: the digest of its exit code, standard output and standard
 /// error, and for codegen of every file written (by relative path).
 fn run(root: &Path, spec: &str, args: &[&str], folder: &Path) -> String {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sagac"));
+    let binary = std::env::var_os(BINARY)
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_sagac")), PathBuf::from);
+    let mut command = Command::new(binary);
     command
         .current_dir(root)
         .env_remove("NO_COLOR")
