@@ -54,7 +54,10 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .label("fails on \"not found\"")
-            .related(step.id.span, format!("`{}` may never have applied its effect", step.id.value))
+            .related(
+                step.id.span,
+                format!("`{}` may never have applied its effect", step.id.value),
+            )
             .help(format!(
                 "write `absent_effect: ignore` so that `{}` succeeds when there is nothing to \
                  undo, or `runs_for: success` if it may only run after the step succeeded",

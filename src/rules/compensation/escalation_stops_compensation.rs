@@ -42,7 +42,8 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
         }
         let Owner::Step(id) = owner else { continue };
         let stage = saga.step(id).stage;
-        let followers: Vec<String> = saga
+        // In the order they would run: the latest step first, the trigger's last.
+        let mut followers: Vec<String> = saga
             .compensations()
             .filter(|(o, _)| match o {
                 Owner::Trigger => true,
@@ -53,7 +54,10 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             })
             .map(|(_, f)| format!("`{}`", f.action.value))
             .collect();
-        let Some(first) = followers.last() else { continue };
+        followers.reverse();
+        let Some(first) = followers.first() else {
+            continue;
+        };
         let span = written_at(&c.on_failure, c.span);
         if reported.contains(&span) {
             continue;

@@ -35,8 +35,13 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
     if !saga.is_v2() {
         return;
     }
+    // After the point of no return, terminating at all is C210's error.
+    let point = super::PointOfNoReturn::of(saga);
     for at in saga.step_ids() {
         let step = saga.step(at);
+        if point.as_ref().is_some_and(|p| p.is_before(step)) {
+            continue;
+        }
         for failure in &step.failure_handling {
             if failure.then.value == FailureThen::Terminate {
                 let span = failure.then.span().unwrap_or(failure.span);
@@ -47,7 +52,7 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
         }
     }
     deadline(saga, out);
-    uncaught(saga, out);
+    uncaught(saga, point.as_ref(), out);
 }
 
 const KEEP_OR_COMPENSATE: &str = "list the effects left on purpose in `keeps`, or compensate \
@@ -80,8 +85,8 @@ fn deadline(saga: &Saga, out: &mut Vec<Diagnostic>) {
 
 /// Errors nobody declared under `on_uncaught: terminate`: one report per place the policy
 /// is written (the saga's `on_uncaught` or its engine cover many steps), at the step that
-/// leaves the most.
-fn uncaught(saga: &Saga, out: &mut Vec<Diagnostic>) {
+/// leaves the most, before the point of no return (no compensation runs after it anyway).
+fn uncaught(saga: &Saga, point: Option<&super::PointOfNoReturn<'_>>, out: &mut Vec<Diagnostic>) {
     let engine = saga
         .orchestrator
         .as_ref()
@@ -89,7 +94,9 @@ fn uncaught(saga: &Saga, out: &mut Vec<Diagnostic>) {
         .map(|e| e.span);
     let mut worst: Vec<(Span, StepId, Vec<StepId>)> = Vec::new();
     for at in saga.step_ids() {
-        if saga.step(at).on_uncaught.value != OnUncaught::Terminate {
+        if saga.step(at).on_uncaught.value != OnUncaught::Terminate
+            || point.is_some_and(|p| p.is_before(saga.step(at)))
+        {
             continue;
         }
         let Some(span) = saga.step(at).on_uncaught.span().or(engine) else {

@@ -28,7 +28,10 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
     let Some(escalation) = &saga.escalation else {
         return;
     };
-    if saga.compensations().any(|(_, c)| c.on_failure.value.escalates()) {
+    if saga
+        .compensations()
+        .any(|(_, c)| c.on_failure.value.escalates())
+    {
         return;
     }
     out.push(

@@ -16,7 +16,10 @@ use availability::Availability;
 pub static CHECKS: &[(&Rule, Check)] = &[
     (&read_before_write::RULE, check),
     (&unknown_idempotency_key::RULE, reported_with_d501),
-    (&in_doubt_reads_own_write::RULE, in_doubt_reads_own_write::check),
+    (
+        &in_doubt_reads_own_write::RULE,
+        in_doubt_reads_own_write::check,
+    ),
     (&not_own_write::RULE, not_own_write::check),
 ];
 

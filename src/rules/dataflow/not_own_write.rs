@@ -34,7 +34,11 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
     if let Some(c) = &saga.trigger.compensation {
         for field in &c.reads_if_present {
             if !contains(data, &field.value) {
-                out.push(report(field, "the trigger's compensation", "the trigger's `data`"));
+                out.push(report(
+                    field,
+                    "the trigger's compensation",
+                    "the trigger's `data`",
+                ));
             }
         }
     }
@@ -55,7 +59,11 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
         let written = contains(data, &field.value)
             || saga.steps.iter().any(|s| contains(&s.writes, &field.value));
         if !written {
-            out.push(report(field, "`compensation_defaults`", "any step's `writes`"));
+            out.push(report(
+                field,
+                "`compensation_defaults`",
+                "any step's `writes`",
+            ));
         }
     }
 }
