@@ -37,7 +37,9 @@ pub fn parse_error(error: &ParseError) -> Diagnostic {
         ParseErrorKind::WrongType { expected, found } => {
             wrong_type::wrong_type(span, expected, found, error.expected.as_ref())
         }
-        ParseErrorKind::NotAValue { text } => wrong_type::not_a_value(span, text),
+        ParseErrorKind::NotAValue { text, boolean } => {
+            wrong_type::not_a_value(span, text, *boolean)
+        }
         ParseErrorKind::EmptyValue => wrong_type::empty_value(span),
         ParseErrorKind::MissingKey { key } => missing_key::missing_field(span, key),
         ParseErrorKind::DuplicateKey { key } => duplicate_key::duplicate_key(span, key.as_deref()),

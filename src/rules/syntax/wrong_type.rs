@@ -96,14 +96,18 @@ fn with_example(d: Diagnostic, shape: Option<&ExpectedShape>) -> Diagnostic {
 }
 
 /// A scalar, written as `text`, that does not read as the type expected.
-pub fn not_a_value(span: Span, text: &str) -> Diagnostic {
-    Diagnostic::new(
+pub fn not_a_value(span: Span, text: &str, boolean: bool) -> Diagnostic {
+    let d = Diagnostic::new(
         &RULE,
         span,
         format!("`{text}` is not a value of the expected type"),
     )
-    .label("wrong type")
-    .help("a number is written as digits (`version: 1`, `max_attempts: 3`)")
+    .label("wrong type");
+    if boolean {
+        d.help("this key is `true` or `false` (`transactional: false`)")
+    } else {
+        d.help("a number is written as digits (`version: 1`, `max_attempts: 3`)")
+    }
 }
 
 pub fn empty_value(span: Span) -> Diagnostic {
@@ -127,6 +131,15 @@ pub fn unexpected(
     .label(format!("expected {}", plain(expected)));
     if plain(expected) == "a list" && found == Shape::Single {
         d.help(format!("write it as a list: `[{text}]`"))
+    } else if expected == "one of the allowed values" && example.is_none() {
+        let shape = match found {
+            Shape::List => "a list",
+            _ => "a mapping",
+        };
+        d.help(format!(
+            "this key takes one word (such as `compensate` or `pivot`), not {shape}: write the \
+             value alone, without brackets or braces"
+        ))
     } else {
         with_example(d, example)
     }
