@@ -97,7 +97,10 @@ pub fn refuse_unsupported(
     saga: &sagac::model::Saga,
     command: &str,
 ) -> Option<Exit> {
-    let unsupported = sagac::scenario::unsupported(saga)?;
+    let unsupported = match command {
+        "diagram" | "codegen" => sagac::scenario::unsupported_by_renderers(saga)?,
+        _ => sagac::scenario::unsupported(saga)?,
+    };
     let at = checked.source.line_col(unsupported.span.start);
     Some(fail(format!(
         "{}:{}:{}: `{}` uses {}, whose semantics `sagac {command}` does not implement yet; `sagac check` checks the spec in full",

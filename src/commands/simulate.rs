@@ -6,7 +6,7 @@ use sagac::scenario::{self, Options};
 use sagac::simulate::{self, Format, Report};
 
 use super::{Exit, check_spec, fail, print_diagnostics, refuse_unsupported, write_product};
-use crate::cli::SimulateArgs;
+use crate::cli::{SimulateArgs, SimulateDeny};
 
 pub fn run(args: &SimulateArgs) -> Exit {
     let checked = match check_spec(&args.spec, &check::Options::default()) {
@@ -35,7 +35,7 @@ pub fn run(args: &SimulateArgs) -> Exit {
             let options = Options {
                 max_faults: args.max_faults,
                 kinds: if args.faults.is_empty() {
-                    scenario::FaultKind::ALL.to_vec()
+                    scenario::FaultKind::defaults(saga).to_vec()
                 } else {
                     args.faults.iter().map(|&kind| kind.into()).collect()
                 },
@@ -66,7 +66,8 @@ pub fn run(args: &SimulateArgs) -> Exit {
     {
         return fail(format!("writing the report: {e}"));
     }
-    if report.violations > 0 {
+    let denied = args.deny == Some(SimulateDeny::NeedsAttention) && report.needs_attention > 0;
+    if report.violations > 0 || denied {
         Exit::Findings
     } else {
         Exit::Clean

@@ -4,12 +4,27 @@
 //! its simulation (V7xx); `check`'s static rules read every feature. A version 2 spec that
 //! writes no version 2 key runs as version 1 does.
 
-use crate::model::{Key, Saga};
+use crate::model::{Coordination, Key, Saga};
 use crate::source::Span;
 
-/// The version 2 keys whose semantics the scenarios implement (none yet: the language is
-/// read and checked, its runs come next).
-const IMPLEMENTED: &[Key] = &[];
+/// The version 2 keys whose semantics the scenarios implement in an orchestration.
+const IMPLEMENTED: &[Key] = &[
+    Key::CompensationDefaults,
+    Key::Escalation,
+    Key::OnUncaught,
+    Key::DeadlineLongForm,
+    Key::Outcome,
+    Key::Cancellation,
+    Key::FailureLongForm,
+    Key::Transactional,
+    Key::ReadsIfPresent,
+    Key::RunsFor,
+    Key::AbsentEffect,
+    Key::OnFailure,
+    Key::CompensationTimeout,
+    Key::RetryWithin,
+    Key::RetryJitter,
+];
 
 /// A version 2 feature a spec uses and the scenarios do not implement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,11 +44,22 @@ impl Unsupported {
 /// The first version 2 feature (by its place in the spec) whose semantics are not
 /// implemented, if the saga uses one.
 pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
+    // A choreography's runs of version 2 are not written yet.
+    let choreography = saga.coordination == Coordination::Choreography;
     saga.features
         .iter()
-        .find(|f| !IMPLEMENTED.contains(&f.key))
+        .find(|f| choreography || !IMPLEMENTED.contains(&f.key))
         .map(|f| Unsupported {
             key: f.key,
             span: f.span,
         })
+}
+
+/// The first version 2 feature a spec uses, for the parts of sagac that draw or generate
+/// a saga (`diagram`, `codegen`): they implement none yet, whatever `scenario` runs.
+pub fn unsupported_by_renderers(saga: &Saga) -> Option<Unsupported> {
+    saga.features.first().map(|f| Unsupported {
+        key: f.key,
+        span: f.span,
+    })
 }

@@ -4,6 +4,7 @@
 
 pub mod at_most_once;
 pub mod atomicity;
+pub mod exactly_one_outcome;
 pub mod no_compensation_after_pivot;
 pub mod no_lost_event;
 pub mod no_phantom_compensation;
@@ -25,6 +26,7 @@ pub static RULES: &[&Rule] = &[
     &at_most_once::RULE,
     &no_lost_event::RULE,
     &no_phantom_compensation::RULE,
+    &exactly_one_outcome::RULE,
 ];
 
 /// The largest saga `check` simulates: exploring every fault grows faster than linearly, and
@@ -43,6 +45,7 @@ fn rule(invariant: Invariant) -> &'static Rule {
         Invariant::AtMostOnce => &at_most_once::RULE,
         Invariant::NoLostEvent => &no_lost_event::RULE,
         Invariant::NoPhantomCompensation => &no_phantom_compensation::RULE,
+        Invariant::ExactlyOneOutcome => &exactly_one_outcome::RULE,
     }
 }
 
@@ -63,7 +66,7 @@ pub fn check_within(saga: &Saga, spec: &str, budget: &Budget) -> Option<Vec<Diag
     if saga.steps.len() > MAX_STEPS || scenario::unsupported(saga).is_some() {
         return Some(Vec::new());
     }
-    let scenarios = scenario::enumerate_within(saga, &Options::default(), budget)?;
+    let scenarios = scenario::enumerate_within(saga, &Options::for_saga(saga), budget)?;
     let mut found: BTreeMap<(Span, Invariant), (Diagnostic, usize)> = BTreeMap::new();
     for s in &scenarios {
         let span = s
@@ -157,6 +160,22 @@ fn span_of(saga: &Saga, fault: Fault) -> Span {
                 .first()
                 .map_or_else(|| e.span(), |(_, span)| *span)
         }
+        Fault::FailAs(s, i) | Fault::ExhaustAs(s, i) => saga
+            .step(s)
+            .failure_handling
+            .get(usize::from(i))
+            .map_or(saga.step(s).id.span, |f| f.span),
+        Fault::Uncaught(s) | Fault::Deadline(s) | Fault::Cancel(s) => saga.step(s).id.span,
+        Fault::Outage(p) => saga
+            .steps
+            .iter()
+            .find(|s| s.participant == p)
+            .map_or(saga.participant(p).name.span, |s| s.participant_span),
+        Fault::CompTimeout(owner) => saga
+            .compensation(owner)
+            .map_or(saga.trigger.action.span, |c| {
+                c.timeout.and_then(|t| t.span()).unwrap_or(c.span)
+            }),
     }
 }
 

@@ -7,6 +7,7 @@
 mod choreography;
 mod effects;
 mod ending;
+mod handling;
 mod orchestration;
 mod state;
 
@@ -253,6 +254,8 @@ impl<'a> Machine<'a> {
                 from,
                 duplicate,
             } => self.event_delivery(transition, event, handler, from, duplicate),
+            Message::Cancel => self.cancel(transition),
+            Message::DeadlinePasses => self.deadline_passes(transition),
         }
     }
 }
