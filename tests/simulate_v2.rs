@@ -411,3 +411,61 @@ fn simulate_reports_the_new_columns_and_denies_needs_attention() {
     assert_eq!(first["gave_up"], serde_json::json!([]));
     assert!(value["needs_attention"].as_u64().unwrap() > 0);
 }
+
+/// The shipped choreography, with `from` replaced by `to`.
+fn credit(from: &str, to: &str) -> Saga {
+    let text = include_str!("../specs/order-credit-choreography.yaml");
+    assert!(text.contains(from), "{from:?}");
+    saga(&text.replacen(from, to, 1))
+}
+
+#[test]
+fn a_choreography_publishes_each_failure_s_own_event() {
+    let s = credit("", "");
+    let r = run(&s, "fail:reserve_credit@CreditLimitExceeded");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert_eq!(r.told.caller.as_deref(), Some("Rejected"));
+    assert!(
+        r.trace
+            .iter()
+            .any(|a| a.describe(&s).contains("customer.credit.limit.exceeded")),
+        "the failure's own event"
+    );
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    // The trigger's compensation does not listen to it: the order is never rejected and
+    // the caller never told.
+    let s = credit(
+        "consumes: [customer.validation.failed, customer.credit.limit.exceeded, inventory.failed]",
+        "consumes: [customer.validation.failed, inventory.failed]",
+    );
+    let r = run(&s, "fail:reserve_credit@CreditLimitExceeded");
+    assert!(
+        broken(&r).contains(&"exactly_one_outcome"),
+        "{:?}",
+        broken(&r)
+    );
+}
+
+#[test]
+fn a_choreography_compensation_that_gives_up_goes_on_or_escalates() {
+    // escalate (the spec's default): the trigger's compensation still runs, on-call is told.
+    let s = credit("", "");
+    let r = run(&s, "fail:reserve_inventory+compfail:reserve_credit");
+    assert_eq!(r.outcome, Outcome::NeedsAttention);
+    assert_eq!(names(&s, &r.told.left), ["reserve_credit"]);
+    assert_eq!(names(&s, &r.compensated), ["trigger"]);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    // continue (and no escalation): the same run, nobody told: atomicity.
+    let s = saga(
+        &include_str!("../specs/order-credit-choreography.yaml")
+            .replacen("on_failure: escalate", "on_failure: continue", 1)
+            .replacen(
+                "escalation: { participant: ops, action: OpenIncident, event: order.needs.attention }\n",
+                "",
+                1,
+            ),
+    );
+    let r = run(&s, "fail:reserve_inventory+compfail:reserve_credit");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert_eq!(broken(&r), ["atomicity"]);
+}

@@ -220,7 +220,9 @@ impl Fault {
             Fault::DupEvent(e) => {
                 !orchestration && consumed(saga, e) && !saga.event(e).emitted_by.is_empty()
             }
-            Fault::FailAs(s, i) => orchestration && further_failure(saga, s, i),
+            Fault::FailAs(s, i) => {
+                further_failure(saga, s, i) || (!orchestration && own_event(saga, s, i))
+            }
             Fault::ExhaustAs(s, i) => {
                 orchestration
                     && business(saga, s, i).is_some_and(|f| {
@@ -433,6 +435,22 @@ fn further_failure(saga: &Saga, s: StepId, i: u8) -> bool {
     let head = &step.failure_handling[first];
     usize::from(i) != first
         && (f.then.value != head.then.value || f.keeps != head.keeps || f.retry != head.retry)
+}
+
+/// Whether the business failure at `i` publishes another event than the step's first
+/// (a choreography's `emits.failure` map).
+fn own_event(saga: &Saga, s: StepId, i: u8) -> bool {
+    let step = saga.step(s);
+    let Some(f) = business(saga, s, i) else {
+        return false;
+    };
+    let first = step
+        .failure_handling
+        .iter()
+        .find(|f| f.builtin.is_none())
+        .map(|f| f.name.value.as_str());
+    let event = |name: &str| step.failure_event(name).map(|e| e.value.as_str());
+    first != Some(f.name.value.as_str()) && event(&f.name.value) != first.and_then(event)
 }
 
 /// Whether an undeclared error at the step makes a run of its own (not one that `fail:`

@@ -37,6 +37,8 @@ impl Machine<'_> {
             }
         } else if state.stuck.is_some() {
             Outcome::Stuck
+        } else if state.announced && self.escalated_gave_up(state) {
+            Outcome::NeedsAttention
         } else if state.announced {
             Outcome::Compensated
         } else if self.all_done(state) {
@@ -63,6 +65,15 @@ impl Machine<'_> {
             left: owners(state.left),
             gave_up: owners(state.gave_up),
         }
+    }
+
+    /// Whether a compensation that gave up under `escalate*` did (version 2).
+    fn escalated_gave_up(&self, state: &State) -> bool {
+        state.gave_up != 0
+            && self
+                .saga
+                .compensations()
+                .any(|(o, c)| c.on_failure.value.escalates() && state.gave_up & owner_bit(o) != 0)
     }
 
     /// The invariants a run that has nothing left to do breaks.

@@ -511,11 +511,11 @@ impl Machine<'_> {
         }
         transition.state.deliveries = transition.state.deliveries.saturating_add(1);
         transition.state.delivered.get_or_insert(end);
-        transition.act(
-            Party::Orchestrator,
-            Party::Orchestrator,
-            ActionKind::Tell { end },
-        );
+        let party = match (self.orchestration, &self.saga.outcome) {
+            (false, Some(outcome)) => Party::Participant(outcome.participant),
+            _ => Party::Orchestrator,
+        };
+        transition.act(party, party, ActionKind::Tell { end });
     }
 
     /// The caller's cancel reaches the orchestrator.

@@ -7,6 +7,7 @@
 mod choreography;
 mod effects;
 mod ending;
+mod events;
 mod handling;
 mod orchestration;
 mod state;
