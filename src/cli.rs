@@ -170,6 +170,18 @@ pub enum FaultKindArg {
     /// `comptimeout:<step|trigger>`: a compensation's attempt times out (version 2; never
     /// counted in --max-faults).
     Comptimeout,
+    /// Every kind, version 2's included (also for a version 1 spec).
+    All,
+}
+
+impl FaultKindArg {
+    /// The kinds the name stands for: one, or every kind for `all`.
+    pub fn kinds(self) -> Vec<FaultKind> {
+        match self {
+            FaultKindArg::All => FaultKind::EVERY.to_vec(),
+            kind => vec![kind.into()],
+        }
+    }
 }
 
 /// What `simulate --deny` makes an error.
@@ -194,6 +206,8 @@ impl From<FaultKindArg> for FaultKind {
             FaultKindArg::Deadline => FaultKind::Deadline,
             FaultKindArg::Cancel => FaultKind::Cancel,
             FaultKindArg::Comptimeout => FaultKind::CompTimeout,
+            // `kinds` expands `all`; alone it stands for the first kind.
+            FaultKindArg::All => FaultKind::Business,
         }
     }
 }

@@ -469,3 +469,42 @@ fn a_choreography_compensation_that_gives_up_goes_on_or_escalates() {
     assert_eq!(r.outcome, Outcome::Compensated);
     assert_eq!(broken(&r), ["atomicity"]);
 }
+
+#[test]
+fn a_compensation_s_trace_says_what_it_receives() {
+    let s = saga(&spec(OUTCOME, ""));
+    let r = run(&s, "timeout:reserve");
+    let lines: Vec<String> = r.trace.iter().map(|a| a.describe(&s)).collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "orchestrator: Release receives: effect in doubt, failure TimedOut (reserve)"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn faults_all_runs_version_2_kinds_on_a_version_1_spec() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sagac"))
+        .args([
+            "simulate",
+            "specs/order-orchestration.yaml",
+            "--faults",
+            "all",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let names: Vec<&str> = value["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"uncaught:send_confirmation"), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("outage:")), "{names:?}");
+    // A version 1 spec's JSON keeps its shape: no version 2 columns.
+    assert!(value["scenarios"][0].get("caller").is_none());
+}

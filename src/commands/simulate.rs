@@ -37,7 +37,11 @@ pub fn run(args: &SimulateArgs) -> Exit {
                 kinds: if args.faults.is_empty() {
                     scenario::FaultKind::defaults(saga).to_vec()
                 } else {
-                    args.faults.iter().map(|&kind| kind.into()).collect()
+                    let mut kinds: Vec<scenario::FaultKind> =
+                        args.faults.iter().flat_map(|&kind| kind.kinds()).collect();
+                    kinds.sort();
+                    kinds.dedup();
+                    kinds
                 },
             };
             let work = scenario::estimated_work(saga, &options);

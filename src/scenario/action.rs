@@ -226,6 +226,35 @@ pub enum ActionKind {
     CancelAnswered { answer: CancelAnswer },
     /// Version 2: the caller is told how the saga ends.
     Tell { end: End },
+    /// Version 2: what a compensation is about to receive: its step's effect status and
+    /// `failure` (the step it names, if any, and its name).
+    Receives {
+        owner: Owner,
+        effect: Effect,
+        failed: Option<StepId>,
+        failure: FailureName,
+    },
+}
+
+/// Version 2: the effect status a compensation receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Its step succeeded.
+    Applied,
+    /// Its step timed out, answered nothing, or was abandoned.
+    InDoubt,
+    /// Its step answered a failure (the compensation runs for `any_attempt`).
+    Failed,
+}
+
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Applied => "applied",
+            Effect::InDoubt => "in doubt",
+            Effect::Failed => "failed",
+        }
+    }
 }
 
 /// One message or local step of a run.

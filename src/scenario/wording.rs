@@ -194,6 +194,33 @@ fn v2_words(saga: &Saga, kind: ActionKind, voice: Voice) -> String {
                 || value.clone(),
             )
         }
+        ActionKind::Receives {
+            owner,
+            effect,
+            failed,
+            failure,
+        } => {
+            let action = saga
+                .compensation(owner)
+                .map_or_else(String::new, |c| c.action.value.clone());
+            let failure = match failed {
+                Some(s) => format!(
+                    "{} ({})",
+                    failure.text(saga, Work::Step(s)),
+                    saga.step(s).id.value
+                ),
+                None => failure.text(saga, Work::Trigger),
+            };
+            voice.say(
+                || {
+                    format!(
+                        "{action} receives: effect {}, failure {failure}",
+                        effect.as_str()
+                    )
+                },
+                || format!("{action}: {}, after {failure}", effect.as_str()),
+            )
+        }
         _ => String::new(),
     }
 }

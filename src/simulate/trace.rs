@@ -55,6 +55,7 @@ pub fn kind(action: &Action) -> &'static str {
         ActionKind::Cancel { .. } => "cancel",
         ActionKind::CancelAnswered { .. } => "cancel_answer",
         ActionKind::Tell { .. } => "outcome",
+        ActionKind::Receives { .. } => "receives",
     }
 }
 

@@ -6,18 +6,14 @@
 //! this file's choices: every key defaults to version 1's behaviour.
 
 use crate::model::{
-    AbsentEffect, BuiltinFailure, CancelCompensations, CancelUntil, DeadlineThen, End as Ending,
-    FailureThen, Late, OnFailure, OnUncaught, Owner, RunsFor, StepId, StepKind,
+    AbsentEffect, BuiltinFailure, DeadlineThen, End as Ending, FailureThen, OnFailure, OnUncaught,
+    Owner, RunsFor, StepId, StepKind,
 };
 
-use super::super::action::{
-    ActionKind, CancelAnswer, FailureName, Party, Silence, StepResult, Work,
-};
+use super::super::action::{ActionKind, Effect, FailureName, Party, Silence, StepResult, Work};
 use super::super::fault::{Fault, builtin_handling, deadline_reaches};
 use super::super::invariant::Invariant;
-use super::state::{
-    CancelState, Cause, End, Message, Phase, Reply, Status, owner_bit, owner_index,
-};
+use super::state::{Cause, End, Message, Phase, Reply, Status, owner_bit, owner_index};
 use super::{Machine, Next, Transition};
 
 impl Machine<'_> {
@@ -481,133 +477,38 @@ impl Machine<'_> {
         );
     }
 
-    /// The run ends: the caller is told (once) when the saga declares an `outcome`.
-    pub(super) fn end(&self, transition: &mut Transition, end: End) {
-        transition.state.phase = Phase::Ended(end);
-        let told = match end {
-            End::Completed => Ending::Completed,
-            End::Compensated => Ending::Compensated,
-            End::Terminated => Ending::Terminated,
-            End::NeedsAttention => Ending::NeedsAttention,
-            End::Cancelled => Ending::Cancelled,
-            End::Stuck | End::Lost => return,
-        };
-        if transition.state.deliveries == 0 {
-            self.tell(transition, told);
-        }
-    }
-
-    pub(super) fn at_decision(&self) -> bool {
-        self.saga
-            .outcome
-            .as_ref()
-            .is_some_and(|o| o.at.value == crate::model::At::Decision)
-    }
-
-    /// The caller is told `end` (when the saga declares an `outcome`).
-    pub(super) fn tell(&self, transition: &mut Transition, end: Ending) {
-        if self.saga.outcome.is_none() {
+    /// Version 2: what the compensation about to run receives, for the trace.
+    pub(super) fn receives(&self, transition: &mut Transition, owner: Owner) {
+        if !self.saga.is_v2() {
             return;
         }
-        transition.state.deliveries = transition.state.deliveries.saturating_add(1);
-        transition.state.delivered.get_or_insert(end);
-        let party = match (self.orchestration, &self.saga.outcome) {
-            (false, Some(outcome)) => Party::Participant(outcome.participant),
-            _ => Party::Orchestrator,
-        };
-        transition.act(party, party, ActionKind::Tell { end });
-    }
-
-    /// The caller's cancel reaches the orchestrator.
-    pub(super) fn cancel(&self, transition: &mut Transition) {
-        let saga = self.saga;
-        let Some(cancellation) = &saga.cancellation else {
+        let Some(cause) = transition.state.cause else {
             return;
         };
-        let late = || match cancellation.late.value {
-            Late::Refuse => Some(CancelAnswer::TooLate),
-            Late::Ignore => None,
+        let effect = match owner {
+            Owner::Trigger => Effect::Applied,
+            Owner::Step(s) => match transition.step(s).status {
+                Status::Done => Effect::Applied,
+                Status::Failed => Effect::Failed,
+                _ => Effect::InDoubt,
+            },
         };
-        let answer = match transition.state.phase {
-            Phase::Ended(_) | Phase::Starting => late(),
-            Phase::Compensating { .. } => {
-                if cancellation.compensations.value == CancelCompensations::Cancelled {
-                    self.cancel_compensations(transition);
-                }
-                Some(CancelAnswer::Cancelled)
-            }
-            Phase::Forward { .. } => {
-                let point = self.lookups.point_of_no_return;
-                let status = |s: StepId| transition.state.steps[s.index()].status;
-                let past_until = match cancellation.until.value {
-                    CancelUntil::Step(u) => status(u) != Status::Idle,
-                    CancelUntil::PointOfNoReturn => false,
-                };
-                if point.is_some_and(|p| status(p) == Status::Done) || past_until {
-                    late()
-                } else if point.is_some_and(|p| status(p) == Status::Awaiting) {
-                    transition.state.cancel = CancelState::AwaitingPivot;
-                    None
-                } else {
-                    transition.state.cancel = CancelState::Honoured;
-                    self.begin_ending(transition, Cause::Cancelled);
-                    Some(CancelAnswer::Cancelled)
-                }
-            }
+        let (failed, failure) = match cause {
+            Cause::Declared(s, i) => (Some(s), FailureName::Declared(i)),
+            Cause::Builtin(s, b) => (Some(s), FailureName::Builtin(b)),
+            Cause::Deadline => (None, FailureName::Builtin(BuiltinFailure::DeadlinePassed)),
+            Cause::Cancelled => (None, FailureName::Builtin(BuiltinFailure::Cancelled)),
         };
         transition.act(
             Party::Orchestrator,
             Party::Orchestrator,
-            ActionKind::Cancel { answer },
+            ActionKind::Receives {
+                owner,
+                effect,
+                failed,
+                failure,
+            },
         );
-        if let Some(answer) = answer {
-            self.answer_cancel(transition, answer);
-        }
-    }
-
-    fn answer_cancel(&self, transition: &mut Transition, answer: CancelAnswer) {
-        transition.state.cancel_answers = transition.state.cancel_answers.saturating_add(1);
-        transition.state.cancel_answer.get_or_insert(answer);
-    }
-
-    /// The pivot answered while a cancel waited for it: too late on success, cancelled
-    /// otherwise (the saga compensates anyway).
-    pub(super) fn pivot_answered(&self, transition: &mut Transition, s: StepId, reply: Reply) {
-        if transition.state.cancel != CancelState::AwaitingPivot
-            || self.lookups.point_of_no_return != Some(s)
-        {
-            return;
-        }
-        transition.state.cancel = CancelState::None;
-        let answer = match reply {
-            Reply::Success => CancelAnswer::TooLate,
-            _ => CancelAnswer::Cancelled,
-        };
-        transition.act(
-            Party::Orchestrator,
-            Party::Orchestrator,
-            ActionKind::CancelAnswered { answer },
-        );
-        self.answer_cancel(transition, answer);
-    }
-
-    /// `compensations: cancelled`: the cancel stops the compensations, none runs further.
-    fn cancel_compensations(&self, transition: &mut Transition) {
-        if let Phase::Compensating { queue } = &mut transition.state.phase {
-            queue.clear();
-        }
-        transition.state.cause.get_or_insert(Cause::Cancelled);
-        self.end(transition, End::Cancelled);
-    }
-
-    /// Whether the honoured cancel also cancels the compensations about to run.
-    pub(super) fn compensations_cancelled(&self, transition: &Transition) -> bool {
-        transition.state.cancel == CancelState::Honoured
-            && self
-                .saga
-                .cancellation
-                .as_ref()
-                .is_some_and(|c| c.compensations.value == CancelCompensations::Cancelled)
     }
 
     /// A compensation's attempt that gets no answer in time: the undo may have happened

@@ -4,6 +4,7 @@
 //! compensations), `orchestration` and `choreography` (what a delivery does in each),
 //! and `ending` (outcomes and the invariants checked when a run has nothing left to do).
 
+mod caller;
 mod choreography;
 mod effects;
 mod ending;

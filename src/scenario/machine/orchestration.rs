@@ -337,6 +337,7 @@ impl Machine<'_> {
             return self.compensation_done(transition);
         };
         let to = Party::Participant(self.saga.handler_participant(Handler::Compensation(owner)));
+        self.receives(transition, owner);
         transition.act(
             Party::Orchestrator,
             to,
