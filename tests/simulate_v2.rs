@@ -478,7 +478,8 @@ fn a_compensation_s_trace_says_what_it_receives() {
     assert!(
         lines
             .iter()
-            .any(|l| l == "orchestrator: Release receives: effect in doubt, failure TimedOut (reserve)"),
+            .any(|l| l
+                == "orchestrator: Release receives: effect in doubt, failure TimedOut (reserve)"),
         "{lines:#?}"
     );
 }
