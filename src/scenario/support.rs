@@ -88,8 +88,9 @@ pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
         })
 }
 
-/// The first version 2 feature a spec uses, for the parts of sagac that draw or generate
-/// a saga (`diagram`, `codegen`): they implement none yet, whatever `scenario` runs.
+/// The first version 2 feature a spec uses, for the part of sagac that generates a saga
+/// (`codegen`): its runtime implements none yet, whatever `scenario` runs. (`diagram`
+/// draws what `scenario` runs.)
 pub fn unsupported_by_renderers(saga: &Saga) -> Option<Unsupported> {
     saga.features.first().map(|f| Unsupported {
         key: f.key,
