@@ -509,3 +509,59 @@ fn faults_all_runs_version_2_kinds_on_a_version_1_spec() {
     // A version 1 spec's JSON keeps its shape: no version 2 columns.
     assert!(value["scenarios"][0].get("caller").is_none());
 }
+
+/// `grade` selects version 2's faults and ends and checks the caller's value.
+#[test]
+fn a_rubric_grades_version_2_faults_ends_and_the_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let submission = dir.path().join("student");
+    std::fs::create_dir(&submission).unwrap();
+    std::fs::copy("specs/trip-temporal.yaml", submission.join("saga.yaml")).unwrap();
+    let rubric = dir.path().join("rubric.yaml");
+    std::fs::write(
+        &rubric,
+        r#"version: 1
+assignment: trip
+title: Trip v2
+roles:
+  hotel: { matches: "hotel", describe: the hotel booking }
+  cars: { matches: "car", describe: the car reservation }
+criteria:
+  - id: cancel
+    title: A cancel before the charge compensates
+    points: 1
+    check: { scenario: { step: hotel, fault: cancel, outcome: cancelled, caller: Cancelled } }
+    feedback: { pass: "Good.", fail: "Bad." }
+  - id: outage
+    title: The car service down
+    points: 1
+    check: { scenario: { step: cars, fault: outage, outcome: compensated, caller: NotBooked } }
+    feedback: { pass: "Good.", fail: "Bad." }
+  - id: wrong_caller
+    title: A wrong caller value is caught
+    points: 1
+    check: { scenario: { step: hotel, fault: deadline, caller: Booked } }
+    feedback: { pass: "Good.", fail: "Bad." }
+"#,
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sagac"))
+        .arg("grade")
+        .arg(&submission)
+        .args(["--format", "json", "--rubric"])
+        .arg(&rubric)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(v["criteria"][0]["status"], "pass", "{v:#}");
+    assert_eq!(v["criteria"][1]["status"], "pass", "{v:#}");
+    assert_eq!(v["criteria"][2]["status"], "fail", "{v:#}");
+    assert!(
+        v["criteria"][2]["feedback"]
+            .as_str()
+            .unwrap()
+            .contains("The caller should be told `Booked`, but is told `NotBooked`."),
+        "{v:#}"
+    );
+}
