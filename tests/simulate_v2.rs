@@ -226,12 +226,15 @@ fn an_uncaught_error_follows_on_uncaught() {
         run(&terminate, "uncaught:reserve").outcome,
         Outcome::Terminated
     );
-    let retry = saga(&spec(&format!("{OUTCOME}\non_uncaught: retry"), ""));
-    // One attempt and no retry: the transient error exhausts it.
-    assert_eq!(
-        run(&retry, "uncaught:reserve").outcome,
-        Outcome::Compensated
-    );
+    // Retried: one transient error, then the second attempt succeeds. (With one attempt it
+    // would be `exhaust:reserve`, which is not listed again.)
+    let retry = saga(&spec(
+        &format!("{OUTCOME}\non_uncaught: retry"),
+        "    retry: { max_attempts: 2 }",
+    ));
+    assert_eq!(run(&retry, "uncaught:reserve").outcome, Outcome::Completed);
+    let once = saga(&spec(&format!("{OUTCOME}\non_uncaught: retry"), ""));
+    assert!(scenario::parse_name(&once, "uncaught:reserve").is_none());
     // Swallowed, with no timeout and no deadline: nobody ever answers.
     let swallowed = saga(
         &spec(&format!("{OUTCOME}\non_uncaught: no_reply"), "").replacen(
@@ -564,4 +567,33 @@ criteria:
             .contains("The caller should be told `Booked`, but is told `NotBooked`."),
         "{v:#}"
     );
+}
+
+#[test]
+fn an_uncaught_error_in_a_choreography_follows_on_uncaught() {
+    let text = include_str!("../specs/order-credit-choreography.yaml");
+    // compensate: the failure `Uncaught` is announced by its event in the map.
+    let s = saga(
+        &text
+            .replacen(
+                "compensation_defaults:\n",
+                "on_uncaught: compensate\ncompensation_defaults:\n",
+                1,
+            )
+            .replacen(
+                "        CreditLimitExceeded: customer.credit.limit.exceeded\n",
+                "        CreditLimitExceeded: customer.credit.limit.exceeded\n        Uncaught: customer.validation.failed\n",
+                1,
+            ),
+    );
+    let r = run(&s, "uncaught:reserve_credit");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    // no_reply: swallowed, nobody hears of it, the saga never ends.
+    let s = saga(&text.replacen(
+        "compensation_defaults:\n",
+        "on_uncaught: no_reply\ncompensation_defaults:\n",
+        1,
+    ));
+    assert!(broken(&run(&s, "uncaught:reserve_credit")).contains(&"termination"));
 }

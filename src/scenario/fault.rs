@@ -230,7 +230,7 @@ impl Fault {
                             && f.retry.as_ref().is_some_and(|r| r.can_exhaust())
                     })
             }
-            Fault::Uncaught(s) => orchestration && uncaught_applies(saga, s),
+            Fault::Uncaught(s) => uncaught_applies(saga, s),
             Fault::Outage(p) => {
                 orchestration
                     && saga.steps.iter().any(|s| {
@@ -458,8 +458,12 @@ fn own_event(saga: &Saga, s: StepId, i: u8) -> bool {
 fn uncaught_applies(saga: &Saga, s: StepId) -> bool {
     let step = saga.step(s);
     match step.on_uncaught.value {
-        // Retried: on a retriable step it is what `fail:` does.
-        OnUncaught::Retry => step.kind != StepKind::Retriable,
+        // Retried: on a retriable step it is what `fail:` does, and with one attempt what
+        // `exhaust:` does.
+        OnUncaught::Retry => {
+            step.kind != StepKind::Retriable
+                && step.retry.max_attempts.limit().is_none_or(|n| n > 1)
+        }
         // Unanswered: with a timeout it is what `timeout:` does, unless a failed attempt
         // may have applied its effect.
         OnUncaught::NoReply => step.timeout.is_none() || !step.transactional.value,

@@ -31,6 +31,7 @@ const IMPLEMENTED: &[Key] = &[
 /// failure's own event, a compensation that gives up and its escalation event, the outcome
 /// the trigger's participant learns, retry budgets.
 const IN_CHOREOGRAPHY: &[Key] = &[
+    Key::OnUncaught,
     Key::Escalation,
     Key::Outcome,
     Key::FailureLongForm,
