@@ -194,7 +194,10 @@ impl Fault {
             Fault::Exhaust(s) => saga.step(s).retry.can_exhaust(),
             // Only an orchestrator waits for a reply, so only it can be in doubt.
             Fault::Timeout(s) => orchestration && saga.step(s).timeout.is_some(),
-            Fault::CompFail(o) => saga.compensation(o).is_some_and(|c| c.retry.can_exhaust()),
+            // Version 2: also a compensation that gives up at once on an absent effect.
+            Fault::CompFail(o) => saga.compensation(o).is_some_and(|c| {
+                c.retry.can_exhaust() || c.absent_effect.value == crate::model::AbsentEffect::Fail
+            }),
             // The trigger's event starts the saga in both styles; in a choreography every
             // consumed event is published by someone who can crash first.
             Fault::Crash { participant, event } => {
