@@ -8,6 +8,7 @@ pub mod names;
 pub mod problem;
 mod resolve;
 pub mod symbols;
+pub mod types;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -381,6 +382,8 @@ pub struct Saga {
     pub events: Vec<Event>,
     pub terminal_events: Vec<Spanned<String>>,
     pub graph: Graph,
+    /// The `fields` and `records` catalogues (typed data).
+    pub types: types::Types,
     /// `events` by name.
     event_index: HashMap<String, EventId>,
 }

@@ -17,6 +17,7 @@ mod outline;
 mod recovery;
 pub mod spanned;
 pub mod spec;
+pub mod types;
 
 pub use cursor::{Cursor, Place, cursor_at};
 pub use error::{ParseError, ParseErrorKind, Shape};
@@ -25,6 +26,7 @@ pub use keys::{KeyDoc, keys_at, values_at};
 pub use outline::Segment;
 pub use recovery::MAX_ERRORS;
 pub use spec::*;
+pub use types::{FieldsDef, RecordsDef, TypeDef};
 
 use crate::source::{SourceFile, Span};
 

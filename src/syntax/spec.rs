@@ -50,6 +50,10 @@ pub struct SpecDef {
     pub events: Option<S<OrderedMap<Option<S<EventDef>>>>>,
     /// Choreography: events emitted on purpose with no consumer.
     pub terminal_events: Option<S<Vec<S<String>>>>,
+    /// Each field's type (a field not listed is a string).
+    pub fields: Option<S<super::types::FieldsDef>>,
+    /// Record types, each a mapping of its fields to their types.
+    pub records: Option<S<super::types::RecordsDef>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -9,6 +9,7 @@ mod reactions;
 mod saga;
 mod steps;
 mod trigger;
+mod types;
 
 use std::collections::HashMap;
 use std::time::Duration;

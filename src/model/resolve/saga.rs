@@ -66,6 +66,7 @@ impl Resolver<'_> {
             .as_ref()
             .and_then(|d| self.duration(d, "deadline"));
         let catalogue = self.catalogue(spec);
+        let types = self.types(spec);
 
         let mut saga = Saga {
             name,
@@ -83,6 +84,7 @@ impl Resolver<'_> {
             events: Vec::new(),
             terminal_events,
             graph: Graph::default(),
+            types,
             event_index: HashMap::new(),
         };
         saga.events = events(&saga, catalogue);
