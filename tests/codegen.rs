@@ -119,6 +119,37 @@ fn generation_does_not_depend_on_the_threads() {
     }
 }
 
+/// A spec with `fields` and `records` gets its fields in their Rust types, its records as
+/// structs and JSON payloads of those types; a spec without them, the string crate.
+#[test]
+fn typed_fields_become_rust_types() {
+    let typed = files("tests/codegen-specs/typed-orchestration.yaml");
+    let generated = file(&typed, "src/generated.rs");
+    for want in [
+        "pub order_id: String,",
+        "pub customer_id: i64,",
+        "pub items: Vec<OrderLine>,",
+        "pub reservation_id: Option<Reservation>,",
+        "pub struct OrderLine {",
+        "pub bundle: Vec<OrderLine>,",
+        "pub held_until: Timestamp,",
+        "pub lines: Vec<Vec<String>>,",
+        "pub fn get(&self, field: &str) -> Option<String>",
+        "pub fn json_values(",
+    ] {
+        assert!(
+            generated.contains(want),
+            "missing {want:?} in:\n{generated}"
+        );
+    }
+    let tests = file(&typed, "tests/scenarios.rs");
+    assert!(tests.contains("customer_id: 1,"), "{tests}");
+    let untyped = files("specs/order-orchestration.yaml");
+    let untyped = file(&untyped, "src/generated.rs");
+    assert!(!untyped.contains("FieldValue"), "{untyped}");
+    assert!(untyped.contains("pub customer_id: String,"), "{untyped}");
+}
+
 #[test]
 fn manifest_has_no_dependencies_and_its_own_workspace() {
     let files = files("specs/trip.yaml");

@@ -20,6 +20,7 @@ mod scenarios;
 mod steps;
 mod tokens;
 mod traits;
+mod types;
 pub mod writer;
 
 pub use format::Error;
