@@ -153,6 +153,10 @@ pub struct SimulateArgs {
     /// Run even when the exploration is estimated to take tens of seconds or more.
     #[arg(long)]
     pub no_limit: bool,
+    /// Exit 1 when some run ends this way (`needs-attention`: a compensation gave up and
+    /// the escalation was told, language version 2).
+    #[arg(long, value_enum)]
+    pub deny: Option<SimulateDeny>,
     #[command(flatten)]
     pub color: ColorArgs,
 }
@@ -176,6 +180,36 @@ pub enum FaultKindArg {
     OrchestratorCrash,
     /// `dup:<step>` / `dup:<event>`: a command or event is delivered twice.
     Duplicate,
+    /// `uncaught:<step>`: an error the spec does not declare (language version 2).
+    Uncaught,
+    /// `outage:<participant>`: a participant answers no forward command (version 2).
+    Outage,
+    /// `deadline:<step>`: the deadline passes while the step is current (version 2).
+    Deadline,
+    /// `cancel:<step>`: the caller cancels as the step's command is sent (version 2).
+    Cancel,
+    /// `comptimeout:<step|trigger>`: a compensation's attempt times out (version 2; never
+    /// counted in --max-faults).
+    Comptimeout,
+    /// Every kind, version 2's included (also for a version 1 spec).
+    All,
+}
+
+impl FaultKindArg {
+    /// The kinds the name stands for: one, or every kind for `all`.
+    pub fn kinds(self) -> Vec<FaultKind> {
+        match self {
+            FaultKindArg::All => FaultKind::EVERY.to_vec(),
+            kind => vec![kind.into()],
+        }
+    }
+}
+
+/// What `simulate --deny` makes an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimulateDeny {
+    /// A run that ends `needs_attention`.
+    NeedsAttention,
 }
 
 impl From<FaultKindArg> for FaultKind {
@@ -188,6 +222,13 @@ impl From<FaultKindArg> for FaultKind {
             FaultKindArg::Crash => FaultKind::Crash,
             FaultKindArg::OrchestratorCrash => FaultKind::OrchestratorCrash,
             FaultKindArg::Duplicate => FaultKind::Duplicate,
+            FaultKindArg::Uncaught => FaultKind::Uncaught,
+            FaultKindArg::Outage => FaultKind::Outage,
+            FaultKindArg::Deadline => FaultKind::Deadline,
+            FaultKindArg::Cancel => FaultKind::Cancel,
+            FaultKindArg::Comptimeout => FaultKind::CompTimeout,
+            // `kinds` expands `all`; alone it stands for the first kind.
+            FaultKindArg::All => FaultKind::Business,
         }
     }
 }

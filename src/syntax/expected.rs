@@ -134,6 +134,11 @@ fn inner_line(root: &Value, schema: &Value) -> Option<String> {
     let schema = resolve(root, schema, Want::Container)?;
     if is(schema, "array") {
         let items = schema.get("items")?;
+        // An item written as a name first (`failures: [CardDeclined]`, the long form being
+        // version 2's): the example shows the name.
+        if written_as_a_name_first(root, items) {
+            return Some("- ...".to_owned());
+        }
         return Some(match resolve(root, items, Want::Object) {
             Some(object) if object.get("properties").is_some() => {
                 format!("- {}", first_key_line(root, object)?)
@@ -149,6 +154,26 @@ fn inner_line(root: &Value, schema: &Value) -> Option<String> {
     }
     let values = schema.get("additionalProperties")?;
     Some(format!("<name>: {}", placeholder(root, values)))
+}
+
+/// Whether a schema's first alternative (`oneOf`) is a single value.
+fn written_as_a_name_first(root: &Value, schema: &Value) -> bool {
+    let schema = match schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        Some(name) => match root.get("$defs").and_then(|d| d.get(name)) {
+            Some(s) => s,
+            None => return false,
+        },
+        None => schema,
+    };
+    schema
+        .get("oneOf")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .is_some_and(|first| is(first, "string"))
 }
 
 /// `participant: ...`: the mapping's first required key, else its first key, with a value.

@@ -10,8 +10,10 @@
 //! Syntax knows no rule codes: `rules::syntax` words its errors.
 
 mod cursor;
+pub mod ending;
 mod error;
 mod expected;
+pub mod failure;
 mod keys;
 mod outline;
 mod recovery;
@@ -20,8 +22,10 @@ pub mod spec;
 pub mod types;
 
 pub use cursor::{Cursor, Place, cursor_at};
+pub use ending::*;
 pub use error::{ParseError, ParseErrorKind, Shape};
 pub use expected::ExpectedShape;
+pub use failure::*;
 pub use keys::{KeyDoc, keys_at, values_at};
 pub use outline::Segment;
 pub use recovery::MAX_ERRORS;
