@@ -19,6 +19,7 @@ mod outline;
 mod recovery;
 pub mod spanned;
 pub mod spec;
+pub mod types;
 
 pub use cursor::{Cursor, Place, cursor_at};
 pub use ending::*;
@@ -29,6 +30,7 @@ pub use keys::{KeyDoc, keys_at, values_at};
 pub use outline::Segment;
 pub use recovery::MAX_ERRORS;
 pub use spec::*;
+pub use types::{FieldsDef, RecordsDef, TypeDef};
 
 use crate::source::{SourceFile, Span};
 
