@@ -30,6 +30,7 @@ macro_rules! declare_rule {
 pub mod choreography;
 pub mod compensation;
 pub mod dataflow;
+pub mod isolation;
 pub mod mermaid;
 pub mod reading;
 pub mod references;
@@ -58,10 +59,10 @@ pub fn all() -> Vec<&'static Rule> {
 }
 
 /// Categories in the order a spec is checked: syntax, references, compensation, retries,
-/// choreography, data flow, reliability, then what the simulator finds, then the diagrams
-/// drawn of the spec.
+/// choreography, data flow, reliability, then what the simulator finds, isolation between
+/// instances, then the diagrams drawn of the spec.
 fn category_rank(code: &str) -> usize {
-    "SRCTGDWVM"
+    "SRCTGDWVIM"
         .find(code.chars().next().unwrap_or('Z'))
         .unwrap_or(usize::MAX)
 }
@@ -83,6 +84,7 @@ pub fn all_checks() -> impl Iterator<Item = &'static (&'static Rule, Check)> {
         .chain(dataflow::CHECKS)
         .chain(types::CHECKS)
         .chain(reliability::CHECKS)
+        .chain(isolation::CHECKS)
 }
 
 /// Runs every check over the model.
