@@ -216,19 +216,9 @@ impl Resolver<'_> {
             }));
             return None;
         };
-        // A quoted value's span includes its quotes: place the parts from the value's end.
-        let end = text.span.end - text.span.len().saturating_sub(text.value.len()) / 2;
-        let start = end.saturating_sub(text.value.len())
-            + (text.value.len() - text.value.trim_start().len());
-        let field_start = start + resource.len() + 1;
-        let resource_name = Spanned::new(
-            resource.trim().to_owned(),
-            Span::new(start, start + resource.trim_end().len()),
-        );
-        let field = Spanned::new(
-            field.trim().to_owned(),
-            Span::new(field_start, field_start + field.len()),
-        );
+        let resource_name = self.part_of(text, resource.trim(), 0);
+        let after = resource_name.span.end.saturating_sub(text.span.start);
+        let field = self.part_of(text, field.trim(), after);
         self.name(&resource_name, Form::Snake, "resource name");
         self.name(&field, Form::Snake, "data field");
         Some((resource_name, field))

@@ -171,12 +171,14 @@ impl Resolver<'_> {
     ) -> Vec<Transition> {
         let mut out = Vec::new();
         for text in &list.value {
-            let Some((from, to)) = split_transition(text) else {
+            let Some((from, to)) = split_transition(&text.value) else {
                 self.report(Problem::Isolation(IsolationProblem::BadTransition {
                     text: text.clone(),
                 }));
                 continue;
             };
+            let from = self.part_of(text, from, 0);
+            let to = self.part_of(text, to, from.span.end.saturating_sub(text.span.start));
             let known_from = self.state_ref(&from, resource, states, "transitions");
             let known_to = self.state_ref(&to, resource, states, "transitions");
             if known_from && known_to {
@@ -184,6 +186,30 @@ impl Resolver<'_> {
             }
         }
         out
+    }
+
+    /// `part` of a value, spanned where the source writes it (searched in the value's own
+    /// span from `after` bytes in); the whole value's span when the source writes it
+    /// otherwise (an escaped or folded scalar).
+    pub(super) fn part_of(
+        &self,
+        value: &Spanned<String>,
+        part: &str,
+        after: usize,
+    ) -> Spanned<String> {
+        let written = self
+            .source
+            .text
+            .get(value.span.start..value.span.end)
+            .unwrap_or("");
+        let span = written
+            .get(after..)
+            .and_then(|rest| rest.find(part))
+            .map_or(value.span, |at| {
+                let start = value.span.start + after + at;
+                Span::new(start, start + part.len())
+            });
+        Spanned::new(part.to_owned(), span)
     }
 
     /// Whether `state` is among `states`; reported (R108) when it is not.
@@ -275,25 +301,14 @@ fn every_move(states: &[Spanned<String>]) -> Vec<Transition> {
     out
 }
 
-/// `PENDING -> APPROVED`, each side spanned where it is written in the text (a quoted
-/// entry's sides are placed from its own text, which the span starts at or just before).
-fn split_transition(text: &Spanned<String>) -> Option<(Spanned<String>, Spanned<String>)> {
-    let (from, to) = text.value.split_once("->")?;
-    let (from_text, to_text) = (from.trim(), to.trim());
-    if from_text.is_empty() || to_text.is_empty() || to_text.contains("->") {
+/// `PENDING -> APPROVED`: the two sides, trimmed.
+fn split_transition(text: &str) -> Option<(&str, &str)> {
+    let (from, to) = text.split_once("->")?;
+    let (from, to) = (from.trim(), to.trim());
+    if from.is_empty() || to.is_empty() || to.contains("->") {
         return None;
     }
-    // The span may include quotes: place the sides within the value's span by offset.
-    let start = text.span.start + text.span.len().saturating_sub(text.value.len()) / 2;
-    let from_at = start + (from.len() - from.trim_start().len());
-    let to_at = start + from.len() + 2 + (to.len() - to.trim_start().len());
-    Some((
-        Spanned::new(
-            from_text.to_owned(),
-            Span::new(from_at, from_at + from_text.len()),
-        ),
-        Spanned::new(to_text.to_owned(), Span::new(to_at, to_at + to_text.len())),
-    ))
+    Some((from, to))
 }
 
 pub(super) fn on_locked(def: OnLockedDef) -> OnLocked {
