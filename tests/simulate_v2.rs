@@ -109,6 +109,12 @@ fn a_failure_that_terminates_keeps_what_it_lists() {
     assert_eq!(r.outcome, Outcome::Terminated);
     assert_eq!(r.told.caller.as_deref(), Some("Stopped"));
     assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    let said: Vec<String> = r.trace.iter().map(|a| a.describe(&s)).collect();
+    assert!(
+        said.iter().any(|l| l
+            == "orchestrator: terminates after Declined: nothing is compensated, keeps reserve"),
+        "{said:#?}"
+    );
     // Without `keeps`, the reservation stays and nobody undoes it.
     let s = saga(&spec(OUTCOME, "").replace(
         "failures: [Declined]",

@@ -230,6 +230,13 @@ pub enum ActionKind {
     CancelAnswered { answer: CancelAnswer },
     /// Version 2: the caller is told how the saga ends.
     Tell { end: End },
+    /// Version 2: the saga stops without compensating, for `failure` (of the step `failed`
+    /// names, if any), keeping the applied effects of `kept` (bits by owner).
+    Terminates {
+        failed: Option<StepId>,
+        failure: FailureName,
+        kept: u64,
+    },
     /// Version 2: what a compensation is about to receive: its step's effect status and
     /// `failure` (the step it names, if any, and its name).
     Receives {

@@ -182,6 +182,21 @@ fn v2_words(saga: &Saga, kind: ActionKind, voice: Voice) -> String {
             );
             voice.say(|| format!("{value} ({})", end.as_str()), || value.clone())
         }
+        ActionKind::Terminates {
+            failed,
+            failure,
+            kept,
+        } => {
+            let name = failure_text(saga, failed, failure);
+            let keeps = match kept {
+                0 => String::new(),
+                bits => format!(", keeps {}", left_names(saga, bits)),
+            };
+            voice.say(
+                || format!("terminates after {name}: nothing is compensated{keeps}"),
+                || format!("saga terminated ({name}){keeps}"),
+            )
+        }
         ActionKind::Receives {
             owner,
             effect,

@@ -477,6 +477,32 @@ impl Machine<'_> {
         );
     }
 
+    /// The saga stops without compensating: what made it, and the effects it keeps.
+    pub(super) fn say_terminated(&self, transition: &mut Transition) {
+        let (failed, failure) = match transition.state.cause {
+            Some(Cause::Declared(s, i)) => (Some(s), FailureName::Declared(i)),
+            Some(Cause::Builtin(s, b)) => (Some(s), FailureName::Builtin(b)),
+            Some(Cause::Cancelled) => (None, FailureName::Builtin(BuiltinFailure::Cancelled)),
+            Some(Cause::Deadline) | None => {
+                (None, FailureName::Builtin(BuiltinFailure::DeadlinePassed))
+            }
+        };
+        let kept = self
+            .kept(transition.state.cause)
+            .into_iter()
+            .filter(|&s| transition.state.steps[s.index()].live)
+            .fold(0u64, |bits, s| bits | owner_bit(Owner::Step(s)));
+        transition.act(
+            Party::Orchestrator,
+            Party::Orchestrator,
+            ActionKind::Terminates {
+                failed,
+                failure,
+                kept,
+            },
+        );
+    }
+
     /// Version 2: what the compensation about to run receives, for the trace.
     pub(super) fn receives(&self, transition: &mut Transition, owner: Owner) {
         if !self.saga.is_v2() {
