@@ -39,6 +39,27 @@ pub enum Command {
     Grade(GradeArgs),
     /// List the built-in assignments, or print one's rubric.
     Assignments(AssignmentsArgs),
+    /// Serve the Language Server Protocol over standard input and output (for editors).
+    Lsp,
+    /// Print the shell completion script for a shell.
+    Completions(CompletionsArgs),
+    /// Write the manual pages, one per subcommand, into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The directory the pages are written into (created if missing): `sagac.1`, and
+    /// `sagac-<command>.1` for each subcommand.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

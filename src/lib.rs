@@ -19,3 +19,4 @@ pub mod syntax;
 
 pub mod check;
 pub mod codegen;
+pub mod lsp;

@@ -123,6 +123,37 @@ fn generation_does_not_depend_on_the_threads() {
     }
 }
 
+/// A spec with `fields` and `records` gets its fields in their Rust types, its records as
+/// structs and JSON payloads of those types; a spec without them, the string crate.
+#[test]
+fn typed_fields_become_rust_types() {
+    let typed = files("tests/codegen-specs/typed-orchestration.yaml");
+    let generated = file(&typed, "src/generated.rs");
+    for want in [
+        "pub order_id: String,",
+        "pub customer_id: i64,",
+        "pub items: Vec<OrderLine>,",
+        "pub reservation_id: Option<Reservation>,",
+        "pub struct OrderLine {",
+        "pub bundle: Vec<OrderLine>,",
+        "pub held_until: Timestamp,",
+        "pub lines: Vec<Vec<String>>,",
+        "pub fn get(&self, field: &str) -> Option<String>",
+        "pub fn json_values(",
+    ] {
+        assert!(
+            generated.contains(want),
+            "missing {want:?} in:\n{generated}"
+        );
+    }
+    let tests = file(&typed, "tests/scenarios.rs");
+    assert!(tests.contains("customer_id: 1,"), "{tests}");
+    let untyped = files("specs/order-orchestration.yaml");
+    let untyped = file(&untyped, "src/generated.rs");
+    assert!(!untyped.contains("FieldValue"), "{untyped}");
+    assert!(untyped.contains("pub customer_id: String,"), "{untyped}");
+}
+
 #[test]
 fn manifest_has_no_dependencies_and_its_own_workspace() {
     let files = files("specs/trip.yaml");
@@ -462,6 +493,7 @@ fn migrations_apply_to_postgresql() {
     // sagas generate crates of the same name, whose builds would overwrite each other.
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-crates-pg");
     let mut inserted = 0;
+    let mut logged = 0;
     for spec in specs() {
         let krate = write_crate(&spec, dir.path());
         let stem = krate
@@ -532,9 +564,68 @@ fn migrations_apply_to_postgresql() {
             assert_eq!(got, want, "{spec}: rows of {table}");
             inserted += got.len();
         }
+        if let Some(table) = probes.first().map(|(t, _, _)| *t) {
+            logged += saga_log_and_outbox_in_one_transaction(&pg, &krate, &schema, table);
+        }
         pg.run(&format!("DROP SCHEMA \"{schema}\" CASCADE;"));
     }
     assert!(inserted > 0, "some spec has an outbox");
+    assert!(logged > 0, "some spec has a saga log");
+}
+
+/// The saga log (`migrations/0002_saga_log.sql`, applied twice) and the outbox take a row
+/// each in one transaction: both are there after it commits, neither after it rolls back.
+/// Returns 1 when the crate has a saga log, 0 when it has none.
+fn saga_log_and_outbox_in_one_transaction(
+    pg: &Postgres,
+    krate: &Path,
+    schema: &str,
+    outbox: &str,
+) -> usize {
+    let Ok(migration) = std::fs::read_to_string(krate.join("migrations/0002_saga_log.sql")) else {
+        return 0;
+    };
+    let log = migration
+        .split("CREATE TABLE IF NOT EXISTS \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the migration creates its table");
+    let transaction = |saga: &str, id: &str, end: &str| {
+        format!(
+            "BEGIN;\n\
+             INSERT INTO \"{log}\" (saga_id, seq, state, snapshot) VALUES ('{saga}', 1, 'running', '{{\"state\":\"running\"}}');\n\
+             INSERT INTO \"{outbox}\" (id, aggregatetype, aggregateid, type, payload) VALUES ('{id}', 'orchestrator', '{saga}', 'probe.sent', '{{}}');\n\
+             {end};\n"
+        )
+    };
+    let count = |saga: &str| {
+        format!(
+            "SELECT (SELECT count(*) FROM \"{log}\" WHERE saga_id = '{saga}') || ' ' || (SELECT count(*) FROM \"{outbox}\" WHERE aggregateid = '{saga}');\n"
+        )
+    };
+    let out = pg.run(&format!(
+        "SET search_path TO \"{schema}\";\n{migration}\n{migration}\n{}{}{}{}",
+        transaction(
+            "saga-committed",
+            "00000000-0000-4000-8000-0000000000c1",
+            "COMMIT"
+        ),
+        transaction(
+            "saga-rolled-back",
+            "00000000-0000-4000-8000-0000000000c2",
+            "ROLLBACK"
+        ),
+        count("saga-committed"),
+        count("saga-rolled-back"),
+    ));
+    let counts: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(
+        counts,
+        ["1 1", "0 0"],
+        "{}: a log row and an outbox row after COMMIT, neither after ROLLBACK",
+        krate.display()
+    );
+    1
 }
 
 /// Past `codegen::MAX_STEPS`, or past `codegen::MAX_COMPENSATIONS` in the failure

@@ -12,11 +12,11 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     let fields = plan.fields.iter().map(|f| {
         let doc = docs(&f.origin);
         let name = &f.ident;
-        let ty = if f.required {
-            quote!(String)
-        } else {
-            quote!(Option<String>)
+        let ty = match &plan.types {
+            Some(types) => types.rust(&f.ty),
+            None => quote!(String),
         };
+        let ty = if f.required { ty } else { quote!(Option<#ty>) };
         quote! { #doc pub #name: #ty }
     });
     let (key_doc, key_body) = match plan.key.and_then(|i| plan.fields.get(i)) {
@@ -37,6 +37,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         ),
     };
     let key_doc = docs(&key_doc);
+    if let Some(types) = &plan.types {
+        return typed(plan, types, key_doc, fields.collect());
+    }
     let getters: Vec<TokenStream> = plan
         .fields
         .iter()
@@ -122,7 +125,11 @@ fn outputs(plan: &Plan) -> TokenStream {
             .collect();
         let decls = written.iter().map(|f| {
             let name = &f.ident;
-            quote!(pub #name: String,)
+            let ty = match &plan.types {
+                Some(types) => types.rust(&f.ty),
+                None => quote!(String),
+            };
+            quote!(pub #name: #ty,)
         });
         let stores = written.iter().map(|f| {
             let name = &f.ident;
@@ -145,4 +152,73 @@ fn outputs(plan: &Plan) -> TokenStream {
         })
     });
     quote!(#(#outputs)*)
+}
+
+/// `SagaData` of a spec that types its data: each field of its type, `key()` the key's
+/// text and `get()` a field as JSON (what an outbox payload carries), then the records.
+fn typed(
+    plan: &Plan,
+    types: &super::types::TypeNames,
+    key_doc: TokenStream,
+    fields: Vec<TokenStream>,
+) -> TokenStream {
+    let value = &types.value;
+    let key_body = match plan.key.and_then(|i| plan.fields.get(i)) {
+        Some(f) => {
+            let name = &f.ident;
+            quote!(#value::text(&self.#name))
+        }
+        None => quote!(SAGA.to_owned()),
+    };
+    let getters = plan.fields.iter().map(|f| {
+        let name = &f.name;
+        let ident = &f.ident;
+        if f.required {
+            quote!(#name => Some(#value::json(&self.#ident)),)
+        } else {
+            quote!(#name => self.#ident.as_ref().map(#value::json),)
+        }
+    });
+    let struct_doc = docs(&format!(
+        "The data `{}` carries from step to step: what the trigger knows when the saga\nstarts, and what each step writes for later steps and compensations, each of\nthe type the spec's `fields` gives it; an `Option` is empty until its step ran.",
+        plan.saga.name.value
+    ));
+    let outputs = outputs(plan);
+    let records = types.tokens(plan.saga);
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+        pub struct SagaData {
+            #(#fields),*
+        }
+
+        impl SagaData {
+            #key_doc
+            pub fn key(&self) -> String {
+                #key_body
+            }
+
+            /// A field by its name in the spec, as JSON (`None` when unknown or not yet
+            /// written).
+            pub fn get(&self, field: &str) -> Option<String> {
+                match field {
+                    #(#getters)*
+                    _ => None,
+                }
+            }
+        }
+
+        /// What an action returns: the fields it writes, stored into the saga's data when
+        /// the step succeeds.
+        pub trait Output {
+            fn store(self, data: &mut SagaData);
+        }
+
+        impl Output for () {
+            fn store(self, _data: &mut SagaData) {}
+        }
+
+        #outputs
+        #records
+    }
 }

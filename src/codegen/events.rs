@@ -45,6 +45,43 @@ fn payload<'p>(plan: &'p Plan, e: EventId) -> Vec<&'p Field> {
 }
 
 pub fn tokens(plan: &Plan) -> TokenStream {
+    let outbox_record = if plan.types.is_some() {
+        quote! {
+            pub fn outbox_record(&self, from: Participant) -> outbox::OutboxRecord {
+                let fields: Vec<(&str, Option<String>)> = self
+                    .event
+                    .info()
+                    .fields
+                    .iter()
+                    .map(|&field| (field, self.data.get(field)))
+                    .collect();
+                outbox::OutboxRecord::new(
+                    from.name(),
+                    &self.data.key(),
+                    self.event.name(),
+                    outbox::json_values(&fields),
+                )
+            }
+        }
+    } else {
+        quote! {
+            pub fn outbox_record(&self, from: Participant) -> outbox::OutboxRecord {
+                let fields: Vec<(&str, Option<&str>)> = self
+                    .event
+                    .info()
+                    .fields
+                    .iter()
+                    .map(|&field| (field, self.data.get(field)))
+                    .collect();
+                outbox::OutboxRecord::new(
+                    from.name(),
+                    self.data.key(),
+                    self.event.name(),
+                    outbox::json_object(&fields),
+                )
+            }
+        }
+    };
     let saga = plan.saga;
     if saga.events.is_empty() {
         return TokenStream::new();
@@ -105,84 +142,70 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     });
 
     quote! {
-        /// The saga's events.
-        #[allow(clippy::enum_variant_names, clippy::upper_case_acronyms)]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Event {
-            #(#variants),*
-        }
-
-        /// What the spec says of an event.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct EventInfo {
-            /// Its name in the spec (the outbox record's `type`).
-            pub name: &'static str,
-            /// The saga data fields its payload carries.
-            pub fields: &'static [&'static str],
-            /// Choreography: the participants it is delivered to, in the order of the spec.
-            pub consumers: &'static [Participant],
-            /// Choreography: whether it announces a step's failure (the saga compensates).
-            pub failure: bool,
-        }
-
-        static EVENTS: [EventInfo; #n] = [#(#infos),*];
-
-        impl Event {
-            pub const ALL: [Event; #n] = [#(#all),*];
-
-            pub fn info(self) -> &'static EventInfo {
-                &EVENTS[self as usize]
+            /// The saga's events.
+            #[allow(clippy::enum_variant_names, clippy::upper_case_acronyms)]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum Event {
+                #(#variants),*
             }
 
-            /// The event's name in the spec (the outbox record's `type`).
-            pub fn name(self) -> &'static str {
-                self.info().name
+            /// What the spec says of an event.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub struct EventInfo {
+                /// Its name in the spec (the outbox record's `type`).
+                pub name: &'static str,
+                /// The saga data fields its payload carries.
+                pub fields: &'static [&'static str],
+                /// Choreography: the participants it is delivered to, in the order of the spec.
+                pub consumers: &'static [Participant],
+                /// Choreography: whether it announces a step's failure (the saga compensates).
+                pub failure: bool,
             }
 
-            pub fn from_name(name: &str) -> Option<Event> {
-                Event::ALL.into_iter().find(|e| e.name() == name)
+            static EVENTS: [EventInfo; #n] = [#(#infos),*];
+
+            impl Event {
+                pub const ALL: [Event; #n] = [#(#all),*];
+
+                pub fn info(self) -> &'static EventInfo {
+                    &EVENTS[self as usize]
+                }
+
+                /// The event's name in the spec (the outbox record's `type`).
+                pub fn name(self) -> &'static str {
+                    self.info().name
+                }
+
+                pub fn from_name(name: &str) -> Option<Event> {
+                    Event::ALL.into_iter().find(|e| e.name() == name)
+                }
+
+                /// The participants it is delivered to, in the order of the spec.
+                pub fn consumers(self) -> &'static [Participant] {
+                    self.info().consumers
+                }
+
+                /// Whether it announces a step's failure (the saga is compensating).
+                pub fn is_failure(self) -> bool {
+                    self.info().failure
+                }
             }
 
-            /// The participants it is delivered to, in the order of the spec.
-            pub fn consumers(self) -> &'static [Participant] {
-                self.info().consumers
+            /// An event and the saga's data as its publisher knows it.
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            pub struct Message {
+                pub event: Event,
+                pub data: SagaData,
             }
 
-            /// Whether it announces a step's failure (the saga is compensating).
-            pub fn is_failure(self) -> bool {
-                self.info().failure
-            }
-        }
+            impl Message {
+                #outcome
 
-        /// An event and the saga's data as its publisher knows it.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct Message {
-            pub event: Event,
-            pub data: SagaData,
-        }
-
-        impl Message {
-            #outcome
-
-            /// The event as a row of `from`'s outbox table: aggregate type `from`'s name,
-            /// aggregate id the saga's key, type the event's name, payload its fields as JSON.
-            pub fn outbox_record(&self, from: Participant) -> outbox::OutboxRecord {
-                let fields: Vec<(&str, Option<&str>)> = self
-                    .event
-                    .info()
-                    .fields
-                    .iter()
-                    .map(|&field| (field, self.data.get(field)))
-                    .collect();
-                outbox::OutboxRecord::new(
-                    from.name(),
-                    self.data.key(),
-                    self.event.name(),
-                    outbox::json_object(&fields),
-                )
+                /// The event as a row of `from`'s outbox table: aggregate type `from`'s name,
+                /// aggregate id the saga's key, type the event's name, payload its fields as JSON.
+    #outbox_record
             }
         }
-    }
 }
 
 /// The `outbox` module: the record in the shape Debezium's outbox event router reads, and
@@ -198,6 +221,31 @@ pub fn outbox_module(plan: &Plan) -> TokenStream {
         }
     }
     let tables = tables.iter().map(|(p, t)| quote!((#p, #t),));
+    // A spec that types its data writes its fields' JSON itself (`FieldValue`), strings
+    // with this module's escaping.
+    let (json_string_vis, json_values) = if plan.types.is_some() {
+        (
+            quote!(pub(crate)),
+            quote! {
+                /// A JSON object of fields already written as JSON (`None` is `null`).
+                pub fn json_values(fields: &[(&str, Option<String>)]) -> String {
+                    let mut out = String::from("{");
+                    for (i, (name, value)) in fields.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        json_string(&mut out, name);
+                        out.push(':');
+                        out.push_str(value.as_deref().unwrap_or("null"));
+                    }
+                    out.push('}');
+                    out
+                }
+            },
+        )
+    } else {
+        (quote!(), quote!())
+    };
     quote! {
         /// Outbox records: an event written in the same transaction as the publisher's own
         /// data, and published by a relay (Debezium reading the table's WAL, or a poller).
@@ -258,6 +306,8 @@ pub fn outbox_module(plan: &Plan) -> TokenStream {
                 }
             }
 
+            #json_values
+
             /// A JSON object of string fields (`None` is `null`).
             pub fn json_object(fields: &[(&str, Option<&str>)]) -> String {
                 let mut out = String::from("{");
@@ -276,7 +326,7 @@ pub fn outbox_module(plan: &Plan) -> TokenStream {
                 out
             }
 
-            fn json_string(out: &mut String, s: &str) {
+            #json_string_vis fn json_string(out: &mut String, s: &str) {
                 out.push('"');
                 for c in s.chars() {
                     match c {

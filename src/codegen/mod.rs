@@ -16,10 +16,12 @@ mod migration;
 pub mod names;
 mod participants;
 mod plan;
+mod saga_log;
 mod scenarios;
 mod steps;
 mod tokens;
 mod traits;
+mod types;
 pub mod writer;
 
 pub use format::Error;
@@ -62,7 +64,7 @@ pub struct File {
 pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
     let plan = plan::Plan::new(saga, source);
     let scenarios = scenario::expectations(saga, &FaultKind::ALL);
-    Ok(vec![
+    let mut files = vec![
         File {
             path: "Cargo.toml",
             contents: manifest::cargo_toml(&plan),
@@ -103,5 +105,18 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
             contents: scenarios::render(&plan, &scenarios)?,
             policy: Policy::Generated,
         },
-    ])
+    ];
+    if let Some(log) = saga_log::render(&plan) {
+        // Beside the outbox migration, so the listing reads in the order they apply.
+        let at = files.len() - 1;
+        files.insert(
+            at,
+            File {
+                path: "migrations/0002_saga_log.sql",
+                contents: log,
+                policy: Policy::Generated,
+            },
+        );
+    }
+    Ok(files)
 }

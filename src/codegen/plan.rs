@@ -93,6 +93,8 @@ pub struct Field {
     pub required: bool,
     /// Where the value comes from, for the field's doc comment.
     pub origin: String,
+    /// Its type in the spec's `fields` catalogue (a string when not listed).
+    pub ty: crate::model::types::Type,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +147,9 @@ pub struct Plan<'a> {
     pub reactions: Vec<Ident>,
     /// The field the saga is keyed on (`SagaData::key`), a trigger data field.
     pub key: Option<usize>,
+    /// Typed data (`fields`, `records`): the record structs and the timestamp type, named
+    /// only for a spec that types its data, whose crate is otherwise the untyped one.
+    pub types: Option<super::types::TypeNames>,
     field_index: HashMap<String, usize>,
 }
 
@@ -186,6 +191,10 @@ impl<'a> Plan<'a> {
             trigger_compensation: None,
             reactions: vec![ident("unset"); saga.reactions.len()],
             key: None,
+            types: saga
+                .types
+                .is_typed()
+                .then(|| super::types::TypeNames::new(saga, &mut types)),
         };
         plan.methods();
         plan.field_index = plan
@@ -349,6 +358,7 @@ impl<'a> Plan<'a> {
 /// any other field a step, compensation, key or event names (so the code compiles even
 /// where the checker only warned).
 fn fields(saga: &Saga) -> Vec<Field> {
+    let types = &saga.types;
     let mut out: Vec<Field> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut push = |name: &str, required: bool, origin: String| {
@@ -358,6 +368,7 @@ fn fields(saga: &Saga) -> Vec<Field> {
                 ident: ident(name),
                 required,
                 origin,
+                ty: types.of(name).clone(),
             });
         }
     };

@@ -2,6 +2,7 @@ use std::fs::{self, OpenOptions};
 use std::io::{IsTerminal, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sagac::grade::render::{self, Format, classroom, gradescope};
@@ -11,8 +12,38 @@ use sagac::source::display_path;
 use super::{Exit, fail, write_product};
 use crate::cli::GradeArgs;
 
-/// Why grading stopped before any grade: a usage, rubric or I/O error (exit 2).
-struct Stop(String);
+/// Why grading stopped before any grade (exit 2). The detail is for the instructor's log;
+/// a student reading a Gradescope or Classroom result sees only [`Stop::for_students`].
+enum Stop {
+    /// The rubric could not be read or is invalid.
+    Rubric(String),
+    /// The command line does not describe a gradable run (wrong paths, wrong count).
+    Usage(String),
+    /// A report or summary could not be written.
+    Output(String),
+    /// sagac itself failed.
+    Panic(String),
+}
+
+impl Stop {
+    /// The whole story, for standard error.
+    fn detail(&self) -> &str {
+        match self {
+            Stop::Rubric(s) | Stop::Usage(s) | Stop::Output(s) | Stop::Panic(s) => s,
+        }
+    }
+
+    /// What a student is told: which kind of problem, never a path or line of the
+    /// instructor's set-up.
+    fn for_students(&self) -> &'static str {
+        match self {
+            Stop::Rubric(_) => "the assignment's rubric has an error",
+            Stop::Usage(_) => "the autograder is not set up for this submission",
+            Stop::Output(_) => "the autograder could not write its results",
+            Stop::Panic(_) => "sagac failed unexpectedly",
+        }
+    }
+}
 
 pub fn run(args: &GradeArgs) -> Exit {
     if args.rubric_schema {
@@ -21,54 +52,67 @@ pub fn run(args: &GradeArgs) -> Exit {
     }
     // Whatever goes wrong, a Gradescope or Classroom run still gets its file.
     let result = catch_unwind(AssertUnwindSafe(|| grade(args)));
-    let reason = match result {
+    let stop = match result {
         Ok(Ok(exit)) => return exit,
-        Ok(Err(Stop(reason))) => reason,
-        Err(panic) => format!(
+        Ok(Err(stop)) => stop,
+        Err(panic) => Stop::Panic(format!(
             "sagac failed: {}",
             sagac::grade::panic_message(panic.as_ref())
-        ),
+        )),
     };
+    let reason = stop.for_students();
     match args.format {
         Format::Gradescope => {
             let mut text = Vec::new();
-            let _ = gradescope::failure(&reason, &mut text);
+            let _ = gradescope::failure(reason, &mut text);
             if let Err(e) = write_output(args.output.as_deref(), &text) {
                 eprintln!("error: writing the Gradescope results: {e}");
             }
         }
         Format::Classroom => {
-            let json = classroom::error_json(&reason);
-            let _ = write_output(args.output.as_deref(), format!("{json}\n").as_bytes());
-            let _ = github_output(&json);
+            // Out of the rubric's points when it can be read, so Classroom records the 0.
+            let max_score = catch_unwind(AssertUnwindSafe(|| load_rubric(args)))
+                .ok()
+                .and_then(Result::ok)
+                .map_or(0.0, |r| r.max_score());
+            let json = classroom::error_json(reason, max_score);
+            let written = write_output(args.output.as_deref(), format!("{json}\n").as_bytes())
+                .and_then(|()| github_output(&json));
+            // The result carries the 0 and the reason to the grading reporter; a failed step
+            // would instead fail the student's workflow with no points shown.
+            if written.is_ok() {
+                eprintln!("error: {}", stop.detail());
+                return Exit::Clean;
+            }
         }
         _ => {}
     }
-    fail(reason)
+    fail(stop.detail())
 }
 
 fn load_rubric(args: &GradeArgs) -> Result<Rubric, Stop> {
     if let Some(path) = &args.rubric {
-        let text =
-            fs::read_to_string(path).map_err(|e| Stop(format!("{}: {e}", display_path(path))))?;
-        return rubric::parse(&display_path(path), &text).map_err(|e| Stop(e.to_string()));
+        let text = fs::read_to_string(path)
+            .map_err(|e| Stop::Rubric(format!("{}: {e}", display_path(path))))?;
+        return rubric::parse(&display_path(path), &text).map_err(|e| Stop::Rubric(e.to_string()));
     }
     let id = args.assignment.as_deref().unwrap_or_default();
-    let assignment = assignments::find(id).ok_or_else(|| Stop(super::assignments::unknown(id)))?;
-    assignment.load().map_err(|e| Stop(e.to_string()))
+    let assignment =
+        assignments::find(id).ok_or_else(|| Stop::Usage(super::assignments::unknown(id)))?;
+    assignment.load().map_err(|e| Stop::Rubric(e.to_string()))
 }
 
 fn grade(args: &GradeArgs) -> Result<Exit, Stop> {
     let rubric = load_rubric(args)?;
     if args.format.single() && args.submissions.len() != 1 {
-        return Err(Stop(format!(
+        return Err(Stop::Usage(format!(
             "--format {} grades one submission at a time ({} given)",
             format_name(args.format),
             args.submissions.len()
         )));
     }
     if let Some(missing) = args.submissions.iter().find(|p| !p.exists()) {
-        return Err(Stop(format!(
+        return Err(Stop::Usage(format!(
             "{}: no such file or directory",
             display_path(missing)
         )));
@@ -80,6 +124,7 @@ fn grade(args: &GradeArgs) -> Result<Exit, Stop> {
     } else {
         batch::expand(&args.submissions)
     };
+    let started = Instant::now();
     let grades = grade_with_progress(&rubric, &submissions, args.jobs);
 
     let mut report = Vec::new();
@@ -92,18 +137,19 @@ fn grade(args: &GradeArgs) -> Result<Exit, Stop> {
         &grades,
         args.output.is_none() && args.color.enabled(),
         step_summary.as_deref(),
+        started.elapsed(),
         &mut report,
     )
-    .map_err(|e| Stop(format!("writing the report: {e}")))?;
-    write_output(args.output.as_deref(), &report).map_err(Stop)?;
+    .map_err(|e| Stop::Output(format!("writing the report: {e}")))?;
+    write_output(args.output.as_deref(), &report).map_err(Stop::Output)?;
     if args.format == Format::Classroom {
-        github_output(&classroom::json(&grades)).map_err(Stop)?;
+        github_output(&classroom::json(&grades)).map_err(Stop::Output)?;
     }
     if let Some(path) = &args.summary {
         let mut csv = Vec::new();
         render::csv::render(&rubric, &grades, &mut csv)
-            .map_err(|e| Stop(format!("writing the summary: {e}")))?;
-        write_file(path, &csv).map_err(Stop)?;
+            .map_err(|e| Stop::Output(format!("writing the summary: {e}")))?;
+        write_file(path, &csv).map_err(Stop::Output)?;
     }
     if let Some(file) = &args.report {
         write_class_report(file, &rubric, &submissions, &grades, args.jobs)?;
@@ -127,7 +173,7 @@ fn write_class_report(
 ) -> Result<(), Stop> {
     let facts = class_report::gather(paths, jobs);
     let page = class_report::ClassReport::new(rubric, grades, &facts).render(file.kind);
-    write_file(&file.path, page.as_bytes()).map_err(Stop)
+    write_file(&file.path, page.as_bytes()).map_err(Stop::Output)
 }
 
 fn format_name(format: Format) -> &'static str {

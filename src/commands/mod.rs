@@ -5,9 +5,12 @@
 pub mod assignments;
 pub mod check;
 pub mod codegen;
+pub mod completions;
 pub mod diagram;
 pub mod explain;
 pub mod grade;
+pub mod lsp;
+pub mod man;
 pub mod schema;
 pub mod simulate;
 

@@ -31,6 +31,21 @@ pub struct RubricDef {
     /// The criteria, in the order students read them.
     #[schemars(length(min = 1))]
     pub criteria: Vec<CriterionDef>,
+    /// When Gradescope shows students the score and the feedback as a whole (Gradescope's
+    /// own default, `visible`, when absent). Other formats ignore it.
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+}
+
+/// Gradescope's visibility of a result: shown at once, never, after the due date, or once
+/// the instructor publishes the grades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Visible,
+    Hidden,
+    AfterDueDate,
+    AfterPublished,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -67,6 +82,9 @@ pub struct CriterionDef {
     /// What to read to get it right (shown when the criterion is not met).
     #[serde(default)]
     pub read: Option<String>,
+    /// When Gradescope shows students this criterion (the rubric's `visibility` when absent).
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

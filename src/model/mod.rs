@@ -11,6 +11,8 @@ pub mod problem;
 mod resolve;
 mod retry;
 mod setting;
+pub mod symbols;
+pub mod types;
 mod version;
 
 use std::collections::HashMap;
@@ -376,6 +378,8 @@ pub struct Saga {
     pub events: Vec<Event>,
     pub terminal_events: Vec<Spanned<String>>,
     pub graph: Graph,
+    /// The `fields` and `records` catalogues (typed data).
+    pub types: types::Types,
     /// `events` by name.
     event_index: HashMap<String, EventId>,
 }

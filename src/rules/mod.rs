@@ -37,6 +37,7 @@ pub mod reliability;
 pub mod retry;
 pub mod simulation;
 pub mod syntax;
+pub mod types;
 
 /// A check over the resolved model.
 pub type Check = fn(&Saga, &mut Vec<Diagnostic>);
@@ -80,6 +81,7 @@ pub fn all_checks() -> impl Iterator<Item = &'static (&'static Rule, Check)> {
         .chain(retry::CHECKS)
         .chain(choreography::CHECKS)
         .chain(dataflow::CHECKS)
+        .chain(types::CHECKS)
         .chain(reliability::CHECKS)
 }
 

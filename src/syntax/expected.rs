@@ -51,7 +51,7 @@ pub(super) fn at(path: &[Segment]) -> Option<ExpectedShape> {
 }
 
 /// The spec's JSON Schema as a value, made once.
-fn schema() -> Option<&'static Value> {
+pub(super) fn schema() -> Option<&'static Value> {
     static SCHEMA: OnceLock<Option<Value>> = OnceLock::new();
     SCHEMA
         .get_or_init(|| {
@@ -65,7 +65,7 @@ fn schema() -> Option<&'static Value> {
 
 /// What a schema is looked at for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Want {
+pub(super) enum Want {
     Object,
     Array,
     /// A mapping or a list, else any value but null.
@@ -74,7 +74,7 @@ enum Want {
 
 /// The schema itself, its `$ref`'s target, or the alternative of its `anyOf`/`oneOf` that
 /// is what is wanted.
-fn resolve<'a>(root: &'a Value, schema: &'a Value, want: Want) -> Option<&'a Value> {
+pub(super) fn resolve<'a>(root: &'a Value, schema: &'a Value, want: Want) -> Option<&'a Value> {
     resolve_within(root, schema, want, 8)
 }
 
@@ -121,7 +121,7 @@ fn resolve_within<'a>(
 }
 
 /// Whether a schema's `type` is (or includes) `name`.
-fn is(schema: &Value, name: &str) -> bool {
+pub(super) fn is(schema: &Value, name: &str) -> bool {
     match schema.get("type") {
         Some(Value::String(t)) => t == name,
         Some(Value::Array(types)) => types.iter().any(|t| t == name),

@@ -63,6 +63,10 @@ pub struct SpecDef {
     pub outcome: Option<S<OutcomeDef>>,
     /// Version 2, orchestration: the caller may cancel the saga until the point of no return.
     pub cancellation: Option<S<CancellationDef>>,
+    /// Each field's type (a field not listed is a string).
+    pub fields: Option<S<super::types::FieldsDef>>,
+    /// Record types, each a mapping of its fields to their types.
+    pub records: Option<S<super::types::RecordsDef>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

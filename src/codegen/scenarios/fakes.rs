@@ -15,6 +15,15 @@ fn key_expr(plan: &Plan, s: StepId) -> Option<TokenStream> {
     let key = plan.saga.step(s).idempotency_key.as_ref()?;
     let f = plan.field(&key.value)?;
     let name = &f.ident;
+    if let Some(types) = &plan.types {
+        // A typed key is compared as its text; the temporary lives through the call.
+        let value = &types.value;
+        return Some(if f.required {
+            quote!(Some(#value::text(&data.#name).as_str()))
+        } else {
+            quote!(data.#name.as_ref().map(#value::text).as_deref())
+        });
+    }
     Some(if f.required {
         quote!(Some(data.#name.as_str()))
     } else {
@@ -113,6 +122,10 @@ pub(super) fn sample_data(plan: &Plan) -> TokenStream {
         .filter(|f| f.required)
         .map(|f| {
             let name = &f.ident;
+            if let Some(types) = &plan.types {
+                let value = types.sample(plan.saga, &f.ty, &f.name, &mut Vec::new());
+                return quote!(#name: #value,);
+            }
             let value = format!("{}-1", f.name);
             quote!(#name: #value.to_owned(),)
         })

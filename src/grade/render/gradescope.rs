@@ -1,14 +1,18 @@
 //! Gradescope's `results.json`: the score, the Markdown feedback as `output`, and one test
 //! per criterion. A criterion left to a human has no status, so Gradescope shows its points
-//! as pending the grader's.
+//! as pending the grader's. The rubric's `visibility` (overall and per criterion) passes
+//! through; `execution_time` is in whole seconds, so a grading that takes milliseconds
+//! writes the same bytes every run.
 
 use std::io::{self, Write};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::markdown;
 use crate::grade::result::points_json;
+use crate::grade::rubric::Visibility;
 use crate::grade::{Grade, Rubric, Status};
 
 #[derive(Serialize)]
@@ -16,6 +20,9 @@ struct Results<'a> {
     score: Value,
     output: String,
     output_format: &'static str,
+    execution_time: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    visibility: Option<Visibility>,
     tests: Vec<Test<'a>>,
 }
 
@@ -30,9 +37,17 @@ struct Test<'a> {
     output: String,
     output_format: &'static str,
     tags: [&'a str; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    visibility: Option<Visibility>,
 }
 
-pub fn render(rubric: &Rubric, grades: &[Grade], out: &mut dyn Write) -> io::Result<()> {
+/// `elapsed` is the whole grading's time, Gradescope's `execution_time`.
+pub fn render(
+    rubric: &Rubric,
+    grades: &[Grade],
+    elapsed: Duration,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let Some(g) = grades.first() else {
         return failure("no submission was graded", out);
     };
@@ -40,6 +55,8 @@ pub fn render(rubric: &Rubric, grades: &[Grade], out: &mut dyn Write) -> io::Res
         score: points_json(g.score),
         output: summary(rubric, g),
         output_format: "md",
+        execution_time: elapsed.as_secs(),
+        visibility: rubric.def.visibility,
         tests: g
             .criteria
             .iter()
@@ -57,6 +74,12 @@ pub fn render(rubric: &Rubric, grades: &[Grade], out: &mut dyn Write) -> io::Res
                 output: markdown::criterion(c),
                 output_format: "md",
                 tags: [&c.id],
+                visibility: rubric
+                    .def
+                    .criteria
+                    .iter()
+                    .find(|d| d.id == c.id)
+                    .and_then(|d| d.visibility),
             })
             .collect(),
     };

@@ -1,6 +1,6 @@
 //! One renderer per output format. Each reads grades (never a file) and writes to a writer;
-//! none prints a time or anything else that varies, so identical input gives identical
-//! output.
+//! none prints anything that varies, so identical input gives identical output. The one
+//! time written, Gradescope's `execution_time`, is in whole seconds.
 
 pub mod classroom;
 pub mod csv;
@@ -13,6 +13,7 @@ pub mod markdown;
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::time::Duration;
 
 use super::{Grade, Rubric};
 
@@ -53,13 +54,14 @@ pub fn render(
     grades: &[Grade],
     color: bool,
     step_summary: Option<&Path>,
+    elapsed: Duration,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         Format::Human => human::render(grades, color, out),
         Format::Json => json::render(grades, out),
         Format::Markdown => markdown::render(rubric, grades, out),
-        Format::Gradescope => gradescope::render(rubric, grades, out),
+        Format::Gradescope => gradescope::render(rubric, grades, elapsed, out),
         Format::Classroom => classroom::render(grades, out),
         Format::Junit => junit::render(grades, out),
         Format::Github => github::render(rubric, grades, step_summary, out),

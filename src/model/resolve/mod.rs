@@ -11,6 +11,7 @@ mod reactions;
 mod saga;
 mod steps;
 mod trigger;
+mod types;
 mod version;
 
 use std::collections::HashMap;

@@ -69,6 +69,7 @@ impl Resolver<'_> {
         let (deadline, deadline_policy) = self.deadline(spec, &steps);
         let cancellation = self.cancellation(spec, style, &steps);
         let catalogue = self.catalogue(spec);
+        let types = self.types(spec);
 
         let mut saga = Saga {
             version,
@@ -95,6 +96,7 @@ impl Resolver<'_> {
             events: Vec::new(),
             terminal_events,
             graph: Graph::default(),
+            types,
             event_index: HashMap::new(),
         };
         saga.events = events(&saga, catalogue);

@@ -54,7 +54,7 @@ pub fn unknown_value(span: Span, value: &str, allowed: &[&str]) -> Diagnostic {
     )
     .label("unknown value");
     match did_you_mean(value, allowed.iter().copied()) {
-        Some(v) => d.help(format!(
+        Some(v) => d.replacement(v).help(format!(
             "did you mean `{v}`? Allowed values: {}",
             list(allowed)
         )),
