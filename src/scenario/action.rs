@@ -172,6 +172,10 @@ pub enum StepResult {
     /// Version 2: a compensation that meets an effect that never happened and, with
     /// `absent_effect: fail`, fails at once.
     NothingToUndo,
+    /// Version 2, choreography: a compensation handler registered only for a step that
+    /// succeeded (`runs_for: success`) or was attempted (`any_attempt`) finds nothing
+    /// registered and acknowledges its event without undoing anything.
+    NotRegistered,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

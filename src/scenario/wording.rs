@@ -159,7 +159,12 @@ fn v2_words(saga: &Saga, kind: ActionKind, voice: Voice) -> String {
                 .deadline
                 .as_ref()
                 .map_or_else(String::new, |d| format!(" {}", duration::format(d.value)));
+            let choreography = saga.coordination == crate::model::Coordination::Choreography;
             match outstanding {
+                false if choreography => voice.say(
+                    || format!("the deadline{after} has passed when {id}'s event arrives: it refuses with DeadlinePassed"),
+                    || format!("deadline{after} passed: {} refused", saga.step(step).action.value),
+                ),
                 false => voice.say(
                     || format!("the deadline{after} passes before {id} is sent: it fails with DeadlinePassed"),
                     || format!("deadline{after} passes before {}", saga.step(step).action.value),
@@ -426,6 +431,10 @@ fn run_words(saga: &Saga, work: Work, result: StepResult, voice: Voice) -> Strin
             || format!("{action} finds nothing to undo and fails ({label})"),
             || format!("{action} fails: nothing to undo"),
         ),
+        (_, StepResult::NotRegistered) => voice.say(
+            || format!("{action} has nothing registered to undo ({label}: runs_for), acknowledges"),
+            || format!("{action}: nothing registered (runs_for)"),
+        ),
         (_, StepResult::SilentFailure) => voice.say(
             || format!("{action} fails ({label}) and publishes nothing: it has no failure event"),
             || format!("{action} fails and publishes nothing (no failure event)"),
@@ -486,6 +495,7 @@ fn reply_words(saga: &Saga, work: Work, result: StepResult, voice: Voice) -> Str
             };
             format!("{subject} failed: {failure}{effect}")
         }
+        StepResult::NotRegistered => format!("{subject}: nothing registered (runs_for)"),
         StepResult::NothingToUndo => voice.say(
             || format!("{subject} failed: nothing to undo (absent_effect: fail)"),
             || format!("{subject} failed: nothing to undo"),

@@ -13,7 +13,7 @@ impl Machine<'_> {
     pub(super) fn end(&self, transition: &mut Transition, end: End) {
         transition.state.phase = Phase::Ended(end);
         if end == End::Terminated {
-            self.say_terminated(transition);
+            self.say_terminated(transition, Party::Orchestrator);
         }
         let told = match end {
             End::Completed => Ending::Completed,
