@@ -657,6 +657,10 @@ fn a_choreography_compensates_a_failed_attempt_that_may_have_applied_its_effect(
         trace(&s, &r)
     );
     assert_eq!(names(&s, &r.compensated), ["reserve_credit", "trigger"]);
+    // Its write and its outbox row are not one transaction: a crash between them loses
+    // the event although the customer service has an outbox.
+    let r = run(&s, "crash:customer@customer.credit.reserved");
+    assert!(broken(&r).contains(&"no_lost_event"), "{:?}", broken(&r));
     // Registered as version 1 does (possible_effect, C211): the run where nothing was
     // applied compensates an effect that never happened.
     let mut edits = release_own_failure("").to_vec();

@@ -56,6 +56,12 @@ pub fn words(saga: &Saga, action: &Action, voice: Voice) -> String {
                     "crashes after its commit, before publishing {}; after the restart the outbox relay publishes it",
                     event(e)
                 ),
+                // Version 2: an outbox that a step's write does not share (`transactional:
+                // false`) does not save the event.
+                false if matches!(action.from, Party::Participant(p) if saga.outbox_of(p).is_some()) => format!(
+                    "crashes after its commit, before publishing {}; its write and the outbox row are not one transaction (transactional: false): the event is lost",
+                    event(e)
+                ),
                 false => format!(
                     "crashes after its commit, before publishing {}; without an outbox the event is lost",
                     event(e)
