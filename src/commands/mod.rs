@@ -8,6 +8,7 @@ pub mod codegen;
 pub mod diagram;
 pub mod explain;
 pub mod grade;
+pub mod import;
 pub mod schema;
 pub mod simulate;
 

@@ -1,0 +1,132 @@
+//! The draft as the spec's syntax tree: the [`SpecDef`] a spec file would have given, each
+//! value spanned at the source element it comes from, so the resolver, the rules and the
+//! simulation report at the original file's lines.
+
+use super::draft::{Compensation, Draft, Retry, Stage, Step};
+use crate::source::{Span, Spanned};
+use crate::syntax::spanned::OrderedMap;
+use crate::syntax::{
+    CompensationDef, CompensationLong, Coordination, OrchestratorDef, ParticipantDef, RetryDef,
+    SpecDef, StepDef, TriggerDef,
+};
+
+/// The participant that starts the saga (a client starting the execution).
+pub const STARTER: &str = "client";
+
+pub fn spec(draft: &Draft) -> SpecDef {
+    let top = draft.name.span;
+    let at = |value: String| Spanned::new(value, top);
+    let participants = participants(draft)
+        .into_iter()
+        .map(|(name, span)| {
+            (
+                Spanned::new(name, span),
+                Some(Spanned::new(ParticipantDef::default(), span)),
+            )
+        })
+        .collect();
+    SpecDef {
+        version: Some(Spanned::new(1, top)),
+        saga: Some(draft.name.clone()),
+        description: draft.description.clone().map(at),
+        coordination: Some(Spanned::new(Coordination::Orchestration, top)),
+        rationale: None,
+        participants: Some(Spanned::new(OrderedMap(participants), top)),
+        orchestrator: Some(Spanned::new(
+            OrchestratorDef {
+                participant: None,
+                log: None,
+                engine: Some(at(draft.engine.to_owned())),
+            },
+            top,
+        )),
+        deadline: draft.deadline.clone(),
+        trigger: Some(Spanned::new(
+            TriggerDef {
+                participant: Some(Spanned::new(STARTER.to_owned(), draft.start)),
+                action: Some(Spanned::new(draft.trigger_action.clone(), draft.start)),
+                compensation: None,
+                event: None,
+                data: None,
+                outbox: None,
+                description: None,
+            },
+            draft.start,
+        )),
+        steps: Some(Spanned::new(draft.stages.iter().map(stage).collect(), top)),
+        reactions: None,
+        events: None,
+        terminal_events: None,
+    }
+}
+
+/// The participants in the order the saga meets them, the starter first.
+pub fn participants(draft: &Draft) -> Vec<(String, Span)> {
+    let mut out = vec![(STARTER.to_owned(), draft.start)];
+    for step in draft.stages.iter().flat_map(Stage::steps) {
+        if !out.iter().any(|(n, _)| *n == step.participant.value) {
+            out.push((step.participant.value.clone(), step.participant.span));
+        }
+    }
+    out
+}
+
+fn stage(stage: &Stage) -> Spanned<StepDef> {
+    match stage {
+        Stage::Step(s) => step(s),
+        Stage::Parallel(steps, span) => Spanned::new(
+            StepDef {
+                parallel: Some(Spanned::new(steps.iter().map(step).collect(), *span)),
+                ..StepDef::default()
+            },
+            *span,
+        ),
+    }
+}
+
+fn step(step: &Step) -> Spanned<StepDef> {
+    let span = step.id.span;
+    Spanned::new(
+        StepDef {
+            id: Some(step.id.clone()),
+            participant: Some(step.participant.clone()),
+            action: Some(step.action.clone()),
+            kind: step.kind.clone(),
+            compensation: step.compensation.as_ref().map(compensation),
+            failures: (!step.failures.is_empty())
+                .then(|| Spanned::new(step.failures.clone(), span)),
+            timeout: step.timeout.clone(),
+            retry: step.retry.as_ref().map(retry),
+            ..StepDef::default()
+        },
+        span,
+    )
+}
+
+fn compensation(c: &Compensation) -> Spanned<CompensationDef> {
+    let span = c.action.span;
+    let def = match &c.retry {
+        None => CompensationDef::Short(c.action.value.clone()),
+        Some(r) => CompensationDef::Long(Box::new(CompensationLong {
+            action: Some(c.action.clone()),
+            retry: Some(retry(r)),
+            reads: None,
+            consumes: None,
+            emits: None,
+            description: None,
+        })),
+    };
+    Spanned::new(def, span)
+}
+
+fn retry(r: &Retry) -> Spanned<RetryDef> {
+    Spanned::new(
+        RetryDef {
+            max_attempts: Some(r.max_attempts.clone()),
+            backoff: r.backoff.clone(),
+            initial: r.initial.clone(),
+            max: r.max.clone(),
+        },
+        r.max_attempts.span,
+    )
+}

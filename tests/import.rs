@@ -1,0 +1,266 @@
+//! `sagac import` and `check`/`simulate` on Step Functions files: the format told from the
+//! content, diagnostics at the original file's lines in every format, the YAML written
+//! checking as the original does, and malformed inputs answered with a diagnostic at their
+//! line, never a panic, and nothing written.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn sagac() -> Command {
+    Command::cargo_bin("sagac").unwrap()
+}
+
+fn codes(json: &[u8]) -> Vec<String> {
+    let value: serde_json::Value = serde_json::from_slice(json).unwrap();
+    let mut codes: Vec<String> = value["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().unwrap().clone())
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect();
+    codes.sort();
+    codes
+}
+
+const TRIP: &str = "fixtures/import/asl/trip.asl.json";
+
+#[test]
+fn check_reports_at_the_state_in_every_format() {
+    // The failure path of ReserveFlight ends in `Done` (a Succeed state): I005 at its
+    // catcher's `Next`, line 11 column 84 of the original file.
+    let json = sagac()
+        .args(["check", TRIP, "--no-simulate", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let found = value["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "I005")
+        .unwrap()
+        .clone();
+    assert_eq!(found["line"], 11, "{found}");
+    assert_eq!(found["column"], 84, "{found}");
+    sagac()
+        .args(["check", TRIP, "--no-simulate", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "file={TRIP},line=11,endLine=11,col=84"
+        )));
+    let sarif = sagac()
+        .args(["check", TRIP, "--no-simulate", "--format", "sarif"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let sarif = String::from_utf8(sarif).unwrap();
+    assert!(
+        sarif.contains("\"startLine\": 11") && sarif.contains(TRIP),
+        "{sarif}"
+    );
+    sagac()
+        .args(["check", TRIP, "--no-simulate", "--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!("[{TRIP}:11:84]")));
+}
+
+#[test]
+fn the_spec_written_checks_as_the_original_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("saga.yaml");
+    sagac()
+        .args(["import", TRIP, "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("4 steps").and(predicate::str::contains("3 compensations")),
+        );
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        written.contains("# state \"ReserveFlight\" (line 5)"),
+        "{written}"
+    );
+    assert!(written.contains("engine: step-functions"));
+    let original = sagac()
+        .args(["check", TRIP, "--format", "json"])
+        .output()
+        .unwrap()
+        .stdout;
+    let imported = sagac()
+        .args(["check", "--format", "json"])
+        .arg(&out)
+        .output()
+        .unwrap()
+        .stdout;
+    let without_import: Vec<String> = codes(&original)
+        .into_iter()
+        .filter(|c| !c.starts_with('I'))
+        .collect();
+    assert_eq!(without_import, codes(&imported));
+    // Simulate reads the original as it reads the spec.
+    sagac()
+        .args(["simulate", TRIP, "--scenario", "fail:reserve_car_rental"])
+        .assert()
+        .stdout(predicate::str::contains("CancelFlightReservation"));
+}
+
+#[test]
+fn yaml_state_machines_are_read_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("machine.asl.yaml");
+    std::fs::write(
+        &path,
+        "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: ${AFunctionArn}\n    Catch: [{ErrorEquals: [States.ALL], Next: Failed}]\n    Next: B\n  B:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    Parameters: { FunctionName: \"${BFunctionArn}\" }\n    End: true\n  Failed: { Type: Fail }\n",
+    )
+    .unwrap();
+    sagac().arg("import").arg(&path).assert().success().stdout(
+        predicate::str::contains("participant: a\n")
+            .and(predicate::str::contains("participant: b\n"))
+            .and(predicate::str::contains("The pivot was not inferred")),
+    );
+}
+
+/// Each malformed input: its code, and the line it is reported at.
+#[test]
+fn malformed_inputs_get_a_diagnostic_at_their_line_and_nothing_is_written() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "truncated.json",
+            "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": { \"Type\": \"Task\", \"End\": true }\n",
+            "I001",
+        ),
+        (
+            "comma.json",
+            "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Task\", \"End\": true }, } }",
+            "I001",
+        ),
+        (
+            "types.json",
+            "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Task\", \"End\": true, \"TimeoutSeconds\": \"ten\" } } }",
+            "I002",
+        ),
+        (
+            "states.json",
+            "{ \"StartAt\": \"A\", \"States\": [] }",
+            "I002",
+        ),
+        (
+            "unknown.json",
+            "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Taks\", \"End\": true } } }",
+            "I002",
+        ),
+        (
+            "dangling.json",
+            "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Task\", \"Next\": \"B\" } } }",
+            "I003",
+        ),
+        (
+            "start.json",
+            "{ \"StartAt\": \"Z\", \"States\": { \"A\": { \"Type\": \"Task\", \"End\": true } } }",
+            "I003",
+        ),
+        (
+            "nothing.json",
+            "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Succeed\" } } }",
+            "I002",
+        ),
+        ("other.xml", "<html></html>", "I001"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, code) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = dir.path().join(format!("{name}.yaml"));
+        sagac()
+            .arg("import")
+            .arg(&path)
+            .arg("-o")
+            .arg(&out)
+            .args(["--color", "never"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(*code));
+        assert!(!out.exists(), "{name}: a file was written");
+        let json = sagac()
+            .args(["check", "--format", "json"])
+            .arg(&path)
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        assert!(
+            codes(&json).contains(&(*code).to_owned()),
+            "{name}: {:?}",
+            codes(&json)
+        );
+    }
+}
+
+#[test]
+fn a_loop_is_cut_and_ten_thousand_states_are_read() {
+    let mut states = String::new();
+    let n = 10_000;
+    for i in 0..n {
+        let next = if i + 1 == n {
+            "\"End\": true".to_owned()
+        } else {
+            format!("\"Next\": \"S{}\"", i + 1)
+        };
+        states.push_str(&format!(
+            "\"S{i}\": {{ \"Type\": \"Task\", \"Resource\": \"arn:aws:lambda:r:1:function:F{i}\", {next} }},"
+        ));
+    }
+    states.pop();
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.asl.json");
+    std::fs::write(
+        &big,
+        format!("{{ \"StartAt\": \"S0\", \"States\": {{ {states} }} }}"),
+    )
+    .unwrap();
+    sagac()
+        .arg("import")
+        .arg(&big)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("10000 steps"));
+    let looped = dir.path().join("loop.asl.json");
+    std::fs::write(
+        &looped,
+        "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Task\", \"Resource\": \"x\", \"Next\": \"B\" }, \"B\": { \"Type\": \"Task\", \"Resource\": \"y\", \"Next\": \"A\" } } }",
+    )
+    .unwrap();
+    let json = sagac()
+        .args(["check", "--no-simulate", "--format", "json"])
+        .arg(&looped)
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(codes(&json).contains(&"I008".to_owned()));
+}
+
+#[test]
+fn specs_are_not_taken_for_imports() {
+    for spec in ["specs/trip.yaml", "specs/order-orchestration.yaml"] {
+        let text = std::fs::read_to_string(spec).unwrap();
+        let source = sagac::source::SourceFile::new(Path::new(spec), text);
+        assert_eq!(sagac::import::detect(&source), None, "{spec}");
+    }
+    sagac()
+        .args(["import", "specs/trip.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("I001"));
+}
