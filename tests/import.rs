@@ -264,3 +264,96 @@ fn specs_are_not_taken_for_imports() {
         .code(1)
         .stderr(predicate::str::contains("I001"));
 }
+
+const BPMN: &str = "fixtures/import/bpmn/trip.bpmn";
+
+#[test]
+fn bpmn_compensation_handlers_error_events_and_camunda_retries() {
+    sagac().args(["import", BPMN]).assert().success().stdout(
+        predicate::str::contains("compensation:  # serviceTask \"Cancel car\" (line 21)")
+            .and(predicate::str::contains("participant: cars"))
+            .and(predicate::str::contains(
+                "retry: { max_attempts: 4, backoff: fixed, initial: 10s }",
+            ))
+            .and(predicate::str::contains("timeout: 30s"))
+            .and(predicate::str::contains("failures: [BookingFailed]"))
+            .and(predicate::str::contains("engine: camunda")),
+    );
+    let json = sagac()
+        .args(["check", BPMN, "--no-simulate", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let at: Vec<(String, u64)> = value["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Book hotel has no error boundary event; the flight's error path ends in a plain end
+    // event; the handlers have no retries.
+    for expected in [("I004", 12), ("I005", 19), ("T302", 21), ("T302", 22)] {
+        assert!(
+            at.contains(&(expected.0.to_owned(), expected.1)),
+            "{expected:?} not in {at:?}"
+        );
+    }
+}
+
+#[test]
+fn bpmn_malformed_inputs() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "truncated.bpmn",
+            "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\">",
+            "I001",
+        ),
+        (
+            "dangling.bpmn",
+            "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\"><startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"nowhere\"/></process></definitions>",
+            "I003",
+        ),
+        (
+            "two.bpmn",
+            "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"a\"><task id=\"t\"/></process><process id=\"b\"><startEvent id=\"s2\"/><sequenceFlow id=\"g\" sourceRef=\"s2\" targetRef=\"u\"/><task id=\"u\"/></process></definitions>",
+            "I002",
+        ),
+        (
+            "empty.bpmn",
+            "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\"><startEvent id=\"s\"/></process></definitions>",
+            "I002",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, code) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = dir.path().join("out.yaml");
+        sagac()
+            .arg("import")
+            .arg(&path)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(*code));
+        assert!(!out.exists(), "{name}");
+    }
+    // --process chooses one of several.
+    let two = dir.path().join("two.bpmn");
+    sagac()
+        .arg("import")
+        .arg(&two)
+        .args(["--process", "b"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("id: u"));
+}

@@ -11,6 +11,7 @@
 //! with spans; `rules::import` words them. The importer knows no rule codes.
 
 mod asl;
+mod bpmn;
 mod draft;
 pub mod error;
 mod pivot;
@@ -88,13 +89,13 @@ fn has_key(text: &str, key: &str) -> bool {
 
 /// Translates a file in a supported format (told by [`detect`]).
 pub fn import(source: &SourceFile, options: &Options) -> Result<Imported, Vec<ImportError>> {
-    let _ = options;
     let (draft, findings) = match detect(source) {
         Some(Format::StepFunctions) => {
             let root = tree::read(source).map_err(|e| vec![e])?;
             asl::import(&root, source)?
         }
-        Some(Format::Bpmn | Format::ServerlessWorkflow) | None => {
+        Some(Format::Bpmn) => bpmn::import(source, options)?,
+        Some(Format::ServerlessWorkflow) | None => {
             return Err(vec![ImportError::new(
                 Span::new(0, 0),
                 ImportErrorKind::UnknownFormat,
