@@ -206,33 +206,53 @@ fn walk<'m>(
 /// step before the failed one that has none yet, else the failed step itself.
 fn assign<'m>(forward: &[Forward<'m>], chains: &[Option<Chain<'m>>], plan: &mut Plan<'m>) {
     let mut assigned: HashSet<&str> = HashSet::new();
-    let mut open: Vec<(&'m State<'m>, usize)> = forward
+    let tasks: Vec<(&'m State<'m>, usize)> = forward
         .iter()
         .enumerate()
         .flat_map(|(k, f)| f.tasks().into_iter().map(move |t| (t, k)))
         .collect();
+    // Which tasks each significant word names, so matching a compensation costs its words,
+    // not a pass over every step (a 1,000-state machine stays linear).
+    let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (t, _)) in tasks.iter().enumerate() {
+        for w in words(&t.name.value) {
+            by_word.entry(w).or_default().push(i);
+        }
+    }
+    let mut taken = vec![false; tasks.len()];
+    // Open tasks in order, for the fallback: the latest before the failed stage.
+    let mut open: std::collections::BTreeSet<usize> = (0..tasks.len()).collect();
     for (k, chain) in chains.iter().enumerate() {
         let Some(chain) = chain else { continue };
         for c in &chain.tasks {
             if !assigned.insert(c.name.value.as_str()) {
                 continue;
             }
-            let by_words = open
-                .iter()
-                .enumerate()
-                .map(|(i, (t, _))| (shared_words(&c.name.value, &t.name.value), i))
-                .filter(|(score, _)| *score > 0)
-                .max_by_key(|(score, i)| (*score, usize::MAX - i))
-                .map(|(_, i)| i);
+            let mut scores: HashMap<usize, usize> = HashMap::new();
+            for w in words(&c.name.value) {
+                for &i in by_word.get(&w).into_iter().flatten() {
+                    if !taken[i] {
+                        *scores.entry(i).or_default() += 1;
+                    }
+                }
+            }
+            let by_words = scores
+                .into_iter()
+                .max_by_key(|(i, score)| (*score, usize::MAX - i))
+                .map(|(i, _)| i);
             let fallback = || {
                 open.iter()
-                    .rposition(|(_, stage)| *stage < k)
-                    .or_else(|| open.iter().position(|(_, stage)| *stage == k))
+                    .rev()
+                    .find(|i| tasks[**i].1 < k)
+                    .or_else(|| open.iter().find(|i| tasks[**i].1 == k))
+                    .copied()
             };
             let Some(i) = by_words.or_else(fallback) else {
                 continue;
             };
-            let (owner, stage) = open.remove(i);
+            taken[i] = true;
+            open.remove(&i);
+            let (owner, stage) = tasks[i];
             if stage == k {
                 plan.own.insert(owner.name.value.clone());
             }
@@ -329,9 +349,9 @@ fn compare(
     }
 }
 
-/// How many significant words two names share (`CancelFlightReservation` and
-/// `ReserveFlight` share `flight`); verbs of doing and undoing do not count.
-fn shared_words(a: &str, b: &str) -> usize {
+/// A name's significant words (`CancelFlightReservation` → `flight`): verbs of doing and
+/// undoing do not count, so a compensation and its step share the words of their object.
+fn words(name: &str) -> HashSet<String> {
     const GENERIC: &[&str] = &[
         "cancel",
         "undo",
@@ -376,14 +396,10 @@ fn shared_words(a: &str, b: &str) -> usize {
         "run",
         "handle",
         "handler",
-        "rollback",
     ];
-    let words = |s: &str| -> HashSet<String> {
-        crate::import::draft::snake(s, "")
-            .split('_')
-            .filter(|w| w.len() > 1 && !GENERIC.contains(w))
-            .map(str::to_owned)
-            .collect()
-    };
-    words(a).intersection(&words(b)).count()
+    crate::import::draft::snake(name, "")
+        .split('_')
+        .filter(|w| w.len() > 1 && !GENERIC.contains(w))
+        .map(str::to_owned)
+        .collect()
 }
