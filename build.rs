@@ -7,6 +7,11 @@
 //! once. The price: the binary's own code is not at a random address (the stack, the heap
 //! and the shared libraries still are). Measured in docs/performance.md (`sagac check`).
 //! Only the binary is linked so; the library, tests and proc macros are untouched.
+//!
+//! The bigger saving, the dynamic loader's work, needs a statically linked binary, which a
+//! build script cannot ask for (rustc would still link `libgcc_s` as a shared library):
+//! `cargo build-static`, an alias in `.cargo/config.toml`, passes the flags to the binary's
+//! own link.
 
 fn main() {
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();

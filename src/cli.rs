@@ -41,6 +41,27 @@ pub enum Command {
     Grade(GradeArgs),
     /// List the built-in assignments, or print one's rubric.
     Assignments(AssignmentsArgs),
+    /// Serve the Language Server Protocol over standard input and output (for editors).
+    Lsp,
+    /// Print the shell completion script for a shell.
+    Completions(CompletionsArgs),
+    /// Write the manual pages, one per subcommand, into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The directory the pages are written into (created if missing): `sagac.1`, and
+    /// `sagac-<command>.1` for each subcommand.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +155,10 @@ pub struct SimulateArgs {
     /// Run even when the exploration is estimated to take tens of seconds or more.
     #[arg(long)]
     pub no_limit: bool,
+    /// Exit 1 when some run ends this way (`needs-attention`: a compensation gave up and
+    /// the escalation was told, language version 2).
+    #[arg(long, value_enum)]
+    pub deny: Option<SimulateDeny>,
     #[command(flatten)]
     pub color: ColorArgs,
 }
@@ -157,6 +182,36 @@ pub enum FaultKindArg {
     OrchestratorCrash,
     /// `dup:<step>` / `dup:<event>`: a command or event is delivered twice.
     Duplicate,
+    /// `uncaught:<step>`: an error the spec does not declare (language version 2).
+    Uncaught,
+    /// `outage:<participant>`: a participant answers no forward command (version 2).
+    Outage,
+    /// `deadline:<step>`: the deadline passes while the step is current (version 2).
+    Deadline,
+    /// `cancel:<step>`: the caller cancels as the step's command is sent (version 2).
+    Cancel,
+    /// `comptimeout:<step|trigger>`: a compensation's attempt times out (version 2; never
+    /// counted in --max-faults).
+    Comptimeout,
+    /// Every kind, version 2's included (also for a version 1 spec).
+    All,
+}
+
+impl FaultKindArg {
+    /// The kinds the name stands for: one, or every kind for `all`.
+    pub fn kinds(self) -> Vec<FaultKind> {
+        match self {
+            FaultKindArg::All => FaultKind::EVERY.to_vec(),
+            kind => vec![kind.into()],
+        }
+    }
+}
+
+/// What `simulate --deny` makes an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimulateDeny {
+    /// A run that ends `needs_attention`.
+    NeedsAttention,
 }
 
 impl From<FaultKindArg> for FaultKind {
@@ -169,6 +224,13 @@ impl From<FaultKindArg> for FaultKind {
             FaultKindArg::Crash => FaultKind::Crash,
             FaultKindArg::OrchestratorCrash => FaultKind::OrchestratorCrash,
             FaultKindArg::Duplicate => FaultKind::Duplicate,
+            FaultKindArg::Uncaught => FaultKind::Uncaught,
+            FaultKindArg::Outage => FaultKind::Outage,
+            FaultKindArg::Deadline => FaultKind::Deadline,
+            FaultKindArg::Cancel => FaultKind::Cancel,
+            FaultKindArg::Comptimeout => FaultKind::CompTimeout,
+            // `kinds` expands `all`; alone it stands for the first kind.
+            FaultKindArg::All => FaultKind::Business,
         }
     }
 }

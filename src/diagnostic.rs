@@ -79,6 +79,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     pub related: Vec<Related>,
     pub help: Option<String>,
+    /// The text that would replace the primary span to fix it, when the fix is a name
+    /// ("did you mean `payment.completed`?"): what an editor offers as a quick fix.
+    pub replacement: Option<String>,
 }
 
 impl Diagnostic {
@@ -90,6 +93,7 @@ impl Diagnostic {
             label: None,
             related: Vec::new(),
             help: None,
+            replacement: None,
         }
     }
 
@@ -100,6 +104,12 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// The name that would replace the primary span ("did you mean").
+    pub fn replacement(mut self, text: impl Into<String>) -> Self {
+        self.replacement = Some(text.into());
         self
     }
 

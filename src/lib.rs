@@ -20,3 +20,4 @@ pub mod syntax;
 
 pub mod check;
 pub mod codegen;
+pub mod lsp;

@@ -214,30 +214,43 @@ pub fn read(path: &Path) -> Result<Loaded, LoadError> {
         file.take(limit + 1).read_to_end(&mut bytes)
     };
     read.map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
-    let empty = |path: &Path| SourceFile::new(path, String::new());
     if bytes.len() as u64 > limit {
-        return Ok(Loaded::Unreadable(empty(path), Unreadable::TooLarge));
+        return Ok(Loaded::Unreadable(
+            SourceFile::new(path, String::new()),
+            Unreadable::TooLarge,
+        ));
     }
+    // A byte order mark is not part of the text (an editor hides it too).
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        bytes.drain(.."\u{feff}".len());
+    }
+    Ok(from_bytes(path, bytes))
+}
+
+/// A text an editor holds (the language server's documents), within the limits a file
+/// read from disk is held to: at most [`MAX_FILE_BYTES`], no NUL byte. Nothing is
+/// stripped, so every offset is one into the editor's text.
+pub fn from_text(path: &Path, text: String) -> Loaded {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Loaded::Unreadable(SourceFile::new(path, String::new()), Unreadable::TooLarge);
+    }
+    from_bytes(path, text.into_bytes())
+}
+
+/// The bytes as a spec's text, or why they cannot be one (the size already checked).
+fn from_bytes(path: &Path, bytes: Vec<u8>) -> Loaded {
     if bytes.contains(&0) {
-        return Ok(Loaded::Unreadable(empty(path), Unreadable::Binary));
+        return Loaded::Unreadable(SourceFile::new(path, String::new()), Unreadable::Binary);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Loaded::Text(SourceFile::new(
-            path,
-            text.strip_prefix('\u{feff}')
-                .map(str::to_owned)
-                .unwrap_or(text),
-        ))),
+        Ok(text) => Loaded::Text(SourceFile::new(path, text)),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let text = String::from_utf8_lossy(&bytes[..offset]).into_owned();
             let source = SourceFile::new(path, text);
             let line = source.line_col(offset).line;
-            Ok(Loaded::Unreadable(
-                source,
-                Unreadable::NotUtf8 { offset, line },
-            ))
+            Loaded::Unreadable(source, Unreadable::NotUtf8 { offset, line })
         }
     }
 }

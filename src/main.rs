@@ -17,6 +17,9 @@ fn main() -> ExitCode {
         cli::Command::Assignments(args) => commands::assignments::run(&args),
         cli::Command::Codegen(args) => commands::codegen::run(&args),
         cli::Command::Import(args) => commands::import::run(&args),
+        cli::Command::Lsp => commands::lsp::run(),
+        cli::Command::Completions(args) => commands::completions::run(&args),
+        cli::Command::Man(args) => commands::man::run(&args),
     };
     ExitCode::from(code as u8)
 }

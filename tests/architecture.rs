@@ -24,6 +24,7 @@ const PARTS: &[&str] = &[
     "grade::render",
     "import",
     "load",
+    "lsp",
     "mermaid",
     "model",
     "report",
@@ -55,6 +56,10 @@ struct Statement {
 
 /// What the parts below the renderers may not know: the command line's library.
 const CLAP: &str = "Only the command line and the renderers' output formats know clap: the CLI maps its arguments to the library's types.";
+
+/// The language server is a front end, as the command line is.
+const LSP_LEAF: &str =
+    "nothing in the library depends on `lsp`: only the binary's `commands/lsp.rs` starts it.";
 
 const STATEMENTS: &[Statement] = &[
     Statement {
@@ -235,6 +240,18 @@ const STATEMENTS: &[Statement] = &[
         said: "`grade/render`, which escapes text with `report`'s GitHub and JUnit functions",
     },
     Statement {
+        part: "lsp",
+        allowed: Allowed::Not(&[
+            "report",
+            "grade",
+            "grade::render",
+            "simulate",
+            "codegen",
+            "clap",
+        ]),
+        said: "**Must not** depend on `report`, `grade`, `simulate`, `codegen` or clap;",
+    },
+    Statement {
         part: "model",
         allowed: Allowed::Not(&["clap"]),
         said: CLAP,
@@ -268,6 +285,96 @@ const STATEMENTS: &[Statement] = &[
         part: "mermaid",
         allowed: Allowed::Not(&["clap"]),
         said: CLAP,
+    },
+    Statement {
+        part: "atomic_write",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "check",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "codegen",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "diagnostic",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "diagram",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "grade",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "grade::render",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "load",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "mermaid",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "model",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "report",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "rules",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "rules::simulation",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "scenario",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "simulate",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "source",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "suggest",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
+    },
+    Statement {
+        part: "syntax",
+        allowed: Allowed::Not(&["lsp"]),
+        said: LSP_LEAF,
     },
 ];
 

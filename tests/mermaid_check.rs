@@ -11,6 +11,8 @@ mod conformance;
 mod files;
 #[path = "mermaid_check/parser.rs"]
 mod parser;
+#[path = "support/pending.rs"]
+mod pending;
 #[path = "mermaid_check/robustness.rs"]
 mod robustness;
 

@@ -1,4 +1,5 @@
-//! No input makes sagac panic: arbitrary bytes, and arbitrary mutations of valid specs.
+//! No input makes sagac panic: arbitrary bytes, and arbitrary mutations of valid specs
+//! (and of the version 2 ones, with version 2 keys and values written anywhere).
 //! A mutated spec that does not read gets sound syntax errors, however many.
 //! On the mutated specs that still resolve, the fast ways to runs (forks, expectations)
 //! give the runs made from the start.
@@ -110,6 +111,53 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
+/// The shipped specs in language version 2.
+fn v2_specs() -> Vec<String> {
+    let specs: Vec<String> = shipped_specs()
+        .into_iter()
+        .filter(|s| s.lines().any(|l| l == "version: 2"))
+        .collect();
+    assert!(specs.len() >= 2, "the shipped version 2 specs");
+    specs
+}
+
+/// An edit of a version 2 spec: any edit, or one that writes a version 2 key or value
+/// (or the version itself) somewhere.
+fn v2_edit() -> impl Strategy<Value = Edit> {
+    let token = prop_oneof![
+        Just("version: 1\n".to_owned()),
+        Just("then: terminate".to_owned()),
+        Just("runs_for: any_attempt\n".to_owned()),
+        Just("runs_for: success".to_owned()),
+        Just("on_failure: escalate_and_stop\n".to_owned()),
+        Just("absent_effect: fail, ".to_owned()),
+        Just("transactional: false\n".to_owned()),
+        Just("on_uncaught: no_reply\n".to_owned()),
+        Just("{ name: TimedOut, then: retry, keeps: [x] }".to_owned()),
+        Just("keeps: [".to_owned()),
+        Just("reads_if_present: [failure]\n".to_owned()),
+        Just("within: 0s".to_owned()),
+        Just("cancellation: { until: ".to_owned()),
+        Just("applies: always".to_owned()),
+        Just("failure: { Uncaught: ".to_owned()),
+        Just("delivery: event".to_owned()),
+    ];
+    prop_oneof![
+        3 => edit(),
+        2 => (any::<usize>(), token).prop_map(|(a, s)| Edit::Insert(a, s)),
+    ]
+}
+
+/// One of the shipped version 2 specs with the edits applied.
+fn mutated_v2(which: usize, edits: &[Edit]) -> String {
+    let specs = v2_specs();
+    let mut text = specs[which % specs.len()].clone();
+    for e in edits {
+        text = apply(&text, e);
+    }
+    text
+}
+
 /// One of the shipped specs (`which`, modulo their number) with the edits applied.
 fn mutated(which: usize, edits: &[Edit]) -> String {
     let specs = shipped_specs();
@@ -208,6 +256,13 @@ proptest! {
     #[test]
     fn mutated_specs_never_panic(which in any::<usize>(), edits in proptest::collection::vec(edit(), 1..6)) {
         check_bytes(mutated(which, &edits).as_bytes());
+    }
+
+    #[test]
+    fn mutated_v2_specs_never_panic(which in any::<usize>(), edits in proptest::collection::vec(v2_edit(), 1..6)) {
+        let text = mutated_v2(which, &edits);
+        parse_errors_are_sound(&text);
+        check_bytes(text.as_bytes());
     }
 
     #[test]

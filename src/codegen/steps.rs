@@ -55,8 +55,7 @@ impl Policies {
                     backoff: *b,
                     initial: *c,
                     max: *d,
-                    span: None,
-                    max_attempts_span: None,
+                    ..Retry::once()
                 });
                 let doc = docs(&format!("{describe}."));
                 quote!(#doc pub const #name: RetryPolicy = #r;)

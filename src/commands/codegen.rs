@@ -15,6 +15,9 @@ pub fn run(args: &CodegenArgs) -> Exit {
         Some(saga) if checked.counts().errors == 0 => saga,
         _ => return refused(&checked, args),
     };
+    if let Some(exit) = super::refuse_unsupported(&checked, saga, "codegen") {
+        return exit;
+    }
     if checked.counts().warnings > 0 {
         // Warnings do not block generation, but the user should see them: on stderr, so
         // that stdout stays the list of files.

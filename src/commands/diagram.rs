@@ -4,7 +4,7 @@ use sagac::diagram::{self, Kind, Path as DiagramPath, flowchart, state};
 use sagac::model::Saga;
 use sagac::source::display_path;
 
-use super::{Exit, check_spec, eprint_diagnostics, fail, write_product};
+use super::{Exit, check_spec, eprint_diagnostics, fail, refuse_unsupported, write_product};
 use crate::cli::DiagramArgs;
 
 pub fn run(args: &DiagramArgs) -> Exit {
@@ -15,6 +15,9 @@ pub fn run(args: &DiagramArgs) -> Exit {
     let Some(saga) = checked.model() else {
         return unresolved(&checked, args);
     };
+    if let Some(exit) = refuse_unsupported(&checked, saga, "diagram") {
+        return exit;
+    }
     let sections = match draw(saga, args) {
         Ok(sections) => sections,
         Err(exit) => return exit,

@@ -5,10 +5,13 @@
 pub mod assignments;
 pub mod check;
 pub mod codegen;
+pub mod completions;
 pub mod diagram;
 pub mod explain;
 pub mod grade;
 pub mod import;
+pub mod lsp;
+pub mod man;
 pub mod schema;
 pub mod simulate;
 
@@ -88,4 +91,27 @@ pub fn eprint_diagnostics(checked: &Checked, color: crate::cli::Color) {
         &mut err,
     )
     .and_then(|()| err.flush());
+}
+
+/// A spec that uses a language version 2 feature whose semantics `scenario` does not
+/// implement yet: `command` (`simulate`, `diagram`, `codegen`) refuses it rather than run
+/// it with version 1's semantics, naming the feature and where it is written (exit 2).
+pub fn refuse_unsupported(
+    checked: &Checked,
+    saga: &sagac::model::Saga,
+    command: &str,
+) -> Option<Exit> {
+    let unsupported = match command {
+        "diagram" | "codegen" => sagac::scenario::unsupported_by_renderers(saga)?,
+        _ => sagac::scenario::unsupported(saga)?,
+    };
+    let at = checked.source.line_col(unsupported.span.start);
+    Some(fail(format!(
+        "{}:{}:{}: `{}` uses {}, whose semantics `sagac {command}` does not implement yet; `sagac check` checks the spec in full",
+        checked.source.name(),
+        at.line,
+        at.column,
+        saga.name.value,
+        unsupported.describe()
+    )))
 }

@@ -5,8 +5,8 @@ use sagac::report;
 use sagac::scenario::{self, Options};
 use sagac::simulate::{self, Format, Report};
 
-use super::{Exit, check_spec, fail, print_diagnostics, write_product};
-use crate::cli::SimulateArgs;
+use super::{Exit, check_spec, fail, print_diagnostics, refuse_unsupported, write_product};
+use crate::cli::{SimulateArgs, SimulateDeny};
 
 pub fn run(args: &SimulateArgs) -> Exit {
     let checked = match check_spec(&args.spec, &check::Options::default()) {
@@ -16,6 +16,9 @@ pub fn run(args: &SimulateArgs) -> Exit {
     let Some(saga) = checked.model() else {
         return unresolved(&checked, args);
     };
+    if let Some(exit) = refuse_unsupported(&checked, saga, "simulate") {
+        return exit;
+    }
     let started = Instant::now();
     let report = match &args.scenario {
         Some(name) => match scenario::parse_name(saga, name) {
@@ -32,9 +35,13 @@ pub fn run(args: &SimulateArgs) -> Exit {
             let options = Options {
                 max_faults: args.max_faults,
                 kinds: if args.faults.is_empty() {
-                    scenario::FaultKind::ALL.to_vec()
+                    scenario::FaultKind::defaults(saga).to_vec()
                 } else {
-                    args.faults.iter().map(|&kind| kind.into()).collect()
+                    let mut kinds: Vec<scenario::FaultKind> =
+                        args.faults.iter().flat_map(|&kind| kind.kinds()).collect();
+                    kinds.sort();
+                    kinds.dedup();
+                    kinds
                 },
             };
             let work = scenario::estimated_work(saga, &options);
@@ -63,7 +70,8 @@ pub fn run(args: &SimulateArgs) -> Exit {
     {
         return fail(format!("writing the report: {e}"));
     }
-    if report.violations > 0 {
+    let denied = args.deny == Some(SimulateDeny::NeedsAttention) && report.needs_attention > 0;
+    if report.violations > 0 || denied {
         Exit::Findings
     } else {
         Exit::Clean

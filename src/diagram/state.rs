@@ -281,6 +281,9 @@ fn end_state(outcome: Outcome) -> &'static str {
         Outcome::Completed => "completed",
         Outcome::Compensated => "compensated",
         Outcome::Stuck => "stuck",
+        Outcome::Terminated => "terminated",
+        Outcome::NeedsAttention => "needs_attention",
+        Outcome::Cancelled => "cancelled",
     }
 }
 

@@ -9,6 +9,7 @@ use crate::syntax::{
     CompensationDef, CompensationLong, Coordination, OrchestratorDef, ParticipantDef, RetryDef,
     SpecDef, StepDef, TriggerDef,
 };
+use crate::syntax::{DeadlineDef, FailureDef};
 
 /// The participant that starts the saga (a client starting the execution).
 pub const STARTER: &str = "client";
@@ -40,7 +41,10 @@ pub fn spec(draft: &Draft) -> SpecDef {
             },
             top,
         )),
-        deadline: draft.deadline.clone(),
+        deadline: draft
+            .deadline
+            .as_ref()
+            .map(|d| Spanned::new(DeadlineDef::Short(d.value.clone()), d.span)),
         trigger: Some(Spanned::new(
             TriggerDef {
                 participant: Some(Spanned::new(STARTER.to_owned(), draft.start)),
@@ -57,6 +61,11 @@ pub fn spec(draft: &Draft) -> SpecDef {
         reactions: None,
         events: None,
         terminal_events: None,
+        compensation_defaults: None,
+        escalation: None,
+        on_uncaught: None,
+        outcome: None,
+        cancellation: None,
     }
 }
 
@@ -93,8 +102,11 @@ fn step(step: &Step) -> Spanned<StepDef> {
             action: Some(step.action.clone()),
             kind: step.kind.clone(),
             compensation: step.compensation.as_ref().map(compensation),
-            failures: (!step.failures.is_empty())
-                .then(|| Spanned::new(step.failures.clone(), span)),
+            failures: (!step.failures.is_empty()).then(|| {
+                let names = step.failures.iter();
+                let names = names.map(|f| Spanned::new(FailureDef::Short(f.value.clone()), f.span));
+                Spanned::new(names.collect(), span)
+            }),
             timeout: step.timeout.clone(),
             retry: step.retry.as_ref().map(retry),
             ..StepDef::default()
@@ -114,6 +126,11 @@ fn compensation(c: &Compensation) -> Spanned<CompensationDef> {
             consumes: None,
             emits: None,
             description: None,
+            reads_if_present: None,
+            runs_for: None,
+            absent_effect: None,
+            on_failure: None,
+            timeout: None,
         })),
     };
     Spanned::new(def, span)
@@ -126,6 +143,8 @@ fn retry(r: &Retry) -> Spanned<RetryDef> {
             backoff: r.backoff.clone(),
             initial: r.initial.clone(),
             max: r.max.clone(),
+            within: None,
+            jitter: None,
         },
         r.max_attempts.span,
     )

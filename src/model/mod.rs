@@ -3,16 +3,33 @@
 //! diagrams, code generation, grading) reads this model and never the YAML structs.
 
 pub mod duration;
+mod ending;
+mod failure;
 mod graph;
 pub mod names;
 pub mod problem;
 mod resolve;
+mod retry;
+mod setting;
+pub mod symbols;
+mod version;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
+pub use ending::{
+    Applies, At, CancelCompensations, CancelUntil, Cancellation, Deadline, DeadlineThen, Delivery,
+    End, Escalation, Late, Outcome, OutcomeValue,
+};
+pub use failure::{
+    AbsentEffect, BuiltinFailure, Failure, FailureEvent, FailureThen, OnFailure, OnUncaught,
+    RunsFor,
+};
 pub use graph::{Edge, Graph, Node};
 pub use resolve::{Resolution, resolve};
+pub use retry::{Attempts, Backoff, Jitter, Retry, Within};
+pub use setting::{Origin, Setting};
+pub use version::{Feature, Key, Version};
 
 use crate::source::{Span, Spanned};
 
@@ -97,95 +114,6 @@ impl Relay {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backoff {
-    Fixed,
-    Exponential,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Attempts {
-    Limited(u64),
-    Unlimited,
-}
-
-impl Attempts {
-    /// The most attempts made, `None` when unlimited.
-    pub fn limit(self) -> Option<u64> {
-        match self {
-            Attempts::Limited(n) => Some(n),
-            Attempts::Unlimited => None,
-        }
-    }
-}
-
-/// A retry policy with the defaults applied (see `docs/spec.md`, "Defaults").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Retry {
-    pub max_attempts: Attempts,
-    pub backoff: Backoff,
-    pub initial: Duration,
-    pub max: Duration,
-    /// Where `retry` was written; `None` when the default applies.
-    pub span: Option<Span>,
-    /// Where `max_attempts` was written.
-    pub max_attempts_span: Option<Span>,
-}
-
-impl Retry {
-    pub const DEFAULT_INITIAL: Duration = Duration::from_secs(1);
-    pub const DEFAULT_MAX: Duration = Duration::from_secs(60);
-
-    /// One attempt, no retry: the default of compensatable, pivot and read-only steps.
-    pub fn once() -> Self {
-        Retry::with_attempts(Attempts::Limited(1))
-    }
-
-    /// Retried until it succeeds: the default of retriable steps and compensations.
-    pub fn forever() -> Self {
-        Retry::with_attempts(Attempts::Unlimited)
-    }
-
-    fn with_attempts(max_attempts: Attempts) -> Self {
-        Retry {
-            max_attempts,
-            backoff: Backoff::Exponential,
-            initial: Retry::DEFAULT_INITIAL,
-            max: Retry::DEFAULT_MAX,
-            span: None,
-            max_attempts_span: None,
-        }
-    }
-
-    /// Whether every attempt can fail, so the action can give up.
-    pub fn can_exhaust(&self) -> bool {
-        matches!(self.max_attempts, Attempts::Limited(_))
-    }
-
-    /// Whether a transient failure is retried at all.
-    pub fn retries(&self) -> bool {
-        !matches!(self.max_attempts, Attempts::Limited(1))
-    }
-
-    /// `3 attempts, exponential 200ms..5s`, or `unlimited attempts, ...`.
-    pub fn describe(&self) -> String {
-        let attempts = match self.max_attempts {
-            Attempts::Unlimited => "unlimited attempts".to_owned(),
-            Attempts::Limited(1) => return "1 attempt".to_owned(),
-            Attempts::Limited(n) => format!("{n} attempts"),
-        };
-        let backoff = match self.backoff {
-            Backoff::Fixed => format!("fixed {}", duration::format(self.initial)),
-            Backoff::Exponential => format!(
-                "exponential {}..{}",
-                duration::format(self.initial),
-                duration::format(self.max)
-            ),
-        };
-        format!("{attempts}, {backoff}")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outbox {
     pub table: Spanned<String>,
@@ -236,6 +164,18 @@ pub struct Compensation {
     pub emits: Option<Spanned<String>>,
     pub description: Option<String>,
     pub span: Span,
+    /// Version 2: its step's writes, read when the step's reply came (the trigger's
+    /// compensation: fields of the trigger's `data`).
+    pub reads_if_present: Vec<Spanned<String>>,
+    /// Which attempts of its step it undoes. Not applicable to the trigger's compensation,
+    /// which runs whenever the saga compensates.
+    pub runs_for: Setting<RunsFor>,
+    /// What it does on an effect that never happened (not applicable to the trigger's).
+    pub absent_effect: Setting<AbsentEffect>,
+    /// What happens when it gives up.
+    pub on_failure: Setting<OnFailure>,
+    /// How long one attempt may take before it is in doubt and re-sent.
+    pub timeout: Option<Setting<Duration>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,14 +209,25 @@ pub struct Step {
     pub compensation: Option<Compensation>,
     pub reads: Vec<Spanned<String>>,
     pub writes: Vec<Spanned<String>>,
+    /// The business failures it declares, by name, in order (the built-in names a long
+    /// form lists are in `failure_handling` only).
     pub failures: Vec<Spanned<String>>,
+    /// Every entry of `failures` with its handling (a v1 spec: each `then: compensate`).
+    pub failure_handling: Vec<Failure>,
     pub timeout: Option<Spanned<Duration>>,
     pub retry: Retry,
     pub idempotency_key: Option<Spanned<String>>,
     /// Choreography: the event that starts the step.
     pub consumes: Option<Spanned<String>>,
     pub emits_success: Option<Spanned<String>>,
+    /// The one event every failure publishes (`emits.failure: x.failed`).
     pub emits_failure: Option<Spanned<String>>,
+    /// Version 2: the event of each failure (`emits.failure` as a map); empty otherwise.
+    pub emits_failure_by: Vec<FailureEvent>,
+    /// Version 2: false when a failed attempt may have applied its effect.
+    pub transactional: Setting<bool>,
+    /// What an error the step does not declare does.
+    pub on_uncaught: Setting<OnUncaught>,
     /// The index of the stage the step belongs to in [`Saga::stages`].
     pub stage: usize,
     /// The step's mapping (its first key).
@@ -287,6 +238,35 @@ impl Step {
     /// Whether the step changes state somewhere (everything but a read-only check).
     pub fn has_effect(&self) -> bool {
         self.kind != StepKind::ReadOnly
+    }
+
+    /// The handling of a failure it lists, by name.
+    pub fn failure(&self, name: &str) -> Option<&Failure> {
+        self.failure_handling.iter().find(|f| f.name.value == name)
+    }
+
+    /// Every event a failure of the step publishes: the single one, or those of the map,
+    /// each once, in order.
+    pub fn failure_events(&self) -> Vec<&Spanned<String>> {
+        let mut events: Vec<&Spanned<String>> = self.emits_failure.iter().collect();
+        for e in &self.emits_failure_by {
+            if !events.iter().any(|x| x.value == e.event.value) {
+                events.push(&e.event);
+            }
+        }
+        events
+    }
+
+    /// The event a failure publishes: its entry in the map, or the single event.
+    pub fn failure_event(&self, failure: &str) -> Option<&Spanned<String>> {
+        if !self.emits_failure_by.is_empty() {
+            return self
+                .emits_failure_by
+                .iter()
+                .find(|e| e.failure.value == failure)
+                .map(|e| &e.event);
+        }
+        self.emits_failure.as_ref()
     }
 }
 
@@ -362,6 +342,12 @@ impl Event {
 
 #[derive(Debug, Clone)]
 pub struct Saga {
+    /// The language version the spec is written in.
+    pub version: Version,
+    /// Where `version` is written (the first line when it is missing).
+    pub version_span: Span,
+    /// The version 2 keys the spec writes, in the order they appear.
+    pub features: Vec<Feature>,
     pub name: Spanned<String>,
     pub description: Option<String>,
     pub coordination: Coordination,
@@ -370,7 +356,18 @@ pub struct Saga {
     pub participants: Vec<Participant>,
     /// Orchestration: always present (defaults filled in). Choreography: `None`.
     pub orchestrator: Option<Orchestrator>,
+    /// When the deadline passes, counted from the trigger's commit.
     pub deadline: Option<Spanned<Duration>>,
+    /// What it does then (present with `deadline`; the short form's defaults otherwise).
+    pub deadline_policy: Option<Deadline>,
+    /// The saga's default for errors no step declares (each step's is resolved).
+    pub on_uncaught: Setting<OnUncaught>,
+    pub escalation: Option<Escalation>,
+    pub outcome: Option<Outcome>,
+    /// `compensation_defaults.reads_if_present` as written: each compensation that writes
+    /// none of its own reads those of them its step wrote.
+    pub default_reads_if_present: Vec<Spanned<String>>,
+    pub cancellation: Option<Cancellation>,
     pub trigger: Trigger,
     /// Every step in declaration order, the branches of a parallel group in place.
     pub steps: Vec<Step>,
@@ -481,6 +478,24 @@ impl Saga {
             | Emitter::StepFailure(id)
             | Emitter::CompensationDone(Owner::Step(id)) => self.step(id).participant,
         }
+    }
+
+    /// Whether the spec is written in language version 2.
+    pub fn is_v2(&self) -> bool {
+        self.version == Version::V2
+    }
+
+    /// Every compensation with its owner: the trigger's first, then the steps' in order.
+    pub fn compensations(&self) -> impl Iterator<Item = (Owner, &Compensation)> {
+        let trigger = self
+            .trigger
+            .compensation
+            .as_ref()
+            .map(|c| (Owner::Trigger, c));
+        let steps = self
+            .step_ids()
+            .filter_map(|id| Some((Owner::Step(id), self.step(id).compensation.as_ref()?)));
+        trigger.into_iter().chain(steps)
     }
 
     /// Whether an engine such as Temporal runs the saga (durable start and state).

@@ -193,6 +193,10 @@ pub const RESERVED: &[&str] = &[
     "trigger",
 ];
 
+/// The data field version 2 passes to compensations, the escalation and the outcome:
+/// `{ step, name, message }`, what ended the forward phase. No step or trigger may write it.
+pub const FAILURE_FIELD: &str = "failure";
+
 /// Whether a step id or participant may not be called `name` (rule S007).
 pub fn is_reserved(name: &str) -> bool {
     RESERVED.contains(&name)

@@ -3,8 +3,8 @@
 //! codes and no sentences: `rules::reading` hands each problem to the rule file that words
 //! it (S005-S009, R101-R104).
 
-use super::Coordination;
 use super::names::Form;
+use super::{Coordination, Key};
 use crate::source::{Span, Spanned};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +60,54 @@ pub enum Problem {
     ParallelWithStepKeys { span: Span },
     /// A `parallel` group inside another.
     NestedParallel { span: Span },
+    /// A version 2 key in a `version: 1` spec.
+    Version2Key { span: Span, key: Key },
+    /// Version 2: a data field named `failure` written by the trigger or a step (the
+    /// language passes `failure` to compensations, the escalation and the outcome).
+    ReservedField { name: Spanned<String> },
+    /// Version 2: a built-in failure name (`TimedOut`, ...) declared as a business failure;
+    /// `listable` when a long-form entry may list it to change its handling.
+    ReservedFailure {
+        name: Spanned<String>,
+        listable: bool,
+    },
+    /// A step id that names no step, under `key` (`keeps`, `cancellation.until`);
+    /// `steps` lists those there are.
+    UnknownStep {
+        name: Spanned<String>,
+        key: &'static str,
+        steps: Vec<String>,
+    },
+    /// An `emits.failure` map key of `step` that is no failure it declares.
+    NotAFailure {
+        name: Spanned<String>,
+        step: String,
+        declared: Vec<String>,
+    },
+    /// Two keys that contradict each other (or a key where it cannot apply).
+    Contradiction { span: Span, what: Contradiction },
+    /// A choreography's `escalation` without the `event` compensations publish.
+    EscalationWithoutEvent { span: Span },
+}
+
+/// Version 2 keys written together that cannot both hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contradiction {
+    /// `deadline.applies: always` without `then: terminate`.
+    AlwaysWithoutTerminate,
+    /// `keeps` where nothing terminates (`then` is not `terminate`).
+    KeepsWithoutTerminate,
+    /// A failure's `retry` without `then: retry`.
+    RetryWithoutThenRetry,
+    /// `outcome.event` when `delivery` is not `event`.
+    EventWithoutEventDelivery,
+    /// `runs_for` or `absent_effect` on the trigger's compensation, which runs whenever
+    /// the saga compensates.
+    NotForTheTrigger { key: &'static str },
+    /// `TimedOut` in a choreography, which has no timeouts.
+    TimedOutInChoreography,
+    /// `Uncaught` mapped to an event where errors nobody declared are not compensated.
+    UncaughtNotCompensated,
 }
 
 /// The lists a spec may not leave empty.

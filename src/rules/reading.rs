@@ -13,7 +13,7 @@ use super::references::{
 };
 use super::syntax::{
     bad_duration, bad_name, duplicate_key, input_limit, invalid_yaml, missing_key, not_a_spec,
-    reserved_name, unknown_key, unsupported_version, wrong_type,
+    reserved_name, unknown_key, unsupported_version, version_2_key, wrong_type,
 };
 
 /// A file whose bytes are not a spec's text (S010, S011).
@@ -37,7 +37,9 @@ pub fn parse_error(error: &ParseError) -> Diagnostic {
         ParseErrorKind::WrongType { expected, found } => {
             wrong_type::wrong_type(span, expected, found, error.expected.as_ref())
         }
-        ParseErrorKind::NotAValue { text } => wrong_type::not_a_value(span, text),
+        ParseErrorKind::NotAValue { text, boolean } => {
+            wrong_type::not_a_value(span, text, *boolean)
+        }
         ParseErrorKind::EmptyValue => wrong_type::empty_value(span),
         ParseErrorKind::MissingKey { key } => missing_key::missing_field(span, key),
         ParseErrorKind::DuplicateKey { key } => duplicate_key::duplicate_key(span, key.as_deref()),
@@ -58,7 +60,7 @@ pub fn parse_error(error: &ParseError) -> Diagnostic {
     }
 }
 
-/// What resolving the model found (S005-S009, R101-R104).
+/// What resolving the model found (S003, S005-S009, S012, R101-R104).
 pub fn problem(problem: &Problem) -> Diagnostic {
     match problem {
         Problem::MissingKey {
@@ -90,5 +92,20 @@ pub fn problem(problem: &Problem) -> Diagnostic {
         Problem::StepWithoutConsumes { id } => missing_style_key::step_without_consumes(id),
         Problem::ParallelWithStepKeys { span } => wrong_type::parallel_with_step_keys(*span),
         Problem::NestedParallel { span } => wrong_type::nested_parallel(*span),
+        Problem::Version2Key { span, key } => version_2_key::version_2_key(*span, *key),
+        Problem::ReservedField { name } => reserved_name::reserved_field(name),
+        Problem::ReservedFailure { name, listable } => {
+            reserved_name::reserved_failure(name, *listable)
+        }
+        Problem::UnknownStep { name, key, steps } => wrong_type::unknown_step(name, key, steps),
+        Problem::NotAFailure {
+            name,
+            step,
+            declared,
+        } => wrong_type::not_a_failure(name, step, declared),
+        Problem::Contradiction { span, what } => wrong_type::contradiction(*span, what),
+        Problem::EscalationWithoutEvent { span } => {
+            missing_style_key::escalation_without_event(*span)
+        }
     }
 }

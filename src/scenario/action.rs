@@ -1,7 +1,9 @@
 //! What happens in a run, one message or local transaction at a time: what a trace prints
 //! and what a sequence diagram draws (`from ->> to: text`).
 
-use crate::model::{EventId, Handler, Owner, ParticipantId, ReactionId, Saga, StepId};
+use crate::model::{
+    BuiltinFailure, End, EventId, Handler, Owner, ParticipantId, ReactionId, Saga, StepId,
+};
 
 use super::Outcome;
 use super::fault::owner_name;
@@ -98,6 +100,53 @@ pub enum Via {
 }
 
 /// What a participant answers the orchestrator (or what a choreography handler ends with).
+/// Version 2: a failure a trace names, of the step it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FailureName {
+    /// The entry at this index of the step's `failures`.
+    Declared(u8),
+    Builtin(BuiltinFailure),
+}
+
+impl FailureName {
+    pub fn text(self, saga: &Saga, work: Work) -> String {
+        match (self, work) {
+            (FailureName::Declared(i), Work::Step(s)) => saga
+                .step(s)
+                .failure_handling
+                .get(usize::from(i))
+                .map_or_else(String::new, |f| f.name.value.clone()),
+            (FailureName::Builtin(b), _) => b.as_str().to_owned(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Version 2: what the caller's cancel is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CancelAnswer {
+    Cancelled,
+    TooLate,
+}
+
+impl CancelAnswer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelAnswer::Cancelled => "cancelled",
+            CancelAnswer::TooLate => "too_late",
+        }
+    }
+}
+
+/// Version 2: why a participant does not answer a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Silence {
+    /// It is down (`outage:`).
+    Down,
+    /// It met an error nobody declared and swallowed it (`on_uncaught: no_reply`).
+    Swallowed,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StepResult {
     /// The action applied its effect.
@@ -113,6 +162,12 @@ pub enum StepResult {
     TimedOut { applied: bool },
     /// A choreography step failed and has no failure event to say so.
     SilentFailure,
+    /// Version 2: a failure other than the step's first, or one that may have left the
+    /// effect applied (`transactional: false`), or a built-in one (`Uncaught`).
+    FailedAs { failure: FailureName, applied: bool },
+    /// Version 2: a compensation that meets an effect that never happened and, with
+    /// `absent_effect: fail`, fails at once.
+    NothingToUndo,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -148,6 +203,58 @@ pub enum ActionKind {
     OrchestratorCrash { before: StepId, resumed: bool },
     /// The run is over.
     End { outcome: Outcome },
+    /// Version 2: a participant does not answer a command (or its undeclared error is
+    /// swallowed); `applied` when its effect took place anyway.
+    NoAnswer {
+        work: Work,
+        why: Silence,
+        applied: bool,
+    },
+    /// Version 2: the orchestrator goes on after a compensation gave up (`on_failure:
+    /// continue` or `escalate`), or stops (`escalate_and_stop`).
+    GaveUp { owner: Owner },
+    /// Version 2: the escalation, telling the effects left in place (bits by owner: the
+    /// trigger 0, step `i` at `1 + i`).
+    Escalate { left: u64 },
+    /// Version 2: the deadline passes before the step's command is sent, or while it is
+    /// outstanding (the step is then abandoned in doubt).
+    DeadlinePasses { step: StepId, outstanding: bool },
+    /// Version 2: the caller's cancel reaches the orchestrator, and its answer (none when
+    /// a late cancel is ignored, or while the pivot's reply is awaited).
+    Cancel { answer: Option<CancelAnswer> },
+    /// Version 2: a cancel answered later (when the outstanding pivot answers).
+    CancelAnswered { answer: CancelAnswer },
+    /// Version 2: the caller is told how the saga ends.
+    Tell { end: End },
+    /// Version 2: what a compensation is about to receive: its step's effect status and
+    /// `failure` (the step it names, if any, and its name).
+    Receives {
+        owner: Owner,
+        effect: Effect,
+        failed: Option<StepId>,
+        failure: FailureName,
+    },
+}
+
+/// Version 2: the effect status a compensation receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Its step succeeded.
+    Applied,
+    /// Its step timed out, answered nothing, or was abandoned.
+    InDoubt,
+    /// Its step answered a failure (the compensation runs for `any_attempt`).
+    Failed,
+}
+
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Applied => "applied",
+            Effect::InDoubt => "in doubt",
+            Effect::Failed => "failed",
+        }
+    }
 }
 
 /// One message or local step of a run.

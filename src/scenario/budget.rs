@@ -7,6 +7,8 @@
 //! so a bounded exploration stops at the same point on every machine.
 
 use std::cell::Cell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The fixed part of a state's size, in units.
 const STATE_OVERHEAD: u64 = 16;
@@ -15,12 +17,24 @@ const STATE_OVERHEAD: u64 = 16;
 #[derive(Debug)]
 pub struct Budget {
     left: Cell<u64>,
+    /// Set by another thread when the work is no longer wanted (the language server's
+    /// next edit): the exploration stops as if the budget were spent.
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl Budget {
     pub fn new(units: u64) -> Budget {
         Budget {
             left: Cell::new(units),
+            stop: None,
+        }
+    }
+
+    /// No bound on the work, but it stops (as a spent budget does) once `stop` is set.
+    pub fn until(stop: Arc<AtomicBool>) -> Budget {
+        Budget {
+            left: Cell::new(u64::MAX),
+            stop: Some(stop),
         }
     }
 
@@ -36,6 +50,14 @@ impl Budget {
     /// Takes the work of expanding one state of `size` steps and messages into `next`
     /// states; false (and nothing left) when the budget does not cover it.
     pub(super) fn charge(&self, size: usize, next: usize) -> bool {
+        if self
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+        {
+            self.left.set(0);
+            return false;
+        }
         let cost = (size as u64)
             .saturating_add(STATE_OVERHEAD)
             .saturating_mul(next as u64 + 1);

@@ -25,6 +25,8 @@ pub(super) struct Exploration {
     pub compensations: BTreeSet<Owner>,
     /// Whether every run was explored: false when the budget ran out first.
     pub complete: bool,
+    /// What the first run told the caller and the escalation.
+    pub told: super::Told,
 }
 
 struct Node {
@@ -96,10 +98,10 @@ pub(super) fn explore(machine: &Machine, budget: &Budget) -> Exploration {
     }
 
     // An incomplete exploration is thrown away: its representative run is not worth making.
-    let (trace, outcome) = if complete {
+    let (trace, outcome, told) = if complete {
         representative(machine, initial)
     } else {
-        (Vec::new(), Outcome::Stuck)
+        (Vec::new(), Outcome::Stuck, super::Told::default())
     };
     Exploration {
         states: seen.len(),
@@ -109,6 +111,7 @@ pub(super) fn explore(machine: &Machine, budget: &Budget) -> Exploration {
         fired,
         compensations,
         complete,
+        told,
     }
 }
 
@@ -122,7 +125,7 @@ fn path(nodes: &[Node], mut index: usize) -> Vec<Action> {
 }
 
 /// The run that always delivers the oldest message in flight first.
-fn representative(machine: &Machine, state: State) -> (Vec<Action>, Outcome) {
+fn representative(machine: &Machine, state: State) -> (Vec<Action>, Outcome, super::Told) {
     let w = walk(machine, state);
-    (w.trace, w.outcome)
+    (w.trace, w.outcome, w.told)
 }

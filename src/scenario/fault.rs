@@ -2,9 +2,13 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Coordination, EventId, Owner, ParticipantId, Saga, StepId, StepKind};
+use crate::model::{
+    BuiltinFailure, Coordination, EventId, FailureThen, OnUncaught, Owner, ParticipantId, Saga,
+    StepId, StepKind,
+};
 
-/// The seven kinds of the fault table (the command line names them in `cli.rs`).
+/// The kinds of the fault table: version 1's seven, then version 2's five (the command
+/// line names them in `cli.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FaultKind {
     /// `fail:<step>`: a business failure (a transient one for a retriable step).
@@ -21,9 +25,48 @@ pub enum FaultKind {
     OrchestratorCrash,
     /// `dup:<step>` / `dup:<event>`: a command or event is delivered twice.
     Duplicate,
+    /// `uncaught:<step>`: the first attempt meets an error the spec does not declare.
+    Uncaught,
+    /// `outage:<participant>`: no forward command to the participant is processed.
+    Outage,
+    /// `deadline:<step>`: the saga's deadline passes while the step is current.
+    Deadline,
+    /// `cancel:<step>`: the caller cancels when the step's command is sent.
+    Cancel,
+    /// `comptimeout:<owner>`: a compensation's attempt gets no answer in time (never
+    /// counted in --max-faults).
+    CompTimeout,
 }
 
 impl FaultKind {
+    /// Every kind: the default for a version 2 spec (`--faults` may name any of them for
+    /// a version 1 spec too).
+    pub const EVERY: [FaultKind; 12] = [
+        FaultKind::Business,
+        FaultKind::Exhaust,
+        FaultKind::Timeout,
+        FaultKind::Compfail,
+        FaultKind::Crash,
+        FaultKind::OrchestratorCrash,
+        FaultKind::Duplicate,
+        FaultKind::Uncaught,
+        FaultKind::Outage,
+        FaultKind::Deadline,
+        FaultKind::Cancel,
+        FaultKind::CompTimeout,
+    ];
+
+    /// The kinds injected when none are named: version 1's seven for a version 1 spec,
+    /// all twelve for a version 2 one.
+    pub fn defaults(saga: &Saga) -> &'static [FaultKind] {
+        if saga.is_v2() {
+            &FaultKind::EVERY
+        } else {
+            &FaultKind::ALL
+        }
+    }
+
+    /// Version 1's seven kinds.
     pub const ALL: [FaultKind; 7] = [
         FaultKind::Business,
         FaultKind::Exhaust,
@@ -43,6 +86,11 @@ impl FaultKind {
             FaultKind::Crash => "crash",
             FaultKind::OrchestratorCrash => "orchestrator-crash",
             FaultKind::Duplicate => "duplicate",
+            FaultKind::Uncaught => "uncaught",
+            FaultKind::Outage => "outage",
+            FaultKind::Deadline => "deadline",
+            FaultKind::Cancel => "cancel",
+            FaultKind::CompTimeout => "comptimeout",
         }
     }
 }
@@ -70,6 +118,22 @@ pub enum Fault {
     DupStep(StepId),
     /// The event is delivered twice to every consumer.
     DupEvent(EventId),
+    /// The step answers the failure at this index of its `failures` (not the first):
+    /// `fail:<step>@<Failure>`.
+    FailAs(StepId, u8),
+    /// Every attempt of the step fails with the `then: retry` class at this index of its
+    /// `failures`: `exhaust:<step>@<Failure>`.
+    ExhaustAs(StepId, u8),
+    /// The step's first attempt meets an error the spec does not declare.
+    Uncaught(StepId),
+    /// The participant is down: it processes and answers no forward command.
+    Outage(ParticipantId),
+    /// The deadline passes while the step is current.
+    Deadline(StepId),
+    /// The caller cancels when the step's command is sent.
+    Cancel(StepId),
+    /// The compensation's first attempt gets no answer in time.
+    CompTimeout(Owner),
 }
 
 impl Fault {
@@ -82,6 +146,13 @@ impl Fault {
             Fault::Crash { .. } => FaultKind::Crash,
             Fault::OrchestratorCrash(_) => FaultKind::OrchestratorCrash,
             Fault::DupStep(_) | Fault::DupEvent(_) => FaultKind::Duplicate,
+            Fault::FailAs(..) => FaultKind::Business,
+            Fault::ExhaustAs(..) => FaultKind::Exhaust,
+            Fault::Uncaught(_) => FaultKind::Uncaught,
+            Fault::Outage(_) => FaultKind::Outage,
+            Fault::Deadline(_) => FaultKind::Deadline,
+            Fault::Cancel(_) => FaultKind::Cancel,
+            Fault::CompTimeout(_) => FaultKind::CompTimeout,
         }
     }
 
@@ -101,6 +172,15 @@ impl Fault {
             Fault::OrchestratorCrash(s) => format!("crash:orchestrator@{}", step(s)),
             Fault::DupStep(s) => format!("dup:{}", step(s)),
             Fault::DupEvent(e) => format!("dup:{}", saga.event(e).name),
+            Fault::FailAs(s, i) => format!("fail:{}@{}", step(s), failure_name(saga, s, i)),
+            Fault::ExhaustAs(s, i) => {
+                format!("exhaust:{}@{}", step(s), failure_name(saga, s, i))
+            }
+            Fault::Uncaught(s) => format!("uncaught:{}", step(s)),
+            Fault::Outage(p) => format!("outage:{}", saga.participant(p).name.value),
+            Fault::Deadline(s) => format!("deadline:{}", step(s)),
+            Fault::Cancel(s) => format!("cancel:{}", step(s)),
+            Fault::CompTimeout(o) => format!("comptimeout:{}", owner_name(saga, o)),
         }
     }
 
@@ -140,6 +220,29 @@ impl Fault {
             Fault::DupEvent(e) => {
                 !orchestration && consumed(saga, e) && !saga.event(e).emitted_by.is_empty()
             }
+            Fault::FailAs(s, i) => {
+                further_failure(saga, s, i) || (!orchestration && own_event(saga, s, i))
+            }
+            Fault::ExhaustAs(s, i) => {
+                orchestration
+                    && business(saga, s, i).is_some_and(|f| {
+                        f.then.value == FailureThen::Retry
+                            && f.retry.as_ref().is_some_and(|r| r.can_exhaust())
+                    })
+            }
+            Fault::Uncaught(s) => orchestration && uncaught_applies(saga, s),
+            Fault::Outage(p) => {
+                orchestration
+                    && saga.steps.iter().any(|s| {
+                        s.participant == p
+                            && matches!(s.kind, StepKind::Compensatable | StepKind::ReadOnly)
+                    })
+            }
+            Fault::Deadline(s) => orchestration && deadline_reaches(saga, s),
+            Fault::Cancel(s) => orchestration && cancel_applies(saga, s),
+            Fault::CompTimeout(o) => {
+                orchestration && saga.compensation(o).is_some_and(|c| c.timeout.is_some())
+            }
         }
     }
 
@@ -157,7 +260,12 @@ impl Fault {
     /// The step whose own execution the fault changes, for faults that exclude each other.
     fn execution_of(self) -> Option<StepId> {
         match self {
-            Fault::Fail(s) | Fault::Exhaust(s) | Fault::Timeout(s) => Some(s),
+            Fault::Fail(s)
+            | Fault::Exhaust(s)
+            | Fault::Timeout(s)
+            | Fault::FailAs(s, _)
+            | Fault::ExhaustAs(s, _)
+            | Fault::Uncaught(s) => Some(s),
             _ => None,
         }
     }
@@ -178,7 +286,8 @@ pub fn compatible(a: Fault, b: Fault) -> bool {
     match (a.execution_of(), b.execution_of()) {
         (Some(x), Some(y)) if x == y => matches!(
             (a, b),
-            (Fault::Timeout(_), Fault::Exhaust(_)) | (Fault::Exhaust(_), Fault::Timeout(_))
+            (Fault::Timeout(_), Fault::Exhaust(_) | Fault::ExhaustAs(..))
+                | (Fault::Exhaust(_) | Fault::ExhaustAs(..), Fault::Timeout(_))
         ),
         _ => true,
     }
@@ -215,6 +324,20 @@ pub fn applicable(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
             offer(Fault::Timeout(id));
             offer(Fault::Exhaust(id));
             offer(Fault::DupStep(id));
+            let failures = saga
+                .step(id)
+                .failure_handling
+                .len()
+                .min(usize::from(u8::MAX));
+            for i in 0..failures as u8 {
+                offer(Fault::FailAs(id, i));
+            }
+            for i in 0..failures as u8 {
+                offer(Fault::ExhaustAs(id, i));
+            }
+            offer(Fault::Uncaught(id));
+            offer(Fault::Deadline(id));
+            offer(Fault::Cancel(id));
             let step = saga.step(id);
             let compensation = step.compensation.as_ref().and_then(|c| c.emits.as_ref());
             for event in [
@@ -246,6 +369,14 @@ pub fn applicable(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
         });
         offer(Fault::DupEvent(event));
     }
+    // Outages last, per participant in order of first use.
+    let mut used: Vec<ParticipantId> = Vec::new();
+    for step in &saga.steps {
+        if !used.contains(&step.participant) {
+            used.push(step.participant);
+            offer(Fault::Outage(step.participant));
+        }
+    }
     out
 }
 
@@ -256,6 +387,125 @@ pub fn compensation_faults(saga: &Saga) -> Vec<Fault> {
         .map(Fault::CompFail)
         .filter(|f| f.applies_to(saga))
         .collect()
+}
+
+/// The compensations whose attempt can time out, each a `comptimeout:` fault (added like
+/// `compfail:` to every scenario where the compensation runs, never counted).
+pub fn compensation_timeouts(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
+    if !kinds.contains(&FaultKind::CompTimeout) {
+        return Vec::new();
+    }
+    std::iter::once(Owner::Trigger)
+        .chain(saga.step_ids().map(Owner::Step))
+        .map(Fault::CompTimeout)
+        .filter(|f| f.applies_to(saga))
+        .collect()
+}
+
+/// The entry of a step's `failures` at `i`, when it is a business failure.
+fn business(saga: &Saga, s: StepId, i: u8) -> Option<&crate::model::Failure> {
+    saga.step(s)
+        .failure_handling
+        .get(usize::from(i))
+        .filter(|f| f.builtin.is_none())
+}
+
+/// The name a scenario gives the failure at `i` of a step's `failures`.
+fn failure_name(saga: &Saga, s: StepId, i: u8) -> String {
+    saga.step(s)
+        .failure_handling
+        .get(usize::from(i))
+        .map_or_else(String::new, |f| f.name.value.clone())
+}
+
+/// Whether the business failure at `i` is not the step's first and is handled otherwise
+/// than the first (`fail:<step>` is the first's scenario).
+fn further_failure(saga: &Saga, s: StepId, i: u8) -> bool {
+    let step = saga.step(s);
+    let Some(first) = step
+        .failure_handling
+        .iter()
+        .position(|f| f.builtin.is_none())
+    else {
+        return false;
+    };
+    let Some(f) = business(saga, s, i) else {
+        return false;
+    };
+    let head = &step.failure_handling[first];
+    usize::from(i) != first
+        && (f.then.value != head.then.value || f.keeps != head.keeps || f.retry != head.retry)
+}
+
+/// Whether the business failure at `i` publishes another event than the step's first
+/// (a choreography's `emits.failure` map).
+fn own_event(saga: &Saga, s: StepId, i: u8) -> bool {
+    let step = saga.step(s);
+    let Some(f) = business(saga, s, i) else {
+        return false;
+    };
+    let first = step
+        .failure_handling
+        .iter()
+        .find(|f| f.builtin.is_none())
+        .map(|f| f.name.value.as_str());
+    let event = |name: &str| step.failure_event(name).map(|e| e.value.as_str());
+    first != Some(f.name.value.as_str()) && event(&f.name.value) != first.and_then(event)
+}
+
+/// Whether an undeclared error at the step makes a run of its own (not one that `fail:`
+/// or `timeout:` already is).
+fn uncaught_applies(saga: &Saga, s: StepId) -> bool {
+    let step = saga.step(s);
+    match step.on_uncaught.value {
+        // Retried: on a retriable step it is what `fail:` does.
+        OnUncaught::Retry => step.kind != StepKind::Retriable,
+        // Unanswered: with a timeout it is what `timeout:` does, unless a failed attempt
+        // may have applied its effect.
+        OnUncaught::NoReply => step.timeout.is_none() || !step.transactional.value,
+        OnUncaught::Compensate | OnUncaught::Terminate => true,
+    }
+}
+
+/// Whether the deadline can pass while the step is current: a saga with a deadline, a
+/// step before the point of no return (any step when it applies always).
+pub fn deadline_reaches(saga: &Saga, s: StepId) -> bool {
+    let Some(policy) = &saga.deadline_policy else {
+        return false;
+    };
+    if saga.deadline.is_none() {
+        return false;
+    }
+    policy.applies.value == crate::model::Applies::Always
+        || saga
+            .point_of_no_return()
+            .is_none_or(|p| saga.step(s).stage <= saga.step(p).stage)
+}
+
+/// Whether a cancel is modelled when the step's command is sent: the first step of each
+/// stage, through the first stage after the point of no return (to show the refusal).
+fn cancel_applies(saga: &Saga, s: StepId) -> bool {
+    if saga.cancellation.is_none() {
+        return false;
+    }
+    let stage = saga.step(s).stage;
+    let first = saga.stages[stage].steps().first() == Some(&s);
+    let last = saga
+        .point_of_no_return()
+        .map_or(saga.stages.len(), |p| saga.step(p).stage + 1);
+    first && stage <= last
+}
+
+/// A built-in failure's handling written in a step's `failures` (`TimedOut`, `Exhausted`).
+pub fn builtin_handling(
+    saga: &Saga,
+    s: StepId,
+    builtin: BuiltinFailure,
+) -> Option<&crate::model::Failure> {
+    saga.step(s)
+        .failure_handling
+        .iter()
+        .find(|f| f.builtin == Some(builtin))
 }
 
 /// The event the trigger publishes to start the saga, if it has one.

@@ -35,6 +35,8 @@ pub struct Fork {
     pub all_fired: bool,
     /// The run's own states, counted from the start.
     pub states: usize,
+    /// What the run told the caller and the escalation.
+    pub told: super::Told,
 }
 
 impl Fork {
@@ -53,6 +55,7 @@ impl Fork {
             states: self.states,
             compensations_run: self.compensations_run,
             all_fired: self.all_fired,
+            told: self.told,
         }
     }
 }
@@ -112,6 +115,7 @@ pub fn forks(saga: &Saga, faults: &[Fault], candidates: &[Fault]) -> (Scenario, 
                 compensations_run: f.walk.compensations,
                 all_fired: f.walk.fired & mask == mask,
                 states: f.states_before + f.walk.states,
+                told: f.walk.told,
                 rest: f.walk.trace,
             })
         })

@@ -12,10 +12,13 @@ pub enum Invariant {
     AtMostOnce,
     NoLostEvent,
     NoPhantomCompensation,
+    /// Version 2: every ended run delivers exactly one outcome, the one its end maps to,
+    /// and every cancel gets at most one answer, consistent with the end.
+    ExactlyOneOutcome,
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 7] = [
+    pub const ALL: [Invariant; 8] = [
         Invariant::Atomicity,
         Invariant::NoCompensationAfterPivot,
         Invariant::ReverseOrder,
@@ -23,6 +26,7 @@ impl Invariant {
         Invariant::AtMostOnce,
         Invariant::NoLostEvent,
         Invariant::NoPhantomCompensation,
+        Invariant::ExactlyOneOutcome,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +38,7 @@ impl Invariant {
             Invariant::AtMostOnce => "at_most_once",
             Invariant::NoLostEvent => "no_lost_event",
             Invariant::NoPhantomCompensation => "no_phantom_compensation",
+            Invariant::ExactlyOneOutcome => "exactly_one_outcome",
         }
     }
 }

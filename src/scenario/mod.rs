@@ -14,15 +14,17 @@ pub mod invariant;
 mod machine;
 mod name;
 mod run;
+mod support;
 pub mod wording;
 
-pub use action::{Action, ActionKind, Party, StepResult, Via, Work};
+pub use action::{Action, ActionKind, CancelAnswer, Party, StepResult, Via, Work};
 pub use budget::Budget;
 pub use expectation::{Expectation, compensations_expected, expectations};
 pub use fault::{Fault, FaultKind, applicable, compensation_faults, owner_name};
 pub use fork::{Fork, forks};
 pub use invariant::{Invariant, Violation};
 pub use name::{parse_name, scenario_name, single_fault_names};
+pub use support::{Unsupported, unsupported, unsupported_by_renderers};
 
 use std::cell::Cell;
 
@@ -36,6 +38,14 @@ pub enum Outcome {
     Compensated,
     /// Neither: a step or compensation gave up, the saga was lost, or it waits forever.
     Stuck,
+    /// Version 2: stopped without compensating (`then: terminate`, `on_uncaught:
+    /// terminate`, a deadline that terminates).
+    Terminated,
+    /// Version 2: a compensation gave up under `on_failure: escalate*` and the
+    /// escalation was told what is left.
+    NeedsAttention,
+    /// Version 2: compensated after the caller's cancel was honoured.
+    Cancelled,
 }
 
 impl Outcome {
@@ -44,6 +54,23 @@ impl Outcome {
             Outcome::Completed => "completed",
             Outcome::Compensated => "compensated",
             Outcome::Stuck => "stuck",
+            Outcome::Terminated => "terminated",
+            Outcome::NeedsAttention => "needs_attention",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
+
+    /// The end the caller's `outcome.values` names, for a run that ended (`None` for a
+    /// stuck one, which delivers no outcome).
+    pub fn end(self) -> Option<crate::model::End> {
+        use crate::model::End;
+        match self {
+            Outcome::Completed => Some(End::Completed),
+            Outcome::Compensated => Some(End::Compensated),
+            Outcome::Stuck => None,
+            Outcome::Terminated => Some(End::Terminated),
+            Outcome::NeedsAttention => Some(End::NeedsAttention),
+            Outcome::Cancelled => Some(End::Cancelled),
         }
     }
 }
@@ -62,6 +89,17 @@ impl Default for Options {
         Options {
             max_faults: 1,
             kinds: FaultKind::ALL.to_vec(),
+        }
+    }
+}
+
+impl Options {
+    /// The defaults for this saga: every kind of fault its language version injects
+    /// (version 1's seven, or all twelve for a version 2 spec).
+    pub fn for_saga(saga: &Saga) -> Options {
+        Options {
+            max_faults: 1,
+            kinds: FaultKind::defaults(saga).to_vec(),
         }
     }
 }
@@ -89,6 +127,21 @@ pub struct Scenario {
     /// Whether every fault fired in some run (a combination where one fault pre-empts
     /// another says nothing new).
     pub all_fired: bool,
+    /// Version 2: what the representative run told the caller and the escalation.
+    pub told: Told,
+}
+
+/// Version 2: what a run told its caller and the escalation (all empty in version 1).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Told {
+    /// The caller's value (`outcome.values`), as first delivered.
+    pub caller: Option<String>,
+    /// The first answer to the caller's cancel.
+    pub cancel_answer: Option<CancelAnswer>,
+    /// The effects the escalation was told are left in place.
+    pub left: Vec<Owner>,
+    /// The compensations that gave up while the saga went on or escalated.
+    pub gave_up: Vec<Owner>,
 }
 
 /// Explores every run of the saga under exactly these faults.
@@ -120,6 +173,7 @@ fn explored(saga: &Saga, faults: &[Fault], budget: &Budget) -> (Scenario, bool) 
         states: ex.states,
         compensations_run: ex.compensations.into_iter().collect(),
         all_fired: ex.fired & all == all,
+        told: ex.told,
     };
     (scenario, ex.complete)
 }
@@ -151,6 +205,7 @@ fn walked(saga: &Saga, faults: &[Fault], w: run::Walk) -> Scenario {
         states: w.states,
         compensations_run: w.compensations,
         all_fired: w.fired & all == all,
+        told: w.told,
     }
 }
 
@@ -190,11 +245,13 @@ pub fn enumerate_within(saga: &Saga, options: &Options, budget: &Budget) -> Opti
 /// The scenarios explored within the budget, and whether all of them were.
 fn enumerated(saga: &Saga, options: &Options, budget: &Budget) -> (Vec<Scenario>, bool) {
     let base = applicable(saga, &options.kinds);
-    let compfails = if options.kinds.contains(&FaultKind::Compfail) {
+    let mut compfails = if options.kinds.contains(&FaultKind::Compfail) {
         compensation_faults(saga)
     } else {
         Vec::new()
     };
+    // Version 2: a compensation's timeout is explored like its failure, never counted.
+    compfails.extend(fault::compensation_timeouts(saga, &options.kinds));
     let mut out = Vec::new();
     let complete = Cell::new(true);
     let explore = |faults: &[Fault]| {
@@ -215,7 +272,9 @@ fn enumerated(saga: &Saga, options: &Options, budget: &Budget) -> (Vec<Scenario>
         let ran = scenario.compensations_run.clone();
         out.push(scenario);
         for &cf in &compfails {
-            let Fault::CompFail(owner) = cf else { continue };
+            let (Fault::CompFail(owner) | Fault::CompTimeout(owner)) = cf else {
+                continue;
+            };
             if !ran.contains(&owner) {
                 continue;
             }

@@ -4,7 +4,7 @@
 
 use crate::model::Saga;
 
-use super::fault::{Fault, FaultKind, applicable, compensation_faults};
+use super::fault::{Fault, FaultKind, applicable, compensation_faults, compensation_timeouts};
 
 /// The name of a scenario with these faults.
 pub fn scenario_name(saga: &Saga, faults: &[Fault]) -> String {
@@ -30,17 +30,27 @@ pub fn parse_name(saga: &Saga, name: &str) -> Option<Vec<Fault>> {
         .collect()
 }
 
-/// Every single-fault scenario name of the saga, `happy` first (for a usage error's help).
+/// Every single-fault scenario name of the saga, `happy` first (for a usage error's help):
+/// those of the kinds its language version injects by default.
 pub fn single_fault_names(saga: &Saga) -> Vec<String> {
     std::iter::once("happy".to_owned())
-        .chain(every_fault(saga).into_iter().map(|f| f.name(saga)))
+        .chain(
+            faults_of(saga, FaultKind::defaults(saga))
+                .into_iter()
+                .map(|f| f.name(saga)),
+        )
         .collect()
 }
 
 /// Every fault a name may stand for: those of every kind, compensation failures last.
 fn every_fault(saga: &Saga) -> Vec<Fault> {
-    applicable(saga, &FaultKind::ALL)
+    faults_of(saga, &FaultKind::EVERY)
+}
+
+fn faults_of(saga: &Saga, kinds: &[FaultKind]) -> Vec<Fault> {
+    applicable(saga, kinds)
         .into_iter()
         .chain(compensation_faults(saga))
+        .chain(compensation_timeouts(saga, kinds))
         .collect()
 }

@@ -30,6 +30,8 @@ pub(super) struct Walk {
     pub states: usize,
     /// The invariants this run breaks, each with the length of the trace when it broke.
     pub broken: Vec<(usize, Invariant)>,
+    /// Version 2: what it told the caller and the escalation.
+    pub told: super::Told,
 }
 
 /// What a run keeps of itself.
@@ -150,6 +152,7 @@ impl Recording {
             compensations: compensations_of(state),
             states: self.states,
             broken: self.broken,
+            told: machine.told(state),
         }
     }
 }
@@ -201,5 +204,13 @@ fn each_compensation(state: &State, mut visit: impl FnMut(Owner)) {
     }
     if let Some(Stuck::Compensation(o)) = state.stuck {
         visit(o);
+    }
+    // Version 2: compensations that gave up and the saga went on.
+    if state.gave_up != 0 {
+        for (i, _) in state.comp_runs.iter().enumerate() {
+            if state.gave_up & (1u64 << i.min(63)) != 0 && state.comp_runs[i] == 0 {
+                visit(owner(i));
+            }
+        }
     }
 }

@@ -9,8 +9,9 @@
 use crate::model::{EventId, Handler, Saga, StepId};
 
 use super::Outcome;
-use super::action::{Action, ActionKind, Party, StepResult, Via, Work};
+use super::action::{Action, ActionKind, Party, Silence, StepResult, Via, Work};
 use super::fault::owner_name;
+use crate::model::duration;
 
 /// Who the words are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,10 +124,152 @@ pub fn words(saga: &Saga, action: &Action, voice: Voice) -> String {
                     Outcome::Completed => "saga complete",
                     Outcome::Compensated => "saga failed (compensated)",
                     Outcome::Stuck => "saga stuck (neither completed nor compensated)",
+                    Outcome::Terminated => "saga terminated (nothing compensated)",
+                    Outcome::NeedsAttention => "saga needs attention (escalated)",
+                    Outcome::Cancelled => "saga cancelled (compensated)",
                 }
                 .to_owned()
             },
         ),
+        kind => v2_words(saga, kind, voice),
+    }
+}
+
+/// What version 2's actions say.
+fn v2_words(saga: &Saga, kind: ActionKind, voice: Voice) -> String {
+    match kind {
+        ActionKind::NoAnswer { work, why, applied } => {
+            no_answer_words(saga, work, why, applied, voice)
+        }
+        ActionKind::GaveUp { owner } => gave_up_words(saga, owner, voice),
+        ActionKind::Escalate { left } => {
+            let action = saga
+                .escalation
+                .as_ref()
+                .map_or_else(String::new, |e| e.action.value.clone());
+            let left = left_names(saga, left);
+            voice.say(
+                || format!("{action}: the effects left in place are {left}"),
+                || format!("{action} (left: {left})"),
+            )
+        }
+        ActionKind::DeadlinePasses { step, outstanding } => {
+            let id = &saga.step(step).id.value;
+            let after = saga
+                .deadline
+                .as_ref()
+                .map_or_else(String::new, |d| format!(" {}", duration::format(d.value)));
+            match outstanding {
+                false => voice.say(
+                    || format!("the deadline{after} passes before {id} is sent: it fails with DeadlinePassed"),
+                    || format!("deadline{after} passes before {}", saga.step(step).action.value),
+                ),
+                true => voice.say(
+                    || format!("the deadline{after} passes while {id} is outstanding: it is abandoned in doubt"),
+                    || format!("deadline{after} passes: {} abandoned in doubt", saga.step(step).action.value),
+                ),
+            }
+        }
+        ActionKind::Cancel { answer } => match answer {
+            Some(answer) => voice.say(
+                || format!("the caller cancels; answered {}", answer.as_str()),
+                || format!("cancel: {}", answer.as_str()),
+            ),
+            None => voice.say(
+                || "the caller cancels; not answered (yet)".to_owned(),
+                || "cancel".to_owned(),
+            ),
+        },
+        ActionKind::CancelAnswered { answer } => voice.say(
+            || format!("answers the cancel: {}", answer.as_str()),
+            || format!("cancel: {}", answer.as_str()),
+        ),
+        ActionKind::Tell { end } => {
+            let value = saga.outcome.as_ref().map_or_else(
+                || end.default_value().to_owned(),
+                |o| o.value(end).value.clone(),
+            );
+            voice.say(
+                || format!("tells the caller {value} ({})", end.as_str()),
+                || value.clone(),
+            )
+        }
+        ActionKind::Receives {
+            owner,
+            effect,
+            failed,
+            failure,
+        } => {
+            let action = saga
+                .compensation(owner)
+                .map_or_else(String::new, |c| c.action.value.clone());
+            let failure = match failed {
+                Some(s) => format!(
+                    "{} ({})",
+                    failure.text(saga, Work::Step(s)),
+                    saga.step(s).id.value
+                ),
+                None => failure.text(saga, Work::Trigger),
+            };
+            voice.say(
+                || {
+                    format!(
+                        "{action} receives: effect {}, failure {failure}",
+                        effect.as_str()
+                    )
+                },
+                || format!("{action}: {}, after {failure}", effect.as_str()),
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+/// A command nobody answers (version 2).
+fn no_answer_words(saga: &Saga, work: Work, why: Silence, applied: bool, voice: Voice) -> String {
+    let action = work.action(saga);
+    let participant = saga.participant(work.participant(saga)).name.value.clone();
+    match why {
+        Silence::Down => voice.say(
+            || format!("does not process {action}: {participant} is down"),
+            || format!("{action}: no answer ({participant} is down)"),
+        ),
+        Silence::Swallowed => {
+            let effect = if applied { ", its effect applied" } else { "" };
+            voice.say(
+                || format!("{action} meets an error nobody declared and answers nothing{effect}"),
+                || format!("{action}: no reply (uncaught error)"),
+            )
+        }
+    }
+}
+
+/// The orchestrator going on after a compensation gave up (version 2).
+fn gave_up_words(saga: &Saga, owner: crate::model::Owner, voice: Voice) -> String {
+    let c = saga.compensation(owner);
+    let action = c.map_or_else(String::new, |c| c.action.value.clone());
+    let policy = c.map_or("stuck", |c| c.on_failure.value.as_str());
+    voice.say(
+        || format!("{action} gave up: on_failure {policy}"),
+        || format!("{action} gave up: {policy}"),
+    )
+}
+
+/// The owners of a bit set (trigger 0, step `i` at `1 + i`), by name.
+fn left_names(saga: &Saga, left: u64) -> String {
+    let mut names = Vec::new();
+    if left & 1 != 0 {
+        names.push("trigger".to_owned());
+    }
+    for s in saga.step_ids() {
+        if left & (1u64 << (s.index() + 1).min(63)) != 0 {
+            names.push(saga.step(s).id.value.clone());
+        }
+    }
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
     }
 }
 
@@ -255,6 +398,18 @@ fn run_words(saga: &Saga, work: Work, result: StepResult, voice: Voice) -> Strin
             || format!("{action} times out ({label})"),
             || format!("{action} times out"),
         ),
+        (_, StepResult::FailedAs { failure, applied }) => {
+            let failure = failure.text(saga, work);
+            let effect = if applied { ", its effect applied" } else { "" };
+            voice.say(
+                || format!("{action} fails with {failure}{effect} ({label})"),
+                || format!("{action} fails: {failure}"),
+            )
+        }
+        (_, StepResult::NothingToUndo) => voice.say(
+            || format!("{action} finds nothing to undo and fails ({label})"),
+            || format!("{action} fails: nothing to undo"),
+        ),
         (_, StepResult::SilentFailure) => voice.say(
             || format!("{action} fails ({label}) and publishes nothing: it has no failure event"),
             || format!("{action} fails and publishes nothing (no failure event)"),
@@ -306,6 +461,19 @@ fn reply_words(saga: &Saga, work: Work, result: StepResult, voice: Voice) -> Str
             )
         }
         StepResult::SilentFailure => format!("{subject} failed silently"),
+        StepResult::FailedAs { failure, applied } => {
+            let failure = failure.text(saga, work);
+            let effect = match (applied, voice) {
+                (true, Voice::Trace) => " (its effect was applied)",
+                (true, Voice::Arrow) => " (applied)",
+                (false, _) => "",
+            };
+            format!("{subject} failed: {failure}{effect}")
+        }
+        StepResult::NothingToUndo => voice.say(
+            || format!("{subject} failed: nothing to undo (absent_effect: fail)"),
+            || format!("{subject} failed: nothing to undo"),
+        ),
     }
 }
 

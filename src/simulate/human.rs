@@ -15,38 +15,9 @@ pub fn render(
     extras: Extras,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let rows: Vec<[String; 4]> = report
-        .scenarios
-        .iter()
-        .map(|s| {
-            let compensated = if s.compensated.is_empty() {
-                "-".to_owned()
-            } else {
-                s.compensated
-                    .iter()
-                    .map(|&o| owner_name(saga, o))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let violated = if s.violations.is_empty() {
-                "-".to_owned()
-            } else {
-                s.violations
-                    .iter()
-                    .map(|v| v.invariant.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            [
-                s.name.clone(),
-                s.outcome.as_str().to_owned(),
-                compensated,
-                violated,
-            ]
-        })
-        .collect();
-    let header = ["scenario", "outcome", "compensated", "violations"];
-    let mut widths = header.map(str::len);
+    let v2 = saga.is_v2();
+    let (header, rows) = table(saga, report);
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -62,7 +33,7 @@ pub fn render(
         },
         plural(report.scenarios.len(), "scenario")
     )?;
-    let line = |cells: [&str; 4]| {
+    let line = |cells: &[&str]| {
         let mut s = String::from(" ");
         for (i, cell) in cells.iter().enumerate() {
             s.push(' ');
@@ -75,9 +46,10 @@ pub fn render(
         }
         s.trim_end().to_owned()
     };
-    writeln!(out, "{}", line(header))?;
+    writeln!(out, "{}", line(&header))?;
     for row in &rows {
-        writeln!(out, "{}", line([&row[0], &row[1], &row[2], &row[3]]))?;
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&cells))?;
     }
     for s in &report.scenarios {
         if extras.traces {
@@ -119,7 +91,80 @@ pub fn render(
         plural(report.scenarios.len(), "scenario"),
         plural(report.states_explored, "distinct state"),
         plural(report.violations, "violation"),
-    )
+    )?;
+    // Version 2: runs that end telling a human what is left are a visible outcome.
+    if v2 && report.needs_attention > 0 {
+        let n = report.needs_attention;
+        writeln!(
+            out,
+            "{} attention (`--deny needs-attention` makes that an error)",
+            if n == 1 {
+                "1 run needs".to_owned()
+            } else {
+                format!("{n} runs need")
+            }
+        )?;
+    }
+    Ok(())
+}
+
+/// The table's header and rows: version 2 adds what the caller was told and what is left.
+fn table(saga: &Saga, report: &Report) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let v2 = saga.is_v2();
+    let names = |owners: &[crate::model::Owner]| {
+        if owners.is_empty() {
+            "-".to_owned()
+        } else {
+            owners
+                .iter()
+                .map(|&o| owner_name(saga, o))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let rows: Vec<Vec<String>> = report
+        .scenarios
+        .iter()
+        .map(|s| {
+            let violated = if s.violations.is_empty() {
+                "-".to_owned()
+            } else {
+                s.violations
+                    .iter()
+                    .map(|v| v.invariant.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut row = vec![s.name.clone(), s.outcome.as_str().to_owned()];
+            if v2 {
+                // Version 2: what the caller was told (and the cancel's answer).
+                let mut caller = s.told.caller.clone().unwrap_or_else(|| "-".to_owned());
+                if let Some(answer) = s.told.cancel_answer {
+                    caller.push_str(&format!(" (cancel: {})", answer.as_str()));
+                }
+                row.push(caller);
+            }
+            row.push(names(&s.compensated));
+            if v2 {
+                row.push(names(&s.told.left));
+            }
+            row.push(violated);
+            row
+        })
+        .collect();
+    let header: Vec<&'static str> = if v2 {
+        vec![
+            "scenario",
+            "outcome",
+            "caller",
+            "compensated",
+            "left",
+            "violations",
+        ]
+    } else {
+        vec!["scenario", "outcome", "compensated", "violations"]
+    };
+    (header, rows)
 }
 
 fn format_elapsed(d: std::time::Duration) -> String {

@@ -21,6 +21,8 @@ pub struct Report {
     pub states_explored: usize,
     /// Broken invariants, summed over the scenarios.
     pub violations: usize,
+    /// Version 2: the scenarios whose run ends `needs_attention`.
+    pub needs_attention: usize,
 }
 
 impl Report {
@@ -28,6 +30,10 @@ impl Report {
         Report {
             states_explored: scenarios.iter().map(|s| s.states).sum(),
             violations: scenarios.iter().map(|s| s.violations.len()).sum(),
+            needs_attention: scenarios
+                .iter()
+                .filter(|s| s.outcome == scenario::Outcome::NeedsAttention)
+                .count(),
             scenarios,
         }
     }

@@ -48,6 +48,14 @@ pub fn kind(action: &Action) -> &'static str {
         ActionKind::IgnoredReply { .. } => "ignored_reply",
         ActionKind::OrchestratorCrash { .. } => "orchestrator_crash",
         ActionKind::End { .. } => "end",
+        ActionKind::NoAnswer { .. } => "no_answer",
+        ActionKind::GaveUp { .. } => "gave_up",
+        ActionKind::Escalate { .. } => "escalate",
+        ActionKind::DeadlinePasses { .. } => "deadline",
+        ActionKind::Cancel { .. } => "cancel",
+        ActionKind::CancelAnswered { .. } => "cancel_answer",
+        ActionKind::Tell { .. } => "outcome",
+        ActionKind::Receives { .. } => "receives",
     }
 }
 

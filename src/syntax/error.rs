@@ -48,8 +48,9 @@ pub enum ParseErrorKind {
     },
     /// A value of another type than the one expected.
     WrongType { expected: String, found: String },
-    /// A scalar that does not read as the expected type; `text` is what was written.
-    NotAValue { text: String },
+    /// A scalar that does not read as the expected type; `text` is what was written,
+    /// `boolean` when `true` or `false` was expected (else a number).
+    NotAValue { text: String, boolean: bool },
     /// A key with nothing after it where a value is needed.
     EmptyValue,
     /// A required key absent from a mapping.
@@ -116,6 +117,10 @@ pub(super) fn classify(error: &Error, source: &SourceFile) -> ParseError {
         Error::InvalidScalar { .. } | Error::InvalidBooleanStrict { .. } => {
             ParseErrorKind::NotAValue {
                 text: source.slice(span).to_owned(),
+                boolean: matches!(
+                    error,
+                    Error::InvalidBooleanStrict { .. } | Error::InvalidScalar { ty: "boolean", .. }
+                ),
             }
         }
         Error::NullIntoString { .. } => ParseErrorKind::EmptyValue,
@@ -136,6 +141,14 @@ pub(super) fn classify(error: &Error, source: &SourceFile) -> ParseError {
                 found: found(source, span),
             }
         }
+        // A list or a mapping where one of an enumeration's values is expected (`kind:
+        // [pivot]`): the reader's own words name its internals.
+        Error::ExternallyTaggedEnumExpectedScalarOrMapping { .. }
+        | Error::UnexpectedValueForUnitEnumVariant { .. } => ParseErrorKind::Unexpected {
+            expected: "one of the allowed values",
+            found: found(source, span),
+            text: source.slice(span).to_owned(),
+        },
         Error::Unexpected { expected, .. } => ParseErrorKind::Unexpected {
             expected,
             found: found(source, span),

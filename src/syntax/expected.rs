@@ -51,7 +51,7 @@ pub(super) fn at(path: &[Segment]) -> Option<ExpectedShape> {
 }
 
 /// The spec's JSON Schema as a value, made once.
-fn schema() -> Option<&'static Value> {
+pub(super) fn schema() -> Option<&'static Value> {
     static SCHEMA: OnceLock<Option<Value>> = OnceLock::new();
     SCHEMA
         .get_or_init(|| {
@@ -65,7 +65,7 @@ fn schema() -> Option<&'static Value> {
 
 /// What a schema is looked at for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Want {
+pub(super) enum Want {
     Object,
     Array,
     /// A mapping or a list, else any value but null.
@@ -74,7 +74,7 @@ enum Want {
 
 /// The schema itself, its `$ref`'s target, or the alternative of its `anyOf`/`oneOf` that
 /// is what is wanted.
-fn resolve<'a>(root: &'a Value, schema: &'a Value, want: Want) -> Option<&'a Value> {
+pub(super) fn resolve<'a>(root: &'a Value, schema: &'a Value, want: Want) -> Option<&'a Value> {
     resolve_within(root, schema, want, 8)
 }
 
@@ -121,7 +121,7 @@ fn resolve_within<'a>(
 }
 
 /// Whether a schema's `type` is (or includes) `name`.
-fn is(schema: &Value, name: &str) -> bool {
+pub(super) fn is(schema: &Value, name: &str) -> bool {
     match schema.get("type") {
         Some(Value::String(t)) => t == name,
         Some(Value::Array(types)) => types.iter().any(|t| t == name),
@@ -134,6 +134,11 @@ fn inner_line(root: &Value, schema: &Value) -> Option<String> {
     let schema = resolve(root, schema, Want::Container)?;
     if is(schema, "array") {
         let items = schema.get("items")?;
+        // An item written as a name first (`failures: [CardDeclined]`, the long form being
+        // version 2's): the example shows the name.
+        if written_as_a_name_first(root, items) {
+            return Some("- ...".to_owned());
+        }
         return Some(match resolve(root, items, Want::Object) {
             Some(object) if object.get("properties").is_some() => {
                 format!("- {}", first_key_line(root, object)?)
@@ -149,6 +154,26 @@ fn inner_line(root: &Value, schema: &Value) -> Option<String> {
     }
     let values = schema.get("additionalProperties")?;
     Some(format!("<name>: {}", placeholder(root, values)))
+}
+
+/// Whether a schema's first alternative (`oneOf`) is a single value.
+fn written_as_a_name_first(root: &Value, schema: &Value) -> bool {
+    let schema = match schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        Some(name) => match root.get("$defs").and_then(|d| d.get(name)) {
+            Some(s) => s,
+            None => return false,
+        },
+        None => schema,
+    };
+    schema
+        .get("oneOf")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .is_some_and(|first| is(first, "string"))
 }
 
 /// `participant: ...`: the mapping's first required key, else its first key, with a value.

@@ -9,15 +9,24 @@
 //! (`outline.rs`). What deserializes is resolved and checked in full by the later layers.
 //! Syntax knows no rule codes: `rules::syntax` words its errors.
 
+mod cursor;
+pub mod ending;
 mod error;
 mod expected;
+pub mod failure;
+mod keys;
 mod outline;
 mod recovery;
 pub mod spanned;
 pub mod spec;
 
+pub use cursor::{Cursor, Place, cursor_at};
+pub use ending::*;
 pub use error::{ParseError, ParseErrorKind, Shape};
 pub use expected::ExpectedShape;
+pub use failure::*;
+pub use keys::{KeyDoc, keys_at, values_at};
+pub use outline::Segment;
 pub use recovery::MAX_ERRORS;
 pub use spec::*;
 

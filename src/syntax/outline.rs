@@ -39,7 +39,7 @@ pub(super) struct Item {
 
 /// Where a value is, under its keys: `steps`, `0`, `retry`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Segment {
+pub enum Segment {
     Key(String),
     Index(usize),
 }

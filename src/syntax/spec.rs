@@ -8,18 +8,21 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
+use super::ending::{CancellationDef, DeadlineDef, EscalationDef, OutcomeDef};
+use super::failure::{FailureDef, FailureEventsDef, OnUncaught};
 use super::spanned::{OneOrMany, OrderedMap};
 use crate::source::Spanned;
 
 type S<T> = Spanned<T>;
 
-/// A saga specification (sagac spec language, version 1).
+/// A saga specification (sagac spec language, versions 1 and 2).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "sagac saga specification")]
 pub struct SpecDef {
-    /// Format version; must be 1.
-    #[schemars(required, range(min = 1, max = 1))]
+    /// Language version: 1, or 2 for the failure handling keys (`compensation_defaults`,
+    /// `escalation`, `on_uncaught`, `outcome`, `cancellation`, ...).
+    #[schemars(required, range(min = 1, max = 2))]
     pub version: Option<S<u64>>,
     /// The saga's name, snake_case.
     #[schemars(required, regex(pattern = r"^[a-z][a-z0-9_]*$"))]
@@ -35,9 +38,9 @@ pub struct SpecDef {
     pub participants: Option<S<OrderedMap<Option<S<ParticipantDef>>>>>,
     /// Orchestration only: where the orchestrator runs and how it keeps the saga's state.
     pub orchestrator: Option<S<OrchestratorDef>>,
-    /// If it passes before the pivot succeeds, the saga compensates.
-    #[schemars(regex(pattern = r"^[0-9]+(ms|s|m|h|d)$"))]
-    pub deadline: Option<S<String>>,
+    /// If it passes before the pivot succeeds, the saga compensates (version 2: the long
+    /// form says what happens instead).
+    pub deadline: Option<S<DeadlineDef>>,
     /// The local transaction that starts the saga.
     #[schemars(required)]
     pub trigger: Option<S<TriggerDef>>,
@@ -50,6 +53,16 @@ pub struct SpecDef {
     pub events: Option<S<OrderedMap<Option<S<EventDef>>>>>,
     /// Choreography: events emitted on purpose with no consumer.
     pub terminal_events: Option<S<Vec<S<String>>>>,
+    /// Version 2: what every compensation does unless it says otherwise.
+    pub compensation_defaults: Option<S<CompensationDefaultsDef>>,
+    /// Version 2: who is told when a compensation gives up under `escalate`.
+    pub escalation: Option<S<EscalationDef>>,
+    /// Version 2: what an error that no step declares does (default: per engine).
+    pub on_uncaught: Option<S<OnUncaught>>,
+    /// Version 2: the outcome the caller gets, and how.
+    pub outcome: Option<S<OutcomeDef>>,
+    /// Version 2, orchestration: the caller may cancel the saga until the point of no return.
+    pub cancellation: Option<S<CancellationDef>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -133,8 +146,9 @@ pub struct StepDef {
     pub compensation: Option<S<CompensationDef>>,
     pub reads: Option<S<Vec<S<String>>>>,
     pub writes: Option<S<Vec<S<String>>>>,
-    /// Business failures: not retried, they start compensation.
-    pub failures: Option<S<Vec<S<String>>>>,
+    /// Business failures: not retried, they start compensation (version 2: an entry may say
+    /// how it is handled, `{ name, then, retry, keeps }`).
+    pub failures: Option<S<Vec<S<FailureDef>>>>,
     #[schemars(regex(pattern = r"^[0-9]+(ms|s|m|h|d)$"))]
     pub timeout: Option<S<String>>,
     pub retry: Option<S<RetryDef>>,
@@ -144,6 +158,11 @@ pub struct StepDef {
     pub consumes: Option<S<String>>,
     /// Choreography: the events announcing this step's outcome.
     pub emits: Option<S<EmitsDef>>,
+    /// Version 2: false when the step's effect, reply and event are not one local
+    /// transaction, so a failed attempt may have applied its effect (default true).
+    pub transactional: Option<S<bool>>,
+    /// Version 2: what an error the step does not declare does (default: the saga's).
+    pub on_uncaught: Option<S<OnUncaught>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -159,7 +178,8 @@ pub enum StepKindDef {
 #[serde(deny_unknown_fields)]
 pub struct EmitsDef {
     pub success: Option<S<String>>,
-    pub failure: Option<S<String>>,
+    /// One event for every failure, or (version 2) a map from each failure to its event.
+    pub failure: Option<S<FailureEventsDef>>,
 }
 
 /// `compensation: ReleaseInventory`, or the long form with its own retry, reads and events.
@@ -181,6 +201,58 @@ pub struct CompensationLong {
     /// Choreography: the event announcing the compensation is done.
     pub emits: Option<S<String>>,
     pub description: Option<S<String>>,
+    /// Version 2: its step's writes, read when the step's reply came (absent otherwise).
+    pub reads_if_present: Option<S<Vec<S<String>>>>,
+    /// Version 2: which attempts of the step it undoes (default `possible_effect`).
+    pub runs_for: Option<S<RunsFor>>,
+    /// Version 2: what it does with an effect that never happened (default `ignore`).
+    pub absent_effect: Option<S<AbsentEffect>>,
+    /// Version 2: what happens when it gives up (default `stuck`).
+    pub on_failure: Option<S<OnFailure>>,
+    /// Version 2: how long one attempt may take before it is in doubt.
+    #[schemars(regex(pattern = r"^[0-9]+(ms|s|m|h|d)$"))]
+    pub timeout: Option<S<String>>,
+}
+
+/// Version 2: the compensation keys every compensation takes unless it writes its own.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompensationDefaultsDef {
+    /// Fields each compensation reads when its own step wrote them.
+    pub reads_if_present: Option<S<Vec<S<String>>>>,
+    pub runs_for: Option<S<RunsFor>>,
+    pub absent_effect: Option<S<AbsentEffect>>,
+    pub on_failure: Option<S<OnFailure>>,
+    #[schemars(regex(pattern = r"^[0-9]+(ms|s|m|h|d)$"))]
+    pub timeout: Option<S<String>>,
+    pub retry: Option<S<RetryDef>>,
+}
+
+/// Which attempts of its step a compensation undoes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RunsFor {
+    Success,
+    PossibleEffect,
+    AnyAttempt,
+}
+
+/// What a compensation does on an effect that never happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AbsentEffect {
+    Ignore,
+    Fail,
+}
+
+/// What happens when a compensation gives up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnFailure {
+    Stuck,
+    Continue,
+    Escalate,
+    EscalateAndStop,
 }
 
 impl<'de> Deserialize<'de> for CompensationDef {
@@ -228,6 +300,18 @@ pub struct RetryDef {
     pub initial: Option<S<String>>,
     #[schemars(regex(pattern = r"^[0-9]+(ms|s|m|h|d)$"))]
     pub max: Option<S<String>>,
+    /// Version 2: the time budget: only attempts that start before it are made.
+    #[schemars(regex(pattern = r"^[0-9]+(ms|s|m|h|d)$"))]
+    pub within: Option<S<String>>,
+    /// Version 2: random waits (`full`) or exact ones (`none`, the default).
+    pub jitter: Option<S<Jitter>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Jitter {
+    Full,
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -179,9 +179,18 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// The resolved model the simulator runs, or why there is none.
+    /// The resolved model the simulator runs, or why there is none (a language version 2
+    /// feature the simulator does not implement yet is a reason too).
     pub fn model(&self) -> Result<&'a Saga, String> {
         let saga = self.saga()?;
+        if let Some(u) = crate::scenario::unsupported(saga).filter(|_| self.resolved) {
+            return Err(format!(
+                "{} uses {} at line {}, whose semantics this sagac does not simulate yet, so its behaviour cannot be judged.",
+                capitalize(&self.spec_name()),
+                u.describe(),
+                self.line_of(u.span).unwrap_or(1)
+            ));
+        }
         if self.resolved {
             Ok(saga)
         } else {

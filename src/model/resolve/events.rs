@@ -84,6 +84,19 @@ pub(super) fn events(saga: &Saga, catalogue: Vec<CatalogueEntry>) -> Vec<Event> 
                 .emitted_by
                 .push((Emitter::StepFailure(id), e.span));
         }
+        // Version 2's map: one emitter per event, however many failures publish it.
+        for e in &step.emits_failure_by {
+            let event = table.entry(&e.event);
+            if !event
+                .emitted_by
+                .iter()
+                .any(|(emitter, _)| *emitter == Emitter::StepFailure(id))
+            {
+                event
+                    .emitted_by
+                    .push((Emitter::StepFailure(id), e.event.span));
+            }
+        }
         if let Some(c) = &step.compensation {
             table.compensation(Owner::Step(id), c);
         }

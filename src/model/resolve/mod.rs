@@ -3,19 +3,22 @@
 //! part of the spec it resolves; this one holds the resolver and what they share.
 
 mod compensation;
+mod ending;
 mod events;
+mod failures;
 mod participants;
 mod reactions;
 mod saga;
 mod steps;
 mod trigger;
+mod version;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use super::names::Form;
 use super::problem::Problem;
-use super::{Coordination, Participant, ParticipantId, Saga, duration};
+use super::{Coordination, Participant, ParticipantId, Saga, StepId, Version, duration};
 use crate::source::{SourceFile, Span, Spanned};
 use crate::syntax::SpecDef;
 
@@ -45,6 +48,10 @@ pub fn resolve(spec: &SpecDef, source: &SourceFile) -> Resolution {
         problems: Vec::new(),
         participants: Vec::new(),
         by_name: HashMap::new(),
+        version: Version::V1,
+        defaults: compensation::Defaults::default(),
+        saga_on_uncaught: None,
+        pending_keeps: Vec::new(),
     };
     let saga = resolver.saga(spec);
     Resolution {
@@ -60,6 +67,15 @@ struct Resolver<'a> {
     problems: Vec<Problem>,
     participants: Vec<Participant>,
     by_name: HashMap<String, ParticipantId>,
+    /// The spec's language version (read first).
+    version: Version,
+    /// `compensation_defaults`, read before any compensation.
+    defaults: compensation::Defaults,
+    /// The saga's `on_uncaught` as resolved (written or the engine's), read before the steps.
+    saga_on_uncaught: Option<crate::model::Setting<crate::model::OnUncaught>>,
+    /// `keeps` of the steps' failures, resolved once every step id is known: the step,
+    /// the failure's index in its `failure_handling`, the names.
+    pending_keeps: Vec<(StepId, usize, Vec<Spanned<String>>)>,
 }
 
 impl Resolver<'_> {
@@ -92,6 +108,24 @@ impl Resolver<'_> {
         let fields = list.as_ref().map(|l| l.value.clone()).unwrap_or_default();
         for f in &fields {
             self.name(f, Form::Snake, "data field");
+        }
+        fields
+    }
+
+    /// Fields the trigger or a step writes: in version 2, none may be called `failure`,
+    /// the field the language passes to compensations, the escalation and the outcome.
+    fn written_fields(
+        &mut self,
+        list: &Option<Spanned<Vec<Spanned<String>>>>,
+    ) -> Vec<Spanned<String>> {
+        let fields = self.fields(list);
+        if self.version == Version::V2 {
+            for f in fields
+                .iter()
+                .filter(|f| f.value == super::names::FAILURE_FIELD)
+            {
+                self.report(Problem::ReservedField { name: f.clone() });
+            }
         }
         fields
     }

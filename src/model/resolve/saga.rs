@@ -17,12 +17,13 @@ impl Resolver<'_> {
     /// missing. Whatever can be checked is checked either way.
     pub(super) fn saga(&mut self, spec: &SpecDef) -> Option<Saga> {
         let top = Span::new(0, self.line_end(0));
-        self.version(spec, top);
+        let (version, version_span, features) = self.version(spec, top);
         let name = self.saga_name(spec, top);
         let coordination = self.coordination(spec, top);
         let style = coordination.value;
 
         self.declare_participants(spec, top);
+        self.compensation_defaults(spec);
 
         let Some(trigger_def) = &spec.trigger else {
             self.missing(
@@ -35,6 +36,9 @@ impl Resolver<'_> {
         };
         let trigger = self.trigger(trigger_def, style)?;
         let orchestrator = self.orchestrator(spec, style, &trigger);
+        let on_uncaught = self.saga_on_uncaught(spec, style, orchestrator.as_ref());
+        let escalation = self.escalation(spec, style);
+        let outcome = self.outcome(spec, orchestrator.as_ref(), &trigger);
 
         let Some(steps_def) = &spec.steps else {
             self.missing(
@@ -53,21 +57,23 @@ impl Resolver<'_> {
             });
             return None;
         }
-        let (steps, stages) = self.steps(steps_def, style);
+        let (mut steps, stages) = self.steps(steps_def, style);
         if steps.is_empty() {
             return None;
         }
         self.duplicate_step_ids(&steps);
+        self.failure_keeps(&mut steps);
 
         let reactions = self.reactions(spec, style);
         let terminal_events = self.terminal_events(spec, style);
-        let deadline = spec
-            .deadline
-            .as_ref()
-            .and_then(|d| self.duration(d, "deadline"));
+        let (deadline, deadline_policy) = self.deadline(spec, &steps);
+        let cancellation = self.cancellation(spec, style, &steps);
         let catalogue = self.catalogue(spec);
 
         let mut saga = Saga {
+            version,
+            version_span,
+            features,
             name,
             description: spec.description.as_ref().map(|d| d.value.clone()),
             coordination: style,
@@ -76,6 +82,12 @@ impl Resolver<'_> {
             participants: std::mem::take(&mut self.participants),
             orchestrator,
             deadline,
+            deadline_policy,
+            on_uncaught,
+            escalation,
+            outcome,
+            default_reads_if_present: self.defaults_reads_if_present(),
+            cancellation,
             trigger,
             steps,
             stages,
@@ -94,22 +106,6 @@ impl Resolver<'_> {
             .collect();
         saga.graph = Graph::build(&saga);
         Some(saga)
-    }
-
-    fn version(&mut self, spec: &SpecDef, top: Span) {
-        match &spec.version {
-            None => self.missing(
-                top,
-                "version",
-                "the top level",
-                "add `version: 1` as the first line",
-            ),
-            Some(v) if v.value != 1 => self.report(Problem::UnsupportedVersion {
-                span: v.span,
-                version: v.value,
-            }),
-            Some(_) => {}
-        }
     }
 
     fn saga_name(&mut self, spec: &SpecDef, top: Span) -> Spanned<String> {

@@ -3,9 +3,13 @@
 use std::collections::HashMap;
 
 use super::Resolver;
+use super::compensation::Of;
 use crate::model::names::Form;
 use crate::model::problem::{List, Problem};
-use crate::model::{Attempts, Coordination, Retry, Stage, Step, StepId, StepKind};
+use crate::model::{
+    Attempts, Coordination, Failure, FailureEvent, OnUncaught, Retry, Setting, Stage, Step, StepId,
+    StepKind,
+};
 use crate::source::{Span, Spanned};
 use crate::syntax::{self, StepDef};
 
@@ -15,6 +19,7 @@ struct StepEvents {
     consumes: Option<Spanned<String>>,
     emits_success: Option<Spanned<String>>,
     emits_failure: Option<Spanned<String>>,
+    emits_failure_by: Vec<FailureEvent>,
 }
 
 impl Resolver<'_> {
@@ -35,7 +40,7 @@ impl Resolver<'_> {
                         span: self.widen(group.span),
                     });
                 }
-            } else if let Some(step) = self.step(entry, style, stage) {
+            } else if let Some(step) = self.step(entry, style, stage, StepId::new(steps.len())) {
                 stages.push(Stage::Single(StepId::new(steps.len())));
                 steps.push(step);
             }
@@ -74,7 +79,7 @@ impl Resolver<'_> {
                 self.report(Problem::NestedParallel { span });
                 continue;
             }
-            if let Some(step) = self.step(branch, style, stage) {
+            if let Some(step) = self.step(branch, style, stage, StepId::new(steps.len())) {
                 branches.push(StepId::new(steps.len()));
                 steps.push(step);
             }
@@ -82,7 +87,13 @@ impl Resolver<'_> {
         (!branches.is_empty()).then_some(branches)
     }
 
-    fn step(&mut self, def: &Spanned<StepDef>, style: Coordination, stage: usize) -> Option<Step> {
+    fn step(
+        &mut self,
+        def: &Spanned<StepDef>,
+        style: Coordination,
+        stage: usize,
+        step_id: StepId,
+    ) -> Option<Step> {
         let span = self.widen(def.span);
         let s = &def.value;
         let id = self.required(
@@ -119,23 +130,26 @@ impl Resolver<'_> {
         let kind = declared_kind
             .as_ref()
             .map_or(StepKind::Compensatable, |k| k.value);
-        let compensation = s
+        let mut compensation = s
             .compensation
             .as_ref()
-            .and_then(|c| self.compensation(c, style));
+            .and_then(|c| self.compensation(c, style, Of::Step));
+        let writes = self.written_fields(&s.writes);
+        self.default_reads_if_present(s.compensation.as_ref(), compensation.as_mut(), &writes);
         let retry = self.step_retry(s, kind);
-        let failures = s
-            .failures
-            .as_ref()
-            .map(|f| f.value.clone())
-            .unwrap_or_default();
-        for f in &failures {
-            self.name(f, Form::Pascal, "business failure");
+        let failures = self.failures(s.failures.as_ref(), kind, &retry);
+        for (index, names) in failures.keeps {
+            self.pending_keeps.push((step_id, index, names));
         }
         if let Some(key) = &s.idempotency_key {
             self.name(key, Form::Snake, "idempotency key field");
         }
-        let events = self.step_events(s, &id, style);
+        let on_uncaught = self.step_on_uncaught(s.on_uncaught.as_ref(), style);
+        let events = self.step_events(s, &id, style, &failures.handling, on_uncaught.value);
+        let transactional = match &s.transactional {
+            Some(t) => Setting::own(t.value, self.key_span(t.span, "transactional")),
+            None => Setting::default(true),
+        };
         Some(Step {
             id,
             participant,
@@ -146,14 +160,18 @@ impl Resolver<'_> {
             declared_kind,
             compensation,
             reads: self.fields(&s.reads),
-            writes: self.fields(&s.writes),
-            failures,
+            writes,
+            failures: failures.names,
+            failure_handling: failures.handling,
             timeout: s.timeout.as_ref().and_then(|t| self.duration(t, "timeout")),
             retry,
             idempotency_key: s.idempotency_key.clone(),
             consumes: events.consumes,
             emits_success: events.emits_success,
             emits_failure: events.emits_failure,
+            emits_failure_by: events.emits_failure_by,
+            transactional,
+            on_uncaught,
             stage,
             span,
         })
@@ -185,6 +203,8 @@ impl Resolver<'_> {
         s: &StepDef,
         id: &Spanned<String>,
         style: Coordination,
+        failures: &[Failure],
+        on_uncaught: OnUncaught,
     ) -> StepEvents {
         let mut events = StepEvents::default();
         match style {
@@ -205,15 +225,61 @@ impl Resolver<'_> {
                     None => self.report(Problem::StepWithoutConsumes { id: id.clone() }),
                 }
                 if let Some(e) = &s.emits {
-                    for event in [&e.value.success, &e.value.failure].into_iter().flatten() {
-                        self.name(event, Form::Event, "event");
+                    if let Some(success) = &e.value.success {
+                        self.name(success, Form::Event, "event");
                     }
                     events.emits_success = e.value.success.clone();
-                    events.emits_failure = e.value.failure.clone();
+                    if let Some(failure) = &e.value.failure {
+                        (events.emits_failure, events.emits_failure_by) =
+                            self.failure_events(failure, &id.value, failures, on_uncaught);
+                    }
                 }
             }
         }
         events
+    }
+
+    /// Resolves the `keeps` of the steps' failures, once every step id is known.
+    pub(super) fn failure_keeps(&mut self, steps: &mut [Step]) {
+        for (step, index, names) in std::mem::take(&mut self.pending_keeps) {
+            let keeps = self.keeps(&names, steps);
+            if let Some(f) = steps[step.index()].failure_handling.get_mut(index) {
+                f.keeps = keeps;
+            }
+        }
+    }
+
+    /// Step ids named under `keeps`, each an existing step (S003 otherwise).
+    pub(super) fn keeps(
+        &mut self,
+        names: &[Spanned<String>],
+        steps: &[Step],
+    ) -> Vec<Spanned<StepId>> {
+        names
+            .iter()
+            .filter_map(|n| {
+                self.step_ref(n, "keeps", steps)
+                    .map(|id| Spanned::new(id, n.span))
+            })
+            .collect()
+    }
+
+    /// The step a name refers to, or `None` (reported under `key`).
+    pub(super) fn step_ref(
+        &mut self,
+        name: &Spanned<String>,
+        key: &'static str,
+        steps: &[Step],
+    ) -> Option<StepId> {
+        let found = steps.iter().position(|s| s.id.value == name.value);
+        if found.is_none() {
+            self.report(Problem::UnknownStep {
+                name: name.clone(),
+                key,
+                steps: steps.iter().map(|s| s.id.value.clone()).collect(),
+            });
+        }
+        found.map(StepId::new)
     }
 
     /// Reports each step id used a second time, pointing at its first use.
@@ -255,4 +321,6 @@ fn has_step_keys(s: &StepDef) -> bool {
         || s.timeout.is_some()
         || s.consumes.is_some()
         || s.emits.is_some()
+        || s.transactional.is_some()
+        || s.on_uncaught.is_some()
 }

@@ -2,6 +2,7 @@
 //! orchestrator).
 
 use super::Resolver;
+use super::compensation::Of;
 use crate::model::names::Form;
 use crate::model::problem::Problem;
 use crate::model::{Coordination, Orchestrator, Trigger};
@@ -36,11 +37,12 @@ impl Resolver<'_> {
         if let Some(e) = &t.event {
             self.name(e, Form::Event, "event");
         }
-        let data = self.fields(&t.data);
-        let compensation = t
+        let data = self.written_fields(&t.data);
+        let mut compensation = t
             .compensation
             .as_ref()
-            .and_then(|c| self.compensation(c, style));
+            .and_then(|c| self.compensation(c, style, Of::Trigger));
+        self.default_reads_if_present(t.compensation.as_ref(), compensation.as_mut(), &data);
         let outbox = t.outbox.as_ref().and_then(|o| self.outbox(o));
         let incomplete_outbox = t
             .outbox

@@ -71,6 +71,7 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             );
             d = match suggestion {
                 Some(s) => d
+                    .replacement(s)
                     .label(format!("did you mean `{s}`?"))
                     .help(format!("did you mean `{s}`? The published events are named where steps and compensations `emits` them")),
                 None => d.label("nothing publishes this event").help(format!(

@@ -71,11 +71,12 @@ impl<'a> Flow<'a> {
         &self.pred[i]
     }
 
-    /// The failure event a step publishes, as a node index.
-    pub fn failure_event(&self, step: usize) -> Option<usize> {
+    /// The failure events a step publishes (one, or in language version 2 one per
+    /// failure of its `emits.failure` map), as node indices.
+    pub fn failure_events(&self, step: usize) -> impl Iterator<Item = usize> + '_ {
         self.succ[step]
             .iter()
-            .find(|(_, e)| *e == Edge::Failure)
+            .filter(|(_, e)| *e == Edge::Failure)
             .map(|&(to, _)| to)
     }
 

@@ -16,13 +16,16 @@ use crate::source::Span;
 
 use super::flow::Flow;
 
-/// A step that can fail and announces it.
+/// A step that can fail and announces it, once per failure event it publishes (language
+/// version 2 maps each failure to its own event).
 pub(super) struct Failing {
     pub step: StepId,
     /// The step's node in the flow.
     pub node: usize,
-    /// Its failure event's node.
+    /// The failure event's node.
     pub event: usize,
+    /// The failure event's name.
+    pub name: String,
     /// Where `emits.failure` names it.
     pub span: Span,
 }
@@ -32,20 +35,32 @@ pub(super) struct Failing {
 /// reported as unreachable, and what their failure would leave is premature to say.
 pub(super) fn failing_steps(saga: &Saga, flow: &Flow) -> Vec<Failing> {
     let reached = flow.reached_from_trigger();
-    saga.step_ids()
-        .filter_map(|id| {
-            let step = saga.step(id);
-            let span = step.emits_failure.as_ref()?.span;
-            let node = flow.step_index(id)?;
-            let event = flow.failure_event(node)?;
-            (step.kind != StepKind::Retriable && reached[node]).then_some(Failing {
+    let mut failing = Vec::new();
+    for id in saga.step_ids() {
+        let step = saga.step(id);
+        let Some(node) = flow.step_index(id) else {
+            continue;
+        };
+        if step.kind == StepKind::Retriable || !reached[node] {
+            continue;
+        }
+        for event in step.failure_events() {
+            let Some(index) = saga
+                .event_id(&event.value)
+                .and_then(|e| flow.index(Node::Event(e)))
+            else {
+                continue;
+            };
+            failing.push(Failing {
                 step: id,
                 node,
-                event,
-                span,
-            })
-        })
-        .collect()
+                event: index,
+                name: event.value.clone(),
+                span: event.span,
+            });
+        }
+    }
+    failing
 }
 
 /// The effects a compensation can undo: the trigger's and each compensatable step's (a
@@ -200,7 +215,7 @@ fn local_proof(
             return None;
         }
         if nodes.failing[x] {
-            failures.push(flow.failure_event(x)?);
+            failures.extend(flow.failure_events(x));
         }
         let further = match nodes.applies[x] {
             Some(v) if matches!(flow.node(x), Node::Step(_)) => {

@@ -8,7 +8,9 @@ mod wording;
 
 pub mod dangling_subscription;
 pub mod event_cycle;
+pub mod failure_without_event;
 pub mod orphaned_event;
+pub mod outcome_never_learned;
 pub mod silent_failure;
 pub mod uncompensated_failure;
 pub mod unhandled_failure;
@@ -25,6 +27,8 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&uncompensated_failure::RULE, uncompensated_failure::check),
     (&unhandled_failure::RULE, unhandled_failure::check),
     (&silent_failure::RULE, silent_failure::check),
+    (&failure_without_event::RULE, failure_without_event::check),
+    (&outcome_never_learned::RULE, outcome_never_learned::check),
 ];
 
 #[cfg(test)]

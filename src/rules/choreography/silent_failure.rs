@@ -41,7 +41,7 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
         return;
     }
     for step in &saga.steps {
-        if step.kind == StepKind::Retriable || step.emits_failure.is_some() {
+        if step.kind == StepKind::Retriable || !step.failure_events().is_empty() {
             continue;
         }
         let suggestion = failure_name(

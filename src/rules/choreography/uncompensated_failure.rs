@@ -83,7 +83,7 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
 
 fn report(saga: &Saga, f: &Failing, effect: Owner, more: usize) -> Option<Diagnostic> {
     let step = saga.step(f.step);
-    let failure = step.emits_failure.as_ref().map_or("", |e| e.value.as_str());
+    let failure = f.name.as_str();
     let compensation = saga.compensation(effect)?;
     let action = &compensation.action.value;
     let (who, applied_span, applied_label) = match effect {
@@ -122,10 +122,11 @@ fn report(saga: &Saga, f: &Failing, effect: Owner, more: usize) -> Option<Diagno
             .collect();
         // Listening to its own step's failure is the usual slip: that step applied nothing.
         let own_failure = match effect {
-            Owner::Step(id) => saga.step(id).emits_failure.as_ref(),
-            Owner::Trigger => None,
+            Owner::Step(id) => saga.step(id).failure_events(),
+            Owner::Trigger => Vec::new(),
         }
-        .filter(|own| compensation.consumes.iter().any(|c| c.value == own.value));
+        .into_iter()
+        .find(|own| compensation.consumes.iter().any(|c| c.value == own.value));
         let label = match own_failure {
             Some(own) if names.len() == 1 => format!(
                 "`{action}` runs only after `{}`, when its own step failed and there is nothing to undo",

@@ -88,7 +88,7 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             continue;
         }
         reported[f.event] = true;
-        out.push(report(saga, f.step, f.span, failure_reaction));
+        out.push(report(saga, f.step, &f.name, f.span, failure_reaction));
     }
 }
 
@@ -119,9 +119,14 @@ fn rejection(trigger: &str) -> String {
     format!("Reject{object}")
 }
 
-fn report(saga: &Saga, step: StepId, span: Span, failure_reaction: Option<usize>) -> Diagnostic {
+fn report(
+    saga: &Saga,
+    step: StepId,
+    failure: &str,
+    span: Span,
+    failure_reaction: Option<usize>,
+) -> Diagnostic {
     let step = saga.step(step);
-    let failure = step.emits_failure.as_ref().map_or("", |e| e.value.as_str());
     let participant = &saga.participant(saga.trigger.participant).name.value;
     let trigger = &saga.trigger.action.value;
     let help = match (&saga.trigger.compensation, failure_reaction) {

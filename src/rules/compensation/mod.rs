@@ -1,18 +1,29 @@
 //! Compensation by kind: every step that has an effect before the point of no return can be
 //! undone, and nothing after it is.
 
+pub mod cancel_after_pivot;
+pub mod cancel_cancels_compensations;
 pub mod compensatable_after_pivot;
+pub mod compensation_needs_effect;
+pub mod escalation_missing;
+pub mod escalation_stops_compensation;
+pub mod in_doubt_not_compensated;
+pub mod indistinguishable_outcomes;
 pub mod missing_compensation;
 pub mod multiple_pivots;
+pub mod partial_effect_not_compensated;
 pub mod pivot_in_parallel;
 pub mod read_only_after_pivot;
 pub mod retriable_before_pivot;
 pub mod retriable_declares_failures;
+pub mod terminate_after_pivot;
+pub mod terminate_leaves_effects;
 pub mod unreachable_compensation;
+pub mod unused_escalation;
 
 use super::Check;
 use crate::diagnostic::Rule;
-use crate::model::{Saga, Step, StepId, StepKind};
+use crate::model::{Applies, Saga, Setting, Step, StepId, StepKind};
 use crate::source::Span;
 
 pub static CHECKS: &[(&Rule, Check)] = &[
@@ -33,6 +44,39 @@ pub static CHECKS: &[(&Rule, Check)] = &[
         &retriable_declares_failures::RULE,
         retriable_declares_failures::check,
     ),
+    // Language version 2: failure handling.
+    (
+        &escalation_stops_compensation::RULE,
+        escalation_stops_compensation::check,
+    ),
+    (
+        &terminate_leaves_effects::RULE,
+        terminate_leaves_effects::check,
+    ),
+    (&terminate_after_pivot::RULE, terminate_after_pivot::check),
+    (
+        &partial_effect_not_compensated::RULE,
+        partial_effect_not_compensated::check,
+    ),
+    (
+        &compensation_needs_effect::RULE,
+        compensation_needs_effect::check,
+    ),
+    (
+        &indistinguishable_outcomes::RULE,
+        indistinguishable_outcomes::check,
+    ),
+    (&cancel_after_pivot::RULE, cancel_after_pivot::check),
+    (
+        &cancel_cancels_compensations::RULE,
+        cancel_cancels_compensations::check,
+    ),
+    (
+        &in_doubt_not_compensated::RULE,
+        in_doubt_not_compensated::check,
+    ),
+    (&escalation_missing::RULE, escalation_missing::check),
+    (&unused_escalation::RULE, unused_escalation::check),
 ];
 
 /// Where a step's kind is written, or its id when the kind is implied.
@@ -44,6 +88,30 @@ pub(crate) fn kind_span(step: &Step) -> Span {
 /// not guess what it was meant to be.
 pub(crate) fn is_unclassified(step: &Step) -> bool {
     step.declared_kind.is_none() && step.compensation.is_none()
+}
+
+/// Whether the saga's deadline can pass while `step` is outstanding and abandon it in doubt:
+/// a deadline that applies always, or one that applies before the point of no return to a
+/// step before it (version 2, `docs/spec.md`, "The deadline").
+pub(crate) fn deadline_reaches(saga: &Saga, step: &Step) -> bool {
+    let Some(policy) = &saga.deadline_policy else {
+        return false;
+    };
+    policy.applies.value == Applies::Always
+        || saga
+            .point_of_no_return()
+            .is_none_or(|p| step.stage < saga.step(p).stage)
+}
+
+/// Whether `step` can end in doubt (its command sent, no answer): it has a `timeout`, or
+/// the deadline can abandon it while it is outstanding.
+pub(crate) fn can_be_in_doubt(saga: &Saga, step: &Step) -> bool {
+    step.timeout.is_some() || deadline_reaches(saga, step)
+}
+
+/// Where a setting was written, else `fallback` (a default is written nowhere).
+pub(crate) fn written_at<T>(setting: &Setting<T>, fallback: Span) -> Span {
+    setting.span().unwrap_or(fallback)
 }
 
 /// The step after whose success the saga only moves forward, as diagnostics name it.

@@ -1,6 +1,8 @@
 //! Data flow: every field a step reads was written before it runs.
 
 mod availability;
+pub mod in_doubt_reads_own_write;
+pub mod not_own_write;
 pub mod read_before_write;
 pub mod unknown_idempotency_key;
 
@@ -14,6 +16,11 @@ use availability::Availability;
 pub static CHECKS: &[(&Rule, Check)] = &[
     (&read_before_write::RULE, check),
     (&unknown_idempotency_key::RULE, reported_with_d501),
+    (
+        &in_doubt_reads_own_write::RULE,
+        in_doubt_reads_own_write::check,
+    ),
+    (&not_own_write::RULE, not_own_write::check),
 ];
 
 fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {

@@ -6,7 +6,9 @@ declare_rule! {
     /// ## What it checks
     /// A key the coordination style needs: in a choreography every step needs `consumes`
     /// (the event that starts it), and the trigger needs `event`; in an orchestration the
-    /// trigger needs `event` unless `orchestrator.engine` starts the saga directly.
+    /// trigger needs `event` unless `orchestrator.engine` starts the saga directly. In
+    /// language version 2 a choreography's `escalation` needs `event`, the event a
+    /// compensation that gives up publishes.
     ///
     /// ## Why it matters
     /// In a choreography a step nobody starts never runs. The trigger's event is what
@@ -62,4 +64,15 @@ pub fn step_without_consumes(id: &Spanned<String>) -> Diagnostic {
     )
     .label("never started")
     .help("add `consumes: <event>` naming the event after which this step runs")
+}
+
+/// A choreography's escalation without the event compensations that give up publish.
+pub fn escalation_without_event(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        span,
+        "the escalation names no `event`, so a compensation that gives up cannot tell anyone",
+    )
+    .label("no event to publish")
+    .help("add `event: saga.needs.attention` (each compensation that gives up publishes it, and the escalation's participant consumes it)")
 }

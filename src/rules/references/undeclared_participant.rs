@@ -34,7 +34,8 @@ declare_rule! {
 
 /// `name` is not among the participants `declared`.
 pub fn undeclared(name: &Spanned<String>, declared: &[String]) -> Diagnostic {
-    let help = match did_you_mean(&name.value, declared.iter().map(String::as_str)) {
+    let close = did_you_mean(&name.value, declared.iter().map(String::as_str));
+    let help = match close {
         Some(close) => {
             format!("did you mean `{close}`? Otherwise declare it under `participants:`")
         }
@@ -51,11 +52,15 @@ pub fn undeclared(name: &Spanned<String>, declared: &[String]) -> Diagnostic {
                 .join(", ")
         ),
     };
-    Diagnostic::new(
+    let d = Diagnostic::new(
         &RULE,
         name.span,
         format!("participant `{}` is not declared", name.value),
     )
     .label("not under `participants`")
-    .help(help)
+    .help(help);
+    match close {
+        Some(close) => d.replacement(close),
+        None => d,
+    }
 }

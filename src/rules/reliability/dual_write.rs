@@ -1,5 +1,6 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::{Emitter, Saga};
+use crate::model::{Delivery, Emitter, Owner, ParticipantId, Saga};
+use crate::source::Spanned;
 
 declare_rule! {
     /// ## What it checks
@@ -8,6 +9,9 @@ declare_rule! {
     /// nor, for the trigger's participant, `trigger.outbox`. A saga run by a workflow
     /// engine (`orchestrator.engine`) starts durably and needs no outbox for the start.
     /// An `outbox` written without its `table` or `relay` is reported by S005 alone.
+    /// In language version 2 the same holds for the caller's `outcome` delivered as an
+    /// event (unless an engine runs the saga) and, in a choreography, for the
+    /// `escalation.event` each compensation that escalates publishes.
     ///
     /// ## Why it matters
     /// This is the dual-write problem: the service commits to its database and then
@@ -40,6 +44,7 @@ declare_rule! {
 }
 
 pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
+    outcome_and_escalation(saga, out);
     for event in &saga.events {
         for &(emitter, span) in &event.emitted_by {
             let starts_saga = emitter == Emitter::Trigger;
@@ -88,6 +93,61 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Version 2's events: the caller's outcome and a choreography's escalation.
+fn outcome_and_escalation(saga: &Saga, out: &mut Vec<Diagnostic>) {
+    let without_outbox =
+        |p: ParticipantId| saga.outbox_of(p).is_none() && saga.incomplete_outbox_of(p).is_none();
+    let outcome_event = saga
+        .outcome
+        .as_ref()
+        .filter(|o| o.delivery.value == Delivery::Event && !saga.has_engine())
+        .and_then(|o| Some((o.event.as_ref()?, o.participant)));
+    if let Some((event, p)) = outcome_event.filter(|&(_, p)| without_outbox(p)) {
+        let why = "if it crashes after its commit and before the publish, the caller never \
+                   learns how the saga ended";
+        out.push(report(saga, event, p, why));
+    }
+    let Some((escalation, event)) = saga
+        .escalation
+        .as_ref()
+        .and_then(|e| Some((e, e.event.as_ref()?)))
+    else {
+        return;
+    };
+    let mut told: Vec<ParticipantId> = Vec::new();
+    for (owner, c) in saga.compensations() {
+        let p = match owner {
+            Owner::Trigger => saga.trigger.participant,
+            Owner::Step(id) => saga.step(id).participant,
+        };
+        if c.on_failure.value.escalates() && without_outbox(p) && !told.contains(&p) {
+            told.push(p);
+            let why = format!(
+                "if it crashes after giving up and before the publish, `{}` never hears \
+                 what is left",
+                saga.participant(escalation.participant).name.value
+            );
+            out.push(report(saga, event, p, &why));
+        }
+    }
+}
+
+fn report(saga: &Saga, event: &Spanned<String>, p: ParticipantId, why: &str) -> Diagnostic {
+    let name = &saga.participant(p).name.value;
+    Diagnostic::new(
+        &RULE,
+        event.span,
+        format!(
+            "`{}` is published by `{name}` without an outbox (dual write)",
+            event.value
+        ),
+    )
+    .label("published after the commit, not with it")
+    .help(format!(
+        "{why}; add `outbox: {{ table: {name}_outbox, relay: cdc }}` to participant `{name}`"
+    ))
 }
 
 #[cfg(test)]

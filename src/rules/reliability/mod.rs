@@ -2,6 +2,7 @@
 
 pub mod dual_write;
 pub mod missing_idempotency_key;
+pub mod no_caller_outcome;
 pub mod orchestrator_without_log;
 
 use super::Check;
@@ -17,4 +18,5 @@ pub static CHECKS: &[(&Rule, Check)] = &[
         &missing_idempotency_key::RULE,
         missing_idempotency_key::check,
     ),
+    (&no_caller_outcome::RULE, no_caller_outcome::check),
 ];

@@ -6,7 +6,10 @@ declare_rule! {
     /// ## What it checks
     /// A compensation, the trigger's included, whose `retry.max_attempts` is a number
     /// rather than `unlimited`. (Without `retry`, a compensation is retried without limit.)
-    /// Compensations that can never run (reported by C205) are left out.
+    /// Compensations that can never run (reported by C205) are left out, and so (language
+    /// version 2) are those with `on_failure: escalate` or `escalate_and_stop`, which tell
+    /// the `escalation` what is left when they give up. `on_failure: continue` is still
+    /// reported: the effect stays and nobody is told.
     ///
     /// ## Why it matters
     /// A compensation is the saga's way back. When it gives up, the effect it should undo
@@ -46,7 +49,9 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             Some((c, format!("`{}`", s.id.value), &s.action.value))
         });
     for (compensation, owner, action) in trigger.into_iter().chain(steps) {
-        if compensation.retry.can_exhaust() {
+        // Version 2: a compensation that escalates when it gives up tells someone what is
+        // left; one that continues (or is stuck) leaves it unnoticed.
+        if compensation.retry.can_exhaust() && !compensation.on_failure.value.escalates() {
             out.push(report(compensation, &owner, action));
         }
     }

@@ -1,13 +1,15 @@
 //! Retries and timeouts: what happens when attempts run out or an answer never comes.
 
 pub mod compensation_can_exhaust;
+pub mod compensation_in_doubt_without_key;
 pub mod in_doubt_pivot_can_exhaust;
 pub mod in_doubt_without_idempotency_key;
 pub mod retriable_can_exhaust;
+pub mod unbounded_wait;
 
 use super::Check;
 use crate::diagnostic::Rule;
-use crate::model::{Attempts, Retry};
+use crate::model::{Attempts, Retry, duration};
 use crate::source::Span;
 
 pub static CHECKS: &[(&Rule, Check)] = &[
@@ -23,6 +25,11 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (
         &in_doubt_pivot_can_exhaust::RULE,
         in_doubt_pivot_can_exhaust::check,
+    ),
+    (&unbounded_wait::RULE, unbounded_wait::check),
+    (
+        &compensation_in_doubt_without_key::RULE,
+        compensation_in_doubt_without_key::check,
     ),
 ];
 
@@ -54,6 +61,22 @@ impl Limit {
                 format!("all {n} attempts of `{action}` fail"),
             )
         };
+        // Version 2: a time budget that caps the attempts is where the limit comes from.
+        let within = retry
+            .within
+            .as_ref()
+            .filter(|w| w.attempts.is_some_and(|a| a == n));
+        if let Some(w) = within {
+            return Limit {
+                label: format!(
+                    "{attempts} start within {}, then it gives up",
+                    duration::format(w.budget.value)
+                ),
+                attempts,
+                all_fail,
+                span: w.budget.span,
+            };
+        }
         let (span, label) = match (retry.max_attempts_span, retry.span) {
             (Some(span), _) => (span, format!("{attempts}, then it gives up")),
             (None, Some(span)) => (

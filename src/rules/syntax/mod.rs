@@ -12,6 +12,7 @@ pub mod not_a_spec;
 pub mod reserved_name;
 pub mod unknown_key;
 pub mod unsupported_version;
+pub mod version_2_key;
 pub mod wrong_type;
 
 use crate::diagnostic::Rule;
@@ -29,6 +30,7 @@ pub static RULES: &[&Rule] = &[
     &unsupported_version::RULE,
     &not_a_spec::RULE,
     &input_limit::RULE,
+    &version_2_key::RULE,
 ];
 
 /// Serde's and the reader's type descriptions ("u32", "mapping start") in words a student reads.

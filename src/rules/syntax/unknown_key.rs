@@ -35,10 +35,10 @@ declare_rule! {
 pub fn unknown_key(span: Span, key: &str, allowed: &[&str]) -> Diagnostic {
     let d = Diagnostic::new(&RULE, span, format!("unknown key `{key}`")).label("not a key here");
     match did_you_mean(key, allowed.iter().copied()) {
-        Some(k) if key == "on" => d.help(format!(
+        Some(k) if key == "on" => d.replacement(k).help(format!(
             "did you mean `{k}`? The language says `consumes:` because YAML 1.1 readers turn a bare `on` into `true`"
         )),
-        Some(k) => d.help(format!("did you mean `{k}`?")),
+        Some(k) => d.replacement(k).help(format!("did you mean `{k}`?")),
         None => d.help(format!("the keys allowed here are: {}", list(allowed))),
     }
 }

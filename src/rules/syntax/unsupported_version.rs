@@ -3,22 +3,22 @@ use crate::source::Span;
 
 declare_rule! {
     /// ## What it checks
-    /// `version` is not 1, the only version of the spec language this sagac reads.
+    /// `version` is neither 1 nor 2, the versions of the spec language this sagac reads.
     ///
     /// ## Why it matters
-    /// A later version may give keys another meaning; reading it as version 1 could check
+    /// A later version may give keys another meaning; reading it as version 2 could check
     /// a different saga from the one that was written.
     ///
     /// ## Example
     /// ```yaml
-    /// version: 2
+    /// version: 3
     /// ```
     ///
     /// ## Fix
     /// ```yaml
-    /// version: 1
+    /// version: 2
     /// ```
-    pub static RULE = ("S009", "unsupported-version", Error, "A spec language version this sagac does not read");
+    pub static RULE = ("S009", "unsupported-version", Error, "A spec language version this sagac does not read (it reads 1 and 2)");
 }
 
 pub fn unsupported(span: Span, version: u64) -> Diagnostic {
@@ -27,6 +27,8 @@ pub fn unsupported(span: Span, version: u64) -> Diagnostic {
         span,
         format!("spec language version {version} is not supported"),
     )
-    .label("this sagac reads version 1")
-    .help("write `version: 1`; this sagac knows only version 1 of the language")
+    .label("this sagac reads versions 1 and 2")
+    .help(
+        "write `version: 1` or `version: 2`; this sagac knows only these versions of the language",
+    )
 }

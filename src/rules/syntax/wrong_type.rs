@@ -1,6 +1,7 @@
 use super::{list, plain, shape};
 use crate::diagnostic::Diagnostic;
-use crate::source::Span;
+use crate::model::problem::Contradiction;
+use crate::source::{Span, Spanned};
 use crate::suggest::did_you_mean;
 use crate::syntax::{ExpectedShape, Shape};
 
@@ -12,6 +13,15 @@ declare_rule! {
     /// belongs (or is written where it does not), the help shows how the key is written, an
     /// example made from the spec's schema. Every such error of a file is reported in one
     /// run, not only the first.
+    ///
+    /// In language version 2 also: a step id that names no step (`keeps`,
+    /// `cancellation.until`), an `emits.failure` map key that is no failure the step
+    /// declares, and keys that contradict each other: `deadline.applies: always` without
+    /// `then: terminate`, `keeps` without `then: terminate`, a failure's `retry` without
+    /// `then: retry`, `outcome.event` without `delivery: event`, `runs_for` or
+    /// `absent_effect` on the trigger's compensation (which runs whenever the saga
+    /// compensates), `TimedOut` in a choreography's map (it has no timeouts), and
+    /// `Uncaught` mapped where errors nobody declared are not compensated.
     ///
     /// ## Why it matters
     /// sagac cannot guess what was meant: `kind: retry` could be `retriable` or a typo for
@@ -44,7 +54,7 @@ pub fn unknown_value(span: Span, value: &str, allowed: &[&str]) -> Diagnostic {
     )
     .label("unknown value");
     match did_you_mean(value, allowed.iter().copied()) {
-        Some(v) => d.help(format!(
+        Some(v) => d.replacement(v).help(format!(
             "did you mean `{v}`? Allowed values: {}",
             list(allowed)
         )),
@@ -86,14 +96,18 @@ fn with_example(d: Diagnostic, shape: Option<&ExpectedShape>) -> Diagnostic {
 }
 
 /// A scalar, written as `text`, that does not read as the type expected.
-pub fn not_a_value(span: Span, text: &str) -> Diagnostic {
-    Diagnostic::new(
+pub fn not_a_value(span: Span, text: &str, boolean: bool) -> Diagnostic {
+    let d = Diagnostic::new(
         &RULE,
         span,
         format!("`{text}` is not a value of the expected type"),
     )
-    .label("wrong type")
-    .help("a number is written as digits (`version: 1`, `max_attempts: 3`)")
+    .label("wrong type");
+    if boolean {
+        d.help("this key is `true` or `false` (`transactional: false`)")
+    } else {
+        d.help("a number is written as digits (`version: 1`, `max_attempts: 3`)")
+    }
 }
 
 pub fn empty_value(span: Span) -> Diagnostic {
@@ -117,6 +131,15 @@ pub fn unexpected(
     .label(format!("expected {}", plain(expected)));
     if plain(expected) == "a list" && found == Shape::Single {
         d.help(format!("write it as a list: `[{text}]`"))
+    } else if expected == "one of the allowed values" && example.is_none() {
+        let shape = match found {
+            Shape::List => "a list",
+            _ => "a mapping",
+        };
+        d.help(format!(
+            "this key takes one word (such as `compensate` or `pivot`), not {shape}: write the \
+             value alone, without brackets or braces"
+        ))
     } else {
         with_example(d, example)
     }
@@ -135,4 +158,86 @@ pub fn parallel_with_step_keys(span: Span) -> Diagnostic {
 pub fn nested_parallel(span: Span) -> Diagnostic {
     Diagnostic::new(&RULE, span, "`parallel` groups do not nest")
         .help("list the steps of the inner group as branches of the outer one")
+}
+
+/// A step id under `key` that names no step.
+pub fn unknown_step(name: &Spanned<String>, key: &str, steps: &[String]) -> Diagnostic {
+    let d = Diagnostic::new(
+        &RULE,
+        name.span,
+        format!("`{}` under `{key}` is not a step id", name.value),
+    )
+    .label("no such step");
+    let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
+    match did_you_mean(&name.value, steps.iter().copied()) {
+        Some(s) => d.help(format!("did you mean `{s}`? Steps: {}", list(&steps))),
+        None => d.help(format!("the steps are: {}", list(&steps))),
+    }
+}
+
+/// An `emits.failure` map key of `step` that is no failure it declares.
+pub fn not_a_failure(name: &Spanned<String>, step: &str, declared: &[String]) -> Diagnostic {
+    let d = Diagnostic::new(
+        &RULE,
+        name.span,
+        format!("`{}` is not a failure step `{step}` declares", name.value),
+    )
+    .label("not in its `failures`");
+    let declared: Vec<&str> = declared.iter().map(String::as_str).collect();
+    match did_you_mean(&name.value, declared.iter().copied()) {
+        Some(f) => d.help(format!("did you mean `{f}`? Its failures: {}", list(&declared))),
+        None if declared.is_empty() => d.help(format!(
+            "add `{}` to the step's `failures`, or remove it from the map",
+            name.value
+        )),
+        None => d.help(format!(
+            "map only the failures the step declares ({}), `Exhausted` or `Uncaught`; add `{}` to its `failures` if it can fail that way",
+            list(&declared),
+            name.value
+        )),
+    }
+}
+
+/// Two version 2 keys that cannot both hold.
+pub fn contradiction(span: Span, what: &Contradiction) -> Diagnostic {
+    let (message, label, help): (String, &str, String) = match what {
+        Contradiction::AlwaysWithoutTerminate => (
+            "`applies: always` needs `then: terminate`".to_owned(),
+            "also after the point of no return",
+            "after the point of no return nothing can be compensated: write `then: terminate` (the execution stops, like Step Functions' `TimeoutSeconds`), or `applies: before_pivot`".to_owned(),
+        ),
+        Contradiction::KeepsWithoutTerminate => (
+            "`keeps` applies only with `then: terminate`".to_owned(),
+            "nothing terminates here",
+            "`keeps` lists the effects a terminated saga leaves on purpose: write `then: terminate`, or remove `keeps` (a compensating saga undoes every effect)".to_owned(),
+        ),
+        Contradiction::RetryWithoutThenRetry => (
+            "a failure's `retry` applies only with `then: retry`".to_owned(),
+            "never used",
+            "write `then: retry` to retry this failure class under this policy, or remove `retry`".to_owned(),
+        ),
+        Contradiction::EventWithoutEventDelivery => (
+            "`outcome.event` applies only with `delivery: event`".to_owned(),
+            "never published",
+            "write `delivery: event` to publish the outcome as this event, or remove `event`".to_owned(),
+        ),
+        Contradiction::NotForTheTrigger { key } => (
+            format!("`{key}` does not apply to the trigger's compensation"),
+            "the trigger's effect is always applied",
+            format!("the trigger's compensation runs whenever the saga compensates, since the saga exists only once the trigger committed: remove `{key}`"),
+        ),
+        Contradiction::TimedOutInChoreography => (
+            "`TimedOut` never occurs in a choreography".to_owned(),
+            "no timeouts here",
+            "a choreography has no coordinator that waits for a reply: remove `TimedOut` from the map".to_owned(),
+        ),
+        Contradiction::UncaughtNotCompensated => (
+            "`Uncaught` publishes an event only under `on_uncaught: compensate`".to_owned(),
+            "never published",
+            "write `on_uncaught: compensate` (on the step or at the top level) to turn errors nobody declared into this failure event, or remove `Uncaught` from the map".to_owned(),
+        ),
+    };
+    Diagnostic::new(&RULE, span, message)
+        .label(label)
+        .help(help)
 }

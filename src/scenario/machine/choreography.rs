@@ -77,10 +77,12 @@ impl Machine<'_> {
                 duplicate,
             },
         );
+        self.learn_completion(transition, event, handler);
         match handler {
             Handler::Step(s) => self.handle_step(transition, s),
             Handler::Compensation(owner) => self.handle_compensation(transition, owner),
             Handler::Reaction(i) => {
+                self.learn_from_reaction(transition, event, handler);
                 let work = Work::Reaction(i);
                 if duplicate {
                     transition.local(
@@ -136,11 +138,11 @@ impl Machine<'_> {
                 transition.step(s).status = Status::Failed;
                 return self.get_stuck(transition, Stuck::Step(s));
             }
-            return self.step_failed(transition, s, false);
+            return self.step_failed(transition, s, false, None);
         }
         if self.fire(transition.state, Fault::Fail(s)) {
             if step.kind != StepKind::Retriable {
-                return self.step_failed(transition, s, true);
+                return self.step_failed(transition, s, true, None);
             }
             transition.local(
                 p,
@@ -154,6 +156,11 @@ impl Machine<'_> {
                 return self.get_stuck(transition, Stuck::Step(s));
             }
             transition.step(s).attempts = 2;
+        }
+        // Version 2: a further failure with an event of its own.
+        let classes = u8::try_from(step.failure_handling.len()).unwrap_or(u8::MAX);
+        if let Some(i) = (0..classes).find(|&i| self.fire(transition.state, Fault::FailAs(s, i))) {
+            return self.step_failed(transition, s, true, Some(i));
         }
         self.apply(transition, s);
         transition.step(s).status = Status::Done;
@@ -169,16 +176,27 @@ impl Machine<'_> {
         }
     }
 
-    /// A choreography step failed (a business failure, or exhausted before the point of
-    /// no return): it announces it with its failure event, or nobody ever learns.
-    fn step_failed(&self, transition: &mut Transition, s: StepId, report: bool) {
+    /// A choreography step failed (a business failure, the one at `failure` of its
+    /// `failures` when given, or exhausted before the point of no return): it announces it
+    /// with its failure event, or nobody ever learns.
+    fn step_failed(
+        &self,
+        transition: &mut Transition,
+        s: StepId,
+        report: bool,
+        failure: Option<u8>,
+    ) {
         let step = self.saga.step(s);
         let p = step.participant;
         transition.step(s).status = Status::Failed;
-        let event = self.lookups.failure[s.index()];
-        let result = match event {
-            Some(_) => StepResult::Failure,
-            None => StepResult::SilentFailure,
+        let event = self.failure_event(s, failure, report);
+        let result = match (event, failure) {
+            (Some(_), None) => StepResult::Failure,
+            (Some(_), Some(i)) => StepResult::FailedAs {
+                failure: super::super::action::FailureName::Declared(i),
+                applied: false,
+            },
+            (None, _) => StepResult::SilentFailure,
         };
         if report || event.is_none() {
             transition.local(
@@ -227,6 +245,7 @@ impl Machine<'_> {
             return;
         }
         self.check_compensation(transition, owner);
+        self.learn_failure(transition, Handler::Compensation(owner));
         if self.fire(transition.state, Fault::CompFail(owner)) {
             transition.local(
                 p,
@@ -235,7 +254,17 @@ impl Machine<'_> {
                     result: StepResult::Exhausted { from: 1 },
                 },
             );
-            return self.get_stuck(transition, Stuck::Compensation(owner));
+            // Version 2: by its `on_failure` the saga goes on (publishing its event),
+            // escalates, or is stuck.
+            if !self.gave_up_by_event(transition, owner) {
+                return self.get_stuck(transition, Stuck::Compensation(owner));
+            }
+            if !self.stops(owner)
+                && let Some(event) = self.lookups.compensated[owner_index(owner)]
+            {
+                self.publish(transition, p, event);
+            }
+            return;
         }
         self.undo(transition, owner);
         transition.local(

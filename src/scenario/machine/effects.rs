@@ -110,7 +110,13 @@ impl Machine<'_> {
             .unwrap_or_default();
         if let Owner::Step(s) = owner {
             let record = *transition.step(s);
-            if record.applied == 0 && !record.in_doubt && saga.step(s).has_effect() {
+            // Version 2: a compensation registered before the call (`runs_for:
+            // any_attempt`) runs for a failed attempt on purpose.
+            let any_attempt = saga
+                .compensation(owner)
+                .is_some_and(|c| c.runs_for.value == crate::model::RunsFor::AnyAttempt);
+            if record.applied == 0 && !record.in_doubt && saga.step(s).has_effect() && !any_attempt
+            {
                 let why = match record.status {
                     Status::Failed => "it failed and applied nothing",
                     _ => "it has not run",
@@ -191,6 +197,21 @@ impl Machine<'_> {
 
     pub(super) fn can_attempt_again(&self, state: &State, s: StepId) -> bool {
         match self.attempts_of(s) {
+            None => true,
+            Some(n) => u64::from(state.steps[s.index()].attempts) < n,
+        }
+    }
+
+    /// Version 2: whether a `then: retry` class may be tried again (under its own policy,
+    /// else the step's).
+    pub(super) fn class_can_attempt_again(&self, state: &State, s: StepId, class: u8) -> bool {
+        let step = self.saga.step(s);
+        let retry = step
+            .failure_handling
+            .get(usize::from(class))
+            .and_then(|f| f.retry.as_ref())
+            .unwrap_or(&step.retry);
+        match retry.max_attempts.limit() {
             None => true,
             Some(n) => u64::from(state.steps[s.index()].attempts) < n,
         }

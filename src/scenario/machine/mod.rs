@@ -4,9 +4,12 @@
 //! compensations), `orchestration` and `choreography` (what a delivery does in each),
 //! and `ending` (outcomes and the invariants checked when a run has nothing left to do).
 
+mod caller;
 mod choreography;
 mod effects;
 mod ending;
+mod events;
+mod handling;
 mod orchestration;
 mod state;
 
@@ -253,6 +256,8 @@ impl<'a> Machine<'a> {
                 from,
                 duplicate,
             } => self.event_delivery(transition, event, handler, from, duplicate),
+            Message::Cancel => self.cancel(transition),
+            Message::DeadlinePasses => self.deadline_passes(transition),
         }
     }
 }

@@ -4,9 +4,11 @@
 
 use crate::model::{Handler, Owner, StepId, StepKind};
 
-use super::super::action::{ActionKind, Party, StepResult, Work};
+use crate::model::BuiltinFailure;
+
+use super::super::action::{ActionKind, Party, Silence, StepResult, Work};
 use super::super::fault::{Fault, resent_in_doubt};
-use super::state::{End, Message, Phase, Reply, Status, Stuck};
+use super::state::{CancelState, Cause, End, Message, Phase, Reply, Status, Stuck};
 use super::{Machine, Next, Transition};
 
 impl Machine<'_> {
@@ -14,7 +16,7 @@ impl Machine<'_> {
     pub(super) fn advance(&self, transition: &mut Transition, stage: usize) {
         let saga = self.saga;
         let Some(steps) = saga.stages.get(stage).map(|s| s.steps()) else {
-            transition.state.phase = Phase::Ended(End::Completed);
+            self.end(transition, End::Completed);
             return;
         };
         let Some(&first) = steps.first() else {
@@ -43,6 +45,15 @@ impl Machine<'_> {
             failing: false,
         };
         for &s in steps {
+            // Version 2: the deadline passing before the command; the stage's other
+            // commands are not sent either.
+            if self.deadline_before(transition, s) {
+                transition.state.phase = Phase::Forward {
+                    stage,
+                    failing: true,
+                };
+                return self.settle(transition, stage, true);
+            }
             self.send(transition, s);
         }
     }
@@ -65,6 +76,11 @@ impl Machine<'_> {
             step: s,
             duplicate: false,
         });
+        // Version 2: the caller cancels as this command is sent; the cancel arrives at
+        // any later point.
+        if self.fire(transition.state, Fault::Cancel(s)) {
+            transition.state.pending.push(Message::Cancel);
+        }
     }
 
     /// A participant receives a step's command and answers.
@@ -112,6 +128,10 @@ impl Machine<'_> {
                 .pending
                 .push(Message::Reply { step: s, reply });
         };
+        // Version 2: a participant that is down processes nothing.
+        if self.is_down(transition, s) {
+            return self.unanswered(transition, s, Silence::Down, false);
+        }
         if self.fire(transition.state, Fault::Timeout(s)) {
             // In doubt: explored with the effect applied (first, in place) and not applied
             // (an alternative, when the others are wanted).
@@ -144,7 +164,13 @@ impl Machine<'_> {
             );
             return;
         }
-        if self.fire(transition.state, Fault::Exhaust(s)) {
+        if self.fire(transition.state, Fault::Uncaught(s)) {
+            return self.uncaught(transition, s);
+        }
+        let classes = u8::try_from(step.failure_handling.len()).unwrap_or(u8::MAX);
+        let class_exhausted =
+            (0..classes).any(|i| self.fire(transition.state, Fault::ExhaustAs(s, i)));
+        if self.fire(transition.state, Fault::Exhaust(s)) || class_exhausted {
             let from = u32::from(transition.step(s).attempts);
             // Every remaining attempt fails: the orchestrator has used them all.
             if let Some(n) = self.attempts_of(s) {
@@ -159,9 +185,13 @@ impl Machine<'_> {
                     Reply::Transient,
                     StepResult::Transient { attempt },
                 );
-            } else {
-                reply(transition, Reply::Failure, StepResult::Failure);
+            } else if let Some(Cause::Declared(_, i)) = self.first_failure(s) {
+                self.declared_failure(transition, s, i);
             }
+        } else if let Some(i) =
+            (0..classes).find(|&i| self.fire(transition.state, Fault::FailAs(s, i)))
+        {
+            self.declared_failure(transition, s, i);
         } else {
             self.apply(transition, s);
             reply(transition, Reply::Success, StepResult::Success);
@@ -188,25 +218,40 @@ impl Machine<'_> {
             }
         };
         let mut failing = failing;
+        self.pivot_answered(transition, s, reply);
         match reply {
-            Reply::Success => transition.step(s).status = Status::Done,
-            Reply::Failure => {
+            Reply::Success => {
+                transition.step(s).status = Status::Done;
+                // Version 2, `outcome.at: decision`: the point of no return's success
+                // decides the end.
+                if self.lookups.point_of_no_return == Some(s) && self.at_decision() {
+                    self.tell(transition, crate::model::End::Completed);
+                }
+            }
+            Reply::Failure(cause) => {
                 transition.step(s).status = Status::Failed;
+                self.begin_ending(transition, cause);
                 failing = true;
             }
-            Reply::Transient => {
-                if self.can_attempt_again(transition.state, s) {
+            Reply::Transient | Reply::TransientOf(_) => {
+                let again = match reply {
+                    Reply::TransientOf(i) => self.class_can_attempt_again(transition.state, s, i),
+                    _ => self.can_attempt_again(transition.state, s),
+                };
+                if again {
                     return self.send(transition, s);
                 }
                 if !self.exhausted(transition, s) {
                     return;
                 }
+                self.begin_ending(transition, Cause::Builtin(s, BuiltinFailure::Exhausted));
                 failing = true;
             }
             Reply::Exhausted => {
                 if !self.exhausted(transition, s) {
                     return;
                 }
+                self.begin_ending(transition, Cause::Builtin(s, BuiltinFailure::Exhausted));
                 failing = true;
             }
             Reply::TimedOut => {
@@ -224,6 +269,7 @@ impl Machine<'_> {
                     }
                 }
                 transition.step(s).status = Status::InDoubt;
+                self.begin_ending(transition, Cause::Builtin(s, BuiltinFailure::TimedOut));
                 failing = true;
             }
         }
@@ -242,8 +288,9 @@ impl Machine<'_> {
         true
     }
 
-    /// When every branch of the stage has answered: the next stage, or compensation.
-    fn settle(&self, transition: &mut Transition, stage: usize, failing: bool) {
+    /// When every branch of the stage has answered: the next stage, or compensation (or,
+    /// version 2, the end of a saga that terminates).
+    pub(super) fn settle(&self, transition: &mut Transition, stage: usize, failing: bool) {
         let waiting = self.saga.stages[stage]
             .steps()
             .iter()
@@ -251,18 +298,25 @@ impl Machine<'_> {
         if waiting {
             return;
         }
+        // Version 2: an honoured cancel sends no further command.
+        let failing = failing || transition.state.cancel == CancelState::Honoured;
         if !failing {
             return self.advance(transition, stage + 1);
+        }
+        if transition.state.terminating {
+            return self.end(transition, End::Terminated);
+        }
+        if self.compensations_cancelled(transition) {
+            return self.end(transition, End::Cancelled);
         }
         // Applied (or in-doubt) steps, latest stage first, a group's branches in reverse
         // declaration order, then the trigger.
         let mut queue = Vec::new();
         for k in (0..=stage).rev() {
             for &s in self.saga.stages[k].steps().iter().rev() {
-                let status = transition.step(s).status;
-                if matches!(status, Status::Done | Status::InDoubt)
-                    && self.saga.step(s).compensation.is_some()
-                {
+                let record = *transition.step(s);
+                // By the compensation's `runs_for`: in version 1, a step done or in doubt.
+                if self.compensated_for(s, record.status, record.attempts) {
                     queue.push(Owner::Step(s));
                 }
             }
@@ -275,15 +329,15 @@ impl Machine<'_> {
         self.next_compensation(transition);
     }
 
-    fn next_compensation(&self, transition: &mut Transition) {
+    pub(super) fn next_compensation(&self, transition: &mut Transition) {
         let Phase::Compensating { queue } = &transition.state.phase else {
             return;
         };
         let Some(&owner) = queue.last() else {
-            transition.state.phase = Phase::Ended(End::Compensated);
-            return;
+            return self.compensation_done(transition);
         };
         let to = Party::Participant(self.saga.handler_participant(Handler::Compensation(owner)));
+        self.receives(transition, owner);
         transition.act(
             Party::Orchestrator,
             to,
@@ -303,6 +357,43 @@ impl Machine<'_> {
         let p = Party::Participant(self.saga.handler_participant(Handler::Compensation(owner)));
         let work = Work::Compensation(owner);
         self.check_compensation(transition, owner);
+        // Version 2: re-sent after a timeout, on an effect already undone.
+        if self.has_fired(transition.state, Fault::CompTimeout(owner))
+            && self.undone_again(transition, owner)
+        {
+            transition.act(
+                p,
+                Party::Orchestrator,
+                ActionKind::Reply {
+                    work,
+                    result: StepResult::Success,
+                },
+            );
+            transition
+                .state
+                .pending
+                .push(Message::CompensationReply { owner, ok: true });
+            return;
+        }
+        // Version 2: `absent_effect: fail` on an effect that never happened.
+        if self.nothing_to_undo(transition, owner) {
+            transition.act(
+                p,
+                Party::Orchestrator,
+                ActionKind::Reply {
+                    work,
+                    result: StepResult::NothingToUndo,
+                },
+            );
+            transition
+                .state
+                .pending
+                .push(Message::CompensationReply { owner, ok: false });
+            return;
+        }
+        if self.fire(transition.state, Fault::CompTimeout(owner)) {
+            return self.compensation_timed_out(transition, owner);
+        }
         if self.fire(transition.state, Fault::CompFail(owner)) {
             transition.act(
                 p,
@@ -335,6 +426,9 @@ impl Machine<'_> {
 
     pub(super) fn compensation_reply(&self, transition: &mut Transition, owner: Owner, ok: bool) {
         if !ok {
+            if self.gave_up(transition, owner) {
+                return;
+            }
             return self.get_stuck(transition, Stuck::Compensation(owner));
         }
         if let Phase::Compensating { queue } = &mut transition.state.phase

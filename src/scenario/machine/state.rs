@@ -2,7 +2,7 @@
 //! multiset) and which faults have fired. Two runs in the same canonical state do the same
 //! from there on, which is what the exploration and the forked runs rely on.
 
-use crate::model::{EventId, Handler, Owner, ParticipantId, Saga, StepId};
+use crate::model::{BuiltinFailure, EventId, Handler, Owner, ParticipantId, Saga, StepId};
 
 /// A message in flight (or, for `Start`, the trigger about to run).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,6 +23,10 @@ pub enum Message {
         owner: Owner,
         ok: bool,
     },
+    /// Version 2: the caller's cancel reaching the orchestrator.
+    Cancel,
+    /// Version 2: the deadline passing while a step waits for an answer that never comes.
+    DeadlinePasses,
     Deliver {
         event: EventId,
         handler: Handler,
@@ -34,8 +38,11 @@ pub enum Message {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reply {
     Success,
-    Failure,
+    Failure(Cause),
     Transient,
+    /// Version 2: a transient failure of the `then: retry` class at this index of the
+    /// step's `failures`, retried under the class's own policy.
+    TransientOf(u8),
     Exhausted,
     TimedOut,
 }
@@ -85,6 +92,37 @@ pub enum End {
     Stuck,
     /// The orchestrator crashed without a saga log.
     Lost,
+    /// Version 2: stopped without compensating.
+    Terminated,
+    /// Version 2: a compensation gave up and the escalation was told.
+    NeedsAttention,
+    /// Version 2: compensated after an honoured cancel.
+    Cancelled,
+}
+
+/// Version 2: what ended the forward phase (the `failure` compensations, the escalation
+/// and the outcome receive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cause {
+    /// A failure the step declares: its index in the step's `failures`.
+    Declared(StepId, u8),
+    /// A built-in failure at a step: `TimedOut`, `Exhausted`, `Uncaught`.
+    Builtin(StepId, BuiltinFailure),
+    /// The deadline passed (`DeadlinePassed`).
+    Deadline,
+    /// The caller's cancel was honoured (`Cancelled`).
+    Cancelled,
+}
+
+/// Version 2: the caller's cancel, as far as the orchestrator has got with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CancelState {
+    #[default]
+    None,
+    /// Honoured: no further command is sent, the saga compensates.
+    Honoured,
+    /// Received while the pivot was outstanding: its reply decides.
+    AwaitingPivot,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,6 +152,23 @@ pub struct State {
     /// `comp_runs` (so it changes no state's identity), kept so that the reverse-order
     /// check is constant time instead of a scan of the saga per compensation.
     pub lowest_compensated: Option<(usize, usize)>,
+    /// Version 2 (all zero or `None` in a version 1 run): what ended the forward phase.
+    pub cause: Option<Cause>,
+    /// The forward phase ends by terminating rather than compensating.
+    pub terminating: bool,
+    /// Owners whose compensation gave up (bit [`owner_index`]).
+    pub gave_up: u64,
+    /// Owners the escalation was told are left (bit [`owner_index`]).
+    pub left: u64,
+    /// Escalations sent.
+    pub escalations: u8,
+    pub cancel: CancelState,
+    /// Answers the canceller got, and the first of them.
+    pub cancel_answers: u8,
+    pub cancel_answer: Option<crate::scenario::action::CancelAnswer>,
+    /// Outcomes delivered to the caller, and the end the first one named.
+    pub deliveries: u8,
+    pub delivered: Option<crate::model::End>,
 }
 
 impl State {
@@ -130,6 +185,16 @@ impl State {
             stuck: None,
             silent: None,
             lowest_compensated: None,
+            cause: None,
+            terminating: false,
+            gave_up: 0,
+            left: 0,
+            escalations: 0,
+            cancel: CancelState::None,
+            cancel_answers: 0,
+            cancel_answer: None,
+            deliveries: 0,
+            delivered: None,
         }
     }
 
@@ -152,4 +217,10 @@ pub fn owner_index(owner: Owner) -> usize {
         Owner::Trigger => 0,
         Owner::Step(s) => s.index() + 1,
     }
+}
+
+/// The bit of an owner in [`State::gave_up`] and [`State::left`] (owners past the 63rd
+/// share the last bit: a saga that long is not simulated by `check`).
+pub fn owner_bit(owner: Owner) -> u64 {
+    1u64 << owner_index(owner).min(63)
 }

@@ -1,0 +1,78 @@
+//! The custom request `sagac/diagram`: the Mermaid text of a spec's diagram, drawn by
+//! `diagram` as `sagac diagram` draws it, so an editor extension can preview it beside the
+//! spec. Documented in `docs/editors.md`.
+//!
+//! Params: `{ "textDocument": { "uri": ... }, "kind": "sequence" | "flowchart" | "state" }`
+//! (`kind` is optional, `sequence` by default: the happy path with an `alt`/`else` per
+//! failure). Result: `{ "kind": ..., "mermaid": "sequenceDiagram\n..." }`. A spec whose
+//! model does not resolve, a choreography asked for its state machine, or a saga too large
+//! to draw every failure of, is an error answer (`RequestFailed`) that says why.
+
+use lsp_server::ErrorCode;
+use lsp_types::TextDocumentIdentifier;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::diagram::{self, flowchart, state};
+
+use super::state::State;
+
+/// The method's name.
+pub const DIAGRAM_METHOD: &str = "sagac/diagram";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagramParams {
+    pub text_document: TextDocumentIdentifier,
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct DiagramResult {
+    pub kind: String,
+    pub mermaid: String,
+}
+
+pub fn request(state: &State, params: DiagramParams) -> Result<Value, (ErrorCode, String)> {
+    let failed = |message: String| (ErrorCode::RequestFailed, message);
+    let uri = params.text_document.uri;
+    let analysis = state
+        .analysis(uri.as_str())
+        .ok_or_else(|| failed(format!("{} is not open", uri.as_str())))?;
+    let Some(saga) = analysis.checked.model() else {
+        return Err(failed(format!(
+            "{} cannot be drawn until its syntax and reference errors are fixed",
+            analysis.checked.source.name()
+        )));
+    };
+    let kind = params.kind.unwrap_or_else(|| "sequence".to_owned());
+    let mermaid = match kind.as_str() {
+        "sequence" => {
+            let compensations = diagram::compensations_to_run(saga);
+            if compensations > diagram::MAX_COMPENSATIONS {
+                return Err(failed(format!(
+                    "{} runs about {compensations} compensations over its failure paths, past the {} a diagram of every failure path is drawn for; ask for `flowchart`",
+                    saga.name.value,
+                    diagram::MAX_COMPENSATIONS
+                )));
+            }
+            diagram::combined(saga).text
+        }
+        "flowchart" => flowchart::render(saga),
+        "state" => state::render(saga).ok_or_else(|| {
+            failed(format!(
+                "{} is a choreography: it has no orchestrator, so no state machine",
+                saga.name.value
+            ))
+        })?,
+        other => {
+            return Err((
+                ErrorCode::InvalidParams,
+                format!("`{other}` is not a kind of diagram: sequence, flowchart or state"),
+            ));
+        }
+    };
+    serde_json::to_value(DiagramResult { kind, mermaid })
+        .map_err(|e| (ErrorCode::InternalError, e.to_string()))
+}

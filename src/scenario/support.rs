@@ -1,0 +1,98 @@
+//! Which language version 2 features the execution semantics implement. Until a feature's
+//! semantics are written here, `simulate`, `diagram`, `codegen` and `grade` refuse a spec
+//! that uses it instead of running it with version 1's semantics, and `check` leaves out
+//! its simulation (V7xx); `check`'s static rules read every feature. A version 2 spec that
+//! writes no version 2 key runs as version 1 does.
+
+use crate::model::{AbsentEffect, Coordination, FailureThen, Key, RunsFor, Saga};
+use crate::source::Span;
+
+/// The version 2 keys whose semantics the scenarios implement in an orchestration.
+const IMPLEMENTED: &[Key] = &[
+    Key::FailureEventMap,
+    Key::CompensationDefaults,
+    Key::Escalation,
+    Key::OnUncaught,
+    Key::DeadlineLongForm,
+    Key::Outcome,
+    Key::Cancellation,
+    Key::FailureLongForm,
+    Key::Transactional,
+    Key::ReadsIfPresent,
+    Key::RunsFor,
+    Key::AbsentEffect,
+    Key::OnFailure,
+    Key::CompensationTimeout,
+    Key::RetryWithin,
+    Key::RetryJitter,
+];
+
+/// The version 2 keys whose semantics the scenarios implement in a choreography too: a
+/// failure's own event, a compensation that gives up and its escalation event, the outcome
+/// the trigger's participant learns, retry budgets.
+const IN_CHOREOGRAPHY: &[Key] = &[
+    Key::Escalation,
+    Key::Outcome,
+    Key::FailureLongForm,
+    Key::FailureEventMap,
+    Key::ReadsIfPresent,
+    Key::OnFailure,
+    Key::RetryWithin,
+    Key::RetryJitter,
+];
+
+/// Whether a choreography runs `key` as written: `compensation_defaults` only when it sets
+/// nothing a choreography does not run (`runs_for`, `absent_effect`, `timeout`), a
+/// failure's long form only when it compensates.
+fn in_choreography(saga: &Saga, key: Key) -> bool {
+    match key {
+        Key::CompensationDefaults => saga.compensations().all(|(_, c)| {
+            c.runs_for.value == RunsFor::PossibleEffect
+                && c.absent_effect.value == AbsentEffect::Ignore
+                && c.timeout.is_none()
+        }),
+        Key::FailureLongForm => saga.steps.iter().all(|s| {
+            s.failure_handling
+                .iter()
+                .all(|f| f.then.value == FailureThen::Compensate && f.builtin.is_none())
+        }),
+        _ => IN_CHOREOGRAPHY.contains(&key),
+    }
+}
+
+/// A version 2 feature a spec uses and the scenarios do not implement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsupported {
+    pub key: Key,
+    /// Where the spec writes it.
+    pub span: Span,
+}
+
+impl Unsupported {
+    /// `` `on_failure` (language version 2) ``.
+    pub fn describe(&self) -> String {
+        format!("{} (language version 2)", self.key.describe())
+    }
+}
+
+/// The first version 2 feature (by its place in the spec) whose semantics are not
+/// implemented, if the saga uses one.
+pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
+    let choreography = saga.coordination == Coordination::Choreography;
+    saga.features
+        .iter()
+        .find(|f| !IMPLEMENTED.contains(&f.key) || (choreography && !in_choreography(saga, f.key)))
+        .map(|f| Unsupported {
+            key: f.key,
+            span: f.span,
+        })
+}
+
+/// The first version 2 feature a spec uses, for the parts of sagac that draw or generate
+/// a saga (`diagram`, `codegen`): they implement none yet, whatever `scenario` runs.
+pub fn unsupported_by_renderers(saga: &Saga) -> Option<Unsupported> {
+    saga.features.first().map(|f| Unsupported {
+        key: f.key,
+        span: f.span,
+    })
+}
