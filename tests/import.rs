@@ -91,7 +91,7 @@ fn the_spec_written_checks_as_the_original_does() {
         written.contains("# state \"ReserveFlight\" (line 5)"),
         "{written}"
     );
-    assert!(written.contains("engine: step-functions"));
+    assert!(written.contains("engine: step_functions"));
     let original = sagac()
         .args(["check", TRIP, "--format", "json"])
         .output()
@@ -356,4 +356,66 @@ fn bpmn_malformed_inputs() {
         .assert()
         .success()
         .stdout(predicate::str::contains("id: u"));
+}
+
+/// The failure shapes of language version 2: the failed attempt's own compensation, a
+/// chain that goes on past a compensation that gives up, the execution's time limit, the
+/// catch-all, the caller's outcome; and BPMN's handlers that run only for a completed task.
+#[test]
+fn failure_shapes_become_version_2_keys() {
+    let out = sagac()
+        .args(["import", "fixtures/import/asl/shapes.asl.json"])
+        .output()
+        .unwrap();
+    let spec = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "version: 2\n",
+        "deadline: { after: 3600s, then: terminate, applies: always }",
+        "values: { completed: Succeeded, compensated: Failed, terminated: Failed }",
+        "      runs_for: any_attempt\n",
+        "      on_failure: continue\n",
+        "on_uncaught: compensate  # States.ALL (line 10)",
+    ] {
+        assert!(spec.contains(expected), "{expected}\n{spec}");
+    }
+    assert_eq!(spec.matches("on_failure: continue").count(), 1, "{spec}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("approximated: 0"), "{stderr}");
+    // The execution's time limit ends it without compensating: C209 at `TimeoutSeconds`.
+    let json = sagac()
+        .args([
+            "check",
+            "fixtures/import/asl/shapes.asl.json",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let c209 = value["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "C209")
+        .expect("C209");
+    assert_eq!(c209["line"], 3);
+    // A failure path that ends in `Succeed` tells the caller `Succeeded`: C213 beside I005.
+    let trip = sagac().args(["import", TRIP]).output().unwrap().stdout;
+    assert!(
+        String::from_utf8(trip)
+            .unwrap()
+            .contains("compensated: Succeeded")
+    );
+    let trip = sagac()
+        .args(["check", TRIP, "--no-simulate", "--format", "json"])
+        .output()
+        .unwrap()
+        .stdout;
+    let trip = codes(&trip);
+    assert!(trip.contains(&"C213".to_owned()) && trip.contains(&"I005".to_owned()));
+    sagac().args(["import", BPMN]).assert().success().stdout(
+        predicate::str::contains("runs_for: success")
+            .and(predicate::str::contains("delivery: status")),
+    );
 }

@@ -5,7 +5,7 @@
 
 use crate::model::names::is_reserved;
 use crate::source::{Span, Spanned};
-use crate::syntax::{Backoff, MaxAttempts, StepKindDef};
+use crate::syntax::{Backoff, Delivery, MaxAttempts, RunsFor, StepKindDef};
 
 /// The formats sagac imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,12 +42,61 @@ pub struct Draft {
     /// The trigger's action (PascalCase), e.g. `StartExecution`.
     pub trigger_action: String,
     pub stages: Vec<Stage>,
-    /// The execution's time limit, as a duration (`300s`).
-    pub deadline: Option<Spanned<String>>,
+    /// The execution's time limit.
+    pub deadline: Option<Deadline>,
+    /// What the caller is told at the end (language version 2's `outcome`).
+    pub outcome: Option<Outcome>,
     /// Whether the pivot was inferred (a step with no compensation followed by steps that
     /// are never compensated).
     pub pivot_inferred: bool,
     pub notes: Vec<Note>,
+}
+
+impl Draft {
+    /// The language version the translation needs: 2 when it uses a version 2 key (the
+    /// caller's outcome, a deadline that terminates, a compensation's `runs_for` or
+    /// `on_failure`), else 1.
+    pub fn version(&self) -> u64 {
+        let compensation_v2 = self
+            .stages
+            .iter()
+            .flat_map(Stage::steps)
+            .filter_map(|s| s.compensation.as_ref())
+            .any(|c| c.runs_for.is_some() || c.continues)
+            || self
+                .stages
+                .iter()
+                .flat_map(Stage::steps)
+                .any(|s| s.catches_all.is_some());
+        let deadline_v2 = self.deadline.as_ref().is_some_and(|d| d.terminates);
+        if self.outcome.is_some() || compensation_v2 || deadline_v2 {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+/// The saga's time limit.
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    /// A duration (`300s`).
+    pub after: Spanned<String>,
+    /// The engine ends the execution when it passes, at any point and without compensating
+    /// (Step Functions' execution `TimeoutSeconds`): version 2's `{ then: terminate,
+    /// applies: always }`. Otherwise a version 1 deadline (compensate before the pivot).
+    pub terminates: bool,
+}
+
+/// What the caller learns at the end, and how.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub span: Span,
+    pub delivery: Delivery,
+    /// The value per end, PascalCase (`None`: the end's own name).
+    pub completed: Option<Spanned<String>>,
+    pub compensated: Option<Spanned<String>>,
+    pub terminated: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +140,9 @@ pub struct Step {
     pub retry: Option<Retry>,
     /// Whether the source handles this step's failure (a Catch, an error boundary event).
     pub caught: bool,
+    /// Where the source catches every error of this step (`States.ALL`) and compensates:
+    /// version 2's `on_uncaught: compensate` (the engine's default fails the execution).
+    pub catches_all: Option<Span>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +152,13 @@ pub struct Compensation {
     pub source: String,
     /// `None`: the source retries it without limit (or says nothing and the engine does).
     pub retry: Option<Retry>,
+    /// Version 2's `runs_for`, where the source says which attempts it undoes: Step
+    /// Functions' Catch runs it for the step's own failed attempt too (`any_attempt`), BPMN
+    /// only for an activity that completed (`success`).
+    pub runs_for: Option<RunsFor>,
+    /// When it gives up, the source goes on to the next compensation (a Catch to it):
+    /// version 2's `on_failure: continue`.
+    pub continues: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -2,14 +2,17 @@
 //! value spanned at the source element it comes from, so the resolver, the rules and the
 //! simulation report at the original file's lines.
 
-use super::draft::{Compensation, Draft, Retry, Stage, Step};
+use super::draft::{Compensation, Deadline, Draft, Outcome, Retry, Stage, Step};
 use crate::source::{Span, Spanned};
 use crate::syntax::spanned::OrderedMap;
+use crate::syntax::{
+    Applies, DeadlineDef, DeadlineLong, DeadlineThen, FailureDef, OnFailure, OnUncaught,
+    OutcomeDef, OutcomeValuesDef,
+};
 use crate::syntax::{
     CompensationDef, CompensationLong, Coordination, OrchestratorDef, ParticipantDef, RetryDef,
     SpecDef, StepDef, TriggerDef,
 };
-use crate::syntax::{DeadlineDef, FailureDef};
 
 /// The participant that starts the saga (a client starting the execution).
 pub const STARTER: &str = "client";
@@ -27,7 +30,7 @@ pub fn spec(draft: &Draft) -> SpecDef {
         })
         .collect();
     SpecDef {
-        version: Some(Spanned::new(1, top)),
+        version: Some(Spanned::new(draft.version(), top)),
         saga: Some(draft.name.clone()),
         description: draft.description.clone().map(at),
         coordination: Some(Spanned::new(Coordination::Orchestration, top)),
@@ -41,10 +44,7 @@ pub fn spec(draft: &Draft) -> SpecDef {
             },
             top,
         )),
-        deadline: draft
-            .deadline
-            .as_ref()
-            .map(|d| Spanned::new(DeadlineDef::Short(d.value.clone()), d.span)),
+        deadline: draft.deadline.as_ref().map(deadline),
         trigger: Some(Spanned::new(
             TriggerDef {
                 participant: Some(Spanned::new(STARTER.to_owned(), draft.start)),
@@ -64,7 +64,7 @@ pub fn spec(draft: &Draft) -> SpecDef {
         compensation_defaults: None,
         escalation: None,
         on_uncaught: None,
-        outcome: None,
+        outcome: draft.outcome.as_ref().map(outcome),
         cancellation: None,
     }
 }
@@ -109,6 +109,9 @@ fn step(step: &Step) -> Spanned<StepDef> {
             }),
             timeout: step.timeout.clone(),
             retry: step.retry.as_ref().map(retry),
+            on_uncaught: step
+                .catches_all
+                .map(|at| Spanned::new(OnUncaught::Compensate, at)),
             ..StepDef::default()
         },
         span,
@@ -118,18 +121,20 @@ fn step(step: &Step) -> Spanned<StepDef> {
 fn compensation(c: &Compensation) -> Spanned<CompensationDef> {
     let span = c.action.span;
     let def = match &c.retry {
-        None => CompensationDef::Short(c.action.value.clone()),
-        Some(r) => CompensationDef::Long(Box::new(CompensationLong {
+        None if c.runs_for.is_none() && !c.continues => {
+            CompensationDef::Short(c.action.value.clone())
+        }
+        r => CompensationDef::Long(Box::new(CompensationLong {
             action: Some(c.action.clone()),
-            retry: Some(retry(r)),
+            retry: r.as_ref().map(retry),
             reads: None,
             consumes: None,
             emits: None,
             description: None,
             reads_if_present: None,
-            runs_for: None,
+            runs_for: c.runs_for.map(|r| Spanned::new(r, span)),
             absent_effect: None,
-            on_failure: None,
+            on_failure: c.continues.then(|| Spanned::new(OnFailure::Continue, span)),
             timeout: None,
         })),
     };
@@ -147,5 +152,47 @@ fn retry(r: &Retry) -> Spanned<RetryDef> {
             jitter: None,
         },
         r.max_attempts.span,
+    )
+}
+
+fn deadline(d: &Deadline) -> Spanned<DeadlineDef> {
+    let span = d.after.span;
+    let def = if d.terminates {
+        DeadlineDef::Long(Box::new(DeadlineLong {
+            after: Some(d.after.clone()),
+            then: Some(Spanned::new(DeadlineThen::Terminate, span)),
+            applies: Some(Spanned::new(Applies::Always, span)),
+            keeps: None,
+        }))
+    } else {
+        DeadlineDef::Short(d.after.value.clone())
+    };
+    Spanned::new(def, span)
+}
+
+fn outcome(o: &Outcome) -> Spanned<OutcomeDef> {
+    let any = o.completed.is_some() || o.compensated.is_some() || o.terminated.is_some();
+    let values = any.then(|| {
+        Spanned::new(
+            OutcomeValuesDef {
+                completed: o.completed.clone(),
+                compensated: o.compensated.clone(),
+                terminated: o.terminated.clone(),
+                needs_attention: None,
+                cancelled: None,
+            },
+            o.span,
+        )
+    });
+    Spanned::new(
+        OutcomeDef {
+            delivery: Some(Spanned::new(o.delivery, o.span)),
+            event: None,
+            participant: None,
+            at: None,
+            reads: None,
+            values,
+        },
+        o.span,
     )
 }

@@ -7,10 +7,10 @@
 
 use std::fmt::Write;
 
-use super::draft::{Compensation, Draft, NoteKind, Retry, Stage, Step};
+use super::draft::{Compensation, Draft, NoteKind, Outcome, Retry, Stage, Step};
 use super::spec::{STARTER, participants};
 use crate::source::{SourceFile, Span};
-use crate::syntax::{Backoff, MaxAttempts, StepKindDef};
+use crate::syntax::{Backoff, Delivery, MaxAttempts, RunsFor, StepKindDef};
 
 pub fn yaml(draft: &Draft, source: &SourceFile) -> String {
     let line = |span: Span| source.line_col(span.start).line;
@@ -22,7 +22,7 @@ pub fn yaml(draft: &Draft, source: &SourceFile) -> String {
         comment(&source.name())
     );
     out.push_str("# Each step names the source element and line it comes from; what the spec\n# language cannot say is listed at the end.\n");
-    out.push_str("version: 1\n");
+    let _ = writeln!(out, "version: {}", draft.version());
     let _ = writeln!(out, "saga: {}", draft.name.value);
     if let Some(d) = &draft.description {
         let _ = writeln!(out, "description: {}", quoted(d));
@@ -37,7 +37,19 @@ pub fn yaml(draft: &Draft, source: &SourceFile) -> String {
     }
     let _ = writeln!(out, "orchestrator:\n  engine: {}", draft.engine);
     if let Some(d) = &draft.deadline {
-        let _ = writeln!(out, "deadline: {}  # line {}", d.value, line(d.span));
+        let at = line(d.after.span);
+        if d.terminates {
+            let _ = writeln!(
+                out,
+                "deadline: {{ after: {}, then: terminate, applies: always }}  # line {at}",
+                d.after.value
+            );
+        } else {
+            let _ = writeln!(out, "deadline: {}  # line {at}", d.after.value);
+        }
+    }
+    if let Some(o) = &draft.outcome {
+        outcome(&mut out, o, &line);
     }
     let _ = writeln!(
         out,
@@ -91,19 +103,57 @@ fn step(out: &mut String, s: &Step, indent: &str, line: &dyn Fn(Span) -> usize) 
     if let Some(r) = &s.retry {
         let _ = writeln!(out, "{pad}retry: {}", retry(r));
     }
+    if let Some(at) = s.catches_all {
+        let _ = writeln!(
+            out,
+            "{pad}on_uncaught: compensate  # States.ALL (line {})",
+            line(at)
+        );
+    }
 }
 
 fn compensation(out: &mut String, c: &Compensation, pad: &str, line: &dyn Fn(Span) -> usize) {
     let from = format!("{} (line {})", comment(&c.source), line(c.action.span));
-    match &c.retry {
-        None => {
-            let _ = writeln!(out, "{pad}compensation: {}  # {from}", c.action.value);
-        }
-        Some(r) => {
-            let _ = writeln!(out, "{pad}compensation:  # {from}");
-            let _ = writeln!(out, "{pad}  action: {}", c.action.value);
-            let _ = writeln!(out, "{pad}  retry: {}", retry(r));
-        }
+    if c.retry.is_none() && c.runs_for.is_none() && !c.continues {
+        let _ = writeln!(out, "{pad}compensation: {}  # {from}", c.action.value);
+        return;
+    }
+    let _ = writeln!(out, "{pad}compensation:  # {from}");
+    let _ = writeln!(out, "{pad}  action: {}", c.action.value);
+    if let Some(r) = &c.retry {
+        let _ = writeln!(out, "{pad}  retry: {}", retry(r));
+    }
+    if let Some(r) = c.runs_for {
+        let name = match r {
+            RunsFor::Success => "success",
+            RunsFor::PossibleEffect => "possible_effect",
+            RunsFor::AnyAttempt => "any_attempt",
+        };
+        let _ = writeln!(out, "{pad}  runs_for: {name}");
+    }
+    if c.continues {
+        let _ = writeln!(out, "{pad}  on_failure: continue");
+    }
+}
+
+fn outcome(out: &mut String, o: &Outcome, line: &dyn Fn(Span) -> usize) {
+    let delivery = match o.delivery {
+        Delivery::Reply => "reply",
+        Delivery::Event => "event",
+        Delivery::Status => "status",
+    };
+    let _ = writeln!(out, "outcome:  # line {}", line(o.span));
+    let _ = writeln!(out, "  delivery: {delivery}");
+    let values: Vec<String> = [
+        ("completed", &o.completed),
+        ("compensated", &o.compensated),
+        ("terminated", &o.terminated),
+    ]
+    .into_iter()
+    .filter_map(|(end, v)| v.as_ref().map(|v| format!("{end}: {}", v.value)))
+    .collect();
+    if !values.is_empty() {
+        let _ = writeln!(out, "  values: {{ {} }}", values.join(", "));
     }
 }
 

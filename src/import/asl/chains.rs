@@ -12,7 +12,7 @@ use super::{Forward, note, task};
 use crate::import::draft::{Compensation, Note, NoteKind, Retry, pascal};
 use crate::import::error::{Finding, FindingKind};
 use crate::source::{Span, Spanned};
-use crate::syntax::MaxAttempts;
+use crate::syntax::{MaxAttempts, RunsFor};
 
 /// How a failure path ends.
 enum End {
@@ -31,6 +31,9 @@ struct Chain<'m> {
 }
 
 pub struct Plan<'m> {
+    machine: &'m Machine<'m>,
+    /// The names of the compensating tasks.
+    undoers: HashSet<String>,
     /// Forward task name → the task that undoes it.
     compensation: HashMap<String, &'m State<'m>>,
     /// Forward tasks whose compensation also runs for their own failed attempt.
@@ -50,23 +53,17 @@ impl<'m> Plan<'m> {
     ) -> Option<Compensation> {
         let c = self.compensation.get(&state.name.value)?;
         let element = format!("state \"{}\"", c.name.value);
-        if self.own.contains(&state.name.value) {
+        let runs_for = self
+            .own
+            .contains(&state.name.value)
+            .then_some(RunsFor::AnyAttempt);
+        let continues = self.continues(c);
+        if !c.catches.is_empty() && !continues {
             note(
                 notes,
                 NoteKind::Approximated,
                 c,
-                &format!(
-                    "runs when \"{}\" itself fails too (its own failed attempt): version 1 compensates only a step that succeeded or is in doubt",
-                    state.name.value
-                ),
-            );
-        }
-        if !c.catches.is_empty() {
-            note(
-                notes,
-                NoteKind::Approximated,
-                c,
-                "its Catch goes on to the next compensation when it fails: version 1 stops there (`on_failure: continue` in version 2)",
+                "its Catch leads away from the other compensations: the chain stops there (`on_failure: stuck`)",
             );
         }
         let retry = task::retry(c.node, &element, notes).unwrap_or(Retry {
@@ -80,6 +77,27 @@ impl<'m> Plan<'m> {
             action: Spanned::new(pascal(&c.name.value, "Undo"), c.name.span),
             source: element,
             retry: Some(retry),
+            runs_for,
+            continues,
+        })
+    }
+
+    /// Whether a compensating task's Catch goes on with the chain: to the state its success
+    /// goes to, or (in the machine's top level) to another compensating task.
+    fn continues(&self, c: &State<'_>) -> bool {
+        let top = self
+            .machine
+            .states
+            .as_ptr_range()
+            .contains(&std::ptr::from_ref(c).cast());
+        c.catches.iter().any(|k| {
+            Some(k.next) == c.next
+                || (top
+                    && self
+                        .machine
+                        .states
+                        .get(k.next)
+                        .is_some_and(|s| self.undoers.contains(&s.name.value)))
         })
     }
 }
@@ -99,6 +117,8 @@ pub fn plan<'m>(
         })
         .collect();
     let mut plan = Plan {
+        machine,
+        undoers: HashSet::new(),
         compensation: HashMap::new(),
         own: HashSet::new(),
         reached: forward_names.iter().map(|n| (*n).to_owned()).collect(),
@@ -116,6 +136,11 @@ pub fn plan<'m>(
         })
         .collect();
     assign(forward, &chains, &mut plan);
+    plan.undoers = plan
+        .compensation
+        .values()
+        .map(|c| c.name.value.clone())
+        .collect();
     compare(forward, &chains, &plan, findings);
     plan
 }

@@ -12,10 +12,13 @@ mod task;
 
 use machine::{Machine, State, Type};
 
-use super::draft::{Draft, Format, Names, Note, NoteKind, Stage, Step, pascal, seconds, snake};
+use super::draft::{
+    Deadline, Draft, Format, Names, Note, NoteKind, Outcome, Stage, Step, pascal, seconds, snake,
+};
 use super::error::{Finding, FindingKind, ImportError, ImportErrorKind};
 use super::tree::Node;
-use crate::source::{SourceFile, Spanned};
+use crate::source::{SourceFile, Span, Spanned};
+use crate::syntax::Delivery;
 
 /// A forward stage: a task, or a `Parallel` state and its branches' tasks.
 pub(super) enum Forward<'m> {
@@ -70,8 +73,14 @@ pub fn import(root: &Node, source: &SourceFile) -> Result<(Draft, Vec<Finding>),
                 .into_iter()
                 .map(|t| step(t, &plan, &mut names, &mut notes))
                 .collect();
+            let catches_all = f
+                .catcher()
+                .catches
+                .iter()
+                .find(|c| c.errors.iter().any(|e| e.value == "States.ALL"));
             for s in &mut steps {
                 s.caught = !f.catcher().catches.is_empty();
+                s.catches_all = catches_all.map(|c| c.next_span);
             }
             match f {
                 Forward::Task(_) => Stage::Step(Box::new(steps.remove(0))),
@@ -89,11 +98,12 @@ pub fn import(root: &Node, source: &SourceFile) -> Result<(Draft, Vec<Finding>),
             .get("Comment")
             .and_then(Node::as_str)
             .map(str::to_owned),
-        engine: "step-functions",
+        engine: "step_functions",
         start,
         trigger_action: "StartExecution".to_owned(),
         stages,
-        deadline: deadline(root, &mut notes),
+        deadline: deadline(root),
+        outcome: Some(outcome(start, &findings, &mut notes)),
         pivot_inferred,
         notes,
     };
@@ -238,20 +248,55 @@ fn step(
         timeout: task::timeout(state.node),
         retry: task::retry(state.node, &element, notes),
         caught: false,
+        catches_all: None,
     }
 }
 
-/// The execution's `TimeoutSeconds` as the saga's deadline.
-fn deadline(root: &Node, notes: &mut Vec<Note>) -> Option<Spanned<String>> {
+/// The execution's `TimeoutSeconds`: when it passes the execution ends `TIMED_OUT`, at any
+/// point and without running a Catch (version 2's `then: terminate, applies: always`).
+fn deadline(root: &Node) -> Option<Deadline> {
     let t = root.get("TimeoutSeconds")?;
     let value = t.as_f64()?;
-    notes.push(Note {
-        kind: NoteKind::Approximated,
-        element: "TimeoutSeconds".to_owned(),
-        span: t.span,
-        text: "the execution's time limit also ends it after the pivot, without compensating; a version 1 deadline applies before the pivot only".to_owned(),
-    });
-    Some(Spanned::new(seconds(value), t.span))
+    Some(Deadline {
+        after: Spanned::new(seconds(value), t.span),
+        terminates: true,
+    })
+}
+
+/// What the caller learns: the execution's status (`DescribeExecution`, or the answer of a
+/// synchronous Express execution), `SUCCEEDED` when it ends in a success state, `FAILED`
+/// otherwise. A failure path that ends in a success state tells the caller `Succeeded`
+/// for a saga that compensated (version 2 then reports the two ends alike, C213).
+fn outcome(start: Span, findings: &[Finding], notes: &mut Vec<Note>) -> Outcome {
+    let to_success: Vec<Span> = findings
+        .iter()
+        .filter_map(|f| match (&f.kind, f.related.first()) {
+            (FindingKind::FailureEndsInSuccess { .. }, Some((end, _))) => Some(*end),
+            _ => None,
+        })
+        .collect();
+    let compensated = match to_success.first() {
+        Some(end) => Spanned::new("Succeeded".to_owned(), *end),
+        None => Spanned::new("Failed".to_owned(), start),
+    };
+    if !to_success.is_empty() {
+        notes.push(Note {
+            kind: NoteKind::Approximated,
+            element: "the caller's outcome".to_owned(),
+            span: start,
+            text: format!(
+                "{} failure path(s) end in a success state: the caller is told `Succeeded` for a saga that compensated (`values.compensated`); a path that ends in `Fail` tells `Failed`",
+                to_success.len()
+            ),
+        });
+    }
+    Outcome {
+        span: start,
+        delivery: Delivery::Status,
+        completed: Some(Spanned::new("Succeeded".to_owned(), start)),
+        compensated: Some(compensated),
+        terminated: Some(Spanned::new("Failed".to_owned(), start)),
+    }
 }
 
 /// The keys of a state the translation reads; the others (data handling, heartbeats,

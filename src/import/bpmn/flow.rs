@@ -7,11 +7,12 @@ use roxmltree::Node as XmlNode;
 
 use super::{by_id, element_span, extensions};
 use crate::import::draft::{
-    Compensation, Draft, Format, Names, Note, NoteKind, Retry, Stage, Step, pascal, seconds,
+    Compensation, Draft, Format, Names, Note, NoteKind, Outcome, Retry, Stage, Step, pascal,
+    seconds,
 };
 use crate::import::error::{Finding, FindingKind, ImportError, ImportErrorKind};
 use crate::source::{SourceFile, Span, Spanned};
-use crate::syntax::MaxAttempts;
+use crate::syntax::{Delivery, MaxAttempts, RunsFor};
 
 const TASKS: &[&str] = &[
     "task",
@@ -116,6 +117,13 @@ pub fn translate(
         trigger_action: pascal(label(start), "StartProcess"),
         stages,
         deadline: None,
+        outcome: Some(Outcome {
+            span: start_span,
+            delivery: Delivery::Status,
+            completed: None,
+            compensated: None,
+            terminated: None,
+        }),
         pivot_inferred,
         notes,
     };
@@ -311,6 +319,9 @@ fn step<'a, 'i>(
             initial: None,
             max: None,
         })),
+        // BPMN runs a compensation handler only for an activity that completed.
+        runs_for: Some(RunsFor::Success),
+        continues: false,
     });
     let boundaries = task
         .attribute("id")
@@ -362,6 +373,7 @@ fn step<'a, 'i>(
         timeout,
         retry: extensions::retry(task),
         caught: false,
+        catches_all: None,
     }
 }
 
