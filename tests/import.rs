@@ -176,6 +176,11 @@ fn malformed_inputs_get_a_diagnostic_at_their_line_and_nothing_is_written() {
             "I002",
         ),
         ("other.xml", "<html></html>", "I001"),
+        (
+            "indent.asl.yaml",
+            "StartAt: A\nStates:\n  A:\n    Type: Task\n   End: true\n",
+            "I001",
+        ),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (name, text, code) in cases {
@@ -206,6 +211,32 @@ fn malformed_inputs_get_a_diagnostic_at_their_line_and_nothing_is_written() {
             codes(&json)
         );
     }
+}
+
+/// A YAML syntax error is reported at its own line (the scanner gives its place only in
+/// its message), not at the file's first line.
+#[test]
+fn yaml_syntax_errors_point_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("indent.asl.yaml");
+    std::fs::write(
+        &path,
+        "StartAt: A\nStates:\n  A:\n    Type: Task\n   End: true\n",
+    )
+    .unwrap();
+    let json = sagac()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap()
+        .stdout;
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let d = &value["files"][0]["diagnostics"][0];
+    assert_eq!(
+        (d["code"].as_str(), d["line"].as_u64()),
+        (Some("I001"), Some(5)),
+        "{d}"
+    );
 }
 
 #[test]

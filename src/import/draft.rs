@@ -5,7 +5,7 @@
 
 use crate::model::names::is_reserved;
 use crate::source::{Span, Spanned};
-use crate::syntax::{Backoff, Delivery, MaxAttempts, RunsFor, StepKindDef};
+use crate::syntax::{Backoff, Delivery, MaxAttempts, OnUncaught, RunsFor, StepKindDef};
 
 /// The formats sagac imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,9 @@ pub struct Draft {
     pub deadline: Option<Deadline>,
     /// What the caller is told at the end (language version 2's `outcome`).
     pub outcome: Option<Outcome>,
+    /// What an error no step handles does, where the engine's default is not the model's
+    /// (language version 2's `on_uncaught`).
+    pub on_uncaught: Option<Spanned<OnUncaught>>,
     /// Whether the pivot was inferred (a step with no compensation followed by steps that
     /// are never compensated).
     pub pivot_inferred: bool,
@@ -69,7 +72,7 @@ impl Draft {
                 .flat_map(Stage::steps)
                 .any(|s| s.catches_all.is_some());
         let deadline_v2 = self.deadline.as_ref().is_some_and(|d| d.terminates);
-        if self.outcome.is_some() || compensation_v2 || deadline_v2 {
+        if self.outcome.is_some() || self.on_uncaught.is_some() || compensation_v2 || deadline_v2 {
             2
         } else {
             1

@@ -17,6 +17,7 @@ pub mod error;
 mod pivot;
 mod spec;
 mod summary;
+mod sw;
 pub mod tree;
 mod yaml;
 
@@ -95,7 +96,11 @@ pub fn import(source: &SourceFile, options: &Options) -> Result<Imported, Vec<Im
             asl::import(&root, source)?
         }
         Some(Format::Bpmn) => bpmn::import(source, options)?,
-        Some(Format::ServerlessWorkflow) | None => {
+        Some(Format::ServerlessWorkflow) => {
+            let root = tree::read(source).map_err(|e| vec![e])?;
+            sw::import(&root, source)?
+        }
+        None => {
             return Err(vec![ImportError::new(
                 Span::new(0, 0),
                 ImportErrorKind::UnknownFormat,

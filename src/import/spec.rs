@@ -63,7 +63,7 @@ pub fn spec(draft: &Draft) -> SpecDef {
         terminal_events: None,
         compensation_defaults: None,
         escalation: None,
-        on_uncaught: None,
+        on_uncaught: draft.on_uncaught.clone(),
         outcome: draft.outcome.as_ref().map(outcome),
         cancellation: None,
     }

@@ -187,10 +187,15 @@ pub fn read(source: &SourceFile) -> Result<Node, ImportError> {
         ));
     }
     serde_saphyr::from_str_with_options::<Node>(text, crate::syntax::options()).map_err(|e| {
-        let span = e
-            .location()
-            .map(|l| span_of(&l))
+        let span = located(&e)
             .map(|s| Span::new(s.start, s.start))
+            .or_else(|| {
+                // A location without a byte offset: the message's "at line L, column C".
+                let message = e.to_string();
+                let (line, column) = line_column(&message)?;
+                let at = offset_of(source, line, column);
+                Some(Span::new(at, at))
+            })
             .unwrap_or_default();
         ImportError::new(
             span,
@@ -204,6 +209,33 @@ pub fn read(source: &SourceFile) -> Result<Node, ImportError> {
             },
         )
     })
+}
+
+/// Where the YAML reader says an error is, looking inside the errors it wraps (a snippet,
+/// an alias) as the spec reader does.
+fn located(error: &serde_saphyr::Error) -> Option<Span> {
+    use serde_saphyr::Error;
+    let inner = match error {
+        Error::WithSnippet { error, .. } | Error::AliasError { error, .. } => {
+            return located(error);
+        }
+        e => e,
+    };
+    inner
+        .location()
+        .map(|l| span_of(&l))
+        .filter(|s| *s != Span::default())
+}
+
+/// "line 6 column 4: ..." or "... at line 6, column 4" in a reader's message (a syntax
+/// error of the YAML scanner carries its place only there).
+fn line_column(message: &str) -> Option<(usize, usize)> {
+    let rest = &message[message.find("line ")? + "line ".len()..];
+    let line: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let rest = rest[line.len()..].trim_start_matches([',', ' ']);
+    let rest = rest.strip_prefix("column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, column.parse().ok()?))
 }
 
 /// The byte offset of a 1-based line and column (serde_json counts columns in bytes; 0

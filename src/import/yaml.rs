@@ -10,7 +10,7 @@ use std::fmt::Write;
 use super::draft::{Compensation, Draft, NoteKind, Outcome, Retry, Stage, Step};
 use super::spec::{STARTER, participants};
 use crate::source::{SourceFile, Span};
-use crate::syntax::{Backoff, Delivery, MaxAttempts, RunsFor, StepKindDef};
+use crate::syntax::{Backoff, Delivery, MaxAttempts, OnUncaught, RunsFor, StepKindDef};
 
 pub fn yaml(draft: &Draft, source: &SourceFile) -> String {
     let line = |span: Span| source.line_col(span.start).line;
@@ -47,6 +47,18 @@ pub fn yaml(draft: &Draft, source: &SourceFile) -> String {
         } else {
             let _ = writeln!(out, "deadline: {}  # line {at}", d.after.value);
         }
+    }
+    if let Some(u) = &draft.on_uncaught {
+        let name = match u.value {
+            OnUncaught::Compensate => "compensate",
+            OnUncaught::Retry => "retry",
+            OnUncaught::NoReply => "no_reply",
+            OnUncaught::Terminate => "terminate",
+        };
+        let _ = writeln!(
+            out,
+            "on_uncaught: {name}  # an error no onErrors handles fails the workflow"
+        );
     }
     if let Some(o) = &draft.outcome {
         outcome(&mut out, o, &line);

@@ -104,6 +104,7 @@ pub fn import(root: &Node, source: &SourceFile) -> Result<(Draft, Vec<Finding>),
         stages,
         deadline: deadline(root),
         outcome: Some(outcome(start, &findings, &mut notes)),
+        on_uncaught: None,
         pivot_inferred,
         notes,
     };

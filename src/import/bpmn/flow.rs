@@ -124,6 +124,7 @@ pub fn translate(
             compensated: None,
             terminated: None,
         }),
+        on_uncaught: None,
         pivot_inferred,
         notes,
     };
