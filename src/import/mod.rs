@@ -60,8 +60,8 @@ impl Imported {
 }
 
 /// The format of a file, from its content: XML is BPMN; a document with the keys `StartAt`
-/// and `States` is Step Functions; one with `specVersion` and `states` is Serverless
-/// Workflow. A saga spec is none of these (`None`).
+/// and `States` is Step Functions; one with `states` and `specVersion` (or `start`, or
+/// `functions`) is Serverless Workflow. A saga spec is none of these (`None`).
 pub fn detect(source: &SourceFile) -> Option<Format> {
     let text = source.text.trim_start();
     if text.starts_with('<') {
@@ -70,7 +70,10 @@ pub fn detect(source: &SourceFile) -> Option<Format> {
     if has_key(text, "StartAt") && has_key(text, "States") {
         return Some(Format::StepFunctions);
     }
-    if has_key(text, "specVersion") && has_key(text, "states") {
+    // Kogito reads a workflow without `specVersion`: `states` with `start` or `functions`.
+    if has_key(text, "states")
+        && (has_key(text, "specVersion") || has_key(text, "start") || has_key(text, "functions"))
+    {
         return Some(Format::ServerlessWorkflow);
     }
     None

@@ -421,6 +421,19 @@ fn words(name: &str) -> HashSet<String> {
         "run",
         "handle",
         "handler",
+        // Telling someone is no effect to undo: a notification on the failure path shares
+        // these words with the one on the success path, not an object.
+        "sending",
+        "notify",
+        "notification",
+        "sms",
+        "email",
+        "message",
+        "publish",
+        "success",
+        "successful",
+        "failure",
+        "log",
     ];
     crate::import::draft::snake(name, "")
         .split('_')

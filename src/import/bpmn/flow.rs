@@ -35,11 +35,15 @@ fn has_definition(node: XmlNode<'_, '_>, local: &str) -> bool {
     node.children().any(|c| c.tag_name().name() == local)
 }
 
-fn label<'a>(node: XmlNode<'a, '_>) -> &'a str {
-    node.attribute("name")
+/// An element's name (else its id) on one line: modelers write line breaks into names
+/// (`Order&#10;Success`) to wrap them in the diagram.
+fn label(node: XmlNode<'_, '_>) -> String {
+    let text = node
+        .attribute("name")
         .filter(|n| !n.trim().is_empty())
         .or_else(|| node.attribute("id"))
-        .unwrap_or("task")
+        .unwrap_or("task");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 struct Process<'a, 'i> {
@@ -50,6 +54,9 @@ struct Process<'a, 'i> {
     boundaries: HashMap<&'a str, Vec<XmlNode<'a, 'i>>>,
     /// Association source → target.
     associations: HashMap<&'a str, &'a str>,
+    /// The error start event of an event sub-process (`triggeredByEvent`) directly in the
+    /// process: it catches an error of any task without an error boundary event.
+    error_handler: Option<XmlNode<'a, 'i>>,
 }
 
 pub fn translate(
@@ -114,7 +121,7 @@ pub fn translate(
         description: process.attribute("name").map(str::to_owned),
         engine,
         start: start_span,
-        trigger_action: pascal(label(start), "StartProcess"),
+        trigger_action: pascal(&label(start), "StartProcess"),
         stages,
         deadline: None,
         outcome: Some(Outcome {
@@ -186,17 +193,60 @@ fn read<'a, 'i>(process: XmlNode<'a, 'i>) -> Result<Process<'a, 'i>, Vec<ImportE
             _ => {}
         }
     }
+    let error_handler = process
+        .children()
+        .filter(|c| c.tag_name().name() == "subProcess")
+        .filter(|c| c.attribute("triggeredByEvent") == Some("true"))
+        .flat_map(|c| c.children())
+        .find(|c| {
+            c.tag_name().name() == "startEvent" && has_definition(*c, "errorEventDefinition")
+        });
     if errors.is_empty() {
         Ok(Process {
             ids,
             outgoing,
             boundaries,
             associations,
+            error_handler,
         })
     } else {
         errors.sort_by_key(|e| e.span.start);
         Err(errors)
     }
+}
+
+/// A choice without a default flow: the first outgoing path that throws no compensation
+/// and no error before it ends or meets the next choice (the one where the saga goes on).
+fn happy_path<'a>(p: &Process<'a, '_>, gateway: &str) -> Option<&'a str> {
+    let throws = |first: &'a str| {
+        let mut seen = HashSet::new();
+        let mut at = Some(first);
+        while let Some(id) = at {
+            let Some(node) = p.ids.get(id) else { break };
+            if !seen.insert(id) || seen.len() > 1_000 {
+                break;
+            }
+            // The next choice decides the rest: this path throws nothing before it.
+            if p.outgoing.get(id).is_some_and(|o| o.len() > 1) {
+                return false;
+            }
+            if node.children().any(|c| {
+                matches!(
+                    c.tag_name().name(),
+                    "compensateEventDefinition" | "errorEventDefinition"
+                )
+            }) {
+                return true;
+            }
+            at = p.outgoing.get(id).and_then(|o| o.first()).copied();
+        }
+        false
+    };
+    p.outgoing
+        .get(gateway)?
+        .iter()
+        .copied()
+        .find(|o| !throws(o))
 }
 
 /// The forward stages: each a task, or the tasks of a parallel gateway's branches.
@@ -238,11 +288,14 @@ fn forward<'a, 'i>(
             }
             at = join.and_then(next_of);
         } else if tag.ends_with("Gateway") && outs > 1 {
+            if node.attribute("default").is_none() {
+                at = happy_path(p, id).or(at);
+            }
             note(
                 notes,
                 NoteKind::Approximated,
                 node,
-                "a choice between paths: the saga follows the default flow (else the first); the other paths are not steps",
+                "a choice between paths: the saga follows the default flow (else the first that throws no compensation or error); the other paths are not steps",
             );
         } else if tag == "endEvent" {
             break;
@@ -310,9 +363,9 @@ fn step<'a, 'i>(
     notes: &mut Vec<Note>,
 ) -> Step {
     let span = element_span(task);
-    let name = label(task);
+    let name = &label(task);
     let compensation = compensation_handler(p, task).map(|h| Compensation {
-        action: Spanned::new(pascal(label(h), "Undo"), element_span(h)),
+        action: Spanned::new(pascal(&label(h), "Undo"), element_span(h)),
         source: format!("{} \"{}\"", h.tag_name().name(), label(h)),
         retry: Some(extensions::retry(h).unwrap_or(Retry {
             max_attempts: Spanned::new(MaxAttempts::Limited(1), element_span(h)),
@@ -397,7 +450,9 @@ fn failure_path<'a, 'i>(
         .get(id)
         .into_iter()
         .flatten()
-        .find(|b| has_definition(**b, "errorEventDefinition"));
+        .find(|b| has_definition(**b, "errorEventDefinition"))
+        .copied()
+        .or(p.error_handler);
     let Some(error) = error else {
         if !compensated.is_empty() && last_compensated.is_some_and(|l| k <= l + 1) {
             findings.push(Finding {
@@ -433,7 +488,7 @@ fn failure_path<'a, 'i>(
         }
         at = p.outgoing.get(id).and_then(|o| o.first()).copied();
     }
-    let span = element_span(*error);
+    let span = element_span(error);
     if !throws {
         for skipped in compensated {
             findings.push(Finding {

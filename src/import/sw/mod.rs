@@ -172,8 +172,12 @@ fn forward_path<'w>(
     out
 }
 
+/// A state's (or a branch's) actions; an event state's are those of its first `onEvents`.
 fn actions(node: &Node) -> &[Node] {
-    node.get("actions").map(Node::items).unwrap_or_default()
+    node.get("actions")
+        .or_else(|| node.get("onEvents")?.items().first()?.get("actions"))
+        .map(Node::items)
+        .unwrap_or_default()
 }
 
 fn first_action(node: &Node) -> Option<&Node> {
