@@ -66,6 +66,9 @@ pub fn spec(draft: &Draft) -> SpecDef {
         on_uncaught: draft.on_uncaught.clone(),
         outcome: draft.outcome.as_ref().map(outcome),
         cancellation: None,
+        // The formats carry no field types: every field stays a string.
+        fields: None,
+        records: None,
     }
 }
 
