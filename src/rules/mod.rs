@@ -30,6 +30,7 @@ macro_rules! declare_rule {
 pub mod choreography;
 pub mod compensation;
 pub mod dataflow;
+pub mod import;
 pub mod isolation;
 pub mod mermaid;
 pub mod reading;
@@ -47,6 +48,7 @@ pub type Check = fn(&Saga, &mut Vec<Diagnostic>);
 pub fn all() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = syntax::RULES
         .iter()
+        .chain(import::RULES)
         .chain(references::RULES)
         .chain(simulation::RULES)
         .chain(mermaid::RULES)
@@ -58,13 +60,17 @@ pub fn all() -> Vec<&'static Rule> {
     rules
 }
 
-/// Categories in the order a spec is checked: syntax, references, compensation, retries,
-/// choreography, data flow, reliability, then what the simulator finds, isolation between
-/// instances, then the diagrams drawn of the spec.
+/// Categories in the order a spec is checked: syntax, the import of another format,
+/// references, compensation, retries, choreography, data flow, reliability, then what the
+/// simulator finds, isolation between instances, then the diagrams drawn of the spec.
+/// Import (`I0xx`) and isolation (`I8xx`) share the letter `I`; isolation is ranked as `J`.
 fn category_rank(code: &str) -> usize {
-    "SRCTGDWVIM"
-        .find(code.chars().next().unwrap_or('Z'))
-        .unwrap_or(usize::MAX)
+    let letter = if code.starts_with("I8") {
+        'J'
+    } else {
+        code.chars().next().unwrap_or('Z')
+    };
+    "SIRCTGDWVJM".find(letter).unwrap_or(usize::MAX)
 }
 
 /// Looks a rule up by code (`c201`, `C201`) or name (`missing-compensation`).
