@@ -16,6 +16,9 @@ pub fn run(args: &SimulateArgs) -> Exit {
     let Some(saga) = checked.model() else {
         return unresolved(&checked, args);
     };
+    if saga.resources.any() {
+        return super::simulate_isolation::run(args, &checked, saga);
+    }
     if let Some(exit) = refuse_unsupported(&checked, saga, "simulate") {
         return exit;
     }

@@ -1,0 +1,288 @@
+//! Language version 2, isolation, as `simulate` runs it: two instances of the contract's
+//! order saga (`specs/place-order.yaml`) interleaved. The saga simulates clean; each
+//! "taking the countermeasure away" variant breaks exactly the invariant the contract
+//! names, in the scenario it names, with a counterexample in which both instances act;
+//! the reduced search (partial-order reduction, symmetry, faults on `a` first) finds the
+//! same violations in the same scenarios as the naive product. What is not implemented
+//! yet is refused by the command (exit 2), never run with other semantics.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use assert_cmd::Command;
+use sagac::check::check_source;
+use sagac::model::Saga;
+use sagac::scenario::isolation::{self, IsolationScenario, Search};
+use sagac::scenario::{FaultKind, parse_name};
+use sagac::source::SourceFile;
+
+const PLACE_ORDER: &str = include_str!("../specs/place-order.yaml");
+const COMMUTATIVE: &str = "commutative: true,\n           pessimistic_view: decrease }";
+const NOT_COMMUTATIVE: &str = "commutative: false,\n           pessimistic_view: decrease }";
+const APPROVE_SET: &str = "    effects:\n      - set: order[order_id]\n        from: [PENDING]\n        to: APPROVED                   # releases the lock\n";
+const RELEASE: &str =
+    "    compensation: ReleaseInventory     # default effect: increase stock[item]";
+
+/// The spec with each `(from, to)` replaced once.
+fn mutate(pairs: &[(&str, &str)]) -> String {
+    let mut text = PLACE_ORDER.to_owned();
+    for (from, to) in pairs {
+        assert_eq!(text.matches(from).count(), 1, "{from:?} once in the spec");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+fn saga(text: &str) -> Saga {
+    let checked = check_source(SourceFile::new("t.yaml", text.to_owned()));
+    checked.model().expect("the spec resolves").clone()
+}
+
+fn all(saga: &Saga, search: Search) -> Vec<IsolationScenario> {
+    isolation::enumerate(saga, FaultKind::defaults(saga), 1, search).expect("simulated")
+}
+
+fn broken(s: &IsolationScenario) -> BTreeSet<&'static str> {
+    s.violations.iter().map(|v| v.invariant.as_str()).collect()
+}
+
+fn scenario<'a>(scenarios: &'a [IsolationScenario], name: &str) -> &'a IsolationScenario {
+    scenarios
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("scenario {name}"))
+}
+
+/// Asserts that `name` breaks exactly `invariant`, with a counterexample where both
+/// instances act.
+fn breaks_only(scenarios: &[IsolationScenario], name: &str, invariant: &str) {
+    let s = scenario(scenarios, name);
+    assert_eq!(broken(s), BTreeSet::from([invariant]), "{name}: {s:#?}");
+    let v = &s.violations[0];
+    let actors: BTreeSet<u8> = v.trace.iter().map(|(i, _)| *i).collect();
+    assert_eq!(actors, BTreeSet::from([0, 1]), "both instances act: {v:#?}");
+}
+
+fn variants() -> Vec<(&'static str, String)> {
+    vec![
+        ("place-order", PLACE_ORDER.to_owned()),
+        (
+            "without pessimistic_view",
+            mutate(&[(COMMUTATIVE, "commutative: true }")]),
+        ),
+        (
+            "reserve by write",
+            mutate(&[
+                (COMMUTATIVE, NOT_COMMUTATIVE),
+                ("- decrease: stock[item]", "- write: stock[item]"),
+            ]),
+        ),
+        (
+            "release by write",
+            mutate(&[
+                (COMMUTATIVE, NOT_COMMUTATIVE),
+                (
+                    RELEASE,
+                    "    compensation:\n      action: ReleaseInventory\n      effects: [{ write: \"stock[item]\" }]",
+                ),
+            ]),
+        ),
+        ("approve without its set", mutate(&[(APPROVE_SET, "")])),
+    ]
+}
+
+#[test]
+fn the_order_saga_with_resources_simulates_clean() {
+    let saga = saga(PLACE_ORDER);
+    let scenarios = all(&saga, Search::Reduced);
+    assert!(scenarios.len() > 10);
+    for s in &scenarios {
+        assert!(s.violations.is_empty(), "{}: {:#?}", s.name, s.violations);
+    }
+    // Two faults across the instances: still clean.
+    let two = isolation::enumerate(&saga, FaultKind::defaults(&saga), 2, Search::Reduced)
+        .expect("simulated");
+    assert!(two.iter().any(|s| s.name.contains("+b/")));
+    assert!(two.iter().all(|s| s.violations.is_empty()));
+}
+
+#[test]
+fn without_pessimistic_view_a_reader_acts_on_a_reservation_later_released() {
+    let saga = saga(&variants()[1].1);
+    let scenarios = all(&saga, Search::Reduced);
+    breaks_only(&scenarios, "a/fail:charge_credit", "no_dirty_read");
+    assert!(broken(scenario(&scenarios, "happy")).is_empty());
+}
+
+#[test]
+fn reserving_by_write_loses_an_update_in_the_happy_run() {
+    let saga = saga(&variants()[2].1);
+    let scenarios = all(&saga, Search::Reduced);
+    breaks_only(&scenarios, "happy", "no_lost_update");
+    let message = &scenario(&scenarios, "happy").violations[0].message;
+    assert!(message.contains("overwrites"), "{message}");
+}
+
+#[test]
+fn releasing_by_write_loses_the_other_reservation() {
+    let saga = saga(&variants()[3].1);
+    let scenarios = all(&saga, Search::Reduced);
+    breaks_only(&scenarios, "a/fail:charge_credit", "no_lost_update");
+    let message = &scenario(&scenarios, "a/fail:charge_credit").violations[0].message;
+    assert!(message.contains("compensation restores"), "{message}");
+    assert!(broken(scenario(&scenarios, "happy")).is_empty());
+}
+
+#[test]
+fn approving_without_its_set_leaves_every_completed_run_holding_the_lock() {
+    let saga = saga(&variants()[4].1);
+    let scenarios = all(&saga, Search::Reduced);
+    for s in &scenarios {
+        if s.outcomes.iter().any(|o| o.as_str() == "completed") {
+            assert!(broken(s).contains("locks_released"), "{}", s.name);
+        }
+    }
+    let happy = scenario(&scenarios, "happy");
+    assert_eq!(broken(happy), BTreeSet::from(["locks_released"]));
+    assert!(happy.violations[0].message.contains("PENDING"));
+}
+
+/// The reduced search's scenario for a naive one: faults on `b` alone move to `a`, and a
+/// pair on both instances is ordered by the faults.
+fn canonical(saga: &Saga, s: &IsolationScenario) -> String {
+    let name = |f: &sagac::scenario::Fault| f.name(saga);
+    let mut faults: Vec<(u8, String)> = s.faults.iter().map(|(i, f)| (*i, name(f))).collect();
+    if faults.iter().all(|(i, _)| *i == 1) {
+        for f in &mut faults {
+            f.0 = 0;
+        }
+    }
+    let swapped: Vec<(u8, String)> = faults.iter().map(|(i, f)| (1 - i, f.clone())).collect();
+    let key = |mut v: Vec<(u8, String)>| {
+        v.sort();
+        v
+    };
+    let (a, b) = (key(faults), key(swapped));
+    let best = if faults_on_a_first(&a, &b) { a } else { b };
+    if best.is_empty() {
+        return "happy".to_owned();
+    }
+    best.iter()
+        .map(|(i, f)| format!("{}/{f}", char::from(b'a' + i)))
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+fn faults_on_a_first(a: &[(u8, String)], b: &[(u8, String)]) -> bool {
+    a <= b
+}
+
+#[test]
+fn the_reduced_search_finds_what_the_naive_product_finds() {
+    for (name, text) in variants() {
+        let saga = saga(&text);
+        let naive = all(&saga, Search::Naive);
+        let reduced = all(&saga, Search::Reduced);
+        // Every scenario of the naive product, by its reduced name: the invariants broken.
+        let mut expected: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+        for s in &naive {
+            let key = canonical(&saga, s);
+            let seen = expected.entry(key.clone()).or_insert_with(|| broken(s));
+            assert_eq!(*seen, broken(s), "{name}: {} and its mirror differ", s.name);
+        }
+        let found: BTreeMap<String, BTreeSet<&str>> = reduced
+            .iter()
+            .map(|s| (canonical(&saga, s), broken(s)))
+            .collect();
+        assert_eq!(found, expected, "{name}");
+        // The reduction explores fewer states; its counterexamples are shortest (each
+        // violating scenario is explored again without partial-order reduction).
+        let states = |v: &[IsolationScenario]| v.iter().map(|s| s.states).sum::<usize>();
+        assert!(states(&reduced) < states(&naive), "{name}");
+        for r in &reduced {
+            let n = naive.iter().find(|n| n.name == r.name).expect("same name");
+            for v in &r.violations {
+                let w = n
+                    .violations
+                    .iter()
+                    .find(|w| w.invariant == v.invariant)
+                    .expect("same invariant");
+                assert!(
+                    v.trace.len() == w.trace.len(),
+                    "{name} {}: {} reduced, {} naive",
+                    r.name,
+                    v.trace.len(),
+                    w.trace.len()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn scenario_names_carry_their_instance() {
+    let saga = saga(PLACE_ORDER);
+    let faults = isolation::parse_name(&saga, "a/fail:charge_credit+b/dup:reserve_inventory")
+        .expect("parsed");
+    assert_eq!(faults.len(), 2);
+    assert_eq!(faults[1].0, 1);
+    let s = isolation::run(&saga, &faults, Search::Reduced).expect("run");
+    assert_eq!(s.name, "a/fail:charge_credit+b/dup:reserve_inventory");
+    assert!(isolation::parse_name(&saga, "fail:charge_credit").is_none());
+    assert!(isolation::parse_name(&saga, "c/fail:charge_credit").is_none());
+    assert!(parse_name(&saga, "fail:charge_credit").is_some());
+}
+
+fn sagac() -> Command {
+    Command::cargo_bin("sagac").unwrap()
+}
+
+#[test]
+fn simulate_runs_the_instances_and_prefixes_each_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reserve-by-write.yaml");
+    std::fs::write(&path, &variants()[2].1).unwrap();
+    let out = sagac()
+        .args(["simulate", "--scenario", "happy"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("2 instances interleaved"), "{text}");
+    assert!(text.contains(". [b] inventory -> orchestrator"), "{text}");
+    assert!(text.contains("no_lost_update in happy"), "{text}");
+    let clean = sagac()
+        .args(["simulate", "--format", "json", "specs/place-order.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(clean.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
+    assert_eq!(json["violations"], 0);
+    assert_eq!(json["instances"][1]["label"], "b");
+    assert_eq!(json["scenarios"][0]["instances"][1]["outcome"], "completed");
+}
+
+#[test]
+fn what_is_not_implemented_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fail-on-lock.yaml");
+    std::fs::write(
+        &path,
+        PLACE_ORDER.replacen("on_locked: wait", "on_locked: fail", 1),
+    )
+    .unwrap();
+    let out = sagac().arg("simulate").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("on_locked: fail"), "{err}");
+    assert!(
+        err.contains(":13:") || err.contains("fail-on-lock.yaml:"),
+        "{err}"
+    );
+    // The diagram of a spec with resources is refused: it would draw one instance.
+    let out = sagac()
+        .args(["diagram", "specs/place-order.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
