@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use assert_cmd::Command;
 use sagac::check::check_source;
 use sagac::model::Saga;
-use sagac::scenario::isolation::{self, IsolationScenario, Search};
+use sagac::scenario::isolation::{self, Instances, IsolationScenario, Search};
 use sagac::scenario::{FaultKind, parse_name};
 use sagac::source::SourceFile;
 
@@ -38,7 +38,8 @@ fn saga(text: &str) -> Saga {
 }
 
 fn all(saga: &Saga, search: Search) -> Vec<IsolationScenario> {
-    isolation::enumerate(saga, FaultKind::defaults(saga), 1, search).expect("simulated")
+    isolation::enumerate(&Instances::of(saga), FaultKind::defaults(saga), 1, search)
+        .expect("simulated")
 }
 
 fn broken(s: &IsolationScenario) -> BTreeSet<&'static str> {
@@ -99,8 +100,13 @@ fn the_order_saga_with_resources_simulates_clean() {
         assert!(s.violations.is_empty(), "{}: {:#?}", s.name, s.violations);
     }
     // Two faults across the instances: still clean.
-    let two = isolation::enumerate(&saga, FaultKind::defaults(&saga), 2, Search::Reduced)
-        .expect("simulated");
+    let two = isolation::enumerate(
+        &Instances::of(&saga),
+        FaultKind::defaults(&saga),
+        2,
+        Search::Reduced,
+    )
+    .expect("simulated");
     assert!(two.iter().any(|s| s.name.contains("+b/")));
     assert!(two.iter().all(|s| s.violations.is_empty()));
 }
@@ -221,14 +227,15 @@ fn the_reduced_search_finds_what_the_naive_product_finds() {
 #[test]
 fn scenario_names_carry_their_instance() {
     let saga = saga(PLACE_ORDER);
-    let faults = isolation::parse_name(&saga, "a/fail:charge_credit+b/dup:reserve_inventory")
+    let instances = Instances::of(&saga);
+    let faults = isolation::parse_name(&instances, "a/fail:charge_credit+b/dup:reserve_inventory")
         .expect("parsed");
     assert_eq!(faults.len(), 2);
     assert_eq!(faults[1].0, 1);
-    let s = isolation::run(&saga, &faults, Search::Reduced).expect("run");
+    let s = isolation::run(&instances, &faults, Search::Reduced).expect("run");
     assert_eq!(s.name, "a/fail:charge_credit+b/dup:reserve_inventory");
-    assert!(isolation::parse_name(&saga, "fail:charge_credit").is_none());
-    assert!(isolation::parse_name(&saga, "c/fail:charge_credit").is_none());
+    assert!(isolation::parse_name(&instances, "fail:charge_credit").is_none());
+    assert!(isolation::parse_name(&instances, "c/fail:charge_credit").is_none());
     assert!(parse_name(&saga, "fail:charge_credit").is_some());
 }
 
@@ -265,20 +272,21 @@ fn simulate_runs_the_instances_and_prefixes_each_line() {
 #[test]
 fn what_is_not_implemented_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fail-on-lock.yaml");
+    let path = dir.path().join("if-unchanged.yaml");
     std::fs::write(
         &path,
-        PLACE_ORDER.replacen("on_locked: wait", "on_locked: fail", 1),
+        PLACE_ORDER.replacen(
+            "      - decrease: stock[item]\n",
+            "      - decrease: stock[item]\n        if_unchanged: quantity\n",
+            1,
+        ),
     )
     .unwrap();
     let out = sagac().arg("simulate").arg(&path).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("on_locked: fail"), "{err}");
-    assert!(
-        err.contains(":13:") || err.contains("fail-on-lock.yaml:"),
-        "{err}"
-    );
+    assert!(err.contains("`if_unchanged`"), "{err}");
     // The diagram of a spec with resources is refused: it would draw one instance.
     let out = sagac()
         .args(["diagram", "specs/place-order.yaml"])
@@ -427,8 +435,113 @@ proptest::proptest! {
     }
 }
 
+/// `specs/place-order.yaml --with specs/cancel-order.yaml`, each spec changed by `edit`.
+fn with_cancel(edit: impl Fn(&str) -> String) -> Vec<IsolationScenario> {
+    let cancel = std::fs::read_to_string("specs/cancel-order.yaml").unwrap();
+    let a = saga(&edit(PLACE_ORDER));
+    let b = saga(&edit(&cancel));
+    let instances = Instances::with(&a, &b);
+    isolation::enumerate(&instances, FaultKind::defaults(&a), 1, Search::Reduced)
+        .expect("simulated")
+}
+
 #[test]
-fn with_checks_the_other_spec_then_refuses_until_it_is_implemented() {
+fn a_cancel_that_gives_up_on_a_parked_command_leaves_the_order_locked() {
+    let scenarios = with_cancel(str::to_owned);
+    let broken_in: Vec<(&str, BTreeSet<&str>)> = scenarios
+        .iter()
+        .filter(|s| !s.violations.is_empty())
+        .map(|s| (s.name.as_str(), broken(s)))
+        .collect();
+    assert_eq!(
+        broken_in,
+        [("b/timeout:begin_cancel", BTreeSet::from(["locks_released"]))]
+    );
+    let v = &scenario(&scenarios, "b/timeout:begin_cancel").violations[0];
+    assert!(
+        v.message.contains("[b] ends with order[order_id]"),
+        "{}",
+        v.message
+    );
+    assert!(v.message.contains("CANCEL_PENDING"), "{}", v.message);
+    // The late BeginCancel is the last action, after [b] told its caller.
+    let (last_instance, last) = v.trace.last().unwrap();
+    assert_eq!(*last_instance, 1);
+    assert!(matches!(last.kind, sagac::scenario::ActionKind::Run { .. }));
+    // Both sagas appear, each under its own name.
+    assert_eq!(scenarios[0].labels[1].saga, "cancel_order");
+    assert!(scenarios.iter().any(|s| s.name.starts_with("b/")));
+}
+
+#[test]
+fn with_a_second_saga_the_reduced_search_finds_what_the_naive_product_finds() {
+    let cancel = std::fs::read_to_string("specs/cancel-order.yaml").unwrap();
+    let edits: [fn(&str) -> String; 2] = [str::to_owned, |t| {
+        t.replacen(
+            "    on_locked: wait\n",
+            "    on_locked: wait\n    version_file: true\n",
+            1,
+        )
+    }];
+    for edit in edits {
+        let a = saga(&edit(PLACE_ORDER));
+        let b = saga(&edit(&cancel));
+        let instances = Instances::with(&a, &b);
+        let kinds = FaultKind::defaults(&a);
+        let naive = isolation::enumerate(&instances, kinds, 1, Search::Naive).unwrap();
+        let reduced = isolation::enumerate(&instances, kinds, 1, Search::Reduced).unwrap();
+        let sets = |v: &[IsolationScenario]| -> Vec<(String, BTreeSet<&'static str>)> {
+            v.iter().map(|s| (s.name.clone(), broken(s))).collect()
+        };
+        assert_eq!(sets(&naive), sets(&reduced));
+        for (n, r) in naive.iter().zip(&reduced) {
+            let lengths = |s: &IsolationScenario| -> Vec<usize> {
+                s.violations.iter().map(|v| v.trace.len()).collect()
+            };
+            assert_eq!(lengths(n), lengths(r), "{}", n.name);
+        }
+    }
+}
+
+#[test]
+fn a_version_file_turns_the_late_command_into_a_no_op() {
+    let scenarios = with_cancel(|t| {
+        t.replacen(
+            "    on_locked: wait\n",
+            "    on_locked: wait\n    version_file: true\n",
+            1,
+        )
+    });
+    assert!(scenarios.iter().all(|s| s.violations.is_empty()));
+}
+
+#[test]
+fn a_cancel_that_fails_on_the_lock_answers_at_once() {
+    let scenarios =
+        with_cancel(|t| t.replacen("    on_locked: wait\n", "    on_locked: fail\n", 1));
+    assert!(scenarios.iter().all(|s| s.violations.is_empty()));
+}
+
+#[test]
+fn an_unguarded_cancel_moves_a_rejected_order() {
+    let scenarios = with_cancel(|t| {
+        t.replacen(
+            "      - set: order[order_id]\n        from: [APPROVED]\n        to: CANCEL_PENDING",
+            "      - set: order[order_id]\n        to: CANCEL_PENDING",
+            1,
+        )
+    });
+    let s = scenario(&scenarios, "a/fail:check_stock");
+    assert_eq!(broken(s), BTreeSet::from(["legal_transitions"]));
+    assert!(
+        s.violations[0]
+            .message
+            .contains("from REJECTED to CANCEL_PENDING")
+    );
+}
+
+#[test]
+fn with_checks_the_other_spec() {
     let dir = tempfile::tempdir().unwrap();
     let conflicting = dir.path().join("cancel-fail.yaml");
     let cancel = std::fs::read_to_string("specs/cancel-order.yaml").unwrap();
@@ -443,29 +556,39 @@ fn with_checks_the_other_spec_then_refuses_until_it_is_implemented() {
             .arg(with)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{spec} --with {with:?}");
-        assert!(out.stdout.is_empty());
-        String::from_utf8(out.stderr).unwrap()
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
     };
-    let err = run(&conflicting, "specs/place-order.yaml");
+    let (code, _, err) = run(&conflicting, "specs/place-order.yaml");
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("`order` is declared differently (on_locked)"),
         "{err}"
     );
     assert!(err.contains("place-order.yaml:13:3"), "{err}");
-    let err = run(
+    let (code, _, err) = run(
         std::path::Path::new("specs/trip.yaml"),
         "specs/place-order.yaml",
     );
+    assert_eq!(code, Some(2));
     assert!(err.contains("declares no `resources`"), "{err}");
-    let err = run(
+    let (code, _, err) = run(
         std::path::Path::new("specs/cancel-order.yaml"),
         "specs/trip.yaml",
     );
+    assert_eq!(code, Some(2));
     assert!(err.contains("declares no `resources`"), "{err}");
-    let err = run(
+    let (code, out, _) = run(
         std::path::Path::new("specs/cancel-order.yaml"),
         "specs/place-order.yaml",
     );
-    assert!(err.contains("not implemented yet"), "{err}");
+    assert_eq!(code, Some(1));
+    assert!(out.contains("(a = place_order, b = cancel_order)"), "{out}");
+    assert!(
+        out.contains("locks_released in b/timeout:begin_cancel"),
+        "{out}"
+    );
 }

@@ -4,7 +4,7 @@
 
 use sagac::check::Checked;
 use sagac::model::Saga;
-use sagac::scenario::isolation::{self, Search};
+use sagac::scenario::isolation::{self, Instances, Search};
 use sagac::scenario::{self, FaultKind};
 use sagac::simulate::{self, Format};
 
@@ -12,35 +12,39 @@ use super::{Exit, fail, write_product};
 use crate::cli::SimulateArgs;
 
 pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
-    let refused = scenario::unsupported_besides_isolation(saga)
-        .map(|u| (u.describe(), Some(u.span)))
-        .or_else(|| isolation::unsupported(saga).map(|what| (what, saga.resources.span)));
-    if let Some((what, span)) = refused {
-        let at = checked.source.line_col(span.map_or(0, |s| s.start));
-        return fail(format!(
-            "{}:{}:{}: `{}` uses {what}, whose semantics `sagac simulate` does not implement yet for several instances; `sagac check` checks the spec in full",
-            checked.source.name(),
-            at.line,
-            at.column,
-            saga.name.value,
-        ));
-    }
-    if let Some(other) = &args.with {
-        return with(checked, saga, other);
+    if let Some(exit) = refuse(checked, saga) {
+        return exit;
     }
     if args.diagram {
         return fail(
             "--diagram of an isolation counterexample is not implemented yet; the traces are printed with each line's instance".to_owned(),
         );
     }
+    let other = match &args.with {
+        Some(path) => match with(checked, saga, path) {
+            Ok(other) => Some(other),
+            Err(exit) => return exit,
+        },
+        None => None,
+    };
+    let other_saga = other.as_ref().and_then(Checked::model);
+    if let (Some(other), Some(b)) = (&other, other_saga)
+        && let Some(exit) = refuse(other, b)
+    {
+        return exit;
+    }
+    let instances = match other_saga {
+        Some(b) => Instances::with(saga, b),
+        None => Instances::of(saga),
+    };
     let result = match &args.scenario {
-        Some(name) => match isolation::parse_name(saga, name) {
-            Some(faults) => isolation::run(saga, &faults, Search::Reduced).map(|s| vec![s]),
+        Some(name) => match isolation::parse_name(&instances, name) {
+            Some(faults) => isolation::run(&instances, &faults, Search::Reduced).map(|s| vec![s]),
             None => {
                 return fail(format!(
                     "`{name}` names no scenario of {} with {} instances: prefix each fault with its instance (`a/fail:<step>`, `b/timeout:<step>`), joined with `+`, or `happy`",
                     saga.name.value,
-                    isolation::instances(saga)
+                    instances.sagas.len()
                 ));
             }
         },
@@ -54,7 +58,7 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
                 kinds.dedup();
                 kinds
             };
-            isolation::enumerate(saga, &kinds, args.max_faults, Search::Reduced)
+            isolation::enumerate(&instances, &kinds, args.max_faults, Search::Reduced)
         }
     };
     let scenarios = match result {
@@ -68,7 +72,7 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     };
     let mut text = Vec::new();
     let json = args.format == Format::Json;
-    if let Err(e) = simulate::isolation::render(json, saga, &scenarios, &mut text)
+    if let Err(e) = simulate::isolation::render(json, &instances.sagas, &scenarios, &mut text)
         .and_then(|()| write_product(None, &text))
     {
         return fail(format!("writing the report: {e}"));
@@ -80,25 +84,37 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     }
 }
 
+/// A spec using what the isolation simulation does not implement yet: refused, naming it
+/// and its line (exit 2).
+fn refuse(checked: &Checked, saga: &Saga) -> Option<Exit> {
+    let (what, span) = scenario::unsupported_besides_isolation(saga)
+        .map(|u| (u.describe(), Some(u.span)))
+        .or_else(|| isolation::unsupported(saga).map(|what| (what, saga.resources.span)))?;
+    let at = checked.source.line_col(span.map_or(0, |s| s.start));
+    Some(fail(format!(
+        "{}:{}:{}: `{}` uses {what}, whose semantics `sagac simulate` does not implement yet for several instances; `sagac check` checks the spec in full",
+        checked.source.name(),
+        at.line,
+        at.column,
+        saga.name.value,
+    )))
+}
+
 /// `--with`: the other spec must read, be version 2 with resources, and declare every
-/// resource the two share alike (R106); running the pair needs the built-in failure
-/// `WrongState` (its cancel meets orders that are not `APPROVED`), not implemented yet.
-fn with(checked: &Checked, saga: &Saga, path: &std::path::Path) -> Exit {
-    let other = match super::check_spec(path, &sagac::check::Options::default()) {
-        Ok(other) => other,
-        Err(exit) => return exit,
-    };
+/// resource the two share alike (R106).
+fn with(checked: &Checked, saga: &Saga, path: &std::path::Path) -> Result<Checked, Exit> {
+    let other = super::check_spec(path, &sagac::check::Options::default())?;
     let shown = sagac::source::display_path(path);
     let Some(b) = other.model() else {
-        return fail(format!(
+        return Err(fail(format!(
             "--with {shown}: the spec has errors; `sagac check {shown}` shows them"
-        ));
+        )));
     };
     if !b.resources.any() {
-        return fail(format!(
+        return Err(fail(format!(
             "--with {shown}: `{}` declares no `resources`, so it shares no records with `{}`; --with needs two version 2 specs with resources",
             b.name.value, saga.name.value
-        ));
+        )));
     }
     for r in &b.resources.declared {
         let Some(id) = saga.resources.resource_by_name(&r.name.value) else {
@@ -108,7 +124,7 @@ fn with(checked: &Checked, saga: &Saga, path: &std::path::Path) -> Exit {
         if let Some(what) = differs(saga, mine, b, r) {
             let here = checked.source.line_col(mine.span.start);
             let there = other.source.line_col(r.span.start);
-            return fail(format!(
+            return Err(fail(format!(
                 "--with {shown}: the resource `{}` is declared differently ({what}) at {}:{}:{} and {}:{}:{}; the two sagas must agree on the records they share (R106)",
                 r.name.value,
                 checked.source.name(),
@@ -117,13 +133,10 @@ fn with(checked: &Checked, saga: &Saga, path: &std::path::Path) -> Exit {
                 other.source.name(),
                 there.line,
                 there.column
-            ));
+            )));
         }
     }
-    fail(format!(
-        "--with {shown}: running `{}` with `{}` is not implemented yet (its guards need the built-in failure WrongState)",
-        saga.name.value, b.name.value
-    ))
+    Ok(other)
 }
 
 /// The first way two declarations of one resource differ, if they do.

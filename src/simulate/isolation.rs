@@ -17,19 +17,19 @@ use super::trace::TraceEntry;
 /// Writes the report.
 pub fn render(
     json: bool,
-    saga: &Saga,
+    sagas: &[&Saga],
     scenarios: &[IsolationScenario],
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if json {
-        let report = JsonReport::of(saga, scenarios);
+        let report = JsonReport::of(sagas, scenarios);
         serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
         return writeln!(out);
     }
-    human(saga, scenarios, out)
+    human(sagas, scenarios, out)
 }
 
-fn human(saga: &Saga, scenarios: &[IsolationScenario], out: &mut dyn Write) -> io::Result<()> {
+fn human(sagas: &[&Saga], scenarios: &[IsolationScenario], out: &mut dyn Write) -> io::Result<()> {
     let Some(first) = scenarios.first() else {
         return Ok(());
     };
@@ -41,7 +41,7 @@ fn human(saga: &Saga, scenarios: &[IsolationScenario], out: &mut dyn Write) -> i
     writeln!(
         out,
         "{}: {} instances interleaved ({})",
-        saga.name.value,
+        sagas[0].name.value,
         first.labels.len(),
         instances.join(", ")
     )?;
@@ -91,7 +91,7 @@ fn human(saga: &Saga, scenarios: &[IsolationScenario], out: &mut dyn Write) -> i
                     out,
                     "  {:>digits$}. [{letter}] {}",
                     n + 1,
-                    action.describe(saga)
+                    action.describe(sagas[usize::from(*i)])
                 )?;
             }
         }
@@ -151,7 +151,7 @@ struct JsonStep {
 }
 
 impl JsonReport {
-    fn of(saga: &Saga, scenarios: &[IsolationScenario]) -> JsonReport {
+    fn of(sagas: &[&Saga], scenarios: &[IsolationScenario]) -> JsonReport {
         let labels = scenarios.first().map_or(&[][..], |s| s.labels.as_slice());
         JsonReport {
             instances: labels
@@ -161,14 +161,14 @@ impl JsonReport {
                     saga: l.saga.clone(),
                 })
                 .collect(),
-            scenarios: scenarios.iter().map(|s| scenario(saga, s)).collect(),
+            scenarios: scenarios.iter().map(|s| scenario(sagas, s)).collect(),
             states_explored: scenarios.iter().map(|s| s.states).sum(),
             violations: scenarios.iter().map(|s| s.violations.len()).sum(),
         }
     }
 }
 
-fn scenario(saga: &Saga, s: &IsolationScenario) -> JsonScenario {
+fn scenario(sagas: &[&Saga], s: &IsolationScenario) -> JsonScenario {
     JsonScenario {
         name: s.name.clone(),
         outcome: s.outcomes.first().map_or("", |o| o.as_str()),
@@ -193,6 +193,7 @@ fn scenario(saga: &Saga, s: &IsolationScenario) -> JsonScenario {
                     .iter()
                     .enumerate()
                     .map(|(n, (i, a))| {
+                        let saga = sagas[usize::from(*i)];
                         let mut entry = super::trace::entries(saga, std::slice::from_ref(a))
                             .pop()
                             .expect("one entry per action");

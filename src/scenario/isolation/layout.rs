@@ -1,16 +1,18 @@
 //! Which records the instances touch: a record reference names one record per instance,
 //! except through a shared field (`isolation.shared`), where every instance meets the same
-//! record. Computed once per exploration.
+//! record; instances of different sagas (`--with`) meet on every record both name.
+//! Resources unify by name (`--with` checks they are declared alike). Computed once per
+//! exploration.
 
 use std::collections::BTreeMap;
 
-use crate::model::resources::{Actor, Effect};
-use crate::model::{ResourceId, Saga};
+use crate::model::Saga;
+use crate::model::resources::{Actor, Effect, Resource};
 
 /// One record of the product.
 #[derive(Debug, Clone)]
 pub struct RecordInfo {
-    pub resource: ResourceId,
+    pub resource: Resource,
     pub field: String,
     /// The instance whose own record it is; `None` when shared.
     pub owner: Option<u8>,
@@ -28,7 +30,7 @@ impl RecordInfo {
 #[derive(Debug, Clone)]
 pub struct Access {
     pub record: usize,
-    pub resource: ResourceId,
+    pub resource: Resource,
     pub effect: Effect,
 }
 
@@ -41,29 +43,33 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn new(saga: &Saga, instances: u8, letters: &[char]) -> Layout {
-        let resources = &saga.resources;
+    /// The records of instances running `sagas` (one per instance); `across`: the sagas
+    /// differ, so every record reference is shared.
+    pub fn new(sagas: &[&Saga], letters: &[char], across: bool) -> Layout {
         let mut records: Vec<RecordInfo> = Vec::new();
-        let mut accesses = vec![BTreeMap::new(); usize::from(instances)];
-        for i in 0..instances {
+        let mut accesses = vec![BTreeMap::new(); sagas.len()];
+        for (i, saga) in sagas.iter().enumerate() {
+            let resources = &saga.resources;
             for (actor, effect) in resources.effects() {
-                let shared = resources.is_shared(&effect.record);
-                let owner = (!shared).then_some(i);
+                let shared = across || resources.is_shared(&effect.record);
+                let owner = (!shared).then_some(i as u8);
                 let field = &effect.record.field.value;
-                let resource = effect.record.resource;
-                let record = match records
-                    .iter()
-                    .position(|r| r.resource == resource && r.field == *field && r.owner == owner)
-                {
+                let resource = resources.resource(effect.record.resource);
+                let same = |r: &RecordInfo| {
+                    r.resource.name.value == resource.name.value
+                        && r.field == *field
+                        && r.owner == owner
+                };
+                let record = match records.iter().position(same) {
                     Some(at) => at,
                     None => {
-                        let base = format!("{}[{field}]", resources.resource(resource).name.value);
+                        let base = format!("{}[{field}]", resource.name.value);
                         let name = match owner {
                             None => base,
                             Some(o) => format!("{base} of [{}]", letters[usize::from(o)]),
                         };
                         records.push(RecordInfo {
-                            resource,
+                            resource: resource.clone(),
                             field: field.clone(),
                             owner,
                             name,
@@ -71,12 +77,12 @@ impl Layout {
                         records.len() - 1
                     }
                 };
-                accesses[usize::from(i)]
+                accesses[i]
                     .entry(actor)
                     .or_insert_with(Vec::new)
                     .push(Access {
                         record,
-                        resource,
+                        resource: resource.clone(),
                         effect: effect.clone(),
                     });
             }
@@ -88,7 +94,9 @@ impl Layout {
                 records
                     .iter()
                     .position(|x| {
-                        x.resource == info.resource && x.field == info.field && x.owner == owner
+                        x.resource.name.value == info.resource.name.value
+                            && x.field == info.field
+                            && x.owner == owner
                     })
                     .unwrap_or(r)
             })

@@ -105,9 +105,6 @@ pub fn unsupported(saga: &Saga) -> Option<String> {
         return Some("resources in a choreography".to_owned());
     }
     let resources = &saga.resources;
-    if let Some(r) = resources.declared.iter().find(|r| r.version_file.value) {
-        return Some(format!("`version_file` (on {})", r.name.value));
-    }
     for (actor, effect) in resources.effects() {
         if effect.if_unchanged.is_some() {
             return Some("`if_unchanged` (the built-in failure Changed)".to_owned());
@@ -115,47 +112,106 @@ pub fn unsupported(saga: &Saga) -> Option<String> {
         if matches!(actor, crate::model::resources::Actor::Reaction(_)) {
             return Some("effects on a reaction".to_owned());
         }
-        let resource = resources.resource(effect.record.resource);
-        if effect.on_locked(resource) == crate::model::resources::OnLocked::Fail
-            && !actor.is_compensation()
+        // A compensation and the trigger always wait (a compensation's own `on_locked`
+        // is I812).
+        let own_fail = effect
+            .on_locked
+            .as_ref()
+            .is_some_and(|o| o.value == crate::model::resources::OnLocked::Fail);
+        if own_fail && matches!(actor, crate::model::resources::Actor::Trigger) {
+            return Some("`on_locked: fail` on the trigger's effect".to_owned());
+        }
+    }
+    let builtins = ["Locked", "Changed", "WrongState"];
+    for step in &saga.steps {
+        if let Some(f) = step
+            .failure_handling
+            .iter()
+            .find(|f| builtins.contains(&f.name.value.as_str()))
         {
-            return Some("`on_locked: fail` (the built-in failure Locked)".to_owned());
+            return Some(format!(
+                "a handling of the built-in failure {} (it compensates, as by default)",
+                f.name.value
+            ));
         }
     }
     None
 }
 
+/// The instances of a simulation: per instance, the saga it runs and its letter.
+#[derive(Clone)]
+pub struct Instances<'a> {
+    pub sagas: Vec<&'a Saga>,
+    pub labels: Vec<Label>,
+    /// Different sagas (`--with`): every record reference is shared, and no symmetry.
+    pub across: bool,
+}
+
+impl<'a> Instances<'a> {
+    /// `isolation.instances` instances of one saga.
+    pub fn of(saga: &'a Saga) -> Instances<'a> {
+        let n = instances(saga);
+        Instances {
+            sagas: vec![saga; usize::from(n)],
+            labels: labels(saga, n),
+            across: false,
+        }
+    }
+
+    /// One instance of `saga` (`a`) and one of `with` (`b`): `sagac simulate --with`.
+    pub fn with(saga: &'a Saga, with: &'a Saga) -> Instances<'a> {
+        let label = |letter: char, s: &Saga| Label {
+            letter,
+            saga: s.name.value.clone(),
+        };
+        Instances {
+            sagas: vec![saga, with],
+            labels: vec![label('a', saga), label('b', with)],
+            across: true,
+        }
+    }
+
+    fn letters(&self) -> Vec<char> {
+        self.labels.iter().map(|l| l.letter).collect()
+    }
+}
+
 /// Every scenario: `happy`, then each applicable fault on each instance, then
 /// combinations up to `max_faults` across instances. The reduced search puts a lone fault
 /// on `a` only, and a pair on two instances of one spec once (`a/x+b/y`, not also
-/// `a/y+b/x`). Combinations in which some fault never fires are left out.
+/// `a/y+b/x`); with `--with` every instance gets its faults. Combinations in which some
+/// fault never fires are left out.
 pub fn enumerate(
-    saga: &Saga,
+    instances: &Instances,
     kinds: &[FaultKind],
     max_faults: usize,
     search: Search,
 ) -> Result<Vec<IsolationScenario>, String> {
-    let n = instances(saga);
-    let base = applicable(saga, kinds);
-    let mut singles: Vec<(u8, Fault)> = Vec::new();
-    for i in 0..n {
-        if search == Search::Reduced && i > 0 {
-            break;
-        }
-        singles.extend(base.iter().map(|&f| (i, f)));
-    }
-    let every: Vec<(u8, Fault)> = (0..n)
-        .flat_map(|i| base.iter().map(move |&f| (i, f)))
+    let symmetric = search == Search::Reduced && !instances.across;
+    let every: Vec<(u8, Fault)> = instances
+        .sagas
+        .iter()
+        .enumerate()
+        .flat_map(|(i, saga)| {
+            applicable(saga, kinds)
+                .into_iter()
+                .map(move |f| (i as u8, f))
+        })
         .collect();
     let mut lists: Vec<Vec<(u8, Fault)>> = vec![Vec::new()];
-    lists.extend(singles.iter().map(|&f| vec![f]));
+    lists.extend(
+        every
+            .iter()
+            .filter(|f| !symmetric || f.0 == 0)
+            .map(|&f| vec![f]),
+    );
     if max_faults >= 2 {
         for (x, &a) in every.iter().enumerate() {
             for &b in &every[x + 1..] {
                 if a.0 == b.0 && !compatible(a.1, b.1) {
                     continue;
                 }
-                if search == Search::Reduced && !canonical_pair(&base, a, b) {
+                if symmetric && !canonical_pair(&every, a, b) {
                     continue;
                 }
                 lists.push(vec![a, b]);
@@ -164,7 +220,7 @@ pub fn enumerate(
     }
     let mut out = Vec::new();
     for faults in lists {
-        let scenario = run(saga, &faults, search)?;
+        let scenario = run(instances, &faults, search)?;
         if faults.is_empty() || scenario.all_fired {
             out.push(scenario);
         }
@@ -174,8 +230,8 @@ pub fn enumerate(
 
 /// Whether a pair of faults is the one of its symmetric class the reduced search keeps:
 /// faults on `a` first, and of `a/x+b/y` and `a/y+b/x` the one with `x` first.
-fn canonical_pair(base: &[Fault], a: (u8, Fault), b: (u8, Fault)) -> bool {
-    let index = |f: Fault| base.iter().position(|&g| g == f).unwrap_or(usize::MAX);
+fn canonical_pair(every: &[(u8, Fault)], a: (u8, Fault), b: (u8, Fault)) -> bool {
+    let index = |f: Fault| every.iter().position(|&g| g.1 == f).unwrap_or(usize::MAX);
     match (a.0, b.0) {
         (0, 0) => true,
         (0, 1) => index(a.1) <= index(b.1),
@@ -185,23 +241,36 @@ fn canonical_pair(base: &[Fault], a: (u8, Fault), b: (u8, Fault)) -> bool {
 
 /// Explores every interleaving of the instances under these faults.
 pub fn run(
-    saga: &Saga,
+    instances: &Instances,
     faults: &[(u8, Fault)],
     search: Search,
 ) -> Result<IsolationScenario, String> {
-    let n = instances(saga);
-    let labels = labels(saga, n);
-    let letters: Vec<char> = labels.iter().map(|l| l.letter).collect();
+    let n = instances.sagas.len();
+    let letters = instances.letters();
     let per_instance: Vec<Vec<Fault>> = (0..n)
-        .map(|i| faults.iter().filter(|f| f.0 == i).map(|f| f.1).collect())
+        .map(|i| {
+            faults
+                .iter()
+                .filter(|f| usize::from(f.0) == i)
+                .map(|f| f.1)
+                .collect()
+        })
         .collect();
-    let machines: Vec<Machine> = per_instance.iter().map(|f| Machine::new(saga, f)).collect();
-    let symmetric = search == Search::Reduced && n == 2 && per_instance[0] == per_instance[1];
+    let machines: Vec<Machine> = instances
+        .sagas
+        .iter()
+        .zip(&per_instance)
+        .map(|(saga, f)| Machine::new(saga, f))
+        .collect();
+    let symmetric = search == Search::Reduced
+        && !instances.across
+        && n == 2
+        && per_instance[0] == per_instance[1];
     let product = Product {
-        saga,
+        sagas: instances.sagas.clone(),
         machines,
-        layout: Layout::new(saga, n, &letters),
-        labels: labels.clone(),
+        layout: Layout::new(&instances.sagas, &letters, instances.across),
+        labels: instances.labels.clone(),
         reduced: search == Search::Reduced,
         symmetric,
     };
@@ -230,9 +299,9 @@ pub fn run(
         explored.fired[i] & all == all
     });
     Ok(IsolationScenario {
-        name: scenario_name(saga, &letters, faults),
+        name: scenario_name(&instances.sagas, &letters, faults),
         faults: faults.to_vec(),
-        labels,
+        labels: instances.labels.clone(),
         outcomes: explored.outcomes,
         violations: explored
             .violations
@@ -250,24 +319,26 @@ pub fn run(
 }
 
 /// `happy`, or `a/fail:charge_credit+b/dup:reserve_inventory`.
-pub fn scenario_name(saga: &Saga, letters: &[char], faults: &[(u8, Fault)]) -> String {
+pub fn scenario_name(sagas: &[&Saga], letters: &[char], faults: &[(u8, Fault)]) -> String {
     if faults.is_empty() {
         return "happy".to_owned();
     }
     faults
         .iter()
-        .map(|(i, f)| format!("{}/{}", letters[usize::from(*i)], f.name(saga)))
+        .map(|(i, f)| {
+            let i = usize::from(*i);
+            format!("{}/{}", letters[i], f.name(sagas[i]))
+        })
         .collect::<Vec<_>>()
         .join("+")
 }
 
 /// The faults an instance-prefixed name stands for; `None` when a part names no instance
-/// or no fault of the saga.
-pub fn parse_name(saga: &Saga, name: &str) -> Option<Vec<(u8, Fault)>> {
+/// or no fault of its saga.
+pub fn parse_name(instances: &Instances, name: &str) -> Option<Vec<(u8, Fault)>> {
     if name.trim() == "happy" {
         return Some(Vec::new());
     }
-    let n = instances(saga);
     name.split('+')
         .map(|part| {
             let (letter, fault) = part.trim().split_once('/')?;
@@ -275,12 +346,9 @@ pub fn parse_name(saga: &Saga, name: &str) -> Option<Vec<(u8, Fault)>> {
             let (Some(c), None) = (chars.next(), chars.next()) else {
                 return None;
             };
-            let i = u8::try_from(u32::from(c).checked_sub(u32::from('a'))?).ok()?;
-            if i >= n {
-                return None;
-            }
-            match super::name::parse_name(saga, fault)?.as_slice() {
-                [f] => Some((i, *f)),
+            let i = instances.labels.iter().position(|l| l.letter == c)?;
+            match super::name::parse_name(instances.sagas[i], fault)?.as_slice() {
+                [f] => Some((i as u8, *f)),
                 _ => None,
             }
         })

@@ -29,6 +29,12 @@ pub const MAX_STATES: usize = 2_000_000;
 struct Joint {
     states: Vec<State>,
     records: Records,
+    /// Commands parked at their owner whose sender gave up waiting (in doubt under
+    /// `timeout:`): each may still apply when the lock is released. Sorted.
+    late: Vec<(u8, Actor)>,
+    /// Parked commands that applied after their sender gave up: their compensation has an
+    /// effect to undo, though the instance's machine never learned it applied. Sorted.
+    applied_late: Vec<(u8, Actor)>,
 }
 
 impl Joint {
@@ -36,15 +42,24 @@ impl Joint {
         Joint {
             states: self.states.iter().map(State::canonical).collect(),
             records: self.records.clone(),
+            late: self.late.clone(),
+            applied_late: self.applied_late.clone(),
         }
     }
 
     fn swapped(&self, layout: &Layout) -> Joint {
         let mut states = self.states.clone();
         states.swap(0, 1);
+        let swap = |v: &[(u8, Actor)]| {
+            let mut out: Vec<(u8, Actor)> = v.iter().map(|&(i, a)| (1 - i.min(1), a)).collect();
+            out.sort();
+            out
+        };
         Joint {
             states,
             records: self.records.swapped(layout),
+            late: swap(&self.late),
+            applied_late: swap(&self.applied_late),
         }
     }
 }
@@ -65,7 +80,8 @@ struct Enabled {
 }
 
 pub struct Product<'a> {
-    pub saga: &'a Saga,
+    /// Per instance, the saga it runs.
+    pub sagas: Vec<&'a Saga>,
     pub machines: Vec<Machine<'a>>,
     pub layout: Layout,
     pub labels: Vec<Label>,
@@ -96,7 +112,6 @@ struct Node {
 impl Product<'_> {
     fn ctx(&self) -> Context<'_> {
         Context {
-            saga: self.saga,
             layout: &self.layout,
             labels: &self.labels,
         }
@@ -104,12 +119,10 @@ impl Product<'_> {
 
     fn initial(&self) -> Joint {
         Joint {
-            states: self
-                .machines
-                .iter()
-                .map(|_| State::initial(self.saga))
-                .collect(),
+            states: self.sagas.iter().map(|saga| State::initial(saga)).collect(),
             records: Records::new(&self.layout, self.machines.len()),
+            late: Vec::new(),
+            applied_late: Vec::new(),
         }
     }
 
@@ -246,11 +259,33 @@ impl Product<'_> {
         for (i, machine) in self.machines.iter().enumerate() {
             let i = i as u8;
             let before = &joint.states[usize::from(i)];
+            let saga = self.sagas[usize::from(i)];
+            machine.refuse(
+                saga.step_ids()
+                    .map(|s| {
+                        // A participant that recognises a repeat by its idempotency key
+                        // answers it as before, whatever the records are now.
+                        let repeat = before.steps[s.index()].applied > 0
+                            && saga.step(s).idempotency_key.is_some();
+                        let accesses = self.layout.of(i, Actor::Step(s));
+                        (!repeat)
+                            .then(|| joint.records.refusal(i, accesses))
+                            .flatten()
+                    })
+                    .collect(),
+            );
             let mut moves = Vec::new();
             for next in machine.successors(before) {
                 match self.step(joint, i, next)? {
                     Ok(m) => moves.push(m),
                     Err((record, holder)) => out.parked.push((i, record, holder)),
+                }
+            }
+            for (k, &(j, actor)) in joint.late.iter().enumerate() {
+                if j == i
+                    && let Some(m) = self.late(joint, k, actor)
+                {
+                    moves.push(m);
                 }
             }
             out.moves.push((i, moves));
@@ -270,20 +305,27 @@ impl Product<'_> {
         let before = &joint.states[usize::from(i)];
         let after = &next.state;
         let machine = &self.machines[usize::from(i)];
-        let ran = ran(self.saga, before, after, &next.actions);
+        let saga = self.sagas[usize::from(i)];
+        let ran = ran(saga, before, after, &next.actions);
+
         let mut records = joint.records.clone();
         let mut broken: Vec<(u8, Broke, String)> = next
             .violations
             .into_iter()
             .map(|(inv, m)| (i, Broke::Instance(inv), format!("{} {m}", self.label(i))))
             .collect();
-        let mut visible = false;
-        let pnr = self.saga.point_of_no_return();
+        // A participant that handled a command read the records to decide (a guard, a
+        // lock), whether or not it applied anything.
+        let mut visible = handled(&next.actions)
+            .into_iter()
+            .any(|actor| self.layout.touches_shared(self.layout.of(i, actor)));
+        let pnr = saga.point_of_no_return();
         let settled_before = settled(before, pnr, machine);
         for actor in ran {
             // The undo of an effect that never applied is a no-op (`absent_effect: ignore`).
             if let Actor::Compensation(Owner::Step(s)) = actor
                 && before.steps[s.index()].applied == 0
+                && !joint.applied_late.contains(&(i, Actor::Step(s)))
             {
                 continue;
             }
@@ -292,12 +334,14 @@ impl Product<'_> {
                 continue;
             }
             visible |= self.layout.touches_shared(accesses);
-            match records.parked(self.saga, i, accesses, actor.is_compensation()) {
+            // Only a step may refuse on a lock; every other action waits.
+            let always_waits = !matches!(actor, Actor::Step(_));
+            match records.parked(i, accesses, always_waits) {
                 Some(Refused::Parked { record, holder }) => return Ok(Err((record, holder))),
                 Some(Refused::Unsupported(what)) => return Err(what),
                 None => {}
             }
-            let pending = !settled_before && pending_actor(self.saga, actor, pnr);
+            let pending = !settled_before && pending_actor(saga, actor, pnr);
             match records.apply(&self.ctx(), i, actor, accesses, pending) {
                 Ok(b) => broken.extend(tag(i, b)),
                 Err(Refused::Unsupported(what)) => return Err(what),
@@ -315,14 +359,86 @@ impl Product<'_> {
                 broken.extend(tag(i, records.locks_left(&self.ctx(), i)));
             }
         }
+        let mut late = joint.late.clone();
+        for s in gave_up_waiting(&next.actions) {
+            let accesses = self.layout.of(i, Actor::Step(s));
+            if joint.records.parked(i, accesses, false).is_some() {
+                late.push((i, Actor::Step(s)));
+                late.sort();
+                visible = true;
+            }
+        }
         let mut states = joint.states.clone();
         states[usize::from(i)] = next.state;
         Ok(Ok(Move {
-            joint: Joint { states, records },
+            joint: Joint {
+                states,
+                records,
+                late,
+                applied_late: joint.applied_late.clone(),
+            },
             actions: next.actions.into_iter().map(|a| (i, a)).collect(),
             broken,
             visible,
         }))
+    }
+
+    /// The late application of the parked command `joint.late[k]`, once no other instance's
+    /// lock holds it back. It applies nothing when its guard refuses, or when its
+    /// compensation ran first on a resource with `version_file` (the tombstone); an
+    /// instance whose run has ended and is left holding a lock breaks `locks_released`.
+    fn late(&self, joint: &Joint, k: usize, actor: Actor) -> Option<Move> {
+        let (i, _) = joint.late[k];
+        let Actor::Step(s) = actor else {
+            return None;
+        };
+        let accesses = self.layout.of(i, actor);
+        if joint.records.parked(i, accesses, false).is_some() {
+            return None;
+        }
+        let state = &joint.states[usize::from(i)];
+        let saga = self.sagas[usize::from(i)];
+        let machine = &self.machines[usize::from(i)];
+        let tombstone = state.runs(Owner::Step(s)) > 0
+            && accesses.iter().any(|a| a.resource.version_file.value);
+        let refused = joint.records.refusal(i, accesses).is_some();
+        let mut records = joint.records.clone();
+        let mut broken = Vec::new();
+        let participant = saga.step(s).participant;
+        let action = if tombstone || refused {
+            ActionKind::Duplicate {
+                work: Work::Step(s),
+                applied_again: false,
+            }
+        } else {
+            let applied = records.apply(&self.ctx(), i, actor, accesses, false).ok()?;
+            broken.extend(tag(i, applied));
+            if machine.ended(state) && machine.outcome(state) != super::super::Outcome::Stuck {
+                broken.extend(tag(i, records.locks_left(&self.ctx(), i)));
+            }
+            ActionKind::Run {
+                work: Work::Step(s),
+                result: StepResult::Success,
+            }
+        };
+        let mut late = joint.late.clone();
+        late.remove(k);
+        let mut applied_late = joint.applied_late.clone();
+        if !(tombstone || refused) {
+            applied_late.push((i, actor));
+            applied_late.sort();
+        }
+        Some(Move {
+            joint: Joint {
+                states: joint.states.clone(),
+                records,
+                late,
+                applied_late,
+            },
+            actions: vec![(i, Action::local(participant, action))],
+            broken,
+            visible: true,
+        })
     }
 
     /// The run that always makes the first enabled move: each instance's outcome.
@@ -394,6 +510,46 @@ fn ran(saga: &Saga, before: &State, after: &State, actions: &[Action]) -> Vec<Ac
         }
     }
     out
+}
+
+/// The actions whose participant handled a message in this transition.
+fn handled(actions: &[Action]) -> Vec<Actor> {
+    actions
+        .iter()
+        .filter_map(|a| match a.kind {
+            ActionKind::Reply { work, .. }
+            | ActionKind::Duplicate { work, .. }
+            | ActionKind::Run { work, .. }
+            | ActionKind::NoAnswer { work, .. } => match work {
+                Work::Trigger => Some(Actor::Trigger),
+                Work::Step(s) => Some(Actor::Step(s)),
+                Work::Compensation(o) => Some(Actor::Compensation(o)),
+                Work::Reaction(r) => Some(Actor::Reaction(r)),
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The steps whose sender stopped waiting for an answer that did not come, the effect not
+/// applied (in doubt under `timeout:`).
+fn gave_up_waiting(actions: &[Action]) -> Vec<StepId> {
+    // A participant that is down or swallows the command stashes nothing.
+    let unheard = |s: StepId| {
+        actions
+            .iter()
+            .any(|a| matches!(a.kind, ActionKind::NoAnswer { work: Work::Step(w), .. } if w == s))
+    };
+    actions
+        .iter()
+        .filter_map(|a| match a.kind {
+            ActionKind::Reply {
+                work: Work::Step(s),
+                result: StepResult::TimedOut { applied: false },
+            } if !unheard(s) => Some(s),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A read-only step ran: its participant answered (or answered too late). A duplicate of

@@ -8,7 +8,7 @@
 //! per (reader, record) the writers whose pending change the reader saw (a dirty read
 //! when the writer then undoes it).
 
-use crate::model::Saga;
+use crate::model::BuiltinFailure;
 use crate::model::resources::{Actor, OnLocked, Resource, Verb};
 
 use super::Label;
@@ -119,38 +119,60 @@ impl Records {
     }
 
     /// Whether `instance`'s accesses would wait: one of them meets a lock another instance
-    /// holds, under `wait` (a compensation always waits).
-    pub fn parked(
-        &self,
-        saga: &Saga,
-        instance: u8,
-        accesses: &[Access],
-        compensation: bool,
-    ) -> Option<Refused> {
+    /// holds, under `wait`; `always_waits` for an action that cannot refuse (a
+    /// compensation, the trigger).
+    pub fn parked(&self, instance: u8, accesses: &[Access], always_waits: bool) -> Option<Refused> {
         for access in accesses {
-            let resource = saga.resources.resource(access.resource);
             let Some(holder) = self.holder[access.record] else {
                 continue;
             };
             if holder == instance {
                 continue;
             }
-            match (compensation, access.effect.on_locked(resource)) {
-                (true, _) | (false, OnLocked::Wait) => {
-                    return Some(Refused::Parked {
-                        record: access.record,
-                        holder,
-                    });
-                }
-                (false, OnLocked::Fail) => {
-                    return Some(Refused::Unsupported(
-                        "`on_locked: fail` (the built-in failure Locked)".to_owned(),
-                    ));
-                }
-                (false, OnLocked::Proceed) => {}
+            let on_locked = access.effect.on_locked(&access.resource);
+            if always_waits || on_locked == OnLocked::Wait {
+                return Some(Refused::Parked {
+                    record: access.record,
+                    holder,
+                });
             }
         }
         None
+    }
+
+    /// The built-in failure a step's participant answers instead of applying `accesses`
+    /// for `instance` as the records stand: another instance's lock under `on_locked:
+    /// fail` (`Locked`), a guard that refuses (`WrongState`). `None` when they apply, or
+    /// wait (see [`Records::parked`]).
+    pub fn refusal(&self, instance: u8, accesses: &[Access]) -> Option<BuiltinFailure> {
+        if self.parked(instance, accesses, false).is_some() {
+            return None;
+        }
+        for access in accesses {
+            let held_by_other = self.holder[access.record].is_some_and(|h| h != instance);
+            if held_by_other && access.effect.on_locked(&access.resource) == OnLocked::Fail {
+                return Some(BuiltinFailure::Locked);
+            }
+        }
+        accesses
+            .iter()
+            .any(|a| !self.guard_passes(a))
+            .then_some(BuiltinFailure::WrongState)
+    }
+
+    /// Whether a `set`'s guard admits the record's state (always, without a guard).
+    fn guard_passes(&self, access: &Access) -> bool {
+        let effect = &access.effect;
+        if effect.verb != Verb::Set || effect.from.is_empty() {
+            return true;
+        }
+        let state = self.state[access.record];
+        state.is_some_and(|f| {
+            effect
+                .from
+                .iter()
+                .any(|s| state_index(&access.resource, Some(&s.value)) == Some(f))
+        })
     }
 
     /// Applies one action's accesses for `instance`, in one local transaction. `pending`:
@@ -183,7 +205,7 @@ impl Records {
     ) -> Result<(), Refused> {
         let r = access.record;
         let effect = &access.effect;
-        let resource = ctx.saga.resources.resource(access.resource);
+        let resource = &access.resource;
         let name = &ctx.layout.records[r].name;
         let me = ctx.label(i);
         let at = self.at(i, r);
@@ -206,7 +228,10 @@ impl Records {
                 return Ok(());
             }
             Verb::Write => {
-                self.lost_update(ctx, i, r, compensation, broken);
+                if !resource.version_file.value {
+                    // A version file merges writes as deltas: nothing is overwritten.
+                    self.lost_update(ctx, i, r, compensation, broken);
+                }
             }
             Verb::Set => {
                 let from = self.state[r];
@@ -230,7 +255,10 @@ impl Records {
                         )));
                     }
                 } else {
-                    self.lost_update(ctx, i, r, compensation, broken);
+                    if !resource.version_file.value {
+                        // A version file merges writes as deltas: nothing is overwritten.
+                        self.lost_update(ctx, i, r, compensation, broken);
+                    }
                 }
                 if from == to {
                     // A self-move: no transition, no lock taken or released.
@@ -386,7 +414,7 @@ impl Records {
         (0..self.state.len())
             .filter(|&r| self.holder[r] == Some(i))
             .map(|r| {
-                let resource = ctx.saga.resources.resource(ctx.layout.records[r].resource);
+                let resource = &ctx.layout.records[r].resource;
                 (
                     IsolationInvariant::LocksReleased,
                     format!(
@@ -425,7 +453,6 @@ impl Records {
 
 /// What an access's words and checks need.
 pub struct Context<'a> {
-    pub saga: &'a Saga,
     pub layout: &'a Layout,
     pub labels: &'a [Label],
 }

@@ -156,11 +156,16 @@ impl Machine<'_> {
                     violations,
                 });
             }
-            self.apply(transition, s);
+            // Isolation: a participant that refuses applies nothing, and its answer is
+            // lost all the same.
+            let refused = self.refusal(s).is_some();
+            if !refused {
+                self.apply(transition, s);
+            }
             reply(
                 transition,
                 Reply::TimedOut,
-                StepResult::TimedOut { applied: true },
+                StepResult::TimedOut { applied: !refused },
             );
             return;
         }
@@ -192,6 +197,9 @@ impl Machine<'_> {
             (0..classes).find(|&i| self.fire(transition.state, Fault::FailAs(s, i)))
         {
             self.declared_failure(transition, s, i);
+        } else if let Some(refused) = self.refusal(s) {
+            // Isolation: the participant refuses as the records stand, applying nothing.
+            self.fail_reply(transition, s, Cause::Builtin(s, refused));
         } else {
             self.apply(transition, s);
             reply(transition, Reply::Success, StepResult::Success);
