@@ -156,8 +156,7 @@ impl Machine<'_> {
                     violations,
                 });
             }
-            // Isolation: a participant that refuses applies nothing, and its answer is
-            // lost all the same.
+            // Isolation: a refusing participant applies nothing; its answer is lost too.
             let refused = self.refusal(s).is_some();
             if !refused {
                 self.apply(transition, s);
@@ -198,7 +197,6 @@ impl Machine<'_> {
         {
             self.declared_failure(transition, s, i);
         } else if let Some(refused) = self.refusal(s) {
-            // Isolation: the participant refuses as the records stand, applying nothing.
             self.fail_reply(transition, s, Cause::Builtin(s, refused));
         } else {
             self.apply(transition, s);
