@@ -592,3 +592,28 @@ fn with_checks_the_other_spec() {
         "{out}"
     );
 }
+
+#[test]
+fn four_instances_with_two_faults_are_bounded_by_the_work_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("four.yaml");
+    std::fs::write(
+        &path,
+        PLACE_ORDER.replacen(
+            "isolation: { instances: 2 }",
+            "isolation: { instances: 4 }",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = sagac()
+        .args(["simulate", "--max-faults", "2"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("with 4 instances and --max-faults 2"), "{err}");
+    assert!(err.contains("--no-limit"), "{err}");
+}

@@ -58,6 +58,15 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
                 kinds.dedup();
                 kinds
             };
+            let work = isolation::estimated_work(&instances, &kinds, args.max_faults);
+            if work > scenario::MAX_WORK && !args.no_limit {
+                return fail(format!(
+                    "simulating {} with {} instances and --max-faults {} would run for tens of seconds or more (about {work} units of work); narrow it with --max-faults, --faults, --scenario or fewer `isolation.instances`, or pass --no-limit",
+                    saga.name.value,
+                    instances.sagas.len(),
+                    args.max_faults,
+                ));
+            }
             isolation::enumerate(&instances, &kinds, args.max_faults, Search::Reduced)
         }
     };

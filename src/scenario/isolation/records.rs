@@ -224,7 +224,7 @@ impl Records {
                     ));
                 }
                 self.flags[at] = (flags | READ | OBSERVED) & !(STALE | CHANGED_SINCE_READ);
-                self.dirty_read_candidate(ctx, i, r, resource);
+                self.dirty_read_candidate(i, r, resource);
                 return Ok(());
             }
             Verb::Write => {
@@ -336,11 +336,10 @@ impl Records {
 
     /// A read of `r` by `i` while another instance's exposed change is pending on it (and
     /// the record is not in a lock state: then the reader sees "pending", the truth).
-    fn dirty_read_candidate(&mut self, ctx: &Context, i: u8, r: usize, resource: &Resource) {
+    fn dirty_read_candidate(&mut self, i: u8, r: usize, resource: &Resource) {
         if self.state[r].is_some_and(|s| is_lock(resource, s)) {
             return;
         }
-        let _ = ctx;
         for j in 0..self.instances() {
             if j != i && self.flags[self.at(j, r)] & (PENDING | EXPOSED) == PENDING | EXPOSED {
                 let at = self.at(i, r);
