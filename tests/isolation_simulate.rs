@@ -270,14 +270,47 @@ fn simulate_runs_the_instances_and_prefixes_each_line() {
 }
 
 #[test]
+fn a_version_check_stops_the_lost_update_of_a_forward_write() {
+    let by_write = &variants()[2].1;
+    let marker = "reads: [item, quantity], failures: [OutOfStock], timeout: 2s,";
+    let versioned = by_write
+        .replacen(
+            marker,
+            "reads: [item, quantity], writes: [stock_version], failures: [OutOfStock], timeout: 2s,",
+            1,
+        )
+        .replacen(
+            "      - write: stock[item]\n",
+            "      - write: stock[item]\n        if_unchanged: stock_version\n",
+            1,
+        );
+    let scenarios = all(&saga(&versioned), Search::Reduced);
+    // The reservation that finds the level moved answers Changed and compensates; the
+    // default undo still restores a before-image unguarded (I802), which a failure shows.
+    assert!(broken(scenario(&scenarios, "happy")).is_empty());
+    assert!(broken(scenario(&scenarios, "a/fail:charge_credit")).contains("no_lost_update"));
+    // A version field no action writes carries no version (D501): no protection.
+    let unversioned = by_write.replacen(
+        "      - write: stock[item]\n",
+        "      - write: stock[item]\n        if_unchanged: stock_version\n",
+        1,
+    );
+    let scenarios = all(&saga(&unversioned), Search::Reduced);
+    assert_eq!(
+        broken(scenario(&scenarios, "happy")),
+        BTreeSet::from(["no_lost_update"])
+    );
+}
+
+#[test]
 fn what_is_not_implemented_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("if-unchanged.yaml");
+    let path = dir.path().join("retry-changed.yaml");
     std::fs::write(
         &path,
         PLACE_ORDER.replacen(
-            "      - decrease: stock[item]\n",
-            "      - decrease: stock[item]\n        if_unchanged: quantity\n",
+            "failures: [OutOfStock]\n    timeout: 5s",
+            "failures: [OutOfStock, { name: Changed, then: retry }]\n    timeout: 5s",
             1,
         ),
     )
@@ -286,7 +319,7 @@ fn what_is_not_implemented_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("`if_unchanged`"), "{err}");
+    assert!(err.contains("built-in failure Changed"), "{err}");
     // The diagram of a spec with resources is refused: it would draw one instance.
     let out = sagac()
         .args(["diagram", "specs/place-order.yaml"])

@@ -32,6 +32,10 @@ pub struct Access {
     pub record: usize,
     pub resource: Resource,
     pub effect: Effect,
+    /// `if_unchanged` names a field some action writes (the trigger's `data`, a step's
+    /// `writes`): the owner compares versions. A field no action writes carries no
+    /// version (D501; FTGO's `null` expected version), and the check always passes.
+    pub version_checked: bool,
 }
 
 pub struct Layout {
@@ -50,6 +54,13 @@ impl Layout {
         let mut accesses = vec![BTreeMap::new(); sagas.len()];
         for (i, saga) in sagas.iter().enumerate() {
             let resources = &saga.resources;
+            let written = |field: &str| {
+                saga.trigger.data.iter().any(|f| f.value == field)
+                    || saga
+                        .steps
+                        .iter()
+                        .any(|s| s.writes.iter().any(|f| f.value == field))
+            };
             for (actor, effect) in resources.effects() {
                 let shared = across || resources.is_shared(&effect.record);
                 let owner = (!shared).then_some(i as u8);
@@ -84,6 +95,10 @@ impl Layout {
                         record,
                         resource: resource.clone(),
                         effect: effect.clone(),
+                        version_checked: effect
+                            .if_unchanged
+                            .as_ref()
+                            .is_some_and(|f| written(&f.value)),
                     });
             }
         }

@@ -106,8 +106,10 @@ pub fn unsupported(saga: &Saga) -> Option<String> {
     }
     let resources = &saga.resources;
     for (actor, effect) in resources.effects() {
-        if effect.if_unchanged.is_some() {
-            return Some("`if_unchanged` (the built-in failure Changed)".to_owned());
+        if effect.if_unchanged.is_some()
+            && !matches!(actor, crate::model::resources::Actor::Step(_))
+        {
+            return Some("`if_unchanged` on an action that is not a step".to_owned());
         }
         if matches!(actor, crate::model::resources::Actor::Reaction(_)) {
             return Some("effects on a reaction".to_owned());

@@ -142,7 +142,8 @@ impl Records {
 
     /// The built-in failure a step's participant answers instead of applying `accesses`
     /// for `instance` as the records stand: another instance's lock under `on_locked:
-    /// fail` (`Locked`), a guard that refuses (`WrongState`). `None` when they apply, or
+    /// fail` (`Locked`), a record changed since the instance observed it under
+    /// `if_unchanged` (`Changed`), a guard that refuses (`WrongState`). `None` when they apply, or
     /// wait (see [`Records::parked`]).
     pub fn refusal(&self, instance: u8, accesses: &[Access]) -> Option<BuiltinFailure> {
         if self.parked(instance, accesses, false).is_some() {
@@ -153,6 +154,11 @@ impl Records {
             if held_by_other && access.effect.on_locked(&access.resource) == OnLocked::Fail {
                 return Some(BuiltinFailure::Locked);
             }
+        }
+        let moved =
+            |a: &Access| a.version_checked && self.flags[self.at(instance, a.record)] & STALE != 0;
+        if accesses.iter().any(moved) {
+            return Some(BuiltinFailure::Changed);
         }
         accesses
             .iter()
