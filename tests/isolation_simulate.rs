@@ -650,3 +650,29 @@ fn four_instances_with_two_faults_are_bounded_by_the_work_estimate() {
     assert!(err.contains("with 4 instances and --max-faults 2"), "{err}");
     assert!(err.contains("--no-limit"), "{err}");
 }
+
+#[test]
+fn a_cancel_of_a_rejected_order_answers_wrong_state() {
+    let out = sagac()
+        .args([
+            "simulate",
+            "specs/place-order.yaml",
+            "--with",
+            "specs/cancel-order.yaml",
+            "--scenario",
+            "a/fail:check_stock",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("run of a/fail:check_stock:"), "{text}");
+    assert!(
+        text.contains("[b] order -> orchestrator: begin_cancel failed: WrongState"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[b] orchestrator -> caller: NotCancelled"),
+        "{text}"
+    );
+}

@@ -81,8 +81,11 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     };
     let mut text = Vec::new();
     let json = args.format == Format::Json;
-    if let Err(e) = simulate::isolation::render(json, &instances.sagas, &scenarios, &mut text)
-        .and_then(|()| write_product(None, &text))
+    // One scenario asked for by name: its run is what the student wants to see.
+    let traces = !json && (args.trace || args.scenario.is_some());
+    if let Err(e) =
+        simulate::isolation::render(json, &instances.sagas, &scenarios, traces, &mut text)
+            .and_then(|()| write_product(None, &text))
     {
         return fail(format!("writing the report: {e}"));
     }

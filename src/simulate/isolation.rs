@@ -19,6 +19,7 @@ pub fn render(
     json: bool,
     sagas: &[&Saga],
     scenarios: &[IsolationScenario],
+    traces: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if json {
@@ -26,7 +27,36 @@ pub fn render(
         serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
         return writeln!(out);
     }
-    human(sagas, scenarios, out)
+    human(sagas, scenarios, out)?;
+    if traces {
+        for s in scenarios {
+            writeln!(out)?;
+            writeln!(out, "run of {}:", s.name)?;
+            lines(sagas, s, &s.trace, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// A run as numbered lines, each prefixed with its instance (`  3. [b] ...`).
+fn lines(
+    sagas: &[&Saga],
+    s: &IsolationScenario,
+    trace: &[(u8, crate::scenario::Action)],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let digits = trace.len().to_string().len();
+    for (n, (i, action)) in trace.iter().enumerate() {
+        let letter = s.labels[usize::from(*i)].letter;
+        let saga = sagas[usize::from(*i)];
+        writeln!(
+            out,
+            "  {:>digits$}. [{letter}] {}",
+            n + 1,
+            action.describe(saga)
+        )?;
+    }
+    Ok(())
 }
 
 fn human(sagas: &[&Saga], scenarios: &[IsolationScenario], out: &mut dyn Write) -> io::Result<()> {
@@ -84,16 +114,7 @@ fn human(sagas: &[&Saga], scenarios: &[IsolationScenario], out: &mut dyn Write) 
         for v in &s.violations {
             writeln!(out)?;
             writeln!(out, "{} in {}: {}", v.invariant.as_str(), s.name, v.message)?;
-            let digits = v.trace.len().to_string().len();
-            for (n, (i, action)) in v.trace.iter().enumerate() {
-                let letter = s.labels[usize::from(*i)].letter;
-                writeln!(
-                    out,
-                    "  {:>digits$}. [{letter}] {}",
-                    n + 1,
-                    action.describe(sagas[usize::from(*i)])
-                )?;
-            }
+            lines(sagas, s, &v.trace, out)?;
         }
     }
     let states: usize = scenarios.iter().map(|s| s.states).sum();

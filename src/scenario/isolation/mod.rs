@@ -69,6 +69,9 @@ pub struct IsolationScenario {
     pub labels: Vec<Label>,
     /// Per instance, its outcome in the representative run.
     pub outcomes: Vec<Outcome>,
+    /// The representative run: the first enabled move each time (`a` before `b`, the
+    /// oldest message first).
+    pub trace: Vec<(u8, Action)>,
     pub violations: Vec<IsolationViolation>,
     pub states: usize,
     /// Whether every fault fired in some run.
@@ -328,6 +331,7 @@ pub fn run(
         faults: faults.to_vec(),
         labels: instances.labels.clone(),
         outcomes: explored.outcomes,
+        trace: explored.trace,
         violations: explored
             .violations
             .into_iter()

@@ -102,6 +102,8 @@ pub struct Explored {
     /// Per instance, its outcome in the representative run (oldest message first, `a`
     /// before `b`).
     pub outcomes: Vec<super::super::Outcome>,
+    /// The representative run.
+    pub trace: Trace,
 }
 
 struct Node {
@@ -193,7 +195,7 @@ impl Product<'_> {
                 queue.push_back((nodes.len() - 1, m.joint));
             }
         }
-        let outcomes = self.representative(initial)?;
+        let (outcomes, trace) = self.representative(initial)?;
         Ok(Explored {
             states: seen.len(),
             violations: found
@@ -202,6 +204,7 @@ impl Product<'_> {
                 .collect(),
             fired,
             outcomes,
+            trace,
         })
     }
 
@@ -442,20 +445,26 @@ impl Product<'_> {
     }
 
     /// The run that always makes the first enabled move: each instance's outcome.
-    fn representative(&self, mut joint: Joint) -> Result<Vec<super::super::Outcome>, String> {
+    fn representative(
+        &self,
+        mut joint: Joint,
+    ) -> Result<(Vec<super::super::Outcome>, Trace), String> {
+        let mut trace = Vec::new();
         for _ in 0..super::super::run::MAX_RUN_LENGTH {
             let enabled = self.enabled(&joint)?;
             let Some(m) = enabled.moves.into_iter().flat_map(|(_, m)| m).next() else {
                 break;
             };
+            trace.extend(m.actions);
             joint = m.joint;
         }
-        Ok(self
+        let outcomes = self
             .machines
             .iter()
             .zip(&joint.states)
             .map(|(m, s)| m.outcome(s))
-            .collect())
+            .collect();
+        Ok((outcomes, trace))
     }
 }
 
