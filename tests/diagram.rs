@@ -11,6 +11,8 @@ mod commands;
 mod flows;
 #[path = "diagram/mermaid.rs"]
 mod mermaid;
+#[path = "diagram/v2.rs"]
+mod v2;
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -40,7 +42,7 @@ mod pending;
 fn yaml_files(dir: &str) -> Vec<PathBuf> {
     let mut files = load::discover(Path::new(dir)).expect("directory has specs");
     files.sort();
-    files.retain(|p| pending::drawn(p));
+    files.retain(|p| pending::runs(p));
     files
 }
 

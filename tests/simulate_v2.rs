@@ -226,12 +226,15 @@ fn an_uncaught_error_follows_on_uncaught() {
         run(&terminate, "uncaught:reserve").outcome,
         Outcome::Terminated
     );
-    let retry = saga(&spec(&format!("{OUTCOME}\non_uncaught: retry"), ""));
-    // One attempt and no retry: the transient error exhausts it.
-    assert_eq!(
-        run(&retry, "uncaught:reserve").outcome,
-        Outcome::Compensated
-    );
+    // Retried: one transient error, then the second attempt succeeds. (With one attempt it
+    // would be `exhaust:reserve`, which is not listed again.)
+    let retry = saga(&spec(
+        &format!("{OUTCOME}\non_uncaught: retry"),
+        "    retry: { max_attempts: 2 }",
+    ));
+    assert_eq!(run(&retry, "uncaught:reserve").outcome, Outcome::Completed);
+    let once = saga(&spec(&format!("{OUTCOME}\non_uncaught: retry"), ""));
+    assert!(scenario::parse_name(&once, "uncaught:reserve").is_none());
     // Swallowed, with no timeout and no deadline: nobody ever answers.
     let swallowed = saga(
         &spec(&format!("{OUTCOME}\non_uncaught: no_reply"), "").replacen(
@@ -508,4 +511,89 @@ fn faults_all_runs_version_2_kinds_on_a_version_1_spec() {
     assert!(names.iter().any(|n| n.starts_with("outage:")), "{names:?}");
     // A version 1 spec's JSON keeps its shape: no version 2 columns.
     assert!(value["scenarios"][0].get("caller").is_none());
+}
+
+/// `grade` selects version 2's faults and ends and checks the caller's value.
+#[test]
+fn a_rubric_grades_version_2_faults_ends_and_the_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let submission = dir.path().join("student");
+    std::fs::create_dir(&submission).unwrap();
+    std::fs::copy("specs/trip-temporal.yaml", submission.join("saga.yaml")).unwrap();
+    let rubric = dir.path().join("rubric.yaml");
+    std::fs::write(
+        &rubric,
+        r#"version: 1
+assignment: trip
+title: Trip v2
+roles:
+  hotel: { matches: "hotel", describe: the hotel booking }
+  cars: { matches: "car", describe: the car reservation }
+criteria:
+  - id: cancel
+    title: A cancel before the charge compensates
+    points: 1
+    check: { scenario: { step: hotel, fault: cancel, outcome: cancelled, caller: Cancelled } }
+    feedback: { pass: "Good.", fail: "Bad." }
+  - id: outage
+    title: The car service down
+    points: 1
+    check: { scenario: { step: cars, fault: outage, outcome: compensated, caller: NotBooked } }
+    feedback: { pass: "Good.", fail: "Bad." }
+  - id: wrong_caller
+    title: A wrong caller value is caught
+    points: 1
+    check: { scenario: { step: hotel, fault: deadline, caller: Booked } }
+    feedback: { pass: "Good.", fail: "Bad." }
+"#,
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sagac"))
+        .arg("grade")
+        .arg(&submission)
+        .args(["--format", "json", "--rubric"])
+        .arg(&rubric)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(v["criteria"][0]["status"], "pass", "{v:#}");
+    assert_eq!(v["criteria"][1]["status"], "pass", "{v:#}");
+    assert_eq!(v["criteria"][2]["status"], "fail", "{v:#}");
+    assert!(
+        v["criteria"][2]["feedback"]
+            .as_str()
+            .unwrap()
+            .contains("The caller should be told `Booked`, but is told `NotBooked`."),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn an_uncaught_error_in_a_choreography_follows_on_uncaught() {
+    let text = include_str!("../specs/order-credit-choreography.yaml");
+    // compensate: the failure `Uncaught` is announced by its event in the map.
+    let s = saga(
+        &text
+            .replacen(
+                "compensation_defaults:\n",
+                "on_uncaught: compensate\ncompensation_defaults:\n",
+                1,
+            )
+            .replacen(
+                "        CreditLimitExceeded: customer.credit.limit.exceeded\n",
+                "        CreditLimitExceeded: customer.credit.limit.exceeded\n        Uncaught: customer.validation.failed\n",
+                1,
+            ),
+    );
+    let r = run(&s, "uncaught:reserve_credit");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    // no_reply: swallowed, nobody hears of it, the saga never ends.
+    let s = saga(&text.replacen(
+        "compensation_defaults:\n",
+        "on_uncaught: no_reply\ncompensation_defaults:\n",
+        1,
+    ));
+    assert!(broken(&run(&s, "uncaught:reserve_credit")).contains(&"termination"));
 }

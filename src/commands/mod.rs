@@ -93,15 +93,16 @@ pub fn eprint_diagnostics(checked: &Checked, color: crate::cli::Color) {
 }
 
 /// A spec that uses a language version 2 feature whose semantics `scenario` does not
-/// implement yet: `command` (`simulate`, `diagram`, `codegen`) refuses it rather than run
-/// it with version 1's semantics, naming the feature and where it is written (exit 2).
+/// implement yet (`codegen`: any version 2 feature): `command` (`simulate`, `diagram`,
+/// `codegen`) refuses it rather than run it with version 1's semantics, naming the feature
+/// and where it is written (exit 2).
 pub fn refuse_unsupported(
     checked: &Checked,
     saga: &sagac::model::Saga,
     command: &str,
 ) -> Option<Exit> {
     let unsupported = match command {
-        "diagram" | "codegen" => sagac::scenario::unsupported_by_renderers(saga)?,
+        "codegen" => sagac::scenario::unsupported_by_renderers(saga)?,
         _ => sagac::scenario::unsupported(saga)?,
     };
     let at = checked.source.line_col(unsupported.span.start);

@@ -77,7 +77,7 @@ pub fn combined_from(saga: &Saga, happy: &Scenario, branches: &[Branch]) -> Diag
 
 /// Every scenario `simulate` runs by default, in its order.
 pub fn every_scenario(saga: &Saga) -> Vec<Scenario> {
-    scenario::enumerate(saga, &Options::default())
+    scenario::enumerate(saga, &Options::for_saga(saga))
 }
 
 /// One scenario by its faults, explored in full so that its broken invariants can be

@@ -8,6 +8,7 @@ use std::fmt::Write;
 use super::escape::sequence_text;
 use super::text::{self, Line};
 use crate::model::{Coordination, Owner, Saga, Stage, StepId, StepKind};
+use crate::scenario::wording::{Voice, words};
 use crate::scenario::{Action, ActionKind, Party, Scenario, Work};
 
 /// A participant as declared: `participant <id> as <label>`.
@@ -72,6 +73,10 @@ struct Ids {
     labels: Vec<String>,
     orchestrator: String,
     orchestrator_label: String,
+    /// Version 2: the caller, declared last when the saga has an `outcome` or a
+    /// `cancellation` (only then does a run tell it anything).
+    caller: String,
+    has_caller: bool,
     /// Declaration order: the trigger's participant, the orchestrator, then every other
     /// participant in the order the steps, compensations and reactions first use them.
     order: Vec<Party>,
@@ -133,6 +138,13 @@ impl Ids {
                 orchestrator.push('_');
             }
         }
+        let mut caller = "caller".to_owned();
+        if taken.contains(&caller) || caller == orchestrator {
+            caller = "saga_caller".to_owned();
+            while taken.contains(&caller) {
+                caller.push('_');
+            }
+        }
         let labels: Vec<String> = saga
             .participants
             .iter()
@@ -169,12 +181,18 @@ impl Ids {
                 order.push(Party::Participant(p));
             }
         }
+        let has_caller = saga.outcome.is_some() || saga.cancellation.is_some();
+        if has_caller {
+            order.push(Party::Caller);
+        }
         Ids {
+            has_caller,
             declared,
             participants,
             labels,
             orchestrator,
             orchestrator_label,
+            caller,
             order,
         }
     }
@@ -185,6 +203,7 @@ impl Ids {
         match party {
             Party::Participant(p) => self.declared.get(p.index()).copied().unwrap_or(false),
             Party::Orchestrator => self.order.get(1) == Some(&Party::Orchestrator),
+            Party::Caller => self.has_caller,
         }
     }
 
@@ -195,6 +214,7 @@ impl Ids {
                 .get(p.index())
                 .map_or("unknown", String::as_str),
             Party::Orchestrator => &self.orchestrator,
+            Party::Caller => &self.caller,
         }
     }
 
@@ -202,6 +222,7 @@ impl Ids {
         match party {
             Party::Participant(p) => self.labels.get(p.index()).map_or("Unknown", String::as_str),
             Party::Orchestrator => &self.orchestrator_label,
+            Party::Caller => "Caller",
         }
     }
 }
@@ -244,6 +265,8 @@ pub(super) struct Writer<'a> {
     annotated: BTreeSet<Work>,
     /// The saga's point of no return (looked up once: it scans the steps).
     point_of_no_return: Option<StepId>,
+    /// Version 2: what the next compensation receives, said on its command.
+    receives: Option<String>,
 }
 
 impl<'a> Writer<'a> {
@@ -257,6 +280,7 @@ impl<'a> Writer<'a> {
             extra: Vec::new(),
             annotated: BTreeSet::new(),
             point_of_no_return: saga.point_of_no_return(),
+            receives: None,
         }
     }
 
@@ -429,14 +453,34 @@ impl<'a> Writer<'a> {
         if let Some((work, false)) = noted {
             self.annotate(work);
         }
+        if let ActionKind::Receives { .. } = action.kind {
+            self.receives = Some(words(self.saga, action, Voice::Arrow));
+            return;
+        }
         match text::line(self.saga, action) {
             Some(Line::Message {
                 from,
                 to,
                 arrow,
                 text,
-            }) => self.message(from, to, arrow, &text),
+            }) => {
+                let text = match (&action.kind, self.receives.take()) {
+                    (
+                        ActionKind::Command {
+                            work: Work::Compensation(_),
+                            ..
+                        },
+                        Some(receives),
+                    ) => text.replacen(" (compensate)", &format!(" (compensate, {receives})"), 1),
+                    (_, receives) => {
+                        self.receives = receives;
+                        text
+                    }
+                };
+                self.message(from, to, arrow, &text)
+            }
             Some(Line::NoteOverAll(text)) => self.note_over_all(&text),
+            Some(Line::NoteOver(party, text)) => self.note(party, party, &text),
             None => {}
         }
         if let Some((work, true)) = noted {

@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use super::combined::{Branch, branches};
 use super::escape::{state_label, state_name};
-use crate::model::{Coordination, Owner, Saga, Stage, StepId, StepKind};
+use crate::model::{Coordination, OnFailure, Owner, Saga, Stage, StepId, StepKind};
 use crate::scenario::{
     ActionKind, Fault, Outcome, Scenario, Work, compensation_faults, owner_name,
 };
@@ -33,13 +33,27 @@ pub fn render_from(saga: &Saga, happy: &Scenario, failures: &[Branch]) -> String
     edges.extend(retry_edges(saga));
     let chains = failure_edges(saga, failures, &mut edges);
     compensation_edges(&mut out, saga, &chains, &mut edges);
-    let ends: Vec<&str> = ["completed", "compensated", "stuck"]
-        .into_iter()
-        .filter(|id| edges.iter().any(|e| e.to == *id))
-        .collect();
+    let ends: Vec<&str> = [
+        "completed",
+        "compensated",
+        "stuck",
+        "terminated",
+        "needs_attention",
+        "cancelled",
+    ]
+    .into_iter()
+    .filter(|id| edges.iter().any(|e| e.to == *id))
+    .collect();
     for id in &ends {
-        let mut name = id.to_string();
-        name[..1].make_ascii_uppercase();
+        // `needs_attention` → `NeedsAttention`.
+        let name: String = id
+            .split('_')
+            .map(|w| {
+                let mut w = w.to_owned();
+                w[..1].make_ascii_uppercase();
+                w
+            })
+            .collect();
         declare(&mut out, id, &name);
     }
     for Edge { from, to, label } in &edges {
@@ -233,11 +247,31 @@ fn compensation_edges(out: &mut String, saga: &Saga, chains: &Chains, edges: &mu
                 .compensation(o)
                 .map(|c| c.retry.describe())
                 .unwrap_or_default();
-            edges.push(Edge::new(
-                undo_state(saga, o),
-                "stuck".to_owned(),
-                format!("{} gave up ({retry})", compensation_action(saga, o)),
-            ));
+            let label = format!("{} gave up ({retry})", compensation_action(saga, o));
+            // Version 2: by its `on_failure`, the saga is stuck, goes on with the next
+            // compensation, or escalates.
+            let policy = saga
+                .compensation(o)
+                .map_or(OnFailure::Stuck, |c| c.on_failure.value);
+            let targets: Vec<String> = match policy {
+                OnFailure::Stuck => vec!["stuck".to_owned()],
+                OnFailure::EscalateAndStop => vec!["needs_attention".to_owned()],
+                OnFailure::Continue | OnFailure::Escalate => chains
+                    .keys()
+                    .filter(|(x, _)| *x == o)
+                    .map(|(_, to)| match (to, policy) {
+                        (Target::End(_), OnFailure::Escalate) => "needs_attention".to_owned(),
+                        _ => to.id(saga),
+                    })
+                    .collect(),
+            };
+            for target in targets {
+                let label = match policy {
+                    OnFailure::Stuck => label.clone(),
+                    _ => format!("{label}: {}", policy.as_str()),
+                };
+                edges.push(Edge::new(undo_state(saga, o), target, label));
+            }
         }
     }
 }

@@ -38,6 +38,8 @@ pub enum Line {
     },
     /// A note over every participant (the end of a choreography, which nobody announces).
     NoteOverAll(String),
+    /// Version 2: a note over one party (the deadline passing over the orchestrator).
+    NoteOver(Party, String),
 }
 
 /// The line an action draws; `None` for an action the diagram leaves implicit (a
@@ -57,6 +59,25 @@ pub fn line(saga: &Saga, action: &Action) -> Option<Line> {
             ..
         } => Arrow::Lost,
         ActionKind::Reply { .. } => Arrow::Reply,
+        // Version 2: the caller's answers come back as replies; a command nobody answers
+        // is a lost reply from its participant; the deadline is a note; what a
+        // compensation receives is said on its command (`sequence.rs`).
+        ActionKind::Tell { .. } | ActionKind::CancelAnswered { .. } => Arrow::Reply,
+        ActionKind::NoAnswer { .. } => {
+            return Some(Line::Message {
+                from: action.from,
+                to: Party::Orchestrator,
+                arrow: Arrow::Lost,
+                text: words(saga, action, Voice::Arrow),
+            });
+        }
+        ActionKind::DeadlinePasses { .. } => {
+            return Some(Line::NoteOver(
+                Party::Orchestrator,
+                words(saga, action, Voice::Arrow),
+            ));
+        }
+        ActionKind::Receives { .. } => return None,
         ActionKind::End { .. } if saga.coordination == Coordination::Choreography => {
             return Some(Line::NoteOverAll(words(saga, action, Voice::Arrow)));
         }

@@ -128,6 +128,14 @@ pub enum FaultKindDef {
     Exhaust,
     /// No answer in time (orchestration steps with a `timeout`).
     Timeout,
+    /// Language version 2: an error the spec does not declare (`uncaught:`).
+    Uncaught,
+    /// Language version 2: the deadline passes while the step is current (`deadline:`).
+    Deadline,
+    /// Language version 2: the caller cancels as the step's command is sent (`cancel:`).
+    Cancel,
+    /// Language version 2: the step's participant is down (`outage:`).
+    Outage,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -136,6 +144,12 @@ pub enum OutcomeDef {
     Completed,
     Compensated,
     Stuck,
+    /// Language version 2: stopped without compensating.
+    Terminated,
+    /// Language version 2: a compensation gave up and the escalation was told.
+    NeedsAttention,
+    /// Language version 2: compensated after an honoured cancel.
+    Cancelled,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -164,6 +178,9 @@ pub struct ScenarioDef {
     /// Invariants that must hold on every run of the scenario (`atomicity`, ...).
     #[serde(default)]
     pub invariants: Vec<String>,
+    /// Language version 2: the value the caller must be told (`outcome.values`).
+    #[serde(default)]
+    pub caller: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -15,6 +15,9 @@ pub enum Party {
     Participant(ParticipantId),
     /// The orchestration's coordinator (hosted by `Saga::orchestrator.participant`).
     Orchestrator,
+    /// Version 2: whoever started the saga and waits for its outcome (drawn only with
+    /// `outcome` or `cancellation`).
+    Caller,
 }
 
 impl Party {
@@ -22,6 +25,7 @@ impl Party {
         match self {
             Party::Participant(p) => saga.participant(p).name.value.clone(),
             Party::Orchestrator => "orchestrator".to_owned(),
+            Party::Caller => "caller".to_owned(),
         }
     }
 }
@@ -219,10 +223,10 @@ pub enum ActionKind {
     /// Version 2: the deadline passes before the step's command is sent, or while it is
     /// outstanding (the step is then abandoned in doubt).
     DeadlinePasses { step: StepId, outstanding: bool },
-    /// Version 2: the caller's cancel reaches the orchestrator, and its answer (none when
-    /// a late cancel is ignored, or while the pivot's reply is awaited).
-    Cancel { answer: Option<CancelAnswer> },
-    /// Version 2: a cancel answered later (when the outstanding pivot answers).
+    /// Version 2: the caller's cancel reaches the orchestrator.
+    Cancel,
+    /// Version 2: the answer to the caller's cancel (none is drawn for a late cancel that
+    /// is ignored).
     CancelAnswered { answer: CancelAnswer },
     /// Version 2: the caller is told how the saga ends.
     Tell { end: End },

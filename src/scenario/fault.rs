@@ -194,7 +194,10 @@ impl Fault {
             Fault::Exhaust(s) => saga.step(s).retry.can_exhaust(),
             // Only an orchestrator waits for a reply, so only it can be in doubt.
             Fault::Timeout(s) => orchestration && saga.step(s).timeout.is_some(),
-            Fault::CompFail(o) => saga.compensation(o).is_some_and(|c| c.retry.can_exhaust()),
+            // Version 2: also a compensation that gives up at once on an absent effect.
+            Fault::CompFail(o) => saga.compensation(o).is_some_and(|c| {
+                c.retry.can_exhaust() || c.absent_effect.value == crate::model::AbsentEffect::Fail
+            }),
             // The trigger's event starts the saga in both styles; in a choreography every
             // consumed event is published by someone who can crash first.
             Fault::Crash { participant, event } => {
@@ -230,7 +233,7 @@ impl Fault {
                             && f.retry.as_ref().is_some_and(|r| r.can_exhaust())
                     })
             }
-            Fault::Uncaught(s) => orchestration && uncaught_applies(saga, s),
+            Fault::Uncaught(s) => uncaught_applies(saga, s),
             Fault::Outage(p) => {
                 orchestration
                     && saga.steps.iter().any(|s| {
@@ -458,8 +461,12 @@ fn own_event(saga: &Saga, s: StepId, i: u8) -> bool {
 fn uncaught_applies(saga: &Saga, s: StepId) -> bool {
     let step = saga.step(s);
     match step.on_uncaught.value {
-        // Retried: on a retriable step it is what `fail:` does.
-        OnUncaught::Retry => step.kind != StepKind::Retriable,
+        // Retried: on a retriable step it is what `fail:` does, and with one attempt what
+        // `exhaust:` does.
+        OnUncaught::Retry => {
+            step.kind != StepKind::Retriable
+                && step.retry.max_attempts.limit().is_none_or(|n| n > 1)
+        }
         // Unanswered: with a timeout it is what `timeout:` does, unless a failed attempt
         // may have applied its effect.
         OnUncaught::NoReply => step.timeout.is_none() || !step.transactional.value,

@@ -1,8 +1,9 @@
-//! Which language version 2 features the execution semantics implement. Until a feature's
-//! semantics are written here, `simulate`, `diagram`, `codegen` and `grade` refuse a spec
-//! that uses it instead of running it with version 1's semantics, and `check` leaves out
-//! its simulation (V7xx); `check`'s static rules read every feature. A version 2 spec that
-//! writes no version 2 key runs as version 1 does.
+//! Which language version 2 features the execution semantics implement: every one in an
+//! orchestration, most in a choreography. Where a feature's semantics are not written,
+//! `simulate`, `diagram` and `grade` refuse a spec that uses it instead of running it with
+//! version 1's semantics, and `check` leaves out its simulation (V7xx); `check`'s static
+//! rules read every feature. `codegen` refuses every version 2 feature for now (its runtime
+//! implements none). A version 2 spec that writes no version 2 key runs as version 1 does.
 
 use crate::model::{AbsentEffect, Coordination, FailureThen, Key, RunsFor, Saga};
 use crate::source::Span;
@@ -31,6 +32,7 @@ const IMPLEMENTED: &[Key] = &[
 /// failure's own event, a compensation that gives up and its escalation event, the outcome
 /// the trigger's participant learns, retry budgets.
 const IN_CHOREOGRAPHY: &[Key] = &[
+    Key::OnUncaught,
     Key::Escalation,
     Key::Outcome,
     Key::FailureLongForm,
@@ -88,8 +90,9 @@ pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
         })
 }
 
-/// The first version 2 feature a spec uses, for the parts of sagac that draw or generate
-/// a saga (`diagram`, `codegen`): they implement none yet, whatever `scenario` runs.
+/// The first version 2 feature a spec uses, for the part of sagac that generates a saga
+/// (`codegen`): its runtime implements none yet, whatever `scenario` runs. (`diagram`
+/// draws what `scenario` runs.)
 pub fn unsupported_by_renderers(saga: &Saga) -> Option<Unsupported> {
     saga.features.first().map(|f| Unsupported {
         key: f.key,

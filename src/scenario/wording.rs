@@ -9,7 +9,7 @@
 use crate::model::{EventId, Handler, Saga, StepId};
 
 use super::Outcome;
-use super::action::{Action, ActionKind, Party, Silence, StepResult, Via, Work};
+use super::action::{Action, ActionKind, Effect, Party, Silence, StepResult, Via, Work};
 use super::fault::owner_name;
 use crate::model::duration;
 
@@ -170,29 +170,17 @@ fn v2_words(saga: &Saga, kind: ActionKind, voice: Voice) -> String {
                 ),
             }
         }
-        ActionKind::Cancel { answer } => match answer {
-            Some(answer) => voice.say(
-                || format!("the caller cancels; answered {}", answer.as_str()),
-                || format!("cancel: {}", answer.as_str()),
-            ),
-            None => voice.say(
-                || "the caller cancels; not answered (yet)".to_owned(),
-                || "cancel".to_owned(),
-            ),
-        },
+        ActionKind::Cancel => "cancel".to_owned(),
         ActionKind::CancelAnswered { answer } => voice.say(
-            || format!("answers the cancel: {}", answer.as_str()),
-            || format!("cancel: {}", answer.as_str()),
+            || format!("cancel answered {}", answer.as_str()),
+            || answer.as_str().to_owned(),
         ),
         ActionKind::Tell { end } => {
             let value = saga.outcome.as_ref().map_or_else(
                 || end.default_value().to_owned(),
                 |o| o.value(end).value.clone(),
             );
-            voice.say(
-                || format!("tells the caller {value} ({})", end.as_str()),
-                || value.clone(),
-            )
+            voice.say(|| format!("{value} ({})", end.as_str()), || value.clone())
         }
         ActionKind::Receives {
             owner,
@@ -203,13 +191,10 @@ fn v2_words(saga: &Saga, kind: ActionKind, voice: Voice) -> String {
             let action = saga
                 .compensation(owner)
                 .map_or_else(String::new, |c| c.action.value.clone());
+            let name = failure_text(saga, failed, failure);
             let failure = match failed {
-                Some(s) => format!(
-                    "{} ({})",
-                    failure.text(saga, Work::Step(s)),
-                    saga.step(s).id.value
-                ),
-                None => failure.text(saga, Work::Trigger),
+                Some(s) => format!("{name} ({})", saga.step(s).id.value),
+                None => name.clone(),
             };
             voice.say(
                 || {
@@ -218,10 +203,26 @@ fn v2_words(saga: &Saga, kind: ActionKind, voice: Voice) -> String {
                         effect.as_str()
                     )
                 },
-                || format!("{action}: {}, after {failure}", effect.as_str()),
+                || match effect {
+                    Effect::Applied => format!("after {name}"),
+                    Effect::InDoubt => format!("in doubt, after {name}"),
+                    Effect::Failed => format!("its failed attempt, after {name}"),
+                },
             )
         }
         _ => String::new(),
+    }
+}
+
+/// A failure's name as a diagram says it.
+fn failure_text(
+    saga: &Saga,
+    failed: Option<StepId>,
+    failure: super::action::FailureName,
+) -> String {
+    match failed {
+        Some(s) => failure.text(saga, Work::Step(s)),
+        None => failure.text(saga, Work::Trigger),
     }
 }
 
@@ -310,7 +311,7 @@ fn publish_words(saga: &Saga, action: &Action, event: EventId, via: Via, voice: 
                         .outbox_of(p)
                         .map(|o| format!(" {}", o.table.value))
                         .unwrap_or_default(),
-                    Party::Orchestrator => String::new(),
+                    Party::Orchestrator | Party::Caller => String::new(),
                 };
                 format!("publishes {name} (outbox{table})")
             }

@@ -52,7 +52,7 @@ pub fn kind(action: &Action) -> &'static str {
         ActionKind::GaveUp { .. } => "gave_up",
         ActionKind::Escalate { .. } => "escalate",
         ActionKind::DeadlinePasses { .. } => "deadline",
-        ActionKind::Cancel { .. } => "cancel",
+        ActionKind::Cancel => "cancel",
         ActionKind::CancelAnswered { .. } => "cancel_answer",
         ActionKind::Tell { .. } => "outcome",
         ActionKind::Receives { .. } => "receives",

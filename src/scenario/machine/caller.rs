@@ -43,7 +43,7 @@ impl Machine<'_> {
             (false, Some(outcome)) => Party::Participant(outcome.participant),
             _ => Party::Orchestrator,
         };
-        transition.act(party, party, ActionKind::Tell { end });
+        transition.act(party, Party::Caller, ActionKind::Tell { end });
     }
 
     /// The caller's cancel reaches the orchestrator.
@@ -52,6 +52,7 @@ impl Machine<'_> {
         let Some(cancellation) = &saga.cancellation else {
             return;
         };
+        transition.act(Party::Caller, Party::Orchestrator, ActionKind::Cancel);
         let late = || match cancellation.late.value {
             Late::Refuse => Some(CancelAnswer::TooLate),
             Late::Ignore => None,
@@ -83,17 +84,17 @@ impl Machine<'_> {
                 }
             }
         };
-        transition.act(
-            Party::Orchestrator,
-            Party::Orchestrator,
-            ActionKind::Cancel { answer },
-        );
         if let Some(answer) = answer {
             self.answer_cancel(transition, answer);
         }
     }
 
     fn answer_cancel(&self, transition: &mut Transition, answer: CancelAnswer) {
+        transition.act(
+            Party::Orchestrator,
+            Party::Caller,
+            ActionKind::CancelAnswered { answer },
+        );
         transition.state.cancel_answers = transition.state.cancel_answers.saturating_add(1);
         transition.state.cancel_answer.get_or_insert(answer);
     }
@@ -111,11 +112,6 @@ impl Machine<'_> {
             Reply::Success => CancelAnswer::TooLate,
             _ => CancelAnswer::Cancelled,
         };
-        transition.act(
-            Party::Orchestrator,
-            Party::Orchestrator,
-            ActionKind::CancelAnswered { answer },
-        );
         self.answer_cancel(transition, answer);
     }
 

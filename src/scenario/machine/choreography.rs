@@ -126,6 +126,11 @@ impl Machine<'_> {
             return;
         }
         transition.step(s).attempts = 1;
+        // Version 2: an error the handler does not declare, by its `on_uncaught`.
+        if self.fire(transition.state, Fault::Uncaught(s)) && self.uncaught_by_event(transition, s)
+        {
+            return;
+        }
         if self.fire(transition.state, Fault::Exhaust(s)) {
             transition.local(
                 p,
@@ -179,7 +184,7 @@ impl Machine<'_> {
     /// A choreography step failed (a business failure, the one at `failure` of its
     /// `failures` when given, or exhausted before the point of no return): it announces it
     /// with its failure event, or nobody ever learns.
-    fn step_failed(
+    pub(super) fn step_failed(
         &self,
         transition: &mut Transition,
         s: StepId,

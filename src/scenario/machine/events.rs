@@ -4,11 +4,11 @@
 //! delivers the outcome learning how the saga ended from the events it handles.
 
 use crate::model::{
-    BuiltinFailure, Emitter, End as Ending, EventId, Handler, OnFailure, Owner, StepId,
+    BuiltinFailure, Emitter, End as Ending, EventId, Handler, OnFailure, OnUncaught, Owner, StepId,
 };
 
-use super::super::action::{ActionKind, Party};
-use super::state::owner_bit;
+use super::super::action::{ActionKind, FailureName, Party, Silence, StepResult, Work};
+use super::state::{Status, Stuck, owner_bit};
 use super::{Machine, Transition};
 
 impl Machine<'_> {
@@ -46,6 +46,77 @@ impl Machine<'_> {
         }?;
         step.failure_event(name)
             .and_then(|e| self.saga.event_id(&e.value))
+    }
+
+    /// An error a choreography step's handler does not declare (`uncaught:`), by its
+    /// `on_uncaught`: redelivered by the broker (`retry`: a transient failure, retried while
+    /// attempts remain), the failure `Uncaught` announced by its event (`compensate`), or
+    /// swallowed (`no_reply`: nobody hears of it). Returns whether the delivery is done.
+    pub(super) fn uncaught_by_event(&self, transition: &mut Transition, s: StepId) -> bool {
+        let step = self.saga.step(s);
+        let p = step.participant;
+        let work = Work::Step(s);
+        match step.on_uncaught.value {
+            OnUncaught::Retry => {
+                transition.local(
+                    p,
+                    ActionKind::Run {
+                        work,
+                        result: StepResult::Transient { attempt: 1 },
+                    },
+                );
+                if self.can_attempt_again(transition.state, s) {
+                    transition.step(s).attempts = 2;
+                    return false;
+                }
+                if self.after_point_of_no_return(s) {
+                    transition.step(s).status = Status::Failed;
+                    self.get_stuck(transition, Stuck::Step(s));
+                } else {
+                    self.step_failed(transition, s, false, None);
+                }
+                true
+            }
+            OnUncaught::NoReply => {
+                transition.local(
+                    p,
+                    ActionKind::NoAnswer {
+                        work,
+                        why: Silence::Swallowed,
+                        applied: false,
+                    },
+                );
+                transition.step(s).status = Status::Failed;
+                transition.state.silent = Some(s);
+                true
+            }
+            OnUncaught::Compensate | OnUncaught::Terminate => {
+                transition.step(s).status = Status::Failed;
+                let uncaught = BuiltinFailure::Uncaught.as_str();
+                let event = match step.emits_failure_by.is_empty() {
+                    true => self.lookups.failure[s.index()],
+                    false => step
+                        .failure_event(uncaught)
+                        .and_then(|e| self.saga.event_id(&e.value)),
+                };
+                let result = match event {
+                    Some(_) => StepResult::FailedAs {
+                        failure: FailureName::Builtin(BuiltinFailure::Uncaught),
+                        applied: false,
+                    },
+                    None => StepResult::SilentFailure,
+                };
+                transition.local(p, ActionKind::Run { work, result });
+                match event {
+                    Some(event) => {
+                        transition.state.announced = true;
+                        self.publish(transition, p, event);
+                    }
+                    None => transition.state.silent = Some(s),
+                }
+                true
+            }
+        }
     }
 
     /// A compensation gave up: by its `on_failure`, stuck (false), or the saga goes on,
