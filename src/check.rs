@@ -9,7 +9,7 @@ use crate::diagnostic::{self, Counts, Diagnostic};
 use crate::load::{FileKind, Loaded, kind_of};
 use crate::model::{self, Saga};
 use crate::source::SourceFile;
-use crate::{rules, syntax};
+use crate::{import, rules, syntax};
 
 /// One checked file: its text, what was found, and the model when one could be built.
 #[derive(Debug)]
@@ -94,8 +94,12 @@ pub fn check_source(source: SourceFile) -> Checked {
     check_source_with(source, &Options::default())
 }
 
-/// Parses, resolves and runs every rule (and the simulation, when asked and possible).
+/// Parses, resolves and runs every rule (and the simulation, when asked and possible). A
+/// Step Functions, BPMN or Serverless Workflow file is imported first ([`check_imported`]).
 pub fn check_source_with(source: SourceFile, options: &Options) -> Checked {
+    if import::detect(&source).is_some() {
+        return check_imported(source, &import::Options::default(), options);
+    }
     let spec = match syntax::parse(&source) {
         Ok(spec) => spec,
         Err(errors) => {
@@ -107,13 +111,46 @@ pub fn check_source_with(source: SourceFile, options: &Options) -> Checked {
             };
         }
     };
-    let resolution = model::resolve(&spec, &source);
+    check_spec(source, &spec, Vec::new(), options)
+}
+
+/// Imports a file of another format in memory and checks the spec it translates to: every
+/// diagnostic points into the original file, and the import's own findings (its failure
+/// paths that differ from a saga's) come with the rules'.
+pub fn check_imported(
+    source: SourceFile,
+    import_options: &import::Options,
+    options: &Options,
+) -> Checked {
+    match import::import(&source, import_options) {
+        Ok(imported) => {
+            let found = imported
+                .findings
+                .iter()
+                .map(rules::import::finding)
+                .collect();
+            check_spec(source, &imported.spec(), found, options)
+        }
+        Err(errors) => Checked {
+            source,
+            diagnostics: errors.iter().map(rules::import::error).collect(),
+            saga: None,
+            resolved: false,
+        },
+    }
+}
+
+/// Resolves a spec's syntax tree and runs the rules (and the simulation) over it, after the
+/// diagnostics already found.
+fn check_spec(
+    source: SourceFile,
+    spec: &syntax::SpecDef,
+    mut diagnostics: Vec<Diagnostic>,
+    options: &Options,
+) -> Checked {
+    let resolution = model::resolve(spec, &source);
     let resolved = resolution.model().is_some();
-    let mut diagnostics: Vec<Diagnostic> = resolution
-        .problems
-        .iter()
-        .map(rules::reading::problem)
-        .collect();
+    diagnostics.extend(resolution.problems.iter().map(rules::reading::problem));
     if let Some(saga) = &resolution.saga {
         diagnostics.extend(rules::check(saga));
     }

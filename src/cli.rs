@@ -33,6 +33,8 @@ pub enum Command {
     Diagram(DiagramArgs),
     /// Generate a Rust crate for a saga: state machine or handlers, traits, outbox, tests.
     Codegen(CodegenArgs),
+    /// Translate a Step Functions, BPMN 2.0 or Serverless Workflow file into a spec.
+    Import(ImportArgs),
     /// Print the JSON Schema of the spec language (for yaml-language-server and editors).
     Schema,
     /// Grade student submissions against a rubric, by what their saga does.
@@ -268,6 +270,22 @@ pub struct CodegenArgs {
     /// src/lib.rs, Cargo.toml and .gitignore.
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub color: ColorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A Step Functions state machine (JSON or YAML), a BPMN 2.0 file or a Serverless
+    /// Workflow (JSON or YAML); the format is told from the content. `-` reads standard input.
+    pub file: PathBuf,
+    /// Write the spec to this file (replaced atomically; nothing is written on an error)
+    /// instead of standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+    /// BPMN: the process to import (its `id` or `name`) when the file holds several.
+    #[arg(long)]
+    pub process: Option<String>,
     #[command(flatten)]
     pub color: ColorArgs,
 }

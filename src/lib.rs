@@ -7,6 +7,7 @@ pub mod atomic_write;
 pub mod diagnostic;
 pub mod diagram;
 pub mod grade;
+pub mod import;
 pub mod load;
 pub mod mermaid;
 pub mod model;

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         cli::Command::Grade(args) => commands::grade::run(&args),
         cli::Command::Assignments(args) => commands::assignments::run(&args),
         cli::Command::Codegen(args) => commands::codegen::run(&args),
+        cli::Command::Import(args) => commands::import::run(&args),
         cli::Command::Lsp => commands::lsp::run(),
         cli::Command::Completions(args) => commands::completions::run(&args),
         cli::Command::Man(args) => commands::man::run(&args),

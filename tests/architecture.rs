@@ -22,6 +22,7 @@ const PARTS: &[&str] = &[
     "diagram",
     "grade",
     "grade::render",
+    "import",
     "load",
     "lsp",
     "mermaid",
@@ -90,6 +91,11 @@ const STATEMENTS: &[Statement] = &[
         part: "syntax",
         allowed: Allowed::Only(&["source"]),
         said: "**Must not** depend on anything in sagac but `source`: it knows no rule codes and no wording",
+    },
+    Statement {
+        part: "import",
+        allowed: Allowed::Only(&["source", "syntax", "model", "suggest"]),
+        said: "**Must not** depend on anything in sagac but `source`, `syntax`, `suggest` and the forms of names in `model`: it knows no rule codes and no wording",
     },
     Statement {
         part: "model",

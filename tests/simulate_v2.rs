@@ -109,6 +109,12 @@ fn a_failure_that_terminates_keeps_what_it_lists() {
     assert_eq!(r.outcome, Outcome::Terminated);
     assert_eq!(r.told.caller.as_deref(), Some("Stopped"));
     assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    let said: Vec<String> = r.trace.iter().map(|a| a.describe(&s)).collect();
+    assert!(
+        said.iter().any(|l| l
+            == "orchestrator: terminates after Declined: nothing is compensated, keeps reserve"),
+        "{said:#?}"
+    );
     // Without `keeps`, the reservation stays and nobody undoes it.
     let s = saga(&spec(OUTCOME, "").replace(
         "failures: [Declined]",
@@ -596,4 +602,246 @@ fn an_uncaught_error_in_a_choreography_follows_on_uncaught() {
         1,
     ));
     assert!(broken(&run(&s, "uncaught:reserve_credit")).contains(&"termination"));
+}
+
+/// The shipped choreography with each `(from, to)` replaced once.
+fn credit_with(edits: &[(&str, &str)]) -> Saga {
+    let mut text = include_str!("../specs/order-credit-choreography.yaml").to_owned();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    saga(&text)
+}
+
+fn trace(saga: &Saga, s: &Scenario) -> Vec<String> {
+    s.trace.iter().map(|a| a.describe(saga)).collect()
+}
+
+/// `ReleaseCredit` also consumes its own step's failure event, with these keys.
+fn release_own_failure(keys: &str) -> [(&'static str, String); 2] {
+    [
+        (
+            "      consumes: [inventory.failed]\n",
+            "      consumes: [inventory.failed, customer.validation.failed]\n".to_owned(),
+        ),
+        (
+            "      action: ReleaseCredit\n",
+            format!("      action: ReleaseCredit\n{keys}"),
+        ),
+    ]
+}
+
+fn credit_edits(edits: &[(&str, String)]) -> Saga {
+    let edits: Vec<(&str, &str)> = edits.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    credit_with(&edits)
+}
+
+#[test]
+fn a_choreography_compensates_a_failed_attempt_that_may_have_applied_its_effect() {
+    // transactional: false, registered for any attempt: both runs are clean.
+    let mut edits = release_own_failure("      runs_for: any_attempt\n").to_vec();
+    edits.push((
+        "    idempotency_key: order_id\n    compensation:\n      action: ReleaseCredit",
+        "    idempotency_key: order_id\n    transactional: false\n    compensation:\n      action: ReleaseCredit".to_owned(),
+    ));
+    let s = credit_edits(&edits);
+    let r = run(&s, "fail:reserve_credit");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    assert!(
+        trace(&s, &r)
+            .iter()
+            .any(|l| l.contains("fails with CustomerNotFound, its effect applied")),
+        "{:#?}",
+        trace(&s, &r)
+    );
+    assert_eq!(names(&s, &r.compensated), ["reserve_credit", "trigger"]);
+    // Its write and its outbox row are not one transaction: a crash between them loses
+    // the event although the customer service has an outbox.
+    let r = run(&s, "crash:customer@customer.credit.reserved");
+    assert!(broken(&r).contains(&"no_lost_event"), "{:?}", broken(&r));
+    // Registered as version 1 does (possible_effect, C211): the run where nothing was
+    // applied compensates an effect that never happened.
+    let mut edits = release_own_failure("").to_vec();
+    edits.push((
+        "    idempotency_key: order_id\n    compensation:\n      action: ReleaseCredit",
+        "    idempotency_key: order_id\n    transactional: false\n    compensation:\n      action: ReleaseCredit".to_owned(),
+    ));
+    let s = credit_edits(&edits);
+    assert!(broken(&run(&s, "fail:reserve_credit")).contains(&"no_phantom_compensation"));
+}
+
+#[test]
+fn a_choreography_compensation_for_success_only_acknowledges_a_failed_step() {
+    let s = credit_edits(&release_own_failure("      runs_for: success\n"));
+    let r = run(&s, "fail:reserve_credit");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    assert!(
+        trace(&s, &r)
+            .iter()
+            .any(|l| l.contains("ReleaseCredit has nothing registered to undo")),
+        "{:#?}",
+        trace(&s, &r)
+    );
+    assert_eq!(names(&s, &r.compensated), ["trigger"]);
+}
+
+#[test]
+fn a_choreography_compensation_that_needs_its_effect_gives_up_at_once() {
+    let s = credit_edits(&release_own_failure(
+        "      runs_for: any_attempt\n      absent_effect: fail\n",
+    ));
+    let r = run(&s, "fail:reserve_credit");
+    assert_eq!(r.outcome, Outcome::NeedsAttention);
+    assert_eq!(names(&s, &r.told.left), ["reserve_credit"]);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    // Its step succeeded: it undoes the reservation.
+    let r = run(&s, "fail:reserve_inventory");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+}
+
+#[test]
+fn a_choreography_compensation_timeout_is_redelivered_safely_only_with_a_key() {
+    let s = credit_edits(&release_own_failure("      timeout: 1h\n"));
+    let r = run(&s, "fail:reserve_inventory+comptimeout:reserve_credit");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    assert!(
+        trace(&s, &r)
+            .iter()
+            .any(|l| l.contains("ReleaseCredit times out")),
+        "{:#?}",
+        trace(&s, &r)
+    );
+    // Without the step's idempotency key, the redelivered undo runs twice.
+    let mut edits = release_own_failure("      timeout: 1h\n").to_vec();
+    edits.push((
+        "    idempotency_key: order_id\n    compensation:",
+        "    compensation:".to_owned(),
+    ));
+    let s = credit_edits(&edits);
+    let r = run(&s, "fail:reserve_inventory+comptimeout:reserve_credit");
+    assert!(broken(&r).contains(&"at_most_once"), "{:?}", broken(&r));
+    // One attempt only: it gives up and escalates.
+    let s = credit_edits(&release_own_failure(
+        "      timeout: 1h\n      retry: { max_attempts: 1 }\n",
+    ));
+    let r = run(&s, "fail:reserve_inventory+comptimeout:reserve_credit");
+    assert_eq!(r.outcome, Outcome::NeedsAttention);
+}
+
+/// The order service records a failed inventory by a reaction, and no compensation
+/// listens to `inventory.failed`.
+const INVENTORY_FAILED_TO_ORDER: [(&str, &str); 3] = [
+    (
+        "consumes: [customer.validation.failed, customer.credit.limit.exceeded, inventory.failed]",
+        "consumes: [customer.validation.failed, customer.credit.limit.exceeded]",
+    ),
+    (
+        "      consumes: [inventory.failed]\n",
+        "      consumes: [customer.credit.limit.exceeded]\n",
+    ),
+    (
+        "  - { participant: order, consumes: [inventory.reserved], action: ApproveOrder }",
+        "  - { participant: order, consumes: [inventory.reserved], action: ApproveOrder }\n  - { participant: order, consumes: [inventory.failed], action: StopOrder }",
+    ),
+];
+
+#[test]
+fn a_choreography_failure_that_terminates_stops_the_saga_where_it_fails() {
+    let mut edits = INVENTORY_FAILED_TO_ORDER.to_vec();
+    edits.push((
+        "    failures: [OutOfStock]\n",
+        "    failures: [{ name: OutOfStock, then: terminate, keeps: [reserve_credit] }]\n",
+    ));
+    edits.push((
+        "needs_attention: Rejected }",
+        "needs_attention: Rejected, terminated: Stopped }",
+    ));
+    let s = credit_with(&edits);
+    let r = run(&s, "fail:reserve_inventory");
+    assert_eq!(r.outcome, Outcome::Terminated);
+    assert_eq!(r.told.caller.as_deref(), Some("Stopped"));
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    assert!(
+        trace(&s, &r).iter().any(|l| l
+            == "inventory: terminates after OutOfStock: nothing is compensated, keeps reserve_credit"),
+        "{:#?}",
+        trace(&s, &r)
+    );
+    // Without keeps, the credit stays reserved and nobody undoes it.
+    let mut edits = INVENTORY_FAILED_TO_ORDER.to_vec();
+    edits.push((
+        "    failures: [OutOfStock]\n",
+        "    failures: [{ name: OutOfStock, then: terminate }]\n",
+    ));
+    let s = credit_with(&edits);
+    assert_eq!(broken(&run(&s, "fail:reserve_inventory")), ["atomicity"]);
+}
+
+#[test]
+fn a_choreography_deadline_travels_with_its_events() {
+    let s = credit_with(&[(
+        "compensation_defaults:\n",
+        "deadline: 10m\ncompensation_defaults:\n",
+    )]);
+    let listed = scenario::single_fault_names(&s);
+    assert!(
+        listed.contains(&"deadline:reserve_credit".to_owned()),
+        "{listed:?}"
+    );
+    assert!(
+        listed.contains(&"deadline:reserve_inventory".to_owned()),
+        "{listed:?}"
+    );
+    // Not modelled in a choreography: a participant that is down only delays its events
+    // (every order is explored), and nobody there receives a cancel.
+    assert!(
+        !listed
+            .iter()
+            .any(|n| n.starts_with("outage:") || n.starts_with("cancel:"))
+    );
+    let r = run(&s, "deadline:reserve_inventory");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert_eq!(r.told.caller.as_deref(), Some("Rejected"));
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    assert!(
+        trace(&s, &r).iter().any(|l| l
+            == "inventory: the deadline 10m has passed when reserve_inventory's event arrives: it refuses with DeadlinePassed"),
+        "{:#?}",
+        trace(&s, &r)
+    );
+    assert_eq!(names(&s, &r.compensated), ["reserve_credit", "trigger"]);
+    // The long form that terminates, keeping the credit.
+    let mut edits = INVENTORY_FAILED_TO_ORDER.to_vec();
+    edits.push((
+        "compensation_defaults:\n",
+        "deadline: { after: 10m, then: terminate, keeps: [reserve_credit] }\ncompensation_defaults:\n",
+    ));
+    edits.push((
+        "needs_attention: Rejected }",
+        "needs_attention: Rejected, terminated: Stopped }",
+    ));
+    let s = credit_with(&edits);
+    let r = run(&s, "deadline:reserve_inventory");
+    assert_eq!(r.outcome, Outcome::Terminated);
+    assert_eq!(r.told.caller.as_deref(), Some("Stopped"));
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+}
+
+#[test]
+fn a_choreography_failure_class_is_redelivered_until_its_attempts_run_out() {
+    let s = credit_with(&[(
+        "    failures: [OutOfStock]\n",
+        "    failures: [OutOfStock, { name: Busy, then: retry, retry: { max_attempts: 3 } }]\n",
+    )]);
+    let r = run(&s, "fail:reserve_inventory@Busy");
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    let r = run(&s, "exhaust:reserve_inventory@Busy");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
 }

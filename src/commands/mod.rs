@@ -9,6 +9,7 @@ pub mod completions;
 pub mod diagram;
 pub mod explain;
 pub mod grade;
+pub mod import;
 pub mod lsp;
 pub mod man;
 pub mod schema;

@@ -64,16 +64,22 @@ pub fn line(saga: &Saga, action: &Action) -> Option<Line> {
         // compensation receives is said on its command (`sequence.rs`).
         ActionKind::Tell { .. } | ActionKind::CancelAnswered { .. } => Arrow::Reply,
         ActionKind::NoAnswer { .. } => {
+            // In a choreography nobody waits: the handler's own silence.
+            let to = match saga.coordination {
+                Coordination::Choreography => action.from,
+                Coordination::Orchestration => Party::Orchestrator,
+            };
             return Some(Line::Message {
                 from: action.from,
-                to: Party::Orchestrator,
+                to,
                 arrow: Arrow::Lost,
                 text: words(saga, action, Voice::Arrow),
             });
         }
         ActionKind::DeadlinePasses { .. } => {
+            // Over the orchestrator, or the choreography handler that refuses the step.
             return Some(Line::NoteOver(
-                Party::Orchestrator,
+                action.from,
                 words(saga, action, Voice::Arrow),
             ));
         }

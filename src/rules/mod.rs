@@ -30,6 +30,7 @@ macro_rules! declare_rule {
 pub mod choreography;
 pub mod compensation;
 pub mod dataflow;
+pub mod import;
 pub mod mermaid;
 pub mod reading;
 pub mod references;
@@ -46,6 +47,7 @@ pub type Check = fn(&Saga, &mut Vec<Diagnostic>);
 pub fn all() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = syntax::RULES
         .iter()
+        .chain(import::RULES)
         .chain(references::RULES)
         .chain(simulation::RULES)
         .chain(mermaid::RULES)
@@ -57,11 +59,12 @@ pub fn all() -> Vec<&'static Rule> {
     rules
 }
 
-/// Categories in the order a spec is checked: syntax, references, compensation, retries,
+/// Categories in the order a spec is checked: syntax, the import of another format,
+/// references, compensation, retries,
 /// choreography, data flow, reliability, then what the simulator finds, then the diagrams
 /// drawn of the spec.
 fn category_rank(code: &str) -> usize {
-    "SRCTGDWVM"
+    "SIRCTGDWVM"
         .find(code.chars().next().unwrap_or('Z'))
         .unwrap_or(usize::MAX)
 }

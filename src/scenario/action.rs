@@ -172,6 +172,10 @@ pub enum StepResult {
     /// Version 2: a compensation that meets an effect that never happened and, with
     /// `absent_effect: fail`, fails at once.
     NothingToUndo,
+    /// Version 2, choreography: a compensation handler registered only for a step that
+    /// succeeded (`runs_for: success`) or was attempted (`any_attempt`) finds nothing
+    /// registered and acknowledges its event without undoing anything.
+    NotRegistered,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -230,6 +234,13 @@ pub enum ActionKind {
     CancelAnswered { answer: CancelAnswer },
     /// Version 2: the caller is told how the saga ends.
     Tell { end: End },
+    /// Version 2: the saga stops without compensating, for `failure` (of the step `failed`
+    /// names, if any), keeping the applied effects of `kept` (bits by owner).
+    Terminates {
+        failed: Option<StepId>,
+        failure: FailureName,
+        kept: u64,
+    },
     /// Version 2: what a compensation is about to receive: its step's effect status and
     /// `failure` (the step it names, if any, and its name).
     Receives {

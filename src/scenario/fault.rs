@@ -226,13 +226,10 @@ impl Fault {
             Fault::FailAs(s, i) => {
                 further_failure(saga, s, i) || (!orchestration && own_event(saga, s, i))
             }
-            Fault::ExhaustAs(s, i) => {
-                orchestration
-                    && business(saga, s, i).is_some_and(|f| {
-                        f.then.value == FailureThen::Retry
-                            && f.retry.as_ref().is_some_and(|r| r.can_exhaust())
-                    })
-            }
+            Fault::ExhaustAs(s, i) => business(saga, s, i).is_some_and(|f| {
+                f.then.value == FailureThen::Retry
+                    && f.retry.as_ref().is_some_and(|r| r.can_exhaust())
+            }),
             Fault::Uncaught(s) => uncaught_applies(saga, s),
             Fault::Outage(p) => {
                 orchestration
@@ -241,11 +238,10 @@ impl Fault {
                             && matches!(s.kind, StepKind::Compensatable | StepKind::ReadOnly)
                     })
             }
-            Fault::Deadline(s) => orchestration && deadline_reaches(saga, s),
+            // In a choreography the deadline travels with the saga's events.
+            Fault::Deadline(s) => deadline_reaches(saga, s),
             Fault::Cancel(s) => orchestration && cancel_applies(saga, s),
-            Fault::CompTimeout(o) => {
-                orchestration && saga.compensation(o).is_some_and(|c| c.timeout.is_some())
-            }
+            Fault::CompTimeout(o) => saga.compensation(o).is_some_and(|c| c.timeout.is_some()),
         }
     }
 

@@ -1,11 +1,11 @@
 //! Which language version 2 features the execution semantics implement: every one in an
-//! orchestration, most in a choreography. Where a feature's semantics are not written,
+//! orchestration, every one but `cancellation` (R103) in a choreography. Where a feature's semantics are not written,
 //! `simulate`, `diagram` and `grade` refuse a spec that uses it instead of running it with
 //! version 1's semantics, and `check` leaves out its simulation (V7xx); `check`'s static
 //! rules read every feature. `codegen` refuses every version 2 feature for now (its runtime
 //! implements none). A version 2 spec that writes no version 2 key runs as version 1 does.
 
-use crate::model::{AbsentEffect, Coordination, FailureThen, Key, RunsFor, Saga};
+use crate::model::{Coordination, Key, Saga};
 use crate::source::Span;
 
 /// The version 2 keys whose semantics the scenarios implement in an orchestration.
@@ -28,38 +28,10 @@ const IMPLEMENTED: &[Key] = &[
     Key::RetryJitter,
 ];
 
-/// The version 2 keys whose semantics the scenarios implement in a choreography too: a
-/// failure's own event, a compensation that gives up and its escalation event, the outcome
-/// the trigger's participant learns, retry budgets.
-const IN_CHOREOGRAPHY: &[Key] = &[
-    Key::OnUncaught,
-    Key::Escalation,
-    Key::Outcome,
-    Key::FailureLongForm,
-    Key::FailureEventMap,
-    Key::ReadsIfPresent,
-    Key::OnFailure,
-    Key::RetryWithin,
-    Key::RetryJitter,
-];
-
-/// Whether a choreography runs `key` as written: `compensation_defaults` only when it sets
-/// nothing a choreography does not run (`runs_for`, `absent_effect`, `timeout`), a
-/// failure's long form only when it compensates.
-fn in_choreography(saga: &Saga, key: Key) -> bool {
-    match key {
-        Key::CompensationDefaults => saga.compensations().all(|(_, c)| {
-            c.runs_for.value == RunsFor::PossibleEffect
-                && c.absent_effect.value == AbsentEffect::Ignore
-                && c.timeout.is_none()
-        }),
-        Key::FailureLongForm => saga.steps.iter().all(|s| {
-            s.failure_handling
-                .iter()
-                .all(|f| f.then.value == FailureThen::Compensate && f.builtin.is_none())
-        }),
-        _ => IN_CHOREOGRAPHY.contains(&key),
-    }
+/// Whether a choreography runs `key` as written: every version 2 key but `cancellation`,
+/// which a choreography has no coordinator to receive (R103 reports it).
+fn in_choreography(key: Key) -> bool {
+    key != Key::Cancellation
 }
 
 /// A version 2 feature a spec uses and the scenarios do not implement.
@@ -83,7 +55,7 @@ pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
     let choreography = saga.coordination == Coordination::Choreography;
     saga.features
         .iter()
-        .find(|f| !IMPLEMENTED.contains(&f.key) || (choreography && !in_choreography(saga, f.key)))
+        .find(|f| !IMPLEMENTED.contains(&f.key) || (choreography && !in_choreography(f.key)))
         .map(|f| Unsupported {
             key: f.key,
             span: f.span,

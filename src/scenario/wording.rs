@@ -56,6 +56,12 @@ pub fn words(saga: &Saga, action: &Action, voice: Voice) -> String {
                     "crashes after its commit, before publishing {}; after the restart the outbox relay publishes it",
                     event(e)
                 ),
+                // Version 2: an outbox that a step's write does not share (`transactional:
+                // false`) does not save the event.
+                false if matches!(action.from, Party::Participant(p) if saga.outbox_of(p).is_some()) => format!(
+                    "crashes after its commit, before publishing {}; its write and the outbox row are not one transaction (transactional: false): the event is lost",
+                    event(e)
+                ),
                 false => format!(
                     "crashes after its commit, before publishing {}; without an outbox the event is lost",
                     event(e)
@@ -159,7 +165,12 @@ fn v2_words(saga: &Saga, kind: ActionKind, voice: Voice) -> String {
                 .deadline
                 .as_ref()
                 .map_or_else(String::new, |d| format!(" {}", duration::format(d.value)));
+            let choreography = saga.coordination == crate::model::Coordination::Choreography;
             match outstanding {
+                false if choreography => voice.say(
+                    || format!("the deadline{after} has passed when {id}'s event arrives: it refuses with DeadlinePassed"),
+                    || format!("deadline{after} passed: {} refused", saga.step(step).action.value),
+                ),
                 false => voice.say(
                     || format!("the deadline{after} passes before {id} is sent: it fails with DeadlinePassed"),
                     || format!("deadline{after} passes before {}", saga.step(step).action.value),
@@ -181,6 +192,21 @@ fn v2_words(saga: &Saga, kind: ActionKind, voice: Voice) -> String {
                 |o| o.value(end).value.clone(),
             );
             voice.say(|| format!("{value} ({})", end.as_str()), || value.clone())
+        }
+        ActionKind::Terminates {
+            failed,
+            failure,
+            kept,
+        } => {
+            let name = failure_text(saga, failed, failure);
+            let keeps = match kept {
+                0 => String::new(),
+                bits => format!(", keeps {}", left_names(saga, bits)),
+            };
+            voice.say(
+                || format!("terminates after {name}: nothing is compensated{keeps}"),
+                || format!("saga terminated ({name}){keeps}"),
+            )
         }
         ActionKind::Receives {
             owner,
@@ -411,6 +437,10 @@ fn run_words(saga: &Saga, work: Work, result: StepResult, voice: Voice) -> Strin
             || format!("{action} finds nothing to undo and fails ({label})"),
             || format!("{action} fails: nothing to undo"),
         ),
+        (_, StepResult::NotRegistered) => voice.say(
+            || format!("{action} has nothing registered to undo ({label}: runs_for), acknowledges"),
+            || format!("{action}: nothing registered (runs_for)"),
+        ),
         (_, StepResult::SilentFailure) => voice.say(
             || format!("{action} fails ({label}) and publishes nothing: it has no failure event"),
             || format!("{action} fails and publishes nothing (no failure event)"),
@@ -471,6 +501,7 @@ fn reply_words(saga: &Saga, work: Work, result: StepResult, voice: Voice) -> Str
             };
             format!("{subject} failed: {failure}{effect}")
         }
+        StepResult::NotRegistered => format!("{subject}: nothing registered (runs_for)"),
         StepResult::NothingToUndo => voice.say(
             || format!("{subject} failed: nothing to undo (absent_effect: fail)"),
             || format!("{subject} failed: nothing to undo"),

@@ -56,6 +56,7 @@ pub fn kind(action: &Action) -> &'static str {
         ActionKind::CancelAnswered { .. } => "cancel_answer",
         ActionKind::Tell { .. } => "outcome",
         ActionKind::Receives { .. } => "receives",
+        ActionKind::Terminates { .. } => "terminate",
     }
 }
 

@@ -57,6 +57,11 @@ fn failures_draw_what_the_contract_says() {
         down.contains("orchestrator->>cars: CancelCar (compensate, in doubt, after TimedOut)"),
         "{down}"
     );
+    let stopped = path("fail:verify_traveller");
+    assert!(
+        stopped.contains("orchestrator->>orchestrator: saga terminated (TravellerBlocked)"),
+        "{stopped}"
+    );
     let deadline = path("deadline:book_hotel");
     assert!(
         deadline.contains("Note over orchestrator: deadline 15m passes before BookHotel"),

@@ -12,6 +12,9 @@ impl Machine<'_> {
     /// The run ends: the caller is told (once) when the saga declares an `outcome`.
     pub(super) fn end(&self, transition: &mut Transition, end: End) {
         transition.state.phase = Phase::Ended(end);
+        if end == End::Terminated {
+            self.say_terminated(transition, Party::Orchestrator);
+        }
         let told = match end {
             End::Completed => Ending::Completed,
             End::Compensated => Ending::Compensated,

@@ -4,17 +4,37 @@
 
 use crate::model::{EventId, Handler, Owner, ParticipantId, StepId, StepKind};
 
-use super::super::action::{ActionKind, Party, StepResult, Via, Work};
+use super::super::action::{ActionKind, FailureName, Party, StepResult, Via, Work};
 use super::super::fault::{Fault, owner_name};
 use super::super::invariant::Invariant;
-use super::state::{Message, Status, Stuck, owner_index};
+use super::state::{Cause, Message, Status, Stuck, owner_index};
 use super::{Machine, Transition};
 
 impl Machine<'_> {
     /// A participant publishes an event to every consumer (each delivery separate).
     pub(super) fn publish(&self, transition: &mut Transition, p: ParticipantId, event: EventId) {
+        let outbox = self.saga.outbox_of(p).is_some();
+        self.publish_via(transition, p, event, outbox);
+    }
+
+    /// A step publishes its event: through its participant's outbox only when the step is
+    /// one local transaction (version 2's `transactional: false` is not, so a crash
+    /// between its write and its publish loses the event even with an outbox).
+    fn publish_from(&self, transition: &mut Transition, s: StepId, event: EventId) {
+        let step = self.saga.step(s);
+        let outbox = self.saga.outbox_of(step.participant).is_some() && step.transactional.value;
+        self.publish_via(transition, step.participant, event, outbox);
+    }
+
+    /// [`Machine::publish`], through an outbox or as a dual write.
+    fn publish_via(
+        &self,
+        transition: &mut Transition,
+        p: ParticipantId,
+        event: EventId,
+        outbox: bool,
+    ) {
         let saga = self.saga;
-        let outbox = saga.outbox_of(p).is_some();
         if self.fire(
             transition.state,
             Fault::Crash {
@@ -126,24 +146,20 @@ impl Machine<'_> {
             return;
         }
         transition.step(s).attempts = 1;
+        // Version 2: the deadline travels with the event; it passed before it arrived.
+        if self.fire(transition.state, Fault::Deadline(s)) {
+            return self.refused_after_deadline(transition, s);
+        }
         // Version 2: an error the handler does not declare, by its `on_uncaught`.
         if self.fire(transition.state, Fault::Uncaught(s)) && self.uncaught_by_event(transition, s)
         {
             return;
         }
-        if self.fire(transition.state, Fault::Exhaust(s)) {
-            transition.local(
-                p,
-                ActionKind::Run {
-                    work,
-                    result: StepResult::Exhausted { from: 1 },
-                },
-            );
-            if self.after_point_of_no_return(s) {
-                transition.step(s).status = Status::Failed;
-                return self.get_stuck(transition, Stuck::Step(s));
-            }
-            return self.step_failed(transition, s, false, None);
+        let classes = u8::try_from(step.failure_handling.len()).unwrap_or(u8::MAX);
+        let class_exhausted =
+            (0..classes).any(|i| self.fire(transition.state, Fault::ExhaustAs(s, i)));
+        if self.fire(transition.state, Fault::Exhaust(s)) || class_exhausted {
+            return self.exhausted_by_event(transition, s, true);
         }
         if self.fire(transition.state, Fault::Fail(s)) {
             if step.kind != StepKind::Retriable {
@@ -162,10 +178,15 @@ impl Machine<'_> {
             }
             transition.step(s).attempts = 2;
         }
-        // Version 2: a further failure with an event of its own.
-        let classes = u8::try_from(step.failure_handling.len()).unwrap_or(u8::MAX);
+        // Version 2: a further failure with an event or handling of its own (a `then:
+        // retry` class is redelivered by the broker).
         if let Some(i) = (0..classes).find(|&i| self.fire(transition.state, Fault::FailAs(s, i))) {
-            return self.step_failed(transition, s, true, Some(i));
+            if !self.retried_class(s, i) {
+                return self.step_failed(transition, s, true, Some(i));
+            }
+            if self.class_failed_by_event(transition, s, i) {
+                return;
+            }
         }
         self.apply(transition, s);
         transition.step(s).status = Status::Done;
@@ -177,31 +198,40 @@ impl Machine<'_> {
             },
         );
         if let Some(event) = self.lookups.success[s.index()] {
-            self.publish(transition, p, event);
+            self.publish_from(transition, s, event);
         }
     }
 
-    /// A choreography step failed (a business failure, the one at `failure` of its
-    /// `failures` when given, or exhausted before the point of no return): it announces it
-    /// with its failure event, or nobody ever learns.
-    pub(super) fn step_failed(
+    /// A choreography step failed: it announces it with its failure event, or nobody ever
+    /// learns (unless the failure terminates the saga, which stops there). `applied` when
+    /// its effect took place anyway (`transactional: false`).
+    pub(super) fn announce_failure(
         &self,
         transition: &mut Transition,
         s: StepId,
-        report: bool,
         failure: Option<u8>,
+        report: bool,
+        applied: bool,
     ) {
         let step = self.saga.step(s);
         let p = step.participant;
         transition.step(s).status = Status::Failed;
+        self.ends_by_event(transition, self.cause_of(s, failure, report));
         let event = self.failure_event(s, failure, report);
         let result = match (event, failure) {
-            (Some(_), None) => StepResult::Failure,
-            (Some(_), Some(i)) => StepResult::FailedAs {
-                failure: super::super::action::FailureName::Declared(i),
-                applied: false,
-            },
             (None, _) => StepResult::SilentFailure,
+            (Some(_), None) if !applied => StepResult::Failure,
+            (Some(_), None) => match self.first_failure(s) {
+                Some(Cause::Declared(_, i)) => StepResult::FailedAs {
+                    failure: FailureName::Declared(i),
+                    applied,
+                },
+                _ => StepResult::Failure,
+            },
+            (Some(_), Some(i)) => StepResult::FailedAs {
+                failure: FailureName::Declared(i),
+                applied,
+            },
         };
         if report || event.is_none() {
             transition.local(
@@ -212,11 +242,13 @@ impl Machine<'_> {
                 },
             );
         }
+        self.terminated_by_event(transition, s);
         match event {
             Some(event) => {
                 transition.state.announced = true;
-                self.publish(transition, p, event);
+                self.publish_from(transition, s, event);
             }
+            None if transition.state.terminating => {}
             None => transition.state.silent = Some(s),
         }
     }
@@ -249,27 +281,36 @@ impl Machine<'_> {
             }
             return;
         }
-        self.check_compensation(transition, owner);
-        self.learn_failure(transition, Handler::Compensation(owner));
-        if self.fire(transition.state, Fault::CompFail(owner)) {
+        // Version 2: a compensation registered only for some attempts (`runs_for`).
+        if self.not_registered(transition, owner) {
             transition.local(
                 p,
                 ActionKind::Run {
                     work,
-                    result: StepResult::Exhausted { from: 1 },
+                    result: StepResult::NotRegistered,
                 },
             );
-            // Version 2: by its `on_failure` the saga goes on (publishing its event),
-            // escalates, or is stuck.
-            if !self.gave_up_by_event(transition, owner) {
-                return self.get_stuck(transition, Stuck::Compensation(owner));
-            }
-            if !self.stops(owner)
-                && let Some(event) = self.lookups.compensated[owner_index(owner)]
-            {
+            self.learn_failure(transition, Handler::Compensation(owner));
+            if let Some(event) = self.lookups.compensated[owner_index(owner)] {
                 self.publish(transition, p, event);
             }
             return;
+        }
+        self.check_compensation(transition, owner);
+        self.learn_failure(transition, Handler::Compensation(owner));
+        // Version 2: `absent_effect: fail` on an effect that never happened.
+        if self.nothing_to_undo(transition, owner) {
+            let result = Some(StepResult::NothingToUndo);
+            return self.compensation_gave_up_by_event(transition, owner, result);
+        }
+        if self.fire(transition.state, Fault::CompTimeout(owner)) {
+            return self.compensation_timed_out_by_event(transition, owner);
+        }
+        if self.fire(transition.state, Fault::CompFail(owner)) {
+            // Version 2: by its `on_failure` the saga goes on (publishing its event),
+            // escalates, or is stuck.
+            let result = Some(StepResult::Exhausted { from: 1 });
+            return self.compensation_gave_up_by_event(transition, owner, result);
         }
         self.undo(transition, owner);
         transition.local(

@@ -112,9 +112,10 @@ impl Machine<'_> {
             let record = *transition.step(s);
             // Version 2: a compensation registered before the call (`runs_for:
             // any_attempt`) runs for a failed attempt on purpose.
-            let any_attempt = saga
-                .compensation(owner)
-                .is_some_and(|c| c.runs_for.value == crate::model::RunsFor::AnyAttempt);
+            let any_attempt = record.attempts > 0
+                && saga
+                    .compensation(owner)
+                    .is_some_and(|c| c.runs_for.value == crate::model::RunsFor::AnyAttempt);
             if record.applied == 0 && !record.in_doubt && saga.step(s).has_effect() && !any_attempt
             {
                 let why = match record.status {

@@ -17,7 +17,8 @@ impl Machine<'_> {
         if self.orchestration {
             matches!(state.phase, Phase::Ended(_))
         } else {
-            state.stuck.is_some() || state.announced || self.all_done(state)
+            // Version 2: a terminating failure stops the saga where it happens.
+            state.stuck.is_some() || state.announced || state.terminating || self.all_done(state)
         }
     }
 
@@ -37,6 +38,8 @@ impl Machine<'_> {
             }
         } else if state.stuck.is_some() {
             Outcome::Stuck
+        } else if state.terminating {
+            Outcome::Terminated
         } else if state.announced && self.escalated_gave_up(state) {
             Outcome::NeedsAttention
         } else if state.announced {

@@ -8,7 +8,7 @@ use crate::model::{
 };
 
 use super::super::action::{ActionKind, FailureName, Party, Silence, StepResult, Work};
-use super::state::{Status, Stuck, owner_bit};
+use super::state::{Cause, Status, Stuck, owner_bit};
 use super::{Machine, Transition};
 
 impl Machine<'_> {
@@ -91,31 +91,55 @@ impl Machine<'_> {
                 true
             }
             OnUncaught::Compensate | OnUncaught::Terminate => {
-                transition.step(s).status = Status::Failed;
-                let uncaught = BuiltinFailure::Uncaught.as_str();
-                let event = match step.emits_failure_by.is_empty() {
-                    true => self.lookups.failure[s.index()],
-                    false => step
-                        .failure_event(uncaught)
-                        .and_then(|e| self.saga.event_id(&e.value)),
-                };
-                let result = match event {
-                    Some(_) => StepResult::FailedAs {
-                        failure: FailureName::Builtin(BuiltinFailure::Uncaught),
-                        applied: false,
-                    },
-                    None => StepResult::SilentFailure,
-                };
-                transition.local(p, ActionKind::Run { work, result });
-                match event {
-                    Some(event) => {
-                        transition.state.announced = true;
-                        self.publish(transition, p, event);
-                    }
-                    None => transition.state.silent = Some(s),
+                if step.transactional.value {
+                    self.uncaught_announced(transition, s, false);
+                } else {
+                    self.both_ways(transition, |m, t, applied| {
+                        if applied {
+                            m.apply(t, s);
+                        }
+                        m.uncaught_announced(t, s, applied);
+                    });
                 }
                 true
             }
+        }
+    }
+
+    /// The failure `Uncaught` announced by the map's event for it or the single one
+    /// (`on_uncaught: compensate`); `applied` when the effect took place anyway.
+    fn uncaught_announced(&self, transition: &mut Transition, s: StepId, applied: bool) {
+        let step = self.saga.step(s);
+        let p = step.participant;
+        transition.step(s).status = Status::Failed;
+        self.ends_by_event(transition, Cause::Builtin(s, BuiltinFailure::Uncaught));
+        let uncaught = BuiltinFailure::Uncaught.as_str();
+        let event = match step.emits_failure_by.is_empty() {
+            true => self.lookups.failure[s.index()],
+            false => step
+                .failure_event(uncaught)
+                .and_then(|e| self.saga.event_id(&e.value)),
+        };
+        let result = match event {
+            Some(_) => StepResult::FailedAs {
+                failure: FailureName::Builtin(BuiltinFailure::Uncaught),
+                applied,
+            },
+            None => StepResult::SilentFailure,
+        };
+        transition.local(
+            p,
+            ActionKind::Run {
+                work: Work::Step(s),
+                result,
+            },
+        );
+        match event {
+            Some(event) => {
+                transition.state.announced = true;
+                self.publish(transition, p, event);
+            }
+            None => transition.state.silent = Some(s),
         }
     }
 
@@ -214,7 +238,11 @@ impl Machine<'_> {
             return;
         };
         if self.saga.handler_participant(handler) == outcome.participant {
-            self.learn(transition, Ending::Compensated);
+            let end = match transition.state.terminating {
+                true => Ending::Terminated,
+                false => Ending::Compensated,
+            };
+            self.learn(transition, end);
         }
     }
 

@@ -341,7 +341,7 @@ impl Machine<'_> {
     }
 
     /// Whether a cause ends the saga without compensating.
-    fn terminates(&self, cause: Cause) -> bool {
+    pub(super) fn terminates(&self, cause: Cause) -> bool {
         let saga = self.saga;
         let then = |f: Option<&crate::model::Failure>| {
             f.is_some_and(|f| f.then.value == FailureThen::Terminate)
@@ -474,6 +474,32 @@ impl Machine<'_> {
             Party::Orchestrator,
             Party::Participant(escalation.participant),
             ActionKind::Escalate { left },
+        );
+    }
+
+    /// The saga stops without compensating: what made it, and the effects it keeps.
+    pub(super) fn say_terminated(&self, transition: &mut Transition, by: Party) {
+        let (failed, failure) = match transition.state.cause {
+            Some(Cause::Declared(s, i)) => (Some(s), FailureName::Declared(i)),
+            Some(Cause::Builtin(s, b)) => (Some(s), FailureName::Builtin(b)),
+            Some(Cause::Cancelled) => (None, FailureName::Builtin(BuiltinFailure::Cancelled)),
+            Some(Cause::Deadline) | None => {
+                (None, FailureName::Builtin(BuiltinFailure::DeadlinePassed))
+            }
+        };
+        let kept = self
+            .kept(transition.state.cause)
+            .into_iter()
+            .filter(|&s| transition.state.steps[s.index()].live)
+            .fold(0u64, |bits, s| bits | owner_bit(Owner::Step(s)));
+        transition.act(
+            by,
+            by,
+            ActionKind::Terminates {
+                failed,
+                failure,
+                kept,
+            },
         );
     }
 

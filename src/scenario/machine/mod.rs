@@ -1,7 +1,8 @@
 //! The execution semantics: from one state of a run, every next state. A transition
 //! delivers one message in flight. The files hold the parts of it: `state` (what a run
 //! has done so far), `effects` (what both coordinations share: the trigger, effects,
-//! compensations), `orchestration` and `choreography` (what a delivery does in each),
+//! compensations), `orchestration` and `choreography` (what a delivery does in each;
+//! `handling`, `caller`, `events` and `handlers` hold version 2's choices in each),
 //! and `ending` (outcomes and the invariants checked when a run has nothing left to do).
 
 mod caller;
@@ -9,6 +10,7 @@ mod choreography;
 mod effects;
 mod ending;
 mod events;
+mod handlers;
 mod handling;
 mod orchestration;
 mod state;

@@ -1,0 +1,452 @@
+//! `sagac import` and `check`/`simulate` on Step Functions files: the format told from the
+//! content, diagnostics at the original file's lines in every format, the YAML written
+//! checking as the original does, and malformed inputs answered with a diagnostic at their
+//! line, never a panic, and nothing written.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn sagac() -> Command {
+    Command::cargo_bin("sagac").unwrap()
+}
+
+fn codes(json: &[u8]) -> Vec<String> {
+    let value: serde_json::Value = serde_json::from_slice(json).unwrap();
+    let mut codes: Vec<String> = value["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().unwrap().clone())
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect();
+    codes.sort();
+    codes
+}
+
+const TRIP: &str = "fixtures/import/asl/trip.asl.json";
+
+#[test]
+fn check_reports_at_the_state_in_every_format() {
+    // The failure path of ReserveFlight ends in `Done` (a Succeed state): I005 at its
+    // catcher's `Next`, line 11 column 84 of the original file.
+    let json = sagac()
+        .args(["check", TRIP, "--no-simulate", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let found = value["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "I005")
+        .unwrap()
+        .clone();
+    assert_eq!(found["line"], 11, "{found}");
+    assert_eq!(found["column"], 84, "{found}");
+    sagac()
+        .args(["check", TRIP, "--no-simulate", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "file={TRIP},line=11,endLine=11,col=84"
+        )));
+    let sarif = sagac()
+        .args(["check", TRIP, "--no-simulate", "--format", "sarif"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let sarif = String::from_utf8(sarif).unwrap();
+    assert!(
+        sarif.contains("\"startLine\": 11") && sarif.contains(TRIP),
+        "{sarif}"
+    );
+    sagac()
+        .args(["check", TRIP, "--no-simulate", "--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!("[{TRIP}:11:84]")));
+}
+
+#[test]
+fn the_spec_written_checks_as_the_original_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("saga.yaml");
+    sagac()
+        .args(["import", TRIP, "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("4 steps").and(predicate::str::contains("3 compensations")),
+        );
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        written.contains("# state \"ReserveFlight\" (line 5)"),
+        "{written}"
+    );
+    assert!(written.contains("engine: step_functions"));
+    let original = sagac()
+        .args(["check", TRIP, "--format", "json"])
+        .output()
+        .unwrap()
+        .stdout;
+    let imported = sagac()
+        .args(["check", "--format", "json"])
+        .arg(&out)
+        .output()
+        .unwrap()
+        .stdout;
+    let without_import: Vec<String> = codes(&original)
+        .into_iter()
+        .filter(|c| !c.starts_with('I'))
+        .collect();
+    assert_eq!(without_import, codes(&imported));
+    // Simulate reads the original as it reads the spec.
+    sagac()
+        .args(["simulate", TRIP, "--scenario", "fail:reserve_car_rental"])
+        .assert()
+        .stdout(predicate::str::contains("CancelFlightReservation"));
+}
+
+#[test]
+fn yaml_state_machines_are_read_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("machine.asl.yaml");
+    std::fs::write(
+        &path,
+        "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: ${AFunctionArn}\n    Catch: [{ErrorEquals: [States.ALL], Next: Failed}]\n    Next: B\n  B:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    Parameters: { FunctionName: \"${BFunctionArn}\" }\n    End: true\n  Failed: { Type: Fail }\n",
+    )
+    .unwrap();
+    sagac().arg("import").arg(&path).assert().success().stdout(
+        predicate::str::contains("participant: a\n")
+            .and(predicate::str::contains("participant: b\n"))
+            .and(predicate::str::contains("The pivot was not inferred")),
+    );
+}
+
+/// Each malformed input: its code, and the line it is reported at.
+#[test]
+fn malformed_inputs_get_a_diagnostic_at_their_line_and_nothing_is_written() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "truncated.json",
+            "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": { \"Type\": \"Task\", \"End\": true }\n",
+            "I001",
+        ),
+        (
+            "comma.json",
+            "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Task\", \"End\": true }, } }",
+            "I001",
+        ),
+        (
+            "types.json",
+            "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Task\", \"End\": true, \"TimeoutSeconds\": \"ten\" } } }",
+            "I002",
+        ),
+        (
+            "states.json",
+            "{ \"StartAt\": \"A\", \"States\": [] }",
+            "I002",
+        ),
+        (
+            "unknown.json",
+            "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Taks\", \"End\": true } } }",
+            "I002",
+        ),
+        (
+            "dangling.json",
+            "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Task\", \"Next\": \"B\" } } }",
+            "I003",
+        ),
+        (
+            "start.json",
+            "{ \"StartAt\": \"Z\", \"States\": { \"A\": { \"Type\": \"Task\", \"End\": true } } }",
+            "I003",
+        ),
+        (
+            "nothing.json",
+            "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Succeed\" } } }",
+            "I002",
+        ),
+        ("other.xml", "<html></html>", "I001"),
+        (
+            "indent.asl.yaml",
+            "StartAt: A\nStates:\n  A:\n    Type: Task\n   End: true\n",
+            "I001",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, code) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = dir.path().join(format!("{name}.yaml"));
+        sagac()
+            .arg("import")
+            .arg(&path)
+            .arg("-o")
+            .arg(&out)
+            .args(["--color", "never"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(*code));
+        assert!(!out.exists(), "{name}: a file was written");
+        let json = sagac()
+            .args(["check", "--format", "json"])
+            .arg(&path)
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        assert!(
+            codes(&json).contains(&(*code).to_owned()),
+            "{name}: {:?}",
+            codes(&json)
+        );
+    }
+}
+
+/// A YAML syntax error is reported at its own line (the scanner gives its place only in
+/// its message), not at the file's first line.
+#[test]
+fn yaml_syntax_errors_point_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("indent.asl.yaml");
+    std::fs::write(
+        &path,
+        "StartAt: A\nStates:\n  A:\n    Type: Task\n   End: true\n",
+    )
+    .unwrap();
+    let json = sagac()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap()
+        .stdout;
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let d = &value["files"][0]["diagnostics"][0];
+    assert_eq!(
+        (d["code"].as_str(), d["line"].as_u64()),
+        (Some("I001"), Some(5)),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_loop_is_cut_and_ten_thousand_states_are_read() {
+    let mut states = String::new();
+    let n = 10_000;
+    for i in 0..n {
+        let next = if i + 1 == n {
+            "\"End\": true".to_owned()
+        } else {
+            format!("\"Next\": \"S{}\"", i + 1)
+        };
+        states.push_str(&format!(
+            "\"S{i}\": {{ \"Type\": \"Task\", \"Resource\": \"arn:aws:lambda:r:1:function:F{i}\", {next} }},"
+        ));
+    }
+    states.pop();
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.asl.json");
+    std::fs::write(
+        &big,
+        format!("{{ \"StartAt\": \"S0\", \"States\": {{ {states} }} }}"),
+    )
+    .unwrap();
+    sagac()
+        .arg("import")
+        .arg(&big)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("10000 steps"));
+    let looped = dir.path().join("loop.asl.json");
+    std::fs::write(
+        &looped,
+        "{ \"StartAt\": \"A\", \"States\": { \"A\": { \"Type\": \"Task\", \"Resource\": \"x\", \"Next\": \"B\" }, \"B\": { \"Type\": \"Task\", \"Resource\": \"y\", \"Next\": \"A\" } } }",
+    )
+    .unwrap();
+    let json = sagac()
+        .args(["check", "--no-simulate", "--format", "json"])
+        .arg(&looped)
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(codes(&json).contains(&"I008".to_owned()));
+}
+
+#[test]
+fn specs_are_not_taken_for_imports() {
+    for spec in ["specs/trip.yaml", "specs/order-orchestration.yaml"] {
+        let text = std::fs::read_to_string(spec).unwrap();
+        let source = sagac::source::SourceFile::new(Path::new(spec), text);
+        assert_eq!(sagac::import::detect(&source), None, "{spec}");
+    }
+    sagac()
+        .args(["import", "specs/trip.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("I001"));
+}
+
+const BPMN: &str = "fixtures/import/bpmn/trip.bpmn";
+
+#[test]
+fn bpmn_compensation_handlers_error_events_and_camunda_retries() {
+    sagac().args(["import", BPMN]).assert().success().stdout(
+        predicate::str::contains("compensation:  # serviceTask \"Cancel car\" (line 21)")
+            .and(predicate::str::contains("participant: cars"))
+            .and(predicate::str::contains(
+                "retry: { max_attempts: 4, backoff: fixed, initial: 10s }",
+            ))
+            .and(predicate::str::contains("timeout: 30s"))
+            .and(predicate::str::contains("failures: [BookingFailed]"))
+            .and(predicate::str::contains("engine: camunda")),
+    );
+    let json = sagac()
+        .args(["check", BPMN, "--no-simulate", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let at: Vec<(String, u64)> = value["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Book hotel has no error boundary event; the flight's error path ends in a plain end
+    // event; the handlers have no retries.
+    for expected in [("I004", 12), ("I005", 19), ("T302", 21), ("T302", 22)] {
+        assert!(
+            at.contains(&(expected.0.to_owned(), expected.1)),
+            "{expected:?} not in {at:?}"
+        );
+    }
+}
+
+#[test]
+fn bpmn_malformed_inputs() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "truncated.bpmn",
+            "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\">",
+            "I001",
+        ),
+        (
+            "dangling.bpmn",
+            "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\"><startEvent id=\"s\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"nowhere\"/></process></definitions>",
+            "I003",
+        ),
+        (
+            "two.bpmn",
+            "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"a\"><task id=\"t\"/></process><process id=\"b\"><startEvent id=\"s2\"/><sequenceFlow id=\"g\" sourceRef=\"s2\" targetRef=\"u\"/><task id=\"u\"/></process></definitions>",
+            "I002",
+        ),
+        (
+            "empty.bpmn",
+            "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\"><startEvent id=\"s\"/></process></definitions>",
+            "I002",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, code) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = dir.path().join("out.yaml");
+        sagac()
+            .arg("import")
+            .arg(&path)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(*code));
+        assert!(!out.exists(), "{name}");
+    }
+    // --process chooses one of several.
+    let two = dir.path().join("two.bpmn");
+    sagac()
+        .arg("import")
+        .arg(&two)
+        .args(["--process", "b"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("id: u"));
+}
+
+/// The failure shapes of language version 2: the failed attempt's own compensation, a
+/// chain that goes on past a compensation that gives up, the execution's time limit, the
+/// catch-all, the caller's outcome; and BPMN's handlers that run only for a completed task.
+#[test]
+fn failure_shapes_become_version_2_keys() {
+    let out = sagac()
+        .args(["import", "fixtures/import/asl/shapes.asl.json"])
+        .output()
+        .unwrap();
+    let spec = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "version: 2\n",
+        "deadline: { after: 3600s, then: terminate, applies: always }",
+        "values: { completed: Succeeded, compensated: Failed, terminated: Failed }",
+        "      runs_for: any_attempt\n",
+        "      on_failure: continue\n",
+        "on_uncaught: compensate  # States.ALL (line 10)",
+    ] {
+        assert!(spec.contains(expected), "{expected}\n{spec}");
+    }
+    assert_eq!(spec.matches("on_failure: continue").count(), 1, "{spec}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("approximated: 0"), "{stderr}");
+    // The execution's time limit ends it without compensating: C209 at `TimeoutSeconds`.
+    let json = sagac()
+        .args([
+            "check",
+            "fixtures/import/asl/shapes.asl.json",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let c209 = value["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "C209")
+        .expect("C209");
+    assert_eq!(c209["line"], 3);
+    // A failure path that ends in `Succeed` tells the caller `Succeeded`: C213 beside I005.
+    let trip = sagac().args(["import", TRIP]).output().unwrap().stdout;
+    assert!(
+        String::from_utf8(trip)
+            .unwrap()
+            .contains("compensated: Succeeded")
+    );
+    let trip = sagac()
+        .args(["check", TRIP, "--no-simulate", "--format", "json"])
+        .output()
+        .unwrap()
+        .stdout;
+    let trip = codes(&trip);
+    assert!(trip.contains(&"C213".to_owned()) && trip.contains(&"I005".to_owned()));
+    sagac().args(["import", BPMN]).assert().success().stdout(
+        predicate::str::contains("runs_for: success")
+            .and(predicate::str::contains("delivery: status")),
+    );
+}
