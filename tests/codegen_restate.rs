@@ -151,7 +151,7 @@ fn generated_restate_crates_pass_their_tests_on_the_server() {
         writer::write(&krate, &files(&spec), false).unwrap();
 
         let mut test = cargo();
-        test.args(["test", "--offline", "--", "--show-output"])
+        test.args(["test", "--", "--show-output"])
             .env("CARGO_TARGET_DIR", &target);
         let output = run_in(&krate, test, &format!("{spec}: cargo test"));
         assert!(
@@ -164,15 +164,7 @@ fn generated_restate_crates_pass_their_tests_on_the_server() {
 
         let mut clippy = cargo();
         clippy
-            .args([
-                "clippy",
-                "--offline",
-                "--all-targets",
-                "--quiet",
-                "--",
-                "-D",
-                "warnings",
-            ])
+            .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
             .env("CARGO_TARGET_DIR", &target);
         run_in(&krate, clippy, &format!("{spec}: cargo clippy"));
 

@@ -30,6 +30,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let data_for = data_for(plan);
     let table = table(plan, scenarios);
     let server = server::tokens();
+    let restart = super::restart::tokens(plan);
     let world = world();
     let tokens = quote! {
         #about
@@ -134,6 +135,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
             );
         }
 
+        #restart
         #server
     };
     let header = format!(
@@ -283,7 +285,11 @@ fn fakes(plan: &Plan) -> TokenStream {
         let methods = works(plan, id).into_iter().map(|w| {
             let (m, ret) = method(plan, w);
             let body = match w {
-                Work::Trigger | Work::Reaction(_) => quote!(Ok(())),
+                Work::Trigger => quote! {
+                    record("applied trigger");
+                    Ok(())
+                },
+                Work::Reaction(_) => quote!(Ok(())),
                 Work::Step(s) => {
                     let v = &plan.step(s).variant;
                     let key = key_expr(plan, s).unwrap_or_else(|| quote!(None));
@@ -336,15 +342,20 @@ fn fakes(plan: &Plan) -> TokenStream {
 
         /// A step's action (run twice under `dup:`); what it writes is left empty.
         fn act<O: Default>(data: &SagaData, step: Step, key: Option<&str>) -> Result<O, StepError> {
-            with_world(data, |world| {
+            entering(step);
+            let answer = with_world(data, |world| {
                 let answer = world.step(step, key);
                 if world.fire(&format!("dup:{}", step.id())) {
                     world.duplicate = true;
                     let _ = world.step(step, key);
                     world.duplicate = false;
                 }
-                answer.map(|()| O::default())
-            })
+                answer
+            });
+            if answer.is_ok() {
+                record(&format!("applied {}", step.id()));
+            }
+            answer.map(|()| O::default())
         }
 
         #(#impls)*

@@ -7,6 +7,7 @@
 
 mod harness;
 mod manifest;
+mod restart;
 mod server;
 mod workflow;
 

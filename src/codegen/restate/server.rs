@@ -90,10 +90,19 @@ pub fn tokens() -> TokenStream {
             /// Calls a handler through the ingress and returns its answer's body; retried
             /// while the ingress does not know the service yet.
             fn call(&self, path: &str, body: &str) -> String {
+                self.request("POST", path, body)
+            }
+
+            /// `GET` through the ingress (attaching to a workflow's result), as `call`.
+            fn call_get(&self, path: &str) -> String {
+                self.request("GET", path, "")
+            }
+
+            fn request(&self, method: &str, path: &str, body: &str) -> String {
                 let started = Instant::now();
                 loop {
-                    match http("POST", self.ingress, path, body) {
-                        Some((200, answer)) => return answer,
+                    match http(method, self.ingress, path, body) {
+                        Some((200..=299, answer)) => return answer,
                         answer @ (Some((404 | 503, _)) | None) => {
                             assert!(started.elapsed() < BOUND, "{path}: {answer:?}");
                             std::thread::sleep(Duration::from_millis(200));
