@@ -102,7 +102,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
             let Some(binary) = server_binary() else {
                 return;
             };
-            let server = Server::start(&binary, &format!("{SAGA}-scenarios"));
+            let server = Server::start(&binary);
             let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
             let port = serve(&runtime);
             server.register(port);

@@ -122,7 +122,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             let Some(binary) = server_binary() else {
                 return;
             };
-            let server = Server::start(&binary, &format!("{SAGA}-restart"));
+            let server = Server::start(&binary);
             let log = server.dir.join("calls.log");
             let port = free_port();
             let first = Killed(child(port, &log, true));

@@ -21,7 +21,7 @@ pub fn tokens() -> TokenStream {
                     .find(|path| path.is_file())
             });
             if found.is_none() {
-                let how = "restate-server not found: set RESTATE_SERVER or put it on PATH (`npm install @restatedev/restate-server@1.7.12`, then node_modules/.bin/restate-server)";
+                let how = "restate-server not found: set RESTATE_SERVER or put it on PATH (`npm install @restatedev/restate-server@1.7.12`: the binary is node_modules/@restatedev/restate-server-linux-x64/bin/restate-server, or -linux-arm64)";
                 if std::env::var("SAGAC_REQUIRE_TOOLS").as_deref() == Ok("1") {
                     panic!("{how} (SAGAC_REQUIRE_TOOLS=1)");
                 }
@@ -45,14 +45,16 @@ pub fn tokens() -> TokenStream {
         }
 
         impl Server {
-            fn start(binary: &Path, name: &str) -> Server {
-                let dir = std::env::temp_dir().join(format!("{name}-{}-{}", std::process::id(), nonce()));
+            fn start(binary: &Path) -> Server {
+                // Short: the server binds Unix sockets under it, whose paths are limited to
+                // about 100 bytes.
+                let dir = std::env::temp_dir().join(format!("rs-{}-{}", std::process::id(), nonce() % 1_000_000_000));
                 std::fs::create_dir_all(&dir).expect("the server's directory");
                 let (node, admin, ingress) = (free_port(), free_port(), free_port());
                 let log = std::fs::File::create(dir.join("server.log")).expect("the server's log");
                 let child = Command::new(binary)
                     .arg("--base-dir").arg(dir.join("data"))
-                    .arg("--node-name").arg(name)
+                    .arg("--node-name").arg("saga")
                     .arg("--bind-address").arg(format!("127.0.0.1:{node}"))
                     .arg("--advertised-address").arg(format!("http://127.0.0.1:{node}"))
                     .env("RESTATE_ADMIN__BIND_ADDRESS", format!("127.0.0.1:{admin}"))
@@ -65,10 +67,20 @@ pub fn tokens() -> TokenStream {
                     .stderr(log)
                     .spawn()
                     .expect("restate-server starts");
-                let server = Server { child, dir, admin, ingress };
+                let mut server = Server { child, dir, admin, ingress };
                 let started = Instant::now();
                 while http("GET", server.admin, "/health", "").map(|(status, _)| status) != Some(200) {
-                    assert!(started.elapsed() < BOUND, "restate-server is not up after {BOUND:?}; see {}", server.dir.join("server.log").display());
+                    let exited = server.child.try_wait().ok().flatten();
+                    if exited.is_some() || started.elapsed() > BOUND {
+                        let log = std::fs::read_to_string(server.dir.join("server.log")).unwrap_or_default();
+                        let tail: Vec<&str> = log.lines().rev().take(20).collect();
+                        let tail: Vec<&str> = tail.into_iter().rev().collect();
+                        panic!(
+                            "restate-server is not up ({}); the end of its log:\n{}",
+                            exited.map_or_else(|| format!("after {BOUND:?}"), |status| format!("it exited: {status}")),
+                            tail.join("\n")
+                        );
+                    }
                     std::thread::sleep(Duration::from_millis(100));
                 }
                 server
