@@ -32,6 +32,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let server = server::tokens();
     let restart = super::restart::tokens(plan);
     let world = world();
+    let runner = runner();
     let tokens = quote! {
         #about
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -55,47 +56,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
         #data_for
         #table
 
-        /// Runs one scenario's saga and says how it differs from the prediction, if it does.
-        fn check(server: &Server, scenario: &Scenario, index: usize, nonce: u128) -> Option<String> {
-            let data = data_for(index, nonce);
-            with_world(&data, |world| *world = World::new(scenario.faults));
-            let body = serde_json::to_string(&data).expect("the data as JSON");
-            let key = if KEYED { data.key().to_string() } else { format!("s{index}-{nonce}") };
-            let answer = server.call(&format!("/{SAGA}/{key}/run"), &body);
-            let result: SagaResult = match serde_json::from_str(&answer) {
-                Ok(result) => result,
-                Err(e) => return Some(format!("{}: the answer {answer:?} is no SagaResult: {e}", scenario.name)),
-            };
-            let (mut compensated, mut again) = with_world(&data, |world| (world.compensated.clone(), world.again.clone()));
-            if let Some(i) = compensated.iter().position(|owner| *owner == "trigger") {
-                let trigger = compensated.remove(i);
-                compensated.push(trigger);
-            }
-            again.sort();
-            let mut wrong = Vec::new();
-            if result.outcome != scenario.outcome {
-                wrong.push(format!("outcome `{}` (stuck: {:?}), predicted `{}`", result.outcome, result.stuck, scenario.outcome));
-            }
-            if compensated != scenario.compensated {
-                wrong.push(format!("compensations {compensated:?}, predicted {:?}", scenario.compensated));
-            }
-            if again != scenario.again {
-                wrong.push(format!("effects applied twice {again:?}, predicted {:?}", scenario.again));
-            }
-            (!wrong.is_empty()).then(|| format!("{}: {}", scenario.name, wrong.join("; ")))
-        }
-
-        /// Serves the workflow over the fakes, in this process, on a free port.
-        fn serve(runtime: &tokio::runtime::Runtime) -> u16 {
-            let port = free_port();
-            let settings = Settings { backoff_divisor: 1000, interrupt: Some(interrupt) };
-            let endpoint = Endpoint::builder()
-                .bind(SagaWorkflow::with_settings(Fakes, settings))
-                .build();
-            let address = SocketAddr::from(([127, 0, 0, 1], port));
-            runtime.spawn(HttpServer::new(endpoint).listen_and_serve(address));
-            port
-        }
+        #runner
 
         #[test]
         fn every_scenario_on_restate() {
@@ -147,6 +108,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 
 /// The `World` the fakes share, one per saga key, and the crash hook the workflow asks.
 fn world() -> TokenStream {
+    let world_impl = world_impl();
     quote! {
         /// What one saga's fakes share: the faults left to fire (each fires once, where it
         /// first applies) and what the participants did.
@@ -191,90 +153,7 @@ fn world() -> TokenStream {
             })
         }
 
-        impl World {
-            fn new(faults: &[&str]) -> World {
-                World { faults: faults.iter().map(|f| (*f).to_owned()).collect(), ..World::default() }
-            }
-
-            /// Whether the fault is injected here (then it has fired and will not again).
-            fn fire(&mut self, fault: &str) -> bool {
-                match self.faults.iter().position(|f| f == fault) {
-                    Some(i) => {
-                        self.faults.remove(i);
-                        true
-                    }
-                    None => false,
-                }
-            }
-
-            /// A step's action, as its participant runs it.
-            fn step(&mut self, step: Step, key: Option<&str>) -> Result<(), StepError> {
-                let id = step.id();
-                let calls = self.calls.entry(id).or_default();
-                *calls += 1;
-                if self.duplicate && *calls > 1 {
-                    if self.done.contains(id) || self.applied.contains_key(id) {
-                        self.apply(step, key);
-                        return Ok(());
-                    }
-                    return Err(StepError::Business(Failure::Other("a repeat of a failed request".to_owned())));
-                }
-                if self.fire(&format!("timeout:{id}")) {
-                    self.apply(step, key);
-                    return Err(StepError::TimedOut);
-                }
-                if self.exhausting.contains(id) || self.fire(&format!("exhaust:{id}")) {
-                    self.exhausting.insert(id.to_owned());
-                    return Err(StepError::Transient("every attempt fails".to_owned()));
-                }
-                if self.fire(&format!("fail:{id}")) {
-                    return Err(if step.kind() == StepKind::Retriable {
-                        StepError::Transient("the first attempt fails".to_owned())
-                    } else {
-                        StepError::Business(Failure::Other("injected".to_owned()))
-                    });
-                }
-                self.apply(step, key);
-                self.done.insert(id);
-                Ok(())
-            }
-
-            fn apply(&mut self, step: Step, key: Option<&str>) {
-                if step.kind() == StepKind::ReadOnly {
-                    return;
-                }
-                if let Some(key) = key {
-                    if !self.keys.insert((step.id(), key.to_owned())) {
-                        return;
-                    }
-                }
-                let applied = self.applied.entry(step.id()).or_default();
-                *applied += 1;
-                if *applied == 2 {
-                    self.again.push(step.id().to_owned());
-                }
-            }
-
-            /// A compensation, as its participant runs it.
-            fn compensate(&mut self, owner: Owner) -> Result<(), StepError> {
-                let id = owner.id();
-                let name = format!("undo:{id}");
-                if self.exhausting.contains(&name) || self.fire(&format!("compfail:{id}")) {
-                    self.exhausting.insert(name);
-                    return Err(StepError::Transient("every attempt fails".to_owned()));
-                }
-                let idempotent = match owner {
-                    Owner::Trigger => true,
-                    Owner::Step(step) => step.info().idempotency_key.is_some(),
-                };
-                if !self.compensated.contains(&id) {
-                    self.compensated.push(id);
-                } else if !idempotent {
-                    self.again.push(name);
-                }
-                Ok(())
-            }
-        }
+        #world_impl
     }
 }
 
@@ -461,5 +340,142 @@ fn table(plan: &Plan, scenarios: &[Expectation]) -> TokenStream {
         const SCENARIOS: &[Scenario] = &[
             #(#rows)*
         ];
+    }
+}
+
+/// `check` (one scenario's saga against its prediction) and `serve` (the workflow over the fakes).
+fn runner() -> TokenStream {
+    quote! {
+        /// Runs one scenario's saga and says how it differs from the prediction, if it does.
+        fn check(server: &Server, scenario: &Scenario, index: usize, nonce: u128) -> Option<String> {
+            let data = data_for(index, nonce);
+            with_world(&data, |world| *world = World::new(scenario.faults));
+            let body = serde_json::to_string(&data).expect("the data as JSON");
+            let key = if KEYED { data.key().to_string() } else { format!("s{index}-{nonce}") };
+            let answer = server.call(&format!("/{SAGA}/{key}/run"), &body);
+            let result: SagaResult = match serde_json::from_str(&answer) {
+                Ok(result) => result,
+                Err(e) => return Some(format!("{}: the answer {answer:?} is no SagaResult: {e}", scenario.name)),
+            };
+            let (mut compensated, mut again) = with_world(&data, |world| (world.compensated.clone(), world.again.clone()));
+            if let Some(i) = compensated.iter().position(|owner| *owner == "trigger") {
+                let trigger = compensated.remove(i);
+                compensated.push(trigger);
+            }
+            again.sort();
+            let mut wrong = Vec::new();
+            if result.outcome != scenario.outcome {
+                wrong.push(format!("outcome `{}` (stuck: {:?}), predicted `{}`", result.outcome, result.stuck, scenario.outcome));
+            }
+            if compensated != scenario.compensated {
+                wrong.push(format!("compensations {compensated:?}, predicted {:?}", scenario.compensated));
+            }
+            if again != scenario.again {
+                wrong.push(format!("effects applied twice {again:?}, predicted {:?}", scenario.again));
+            }
+            (!wrong.is_empty()).then(|| format!("{}: {}", scenario.name, wrong.join("; ")))
+        }
+
+        /// Serves the workflow over the fakes, in this process, on a free port.
+        fn serve(runtime: &tokio::runtime::Runtime) -> u16 {
+            let port = free_port();
+            let settings = Settings { backoff_divisor: 1000, interrupt: Some(interrupt) };
+            let endpoint = Endpoint::builder()
+                .bind(SagaWorkflow::with_settings(Fakes, settings))
+                .build();
+            let address = SocketAddr::from(([127, 0, 0, 1], port));
+            runtime.spawn(HttpServer::new(endpoint).listen_and_serve(address));
+            port
+        }
+    }
+}
+
+/// What the fakes of one saga do: faults fire once, effects are counted.
+fn world_impl() -> TokenStream {
+    quote! {
+        impl World {
+            fn new(faults: &[&str]) -> World {
+                World { faults: faults.iter().map(|f| (*f).to_owned()).collect(), ..World::default() }
+            }
+
+            /// Whether the fault is injected here (then it has fired and will not again).
+            fn fire(&mut self, fault: &str) -> bool {
+                match self.faults.iter().position(|f| f == fault) {
+                    Some(i) => {
+                        self.faults.remove(i);
+                        true
+                    }
+                    None => false,
+                }
+            }
+
+            /// A step's action, as its participant runs it.
+            fn step(&mut self, step: Step, key: Option<&str>) -> Result<(), StepError> {
+                let id = step.id();
+                let calls = self.calls.entry(id).or_default();
+                *calls += 1;
+                if self.duplicate && *calls > 1 {
+                    if self.done.contains(id) || self.applied.contains_key(id) {
+                        self.apply(step, key);
+                        return Ok(());
+                    }
+                    return Err(StepError::Business(Failure::Other("a repeat of a failed request".to_owned())));
+                }
+                if self.fire(&format!("timeout:{id}")) {
+                    self.apply(step, key);
+                    return Err(StepError::TimedOut);
+                }
+                if self.exhausting.contains(id) || self.fire(&format!("exhaust:{id}")) {
+                    self.exhausting.insert(id.to_owned());
+                    return Err(StepError::Transient("every attempt fails".to_owned()));
+                }
+                if self.fire(&format!("fail:{id}")) {
+                    return Err(if step.kind() == StepKind::Retriable {
+                        StepError::Transient("the first attempt fails".to_owned())
+                    } else {
+                        StepError::Business(Failure::Other("injected".to_owned()))
+                    });
+                }
+                self.apply(step, key);
+                self.done.insert(id);
+                Ok(())
+            }
+
+            fn apply(&mut self, step: Step, key: Option<&str>) {
+                if step.kind() == StepKind::ReadOnly {
+                    return;
+                }
+                if let Some(key) = key {
+                    if !self.keys.insert((step.id(), key.to_owned())) {
+                        return;
+                    }
+                }
+                let applied = self.applied.entry(step.id()).or_default();
+                *applied += 1;
+                if *applied == 2 {
+                    self.again.push(step.id().to_owned());
+                }
+            }
+
+            /// A compensation, as its participant runs it.
+            fn compensate(&mut self, owner: Owner) -> Result<(), StepError> {
+                let id = owner.id();
+                let name = format!("undo:{id}");
+                if self.exhausting.contains(&name) || self.fire(&format!("compfail:{id}")) {
+                    self.exhausting.insert(name);
+                    return Err(StepError::Transient("every attempt fails".to_owned()));
+                }
+                let idempotent = match owner {
+                    Owner::Trigger => true,
+                    Owner::Step(step) => step.info().idempotency_key.is_some(),
+                };
+                if !self.compensated.contains(&id) {
+                    self.compensated.push(id);
+                } else if !idempotent {
+                    self.again.push(name);
+                }
+                Ok(())
+            }
+        }
     }
 }

@@ -20,10 +20,73 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         .last()
         .map(|s| s.id.value.clone())
         .unwrap_or_default();
+    let child_process = child_process();
     quote! {
         /// The step whose call the first child process never finishes.
         const HANG_AT: &str = #hang;
 
+        #child_process
+
+
+        /// Not a test of its own: the process `killed_mid_saga_and_restarted` starts (it
+        /// returns at once when run otherwise).
+        #[test]
+        #[ignore = "run by killed_mid_saga_and_restarted in a child process"]
+        fn restart_child() {
+            let Some(port) = std::env::var("SAGA_RESTART_PORT").ok().and_then(|p| p.parse().ok()) else {
+                return;
+            };
+            let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+            let endpoint = Endpoint::builder()
+                .bind(SagaWorkflow::with_settings(Fakes, Settings { backoff_divisor: 1000, interrupt: None }))
+                .build();
+            let address = SocketAddr::from(([127, 0, 0, 1], port));
+            runtime.block_on(HttpServer::new(endpoint).listen_and_serve(address));
+        }
+
+        /// The service is killed while `HANG_AT` is in flight and started again: Restate
+        /// finishes the saga from its journal, each call made once (`HANG_AT`'s twice, as
+        /// its first call never answered), and the outcome is the happy path's.
+        #[test]
+        fn killed_mid_saga_and_restarted() {
+            let Some(binary) = server_binary() else {
+                return;
+            };
+            let server = Server::start(&binary);
+            let log = server.dir.join("calls.log");
+            let port = free_port();
+            let first = Killed(child(port, &log, true));
+            server.register(port);
+            let data = data_for(SCENARIOS.len(), nonce());
+            let key = if KEYED { data.key().to_string() } else { format!("restart-{}", nonce()) };
+            let body = serde_json::to_string(&data).expect("the data as JSON");
+            server.call(&format!("/{SAGA}/{key}/run/send"), &body);
+            let entered = format!("entered {HANG_AT}");
+            wait_for(&log, &entered, 1);
+            drop(first);
+            let second = Killed(child(port, &log, false));
+            let answer = server.call_get(&format!("/restate/workflow/{SAGA}/{key}/attach"));
+            drop(second);
+            let result: SagaResult = serde_json::from_str(&answer)
+                .unwrap_or_else(|e| panic!("the answer {answer:?} is no SagaResult: {e}"));
+            assert_eq!(result.outcome, SCENARIOS[0].outcome, "{result:?}");
+            let calls = std::fs::read_to_string(&log).expect("the call log");
+            let mut seen = BTreeMap::new();
+            for line in calls.lines() {
+                *seen.entry(line).or_insert(0) += 1;
+            }
+            for (line, count) in &seen {
+                let expected = if *line == entered { 2 } else { 1 };
+                assert_eq!(*count, expected, "`{line}` {count} times in the call log:\n{calls}");
+            }
+            assert!(seen.contains_key(format!("applied {HANG_AT}").as_str()), "{calls}");
+        }
+    }
+}
+
+/// The child process's side: its call log, the hang, starting and killing it.
+fn child_process() -> TokenStream {
+    quote! {
         /// Where the fakes of a child process record their calls, if they run in one.
         fn call_log() -> Option<PathBuf> {
             std::env::var_os("SAGA_RESTART_LOG").map(PathBuf::from)
@@ -96,60 +159,6 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 assert!(started.elapsed() < BOUND, "no `{line}` in the call log:\n{text}");
                 std::thread::sleep(Duration::from_millis(50));
             }
-        }
-
-        /// Not a test of its own: the process `killed_mid_saga_and_restarted` starts (it
-        /// returns at once when run otherwise).
-        #[test]
-        #[ignore = "run by killed_mid_saga_and_restarted in a child process"]
-        fn restart_child() {
-            let Some(port) = std::env::var("SAGA_RESTART_PORT").ok().and_then(|p| p.parse().ok()) else {
-                return;
-            };
-            let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-            let endpoint = Endpoint::builder()
-                .bind(SagaWorkflow::with_settings(Fakes, Settings { backoff_divisor: 1000, interrupt: None }))
-                .build();
-            let address = SocketAddr::from(([127, 0, 0, 1], port));
-            runtime.block_on(HttpServer::new(endpoint).listen_and_serve(address));
-        }
-
-        /// The service is killed while `HANG_AT` is in flight and started again: Restate
-        /// finishes the saga from its journal, each call made once (`HANG_AT`'s twice, as
-        /// its first call never answered), and the outcome is the happy path's.
-        #[test]
-        fn killed_mid_saga_and_restarted() {
-            let Some(binary) = server_binary() else {
-                return;
-            };
-            let server = Server::start(&binary);
-            let log = server.dir.join("calls.log");
-            let port = free_port();
-            let first = Killed(child(port, &log, true));
-            server.register(port);
-            let data = data_for(SCENARIOS.len(), nonce());
-            let key = if KEYED { data.key().to_string() } else { format!("restart-{}", nonce()) };
-            let body = serde_json::to_string(&data).expect("the data as JSON");
-            server.call(&format!("/{SAGA}/{key}/run/send"), &body);
-            let entered = format!("entered {HANG_AT}");
-            wait_for(&log, &entered, 1);
-            drop(first);
-            let second = Killed(child(port, &log, false));
-            let answer = server.call_get(&format!("/restate/workflow/{SAGA}/{key}/attach"));
-            drop(second);
-            let result: SagaResult = serde_json::from_str(&answer)
-                .unwrap_or_else(|e| panic!("the answer {answer:?} is no SagaResult: {e}"));
-            assert_eq!(result.outcome, SCENARIOS[0].outcome, "{result:?}");
-            let calls = std::fs::read_to_string(&log).expect("the call log");
-            let mut seen = BTreeMap::new();
-            for line in calls.lines() {
-                *seen.entry(line).or_insert(0) += 1;
-            }
-            for (line, count) in &seen {
-                let expected = if *line == entered { 2 } else { 1 };
-                assert_eq!(*count, expected, "`{line}` {count} times in the call log:\n{calls}");
-            }
-            assert!(seen.contains_key(format!("applied {HANG_AT}").as_str()), "{calls}");
         }
     }
 }

@@ -7,6 +7,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn tokens() -> TokenStream {
+    let tools = tools();
+    let server = server();
+    let http = http();
+    quote! {
+        #tools
+        #server
+        #http
+    }
+}
+
+/// The time bound, the server binary, free ports and nonces.
+fn tools() -> TokenStream {
     quote! {
         /// The longest any one wait of these tests lasts (the server starting, a saga
         /// running): past it the test fails instead of hanging.
@@ -36,6 +48,20 @@ pub fn tokens() -> TokenStream {
             listener.local_addr().expect("its address").port()
         }
 
+        /// A number that differs between runs, so that keys and directories do not meet.
+        fn nonce() -> u128 {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default()
+        }
+
+    }
+}
+
+/// `Server`: one restate-server, started, called and stopped.
+fn server() -> TokenStream {
+    quote! {
         /// A `restate-server` of this test alone, killed (and its data removed) when dropped.
         struct Server {
             child: Child,
@@ -135,14 +161,12 @@ pub fn tokens() -> TokenStream {
             }
         }
 
-        /// A number that differs between runs, so that keys and directories do not meet.
-        fn nonce() -> u128 {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default()
-        }
+    }
+}
 
+/// `http`: one plain HTTP/1.1 request, no client crate.
+fn http() -> TokenStream {
+    quote! {
         /// One HTTP/1.1 request on loopback: the status and the body, or `None` when
         /// nothing answers.
         fn http(method: &str, port: u16, path: &str, body: &str) -> Option<(u16, String)> {
