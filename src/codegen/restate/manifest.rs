@@ -69,12 +69,21 @@ pub fn main_rs(plan: &Plan) -> Result<String, Error> {
         "Serves the `{name}` workflow on `SAGA_ADDRESS` (default `127.0.0.1:9080`). Register it\nwith the Restate server (`restate deployments register http://127.0.0.1:9080`, or\n`POST /deployments` on its admin port), then start a saga through the ingress:\n`POST /{name}/<key>/run` with the saga's data as JSON.",
         name = plan.saga.name.value
     ));
+    // In the order rustfmt sorts them (the file is the user's and not skipped by rustfmt).
+    let own = quote! {
+        use #package::participants::Services;
+        use #package::workflow::SagaWorkflow;
+    };
+    let sdk = quote!(use restate_sdk::prelude::*;);
+    let imports = if plan.package.as_str() < "restate_sdk" {
+        quote!(#own #sdk)
+    } else {
+        quote!(#sdk #own)
+    };
     let tokens = quote! {
         #about
 
-        use #package::participants::Services;
-        use #package::workflow::SagaWorkflow;
-        use restate_sdk::prelude::*;
+        #imports
 
         #[tokio::main]
         async fn main() {
