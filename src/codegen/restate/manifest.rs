@@ -74,7 +74,9 @@ pub fn main_rs(plan: &Plan) -> Result<String, Error> {
         use #package::participants::Services;
         use #package::workflow::SagaWorkflow;
     };
-    let sdk = quote!(use restate_sdk::prelude::*;);
+    let sdk = quote!(
+        use restate_sdk::prelude::*;
+    );
     let imports = if plan.package.as_str() < "restate_sdk" {
         quote!(#own #sdk)
     } else {
