@@ -270,6 +270,10 @@ pub struct CodegenArgs {
     /// src/lib.rs, Cargo.toml and .gitignore.
     #[arg(long)]
     pub force: bool,
+    /// What the saga runs on: `std` (a dependency-free crate with a blocking driver) or
+    /// `restate` (a Restate workflow, tested on a real restate-server).
+    #[arg(long, value_enum, default_value_t = Runtime::Std)]
+    pub runtime: Runtime,
     #[command(flatten)]
     pub color: ColorArgs,
 }
@@ -288,6 +292,12 @@ pub struct ImportArgs {
     pub process: Option<String>,
     #[command(flatten)]
     pub color: ColorArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Runtime {
+    Std,
+    Restate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
