@@ -13,7 +13,7 @@ use crate::model::{
 use super::super::action::{ActionKind, Effect, FailureName, Party, Silence, StepResult, Work};
 use super::super::fault::{Fault, builtin_handling, deadline_reaches};
 use super::super::invariant::Invariant;
-use super::state::{Cause, End, Message, Phase, Reply, Status, owner_bit, owner_index};
+use super::state::{Cause, End, Message, Phase, Reply, Status, owner_bit};
 use super::{Machine, Next, Transition};
 
 impl Machine<'_> {
@@ -632,7 +632,7 @@ impl Machine<'_> {
     /// A compensation re-sent after it timed out, whose first attempt undid the effect: a
     /// participant with the step's idempotency key recognises it; one without undoes twice.
     pub(super) fn undone_again(&self, transition: &mut Transition, owner: Owner) -> bool {
-        if transition.state.comp_runs[owner_index(owner)] == 0 {
+        if transition.state.runs(owner) == 0 {
             return false;
         }
         let keyed = match owner {
