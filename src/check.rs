@@ -89,6 +89,22 @@ pub fn check_loaded_with(loaded: Loaded, options: &Options) -> Checked {
     }
 }
 
+/// Checks a file as [`check_loaded_with`] does, importing a Step Functions, BPMN or
+/// Serverless Workflow file with `import` (`check --process`: which process of a BPMN file
+/// holding several).
+pub fn check_loaded_importing(
+    loaded: Loaded,
+    options: &Options,
+    import: &import::Options,
+) -> Checked {
+    match loaded {
+        Loaded::Text(source) if import::detect(&source).is_some() => {
+            check_imported(source, import, options)
+        }
+        loaded => check_loaded_with(loaded, options),
+    }
+}
+
 /// Parses, resolves and runs every rule, with the default options.
 pub fn check_source(source: SourceFile) -> Checked {
     check_source_with(source, &Options::default())

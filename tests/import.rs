@@ -387,6 +387,31 @@ fn bpmn_malformed_inputs() {
         .assert()
         .success()
         .stdout(predicate::str::contains("id: u"));
+    // check and simulate take it too: without it, the choice is asked for at the file.
+    sagac()
+        .arg("check")
+        .arg(&two)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("I002"));
+    let out = sagac()
+        .args(["check", "--format", "json", "--process", "b"])
+        .arg(&two)
+        .output()
+        .unwrap();
+    assert!(!codes(&out.stdout).contains(&"I002".to_owned()));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"file\""));
+    sagac()
+        .args(["simulate", "--process", "b"])
+        .arg(&two)
+        .assert()
+        .stdout(predicate::str::contains("b (orchestration)"));
+    sagac()
+        .args(["simulate"])
+        .arg(&two)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("b (orchestration)").not());
 }
 
 /// The failure shapes of language version 2: the failed attempt's own compensation, a
@@ -448,5 +473,59 @@ fn failure_shapes_become_version_2_keys() {
     sagac().args(["import", BPMN]).assert().success().stdout(
         predicate::str::contains("runs_for: success")
             .and(predicate::str::contains("delivery: status")),
+    );
+}
+
+/// A step nobody catches after many compensated ones: the finding names the first few
+/// steps left in place and counts the rest, so a long machine's findings stay readable.
+#[test]
+fn an_uncaught_failure_names_the_first_steps_left_and_counts_the_rest() {
+    let n = 8;
+    let mut states = Vec::new();
+    for i in 0..n {
+        states.push(format!(
+            "\"Book{i}\": {{ \"Type\": \"Task\", \"Resource\": \"r{i}\", \"Catch\": [{{ \"ErrorEquals\": [\"States.ALL\"], \"Next\": \"CancelBook{i}\" }}], \"Next\": \"{}\" }}",
+            if i + 1 < n { format!("Book{}", i + 1) } else { "Notify".to_owned() }
+        ));
+        let back = if i > 0 {
+            format!("CancelBook{}", i - 1)
+        } else {
+            "Failed".to_owned()
+        };
+        states.push(format!(
+            "\"CancelBook{i}\": {{ \"Type\": \"Task\", \"Resource\": \"c{i}\", \"Next\": \"{back}\" }}"
+        ));
+    }
+    states
+        .push("\"Notify\": { \"Type\": \"Task\", \"Resource\": \"n\", \"End\": true }".to_owned());
+    states.push("\"Failed\": { \"Type\": \"Fail\" }".to_owned());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.asl.json");
+    std::fs::write(
+        &path,
+        format!(
+            "{{ \"StartAt\": \"Book0\", \"States\": {{ {} }} }}",
+            states.join(",\n")
+        ),
+    )
+    .unwrap();
+    let out = sagac()
+        .args(["check", "--no-simulate", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let uncaught: Vec<&str> = json["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "I004")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(uncaught.len(), 1, "{uncaught:?}");
+    assert!(
+        uncaught[0].contains("`Book4` and 3 more stay in place"),
+        "{}",
+        uncaught[0]
     );
 }

@@ -8,6 +8,7 @@
 
 mod chains;
 mod machine;
+mod paths;
 mod task;
 
 use machine::{Machine, State, Type};

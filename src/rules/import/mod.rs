@@ -89,3 +89,14 @@ fn list(items: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Steps in a message, the first few of a long list and how many more: a machine of a
+/// thousand steps must not make each finding a thousand names long.
+fn list_capped(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut out = list(&items[..items.len().min(SHOWN)]);
+    if items.len() > SHOWN {
+        out.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    out
+}

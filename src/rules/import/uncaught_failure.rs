@@ -1,4 +1,4 @@
-use super::list;
+use super::list_capped;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
@@ -35,7 +35,7 @@ pub fn uncaught(span: Span, step: &str, left: &[String]) -> Diagnostic {
         span,
         format!(
             "when `{step}` fails nothing catches it: the execution fails and {} stay in place",
-            list(left)
+            list_capped(left)
         ),
     )
     .label("no failure handler")
