@@ -529,3 +529,86 @@ fn an_uncaught_failure_names_the_first_steps_left_and_counts_the_rest() {
         uncaught[0]
     );
 }
+
+/// Catchers that do not catch every error are translated by what they catch:
+/// `States.TaskFailed` compensates every error but a timeout, a named error is a declared
+/// failure, a timeout no catcher names ends the execution (`TimedOut`, `then: terminate`),
+/// and a retrier for some errors only is reported as approximated.
+#[test]
+fn error_classes_are_translated_by_what_each_catcher_catches() {
+    let out = sagac()
+        .args(["import", "fixtures/import/asl/error-classes.asl.json"])
+        .output()
+        .unwrap();
+    let spec = String::from_utf8(out.stdout).unwrap();
+    let summary = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        spec.contains("on_uncaught: compensate  # States.TaskFailed (line 9)"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("failures: [{ name: TimedOut, then: terminate }]  # no catcher for States.Timeout (line 8)"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("failures: [CardDeclined, { name: TimedOut, then: terminate }]"),
+        "{spec}"
+    );
+    // NotifyCustomer catches States.Timeout: its timeout is not a termination.
+    let notify = &spec[spec.find("- id: notify_customer").unwrap()..];
+    assert!(
+        !notify[..notify.find('#').unwrap()].contains("TimedOut"),
+        "{spec}"
+    );
+    assert!(
+        summary.contains("the retrier matches only Lambda.ServiceException"),
+        "{summary}"
+    );
+    // The simulation finds the timeout that ends the execution with the shipment sent.
+    let json = sagac()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "fixtures/import/asl/error-classes.asl.json",
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    let text = String::from_utf8_lossy(&json);
+    assert!(
+        text.contains("`TimedOut` of `charge_card` terminates the saga with `ship_order`"),
+        "{text}"
+    );
+}
+
+/// A Parallel: a branch task's own Catch is reported as approximated (never silently
+/// dropped), and a second undo of a step on another failure path (`CancelCar2`) counts as
+/// that step's compensation, not as another step's.
+#[test]
+fn parallel_branch_catchers_and_second_undoes() {
+    let path = "fixtures/import/asl/parallel-catch.asl.json";
+    let out = sagac().args(["import", path]).output().unwrap();
+    let spec = String::from_utf8(out.stdout).unwrap();
+    let summary = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        summary.contains("parallel-catch.asl.json:8: state \"ReserveHotel\": its Catch inside the branch (to \"CancelHotel\")"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("state \"CancelCar2\": a second compensation of \"ReserveCar\""),
+        "{summary}"
+    );
+    assert!(!spec.contains("action: CancelCar2"), "{spec}");
+    let json = sagac()
+        .args(["check", "--no-simulate", "--format", "json", path])
+        .output()
+        .unwrap()
+        .stdout;
+    // Charge's failure path undoes both parallel steps: nothing skipped.
+    assert!(
+        !codes(&json).contains(&"I007".to_owned()),
+        "{}",
+        String::from_utf8_lossy(&json)
+    );
+}

@@ -23,6 +23,10 @@ pub struct Plan<'m> {
     compensation: HashMap<String, &'m State<'m>>,
     /// Forward tasks whose compensation also runs for their own failed attempt.
     own: HashSet<String>,
+    /// A second compensating task for a step already matched (another failure path's copy
+    /// of its undo, `CancelCar2`): the task → the forward task it undoes. The spec keeps
+    /// the first; the paths are compared counting either.
+    alternates: HashMap<String, String>,
     reached: HashSet<String>,
 }
 
@@ -106,6 +110,7 @@ pub fn plan<'m>(
         undoers: HashSet::new(),
         compensation: HashMap::new(),
         own: HashSet::new(),
+        alternates: HashMap::new(),
         reached: forward_names.iter().map(|n| (*n).to_owned()).collect(),
     };
     let mut paths = Paths::new(machine, forward_names);
@@ -116,7 +121,7 @@ pub fn plan<'m>(
     for (start, _) in starts.iter().flatten() {
         paths.walk(*start, &mut plan.reached);
     }
-    assign(forward, &starts, &paths, &mut plan);
+    assign(forward, &starts, &paths, &mut plan, notes);
     plan.undoers = plan
         .compensation
         .values()
@@ -170,6 +175,7 @@ fn assign<'m>(
     starts: &[Vec<(usize, Span)>],
     paths: &Paths<'m>,
     plan: &mut Plan<'m>,
+    notes: &mut Vec<Note>,
 ) {
     let tasks: Vec<(&'m State<'m>, usize)> = forward
         .iter()
@@ -200,15 +206,28 @@ fn assign<'m>(
                 let mut scores: HashMap<usize, usize> = HashMap::new();
                 for w in words(&c.name.value) {
                     for &i in by_word.get(&w).into_iter().flatten() {
-                        if !taken[i] {
-                            *scores.entry(i).or_default() += 1;
-                        }
+                        *scores.entry(i).or_default() += 1;
                     }
                 }
-                let by_words = scores
+                let best = scores
                     .into_iter()
-                    .max_by_key(|(i, score)| (*score, usize::MAX - i))
+                    .max_by_key(|(i, score)| (*score, !taken[*i], usize::MAX - i))
                     .map(|(i, _)| i);
+                if let Some(i) = best.filter(|i| taken[*i]) {
+                    // Another path's undo of a step matched already.
+                    let undone = tasks[i].0.name.value.clone();
+                    note(
+                        notes,
+                        NoteKind::Approximated,
+                        c,
+                        &format!(
+                            "a second compensation of \"{undone}\" (on another failure path): the spec keeps one per step, the first; the paths are compared counting either"
+                        ),
+                    );
+                    plan.alternates.insert(c.name.value.clone(), undone);
+                    continue;
+                }
+                let by_words = best;
                 let fallback = || {
                     open.iter()
                         .rev()
@@ -228,6 +247,43 @@ fn assign<'m>(
                 plan.compensation.insert(owner.name.value.clone(), c);
             }
         }
+    }
+}
+
+/// Who undoes what: each compensating task (a step's own or an alternate) → the stage and
+/// the forward task it undoes; each forward task → its alternates.
+struct Owners<'a> {
+    owner: HashMap<&'a str, usize>,
+    owner_step: HashMap<&'a str, &'a str>,
+    alternates_of: HashMap<&'a str, Vec<&'a str>>,
+}
+
+fn owners<'a>(compensated: &[(usize, &'a str, &'a State<'_>)], plan: &'a Plan<'_>) -> Owners<'a> {
+    let mut owner: HashMap<&str, usize> = compensated
+        .iter()
+        .map(|(k, _, c)| (c.name.value.as_str(), *k))
+        .collect();
+    let mut owner_step: HashMap<&str, &str> = compensated
+        .iter()
+        .map(|(_, t, c)| (c.name.value.as_str(), *t))
+        .collect();
+    // A step's other undoes (alternates), counted as its compensation on a path.
+    let stage_of: HashMap<&str, usize> = compensated.iter().map(|(k, t, _)| (*t, *k)).collect();
+    let mut alternates_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (alternate, undone) in &plan.alternates {
+        if let Some(k) = stage_of.get(undone.as_str()) {
+            owner.insert(alternate.as_str(), *k);
+            owner_step.insert(alternate.as_str(), undone.as_str());
+            alternates_of
+                .entry(undone.as_str())
+                .or_default()
+                .push(alternate.as_str());
+        }
+    }
+    Owners {
+        owner,
+        owner_step,
+        alternates_of,
     }
 }
 
@@ -252,14 +308,11 @@ fn compare(
                 .map(|c| (k, t.name.value.as_str(), *c))
         })
         .collect();
-    let owner: HashMap<&str, usize> = compensated
-        .iter()
-        .map(|(k, _, c)| (c.name.value.as_str(), *k))
-        .collect();
-    let owner_step: HashMap<&str, &str> = compensated
-        .iter()
-        .map(|(_, t, c)| (c.name.value.as_str(), *t))
-        .collect();
+    let Owners {
+        owner,
+        owner_step,
+        alternates_of,
+    } = owners(&compensated, plan);
     let summary = paths.summary(&owner);
     let last_compensated = compensated.last().map(|(k, _, _)| *k);
     let mut first_of_stage = 0;
@@ -288,25 +341,31 @@ fn compare(
             continue;
         }
         for (start, span) in &starts[k] {
-            let on_path = |c: &State<'_>| {
+            let on_path_named = |name: &str| {
                 paths
-                    .node_of(&c.name.value)
+                    .node_of(name)
                     .is_some_and(|n| summary.on_path(n, *start))
             };
+            let on_path = |c: &State<'_>| on_path_named(&c.name.value);
             let own_on = own.clone().filter(|(_, _, c)| on_path(c)).count();
-            let later = summary.latest[*start].is_some_and(|l| l > k);
-            let later_on = if later {
-                paths
+            // The compensations of later steps on the path (walked only when there are).
+            let later: Vec<&State<'_>> = match summary.latest[*start] {
+                Some(l) if l > k => paths
                     .nodes(*start)
                     .flat_map(|n| paths.tasks(n))
                     .filter(|c| owner.get(c.name.value.as_str()).is_some_and(|j| *j > k))
-                    .count()
-            } else {
-                0
+                    .collect(),
+                _ => Vec::new(),
             };
-            if summary.count[*start] - own_on - later_on < earlier.len() {
+            // With alternates a path may run two undoes of one step: count no shortcut.
+            let short = summary.count[*start] < own_on + later.len() + earlier.len();
+            if short || !alternates_of.is_empty() {
                 for (_, skipped, c) in earlier {
-                    if !on_path(c) {
+                    let undone = on_path(c)
+                        || alternates_of
+                            .get(skipped)
+                            .is_some_and(|a| a.iter().any(|n| on_path_named(n)));
+                    if !undone {
                         findings.push(Finding {
                             span: *span,
                             kind: FindingKind::SkippedCompensation {
@@ -322,21 +381,17 @@ fn compare(
                     }
                 }
             }
-            if later {
-                for c in paths.nodes(*start).flat_map(|n| paths.tasks(n)) {
-                    let name = c.name.value.as_str();
-                    if owner.get(name).is_some_and(|j| *j > k) {
-                        findings.push(Finding {
-                            span: *span,
-                            kind: FindingKind::PhantomCompensation {
-                                step: step.clone(),
-                                compensation: name.to_owned(),
-                                compensated: owner_step[name].to_owned(),
-                            },
-                            related: vec![(c.name.span, "runs on this failure path".to_owned())],
-                        });
-                    }
-                }
+            for c in later {
+                let name = c.name.value.as_str();
+                findings.push(Finding {
+                    span: *span,
+                    kind: FindingKind::PhantomCompensation {
+                        step: step.clone(),
+                        compensation: name.to_owned(),
+                        compensated: owner_step[name].to_owned(),
+                    },
+                    related: vec![(c.name.span, "runs on this failure path".to_owned())],
+                });
             }
             if let End::Success(end_span, end) = &summary.end[*start] {
                 findings.push(Finding {
@@ -413,8 +468,10 @@ fn words(name: &str) -> HashSet<String> {
         "failure",
         "log",
     ];
+    // A word with a number also counts without it: `CancelCar2` is about a car.
     crate::import::draft::snake(name, "")
         .split('_')
+        .flat_map(|w| [w, w.trim_end_matches(|c: char| c.is_ascii_digit())])
         .filter(|w| w.len() > 1 && !GENERIC.contains(w))
         .map(str::to_owned)
         .collect()

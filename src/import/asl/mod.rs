@@ -74,14 +74,24 @@ pub fn import(root: &Node, source: &SourceFile) -> Result<(Draft, Vec<Finding>),
                 .into_iter()
                 .map(|t| step(t, &plan, &mut names, &mut notes))
                 .collect();
-            let catches_all = f
-                .catcher()
-                .catches
-                .iter()
-                .find(|c| c.errors.iter().any(|e| e.value == "States.ALL"));
-            for s in &mut steps {
-                s.caught = !f.catcher().catches.is_empty();
-                s.catches_all = catches_all.map(|c| c.next_span);
+            let catcher = f.catcher();
+            let catches_all = ["States.ALL", "States.TaskFailed"].iter().find_map(|all| {
+                catcher
+                    .catches
+                    .iter()
+                    .find(|c| c.errors.iter().any(|e| e.value == *all))
+                    .map(|c| Spanned::new((*all).to_owned(), c.next_span))
+            });
+            let catches_timeout = catches(catcher, TIMEOUT_CATCHERS);
+            for (s, task) in steps.iter_mut().zip(f.tasks()) {
+                s.caught = !catcher.catches.is_empty();
+                s.catches_all = catches_all.clone();
+                // A branch task's timeout not caught in its branch fails the branch with
+                // `States.Timeout`, which the Parallel's catchers see.
+                let timeout_caught = catches_timeout || catches(task, TIMEOUT_CATCHERS);
+                if !timeout_caught {
+                    s.timeout_terminates = s.timeout.as_ref().map(|t| t.span);
+                }
             }
             match f {
                 Forward::Task(_) => Stage::Step(Box::new(steps.remove(0))),
@@ -213,6 +223,19 @@ fn branch_tasks<'m>(state: &'m State<'m>, notes: &mut Vec<Note>) -> Vec<&'m Stat
         for f in &path {
             tasks.extend(f.tasks());
         }
+        for task in &tasks[before..] {
+            if let Some(c) = task.catches.first() {
+                let target = &branch.states[c.next].name.value;
+                note(
+                    notes,
+                    NoteKind::Approximated,
+                    task,
+                    &format!(
+                        "its Catch inside the branch (to \"{target}\") runs before the branch ends: not translated; the step is undone through the Parallel's own Catch paths, so an undo run there for its failed attempt is lost"
+                    ),
+                );
+            }
+        }
         if tasks.len() - before > 1 {
             note(
                 notes,
@@ -251,7 +274,20 @@ fn step(
         retry: task::retry(state.node, &element, notes),
         caught: false,
         catches_all: None,
+        timeout_terminates: None,
     }
+}
+
+/// The error names a catcher matches a task's `TimeoutSeconds` with.
+const TIMEOUT_CATCHERS: &[&str] = &["States.ALL", "States.Timeout"];
+
+/// Whether one of the state's catchers names one of `errors`.
+fn catches(state: &State<'_>, errors: &[&str]) -> bool {
+    state
+        .catches
+        .iter()
+        .flat_map(|c| c.errors.iter())
+        .any(|e| errors.contains(&e.value.as_str()))
 }
 
 /// The execution's `TimeoutSeconds`: when it passes the execution ends `TIMED_OUT`, at any

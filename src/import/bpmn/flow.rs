@@ -428,6 +428,7 @@ fn step<'a, 'i>(
         retry: extensions::retry(task),
         caught: false,
         catches_all: None,
+        timeout_terminates: None,
     }
 }
 
