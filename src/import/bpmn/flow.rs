@@ -299,6 +299,13 @@ fn forward<'a, 'i>(
             );
         } else if tag == "endEvent" {
             break;
+        } else if has_definition(node, "compensateEventDefinition") {
+            note(
+                notes,
+                NoteKind::Approximated,
+                node,
+                "compensation thrown on the success path (the process goes on): not modelled; the spec compensates only when a step fails",
+            );
         } else if tag != "startEvent" && tag != "parallelGateway" {
             note(
                 notes,
