@@ -331,10 +331,7 @@ fn compare(
             if !earlier.is_empty() && last_compensated.is_some_and(|l| k <= l + 1) {
                 findings.push(Finding {
                     span: catcher.name.span,
-                    kind: FindingKind::UncaughtFailure {
-                        step: step.clone(),
-                        left: earlier.iter().map(|(_, t, _)| (*t).to_owned()).collect(),
-                    },
+                    kind: FindingKind::uncaught(step.clone(), earlier.iter().map(|(_, t, _)| *t)),
                     related: Vec::new(),
                 });
             }

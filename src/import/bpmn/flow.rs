@@ -465,10 +465,7 @@ fn failure_path<'a, 'i>(
         if !compensated.is_empty() && last_compensated.is_some_and(|l| k <= l + 1) {
             findings.push(Finding {
                 span: step.id.span,
-                kind: FindingKind::UncaughtFailure {
-                    step: name,
-                    left: compensated.to_vec(),
-                },
+                kind: FindingKind::uncaught(name, compensated.iter().map(String::as_str)),
                 related: Vec::new(),
             });
         }
