@@ -86,8 +86,11 @@ fn serverless_workflow(n: usize) -> String {
     )
 }
 
+/// A format's name in the bench, its file's name, and the generator of `n` steps.
+type Format = (&'static str, &'static str, fn(usize) -> String);
+
 fn bench(c: &mut Criterion) {
-    let formats: [(&str, &str, fn(usize) -> String); 3] = [
+    let formats: [Format; 3] = [
         ("asl", "big.asl.json", asl),
         ("bpmn", "big.bpmn", bpmn),
         ("serverless_workflow", "big.sw.json", serverless_workflow),
