@@ -278,6 +278,22 @@ fn step(
     }
 }
 
+/// Which states the saga's path passes (a `Pass`, `Wait` or `Choice` on it too), as
+/// `forward_path` follows it.
+fn saga_path(machine: &Machine<'_>) -> Vec<bool> {
+    let mut on = vec![false; machine.states.len()];
+    let mut at = Some(machine.start);
+    while let Some(i) = at.filter(|i| !on[*i]) {
+        on[i] = true;
+        let state = &machine.states[i];
+        at = match state.ty {
+            Type::Choice => state.default.or_else(|| state.choices.first().copied()),
+            _ => state.next,
+        };
+    }
+    on
+}
+
 /// The error names a catcher matches a task's `TimeoutSeconds` with.
 const TIMEOUT_CATCHERS: &[&str] = &["States.ALL", "States.Timeout"];
 
@@ -357,7 +373,9 @@ const READ: &[&str] = &[
 /// Notes for what the saga does not use: states on no path, the keys of each state that
 /// have no meaning in the spec, and the data handling.
 fn left_out(root: &Node, machine: &Machine<'_>, plan: &chains::Plan<'_>, notes: &mut Vec<Note>) {
-    for state in &machine.states {
+    let on_path = saga_path(machine);
+    for (state, on_path) in machine.states.iter().zip(on_path) {
+        let reached = on_path || plan.reached(&state.name.value);
         let unread: Vec<&str> = state
             .node
             .entries()
@@ -365,7 +383,7 @@ fn left_out(root: &Node, machine: &Machine<'_>, plan: &chains::Plan<'_>, notes: 
             .map(|(k, _)| k.value.as_str())
             .filter(|k| !READ.contains(k))
             .collect();
-        if !unread.is_empty() && plan.reached(&state.name.value) {
+        if !unread.is_empty() && reached {
             note(
                 notes,
                 NoteKind::LeftOut,
@@ -376,7 +394,7 @@ fn left_out(root: &Node, machine: &Machine<'_>, plan: &chains::Plan<'_>, notes: 
                 ),
             );
         }
-        if !plan.reached(&state.name.value) && !matches!(state.ty, Type::Succeed | Type::Fail) {
+        if !reached && !matches!(state.ty, Type::Succeed | Type::Fail) {
             note(
                 notes,
                 NoteKind::LeftOut,
