@@ -124,6 +124,9 @@ pub struct CheckArgs {
     /// Skip the simulation of single faults (the V7xx rules).
     #[arg(long)]
     pub no_simulate: bool,
+    /// BPMN: the process to check (its `id` or `name`) when a file holds several.
+    #[arg(long)]
+    pub process: Option<String>,
     #[command(flatten)]
     pub color: ColorArgs,
 }
@@ -159,6 +162,9 @@ pub struct SimulateArgs {
     /// the escalation was told, language version 2).
     #[arg(long, value_enum)]
     pub deny: Option<SimulateDeny>,
+    /// BPMN: the process to simulate (its `id` or `name`) when a file holds several.
+    #[arg(long)]
+    pub process: Option<String>,
     #[command(flatten)]
     pub color: ColorArgs,
 }
