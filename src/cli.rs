@@ -124,6 +124,9 @@ pub struct CheckArgs {
     /// Skip the simulation of single faults (the V7xx rules).
     #[arg(long)]
     pub no_simulate: bool,
+    /// BPMN: the process to check (its `id` or `name`) when a file holds several.
+    #[arg(long)]
+    pub process: Option<String>,
     #[command(flatten)]
     pub color: ColorArgs,
 }
@@ -163,6 +166,9 @@ pub struct SimulateArgs {
     /// the escalation was told, language version 2).
     #[arg(long, value_enum)]
     pub deny: Option<SimulateDeny>,
+    /// BPMN: the process to simulate (its `id` or `name`) when a file holds several.
+    #[arg(long)]
+    pub process: Option<String>,
     #[command(flatten)]
     pub color: ColorArgs,
 }
@@ -274,6 +280,10 @@ pub struct CodegenArgs {
     /// src/lib.rs, Cargo.toml and .gitignore.
     #[arg(long)]
     pub force: bool,
+    /// What the saga runs on: `std` (a dependency-free crate with a blocking driver) or
+    /// `restate` (a Restate workflow, tested on a real restate-server).
+    #[arg(long, value_enum, default_value_t = Runtime::Std)]
+    pub runtime: Runtime,
     #[command(flatten)]
     pub color: ColorArgs,
 }
@@ -292,6 +302,12 @@ pub struct ImportArgs {
     pub process: Option<String>,
     #[command(flatten)]
     pub color: ColorArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Runtime {
+    Std,
+    Restate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

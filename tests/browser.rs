@@ -99,3 +99,83 @@ fn the_default_diagrams_of_the_shipped_specs_render_in_a_browser() {
         keep(&shown.screenshot);
     }
 }
+
+/// Language version 2's diagrams as a user sees them: the combined diagram of the Temporal
+/// trip and of the choreography with its version 2 faults as branches, and single runs that
+/// draw the caller, a cancel and its answer, an escalation, a termination and the deadline.
+#[test]
+fn the_version_2_diagrams_render_in_a_browser() {
+    let Some(chromium) = browser::chromium() else {
+        return browser::skip("no Chromium (install Debian's `chromium`, or set CHROMIUM)");
+    };
+    let Some(mermaid_js) = browser::mermaid_js() else {
+        return browser::skip(
+            "Mermaid's script is missing (run ../shared/tools/mermaid-check once)",
+        );
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let trip = saga("specs/trip-temporal.yaml");
+    let credit = saga("specs/order-credit-choreography.yaml");
+    let one = |saga: &sagac::model::Saga, name: &str| {
+        let faults = sagac::scenario::parse_name(saga, name).expect("a scenario of the spec");
+        sagac::diagram::sequence::scenario(saga, &sagac::diagram::one_scenario(saga, &faults))
+    };
+    // (page, diagram, texts Mermaid must draw; an `else` branch's title in brackets)
+    let cases = [
+        (
+            "trip-temporal-all",
+            sagac::diagram::combined(&trip),
+            vec![
+                "[the caller cancels at reserve_car]",
+                "[cars is down]",
+                "Booked",
+            ],
+        ),
+        (
+            "trip-temporal-cancel",
+            one(&trip, "cancel:reserve_car"),
+            vec!["cancel", "cancelled", "Cancelled"],
+        ),
+        (
+            "trip-temporal-needs-attention",
+            one(&trip, "fail:charge_traveller+compfail:book_hotel"),
+            vec!["OpenIncident (left: book_hotel)", "NotBooked"],
+        ),
+        (
+            "trip-temporal-terminated",
+            one(&trip, "fail:verify_traveller"),
+            vec!["saga terminated (TravellerBlocked)"],
+        ),
+        (
+            "order-credit-choreography-all",
+            sagac::diagram::combined(&credit),
+            vec!["[reserve_credit fails (CreditLimitExceeded)]", "Approved"],
+        ),
+    ];
+    for (name, diagram, texts) in cases {
+        let page = browser::write_mermaid_page(dir.path(), name, &[&diagram.text], &mermaid_js);
+        let shown = browser::open(&chromium, &page, 1600, 4000).expect("Chromium renders the page");
+        assert!(
+            shown.dom.contains("data-rendered=\"ok\""),
+            "{name}: Mermaid did not draw the diagram:\n{}",
+            diagram.text
+        );
+        assert!(shown.dom.contains("<svg"), "{name}: no SVG in the page");
+        // The caller is a participant box of its own.
+        assert!(shown.dom.contains(">Caller<"), "{name}: no caller drawn");
+        for text in texts {
+            let escaped = browser::html_escape(text);
+            assert!(
+                shown.dom.contains(&format!(">{escaped}<"))
+                    || shown.dom.contains(&format!(">{escaped}</")),
+                "{name}: {text:?} is not drawn"
+            );
+        }
+        let png = std::fs::read(&shown.screenshot).expect("the screenshot is read");
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 10_000,
+            "{name}: an empty screenshot"
+        );
+        keep(&shown.screenshot);
+    }
+}

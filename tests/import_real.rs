@@ -12,6 +12,13 @@ const REAL: &[&str] = &[
     "camunda-compensate-activity-ref.bpmn",
     "kogito-order-saga-error-handling.sw.json",
     "sdk-java-compensationworkflow.sw.yaml",
+    "aws-long-lived-transactions.asl.yaml",
+    "aws-ship-order.asl.json",
+    "flowable-compensate-service-task.bpmn",
+    "sw-spec-simple-compensation.sw.yaml",
+    "aws-serverless-patterns-booking.asl.json",
+    "kogito-runtimes-compensate-all.bpmn",
+    "sdk-typescript-wf-with-compensation.sw.json",
 ];
 
 fn sagac() -> Command {
@@ -82,6 +89,30 @@ fn documented_flaws_are_found() {
         ("kogito-order-saga-error-handling.sw.json", "C213 "),
         // The example's transition names a state it never defines.
         ("sdk-java-compensationworkflow.sw.yaml", "I003 "),
+        // Each catcher names one error (ErrProcessPayment): a task's 10 s TimeoutSeconds
+        // (States.Timeout) is caught by none, so it fails the execution with the order
+        // and payment in place.
+        ("aws-long-lived-transactions.asl.yaml", "C209 56:"),
+        // The execution's TimeoutSeconds ends it TIMED_OUT, nothing compensated.
+        ("aws-long-lived-transactions.asl.yaml", "C209 14:"),
+        // A compensation that fails notifies and ends the execution: the chain stops.
+        ("aws-long-lived-transactions.asl.yaml", "V701 "),
+        // States.TaskFailed does not match States.Timeout: the 3-hour wait for the
+        // packaging ends the execution without the failure notification.
+        ("aws-ship-order.asl.json", "V701 188:"),
+        // Products reserved and never released when packaging and shipping fails.
+        ("aws-ship-order.asl.json", "V701 176:"),
+        // The task after the compensated one is caught by nothing.
+        ("flowable-compensate-service-task.bpmn", "I004 "),
+        // Step 2 has no onErrors: its failure leaves Step 1 in place.
+        ("sw-spec-simple-compensation.sw.yaml", "I004 "),
+        // Get Booking Status's catcher goes straight to Fail: the apartment marked booked
+        // by the step before stays booked.
+        ("aws-serverless-patterns-booking.asl.json", "V701 39:"),
+        // The second task is caught by nothing after the first was compensated.
+        ("kogito-runtimes-compensate-all.bpmn", "I004 "),
+        // The SDK's test file has a trailing comma: not JSON, refused at its line.
+        ("sdk-typescript-wf-with-compensation.sw.json", "I001 65:13"),
     ];
     for (name, code) in expect {
         let found = findings(&format!("fixtures/import/real/{name}"));

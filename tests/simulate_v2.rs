@@ -845,3 +845,88 @@ fn a_choreography_failure_class_is_redelivered_until_its_attempts_run_out() {
     assert_eq!(r.outcome, Outcome::Compensated);
     assert!(r.violations.is_empty(), "{:?}", broken(&r));
 }
+
+/// A v2 trip: `reserve_car` and `book_hotel` in a parallel group, then the pivot `charge`,
+/// with `deadline` and the car's compensation keys `car_keys`.
+fn parallel_trip(deadline: &str, car_keys: &str) -> Saga {
+    saga(&format!(
+        "version: 2
+saga: book_trip
+coordination: orchestration
+participants: {{ trip: {{}}, cars: {{}}, hotels: {{}}, bank: {{}} }}
+orchestrator: {{ participant: trip, log: saga_log }}
+{OUTCOME}
+deadline: {deadline}
+trigger:
+  participant: trip
+  action: RequestTrip
+  event: trip.requested
+  data: [trip_id]
+  outbox: {{ table: trip_outbox, relay: cdc }}
+steps:
+  - parallel:
+      - id: reserve_car
+        participant: cars
+        action: ReserveCar
+        kind: compensatable
+        compensation: {{ action: CancelCar{car_keys} }}
+        timeout: 5s
+        idempotency_key: trip_id
+      - id: book_hotel
+        participant: hotels
+        action: BookHotel
+        kind: compensatable
+        compensation: {{ action: CancelHotel }}
+        timeout: 5s
+        idempotency_key: trip_id
+  - id: charge
+    participant: bank
+    action: Charge
+    kind: pivot
+    failures: [Declined]
+    timeout: 5s
+    retry: {{ max_attempts: unlimited }}
+    idempotency_key: trip_id
+"
+    ))
+}
+
+#[test]
+fn the_deadline_abandons_the_branches_of_a_parallel_group_already_sent() {
+    let s = parallel_trip("10m", "");
+    // The deadline passes before the hotel's command: it is not sent, and the car's, sent
+    // and unanswered, is abandoned in doubt at once (the saga does not wait for it), then
+    // compensated (in doubt: `runs_for` covers it by default).
+    let r = run(&s, "deadline:book_hotel");
+    assert_eq!(r.outcome, Outcome::Compensated);
+    assert!(r.violations.is_empty(), "{:?}", broken(&r));
+    assert_eq!(names(&s, &r.compensated), ["reserve_car"]);
+    let said: Vec<String> = r.trace.iter().map(|a| a.describe(&s)).collect();
+    let abandoned = said
+        .iter()
+        .position(|l| l == "orchestrator: the deadline 10m passes while reserve_car is outstanding: it is abandoned in doubt")
+        .unwrap_or_else(|| panic!("{said:#?}"));
+    let hotel = said
+        .iter()
+        .position(|l| l.contains("the deadline 10m passes before book_hotel is sent"))
+        .unwrap_or_else(|| panic!("{said:#?}"));
+    let cancel = said
+        .iter()
+        .position(|l| l.contains("CancelCar"))
+        .unwrap_or_else(|| panic!("{said:#?}"));
+    assert!(hotel < abandoned && abandoned < cancel, "{said:#?}");
+    // The car's answer is not waited for: nothing from cars before its compensation.
+    assert!(
+        !said[..cancel].iter().any(|l| l.starts_with("cars:")),
+        "{said:#?}"
+    );
+}
+
+#[test]
+fn a_branch_abandoned_by_the_deadline_may_have_applied() {
+    // Compensated only after a success: the car's command, abandoned in flight, may still
+    // have been processed, and nothing undoes it (the explorer finds that run).
+    let s = parallel_trip("10m", ", runs_for: success");
+    let r = run(&s, "deadline:book_hotel");
+    assert!(broken(&r).contains(&"atomicity"), "{:?}", broken(&r));
+}

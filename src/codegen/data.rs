@@ -8,6 +8,7 @@ use super::plan::Plan;
 use super::tokens::docs;
 
 pub fn tokens(plan: &Plan) -> TokenStream {
+    let serde = plan.serde_derive();
     let saga = plan.saga;
     let fields = plan.fields.iter().map(|f| {
         let doc = docs(&f.origin);
@@ -76,6 +77,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     quote! {
         #struct_doc
         #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+        #serde
         pub struct SagaData {
             #(#fields),*
         }
@@ -108,6 +110,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 
 /// One struct per step that writes something, and how it is stored into the data.
 fn outputs(plan: &Plan) -> TokenStream {
+    let serde = plan.serde_derive();
     let saga = plan.saga;
     let outputs = saga.steps.iter().enumerate().filter_map(|(i, step)| {
         let output = plan.steps[i].output.as_ref()?;
@@ -142,6 +145,7 @@ fn outputs(plan: &Plan) -> TokenStream {
         Some(quote! {
             #doc
             #[derive(Debug, Clone, Default, PartialEq, Eq)]
+            #serde
             pub struct #output { #(#decls)* }
 
             impl Output for #output {
@@ -184,10 +188,12 @@ fn typed(
         plan.saga.name.value
     ));
     let outputs = outputs(plan);
-    let records = types.tokens(plan.saga);
+    let serde = plan.serde_derive();
+    let records = types.tokens(plan.saga, &serde);
     quote! {
         #struct_doc
         #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+        #serde
         pub struct SagaData {
             #(#fields),*
         }

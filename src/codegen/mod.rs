@@ -16,6 +16,7 @@ mod migration;
 pub mod names;
 mod participants;
 mod plan;
+pub mod restate;
 mod saga_log;
 mod scenarios;
 mod steps;

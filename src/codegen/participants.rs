@@ -35,10 +35,19 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
                 m.to_string().trim_start_matches("r#")
             ));
             let todo = todo_message(plan, w);
-            quote! {
-                #doc
-                fn #m(&mut self, _data: &SagaData) -> #ret {
-                    todo!(#todo)
+            if plan.restate {
+                quote! {
+                    #doc
+                    async fn #m(&self, _data: &SagaData) -> #ret {
+                        todo!(#todo)
+                    }
+                }
+            } else {
+                quote! {
+                    #doc
+                    fn #m(&mut self, _data: &SagaData) -> #ret {
+                        todo!(#todo)
+                    }
                 }
             }
         });
@@ -57,22 +66,11 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         let service = &names.service;
         quote!(pub #field: #service,)
     });
-    let accessor = plan.orchestration.then(|| {
-        let fields = plan.actors().map(|(_, names, _)| {
-            let field = &names.field;
-            quote!(#field: &mut self.#field,)
-        });
-        quote! {
-            impl Services {
-                /// The participants for `Driver::new`.
-                pub fn participants(&mut self) -> Participants<'_> {
-                    Participants {
-                        #(#fields)*
-                    }
-                }
-            }
-        }
-    });
+    let accessor = if plan.restate {
+        Some(super::restate::participants_impl(plan))
+    } else {
+        std_accessor(plan)
+    };
     let tokens = quote! {
         #about
 
@@ -93,6 +91,26 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         plan.source
     );
     rust_file("src/participants.rs", tokens, &header)
+}
+
+/// `Services::participants`, what the std runtime's `Driver::new` takes.
+fn std_accessor(plan: &Plan) -> Option<proc_macro2::TokenStream> {
+    plan.orchestration.then(|| {
+        let fields = plan.actors().map(|(_, names, _)| {
+            let field = &names.field;
+            quote!(#field: &mut self.#field,)
+        });
+        quote! {
+            impl Services {
+                /// The participants for `Driver::new`.
+                pub fn participants(&mut self) -> Participants<'_> {
+                    Participants {
+                        #(#fields)*
+                    }
+                }
+            }
+        }
+    })
 }
 
 /// What the `todo!` of a method says: the action, and what goes in and out.

@@ -150,6 +150,9 @@ pub struct Plan<'a> {
     /// Typed data (`fields`, `records`): the record structs and the timestamp type, named
     /// only for a spec that types its data, whose crate is otherwise the untyped one.
     pub types: Option<super::types::TypeNames>,
+    /// Whether the crate runs on Restate (`--runtime restate`): its data types derive
+    /// serde's traits (they cross the journal) and the participants' traits are async.
+    pub restate: bool,
     field_index: HashMap<String, usize>,
 }
 
@@ -195,6 +198,7 @@ impl<'a> Plan<'a> {
                 .types
                 .is_typed()
                 .then(|| super::types::TypeNames::new(saga, &mut types)),
+            restate: false,
         };
         plan.methods();
         plan.field_index = plan
@@ -318,6 +322,16 @@ impl<'a> Plan<'a> {
             .iter()
             .enumerate()
             .filter_map(|(i, p)| p.trait_.as_ref().map(|t| (ParticipantId::new(i), p, t)))
+    }
+
+    /// The serde derives of a type that crosses Restate's journal; nothing for std, whose
+    /// crate has no dependencies.
+    pub fn serde_derive(&self) -> proc_macro2::TokenStream {
+        if self.restate {
+            quote::quote!(#[derive(serde::Serialize, serde::Deserialize)])
+        } else {
+            proc_macro2::TokenStream::new()
+        }
     }
 
     pub fn field(&self, name: &str) -> Option<&Field> {

@@ -10,6 +10,7 @@ use super::plan::Plan;
 use super::tokens::{code_list, docs};
 
 pub fn errors(plan: &Plan) -> TokenStream {
+    let serde = plan.serde_derive();
     let variants = plan.failures.iter().map(|(name, v)| {
         let steps: Vec<&str> = plan
             .saga
@@ -44,6 +45,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
         /// A business failure: one the spec declares in a step's `failures`, or another.
         #[allow(clippy::enum_variant_names)]
         #[derive(Debug, Clone, PartialEq, Eq)]
+        #serde
         pub enum Failure {
             #(#variants)*
             #deadline
@@ -70,6 +72,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
 
         /// Why an action did not succeed. The difference decides what the saga does next.
         #[derive(Debug, Clone, PartialEq, Eq)]
+        #serde
         pub enum StepError {
             /// The request was refused for a business reason and nothing was applied. It is
             /// not retried: before the point of no return the saga compensates. (A retriable
@@ -188,14 +191,24 @@ pub fn participant_traits(plan: &Plan) -> TokenStream {
         let methods = works(plan, id).into_iter().map(|w| {
             let (name, ret) = method(plan, w);
             let doc = docs(&work_doc(plan, w));
-            quote! {
-                #doc
-                fn #name(&mut self, data: &SagaData) -> #ret;
+            if plan.restate {
+                // `async fn` in the implementation satisfies it; `Send`, as the workflow's
+                // journaled effects run on a multi-threaded runtime.
+                quote! {
+                    #doc
+                    fn #name(&self, data: &SagaData) -> impl std::future::Future<Output = #ret> + Send;
+                }
+            } else {
+                quote! {
+                    #doc
+                    fn #name(&mut self, data: &SagaData) -> #ret;
+                }
             }
         });
+        let bounds = plan.restate.then(|| quote!(: Send + Sync + 'static));
         quote! {
             #doc
-            pub trait #trait_ {
+            pub trait #trait_ #bounds {
                 #(#methods)*
             }
         }

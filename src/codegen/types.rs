@@ -136,7 +136,7 @@ impl TypeNames {
 
     /// The record structs, the timestamp type, and the trait that writes any field as
     /// JSON (an outbox payload) or as text (a key).
-    pub fn tokens(&self, saga: &Saga) -> TokenStream {
+    pub fn tokens(&self, saga: &Saga, serde: &TokenStream) -> TokenStream {
         let value = &self.value;
         let timestamp = &self.timestamp;
         let records = saga.types.records.iter().filter_map(|def| {
@@ -164,6 +164,7 @@ impl TypeNames {
             Some(quote! {
                 #doc
                 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+                #serde
                 pub struct #name { #(#decls)* }
 
                 impl #value for #name {
@@ -179,6 +180,7 @@ impl TypeNames {
         quote! {
             /// A `timestamp` of the spec: a point in time (its default is the Unix epoch).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #serde
             pub struct #timestamp(pub std::time::SystemTime);
 
             impl Default for #timestamp {

@@ -25,7 +25,18 @@ pub fn run(args: &CheckArgs) -> Exit {
             Err(e) => return fail(e),
         }
     }
-    let files = check::check_all(loaded, &options);
+    let files = match &args.process {
+        None => check::check_all(loaded, &options),
+        Some(process) => {
+            let import = sagac::import::Options {
+                process: Some(process.clone()),
+            };
+            loaded
+                .into_iter()
+                .map(|l| check::check_loaded_importing(l, &options, &import))
+                .collect()
+        }
+    };
     if let Err(exit) = print_diagnostics(args.format, &files, args.color.enabled()) {
         return exit;
     }

@@ -4,7 +4,7 @@ use sagac::report;
 use sagac::source::display_path;
 
 use super::{Exit, check_spec, eprint_diagnostics, fail, print_diagnostics, write_product};
-use crate::cli::CodegenArgs;
+use crate::cli::{CodegenArgs, Runtime};
 
 pub fn run(args: &CodegenArgs) -> Exit {
     let checked = match check_spec(&args.spec, &check::Options::default()) {
@@ -45,7 +45,19 @@ pub fn run(args: &CodegenArgs) -> Exit {
             codegen::MAX_COMPENSATIONS
         ));
     }
-    let files = match codegen::generate(saga, &source) {
+    let restate = args.runtime == Runtime::Restate;
+    if restate && let Some(feature) = codegen::restate::unsupported(saga) {
+        return fail(format!(
+            "{}: the Restate runtime cannot express this saga yet: {feature}; nothing was written",
+            display_path(&args.spec)
+        ));
+    }
+    let generated = if restate {
+        codegen::restate::generate(saga, &source)
+    } else {
+        codegen::generate(saga, &source)
+    };
+    let files = match generated {
         Ok(files) => files,
         Err(e) => return fail(e),
     };

@@ -5,13 +5,16 @@ use sagac::report;
 use sagac::scenario::{self, Options};
 use sagac::simulate::{self, Format, Report};
 
-use super::{Exit, check_spec, fail, print_diagnostics, refuse_unsupported, write_product};
+use super::{Exit, fail, print_diagnostics, refuse_unsupported, write_product};
 use crate::cli::{SimulateArgs, SimulateDeny};
 
 pub fn run(args: &SimulateArgs) -> Exit {
-    let checked = match check_spec(&args.spec, &check::Options::default()) {
-        Ok(checked) => checked,
-        Err(exit) => return exit,
+    let import = sagac::import::Options {
+        process: args.process.clone(),
+    };
+    let checked = match sagac::load::read(&args.spec) {
+        Ok(loaded) => check::check_loaded_importing(loaded, &check::Options::default(), &import),
+        Err(e) => return fail(e),
     };
     let Some(saga) = checked.model() else {
         return unresolved(&checked, args);

@@ -84,6 +84,52 @@ pub fn branches(saga: &Saga) -> (Scenario, Vec<Branch>) {
         .step_ids()
         .filter_map(|s| Fault::failing_for_good(saga, s).map(|f| (s, f)))
         .collect();
+    branches_of(saga, failing)
+}
+
+/// [`branches`], and for a version 2 spec one more per version 2 fault of its default set
+/// (`fail:<step>@<Failure>`, `exhaust:<step>@<Failure>`, `uncaught:`, `deadline:`,
+/// `cancel:`, `outage:` at the first step of its participant) whose run ends otherwise
+/// than the happy run: what the combined diagram draws. A failure retried until the step
+/// succeeds is no failure path; a cancel is drawn whatever its answer (`too_late` after
+/// the pivot is what the caller learns). (The state machine keeps one failure per step.)
+pub fn every_branch(saga: &Saga) -> (Scenario, Vec<Branch>) {
+    let mut failing: Vec<(StepId, Fault)> = saga
+        .step_ids()
+        .filter_map(|s| Fault::failing_for_good(saga, s).map(|f| (s, f)))
+        .collect();
+    if saga.is_v2() {
+        let kinds = crate::scenario::FaultKind::defaults(saga);
+        for fault in crate::scenario::applicable(saga, kinds) {
+            if let Some(step) = version_2_branch(saga, fault) {
+                failing.push((step, fault));
+            }
+        }
+    }
+    let (happy, mut branches) = branches_of(saga, failing);
+    branches.retain(|b| {
+        Fault::failing_for_good(saga, b.step) == Some(b.fault)
+            || matches!(b.fault, Fault::Cancel(_))
+            || b.outcome != Outcome::Completed
+    });
+    (happy, branches)
+}
+
+/// The step a version 2 fault's branch is drawn at, for the faults drawn as branches.
+fn version_2_branch(saga: &Saga, fault: Fault) -> Option<StepId> {
+    match fault {
+        Fault::FailAs(s, _)
+        | Fault::ExhaustAs(s, _)
+        | Fault::Uncaught(s)
+        | Fault::Deadline(s)
+        | Fault::Cancel(s) => Some(s),
+        Fault::Outage(p) => saga.step_ids().find(|&s| saga.step(s).participant == p),
+        _ => None,
+    }
+}
+
+/// The happy run and the failure runs of these faults, sorted by where they leave it.
+fn branches_of(saga: &Saga, failing: Vec<(StepId, Fault)>) -> (Scenario, Vec<Branch>) {
     let candidates: Vec<Fault> = failing.iter().map(|&(_, f)| f).collect();
     let (happy, forks) = crate::scenario::forks(saga, &[], &candidates);
     let mut out = Vec::new();
@@ -165,10 +211,13 @@ fn draw(
         let at = *at;
         w.actions(&trace[pos.min(at)..at]);
         let next = points.get(k + 1).map_or(trace.len(), |(d, _)| *d);
-        let names: Vec<&str> = list
-            .iter()
-            .map(|&i| saga.step(branches[i].step).id.value.as_str())
-            .collect();
+        let mut names: Vec<&str> = Vec::new();
+        for &i in list {
+            let name = saga.step(branches[i].step).id.value.as_str();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         let verb = if names.len() == 1 {
             "succeeds"
         } else {
@@ -324,8 +373,21 @@ pub fn end_of_path(condition: &str) -> String {
 
 fn failure_label(saga: &Saga, b: &Branch) -> String {
     let step = saga.step(b.step);
+    let id = &step.id.value;
+    let failure = |i: u8| {
+        step.failure_handling
+            .get(usize::from(i))
+            .map_or("", |f| f.name.value.as_str())
+    };
     match b.fault {
         Fault::Exhaust(_) => format!("{} runs out of attempts", step.id.value),
+        // Version 2's faults.
+        Fault::FailAs(_, i) => format!("{id} fails ({})", failure(i)),
+        Fault::ExhaustAs(_, i) => format!("{id} runs out of attempts on {}", failure(i)),
+        Fault::Uncaught(_) => format!("{id} meets an undeclared error"),
+        Fault::Deadline(_) => format!("the deadline passes at {id}"),
+        Fault::Cancel(_) => format!("the caller cancels at {id}"),
+        Fault::Outage(p) => format!("{} is down", saga.participant(p).name.value),
         _ => match step.failures.first() {
             Some(f) => format!("{} fails ({})", step.id.value, f.value),
             None => format!("{} fails", step.id.value),

@@ -59,14 +59,14 @@ pub fn path_names(saga: &Saga) -> Vec<String> {
 
 /// The combined diagram: the happy path and every failure path.
 pub fn combined(saga: &Saga) -> Diagram {
-    let (happy, branches) = combined::branches(saga);
+    let (happy, branches) = combined::every_branch(saga);
     combined::render(saga, &happy, &branches)
 }
 
 /// The combined diagram with every failure run drawn in full, whatever its size: what
 /// [`combined`] draws with shared tails expands to this, branch for branch.
 pub fn combined_in_full(saga: &Saga) -> Diagram {
-    let (happy, branches) = combined::branches(saga);
+    let (happy, branches) = combined::every_branch(saga);
     combined::render_in_full(saga, &happy, &branches)
 }
 

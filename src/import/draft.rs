@@ -70,7 +70,7 @@ impl Draft {
                 .stages
                 .iter()
                 .flat_map(Stage::steps)
-                .any(|s| s.catches_all.is_some());
+                .any(|s| s.catches_all.is_some() || s.timeout_terminates.is_some());
         let deadline_v2 = self.deadline.as_ref().is_some_and(|d| d.terminates);
         if self.outcome.is_some() || self.on_uncaught.is_some() || compensation_v2 || deadline_v2 {
             2
@@ -143,9 +143,15 @@ pub struct Step {
     pub retry: Option<Retry>,
     /// Whether the source handles this step's failure (a Catch, an error boundary event).
     pub caught: bool,
-    /// Where the source catches every error of this step (`States.ALL`) and compensates:
-    /// version 2's `on_uncaught: compensate` (the engine's default fails the execution).
-    pub catches_all: Option<Span>,
+    /// Where the source catches every error of this step (`States.ALL`, or
+    /// `States.TaskFailed`: every one but a timeout) and compensates, with the error's
+    /// name: version 2's `on_uncaught: compensate` (the engine's default fails the
+    /// execution).
+    pub catches_all: Option<Spanned<String>>,
+    /// Where the step's timeout is set when no catcher catches it (`States.Timeout` is
+    /// matched only by itself and `States.ALL`): when it passes the execution fails,
+    /// nothing compensated (version 2's failure `{ name: TimedOut, then: terminate }`).
+    pub timeout_terminates: Option<Span>,
 }
 
 #[derive(Debug, Clone)]

@@ -66,11 +66,31 @@ pub struct Finding {
     pub related: Vec<(Span, String)>,
 }
 
+/// How many of the steps left in place an uncaught failure names: a machine of a thousand
+/// steps must not make each finding (and the work of building it) a thousand names long.
+const LEFT_NAMED: usize = 5;
+
+impl FindingKind {
+    /// `step`'s failure is uncaught, with `left` (the earlier compensated steps) in place.
+    pub fn uncaught<'a>(step: String, left: impl ExactSizeIterator<Item = &'a str>) -> Self {
+        let more = left.len().saturating_sub(LEFT_NAMED);
+        FindingKind::UncaughtFailure {
+            step,
+            left: left.take(LEFT_NAMED).map(str::to_owned).collect(),
+            more,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum FindingKind {
-    /// A step's failure is not handled: the execution fails and the effects of `undone`
-    /// (earlier steps with a compensation) stay in place.
-    UncaughtFailure { step: String, left: Vec<String> },
+    /// A step's failure is not handled: the execution fails and the effects of `left`
+    /// (the first few earlier steps with a compensation) and `more` others stay in place.
+    UncaughtFailure {
+        step: String,
+        left: Vec<String>,
+        more: usize,
+    },
     /// A failure path ends in a success state (`end`): the caller is told it succeeded.
     FailureEndsInSuccess { step: String, end: String },
     /// A failure path runs the compensation of `compensated`, a step that has not run yet.
@@ -87,4 +107,24 @@ pub enum FindingKind {
     },
     /// A loop on the saga's path, cut at `at` (the spec's steps are a sequence).
     LoopCut { at: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each uncaught step of a long process keeps 5 names, not every earlier step's: a
+    /// process of n uncaught steps built n findings of up to n names (quadratic).
+    #[test]
+    fn an_uncaught_failure_keeps_the_first_names_and_counts_the_rest() {
+        let names: Vec<String> = (0..1_000).map(|i| format!("t{i}")).collect();
+        let kind = FindingKind::uncaught("last".to_owned(), names.iter().map(String::as_str));
+        let FindingKind::UncaughtFailure { left, more, .. } = kind else {
+            panic!("{kind:?}")
+        };
+        assert_eq!(left, ["t0", "t1", "t2", "t3", "t4"]);
+        assert_eq!(more, 995);
+        let few = FindingKind::uncaught("b".to_owned(), ["a"].into_iter());
+        assert!(matches!(few, FindingKind::UncaughtFailure { more: 0, .. }));
+    }
 }

@@ -6,8 +6,8 @@ use super::draft::{Compensation, Deadline, Draft, Outcome, Retry, Stage, Step};
 use crate::source::{Span, Spanned};
 use crate::syntax::spanned::OrderedMap;
 use crate::syntax::{
-    Applies, DeadlineDef, DeadlineLong, DeadlineThen, FailureDef, OnFailure, OnUncaught,
-    OutcomeDef, OutcomeValuesDef,
+    Applies, DeadlineDef, DeadlineLong, DeadlineThen, FailureDef, FailureLong, FailureThen,
+    OnFailure, OnUncaught, OutcomeDef, OutcomeValuesDef,
 };
 use crate::syntax::{
     CompensationDef, CompensationLong, Coordination, OrchestratorDef, ParticipantDef, RetryDef,
@@ -109,20 +109,36 @@ fn step(step: &Step) -> Spanned<StepDef> {
             action: Some(step.action.clone()),
             kind: step.kind.clone(),
             compensation: step.compensation.as_ref().map(compensation),
-            failures: (!step.failures.is_empty()).then(|| {
-                let names = step.failures.iter();
-                let names = names.map(|f| Spanned::new(FailureDef::Short(f.value.clone()), f.span));
-                Spanned::new(names.collect(), span)
-            }),
+            failures: failures(step),
             timeout: step.timeout.clone(),
             retry: step.retry.as_ref().map(retry),
             on_uncaught: step
                 .catches_all
-                .map(|at| Spanned::new(OnUncaught::Compensate, at)),
+                .as_ref()
+                .map(|at| Spanned::new(OnUncaught::Compensate, at.span)),
             ..StepDef::default()
         },
         span,
     )
+}
+
+/// The step's business failures, then a timeout nothing catches (it terminates).
+fn failures(step: &Step) -> Option<Spanned<Vec<Spanned<FailureDef>>>> {
+    let mut out: Vec<Spanned<FailureDef>> = step
+        .failures
+        .iter()
+        .map(|f| Spanned::new(FailureDef::Short(f.value.clone()), f.span))
+        .collect();
+    if let Some(at) = step.timeout_terminates {
+        let long = FailureLong {
+            name: Some(Spanned::new("TimedOut".to_owned(), at)),
+            then: Some(Spanned::new(FailureThen::Terminate, at)),
+            retry: None,
+            keeps: None,
+        };
+        out.push(Spanned::new(FailureDef::Long(Box::new(long)), at));
+    }
+    (!out.is_empty()).then(|| Spanned::new(out, step.id.span))
 }
 
 fn compensation(c: &Compensation) -> Spanned<CompensationDef> {

@@ -105,9 +105,22 @@ fn step(out: &mut String, s: &Step, indent: &str, line: &dyn Fn(Span) -> usize) 
     if let Some(c) = &s.compensation {
         compensation(out, c, &pad, line);
     }
-    if !s.failures.is_empty() {
-        let names: Vec<&str> = s.failures.iter().map(|f| f.value.as_str()).collect();
-        let _ = writeln!(out, "{pad}failures: [{}]", names.join(", "));
+    if !s.failures.is_empty() || s.timeout_terminates.is_some() {
+        let mut names: Vec<&str> = s.failures.iter().map(|f| f.value.as_str()).collect();
+        if s.timeout_terminates.is_some() {
+            names.push("{ name: TimedOut, then: terminate }");
+        }
+        let _ = write!(out, "{pad}failures: [{}]", names.join(", "));
+        match s.timeout_terminates {
+            Some(at) => {
+                let _ = writeln!(
+                    out,
+                    "  # no catcher for States.Timeout (line {}): the execution fails",
+                    line(at)
+                );
+            }
+            None => out.push('\n'),
+        }
     }
     if let Some(t) = &s.timeout {
         let _ = writeln!(out, "{pad}timeout: {}", t.value);
@@ -115,11 +128,12 @@ fn step(out: &mut String, s: &Step, indent: &str, line: &dyn Fn(Span) -> usize) 
     if let Some(r) = &s.retry {
         let _ = writeln!(out, "{pad}retry: {}", retry(r));
     }
-    if let Some(at) = s.catches_all {
+    if let Some(at) = &s.catches_all {
         let _ = writeln!(
             out,
-            "{pad}on_uncaught: compensate  # States.ALL (line {})",
-            line(at)
+            "{pad}on_uncaught: compensate  # {} (line {})",
+            at.value,
+            line(at.span)
         );
     }
 }

@@ -2,6 +2,7 @@
 //! distinct state is expanded once and the first violation found of each invariant comes
 //! with a shortest trace.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 use crate::model::Owner;
@@ -37,9 +38,7 @@ struct Node {
 /// Explores within `budget`; an exploration it does not cover stops early, incomplete.
 pub(super) fn explore(machine: &Machine, budget: &Budget) -> Exploration {
     let initial = State::initial(machine.saga);
-    // foldhash instead of SipHash: hashing states was a third of the simulation, and the
-    // states come from the spec's own ids (figures in docs/performance.md, `sagac check`).
-    let mut seen: HashSet<State, foldhash::fast::RandomState> = HashSet::default();
+    let mut seen = Seen::take();
     let mut nodes = vec![Node {
         parent: usize::MAX,
         actions: Vec::new(),
@@ -97,6 +96,8 @@ pub(super) fn explore(machine: &Machine, budget: &Budget) -> Exploration {
         }
     }
 
+    let states = seen.len();
+    seen.give_back();
     // An incomplete exploration is thrown away: its representative run is not worth making.
     let (trace, outcome, told) = if complete {
         representative(machine, initial)
@@ -104,7 +105,7 @@ pub(super) fn explore(machine: &Machine, budget: &Budget) -> Exploration {
         (Vec::new(), Outcome::Stuck, super::Told::default())
     };
     Exploration {
-        states: seen.len(),
+        states,
         violations: found.into_values().collect(),
         trace,
         outcome,
@@ -128,4 +129,48 @@ fn path(nodes: &[Node], mut index: usize) -> Vec<Action> {
 fn representative(machine: &Machine, state: State) -> (Vec<Action>, Outcome, super::Told) {
     let w = walk(machine, state);
     (w.trace, w.outcome, w.told)
+}
+
+/// The set of states an exploration has met. foldhash instead of SipHash: hashing states
+/// was a third of the simulation, and the states come from the spec's own ids. The table
+/// is kept for the thread's next exploration (emptied, its capacity kept): `check` and
+/// `simulate` explore one scenario after another, and growing each set from empty spent a
+/// sixth of their instructions rehashing (figures in docs/performance.md, `sagac check`).
+struct Seen(HashSet<State, foldhash::fast::RandomState>);
+
+/// The most states whose table is kept between explorations: a table for a big search
+/// (hundreds of thousands of states) is freed, not held by the thread.
+const KEPT_CAPACITY: usize = 1 << 16;
+
+thread_local! {
+    static KEPT: RefCell<Option<HashSet<State, foldhash::fast::RandomState>>> =
+        const { RefCell::new(None) };
+}
+
+impl Seen {
+    fn take() -> Seen {
+        let kept = KEPT.with(|k| k.borrow_mut().take());
+        Seen(kept.unwrap_or_default())
+    }
+
+    /// Empties the set and keeps its table for the next exploration if it is small enough.
+    fn give_back(mut self) {
+        self.0.clear();
+        if self.0.capacity() <= KEPT_CAPACITY {
+            KEPT.with(|k| *k.borrow_mut() = Some(self.0));
+        }
+    }
+}
+
+impl std::ops::Deref for Seen {
+    type Target = HashSet<State, foldhash::fast::RandomState>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Seen {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }

@@ -177,7 +177,7 @@ pub(super) fn end_action(machine: &Machine, state: &State) -> Action {
 /// The owners whose compensation ran in `state` (or gave up there), in owner order (the
 /// trigger, then the steps).
 fn compensations_of(state: &State) -> Vec<Owner> {
-    let ran = state.comp_runs.iter().filter(|&&runs| runs > 0).count();
+    let ran = state.comp_runs().filter(|&runs| runs > 0).count();
     let mut out = Vec::with_capacity(ran + 1);
     each_compensation(state, |o| out.push(o));
     out.sort();
@@ -197,7 +197,7 @@ fn each_compensation(state: &State, mut visit: impl FnMut(Owner)) {
         0 => Owner::Trigger,
         i => Owner::Step(StepId::new(i - 1)),
     };
-    for (i, &runs) in state.comp_runs.iter().enumerate() {
+    for (i, runs) in state.comp_runs().enumerate() {
         if runs > 0 {
             visit(owner(i));
         }
@@ -207,8 +207,8 @@ fn each_compensation(state: &State, mut visit: impl FnMut(Owner)) {
     }
     // Version 2: compensations that gave up and the saga went on.
     if state.gave_up != 0 {
-        for (i, _) in state.comp_runs.iter().enumerate() {
-            if state.gave_up & (1u64 << i.min(63)) != 0 && state.comp_runs[i] == 0 {
+        for (i, runs) in state.comp_runs().enumerate() {
+            if state.gave_up & (1u64 << i.min(63)) != 0 && runs == 0 {
                 visit(owner(i));
             }
         }

@@ -122,10 +122,14 @@ fn run(chromium: &Path, dir: &Path, args: &[&str]) -> Result<String, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("{} does not start: {e}", chromium.display()))?;
+    // Both pipes are drained while Chromium runs: a DOM larger than the pipe's buffer
+    // (64 KiB, a large diagram's SVG) would otherwise block it until it is killed.
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
     let start = Instant::now();
-    loop {
+    let status = loop {
         match child.try_wait().map_err(|e| e.to_string())? {
-            Some(_) => break,
+            Some(status) => break status,
             None if start.elapsed() > TIMEOUT => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -133,16 +137,27 @@ fn run(chromium: &Path, dir: &Path, args: &[&str]) -> Result<String, String> {
             }
             None => std::thread::sleep(Duration::from_millis(50)),
         }
-    }
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    if !out.status.success() {
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    if !status.success() {
+        let stderr = stderr.join().unwrap_or_default();
         return Err(format!(
-            "Chromium failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
+            "Chromium failed ({status}): {}",
+            String::from_utf8_lossy(&stderr)
         ));
     }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    Ok(String::from_utf8_lossy(&stdout).into_owned())
+}
+
+/// Reads a child's pipe to its end on a thread of its own.
+fn drain(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
 }
 
 /// A page that draws each Mermaid text with Mermaid's own script (copied beside it, so the

@@ -11,7 +11,7 @@ use crate::codegen::plan::Plan;
 use crate::codegen::traits::{Work, method, works};
 
 /// The expression of a step's idempotency key value, from `data`.
-fn key_expr(plan: &Plan, s: StepId) -> Option<TokenStream> {
+pub(in crate::codegen) fn key_expr(plan: &Plan, s: StepId) -> Option<TokenStream> {
     let key = plan.saga.step(s).idempotency_key.as_ref()?;
     let f = plan.field(&key.value)?;
     let name = &f.ident;
@@ -115,7 +115,7 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
 }
 
 /// `sample_data()`: each trigger field set to `<field>-1`.
-pub(super) fn sample_data(plan: &Plan) -> TokenStream {
+pub(in crate::codegen) fn sample_data(plan: &Plan) -> TokenStream {
     let required: Vec<TokenStream> = plan
         .fields
         .iter()

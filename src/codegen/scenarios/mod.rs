@@ -14,7 +14,7 @@
 //! orders (`orders.rs`), and one test per scenario (`cases.rs`).
 
 mod cases;
-mod fakes;
+pub(super) mod fakes;
 mod orders;
 mod run;
 mod world;

@@ -7,28 +7,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::machine::{Machine, State, Type};
+use super::machine::{Machine, State};
+use super::paths::{End, Paths};
 use super::{Forward, note, task};
 use crate::import::draft::{Compensation, Note, NoteKind, Retry, pascal};
 use crate::import::error::{Finding, FindingKind};
 use crate::source::{Span, Spanned};
 use crate::syntax::{MaxAttempts, RunsFor};
-
-/// How a failure path ends.
-enum End {
-    Fail,
-    /// A `Succeed` state or a state with `End: true`: the execution succeeds.
-    Success(Span, String),
-    /// Back on the saga's path, or in a loop.
-    Other,
-}
-
-struct Chain<'m> {
-    tasks: Vec<&'m State<'m>>,
-    end: End,
-    /// The catcher's `Next`, where the path starts.
-    span: Span,
-}
 
 pub struct Plan<'m> {
     machine: &'m Machine<'m>,
@@ -38,6 +23,10 @@ pub struct Plan<'m> {
     compensation: HashMap<String, &'m State<'m>>,
     /// Forward tasks whose compensation also runs for their own failed attempt.
     own: HashSet<String>,
+    /// A second compensating task for a step already matched (another failure path's copy
+    /// of its undo, `CancelCar2`): the task → the forward task it undoes. The spec keeps
+    /// the first; the paths are compared counting either.
+    alternates: HashMap<String, String>,
     reached: HashSet<String>,
 }
 
@@ -121,116 +110,73 @@ pub fn plan<'m>(
         undoers: HashSet::new(),
         compensation: HashMap::new(),
         own: HashSet::new(),
+        alternates: HashMap::new(),
         reached: forward_names.iter().map(|n| (*n).to_owned()).collect(),
     };
-    let chains: Vec<Option<Chain<'m>>> = forward
+    let mut paths = Paths::new(machine, forward_names);
+    let starts: Vec<Vec<(usize, Span)>> = forward
         .iter()
-        .map(|f| {
-            primary_chain(
-                machine,
-                f.catcher(),
-                &forward_names,
-                &mut plan.reached,
-                notes,
-            )
-        })
+        .map(|f| catchers(f.catcher(), notes))
         .collect();
-    assign(forward, &chains, &mut plan);
+    for (start, _) in starts.iter().flatten() {
+        paths.walk(*start, &mut plan.reached);
+    }
+    assign(forward, &starts, &paths, &mut plan, notes);
     plan.undoers = plan
         .compensation
         .values()
         .map(|c| c.name.value.clone())
         .collect();
-    compare(forward, &chains, &plan, findings);
+    compare(forward, &starts, &paths, &plan, findings);
     plan
 }
 
-/// The chain of the catcher for every error (`States.ALL`, `States.TaskFailed`), else the
-/// first; a catcher that leads elsewhere is noted.
-fn primary_chain<'m>(
-    machine: &'m Machine<'m>,
-    state: &'m State<'m>,
-    forward: &HashSet<&str>,
-    reached: &mut HashSet<String>,
-    notes: &mut Vec<Note>,
-) -> Option<Chain<'m>> {
+/// Where a state's catchers lead, the catcher for every error (`States.ALL`,
+/// `States.TaskFailed`) first, else the first; each other path once. The first is the one
+/// whose compensations are matched with the steps; every path is compared with a saga's.
+fn catchers(state: &State<'_>, notes: &mut Vec<Note>) -> Vec<(usize, Span)> {
     let all = |c: &&super::machine::Catch| {
         c.errors
             .iter()
             .any(|e| matches!(e.value.as_str(), "States.ALL" | "States.TaskFailed"))
     };
-    let primary = state
+    let Some(primary) = state
         .catches
         .iter()
         .find(all)
-        .or_else(|| state.catches.first())?;
-    for other in &state.catches {
-        if other.next != primary.next {
-            walk(machine, other.next, forward, reached);
-            note(
-                notes,
-                NoteKind::Approximated,
-                state,
-                "several catchers lead to different failure paths: the one for every error is taken as the saga's compensation",
-            );
-        }
-    }
-    let mut chain = walk(machine, primary.next, forward, reached);
-    chain.span = primary.next_span;
-    Some(chain)
-}
-
-/// The tasks from `start` on, following `Next` (a Choice's `Default`, else its first rule),
-/// until a `Fail`, a success, the saga's path or a state met before.
-fn walk<'m>(
-    machine: &'m Machine<'m>,
-    start: usize,
-    forward: &HashSet<&str>,
-    reached: &mut HashSet<String>,
-) -> Chain<'m> {
-    let mut tasks = Vec::new();
-    let mut seen = HashSet::new();
-    let mut at = start;
-    let end = loop {
-        let state = &machine.states[at];
-        if forward.contains(state.name.value.as_str()) || !seen.insert(at) {
-            break End::Other;
-        }
-        reached.insert(state.name.value.clone());
-        match state.ty {
-            Type::Task | Type::Map => tasks.push(state),
-            Type::Parallel => {
-                for branch in &state.branches {
-                    tasks.extend(branch.states.iter().filter(|s| s.ty == Type::Task));
-                    reached.extend(branch.states.iter().map(|s| s.name.value.clone()));
-                }
-            }
-            Type::Fail => break End::Fail,
-            Type::Succeed => break End::Success(state.name.span, state.name.value.clone()),
-            Type::Choice | Type::Pass | Type::Wait => {}
-        }
-        let next = if state.ty == Type::Choice {
-            state.default.or_else(|| state.choices.first().copied())
-        } else {
-            state.next
-        };
-        match next {
-            Some(n) => at = n,
-            None => break End::Success(state.name.span, state.name.value.clone()),
-        }
+        .or_else(|| state.catches.first())
+    else {
+        return Vec::new();
     };
-    Chain {
-        tasks,
-        end,
-        span: Span::default(),
+    let mut out = vec![(primary.next, primary.next_span)];
+    for other in &state.catches {
+        if !out.iter().any(|(n, _)| *n == other.next) {
+            out.push((other.next, other.next_span));
+        }
     }
+    if out.len() > 1 {
+        note(
+            notes,
+            NoteKind::Approximated,
+            state,
+            "several catchers lead to different failure paths: the compensations on the one for every error are matched with the steps; each path is checked",
+        );
+    }
+    out
 }
 
 /// Which forward task each compensating task undoes: the one whose name shares the most
 /// words with it (any step, so a path that undoes a later step is told), else the latest
-/// step before the failed one that has none yet, else the failed step itself.
-fn assign<'m>(forward: &[Forward<'m>], chains: &[Option<Chain<'m>>], plan: &mut Plan<'m>) {
-    let mut assigned: HashSet<&str> = HashSet::new();
+/// step before the failed one that has none yet, else the failed step itself. A task is
+/// matched on the first path that reaches it: a path stops at a state an earlier one
+/// walked, whose tasks are matched already.
+fn assign<'m>(
+    forward: &[Forward<'m>],
+    starts: &[Vec<(usize, Span)>],
+    paths: &Paths<'m>,
+    plan: &mut Plan<'m>,
+    notes: &mut Vec<Note>,
+) {
     let tasks: Vec<(&'m State<'m>, usize)> = forward
         .iter()
         .enumerate()
@@ -247,129 +193,213 @@ fn assign<'m>(forward: &[Forward<'m>], chains: &[Option<Chain<'m>>], plan: &mut 
     let mut taken = vec![false; tasks.len()];
     // Open tasks in order, for the fallback: the latest before the failed stage.
     let mut open: std::collections::BTreeSet<usize> = (0..tasks.len()).collect();
-    for (k, chain) in chains.iter().enumerate() {
-        let Some(chain) = chain else { continue };
-        for c in &chain.tasks {
-            if !assigned.insert(c.name.value.as_str()) {
-                continue;
+    let mut visited = vec![false; paths.len()];
+    for (k, starts) in starts.iter().enumerate() {
+        let Some((start, _)) = starts.first() else {
+            continue;
+        };
+        for node in paths.nodes(*start) {
+            if std::mem::replace(&mut visited[node], true) {
+                break;
             }
-            let mut scores: HashMap<usize, usize> = HashMap::new();
-            for w in words(&c.name.value) {
-                for &i in by_word.get(&w).into_iter().flatten() {
-                    if !taken[i] {
+            for c in paths.tasks(node) {
+                let mut scores: HashMap<usize, usize> = HashMap::new();
+                for w in words(&c.name.value) {
+                    for &i in by_word.get(&w).into_iter().flatten() {
                         *scores.entry(i).or_default() += 1;
                     }
                 }
+                let best = scores
+                    .into_iter()
+                    .max_by_key(|(i, score)| (*score, !taken[*i], usize::MAX - i))
+                    .map(|(i, _)| i);
+                if let Some(i) = best.filter(|i| taken[*i]) {
+                    // Another path's undo of a step matched already.
+                    let undone = tasks[i].0.name.value.clone();
+                    note(
+                        notes,
+                        NoteKind::Approximated,
+                        c,
+                        &format!(
+                            "a second compensation of \"{undone}\" (on another failure path): the spec keeps one per step, the first; the paths are compared counting either"
+                        ),
+                    );
+                    plan.alternates.insert(c.name.value.clone(), undone);
+                    continue;
+                }
+                let by_words = best;
+                let fallback = || {
+                    open.iter()
+                        .rev()
+                        .find(|i| tasks[**i].1 < k)
+                        .or_else(|| open.iter().find(|i| tasks[**i].1 == k))
+                        .copied()
+                };
+                let Some(i) = by_words.or_else(fallback) else {
+                    continue;
+                };
+                taken[i] = true;
+                open.remove(&i);
+                let (owner, stage) = tasks[i];
+                if stage == k {
+                    plan.own.insert(owner.name.value.clone());
+                }
+                plan.compensation.insert(owner.name.value.clone(), c);
             }
-            let by_words = scores
-                .into_iter()
-                .max_by_key(|(i, score)| (*score, usize::MAX - i))
-                .map(|(i, _)| i);
-            let fallback = || {
-                open.iter()
-                    .rev()
-                    .find(|i| tasks[**i].1 < k)
-                    .or_else(|| open.iter().find(|i| tasks[**i].1 == k))
-                    .copied()
-            };
-            let Some(i) = by_words.or_else(fallback) else {
-                continue;
-            };
-            taken[i] = true;
-            open.remove(&i);
-            let (owner, stage) = tasks[i];
-            if stage == k {
-                plan.own.insert(owner.name.value.clone());
-            }
-            plan.compensation.insert(owner.name.value.clone(), *c);
         }
+    }
+}
+
+/// Who undoes what: each compensating task (a step's own or an alternate) → the stage and
+/// the forward task it undoes; each forward task → its alternates.
+struct Owners<'a> {
+    owner: HashMap<&'a str, usize>,
+    owner_step: HashMap<&'a str, &'a str>,
+    alternates_of: HashMap<&'a str, Vec<&'a str>>,
+}
+
+fn owners<'a>(compensated: &[(usize, &'a str, &'a State<'_>)], plan: &'a Plan<'_>) -> Owners<'a> {
+    let mut owner: HashMap<&str, usize> = compensated
+        .iter()
+        .map(|(k, _, c)| (c.name.value.as_str(), *k))
+        .collect();
+    let mut owner_step: HashMap<&str, &str> = compensated
+        .iter()
+        .map(|(_, t, c)| (c.name.value.as_str(), *t))
+        .collect();
+    // A step's other undoes (alternates), counted as its compensation on a path.
+    let stage_of: HashMap<&str, usize> = compensated.iter().map(|(k, t, _)| (*t, *k)).collect();
+    let mut alternates_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (alternate, undone) in &plan.alternates {
+        if let Some(k) = stage_of.get(undone.as_str()) {
+            owner.insert(alternate.as_str(), *k);
+            owner_step.insert(alternate.as_str(), undone.as_str());
+            alternates_of
+                .entry(undone.as_str())
+                .or_default()
+                .push(alternate.as_str());
+        }
+    }
+    Owners {
+        owner,
+        owner_step,
+        alternates_of,
     }
 }
 
 /// Each failure path against a saga's: every compensation of an earlier step runs, none of
 /// a later one, and the execution ends failed; a step whose failure nobody catches leaves
-/// the earlier effects in place.
+/// the earlier effects in place. A path is listed in full only where it differs.
 fn compare(
     forward: &[Forward<'_>],
-    chains: &[Option<Chain<'_>>],
+    starts: &[Vec<(usize, Span)>],
+    paths: &Paths<'_>,
     plan: &Plan<'_>,
     findings: &mut Vec<Finding>,
 ) {
-    let owner_stage: HashMap<&str, (usize, &str)> = forward
+    // Each forward task with a compensation, in order, with its stage.
+    let compensated: Vec<(usize, &str, &State<'_>)> = forward
         .iter()
         .enumerate()
         .flat_map(|(k, f)| f.tasks().into_iter().map(move |t| (k, t)))
         .filter_map(|(k, t)| {
             plan.compensation
                 .get(&t.name.value)
-                .map(|c| (c.name.value.as_str(), (k, t.name.value.as_str())))
+                .map(|c| (k, t.name.value.as_str(), *c))
         })
         .collect();
-    let last_compensated = owner_stage.values().map(|(k, _)| *k).max();
-    for (k, (f, chain)) in forward.iter().zip(chains).enumerate() {
-        let catcher = f.catcher();
-        let step = catcher.name.value.clone();
-        let earlier: Vec<(&str, &State<'_>)> = forward[..k]
+    let Owners {
+        owner,
+        owner_step,
+        alternates_of,
+    } = owners(&compensated, plan);
+    let summary = paths.summary(&owner);
+    let last_compensated = compensated.last().map(|(k, _, _)| *k);
+    let mut first_of_stage = 0;
+    for (k, f) in forward.iter().enumerate() {
+        // compensated[..earlier] are the earlier stages' compensations.
+        while first_of_stage < compensated.len() && compensated[first_of_stage].0 < k {
+            first_of_stage += 1;
+        }
+        let earlier = &compensated[..first_of_stage];
+        let own = compensated[first_of_stage..]
             .iter()
-            .flat_map(|e| e.tasks())
-            .filter_map(|t| {
-                plan.compensation
-                    .get(&t.name.value)
-                    .map(|c| (t.name.value.as_str(), *c))
-            })
-            .collect();
-        let Some(chain) = chain else {
+            .take_while(|(j, _, _)| *j == k);
+        let catcher = f.catcher();
+        let step = &catcher.name.value;
+        if starts[k].is_empty() {
             if !earlier.is_empty() && last_compensated.is_some_and(|l| k <= l + 1) {
                 findings.push(Finding {
                     span: catcher.name.span,
-                    kind: FindingKind::UncaughtFailure {
-                        step,
-                        left: earlier.iter().map(|(t, _)| (*t).to_owned()).collect(),
-                    },
+                    kind: FindingKind::uncaught(step.clone(), earlier.iter().map(|(_, t, _)| *t)),
                     related: Vec::new(),
                 });
             }
             continue;
-        };
-        let span = chain.span;
-        let ran: HashSet<&str> = chain.tasks.iter().map(|t| t.name.value.as_str()).collect();
-        for (skipped, c) in &earlier {
-            if !ran.contains(c.name.value.as_str()) {
-                findings.push(Finding {
-                    span,
-                    kind: FindingKind::SkippedCompensation {
-                        step: step.clone(),
-                        compensation: c.name.value.clone(),
-                        skipped: (*skipped).to_owned(),
-                    },
-                    related: vec![(c.name.span, "this compensation does not run".to_owned())],
-                });
-            }
         }
-        for c in &chain.tasks {
-            if let Some((j, owner)) = owner_stage.get(c.name.value.as_str())
-                && *j > k
-            {
+        for (start, span) in &starts[k] {
+            let on_path_named = |name: &str| {
+                paths
+                    .node_of(name)
+                    .is_some_and(|n| summary.on_path(n, *start))
+            };
+            let on_path = |c: &State<'_>| on_path_named(&c.name.value);
+            let own_on = own.clone().filter(|(_, _, c)| on_path(c)).count();
+            // The compensations of later steps on the path (walked only when there are).
+            let later: Vec<&State<'_>> = match summary.latest[*start] {
+                Some(l) if l > k => paths
+                    .nodes(*start)
+                    .flat_map(|n| paths.tasks(n))
+                    .filter(|c| owner.get(c.name.value.as_str()).is_some_and(|j| *j > k))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            // With alternates a path may run two undoes of one step: count no shortcut.
+            let short = summary.count[*start] < own_on + later.len() + earlier.len();
+            if short || !alternates_of.is_empty() {
+                for (_, skipped, c) in earlier {
+                    let undone = on_path(c)
+                        || alternates_of
+                            .get(skipped)
+                            .is_some_and(|a| a.iter().any(|n| on_path_named(n)));
+                    if !undone {
+                        findings.push(Finding {
+                            span: *span,
+                            kind: FindingKind::SkippedCompensation {
+                                step: step.clone(),
+                                compensation: c.name.value.clone(),
+                                skipped: (*skipped).to_owned(),
+                            },
+                            related: vec![(
+                                c.name.span,
+                                "this compensation does not run".to_owned(),
+                            )],
+                        });
+                    }
+                }
+            }
+            for c in later {
+                let name = c.name.value.as_str();
                 findings.push(Finding {
-                    span,
+                    span: *span,
                     kind: FindingKind::PhantomCompensation {
                         step: step.clone(),
-                        compensation: c.name.value.clone(),
-                        compensated: (*owner).to_owned(),
+                        compensation: name.to_owned(),
+                        compensated: owner_step[name].to_owned(),
                     },
                     related: vec![(c.name.span, "runs on this failure path".to_owned())],
                 });
             }
-        }
-        if let End::Success(end_span, end) = &chain.end {
-            findings.push(Finding {
-                span,
-                kind: FindingKind::FailureEndsInSuccess {
-                    step,
-                    end: end.clone(),
-                },
-                related: vec![(*end_span, "the execution succeeds here".to_owned())],
-            });
+            if let End::Success(end_span, end) = &summary.end[*start] {
+                findings.push(Finding {
+                    span: *span,
+                    kind: FindingKind::FailureEndsInSuccess {
+                        step: step.clone(),
+                        end: end.clone(),
+                    },
+                    related: vec![(*end_span, "the execution succeeds here".to_owned())],
+                });
+            }
         }
     }
 }
@@ -435,8 +465,10 @@ fn words(name: &str) -> HashSet<String> {
         "failure",
         "log",
     ];
+    // A word with a number also counts without it: `CancelCar2` is about a car.
     crate::import::draft::snake(name, "")
         .split('_')
+        .flat_map(|w| [w, w.trim_end_matches(|c: char| c.is_ascii_digit())])
         .filter(|w| w.len() > 1 && !GENERIC.contains(w))
         .map(str::to_owned)
         .collect()

@@ -8,6 +8,7 @@
 
 mod chains;
 mod machine;
+mod paths;
 mod task;
 
 use machine::{Machine, State, Type};
@@ -73,14 +74,24 @@ pub fn import(root: &Node, source: &SourceFile) -> Result<(Draft, Vec<Finding>),
                 .into_iter()
                 .map(|t| step(t, &plan, &mut names, &mut notes))
                 .collect();
-            let catches_all = f
-                .catcher()
-                .catches
-                .iter()
-                .find(|c| c.errors.iter().any(|e| e.value == "States.ALL"));
-            for s in &mut steps {
-                s.caught = !f.catcher().catches.is_empty();
-                s.catches_all = catches_all.map(|c| c.next_span);
+            let catcher = f.catcher();
+            let catches_all = ["States.ALL", "States.TaskFailed"].iter().find_map(|all| {
+                catcher
+                    .catches
+                    .iter()
+                    .find(|c| c.errors.iter().any(|e| e.value == *all))
+                    .map(|c| Spanned::new((*all).to_owned(), c.next_span))
+            });
+            let catches_timeout = catches(catcher, TIMEOUT_CATCHERS);
+            for (s, task) in steps.iter_mut().zip(f.tasks()) {
+                s.caught = !catcher.catches.is_empty();
+                s.catches_all = catches_all.clone();
+                // A branch task's timeout not caught in its branch fails the branch with
+                // `States.Timeout`, which the Parallel's catchers see.
+                let timeout_caught = catches_timeout || catches(task, TIMEOUT_CATCHERS);
+                if !timeout_caught {
+                    s.timeout_terminates = s.timeout.as_ref().map(|t| t.span);
+                }
             }
             match f {
                 Forward::Task(_) => Stage::Step(Box::new(steps.remove(0))),
@@ -212,6 +223,19 @@ fn branch_tasks<'m>(state: &'m State<'m>, notes: &mut Vec<Note>) -> Vec<&'m Stat
         for f in &path {
             tasks.extend(f.tasks());
         }
+        for task in &tasks[before..] {
+            if let Some(c) = task.catches.first() {
+                let target = &branch.states[c.next].name.value;
+                note(
+                    notes,
+                    NoteKind::Approximated,
+                    task,
+                    &format!(
+                        "its Catch inside the branch (to \"{target}\") runs before the branch ends: not translated; the step is undone through the Parallel's own Catch paths, so an undo run there for its failed attempt is lost"
+                    ),
+                );
+            }
+        }
         if tasks.len() - before > 1 {
             note(
                 notes,
@@ -250,7 +274,36 @@ fn step(
         retry: task::retry(state.node, &element, notes),
         caught: false,
         catches_all: None,
+        timeout_terminates: None,
     }
+}
+
+/// Which states the saga's path passes (a `Pass`, `Wait` or `Choice` on it too), as
+/// `forward_path` follows it.
+fn saga_path(machine: &Machine<'_>) -> Vec<bool> {
+    let mut on = vec![false; machine.states.len()];
+    let mut at = Some(machine.start);
+    while let Some(i) = at.filter(|i| !on[*i]) {
+        on[i] = true;
+        let state = &machine.states[i];
+        at = match state.ty {
+            Type::Choice => state.default.or_else(|| state.choices.first().copied()),
+            _ => state.next,
+        };
+    }
+    on
+}
+
+/// The error names a catcher matches a task's `TimeoutSeconds` with.
+const TIMEOUT_CATCHERS: &[&str] = &["States.ALL", "States.Timeout"];
+
+/// Whether one of the state's catchers names one of `errors`.
+fn catches(state: &State<'_>, errors: &[&str]) -> bool {
+    state
+        .catches
+        .iter()
+        .flat_map(|c| c.errors.iter())
+        .any(|e| errors.contains(&e.value.as_str()))
 }
 
 /// The execution's `TimeoutSeconds`: when it passes the execution ends `TIMED_OUT`, at any
@@ -320,7 +373,9 @@ const READ: &[&str] = &[
 /// Notes for what the saga does not use: states on no path, the keys of each state that
 /// have no meaning in the spec, and the data handling.
 fn left_out(root: &Node, machine: &Machine<'_>, plan: &chains::Plan<'_>, notes: &mut Vec<Note>) {
-    for state in &machine.states {
+    let on_path = saga_path(machine);
+    for (state, on_path) in machine.states.iter().zip(on_path) {
+        let reached = on_path || plan.reached(&state.name.value);
         let unread: Vec<&str> = state
             .node
             .entries()
@@ -328,7 +383,7 @@ fn left_out(root: &Node, machine: &Machine<'_>, plan: &chains::Plan<'_>, notes: 
             .map(|(k, _)| k.value.as_str())
             .filter(|k| !READ.contains(k))
             .collect();
-        if !unread.is_empty() && plan.reached(&state.name.value) {
+        if !unread.is_empty() && reached {
             note(
                 notes,
                 NoteKind::LeftOut,
@@ -339,7 +394,7 @@ fn left_out(root: &Node, machine: &Machine<'_>, plan: &chains::Plan<'_>, notes: 
                 ),
             );
         }
-        if !plan.reached(&state.name.value) && !matches!(state.ty, Type::Succeed | Type::Fail) {
+        if !reached && !matches!(state.ty, Type::Succeed | Type::Fail) {
             note(
                 notes,
                 NoteKind::LeftOut,

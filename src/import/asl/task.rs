@@ -58,16 +58,14 @@ fn resource_name(text: &str) -> String {
 /// `States.TaskFailed`), else the first; the others are noted as approximated.
 pub fn retry(state: &Node, element: &str, notes: &mut Vec<Note>) -> Option<Retry> {
     let retriers = state.get("Retry")?.items();
-    let chosen = retriers
-        .iter()
-        .position(|r| {
-            r.get("ErrorEquals").is_some_and(|e| {
-                e.items()
-                    .iter()
-                    .any(|n| matches!(n.as_str(), Some("States.ALL" | "States.TaskFailed")))
-            })
+    let every_error = |r: &Node| {
+        r.get("ErrorEquals").is_some_and(|e| {
+            e.items()
+                .iter()
+                .any(|n| matches!(n.as_str(), Some("States.ALL" | "States.TaskFailed")))
         })
-        .unwrap_or(0);
+    };
+    let chosen = retriers.iter().position(every_error).unwrap_or(0);
     let retrier = retriers.get(chosen)?;
     if retriers.len() > 1 {
         notes.push(Note {
@@ -77,6 +75,17 @@ pub fn retry(state: &Node, element: &str, notes: &mut Vec<Note>) -> Option<Retry
             text: format!(
                 "{} retriers, one per error class: the spec has one retry policy per step, the one for {} is kept",
                 retriers.len(),
+                errors_of(retrier)
+            ),
+        });
+    }
+    if retriers.len() == 1 && !every_error(retrier) {
+        notes.push(Note {
+            kind: NoteKind::Approximated,
+            element: element.to_owned(),
+            span: retrier.span,
+            text: format!(
+                "the retrier matches only {}: the spec's retry applies to every failure of the step",
                 errors_of(retrier)
             ),
         });

@@ -299,6 +299,13 @@ fn forward<'a, 'i>(
             );
         } else if tag == "endEvent" {
             break;
+        } else if has_definition(node, "compensateEventDefinition") {
+            note(
+                notes,
+                NoteKind::Approximated,
+                node,
+                "compensation thrown on the success path (the process goes on): not modelled; the spec compensates only when a step fails",
+            );
         } else if tag != "startEvent" && tag != "parallelGateway" {
             note(
                 notes,
@@ -428,6 +435,7 @@ fn step<'a, 'i>(
         retry: extensions::retry(task),
         caught: false,
         catches_all: None,
+        timeout_terminates: None,
     }
 }
 
@@ -457,10 +465,7 @@ fn failure_path<'a, 'i>(
         if !compensated.is_empty() && last_compensated.is_some_and(|l| k <= l + 1) {
             findings.push(Finding {
                 span: step.id.span,
-                kind: FindingKind::UncaughtFailure {
-                    step: name,
-                    left: compensated.to_vec(),
-                },
+                kind: FindingKind::uncaught(name, compensated.iter().map(String::as_str)),
                 related: Vec::new(),
             });
         }

@@ -43,13 +43,10 @@ pub fn compare(w: &Workflow<'_>, forward: &[Forward<'_>], findings: &mut Vec<Fin
             if !earlier.is_empty() && last_compensated.is_some_and(|l| k <= l + 1) {
                 findings.push(Finding {
                     span: state.name.span,
-                    kind: FindingKind::UncaughtFailure {
-                        step: state.name.value.clone(),
-                        left: earlier
-                            .iter()
-                            .map(|i| w.states[*i].name.value.clone())
-                            .collect(),
-                    },
+                    kind: FindingKind::uncaught(
+                        state.name.value.clone(),
+                        earlier.iter().map(|i| w.states[*i].name.value.as_str()),
+                    ),
                     related: Vec::new(),
                 });
             }

@@ -244,6 +244,7 @@ fn step(
         retry: action.and_then(|a| retry(w, a, notes)),
         caught: !state.on_errors.is_empty(),
         catches_all: None,
+        timeout_terminates: None,
     }
 }
 

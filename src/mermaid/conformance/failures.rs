@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use crate::model::{Coordination, Owner, ParticipantId, StepId};
+use crate::scenario::Fault;
 use crate::source::Span;
 
 use super::super::diagram::{Diagram, Item};
@@ -70,14 +71,8 @@ fn scan(
             .into_iter()
             .filter_map(|it| meanings.get(&it.span().start).map(|m| (it, m)))
             .collect();
-        compare(
-            spec,
-            step,
-            gave_up(&meaning.free()),
-            item.span(),
-            &path,
-            findings,
-        );
+        let how = how(spec, step, meaning);
+        compare(spec, step, how, item.span(), &path, findings);
         return;
     }
 }
@@ -208,6 +203,62 @@ fn fails_for_good(words: &[&str]) -> bool {
     (failure && !retried) || gave_up(words)
 }
 
+/// How a message says a step failed: after its attempts, for a business reason, or
+/// (version 2) in a way that has a scenario of its own: an undeclared error
+/// (`uncaught`), the deadline, its participant down, or a further declared failure
+/// handled otherwise than the first (`fail:<step>@<Failure>`).
+fn how(spec: &Spec, step: StepId, meaning: &Meaning) -> How {
+    let saga = spec.saga;
+    let free = meaning.free();
+    let has = |w: &str| meaning.words.iter().any(|x| x == w);
+    let own = |fault: Fault| fault.applies_to(saga).then_some(How::Fault(fault));
+    let v2 = if !saga.is_v2() {
+        None
+    } else if has("uncaught") || has("undeclared") {
+        own(Fault::Uncaught(step))
+    } else if has("deadline") {
+        own(Fault::Deadline(step))
+    } else if has("down") {
+        own(Fault::Outage(saga.step(step).participant))
+    } else if has("publishes") && has("nothing") {
+        // A failure the event map leaves out fails silently (G408): its own scenario.
+        let step_of = saga.step(step);
+        step_of
+            .failure_handling
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.builtin.is_none() && step_of.failure_event(&f.name.value).is_none())
+            .find_map(|(i, _)| own(Fault::FailAs(step, u8::try_from(i).ok()?)))
+    } else {
+        // A declared failure named in full, other than the step's first.
+        saga.step(step)
+            .failure_handling
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.builtin.is_none())
+            .skip(1)
+            .find(|(_, f)| {
+                let name = super::super::names::words(&f.name.value);
+                !name.is_empty() && meaning.words.windows(name.len()).any(|w| w == name)
+            })
+            .and_then(|(i, _)| own(Fault::FailAs(step, u8::try_from(i).ok()?)))
+    };
+    match v2 {
+        Some(how) => how,
+        None if gave_up(&free) => How::Exhausted,
+        None => How::Business,
+    }
+}
+
+/// How a step failed, for the scenario whose compensations a failure path is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum How {
+    Business,
+    Exhausted,
+    /// Version 2: a fault with a scenario of its own.
+    Fault(Fault),
+}
+
 /// Whether words say a step gave up after its attempts (`gave up: 3 attempts failed`)
 /// rather than failed for a business reason.
 fn gave_up(words: &[&str]) -> bool {
@@ -243,7 +294,7 @@ fn text_span(item: &Item) -> Span {
 fn compare(
     spec: &mut Spec,
     step: StepId,
-    exhausted: bool,
+    how: How,
     failure: Span,
     path: &[(&Item, &Meaning)],
     findings: &mut Vec<Finding>,
@@ -263,7 +314,7 @@ fn compare(
             }
         }
     }
-    let run = spec.failure(step, exhausted).clone();
+    let run = spec.failure(step, how).clone();
     let expected = run.compensations;
     let scenario = run.scenario;
     for &(owner, span) in &drawn {

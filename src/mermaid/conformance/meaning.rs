@@ -25,6 +25,8 @@ pub enum Name {
     Event(EventId),
     /// One of a step's declared business failures (`CardDeclined`).
     Failure(StepId),
+    /// Version 2: the escalation's action (`OpenIncident (left: book_hotel)`).
+    Escalation,
 }
 
 /// Every name of the spec a diagram may use.
@@ -47,6 +49,9 @@ pub(super) fn index(saga: &Saga) -> NameIndex<Name> {
     }
     for (i, r) in saga.reactions.iter().enumerate() {
         index.insert(&r.action.value, Name::Reaction(ReactionId::new(i)));
+    }
+    if let Some(escalation) = &saga.escalation {
+        index.insert(&escalation.action.value, Name::Escalation);
     }
     for (i, e) in saga.events.iter().enumerate() {
         index.insert(&e.name, Name::Event(EventId::new(i)));
@@ -165,8 +170,14 @@ fn message(spec: &Spec, m: &Message, cast: &Cast, findings: &mut Vec<Finding>) -
 }
 
 /// Words with which a participant notes the saga's outcome on its own line
-/// (`Orch->>Orch: saga complete`, `OS->>OS: mark order failed`).
-const OUTCOME: [&str; 13] = [
+/// (`Orch->>Orch: saga complete`, `OS->>OS: mark order failed`; version 2's ends:
+/// `saga needs attention (escalated)`, `saga terminated`, `saga cancelled`).
+const OUTCOME: [&str; 18] = [
+    "attention",
+    "escalated",
+    "terminated",
+    "cancelled",
+    "canceled",
     "complete",
     "completed",
     "completes",

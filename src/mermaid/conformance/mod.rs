@@ -91,7 +91,7 @@ pub struct Spec<'a> {
     steps_of: HashMap<ParticipantId, Vec<StepId>>,
     /// Whether failure paths may be simulated (a resolved model of a bounded size).
     simulate: bool,
-    compensations: HashMap<(StepId, bool), Failure>,
+    compensations: HashMap<(StepId, failures::How), Failure>,
 }
 
 /// What the simulator does when a step fails for good.
@@ -142,27 +142,27 @@ impl<'a> Spec<'a> {
         findings
     }
 
-    /// What the simulator does when `step` fails for good: `exhausted`, when the diagram says
+    /// What the simulator does when `step` fails for good: exhausted, when the diagram says
     /// it gave up after its attempts, else for a business reason (for a retriable step,
-    /// whose business failures are retried, running out of attempts). No compensation when
-    /// it cannot fail for good (a step retried until it succeeds).
-    fn failure(&mut self, step: StepId, exhausted: bool) -> &Failure {
+    /// whose business failures are retried, running out of attempts), or (version 2) by
+    /// the fault the diagram names. No compensation when it cannot fail for good (a step
+    /// retried until it succeeds).
+    fn failure(&mut self, step: StepId, how: failures::How) -> &Failure {
         let saga = self.saga;
-        self.compensations
-            .entry((step, exhausted))
-            .or_insert_with(|| {
-                let exhaust = Fault::Exhaust(step);
-                let fault = match exhausted && exhaust.applies_to(saga) {
-                    true => Some(exhaust),
-                    false => Fault::failing_for_good(saga, step),
-                };
-                match fault {
-                    Some(fault) => Failure {
-                        compensations: crate::scenario::representative(saga, &[fault]).compensated,
-                        scenario: Some(fault.name(saga)),
-                    },
-                    None => Failure::default(),
-                }
-            })
+        self.compensations.entry((step, how)).or_insert_with(|| {
+            let exhaust = Fault::Exhaust(step);
+            let fault = match how {
+                failures::How::Fault(fault) => Some(fault),
+                failures::How::Exhausted if exhaust.applies_to(saga) => Some(exhaust),
+                _ => Fault::failing_for_good(saga, step),
+            };
+            match fault {
+                Some(fault) => Failure {
+                    compensations: crate::scenario::representative(saga, &[fault]).compensated,
+                    scenario: Some(fault.name(saga)),
+                },
+                None => Failure::default(),
+            }
+        })
     }
 }

@@ -86,7 +86,11 @@ fn role(spec: &Spec, p: &Participant, findings: &mut Vec<Finding>) -> Role {
     if !found.is_empty() {
         return Role::Spec(found);
     }
+    // Version 2: the caller who waits for the outcome or cancels (sagac draws `caller`).
+    let caller = (saga.outcome.is_some() || saga.cancellation.is_some())
+        && id.iter().chain(&label).any(|w| w == "caller");
     let outside = p.actor
+        || caller
         || id
             .iter()
             .chain(&label)

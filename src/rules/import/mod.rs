@@ -58,8 +58,8 @@ pub fn error(e: &ImportError) -> Diagnostic {
 /// A failure path of the source that differs from a saga's.
 pub fn finding(f: &Finding) -> Diagnostic {
     let d = match &f.kind {
-        FindingKind::UncaughtFailure { step, left } => {
-            uncaught_failure::uncaught(f.span, step, left)
+        FindingKind::UncaughtFailure { step, left, more } => {
+            uncaught_failure::uncaught(f.span, step, left, *more)
         }
         FindingKind::FailureEndsInSuccess { step, end } => {
             failure_ends_in_success::ends(f.span, step, end)
@@ -88,4 +88,13 @@ fn list(items: &[String]) -> String {
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Steps in a message, the first few of a long list and how many more.
+fn list_capped(items: &[String], more: usize) -> String {
+    let mut out = list(items);
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
 }

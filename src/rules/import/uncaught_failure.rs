@@ -1,4 +1,4 @@
-use super::list;
+use super::list_capped;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
@@ -29,13 +29,13 @@ declare_rule! {
     pub static RULE = ("I004", "uncaught-failure", Error, "An imported step's failure is not caught, so the earlier steps are never compensated");
 }
 
-pub fn uncaught(span: Span, step: &str, left: &[String]) -> Diagnostic {
+pub fn uncaught(span: Span, step: &str, left: &[String], more: usize) -> Diagnostic {
     Diagnostic::new(
         &RULE,
         span,
         format!(
             "when `{step}` fails nothing catches it: the execution fails and {} stay in place",
-            list(left)
+            list_capped(left, more)
         ),
     )
     .label("no failure handler")

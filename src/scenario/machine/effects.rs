@@ -6,7 +6,7 @@ use crate::model::{EventId, Owner, Saga, StepId};
 use super::super::action::{ActionKind, Party, StepResult, Via, Work};
 use super::super::fault::{Fault, owner_name};
 use super::super::invariant::Invariant;
-use super::state::{End, Message, Phase, State, Status, Stuck, owner_index};
+use super::state::{End, Message, Phase, State, Status, Stuck};
 use super::{Machine, Transition};
 
 impl Machine<'_> {
@@ -171,8 +171,8 @@ impl Machine<'_> {
     }
 
     pub(super) fn undo(&self, transition: &mut Transition, owner: Owner) {
-        let i = owner_index(owner);
-        transition.state.comp_runs[i] = (transition.state.comp_runs[i] + 1).min(2);
+        let runs = transition.state.runs_mut(owner);
+        *runs = (*runs + 1).min(2);
         let rank = compensation_rank(self.saga, owner);
         if transition
             .state

@@ -13,7 +13,7 @@ use crate::model::{
 use super::super::action::{ActionKind, Effect, FailureName, Party, Silence, StepResult, Work};
 use super::super::fault::{Fault, builtin_handling, deadline_reaches};
 use super::super::invariant::Invariant;
-use super::state::{Cause, End, Message, Phase, Reply, Status, owner_bit, owner_index};
+use super::state::{Cause, End, Message, Phase, Reply, Status, owner_bit};
 use super::{Machine, Next, Transition};
 
 impl Machine<'_> {
@@ -221,11 +221,61 @@ impl Machine<'_> {
                     .is_some_and(|d| d.then.value == DeadlineThen::Terminate))
     }
 
-    /// The deadline passes while steps wait: each outstanding one is abandoned in doubt.
+    /// The deadline passes while steps wait: each outstanding one, every branch of a
+    /// parallel group sent and not answered included, is abandoned in doubt at once, as
+    /// Temporal cancels the activities in flight without waiting for them and Step
+    /// Functions' `Parallel` state stops its branches. A command still in flight was
+    /// processed by its participant or not, which the orchestrator cannot know: not (in
+    /// place) and processed (an alternative, when the others are wanted); a late reply is
+    /// ignored. Branches that answered keep their answer; those not sent are not sent.
     pub(super) fn deadline_passes(&self, transition: &mut Transition) {
         let Phase::Forward { stage, .. } = transition.state.phase else {
             return;
         };
+        let in_flight: Vec<StepId> = self.saga.stages[stage]
+            .steps()
+            .iter()
+            .copied()
+            .filter(|&s| {
+                transition.state.steps[s.index()].status == Status::Awaiting
+                    && transition.state.pending.contains(&Message::Command {
+                        step: s,
+                        duplicate: false,
+                    })
+            })
+            .collect();
+        transition.state.pending.retain(|m| {
+            !matches!(m, Message::Command { step, duplicate: false } if in_flight.contains(step))
+        });
+        if !in_flight.is_empty()
+            && let Some(alternatives) = transition.alternatives.as_deref_mut()
+        {
+            let mut state = transition.state.clone();
+            let mut actions = transition.actions.clone();
+            let mut other = Transition {
+                state: &mut state,
+                actions: &mut actions,
+                violations: transition.violations.clone(),
+                alternatives: None,
+            };
+            for &s in &in_flight {
+                if !self.is_down(&mut other, s) {
+                    self.apply(&mut other, s);
+                }
+            }
+            self.abandon_outstanding(&mut other, stage);
+            let violations = other.violations;
+            alternatives.push(Next {
+                state,
+                actions,
+                violations,
+            });
+        }
+        self.abandon_outstanding(transition, stage);
+    }
+
+    /// [`Machine::deadline_passes`] once the commands in flight are settled.
+    fn abandon_outstanding(&self, transition: &mut Transition, stage: usize) {
         let steps = self.saga.stages[stage].steps().to_vec();
         for s in steps {
             if transition.step(s).status == Status::Awaiting {
@@ -582,7 +632,7 @@ impl Machine<'_> {
     /// A compensation re-sent after it timed out, whose first attempt undid the effect: a
     /// participant with the step's idempotency key recognises it; one without undoes twice.
     pub(super) fn undone_again(&self, transition: &mut Transition, owner: Owner) -> bool {
-        if transition.state.comp_runs[owner_index(owner)] == 0 {
+        if transition.state.runs(owner) == 0 {
             return false;
         }
         let keyed = match owner {

@@ -46,13 +46,10 @@ impl Machine<'_> {
         };
         for &s in steps {
             // Version 2: the deadline passing before the command; the stage's other
-            // commands are not sent either.
+            // commands are not sent either, and those of a parallel group already sent
+            // are abandoned in doubt.
             if self.deadline_before(transition, s) {
-                transition.state.phase = Phase::Forward {
-                    stage,
-                    failing: true,
-                };
-                return self.settle(transition, stage, true);
+                return self.deadline_passes(transition);
             }
             self.send(transition, s);
         }

@@ -58,7 +58,7 @@ pub enum Status {
     InDoubt,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StepState {
     /// How many times the effect was applied (capped at 2).
     pub applied: u8,
@@ -69,6 +69,25 @@ pub struct StepState {
     pub status: Status,
     /// Attempts sent (capped).
     pub attempts: u8,
+    /// How many times the step's compensation ran (capped at 2): kept beside the step so
+    /// that a state holds one vector per saga, not two (a copy and a free fewer per state).
+    pub comp_runs: u8,
+}
+
+/// A step's state hashed as one word instead of field by field: the explored set hashes
+/// every state it meets, and a state holds one of these per step (figures in
+/// docs/performance.md, `sagac check`). The packing is injective, so it agrees with `Eq`.
+impl std::hash::Hash for StepState {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(
+            u64::from(self.applied)
+                | u64::from(self.live) << 8
+                | u64::from(self.in_doubt) << 9
+                | (self.status as u64) << 10
+                | u64::from(self.attempts) << 16
+                | u64::from(self.comp_runs) << 24,
+        );
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -136,8 +155,9 @@ pub struct State {
     /// In publication order; [`State::canonical`] sorts it (a multiset).
     pub pending: Vec<Message>,
     pub steps: Vec<StepState>,
-    /// Compensation runs per owner: index 0 the trigger, `1 + i` step `i` (capped at 2).
-    pub comp_runs: Vec<u8>,
+    /// How many times the trigger's compensation ran (capped at 2); a step's are in its
+    /// [`StepState::comp_runs`].
+    pub trigger_runs: u8,
     pub trigger_ran: bool,
     pub phase: Phase,
     /// Bit `i`: fault `i` of the scenario has fired.
@@ -149,7 +169,7 @@ pub struct State {
     /// Choreography: a step that failed without a failure event.
     pub silent: Option<StepId>,
     /// The lowest compensation rank among the owners compensated so far: a function of
-    /// `comp_runs` (so it changes no state's identity), kept so that the reverse-order
+    /// the compensation runs (so it changes no state's identity), kept so that the reverse-order
     /// check is constant time instead of a scan of the saga per compensation.
     pub lowest_compensated: Option<(usize, usize)>,
     /// Version 2 (all zero or `None` in a version 1 run): what ended the forward phase.
@@ -176,7 +196,7 @@ impl State {
         State {
             pending: vec![Message::Start],
             steps: vec![StepState::default(); saga.steps.len()],
-            comp_runs: vec![0; saga.steps.len() + 1],
+            trigger_runs: 0,
             trigger_ran: false,
             phase: Phase::Starting,
             fired: 0,
@@ -207,11 +227,27 @@ impl State {
     }
 
     pub fn runs(&self, owner: Owner) -> u8 {
-        self.comp_runs[owner_index(owner)]
+        match owner {
+            Owner::Trigger => self.trigger_runs,
+            Owner::Step(s) => self.steps[s.index()].comp_runs,
+        }
+    }
+
+    pub fn runs_mut(&mut self, owner: Owner) -> &mut u8 {
+        match owner {
+            Owner::Trigger => &mut self.trigger_runs,
+            Owner::Step(s) => &mut self.steps[s.index()].comp_runs,
+        }
+    }
+
+    /// The compensation runs of every owner in [`owner_index`] order: the trigger's, then
+    /// each step's.
+    pub fn comp_runs(&self) -> impl Iterator<Item = u8> + '_ {
+        std::iter::once(self.trigger_runs).chain(self.steps.iter().map(|s| s.comp_runs))
     }
 }
 
-/// Where an owner's compensation runs are counted in [`State::comp_runs`].
+/// An owner's place in [`State::comp_runs`] (and its bit in `gave_up` and `left`).
 pub fn owner_index(owner: Owner) -> usize {
     match owner {
         Owner::Trigger => 0,

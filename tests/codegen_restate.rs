@@ -1,0 +1,175 @@
+//! `sagac codegen --runtime restate`: the command's contract (the flag, a refused
+//! choreography writes nothing, the pins), and for every orchestration spec shipped or kept
+//! as a corner case, the generated crate built and its tests run against a real
+//! `restate-server` (`RESTATE_SERVER` or `PATH`; the crate's tests skip loudly without one,
+//! and fail instead with `SAGAC_REQUIRE_TOOLS=1`, as `.ci/run` sets), then clippy and
+//! rustfmt. One shared `CARGO_TARGET_DIR` builds the SDK once for all of them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use sagac::codegen::{File, restate, writer};
+
+#[path = "support/pending.rs"]
+mod pending;
+
+fn sagac() -> Command {
+    Command::cargo_bin("sagac").unwrap()
+}
+
+fn saga(path: &str) -> sagac::model::Saga {
+    let checked = sagac::check::check_loaded(sagac::load::read(Path::new(path)).unwrap());
+    assert!(
+        checked.resolved && checked.counts().errors == 0,
+        "{path}: {:#?}",
+        checked.diagnostics
+    );
+    checked.saga.unwrap()
+}
+
+fn files(path: &str) -> Vec<File> {
+    restate::generate(&saga(path), path).unwrap()
+}
+
+/// Every orchestration the Restate runtime generates, shipped or corner case.
+fn specs() -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in ["specs", "tests/codegen-specs"] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .filter(|p| pending::without_v2(p))
+            .collect();
+        found.sort();
+        for p in found {
+            let path = p.to_string_lossy().replace('\\', "/");
+            match restate::unsupported(&saga(&path)) {
+                None => out.push(path),
+                Some(why) => eprintln!("{path}: not generated for Restate ({why})"),
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_flag_writes_a_restate_crate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("order");
+    sagac()
+        .args(["codegen", "specs/order-orchestration.yaml", "-o"])
+        .arg(&out)
+        .args(["--runtime", "restate"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wrote").and(predicate::str::contains("src/workflow.rs")));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("restate-sdk = { version = \"=0.13.0\""),
+        "{manifest}"
+    );
+    let workflow = std::fs::read_to_string(out.join("src/workflow.rs")).unwrap();
+    assert!(workflow.contains("#[restate_sdk::workflow(name = \"place_order\")]"));
+    assert!(out.join("tests/restate.rs").is_file());
+    assert!(!out.join("tests/scenarios.rs").exists(), "no std harness");
+}
+
+#[test]
+fn std_stays_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("order");
+    sagac()
+        .args(["codegen", "specs/order-orchestration.yaml", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(!manifest.contains("restate"), "{manifest}");
+}
+
+#[test]
+fn a_choreography_is_refused_by_name_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("order");
+    sagac()
+        .args(["codegen", "specs/order-choreography.yaml", "-o"])
+        .arg(&out)
+        .args(["--runtime", "restate"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("the Restate runtime cannot express this saga yet")
+                .and(predicate::str::contains("choreography")),
+        );
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for spec in specs() {
+        assert_eq!(files(&spec), files(&spec), "{spec}");
+    }
+}
+
+fn cargo() -> Process {
+    Process::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+/// Runs a command in the crate, failing the test with its output when it fails.
+fn run_in(dir: &Path, mut cmd: Process, what: &str) -> String {
+    let out = cmd.current_dir(dir).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "{what} failed in {}:\n{text}",
+        dir.display()
+    );
+    text
+}
+
+/// The slow one: every orchestration's Restate crate builds, runs every scenario on a real
+/// restate-server, and passes clippy and rustfmt.
+#[test]
+fn generated_restate_crates_pass_their_tests_on_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("restate-crates");
+    for spec in specs() {
+        let stem = Path::new(&spec)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let krate = dir.path().join(stem);
+        writer::write(&krate, &files(&spec), false).unwrap();
+
+        let mut test = cargo();
+        test.args(["test", "--", "--show-output"])
+            .env("CARGO_TARGET_DIR", &target);
+        let output = run_in(&krate, test, &format!("{spec}: cargo test"));
+        assert!(
+            output.contains("test every_scenario_on_restate ... ok"),
+            "{spec}:\n{output}"
+        );
+        if output.contains("SKIPPED") {
+            eprintln!("{spec}: SKIPPED on the server (no restate-server):\n{output}");
+        }
+
+        let mut clippy = cargo();
+        clippy
+            .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
+            .env("CARGO_TARGET_DIR", &target);
+        run_in(&krate, clippy, &format!("{spec}: cargo clippy"));
+
+        let mut fmt = cargo();
+        fmt.args(["fmt", "--check"]);
+        run_in(&krate, fmt, &format!("{spec}: cargo fmt --check"));
+    }
+}
