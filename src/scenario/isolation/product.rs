@@ -508,7 +508,7 @@ fn ran(saga: &Saga, before: &State, after: &State, actions: &[Action]) -> Vec<Ac
             out.push(Actor::Step(s));
         }
     }
-    for (k, (b, a)) in before.comp_runs.iter().zip(&after.comp_runs).enumerate() {
+    for (k, (b, a)) in before.comp_runs().zip(after.comp_runs()).enumerate() {
         if a > b {
             let owner = if k == 0 {
                 Owner::Trigger
