@@ -158,6 +158,10 @@ pub struct SimulateArgs {
     /// Run even when the exploration is estimated to take tens of seconds or more.
     #[arg(long)]
     pub no_limit: bool,
+    /// Language version 2, isolation: add one instance of another saga with resources
+    /// (FTGO's cancel against the order saga), labelled `b`.
+    #[arg(long = "with", value_name = "SPEC")]
+    pub with: Option<PathBuf>,
     /// Exit 1 when some run ends this way (`needs-attention`: a compensation gave up and
     /// the escalation was told, language version 2).
     #[arg(long, value_enum)]

@@ -49,6 +49,7 @@ impl Rule {
     pub fn category(&self) -> &'static str {
         match self.code.as_bytes().first() {
             Some(b'S') => "syntax",
+            Some(b'I') if self.code.starts_with("I8") => "isolation",
             Some(b'I') => "import",
             Some(b'R') => "references",
             Some(b'C') => "compensation",

@@ -14,6 +14,7 @@ pub mod lsp;
 pub mod man;
 pub mod schema;
 pub mod simulate;
+mod simulate_isolation;
 
 use std::io::{self, Write};
 use std::path::Path;

@@ -19,6 +19,15 @@ pub fn run(args: &SimulateArgs) -> Exit {
     let Some(saga) = checked.model() else {
         return unresolved(&checked, args);
     };
+    if saga.resources.any() {
+        return super::simulate_isolation::run(args, &checked, saga);
+    }
+    if args.with.is_some() {
+        return fail(format!(
+            "--with runs a second saga against the records this one declares, but `{}` declares no `resources` (language version 2, isolation)",
+            saga.name.value
+        ));
+    }
     if let Some(exit) = refuse_unsupported(&checked, saga, "simulate") {
         return exit;
     }

@@ -54,6 +54,7 @@ pub fn spec(draft: &Draft) -> SpecDef {
                 data: None,
                 outbox: None,
                 description: None,
+                effects: None,
             },
             draft.start,
         )),
@@ -69,6 +70,9 @@ pub fn spec(draft: &Draft) -> SpecDef {
         // The formats carry no field types: every field stays a string.
         fields: None,
         records: None,
+        // Nor the data the steps touch: no isolation keys.
+        resources: None,
+        isolation: None,
     }
 }
 
@@ -155,6 +159,7 @@ fn compensation(c: &Compensation) -> Spanned<CompensationDef> {
             absent_effect: None,
             on_failure: c.continues.then(|| Spanned::new(OnFailure::Continue, span)),
             timeout: None,
+            effects: None,
         })),
     };
     Spanned::new(def, span)

@@ -22,6 +22,14 @@ pub enum BuiltinFailure {
     DeadlinePassed,
     /// The caller cancelled.
     Cancelled,
+    /// Isolation: another instance holds the record in a lock state (`on_locked: fail`).
+    /// Not in [`BuiltinFailure::ALL`]: a spec cannot list it yet (nor `Changed`,
+    /// `WrongState`), so its name resolves as before.
+    Locked,
+    /// Isolation: the record changed since the instance observed it (`if_unchanged`).
+    Changed,
+    /// Isolation: a `set`'s guard refused, the record not in a `from` state.
+    WrongState,
 }
 
 impl BuiltinFailure {
@@ -40,6 +48,9 @@ impl BuiltinFailure {
             BuiltinFailure::Uncaught => "Uncaught",
             BuiltinFailure::DeadlinePassed => "DeadlinePassed",
             BuiltinFailure::Cancelled => "Cancelled",
+            BuiltinFailure::Locked => "Locked",
+            BuiltinFailure::Changed => "Changed",
+            BuiltinFailure::WrongState => "WrongState",
         }
     }
 

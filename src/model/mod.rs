@@ -9,6 +9,7 @@ mod graph;
 pub mod names;
 pub mod problem;
 mod resolve;
+pub mod resources;
 mod retry;
 mod setting;
 pub mod symbols;
@@ -73,6 +74,10 @@ id!(
 id!(
     /// A reaction: an index into [`Saga::reactions`].
     ReactionId
+);
+id!(
+    /// A resource: an index into the saga's declared resources.
+    ResourceId
 );
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -380,6 +385,8 @@ pub struct Saga {
     pub graph: Graph,
     /// The `fields` and `records` catalogues (typed data).
     pub types: types::Types,
+    /// Version 2: the resources, each action's effects, and the isolation settings.
+    pub resources: resources::Resources,
     /// `events` by name.
     event_index: HashMap<String, EventId>,
 }

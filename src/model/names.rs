@@ -15,6 +15,13 @@ pub fn is_pascal(name: &str) -> bool {
     matches!(bytes.next(), Some(b'A'..=b'Z')) && bytes.all(|b| b.is_ascii_alphanumeric())
 }
 
+/// A record's state: `[A-Z][A-Z0-9_]*` (`CANCEL_PENDING`).
+pub fn is_state(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b'A'..=b'Z'))
+        && bytes.all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'_'))
+}
+
 /// Event: lowercase words joined by dots, at least two (`payment.failed`).
 pub fn is_event(name: &str) -> bool {
     let mut parts = 0;
@@ -33,6 +40,8 @@ pub enum Form {
     Snake,
     Pascal,
     Event,
+    /// A record's state.
+    State,
 }
 
 impl Form {
@@ -41,6 +50,7 @@ impl Form {
             Form::Snake => is_snake(name),
             Form::Pascal => is_pascal(name),
             Form::Event => is_event(name),
+            Form::State => is_state(name),
         }
     }
 
@@ -53,6 +63,9 @@ impl Form {
                 "PascalCase: a capital letter, then letters and digits (`ReserveInventory`)"
             }
             Form::Event => "lowercase words joined by dots, at least two (`inventory.reserved`)",
+            Form::State => {
+                "capital letters, digits and `_`, starting with a letter (`CANCEL_PENDING`)"
+            }
         }
     }
 
@@ -65,6 +78,7 @@ impl Form {
         let s = match self {
             Form::Snake => words.join("_"),
             Form::Event => words.join("."),
+            Form::State => words.join("_").to_ascii_uppercase(),
             Form::Pascal => words
                 .iter()
                 .map(|w| {

@@ -88,6 +88,66 @@ pub enum Problem {
     Contradiction { span: Span, what: Contradiction },
     /// A choreography's `escalation` without the `event` compensations publish.
     EscalationWithoutEvent { span: Span },
+    /// Version 2, isolation: something wrong in `resources`, `effects` or `isolation`.
+    Isolation(IsolationProblem),
+}
+
+/// What is wrong in the isolation keys (`resources`, `effects`, `isolation`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IsolationProblem {
+    /// A record reference to a resource not under `resources`; `declared` lists those that
+    /// are, in order.
+    UndeclaredResource {
+        name: Spanned<String>,
+        declared: Vec<String>,
+    },
+    /// An effect of `actor` ("the step") run by `participant` on a resource `owner` owns.
+    ForeignResource {
+        span: Span,
+        resource: String,
+        owner: String,
+        participant: String,
+        actor: String,
+    },
+    /// A state not among the resource's `states`, written under `key`.
+    UndeclaredState {
+        name: Spanned<String>,
+        resource: String,
+        states: Vec<String>,
+        key: &'static str,
+    },
+    /// A record reference not written `resource[field]`.
+    BadRecordReference { text: Spanned<String> },
+    /// A transition not written `FROM -> TO`.
+    BadTransition { text: Spanned<String> },
+    /// An effect with no verb, or more than one (`verbs`).
+    NotOneVerb {
+        span: Span,
+        verbs: Vec<&'static str>,
+    },
+    /// A verb the resource does not take: `create`/`set` on a counter or on records without
+    /// `states`, `increase`/`decrease` on records.
+    VerbNotForKind {
+        span: Span,
+        verb: &'static str,
+        resource: String,
+        counter: bool,
+    },
+    /// An option its verb does not take (`from` on a `read`).
+    OptionNotForVerb {
+        span: Span,
+        key: &'static str,
+        verb: &'static str,
+    },
+    /// A resource key its kind does not take (`states` on a counter, `commutative` on
+    /// records).
+    KeyNotForKind {
+        span: Span,
+        key: &'static str,
+        counter: bool,
+    },
+    /// `isolation.instances` outside 1 to 4.
+    InstancesOutOfRange { span: Span, value: u64 },
 }
 
 /// Version 2 keys written together that cannot both hold.

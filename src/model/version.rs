@@ -32,6 +32,10 @@ pub enum Key {
     CompensationTimeout,
     RetryWithin,
     RetryJitter,
+    /// Isolation: `resources`, `effects` on an action, `isolation`.
+    Resources,
+    Effects,
+    Isolation,
 }
 
 impl Key {
@@ -54,6 +58,9 @@ impl Key {
             Key::CompensationTimeout => "timeout",
             Key::RetryWithin => "within",
             Key::RetryJitter => "jitter",
+            Key::Resources => "resources",
+            Key::Effects => "effects",
+            Key::Isolation => "isolation",
         }
     }
 }

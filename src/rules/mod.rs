@@ -31,6 +31,7 @@ pub mod choreography;
 pub mod compensation;
 pub mod dataflow;
 pub mod import;
+pub mod isolation;
 pub mod mermaid;
 pub mod reading;
 pub mod references;
@@ -60,13 +61,16 @@ pub fn all() -> Vec<&'static Rule> {
 }
 
 /// Categories in the order a spec is checked: syntax, the import of another format,
-/// references, compensation, retries,
-/// choreography, data flow, reliability, then what the simulator finds, then the diagrams
-/// drawn of the spec.
+/// references, compensation, retries, choreography, data flow, reliability, then what the
+/// simulator finds, isolation between instances, then the diagrams drawn of the spec.
+/// Import (`I0xx`) and isolation (`I8xx`) share the letter `I`; isolation is ranked as `J`.
 fn category_rank(code: &str) -> usize {
-    "SIRCTGDWVM"
-        .find(code.chars().next().unwrap_or('Z'))
-        .unwrap_or(usize::MAX)
+    let letter = if code.starts_with("I8") {
+        'J'
+    } else {
+        code.chars().next().unwrap_or('Z')
+    };
+    "SIRCTGDWVJM".find(letter).unwrap_or(usize::MAX)
 }
 
 /// Looks a rule up by code (`c201`, `C201`) or name (`missing-compensation`).
@@ -86,6 +90,7 @@ pub fn all_checks() -> impl Iterator<Item = &'static (&'static Rule, Check)> {
         .chain(dataflow::CHECKS)
         .chain(types::CHECKS)
         .chain(reliability::CHECKS)
+        .chain(isolation::CHECKS)
 }
 
 /// Runs every check over the model.

@@ -5,12 +5,14 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Unreadable;
-use crate::model::problem::Problem;
+use crate::model::problem::{IsolationProblem, Problem};
 use crate::syntax::{ParseError, ParseErrorKind};
 
 use super::references::{
-    duplicate_step_id, missing_style_key, undeclared_participant, wrong_coordination_key,
+    duplicate_step_id, foreign_resource, missing_style_key, undeclared_participant,
+    undeclared_resource, undeclared_state, wrong_coordination_key,
 };
+use super::syntax::isolation_value::isolation_value;
 use super::syntax::{
     bad_duration, bad_name, duplicate_key, input_limit, invalid_yaml, missing_key, not_a_spec,
     reserved_name, unknown_key, unsupported_version, version_2_key, wrong_type,
@@ -107,5 +109,32 @@ pub fn problem(problem: &Problem) -> Diagnostic {
         Problem::EscalationWithoutEvent { span } => {
             missing_style_key::escalation_without_event(*span)
         }
+        Problem::Isolation(p) => isolation(p),
+    }
+}
+
+/// What resolving the isolation keys found (S003, R105, R107, R108).
+fn isolation(problem: &IsolationProblem) -> Diagnostic {
+    match problem {
+        IsolationProblem::UndeclaredResource { name, declared } => {
+            undeclared_resource::undeclared(name, declared)
+        }
+        IsolationProblem::ForeignResource {
+            span,
+            resource,
+            owner,
+            participant,
+            actor,
+        } => foreign_resource::foreign(*span, resource, owner, participant, actor),
+        IsolationProblem::UndeclaredState {
+            name,
+            resource,
+            states,
+            key,
+        } => undeclared_state::undeclared(name, resource, states, key),
+        other => isolation_value(other).unwrap_or_else(|| {
+            // Every other problem is a value that does not read (S003).
+            wrong_type::empty_value(crate::source::Span::default())
+        }),
     }
 }

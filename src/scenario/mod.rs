@@ -11,6 +11,7 @@ mod explore;
 pub mod fault;
 mod fork;
 pub mod invariant;
+pub mod isolation;
 mod machine;
 mod name;
 mod run;
@@ -24,7 +25,9 @@ pub use fault::{Fault, FaultKind, applicable, compensation_faults, owner_name};
 pub use fork::{Fork, forks};
 pub use invariant::{Invariant, Violation};
 pub use name::{parse_name, scenario_name, single_fault_names};
-pub use support::{Unsupported, unsupported, unsupported_by_renderers};
+pub use support::{
+    Unsupported, unsupported, unsupported_besides_isolation, unsupported_by_renderers,
+};
 
 use std::cell::Cell;
 

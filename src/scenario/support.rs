@@ -52,9 +52,21 @@ impl Unsupported {
 /// The first version 2 feature (by its place in the spec) whose semantics are not
 /// implemented, if the saga uses one.
 pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
+    unsupported_but(saga, &[])
+}
+
+/// [`unsupported`] for the isolation simulation (`scenario::isolation`), which runs the
+/// isolation keys themselves (and refuses, in its own words, the parts of them it does
+/// not implement yet).
+pub fn unsupported_besides_isolation(saga: &Saga) -> Option<Unsupported> {
+    unsupported_but(saga, &[Key::Resources, Key::Effects, Key::Isolation])
+}
+
+fn unsupported_but(saga: &Saga, run_elsewhere: &[Key]) -> Option<Unsupported> {
     let choreography = saga.coordination == Coordination::Choreography;
     saga.features
         .iter()
+        .filter(|f| !run_elsewhere.contains(&f.key))
         .find(|f| !IMPLEMENTED.contains(&f.key) || (choreography && !in_choreography(f.key)))
         .map(|f| Unsupported {
             key: f.key,

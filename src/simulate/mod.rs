@@ -2,6 +2,7 @@
 //! and the broken invariants, as a table for people or JSON for tools.
 
 mod human;
+pub mod isolation;
 mod json;
 pub mod trace;
 

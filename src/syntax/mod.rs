@@ -17,6 +17,7 @@ pub mod failure;
 mod keys;
 mod outline;
 mod recovery;
+pub mod resources;
 pub mod spanned;
 pub mod spec;
 pub mod types;
@@ -29,6 +30,7 @@ pub use failure::*;
 pub use keys::{KeyDoc, keys_at, values_at};
 pub use outline::Segment;
 pub use recovery::MAX_ERRORS;
+pub use resources::*;
 pub use spec::*;
 pub use types::{FieldsDef, RecordsDef, TypeDef};
 

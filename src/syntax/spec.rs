@@ -10,6 +10,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::ending::{CancellationDef, DeadlineDef, EscalationDef, OutcomeDef};
 use super::failure::{FailureDef, FailureEventsDef, OnUncaught};
+use super::resources::EffectDef;
 use super::spanned::{OneOrMany, OrderedMap};
 use crate::source::Spanned;
 
@@ -67,6 +68,10 @@ pub struct SpecDef {
     pub fields: Option<S<super::types::FieldsDef>>,
     /// Record types, each a mapping of its fields to their types.
     pub records: Option<S<super::types::RecordsDef>>,
+    /// Version 2: the records and counters the actions touch, by name.
+    pub resources: Option<S<super::resources::ResourcesDef>>,
+    /// Version 2: how many instances run at once and which fields they share.
+    pub isolation: Option<S<super::resources::IsolationDef>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -132,6 +137,8 @@ pub struct TriggerDef {
     pub data: Option<S<Vec<S<String>>>>,
     pub outbox: Option<S<OutboxDef>>,
     pub description: Option<S<String>>,
+    /// Version 2: what the trigger's transaction does to the resources.
+    pub effects: Option<S<Vec<S<EffectDef>>>>,
 }
 
 /// A step, or (with `parallel`) a fork/join group of steps.
@@ -167,6 +174,8 @@ pub struct StepDef {
     pub transactional: Option<S<bool>>,
     /// Version 2: what an error the step does not declare does (default: the saga's).
     pub on_uncaught: Option<S<OnUncaught>>,
+    /// Version 2: what the step's local transaction does to the resources.
+    pub effects: Option<S<Vec<S<EffectDef>>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -216,6 +225,9 @@ pub struct CompensationLong {
     /// Version 2: how long one attempt may take before it is in doubt.
     #[schemars(regex(pattern = r"^[0-9]+(ms|s|m|h|d)$"))]
     pub timeout: Option<S<String>>,
+    /// Version 2: what the compensation does to the resources (replaces the default undo
+    /// of the step's effects entirely).
+    pub effects: Option<S<Vec<S<EffectDef>>>>,
 }
 
 /// Version 2: the compensation keys every compensation takes unless it writes its own.
@@ -389,6 +401,8 @@ pub struct ReactionDef {
     #[schemars(required, regex(pattern = r"^[A-Z][A-Za-z0-9]*$"))]
     pub action: Option<S<String>>,
     pub description: Option<S<String>>,
+    /// Version 2: what the reaction's local transaction does to the resources.
+    pub effects: Option<S<Vec<S<EffectDef>>>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

@@ -3,11 +3,13 @@
 //! part of the spec it resolves; this one holds the resolver and what they share.
 
 mod compensation;
+mod effects;
 mod ending;
 mod events;
 mod failures;
 mod participants;
 mod reactions;
+mod resources;
 mod saga;
 mod steps;
 mod trigger;

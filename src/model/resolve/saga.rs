@@ -70,6 +70,7 @@ impl Resolver<'_> {
         let cancellation = self.cancellation(spec, style, &steps);
         let catalogue = self.catalogue(spec);
         let types = self.types(spec);
+        let resources = self.resources(spec, &trigger, &steps, &reactions);
 
         let mut saga = Saga {
             version,
@@ -97,6 +98,7 @@ impl Resolver<'_> {
             terminal_events,
             graph: Graph::default(),
             types,
+            resources,
             event_index: HashMap::new(),
         };
         saga.events = events(&saga, catalogue);

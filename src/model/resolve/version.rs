@@ -57,7 +57,7 @@ impl Resolver<'_> {
     /// version 2 key (a `retry.within` under `compensation_defaults`) is not listed again.
     fn features(&self, spec: &SpecDef) -> Vec<Feature> {
         let mut out = Vec::new();
-        let top: [(Option<Span>, Key); 5] = [
+        let top: [(Option<Span>, Key); 7] = [
             (
                 spec.compensation_defaults.as_ref().map(|d| d.span),
                 Key::CompensationDefaults,
@@ -69,6 +69,8 @@ impl Resolver<'_> {
                 spec.cancellation.as_ref().map(|d| d.span),
                 Key::Cancellation,
             ),
+            (spec.resources.as_ref().map(|d| d.span), Key::Resources),
+            (spec.isolation.as_ref().map(|d| d.span), Key::Isolation),
         ];
         for (span, key) in top {
             if let Some(span) = span {
@@ -80,15 +82,21 @@ impl Resolver<'_> {
         {
             self.feature(&mut out, Key::DeadlineLongForm, d.span);
         }
-        if let Some(c) = spec
-            .trigger
-            .as_ref()
-            .and_then(|t| t.value.compensation.as_ref())
-        {
-            self.compensation_features(c, &mut out);
+        if let Some(trigger) = &spec.trigger {
+            if let Some(e) = &trigger.value.effects {
+                self.feature(&mut out, Key::Effects, e.span);
+            }
+            if let Some(c) = &trigger.value.compensation {
+                self.compensation_features(c, &mut out);
+            }
         }
         for step in spec.steps.iter().flat_map(|s| &s.value) {
             self.step_features(&step.value, &mut out);
+        }
+        for reaction in spec.reactions.iter().flat_map(|r| &r.value) {
+            if let Some(e) = &reaction.value.effects {
+                self.feature(&mut out, Key::Effects, e.span);
+            }
         }
         out.sort_by_key(|f| (f.span.start, f.span.end));
         out
@@ -100,6 +108,9 @@ impl Resolver<'_> {
         }
         if let Some(t) = &step.transactional {
             self.feature(out, Key::Transactional, t.span);
+        }
+        if let Some(e) = &step.effects {
+            self.feature(out, Key::Effects, e.span);
         }
         if let Some(o) = &step.on_uncaught {
             self.feature(out, Key::OnUncaught, o.span);
@@ -146,6 +157,9 @@ impl Resolver<'_> {
         }
         if let Some(r) = &c.retry {
             self.retry_features(r, out);
+        }
+        if let Some(e) = &c.effects {
+            self.feature(out, Key::Effects, e.span);
         }
     }
 

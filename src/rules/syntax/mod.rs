@@ -7,6 +7,7 @@ pub mod bad_name;
 pub mod duplicate_key;
 pub mod input_limit;
 pub mod invalid_yaml;
+pub mod isolation_value;
 pub mod missing_key;
 pub mod not_a_spec;
 pub mod reserved_name;

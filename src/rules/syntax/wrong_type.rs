@@ -23,6 +23,13 @@ declare_rule! {
     /// compensates), `TimedOut` in a choreography's map (it has no timeouts), and
     /// `Uncaught` mapped where errors nobody declared are not compensated.
     ///
+    /// In the isolation keys: a record reference not written `resource[field]`, a
+    /// transition not written `FROM -> TO`, an effect without exactly one verb, a verb its
+    /// resource does not take (`create`/`set` on a counter or on records without `states`,
+    /// `increase`/`decrease` on records), an option its verb does not take (`from` on a
+    /// `read`), a key of the other kind of resource (`states` on a counter), and
+    /// `isolation.instances` outside 1 to 4.
+    ///
     /// ## Why it matters
     /// sagac cannot guess what was meant: `kind: retry` could be `retriable` or a typo for
     /// something else, and the saga's behaviour depends on it.

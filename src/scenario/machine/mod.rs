@@ -41,6 +41,10 @@ pub(super) struct Machine<'a> {
     probe: Option<std::cell::RefCell<Vec<Fault>>>,
     /// What a machine looks up once per saga, shared by the machines forked from it.
     lookups: std::sync::Arc<Lookups>,
+    /// Isolation: per step, the built-in failure its participant answers instead of
+    /// applying the effect as the records now stand (`WrongState`, `Locked`); set by
+    /// `scenario::isolation` before each expansion, empty otherwise.
+    refusals: std::cell::RefCell<Vec<Option<crate::model::BuiltinFailure>>>,
 }
 
 /// Makes machines for one saga that share its lookups ([`Machine::seed`]).
@@ -62,6 +66,7 @@ impl<'a> Seed<'a> {
             orchestration: self.orchestration,
             probe: probing.then(|| std::cell::RefCell::new(Vec::new())),
             lookups: std::sync::Arc::clone(&self.lookups),
+            refusals: std::cell::RefCell::default(),
         }
     }
 }
@@ -138,7 +143,18 @@ impl<'a> Machine<'a> {
             orchestration: saga.coordination == Coordination::Orchestration,
             probe: None,
             lookups: std::sync::Arc::new(Lookups::of(saga)),
+            refusals: std::cell::RefCell::default(),
         }
+    }
+
+    /// Isolation: the built-in failure each step answers instead of applying its effect,
+    /// until the next call.
+    pub(super) fn refuse(&self, refusals: Vec<Option<crate::model::BuiltinFailure>>) {
+        *self.refusals.borrow_mut() = refusals;
+    }
+
+    fn refusal(&self, s: StepId) -> Option<crate::model::BuiltinFailure> {
+        self.refusals.borrow().get(s.index()).copied().flatten()
     }
 
     /// What makes machines for the same saga with other faults, sharing this one's

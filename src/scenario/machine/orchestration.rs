@@ -153,11 +153,15 @@ impl Machine<'_> {
                     violations,
                 });
             }
-            self.apply(transition, s);
+            // Isolation: a refusing participant applies nothing; its answer is lost too.
+            let refused = self.refusal(s).is_some();
+            if !refused {
+                self.apply(transition, s);
+            }
             reply(
                 transition,
                 Reply::TimedOut,
-                StepResult::TimedOut { applied: true },
+                StepResult::TimedOut { applied: !refused },
             );
             return;
         }
@@ -189,6 +193,8 @@ impl Machine<'_> {
             (0..classes).find(|&i| self.fire(transition.state, Fault::FailAs(s, i)))
         {
             self.declared_failure(transition, s, i);
+        } else if let Some(refused) = self.refusal(s) {
+            self.fail_reply(transition, s, Cause::Builtin(s, refused));
         } else {
             self.apply(transition, s);
             reply(transition, Reply::Success, StepResult::Success);

@@ -1,0 +1,195 @@
+//! `sagac simulate` of a saga with `resources`: its instances interleaved
+//! (`scenario::isolation`), or a refusal naming what of it is not implemented yet (exit 2),
+//! never a run with one instance's semantics.
+
+use sagac::check::Checked;
+use sagac::model::Saga;
+use sagac::scenario::isolation::{self, Instances, Search};
+use sagac::scenario::{self, FaultKind};
+use sagac::simulate::{self, Format};
+
+use super::{Exit, fail, write_product};
+use crate::cli::SimulateArgs;
+
+pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
+    if let Some(exit) = refuse(checked, saga) {
+        return exit;
+    }
+    if args.diagram {
+        return fail(
+            "--diagram of an isolation counterexample is not implemented yet; the traces are printed with each line's instance".to_owned(),
+        );
+    }
+    let other = match &args.with {
+        Some(path) => match with(checked, saga, path) {
+            Ok(other) => Some(other),
+            Err(exit) => return exit,
+        },
+        None => None,
+    };
+    let other_saga = other.as_ref().and_then(Checked::model);
+    if let (Some(other), Some(b)) = (&other, other_saga)
+        && let Some(exit) = refuse(other, b)
+    {
+        return exit;
+    }
+    let instances = match other_saga {
+        Some(b) => Instances::with(saga, b),
+        None => Instances::of(saga),
+    };
+    let result = match &args.scenario {
+        Some(name) => match isolation::parse_name(&instances, name) {
+            Some(faults) => isolation::run(&instances, &faults, Search::Reduced).map(|s| vec![s]),
+            None => {
+                return fail(format!(
+                    "`{name}` names no scenario of {} with {} instances: prefix each fault with its instance (`a/fail:<step>`, `b/timeout:<step>`), joined with `+`, or `happy`",
+                    saga.name.value,
+                    instances.sagas.len()
+                ));
+            }
+        },
+        None => {
+            let kinds: Vec<FaultKind> = if args.faults.is_empty() {
+                FaultKind::defaults(saga).to_vec()
+            } else {
+                let mut kinds: Vec<FaultKind> =
+                    args.faults.iter().flat_map(|&kind| kind.kinds()).collect();
+                kinds.sort();
+                kinds.dedup();
+                kinds
+            };
+            let work = isolation::estimated_work(&instances, &kinds, args.max_faults);
+            if work > scenario::MAX_WORK && !args.no_limit {
+                return fail(format!(
+                    "simulating {} with {} instances and --max-faults {} would run for tens of seconds or more (about {work} units of work); narrow it with --max-faults, --faults, --scenario or fewer `isolation.instances`, or pass --no-limit",
+                    saga.name.value,
+                    instances.sagas.len(),
+                    args.max_faults,
+                ));
+            }
+            isolation::enumerate(&instances, &kinds, args.max_faults, Search::Reduced)
+        }
+    };
+    let scenarios = match result {
+        Ok(s) => s,
+        Err(what) => {
+            return fail(format!(
+                "simulating {} met {what}, whose semantics `sagac simulate` does not implement yet for several instances",
+                saga.name.value
+            ));
+        }
+    };
+    let mut text = Vec::new();
+    let json = args.format == Format::Json;
+    // One scenario asked for by name: its run is what the student wants to see.
+    let traces = !json && (args.trace || args.scenario.is_some());
+    if let Err(e) =
+        simulate::isolation::render(json, &instances.sagas, &scenarios, traces, &mut text)
+            .and_then(|()| write_product(None, &text))
+    {
+        return fail(format!("writing the report: {e}"));
+    }
+    if scenarios.iter().any(|s| !s.violations.is_empty()) {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    }
+}
+
+/// A spec using what the isolation simulation does not implement yet: refused, naming it
+/// and its line (exit 2).
+fn refuse(checked: &Checked, saga: &Saga) -> Option<Exit> {
+    let (what, span) = scenario::unsupported_besides_isolation(saga)
+        .map(|u| (u.describe(), Some(u.span)))
+        .or_else(|| isolation::unsupported(saga).map(|what| (what, saga.resources.span)))?;
+    let at = checked.source.line_col(span.map_or(0, |s| s.start));
+    Some(fail(format!(
+        "{}:{}:{}: `{}` uses {what}, whose semantics `sagac simulate` does not implement yet for several instances; `sagac check` checks the spec in full",
+        checked.source.name(),
+        at.line,
+        at.column,
+        saga.name.value,
+    )))
+}
+
+/// `--with`: the other spec must read, be version 2 with resources, and declare every
+/// resource the two share alike (R106).
+fn with(checked: &Checked, saga: &Saga, path: &std::path::Path) -> Result<Checked, Exit> {
+    let other = super::check_spec(path, &sagac::check::Options::default())?;
+    let shown = sagac::source::display_path(path);
+    let Some(b) = other.model() else {
+        return Err(fail(format!(
+            "--with {shown}: the spec has errors; `sagac check {shown}` shows them"
+        )));
+    };
+    if !b.resources.any() {
+        return Err(fail(format!(
+            "--with {shown}: `{}` declares no `resources`, so it shares no records with `{}`; --with needs two version 2 specs with resources",
+            b.name.value, saga.name.value
+        )));
+    }
+    for r in &b.resources.declared {
+        let Some(id) = saga.resources.resource_by_name(&r.name.value) else {
+            continue;
+        };
+        let mine = saga.resources.resource(id);
+        if let Some(what) = differs(saga, mine, b, r) {
+            let here = checked.source.line_col(mine.span.start);
+            let there = other.source.line_col(r.span.start);
+            return Err(fail(format!(
+                "--with {shown}: the resource `{}` is declared differently ({what}) at {}:{}:{} and {}:{}:{}; the two sagas must agree on the records they share (R106)",
+                r.name.value,
+                checked.source.name(),
+                here.line,
+                here.column,
+                other.source.name(),
+                there.line,
+                there.column
+            )));
+        }
+    }
+    Ok(other)
+}
+
+/// The first way two declarations of one resource differ, if they do.
+fn differs(
+    a: &Saga,
+    x: &sagac::model::resources::Resource,
+    b: &Saga,
+    y: &sagac::model::resources::Resource,
+) -> Option<&'static str> {
+    let names = |v: &[sagac::source::Spanned<String>]| -> Vec<String> {
+        v.iter().map(|s| s.value.clone()).collect()
+    };
+    let moves = |r: &sagac::model::resources::Resource| -> Vec<(String, String)> {
+        r.transitions
+            .iter()
+            .map(|t| (t.from.value.clone(), t.to.value.clone()))
+            .collect()
+    };
+    if a.participant(x.participant).name.value != b.participant(y.participant).name.value {
+        Some("owner")
+    } else if x.kind != y.kind {
+        Some("kind")
+    } else if x.key.value != y.key.value {
+        Some("key")
+    } else if names(&x.states) != names(&y.states) {
+        Some("states")
+    } else if moves(x) != moves(y) {
+        Some("transitions")
+    } else if names(&x.locks) != names(&y.locks) {
+        Some("locks")
+    } else if x.on_locked.value != y.on_locked.value {
+        Some("on_locked")
+    } else if x.commutative.value != y.commutative.value {
+        Some("commutative")
+    } else if x.pessimistic_view.as_ref().map(|p| p.value)
+        != y.pessimistic_view.as_ref().map(|p| p.value)
+    {
+        Some("pessimistic_view")
+    } else if x.version_file.value != y.version_file.value {
+        Some("version_file")
+    } else {
+        None
+    }
+}

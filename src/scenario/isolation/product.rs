@@ -1,0 +1,583 @@
+//! The instances run interleaved: a state of the product is every instance's part 1 state
+//! and the records; a transition delivers one message of one instance (its machine's
+//! transition), applying the effects of the actions it ran to the records. An access that
+//! meets another instance's lock under `wait` is parked: that transition is not enabled
+//! until the lock is released. Breadth-first over canonical states, so each violation
+//! comes with a shortest counterexample.
+//!
+//! Reduced search (`reduced`): partial-order reduction (an instance whose every enabled
+//! transition touches no shared record and settles nothing runs alone first) and symmetry
+//! (two instances of one spec under the same faults: a state and its `a`<->`b` swap are
+//! one). The naive search explores every interleaving; a test compares the two.
+
+use std::collections::{BTreeMap, HashSet, VecDeque};
+
+use crate::model::resources::Actor;
+use crate::model::{Owner, Saga, StepId};
+
+use super::super::action::{Action, ActionKind, StepResult, Work};
+use super::super::invariant::Invariant;
+use super::super::machine::{Machine, State};
+use super::layout::Layout;
+use super::records::{Broken, Context, Records, Refused};
+use super::{Broke, Label};
+
+/// The most states one scenario explores before `simulate` gives up (exit 2).
+pub const MAX_STATES: usize = 2_000_000;
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Joint {
+    states: Vec<State>,
+    records: Records,
+    /// Commands parked at their owner whose sender gave up waiting (in doubt under
+    /// `timeout:`): each may still apply when the lock is released. Sorted.
+    late: Vec<(u8, Actor)>,
+    /// Parked commands that applied after their sender gave up: their compensation has an
+    /// effect to undo, though the instance's machine never learned it applied. Sorted.
+    applied_late: Vec<(u8, Actor)>,
+}
+
+impl Joint {
+    fn canonical(&self) -> Joint {
+        Joint {
+            states: self.states.iter().map(State::canonical).collect(),
+            records: self.records.clone(),
+            late: self.late.clone(),
+            applied_late: self.applied_late.clone(),
+        }
+    }
+
+    fn swapped(&self, layout: &Layout) -> Joint {
+        let mut states = self.states.clone();
+        states.swap(0, 1);
+        let swap = |v: &[(u8, Actor)]| {
+            let mut out: Vec<(u8, Actor)> = v.iter().map(|&(i, a)| (1 - i.min(1), a)).collect();
+            out.sort();
+            out
+        };
+        Joint {
+            states,
+            records: self.records.swapped(layout),
+            late: swap(&self.late),
+            applied_late: swap(&self.applied_late),
+        }
+    }
+}
+
+/// One transition of the product.
+struct Move {
+    joint: Joint,
+    actions: Vec<(u8, Action)>,
+    broken: Vec<(u8, Broke, String)>,
+    /// It touches a shared record, or settles the instance's pending changes.
+    visible: bool,
+}
+
+/// Every instance's enabled moves, and the parked ones.
+struct Enabled {
+    moves: Vec<(u8, Vec<Move>)>,
+    parked: Vec<(u8, usize, u8)>,
+}
+
+pub struct Product<'a> {
+    /// Per instance, the saga it runs.
+    pub sagas: Vec<&'a Saga>,
+    pub machines: Vec<Machine<'a>>,
+    pub layout: Layout,
+    pub labels: Vec<Label>,
+    pub reduced: bool,
+    /// Symmetry applies: two instances of one spec under the same faults.
+    pub symmetric: bool,
+}
+
+/// A run of the instances: each action with the index of its instance.
+pub type Trace = Vec<(u8, Action)>;
+
+/// What the exploration of one scenario found.
+pub struct Explored {
+    pub states: usize,
+    pub violations: Vec<(Broke, u8, String, Trace)>,
+    /// Per instance, the bits of its faults that fired in some run.
+    pub fired: Vec<u64>,
+    /// Per instance, its outcome in the representative run (oldest message first, `a`
+    /// before `b`).
+    pub outcomes: Vec<super::super::Outcome>,
+    /// The representative run.
+    pub trace: Trace,
+}
+
+struct Node {
+    parent: usize,
+    actions: Vec<(u8, Action)>,
+}
+
+impl Product<'_> {
+    fn ctx(&self) -> Context<'_> {
+        Context {
+            layout: &self.layout,
+            labels: &self.labels,
+        }
+    }
+
+    fn initial(&self) -> Joint {
+        Joint {
+            states: self.sagas.iter().map(|saga| State::initial(saga)).collect(),
+            records: Records::new(&self.layout, self.machines.len()),
+            late: Vec::new(),
+            applied_late: Vec::new(),
+        }
+    }
+
+    /// Explores every interleaving; `Err` names a semantics met that is not implemented.
+    pub fn explore(&self) -> Result<Explored, String> {
+        let initial = self.initial();
+        let mut seen: HashSet<Joint, foldhash::fast::RandomState> = HashSet::default();
+        seen.insert(initial.canonical());
+        let mut nodes = vec![Node {
+            parent: usize::MAX,
+            actions: Vec::new(),
+        }];
+        let mut queue = VecDeque::from([(0usize, initial.clone())]);
+        let mut found: BTreeMap<Broke, (u8, String, Trace)> = BTreeMap::new();
+        let mut fired = vec![0u64; self.machines.len()];
+        while let Some((index, joint)) = queue.pop_front() {
+            let enabled = self.enabled(&joint)?;
+            let mut moves: Vec<Move> = match self.reduced.then(|| self.alone(&enabled)).flatten() {
+                Some(i) => enabled
+                    .moves
+                    .into_iter()
+                    .filter(|(j, _)| *j == i)
+                    .flat_map(|(_, m)| m)
+                    .collect(),
+                None => enabled.moves.into_iter().flat_map(|(_, m)| m).collect(),
+            };
+            if moves.is_empty() {
+                for (i, state) in joint.states.iter().enumerate() {
+                    fired[i] |= state.fired;
+                }
+                let broken = self.at_end(&joint, &enabled.parked);
+                if broken.iter().any(|(b, _, _)| !found.contains_key(b)) {
+                    let trace = path(&nodes, index);
+                    for (b, i, message) in broken {
+                        found
+                            .entry(b)
+                            .or_insert_with(|| (i, message, trace.clone()));
+                    }
+                }
+                continue;
+            }
+            for m in moves.drain(..) {
+                if m.broken.iter().any(|(_, b, _)| !found.contains_key(b)) {
+                    let mut trace = path(&nodes, index);
+                    trace.extend(m.actions.iter().cloned());
+                    for (i, b, message) in &m.broken {
+                        found
+                            .entry(*b)
+                            .or_insert_with(|| (*i, message.clone(), trace.clone()));
+                    }
+                }
+                let canonical = m.joint.canonical();
+                if self.symmetric && seen.contains(&canonical.swapped(&self.layout)) {
+                    continue;
+                }
+                if !seen.insert(canonical) {
+                    continue;
+                }
+                if seen.len() > MAX_STATES {
+                    return Err(format!(
+                        "more than {MAX_STATES} states in one scenario: narrow it with --scenario, --max-faults or fewer instances"
+                    ));
+                }
+                nodes.push(Node {
+                    parent: index,
+                    actions: m.actions,
+                });
+                queue.push_back((nodes.len() - 1, m.joint));
+            }
+        }
+        let (outcomes, trace) = self.representative(initial)?;
+        Ok(Explored {
+            states: seen.len(),
+            violations: found
+                .into_iter()
+                .map(|(b, (i, message, trace))| (b, i, message, trace))
+                .collect(),
+            fired,
+            outcomes,
+            trace,
+        })
+    }
+
+    /// The first instance that may run alone (partial-order reduction): it has enabled
+    /// moves, none parked, and none of them visible to another instance.
+    fn alone(&self, enabled: &Enabled) -> Option<u8> {
+        enabled
+            .moves
+            .iter()
+            .find(|(i, moves)| {
+                !moves.is_empty()
+                    && !enabled.parked.iter().any(|(p, _, _)| p == i)
+                    && moves.iter().all(|m| !m.visible)
+            })
+            .map(|(i, _)| *i)
+    }
+
+    /// What is broken where nothing can move: a wait on a lock that is never released,
+    /// else each instance's end checks.
+    fn at_end(&self, joint: &Joint, parked: &[(u8, usize, u8)]) -> Vec<(Broke, u8, String)> {
+        if let Some(&(i, record, holder)) = parked.first() {
+            return vec![(
+                Broke::Instance(Invariant::Termination),
+                i,
+                format!(
+                    "deadlock: {} waits for {} held by {}, which never releases it",
+                    self.label(i),
+                    self.layout.records[record].name,
+                    self.label(holder)
+                ),
+            )];
+        }
+        let mut out = Vec::new();
+        for (i, (machine, state)) in self.machines.iter().zip(&joint.states).enumerate() {
+            for (invariant, message) in machine.check_end(state) {
+                out.push((
+                    Broke::Instance(invariant),
+                    i as u8,
+                    format!("{} {message}", self.label(i as u8)),
+                ));
+            }
+        }
+        out
+    }
+
+    fn label(&self, i: u8) -> String {
+        format!("[{}]", self.labels[usize::from(i)].letter)
+    }
+
+    fn enabled(&self, joint: &Joint) -> Result<Enabled, String> {
+        let mut out = Enabled {
+            moves: Vec::new(),
+            parked: Vec::new(),
+        };
+        for (i, machine) in self.machines.iter().enumerate() {
+            let i = i as u8;
+            let before = &joint.states[usize::from(i)];
+            let saga = self.sagas[usize::from(i)];
+            machine.refuse(
+                saga.step_ids()
+                    .map(|s| {
+                        // A participant that recognises a repeat by its idempotency key
+                        // answers it as before, whatever the records are now.
+                        let repeat = before.steps[s.index()].applied > 0
+                            && saga.step(s).idempotency_key.is_some();
+                        let accesses = self.layout.of(i, Actor::Step(s));
+                        (!repeat)
+                            .then(|| joint.records.refusal(i, accesses))
+                            .flatten()
+                    })
+                    .collect(),
+            );
+            let mut moves = Vec::new();
+            for next in machine.successors(before) {
+                match self.step(joint, i, next)? {
+                    Ok(m) => moves.push(m),
+                    Err((record, holder)) => out.parked.push((i, record, holder)),
+                }
+            }
+            for (k, &(j, actor)) in joint.late.iter().enumerate() {
+                if j == i
+                    && let Some(m) = self.late(joint, k, actor)
+                {
+                    moves.push(m);
+                }
+            }
+            out.moves.push((i, moves));
+        }
+        Ok(out)
+    }
+
+    /// One machine transition of instance `i`, with its accesses applied; `Ok(Err(..))`
+    /// when it is parked on a lock.
+    #[allow(clippy::type_complexity)]
+    fn step(
+        &self,
+        joint: &Joint,
+        i: u8,
+        next: super::super::machine::Next,
+    ) -> Result<Result<Move, (usize, u8)>, String> {
+        let before = &joint.states[usize::from(i)];
+        let after = &next.state;
+        let machine = &self.machines[usize::from(i)];
+        let saga = self.sagas[usize::from(i)];
+        let ran = ran(saga, before, after, &next.actions);
+
+        let mut records = joint.records.clone();
+        let mut broken: Vec<(u8, Broke, String)> = next
+            .violations
+            .into_iter()
+            .map(|(inv, m)| (i, Broke::Instance(inv), format!("{} {m}", self.label(i))))
+            .collect();
+        // A participant that handled a command read the records to decide (a guard, a
+        // lock), whether or not it applied anything.
+        let mut visible = handled(&next.actions)
+            .into_iter()
+            .any(|actor| self.layout.touches_shared(self.layout.of(i, actor)));
+        let pnr = saga.point_of_no_return();
+        let settled_before = settled(before, pnr, machine);
+        for actor in ran {
+            // The undo of an effect that never applied is a no-op (`absent_effect: ignore`).
+            if let Actor::Compensation(Owner::Step(s)) = actor
+                && before.steps[s.index()].applied == 0
+                && !joint.applied_late.contains(&(i, Actor::Step(s)))
+            {
+                continue;
+            }
+            let accesses = self.layout.of(i, actor);
+            if accesses.is_empty() {
+                continue;
+            }
+            visible |= self.layout.touches_shared(accesses);
+            // Only a step may refuse on a lock; every other action waits.
+            let always_waits = !matches!(actor, Actor::Step(_));
+            match records.parked(i, accesses, always_waits) {
+                Some(Refused::Parked { record, holder }) => return Ok(Err((record, holder))),
+                Some(Refused::Unsupported(what)) => return Err(what),
+                None => {}
+            }
+            let pending = !settled_before && pending_actor(saga, actor, pnr);
+            match records.apply(&self.ctx(), i, actor, accesses, pending) {
+                Ok(b) => broken.extend(tag(i, b)),
+                Err(Refused::Unsupported(what)) => return Err(what),
+                Err(Refused::Parked { record, holder }) => return Ok(Err((record, holder))),
+            }
+        }
+        if !settled_before && settled(after, pnr, machine) {
+            records.settle(i);
+            visible = true;
+        }
+        if !machine.ended(before) && machine.ended(after) {
+            visible = true;
+            let outcome = machine.outcome(after);
+            if outcome != super::super::Outcome::Stuck {
+                broken.extend(tag(i, records.locks_left(&self.ctx(), i)));
+            }
+        }
+        let mut late = joint.late.clone();
+        for s in gave_up_waiting(&next.actions) {
+            let accesses = self.layout.of(i, Actor::Step(s));
+            if joint.records.parked(i, accesses, false).is_some() {
+                late.push((i, Actor::Step(s)));
+                late.sort();
+                visible = true;
+            }
+        }
+        let mut states = joint.states.clone();
+        states[usize::from(i)] = next.state;
+        Ok(Ok(Move {
+            joint: Joint {
+                states,
+                records,
+                late,
+                applied_late: joint.applied_late.clone(),
+            },
+            actions: next.actions.into_iter().map(|a| (i, a)).collect(),
+            broken,
+            visible,
+        }))
+    }
+
+    /// The late application of the parked command `joint.late[k]`, once no other instance's
+    /// lock holds it back. It applies nothing when its guard refuses, or when its
+    /// compensation ran first on a resource with `version_file` (the tombstone); an
+    /// instance whose run has ended and is left holding a lock breaks `locks_released`.
+    fn late(&self, joint: &Joint, k: usize, actor: Actor) -> Option<Move> {
+        let (i, _) = joint.late[k];
+        let Actor::Step(s) = actor else {
+            return None;
+        };
+        let accesses = self.layout.of(i, actor);
+        if joint.records.parked(i, accesses, false).is_some() {
+            return None;
+        }
+        let state = &joint.states[usize::from(i)];
+        let saga = self.sagas[usize::from(i)];
+        let machine = &self.machines[usize::from(i)];
+        let tombstone = state.runs(Owner::Step(s)) > 0
+            && accesses.iter().any(|a| a.resource.version_file.value);
+        let refused = joint.records.refusal(i, accesses).is_some();
+        let mut records = joint.records.clone();
+        let mut broken = Vec::new();
+        let participant = saga.step(s).participant;
+        let action = if tombstone || refused {
+            ActionKind::Duplicate {
+                work: Work::Step(s),
+                applied_again: false,
+            }
+        } else {
+            let applied = records.apply(&self.ctx(), i, actor, accesses, false).ok()?;
+            broken.extend(tag(i, applied));
+            if machine.ended(state) && machine.outcome(state) != super::super::Outcome::Stuck {
+                broken.extend(tag(i, records.locks_left(&self.ctx(), i)));
+            }
+            ActionKind::Run {
+                work: Work::Step(s),
+                result: StepResult::Success,
+            }
+        };
+        let mut late = joint.late.clone();
+        late.remove(k);
+        let mut applied_late = joint.applied_late.clone();
+        if !(tombstone || refused) {
+            applied_late.push((i, actor));
+            applied_late.sort();
+        }
+        Some(Move {
+            joint: Joint {
+                states: joint.states.clone(),
+                records,
+                late,
+                applied_late,
+            },
+            actions: vec![(i, Action::local(participant, action))],
+            broken,
+            visible: true,
+        })
+    }
+
+    /// The run that always makes the first enabled move: each instance's outcome.
+    fn representative(
+        &self,
+        mut joint: Joint,
+    ) -> Result<(Vec<super::super::Outcome>, Trace), String> {
+        let mut trace = Vec::new();
+        for _ in 0..super::super::run::MAX_RUN_LENGTH {
+            let enabled = self.enabled(&joint)?;
+            let Some(m) = enabled.moves.into_iter().flat_map(|(_, m)| m).next() else {
+                break;
+            };
+            trace.extend(m.actions);
+            joint = m.joint;
+        }
+        let outcomes = self
+            .machines
+            .iter()
+            .zip(&joint.states)
+            .map(|(m, s)| m.outcome(s))
+            .collect();
+        Ok((outcomes, trace))
+    }
+}
+
+fn tag(i: u8, broken: Vec<Broken>) -> impl Iterator<Item = (u8, Broke, String)> {
+    broken
+        .into_iter()
+        .map(move |(inv, m)| (i, Broke::Isolation(inv), m))
+}
+
+/// Whether the instance's changes are final: its point of no return applied, or its run
+/// ended.
+fn settled(state: &State, pnr: Option<StepId>, machine: &Machine) -> bool {
+    machine.ended(state) || pnr.is_some_and(|p| state.steps[p.index()].applied > 0)
+}
+
+/// Whether a change by `actor` made before the point of no return stays pending: not the
+/// point of no return's own, not an undo, not the trigger's when it has no compensation.
+fn pending_actor(saga: &Saga, actor: Actor, pnr: Option<StepId>) -> bool {
+    match actor {
+        Actor::Trigger => saga.compensation(Owner::Trigger).is_some(),
+        Actor::Step(s) => pnr != Some(s),
+        Actor::Compensation(_) | Actor::Reaction(_) => false,
+    }
+}
+
+/// The actions whose effects a machine transition applied, in order: the trigger, the
+/// steps (an effect applied, or a read-only step that answered), the compensations.
+fn ran(saga: &Saga, before: &State, after: &State, actions: &[Action]) -> Vec<Actor> {
+    let mut out = Vec::new();
+    if !before.trigger_ran && after.trigger_ran {
+        out.push(Actor::Trigger);
+    }
+    for s in saga.step_ids() {
+        let k = s.index();
+        let applied = if saga.step(s).has_effect() {
+            after.steps[k].applied > before.steps[k].applied
+        } else {
+            actions.iter().any(|a| read_answered(a, s))
+        };
+        if applied {
+            out.push(Actor::Step(s));
+        }
+    }
+    for (k, (b, a)) in before.comp_runs().zip(after.comp_runs()).enumerate() {
+        if a > b {
+            let owner = if k == 0 {
+                Owner::Trigger
+            } else {
+                Owner::Step(StepId::new(k - 1))
+            };
+            out.push(Actor::Compensation(owner));
+        }
+    }
+    out
+}
+
+/// The actions whose participant handled a message in this transition.
+fn handled(actions: &[Action]) -> Vec<Actor> {
+    actions
+        .iter()
+        .filter_map(|a| match a.kind {
+            ActionKind::Reply { work, .. }
+            | ActionKind::Duplicate { work, .. }
+            | ActionKind::Run { work, .. }
+            | ActionKind::NoAnswer { work, .. } => match work {
+                Work::Trigger => Some(Actor::Trigger),
+                Work::Step(s) => Some(Actor::Step(s)),
+                Work::Compensation(o) => Some(Actor::Compensation(o)),
+                Work::Reaction(r) => Some(Actor::Reaction(r)),
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The steps whose sender stopped waiting for an answer that did not come, the effect not
+/// applied (in doubt under `timeout:`).
+fn gave_up_waiting(actions: &[Action]) -> Vec<StepId> {
+    // A participant that is down or swallows the command stashes nothing.
+    let unheard = |s: StepId| {
+        actions
+            .iter()
+            .any(|a| matches!(a.kind, ActionKind::NoAnswer { work: Work::Step(w), .. } if w == s))
+    };
+    actions
+        .iter()
+        .filter_map(|a| match a.kind {
+            ActionKind::Reply {
+                work: Work::Step(s),
+                result: StepResult::TimedOut { applied: false },
+            } if !unheard(s) => Some(s),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A read-only step ran: its participant answered (or answered too late). A duplicate of
+/// it is ignored by the participant (the machine's words), so it reads nothing again.
+fn read_answered(action: &Action, s: StepId) -> bool {
+    match action.kind {
+        ActionKind::Reply {
+            work: Work::Step(w),
+            result: StepResult::Success | StepResult::TimedOut { applied: true },
+        } => w == s,
+        _ => false,
+    }
+}
+
+fn path(nodes: &[Node], mut index: usize) -> Vec<(u8, Action)> {
+    let mut chunks = Vec::new();
+    while index != usize::MAX && index < nodes.len() {
+        chunks.push(&nodes[index].actions);
+        index = nodes[index].parent;
+    }
+    chunks.into_iter().rev().flatten().cloned().collect()
+}
