@@ -19,6 +19,8 @@ const REAL: &[&str] = &[
     "aws-serverless-patterns-booking.asl.json",
     "kogito-runtimes-compensate-all.bpmn",
     "sdk-typescript-wf-with-compensation.sw.json",
+    "rhdh-orchestrator-mta-analysis.sw.yaml",
+    "distributed-horcruxes-payed-newsletter.bpmn",
 ];
 
 fn sagac() -> Command {
@@ -113,6 +115,20 @@ fn documented_flaws_are_found() {
         ("kogito-runtimes-compensate-all.bpmn", "I004 "),
         // The SDK's test file has a trailing comma: not JSON, refused at its line.
         ("sdk-typescript-wf-with-compensation.sw.json", "I001 65:13"),
+        // The MTA application the workflow creates is never removed: CancelTaskOnAbort
+        // deletes the task group only.
+        ("rhdh-orchestrator-mta-analysis.sw.yaml", "C201 157:"),
+        // ... so a failure after it leaves it in place.
+        ("rhdh-orchestrator-mta-analysis.sw.yaml", "V701 171:"),
+        // No state has onErrors: an error while polling or reading the analysis fails the
+        // workflow (SonataFlow's Error state, not an abort), the submitted analysis running.
+        ("rhdh-orchestrator-mta-analysis.sw.yaml", "I004 220:"),
+        ("rhdh-orchestrator-mta-analysis.sw.yaml", "I004 253:"),
+        // An exception in Process payment (not the gateway's paymentSuccessful = false) is
+        // caught by nothing: the reserved spot stays.
+        ("distributed-horcruxes-payed-newsletter.bpmn", "I004 25:"),
+        // No task has a timeout: a worker that never answers leaves the spot reserved.
+        ("distributed-horcruxes-payed-newsletter.bpmn", "T305 36:"),
     ];
     for (name, code) in expect {
         let found = findings(&format!("fixtures/import/real/{name}"));

@@ -115,6 +115,49 @@ fn a_failure_path_without_compensate_skips_the_earlier_compensations() {
     assert!(found.contains(&("I005".to_owned(), 7)), "{found:?}");
 }
 
+/// A switch may register a compensation (rhdhorchestrator's MTA workflow does): a switch is
+/// not a step, so its `compensatedBy` is listed as left out, never silently dropped.
+#[test]
+fn a_compensated_by_on_a_state_that_is_not_a_step_is_listed_as_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("switch.sw.yaml");
+    std::fs::write(
+        &path,
+        r#"id: poll
+specVersion: '0.8'
+start: Submit
+states:
+  - name: Submit
+    type: operation
+    actions: [{ functionRef: submit }]
+    compensatedBy: Cancel
+    transition: Check
+  - name: Check
+    type: switch
+    compensatedBy: Cancel
+    dataConditions: [{ condition: .done, transition: Done }]
+    defaultCondition: { transition: Done }
+  - name: Done
+    type: operation
+    actions: [{ functionRef: done }]
+    end: true
+  - name: Cancel
+    type: operation
+    usedForCompensation: true
+    actions: [{ functionRef: cancel }]
+"#,
+    )
+    .unwrap();
+    let out = sagac().arg("import").arg(&path).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("left out: 1"), "{stderr}");
+    assert!(
+        stderr.contains(":10: state \"Check\": its compensatedBy `Cancel` is not translated"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn malformed_workflows_get_a_diagnostic_at_their_line_and_nothing_is_written() {
     let head = "id: w\nspecVersion: '0.8'\nstates:\n";

@@ -161,6 +161,19 @@ fn forward_path<'w>(
             )),
             _ => {}
         }
+        // A compensation registered by a state that is not a step (a switch, sleep or
+        // inject) has nothing in the spec to attach to; say so rather than drop it.
+        let is_step = matches!(
+            state.ty,
+            "operation" | "foreach" | "callback" | "event" | "parallel"
+        );
+        if let (false, Some(by)) = (is_step, &state.compensated_by) {
+            let text = format!(
+                "its compensatedBy `{}` is not translated: a {} state is not a step, so the spec has no effect of it to undo",
+                w.states[by.value].name.value, state.ty
+            );
+            notes.push(note(state, NoteKind::LeftOut, &text));
+        }
         if matches!(state.ty, "foreach") {
             notes.push(note(
                 state,
