@@ -22,7 +22,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let package = super::super::names::ident(&plan.package);
     let saga = plan.saga;
     let about = inner_docs(&format!(
-        "Every scenario `sagac simulate` lists for {source} with its events sent through\nRestate's journal ({n}), run on a real `restate-server`: the test starts one on loopback\nports of its own, serves the participants' objects with fake participants, registers them,\nstarts one saga per scenario through the ingress (`start` on `{saga}.{trigger}`, each under\nits own key, with the faults of its scenario), waits until every delivery sent has been\nhandled and asserts the outcome, the compensations in the order they ran and the effects\napplied twice that the simulator predicts. The server is stopped at the end.\n\nThe fakes: `fail:` fails the first attempt (a transient one for a retriable step),\n`exhaust:` every attempt, `compfail:` fails every attempt of a compensation. `dup:<event>`\nsends the event twice to each consumer (the second a redelivery, which publishes nothing\nnew). `crash:<participant>@<event>` fails the invocation after the participant's local step\nand before it publishes the event; Restate retries it from its journal, so the event is\nnot lost. Backoffs are divided by 1000.\n\nWithout `restate-server` (`RESTATE_SERVER`, or on `PATH`) the tests print how to install\nit and pass, unless `SAGAC_REQUIRE_TOOLS=1`.",
+        "Every scenario `sagac simulate` lists for {source} with its events sent through\nRestate's journal ({n}), run on a real `restate-server`: the test starts one on loopback\nports of its own, serves the participants' objects with fake participants, registers them,\nstarts one saga per scenario through the ingress (`start` on `{saga}.{trigger}`, each under\nits own key, with the faults of its scenario), waits until every delivery sent has been\nhandled and asserts the outcome, the compensations in the order they ran and the effects\napplied twice that the simulator predicts. The server is stopped at the end.\n\nThe fakes: `fail:` fails the first attempt (a transient one for a retriable step),\n`exhaust:` every attempt, `compfail:` fails every attempt of a compensation. `dup:<event>`\nsends the event twice to each consumer (the second a redelivery, which publishes nothing\nnew). `crash:<participant>@<event>` fails the invocation after the participant's local step\nand before it publishes the event; Restate retries it from its journal, so the event is\nnot lost. Backoffs are divided by 1000.\n\n`killed_mid_saga_and_restarted` serves the objects from a child process, kills it while the\nlast step's call is in flight and starts another: the saga finishes from Restate's journals,\neach effect applied once.\n\nWithout `restate-server` (`RESTATE_SERVER`, or on `PATH`) the tests print how to install\nit and pass, unless `SAGAC_REQUIRE_TOOLS=1`.",
         source = plan.source,
         n = scenarios.len(),
         saga = saga.name.value,
@@ -40,6 +40,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let server = server::tokens(false);
     let world = world();
     let runner = runner();
+    let restart = restart(plan);
     let tokens = quote! {
         #about
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -68,10 +69,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 
         #runner
 
-        /// The fakes' hooks of the kill-and-restart test, which choreographies do not have yet.
-        fn entering(_step: Step) {}
-
-        fn record(_line: &str) {}
+        #restart
 
         #[test]
         fn every_scenario_on_restate() {
@@ -188,6 +186,77 @@ fn world() -> TokenStream {
         }
 
         #world_impl
+    }
+}
+
+/// The kill-and-restart test: the objects are served by a child process (the test binary
+/// itself, running `restart_child`), killed while the last step's call is in flight and
+/// started again on the same port. Restate retries that invocation against the new process,
+/// which replays its journal; the participants of both processes record their calls in one
+/// file, so the test sees each effect applied exactly once.
+fn restart(plan: &Plan) -> TokenStream {
+    // The last step: on the happy path every step runs, so the steps before it (and the
+    // trigger) are done when the child is killed.
+    let hang = plan
+        .saga
+        .steps
+        .last()
+        .map(|s| s.id.value.clone())
+        .unwrap_or_default();
+    let child_process = super::restart::child_process();
+    quote! {
+        /// The step whose call the first child process never finishes.
+        const HANG_AT: &str = #hang;
+
+        #child_process
+
+        /// Not a test of its own: the process `killed_mid_saga_and_restarted` starts (it
+        /// returns at once when run otherwise).
+        #[test]
+        #[ignore = "run by killed_mid_saga_and_restarted in a child process"]
+        fn restart_child() {
+            let Some(port) = std::env::var("SAGA_RESTART_PORT").ok().and_then(|p| p.parse().ok()) else {
+                return;
+            };
+            let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+            let settings = Settings { backoff_divisor: 1000, ..Settings::default() };
+            let address = SocketAddr::from(([127, 0, 0, 1], port));
+            runtime.block_on(HttpServer::new(endpoint(Fakes, settings)).listen_and_serve(address));
+        }
+
+        /// The service is killed while `HANG_AT` is in flight and started again: Restate
+        /// finishes the saga from the journals of the participants' invocations, each call
+        /// made once (`HANG_AT`'s twice, as its first call never answered).
+        #[test]
+        fn killed_mid_saga_and_restarted() {
+            let Some(binary) = server_binary() else {
+                return;
+            };
+            let server = Server::start(&binary);
+            let log = server.dir.join("calls.log");
+            let port = free_port();
+            let first = Killed(child(port, &log, true));
+            server.register(port);
+            let data = data_for(SCENARIOS.len(), nonce());
+            let key = data.key().to_string();
+            let body = serde_json::to_string(&data).expect("the data as JSON");
+            server.call(&format!("/{TRIGGER}/{key}/start"), &body);
+            let entered = format!("entered {HANG_AT}");
+            wait_for(&log, &entered, 1);
+            drop(first);
+            let second = Killed(child(port, &log, false));
+            let calls = wait_for(&log, &format!("applied {HANG_AT}"), 1);
+            drop(second);
+            let mut seen = BTreeMap::new();
+            for line in calls.lines() {
+                *seen.entry(line).or_insert(0) += 1;
+            }
+            for (line, count) in &seen {
+                let expected = if *line == entered { 2 } else { 1 };
+                assert_eq!(*count, expected, "`{line}` {count} times in the call log:\n{calls}");
+            }
+            assert!(seen.contains_key("applied trigger"), "{calls}");
+        }
     }
 }
 
