@@ -1,6 +1,6 @@
-//! `sagac codegen --runtime restate`: the command's contract (the flag, a refused
-//! choreography writes nothing, the pins), and for every orchestration spec shipped or kept
-//! as a corner case, the generated crate built and its tests run against a real
+//! `sagac codegen --runtime restate`: the command's contract (the flag, a choreography's
+//! virtual objects, a refused feature writes nothing, the pins), and for every spec shipped
+//! or kept as a corner case (orchestrations and choreographies), the generated crate built and its tests run against a real
 //! `restate-server` (`RESTATE_SERVER` or `PATH`; the crate's tests skip loudly without one,
 //! and fail instead with `SAGAC_REQUIRE_TOOLS=1`, as `.ci/run` sets), then clippy and
 //! rustfmt. One shared `CARGO_TARGET_DIR` builds the SDK once for all of them.
@@ -33,7 +33,7 @@ fn files(path: &str) -> Vec<File> {
     restate::generate(&saga(path), path).unwrap()
 }
 
-/// Every orchestration the Restate runtime generates, shipped or corner case.
+/// Every spec the Restate runtime generates, shipped or corner case.
 fn specs() -> Vec<String> {
     let mut out = Vec::new();
     for dir in ["specs", "tests/codegen-specs"] {
@@ -92,7 +92,7 @@ fn std_stays_the_default() {
 }
 
 #[test]
-fn a_choreography_is_refused_by_name_and_nothing_is_written() {
+fn a_choreography_becomes_one_virtual_object_per_participant() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("order");
     sagac()
@@ -100,10 +100,90 @@ fn a_choreography_is_refused_by_name_and_nothing_is_written() {
         .arg(&out)
         .args(["--runtime", "restate"])
         .assert()
+        .success()
+        .stdout(predicate::str::contains("src/objects.rs"));
+    let objects = std::fs::read_to_string(out.join("src/objects.rs")).unwrap();
+    for participant in ["order", "inventory", "payment", "notification"] {
+        let object = format!("#[restate_sdk::object(name = \"place_order.{participant}\")]");
+        assert!(objects.contains(&object), "{object} in:\n{objects}");
+    }
+    // The trigger's object starts the saga; every event leaves as a one-way message.
+    assert!(objects.contains("async fn start("), "{objects}");
+    assert!(objects.contains(".send();"), "{objects}");
+    assert!(
+        !out.join("src/workflow.rs").exists(),
+        "no workflow for a choreography"
+    );
+    let main = std::fs::read_to_string(out.join("src/main.rs")).unwrap();
+    assert!(
+        main.contains("POST /place_order.order/<key>/start"),
+        "{main}"
+    );
+}
+
+/// Restate's journal is the outbox: the scenarios a choreography's crate checks are those of
+/// the saga whose events cannot be lost, so a publisher without an outbox that crashes
+/// before publishing still completes the saga (the std runtime's saga is stuck there).
+#[test]
+fn a_choreography_on_restate_loses_no_event_where_the_spec_has_no_outbox() {
+    let spec = "tests/codegen-specs/edge-choreography.yaml";
+    let saga = saga(spec);
+    let outcome = |saga: &sagac::model::Saga| {
+        sagac::scenario::expectations(saga, &sagac::scenario::FaultKind::ALL)
+            .into_iter()
+            .find(|s| s.name == "crash:stock@stock.reserved")
+            .map(|s| s.outcome)
+            .unwrap()
+    };
+    assert_eq!(
+        outcome(&saga),
+        sagac::scenario::Outcome::Stuck,
+        "std: the event is lost"
+    );
+    assert_eq!(
+        outcome(&restate::journaled_events(&saga)),
+        sagac::scenario::Outcome::Completed
+    );
+    let tests = files(spec)
+        .into_iter()
+        .find(|f| f.path == "tests/restate.rs")
+        .unwrap()
+        .contents;
+    let row = tests.find("name: \"crash:stock@stock.reserved\"").unwrap();
+    assert!(
+        tests[row..]
+            .lines()
+            .nth(2)
+            .unwrap()
+            .contains("outcome: \"completed\""),
+        "{}",
+        &tests[row..row + 200]
+    );
+}
+
+#[test]
+fn a_choreographed_step_timeout_is_refused_by_name_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("specs/order-choreography.yaml")
+        .unwrap()
+        .replace("    kind: pivot\n", "    kind: pivot\n    timeout: 2s\n");
+    let spec = dir.path().join("timed.yaml");
+    std::fs::write(&spec, text).unwrap();
+    let out = dir.path().join("order");
+    sagac()
+        .arg("codegen")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .args(["--runtime", "restate"])
+        .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("the Restate runtime cannot express this saga yet")
-                .and(predicate::str::contains("choreography")),
+            predicate::str::contains("the Restate runtime cannot express this saga yet").and(
+                predicate::str::contains(
+                    "a `timeout` on a step of a choreography (step `charge_payment`)",
+                ),
+            ),
         );
     assert!(!out.exists(), "nothing written");
 }
@@ -135,7 +215,7 @@ fn run_in(dir: &Path, mut cmd: Process, what: &str) -> String {
     text
 }
 
-/// The slow one: every orchestration's Restate crate builds, runs every scenario on a real
+/// The slow one: every spec's Restate crate builds, runs every scenario on a real
 /// restate-server, and passes clippy and rustfmt.
 #[test]
 fn generated_restate_crates_pass_their_tests_on_the_server() {

@@ -29,7 +29,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let sample = sample_data(plan);
     let data_for = data_for(plan);
     let table = table(plan, scenarios);
-    let server = server::tokens();
+    let server = server::tokens(true);
     let restart = super::restart::tokens(plan);
     let world = world();
     let runner = runner();
@@ -159,7 +159,7 @@ fn world() -> TokenStream {
 
 /// `Fakes` (the `Participants` of the tests) and `Fake`, which implements every trait by
 /// asking the saga's `World`.
-fn fakes(plan: &Plan) -> TokenStream {
+pub(super) fn fakes(plan: &Plan) -> TokenStream {
     let impls = plan.actors().map(|(id, _, trait_)| {
         let methods = works(plan, id).into_iter().map(|w| {
             let (m, ret) = method(plan, w);
@@ -243,7 +243,7 @@ fn fakes(plan: &Plan) -> TokenStream {
 
 /// `KEYED` and `data_for(index, nonce)`: the sample data under a key of the scenario's own,
 /// when the saga is keyed on a field that can hold one.
-fn data_for(plan: &Plan) -> TokenStream {
+pub(super) fn data_for(plan: &Plan) -> TokenStream {
     let field = plan.key.and_then(|i| plan.fields.get(i));
     let set = field.and_then(|f| {
         let name = &f.ident;
@@ -285,7 +285,7 @@ fn data_for(plan: &Plan) -> TokenStream {
 }
 
 /// `Scenario` and `SCENARIOS`: what the simulator predicts for each scenario.
-fn table(plan: &Plan, scenarios: &[Expectation]) -> TokenStream {
+pub(super) fn table(plan: &Plan, scenarios: &[Expectation]) -> TokenStream {
     let saga = plan.saga;
     let rows = scenarios.iter().map(|s| {
         let name = &s.name;
@@ -391,7 +391,7 @@ fn runner() -> TokenStream {
 }
 
 /// What the fakes of one saga do: faults fire once, effects are counted.
-fn world_impl() -> TokenStream {
+pub(super) fn world_impl() -> TokenStream {
     quote! {
         impl World {
             fn new(faults: &[&str]) -> World {

@@ -45,16 +45,32 @@ pub fn cargo_toml(plan: &Plan) -> String {
 }
 
 pub fn lib_rs(plan: &Plan) -> Result<String, Error> {
+    let runner = if plan.orchestration {
+        "workflow"
+    } else {
+        "objects"
+    };
     let about = inner_docs(&format!(
-        "The `{}` saga on Restate. `generated` and `workflow` follow from the spec and are\nrewritten by every `sagac codegen --runtime restate` run; `participants` is yours.",
+        "The `{}` saga on Restate. `generated` and `{runner}` follow from the spec and are\nrewritten by every `sagac codegen --runtime restate` run; `participants` is yours.",
         plan.saga.name.value
     ));
+    let modules = if plan.orchestration {
+        quote! {
+            pub mod generated;
+            pub mod participants;
+            pub mod workflow;
+        }
+    } else {
+        quote! {
+            pub mod generated;
+            pub mod objects;
+            pub mod participants;
+        }
+    };
     let tokens = quote! {
         #about
 
-        pub mod generated;
-        pub mod participants;
-        pub mod workflow;
+        #modules
     };
     let header = format!(
         "// Written by `sagac codegen --runtime restate` from {}; yours to edit.\n",
@@ -65,14 +81,41 @@ pub fn lib_rs(plan: &Plan) -> Result<String, Error> {
 
 pub fn main_rs(plan: &Plan) -> Result<String, Error> {
     let package = super::super::names::ident(&plan.package);
-    let about = inner_docs(&format!(
-        "Serves the `{name}` workflow on `SAGA_ADDRESS` (default `127.0.0.1:9080`). Register it\nwith the Restate server (`restate deployments register http://127.0.0.1:9080`, or\n`POST /deployments` on its admin port), then start a saga through the ingress:\n`POST /{name}/<key>/run` with the saga's data as JSON.",
-        name = plan.saga.name.value
-    ));
+    let saga = plan.saga;
+    let about = inner_docs(&if plan.orchestration {
+        format!(
+            "Serves the `{name}` workflow on `SAGA_ADDRESS` (default `127.0.0.1:9080`). Register it\nwith the Restate server (`restate deployments register http://127.0.0.1:9080`, or\n`POST /deployments` on its admin port), then start a saga through the ingress:\n`POST /{name}/<key>/run` with the saga's data as JSON.",
+            name = saga.name.value
+        )
+    } else {
+        format!(
+            "Serves the `{name}` saga's participants (one virtual object each, `{name}.<participant>`)\non `SAGA_ADDRESS` (default `127.0.0.1:9080`). Register them with the Restate server\n(`restate deployments register http://127.0.0.1:9080`, or `POST /deployments` on its admin\nport), then start a saga through the ingress: `POST /{name}.{trigger}/<key>/start` with the\nsaga's data as JSON.",
+            name = saga.name.value,
+            trigger = saga.participant(saga.trigger.participant).name.value
+        )
+    });
     // In the order rustfmt sorts them (the file is the user's and not skipped by rustfmt).
-    let own = quote! {
-        use #package::participants::Services;
-        use #package::workflow::SagaWorkflow;
+    let own = if plan.orchestration {
+        quote! {
+            use #package::participants::Services;
+            use #package::workflow::SagaWorkflow;
+        }
+    } else {
+        quote! {
+            use #package::objects::{endpoint, Settings};
+            use #package::participants::Services;
+        }
+    };
+    let endpoint = if plan.orchestration {
+        quote! {
+            let endpoint = Endpoint::builder()
+                .bind(SagaWorkflow::new(Services::default()))
+                .build();
+        }
+    } else {
+        quote! {
+            let endpoint = endpoint(Services::default(), Settings::default());
+        }
     };
     let sdk = quote!(
         use restate_sdk::prelude::*;
@@ -98,9 +141,7 @@ pub fn main_rs(plan: &Plan) -> Result<String, Error> {
                     std::process::exit(2);
                 }
             };
-            let endpoint = Endpoint::builder()
-                .bind(SagaWorkflow::new(Services::default()))
-                .build();
+            #endpoint
             HttpServer::new(endpoint).listen_and_serve(address).await;
         }
     };

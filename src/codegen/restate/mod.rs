@@ -5,8 +5,10 @@
 //! The participants' traits are async. `docs/codegen.md`, "The Restate runtime", says
 //! what each spec concept becomes.
 
+mod choreography_tests;
 mod harness;
 mod manifest;
+mod objects;
 mod restart;
 mod server;
 mod workflow;
@@ -14,7 +16,7 @@ mod workflow;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Orchestrator, Saga};
+use crate::model::{Coordination, Orchestrator, Outbox, Relay, Saga};
 use crate::scenario::{self, FaultKind};
 use crate::source::Spanned;
 
@@ -25,10 +27,15 @@ use super::{File, Policy, data, events, machine, participants, steps, traits};
 
 /// Why the Restate runtime cannot generate this saga yet: the feature, named, or `None`.
 pub fn unsupported(saga: &Saga) -> Option<String> {
-    if saga.coordination != crate::model::Coordination::Orchestration {
-        return Some(
-            "choreography (each participant as a Restate virtual object) is not generated yet; generate it for the std runtime (without `--runtime restate`), or model the saga as an orchestration".to_owned(),
-        );
+    if saga.coordination == Coordination::Choreography
+        && let Some(step) = saga.steps.iter().find(|s| s.timeout.is_some())
+    {
+        // The simulator gives a choreographed step's timeout no meaning (no `timeout:`
+        // scenario), so the objects would decide alone what a late answer does.
+        return Some(format!(
+            "a `timeout` on a step of a choreography (step `{}`): what a late answer does there is not defined by the simulation yet; remove the timeout, or model the saga as an orchestration",
+            step.id.value
+        ));
     }
     None
 }
@@ -36,6 +43,9 @@ pub fn unsupported(saga: &Saga) -> Option<String> {
 /// The Restate crate of an orchestration that checked without errors and that
 /// [`unsupported`] accepts.
 pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
+    if saga.coordination != Coordination::Orchestration {
+        return choreography(saga, source);
+    }
     let saga = &on_restate(saga);
     let mut plan = Plan::new(saga, source);
     plan.restate = true;
@@ -90,6 +100,86 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
     ])
 }
 
+/// A choreography's Restate crate: the participants' virtual objects (`src/objects.rs`)
+/// instead of a workflow, and tests over the scenarios of the saga with its events sent
+/// through Restate's journal ([`journaled_events`]).
+fn choreography(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
+    let mut plan = Plan::new(saga, source);
+    plan.restate = true;
+    let plan = plan;
+    let scenarios = scenario::expectations(&journaled_events(saga), &FaultKind::ALL);
+    Ok(vec![
+        File {
+            path: "Cargo.toml",
+            contents: manifest::cargo_toml(&plan),
+            policy: Policy::User,
+        },
+        File {
+            path: "rustfmt.toml",
+            contents: super::manifest::rustfmt_toml(),
+            policy: Policy::User,
+        },
+        File {
+            path: ".gitignore",
+            contents: super::manifest::gitignore(),
+            policy: Policy::User,
+        },
+        File {
+            path: "src/lib.rs",
+            contents: manifest::lib_rs(&plan)?,
+            policy: Policy::User,
+        },
+        File {
+            path: "src/main.rs",
+            contents: manifest::main_rs(&plan)?,
+            policy: Policy::User,
+        },
+        File {
+            path: "src/generated.rs",
+            contents: generated(&plan)?,
+            policy: Policy::Generated,
+        },
+        File {
+            path: "src/objects.rs",
+            contents: objects::render(&plan)?,
+            policy: Policy::Generated,
+        },
+        File {
+            path: "src/participants.rs",
+            contents: participants::render(&plan)?,
+            policy: Policy::User,
+        },
+        File {
+            path: "tests/restate.rs",
+            contents: choreography_tests::render(&plan, &scenarios)?,
+            policy: Policy::Generated,
+        },
+    ])
+}
+
+/// The choreography as Restate runs it: a participant's events leave through its
+/// invocation's journal, recorded with the local step that decided them, so a crash between
+/// the two loses nothing, as an outbox would guarantee. The simulator is asked about the saga
+/// with every publisher given that outbox (whatever the spec declares), so the scenarios the
+/// tests check are those of events that cannot be lost.
+pub fn journaled_events(saga: &Saga) -> Saga {
+    let mut saga = saga.clone();
+    let journal = Outbox {
+        table: Spanned {
+            value: "restate_journal".to_owned(),
+            span: saga.name.span,
+        },
+        relay: Relay::Cdc,
+        connector: None,
+        poll_interval: None,
+        span: saga.name.span,
+    };
+    for p in &mut saga.participants {
+        p.outbox = Some(journal.clone());
+    }
+    saga
+}
+
 /// The saga as Restate runs it: Restate is its engine, whose journal starts the saga once
 /// the invocation is accepted and keeps the orchestrator's state (whatever the spec says of a
 /// log), so the simulator's scenarios are those of a saga run by an engine.
@@ -118,13 +208,22 @@ fn on_restate(saga: &Saga) -> Saga {
 /// is generic over (no blocking driver).
 fn generated(plan: &Plan) -> Result<String, Error> {
     let mut about = format!(
-        "The `{}` saga (orchestration), generated from its spec, for the Restate runtime.",
-        plan.saga.name.value
+        "The `{}` saga ({}), generated from its spec, for the Restate runtime.",
+        plan.saga.name.value,
+        if plan.orchestration {
+            "orchestration"
+        } else {
+            "choreography"
+        }
     );
     if let Some(d) = &plan.saga.description {
         about.push_str(&format!("\n\n{}", d.trim()));
     }
-    about.push_str("\n\nThe orchestrator is the sans-IO state machine `Saga` (`Saga::start`, `Saga::on_reply`),\nthe same as the std runtime's; `workflow.rs` runs its commands on Restate.");
+    about.push_str(if plan.orchestration {
+        "\n\nThe orchestrator is the sans-IO state machine `Saga` (`Saga::start`, `Saga::on_reply`),\nthe same as the std runtime's; `workflow.rs` runs its commands on Restate."
+    } else {
+        "\n\nNo coordinator: `objects.rs` makes each participant a Restate virtual object that runs\nwhat consumes each event delivered to it and publishes its events."
+    });
     let about = inner_docs(&about);
     let data = data::tokens(plan);
     let errors = traits::errors(plan);
@@ -132,7 +231,11 @@ fn generated(plan: &Plan) -> Result<String, Error> {
     let traits = traits::participant_traits(plan);
     let bundle = participants_trait(plan);
     let events = events::tokens(plan);
-    let machine = machine::tokens(plan);
+    let machine = if plan.orchestration {
+        machine::tokens(plan)
+    } else {
+        TokenStream::new()
+    };
     let outbox = events::outbox_module(plan);
     let tokens = quote! {
         #about

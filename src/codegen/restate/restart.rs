@@ -85,7 +85,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 }
 
 /// The child process's side: its call log, the hang, starting and killing it.
-fn child_process() -> TokenStream {
+pub(super) fn child_process() -> TokenStream {
     quote! {
         /// Where the fakes of a child process record their calls, if they run in one.
         fn call_log() -> Option<PathBuf> {

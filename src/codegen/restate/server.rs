@@ -6,9 +6,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn tokens() -> TokenStream {
+/// `attach`: whether the tests attach to a workflow's result (`Server::call_get`).
+pub fn tokens(attach: bool) -> TokenStream {
     let tools = tools();
-    let server = server();
+    let server = server(attach);
     let http = http();
     quote! {
         #tools
@@ -60,7 +61,15 @@ fn tools() -> TokenStream {
 }
 
 /// `Server`: one restate-server, started, called and stopped.
-fn server() -> TokenStream {
+fn server(attach: bool) -> TokenStream {
+    let call_get = attach.then(|| {
+        quote! {
+            /// `GET` through the ingress (attaching to a workflow's result), as `call`.
+            fn call_get(&self, path: &str) -> String {
+                self.request("GET", path, "")
+            }
+        }
+    });
     quote! {
         /// A `restate-server` of this test alone, killed (and its data removed) when dropped.
         struct Server {
@@ -131,10 +140,7 @@ fn server() -> TokenStream {
                 self.request("POST", path, body)
             }
 
-            /// `GET` through the ingress (attaching to a workflow's result), as `call`.
-            fn call_get(&self, path: &str) -> String {
-                self.request("GET", path, "")
-            }
+            #call_get
 
             fn request(&self, method: &str, path: &str, body: &str) -> String {
                 let started = Instant::now();

@@ -237,12 +237,17 @@ fn executor(plan: &Plan) -> TokenStream {
 
 /// `journal`: one participant call as a journaled effect.
 fn journal() -> TokenStream {
+    journal_in(quote!(WorkflowContext<'_>))
+}
+
+/// `journal` for handlers of the context `ctx` (a workflow's, or a virtual object's).
+pub(super) fn journal_in(ctx: TokenStream) -> TokenStream {
     quote! {
         /// One participant call as a journaled effect: its answer (success or error) is
         /// recorded, so a replay gets the same answer without calling again. A call that
         /// outlives the step's timeout answers `StepError::TimedOut` (in doubt).
         async fn journal<T, F>(
-            ctx: &WorkflowContext<'_>,
+            ctx: &#ctx,
             name: String,
             timeout: Option<Duration>,
             call: F,
