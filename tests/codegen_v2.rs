@@ -135,3 +135,58 @@ fn a_version_1_crate_has_no_caller() {
     let generated = file("specs/order-orchestration.yaml", "src/generated.rs");
     assert!(!generated.contains("caller_value"));
 }
+
+const TERMINATE: &str = "tests/codegen-specs/v2-terminate-orchestration.yaml";
+
+/// `then: terminate`: the machine ends `Terminated` on the failures the spec says, the fakes
+/// fail with the failure each scenario names, and the scenarios the simulator predicts
+/// `terminated` are tested as such, with the caller's value for that end.
+#[test]
+fn terminate_ends_the_saga_without_compensating() {
+    let generated = file(TERMINATE, "src/generated.rs");
+    assert!(generated.contains("(Step::VerifyCustomer, Failure::CustomerBlocked)"));
+    assert!(generated.contains("(Step::ChargePayment, Failure::CardStolen)"));
+    assert!(generated.contains("Terminated(Step)"));
+    assert!(generated.contains("Outcome::Terminated => Some(\"Blocked\")"));
+    let tests = file(TERMINATE, "tests/scenarios.rs");
+    let saga = saga(TERMINATE);
+    let scenarios = sagac::scenario::expectations(&saga, &sagac::scenario::FaultKind::ALL);
+    let terminated: Vec<&str> = scenarios
+        .iter()
+        .filter(|s| s.outcome == sagac::scenario::Outcome::Terminated)
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(
+        terminated,
+        ["fail:verify_customer", "fail:charge_payment@CardStolen"]
+    );
+    for name in terminated {
+        let at = tests.find(&format!("/// `{name}`:")).unwrap();
+        let body = &tests[at..at + tests[at..].find("\n}\n").unwrap()];
+        assert!(body.contains("Outcome::Terminated, &[]"), "{body}");
+    }
+}
+
+/// A failure class retried under its own policy (`then: retry`) is not implemented yet.
+#[test]
+fn a_failure_class_with_its_own_retry_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("class.yaml");
+    let text = std::fs::read_to_string(TERMINATE).unwrap().replace(
+        "{ name: CardStolen, then: terminate, keeps: [reserve_inventory] }",
+        "{ name: Throttled, then: retry, retry: { max_attempts: 3 } }",
+    );
+    std::fs::write(&spec, text).unwrap();
+    let out = dir.path().join("never");
+    sagac()
+        .arg("codegen")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "(language version 2), whose semantics `sagac codegen` does not implement yet",
+        ));
+    assert!(!out.exists());
+}

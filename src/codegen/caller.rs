@@ -26,12 +26,14 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     ));
     // The ends this runtime reaches: the others (terminated, needs attention, cancelled)
     // come with the features that lead to them.
-    let arms = [
+    let mut ends = vec![
         (End::Completed, quote!(Outcome::Completed)),
         (End::Compensated, quote!(Outcome::Compensated)),
-    ]
-    .into_iter()
-    .map(|(end, variant)| {
+    ];
+    if super::terminate::used(plan) {
+        ends.push((End::Terminated, quote!(Outcome::Terminated)));
+    }
+    let arms = ends.into_iter().map(|(end, variant)| {
         let value = &outcome.value(end).value;
         quote!(#variant => Some(#value),)
     });

@@ -21,6 +21,7 @@ pub mod restate;
 mod saga_log;
 mod scenarios;
 mod steps;
+mod terminate;
 mod tokens;
 mod traits;
 mod types;
