@@ -190,3 +190,62 @@ fn a_failure_class_with_its_own_retry_is_refused() {
         ));
     assert!(!out.exists());
 }
+
+const RUNS_FOR: &str = "tests/codegen-specs/v2-runs-for-orchestration.yaml";
+
+/// `runs_for`: `any_attempt` compensates the step that failed (first: it is the latest),
+/// `success` leaves a step in doubt; the tests expect the simulator's orders.
+#[test]
+fn runs_for_decides_which_steps_are_compensated() {
+    let generated = file(RUNS_FOR, "src/generated.rs");
+    assert!(generated.contains("pub fn compensated_for(step: Step, state: StepState) -> bool"));
+    let tests = file(RUNS_FOR, "tests/scenarios.rs");
+    for (name, order) in [
+        (
+            "fail:reserve_inventory",
+            "&[\"reserve_inventory\", \"trigger\"]",
+        ),
+        (
+            "timeout:hold_shipping",
+            "&[\"reserve_inventory\", \"trigger\"]",
+        ),
+        (
+            "fail:charge_payment",
+            "&[\"hold_shipping\", \"reserve_inventory\", \"trigger\"]",
+        ),
+    ] {
+        let at = tests.find(&format!("/// `{name}`:")).unwrap();
+        let body = &tests[at..at + tests[at..].find("\n}\n").unwrap()];
+        // prettyplease may break the call over lines: compare without the layout.
+        let flat: String = body.split_whitespace().collect();
+        let want: String = format!("Outcome::Compensated, {order}")
+            .split_whitespace()
+            .collect();
+        assert!(flat.contains(&want), "{name}: {body}");
+    }
+    // A version 1 crate keeps version 1's queue rule.
+    let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!v1.contains("compensated_for"));
+}
+
+/// `runs_for` with a deadline is not implemented yet (the driver's deadline fails a step
+/// whose command never went out).
+#[test]
+fn runs_for_with_a_deadline_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("deadline.yaml");
+    let text = std::fs::read_to_string(RUNS_FOR)
+        .unwrap()
+        .replace("\noutcome:\n", "\ndeadline: 15m\n\noutcome:\n");
+    std::fs::write(&spec, text).unwrap();
+    let out = dir.path().join("never");
+    sagac()
+        .arg("codegen")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`runs_for`"));
+    assert!(!out.exists());
+}

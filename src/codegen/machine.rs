@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::plan::Plan;
+use super::runs_for;
 use super::terminate;
 use super::tokens::{docs, option_duration, usize_lit};
 
@@ -58,12 +59,15 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         on_failure,
         settle,
     } = &terminate;
+    let queue_if = runs_for::queue_if(plan);
+    let runs_for_table = runs_for::table(plan);
     let reply_arms = plan.steps.iter().map(|names| {
         let v = &names.variant;
         quote!(Reply::#v(result) => self.on_result(Step::#v, result),)
     });
     quote! {
         #table
+        #runs_for_table
 
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
@@ -334,9 +338,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 let mut queue = Vec::new();
                 for steps in STAGES.iter().take(stage + 1).rev() {
                     for &step in steps.iter().rev() {
-                        let status = self.step(step).status;
-                        if matches!(status, Status::Done | Status::InDoubt)
-                            && step.info().compensation.is_some()
+                        #queue_if
                         {
                             queue.push(Owner::Step(step));
                         }

@@ -18,6 +18,7 @@ pub mod names;
 mod participants;
 mod plan;
 pub mod restate;
+mod runs_for;
 mod saga_log;
 mod scenarios;
 mod steps;

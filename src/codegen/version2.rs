@@ -12,7 +12,8 @@ use crate::scenario::Unsupported;
 /// Implemented so far, in an orchestration: `outcome` delivered at the end (`at: end`,
 /// the default), whose value `Outcome::caller_value` gives and the tests assert; and a
 /// step's `failures` in the long form with `then: compensate` or `then: terminate` (and
-/// `keeps`), without a failure class of its own (`then: retry`) or a built-in name.
+/// `keeps`), without a failure class of its own (`then: retry`) or a built-in name; and a
+/// compensation's `runs_for` in a saga without a deadline.
 pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
     let orchestration = saga.coordination == Coordination::Orchestration;
     saga.features
@@ -38,6 +39,9 @@ fn implemented(saga: &Saga, key: Key) -> bool {
                     )
             })
         }),
+        // Not with a deadline: the driver fails a step the deadline stops before its
+        // command goes out, which `any_attempt` must tell from a failed attempt.
+        Key::RunsFor => saga.deadline.is_none(),
         _ => false,
     }
 }
