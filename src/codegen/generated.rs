@@ -7,7 +7,7 @@ use quote::quote;
 use super::format::{Error, rust_file};
 use super::plan::Plan;
 use super::tokens::inner_docs;
-use super::{data, driver, events, handlers, machine, steps, traits};
+use super::{caller, data, driver, events, handlers, machine, steps, traits};
 
 /// The whole file: its doc and imports, the data and the errors, the tables of steps, the
 /// participants' traits, the events, the coordination and the outbox module.
@@ -96,7 +96,8 @@ fn coordination(plan: &Plan) -> TokenStream {
         let participants = traits::participants_struct(plan);
         let machine = machine::tokens(plan);
         let driver = driver::tokens(plan);
-        quote!(#participants #machine #driver)
+        let caller = caller::tokens(plan);
+        quote!(#participants #machine #driver #caller)
     } else {
         handlers::tokens(plan)
     }

@@ -8,6 +8,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::plan::Plan;
+use super::runs_for;
+use super::terminate;
 use super::tokens::{docs, option_duration, usize_lit};
 
 pub fn tokens(plan: &Plan) -> TokenStream {
@@ -45,11 +47,28 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             None => quote!(#v(Result<(), StepError>),),
         }
     });
+    let terminate = Terminate::of(plan);
+    let Terminate {
+        table,
+        state,
+        field,
+        init,
+        outcome_arm,
+        ended,
+        failure,
+        on_failure,
+        settle,
+    } = &terminate;
+    let queue_if = runs_for::queue_if(plan);
+    let runs_for_table = runs_for::table(plan);
     let reply_arms = plan.steps.iter().map(|names| {
         let v = &names.variant;
         quote!(Reply::#v(result) => self.on_result(Step::#v, result),)
     });
     quote! {
+        #table
+        #runs_for_table
+
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
         pub const STAGES: &[&[Step]] = &[#(#stages)*];
@@ -130,6 +149,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             Compensated,
             /// Something gave up; a person must look at it.
             Stuck(Stuck),
+            #state
         }
 
         /// The orchestrator: everything it knows of one saga. Persist it after every
@@ -140,6 +160,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             pub state: State,
             /// Per step, in `Step` order.
             pub steps: [StepState; #n],
+            #field
         }
 
         impl Saga {
@@ -152,6 +173,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         failing: false,
                     },
                     steps: [StepState::default(); #n],
+                    #init
                 };
                 let commands = saga.advance(0);
                 (saga, commands)
@@ -196,7 +218,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         })
                         .into_iter()
                         .collect(),
-                    State::Completed | State::Compensated | State::Stuck(_) => Vec::new(),
+                    State::Completed | State::Compensated | State::Stuck(_) #ended => Vec::new(),
                 }
             }
 
@@ -206,6 +228,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     State::Completed => Some(Outcome::Completed),
                     State::Compensated => Some(Outcome::Compensated),
                     State::Stuck(_) => Some(Outcome::Stuck),
+                    #outcome_arm
                     State::Running { .. } | State::Compensating { .. } => None,
                 }
             }
@@ -258,9 +281,10 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         output.store(&mut self.data);
                         self.step_mut(step).status = Status::Done;
                     }
-                    Err(StepError::Business(_)) if info.kind != StepKind::Retriable => {
+                    Err(StepError::Business(#failure)) if info.kind != StepKind::Retriable => {
                         self.step_mut(step).status = Status::Failed;
                         failing = true;
+                        #on_failure
                     }
                     Err(StepError::Business(_) | StepError::Transient(_)) => {
                         if info.retry.allows(attempts + 1) {
@@ -310,12 +334,11 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 if !failing {
                     return self.advance(stage + 1);
                 }
+                #settle
                 let mut queue = Vec::new();
                 for steps in STAGES.iter().take(stage + 1).rev() {
                     for &step in steps.iter().rev() {
-                        let status = self.step(step).status;
-                        if matches!(status, Status::Done | Status::InDoubt)
-                            && step.info().compensation.is_some()
+                        #queue_if
                         {
                             queue.push(Owner::Step(step));
                         }
@@ -364,6 +387,61 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     delay: retry.delay_before(*attempts),
                 }]
             }
+        }
+    }
+}
+
+/// The state machine's parts for `then: terminate` (version 2), all empty for a saga without
+/// a terminating failure, so that its machine is what it was before.
+#[derive(Default)]
+struct Terminate {
+    table: TokenStream,
+    state: TokenStream,
+    field: TokenStream,
+    init: TokenStream,
+    outcome_arm: TokenStream,
+    ended: TokenStream,
+    failure: TokenStream,
+    on_failure: TokenStream,
+    settle: TokenStream,
+}
+
+impl Terminate {
+    fn of(plan: &Plan) -> Terminate {
+        if !terminate::used(plan) {
+            return Terminate {
+                failure: quote!(_),
+                ..Terminate::default()
+            };
+        }
+        Terminate {
+            table: terminate::table(plan),
+            state: quote! {
+                /// A failure ended the saga without compensating (`then: terminate`): this
+                /// step's.
+                Terminated(Step),
+            },
+            field: quote! {
+                /// The step whose failure terminates the saga once its stage has settled.
+                pub terminating: Option<Step>,
+            },
+            init: quote!(terminating: None,),
+            outcome_arm: quote!(State::Terminated(_) => Some(Outcome::Terminated),),
+            ended: quote!(| State::Terminated(_)),
+            failure: quote!(failure),
+            on_failure: quote! {
+                if terminates(step, &failure) && self.terminating.is_none() {
+                    self.terminating = Some(step);
+                }
+            },
+            settle: quote! {
+                // A terminating failure: the stage's other branches were awaited; nothing is
+                // compensated.
+                if let Some(step) = self.terminating {
+                    self.state = State::Terminated(step);
+                    return Vec::new();
+                }
+            },
         }
     }
 }

@@ -4,6 +4,7 @@
 //! safe identifiers (`names.rs` handles keywords and collisions). Every file is produced in
 //! memory first; `writer.rs` puts them on disk. `docs/codegen.md` describes the crate.
 
+mod caller;
 mod data;
 mod driver;
 mod events;
@@ -17,15 +18,19 @@ pub mod names;
 mod participants;
 mod plan;
 pub mod restate;
+mod runs_for;
 mod saga_log;
 mod scenarios;
 mod steps;
+mod terminate;
 mod tokens;
 mod traits;
 mod types;
+mod version2;
 pub mod writer;
 
 pub use format::Error;
+pub use version2::unsupported as unsupported_v2;
 
 use crate::model::Saga;
 use crate::scenario::{self, FaultKind};

@@ -77,6 +77,13 @@ impl Policies {
 
 pub fn tokens(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
+    // Version 2's end without compensation, for a saga that can reach it.
+    let terminated = super::terminate::used(plan).then(|| {
+        quote! {
+            /// A failure ended the saga without compensating (`then: terminate`).
+            Terminated,
+        }
+    });
     let n = usize_lit(saga.steps.len());
     let name = &saga.name.value;
     let trigger_action = &saga.trigger.action.value;
@@ -334,6 +341,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// A step after the point of no return or a compensation gave up, or the saga was
             /// lost or waits forever.
             Stuck,
+            #terminated
         }
 
         /// What gave up for good: the saga is stuck and a person must look at it.

@@ -15,7 +15,11 @@ pub fn run(args: &CodegenArgs) -> Exit {
         Some(saga) if checked.counts().errors == 0 => saga,
         _ => return refused(&checked, args),
     };
-    if let Some(exit) = super::refuse_unsupported(&checked, saga, "codegen") {
+    let command = match args.runtime {
+        Runtime::Restate => "codegen --runtime restate",
+        Runtime::Std => "codegen",
+    };
+    if let Some(exit) = super::refuse_unsupported(&checked, saga, command) {
         return exit;
     }
     if checked.counts().warnings > 0 {

@@ -95,7 +95,8 @@ pub fn eprint_diagnostics(checked: &Checked, color: crate::cli::Color) {
 }
 
 /// A spec that uses a language version 2 feature whose semantics `scenario` does not
-/// implement yet (`codegen`: any version 2 feature): `command` (`simulate`, `diagram`,
+/// implement yet (`codegen`: what its runtime does not implement, `codegen::unsupported_v2`;
+/// the Restate runtime: any version 2 feature): `command` (`simulate`, `diagram`,
 /// `codegen`) refuses it rather than run it with version 1's semantics, naming the feature
 /// and where it is written (exit 2).
 pub fn refuse_unsupported(
@@ -104,7 +105,9 @@ pub fn refuse_unsupported(
     command: &str,
 ) -> Option<Exit> {
     let unsupported = match command {
-        "codegen" => sagac::scenario::unsupported_by_renderers(saga)?,
+        "codegen" => sagac::codegen::unsupported_v2(saga)?,
+        // The Restate runtime implements no version 2 feature yet.
+        "codegen --runtime restate" => sagac::scenario::unsupported_by_renderers(saga)?,
         _ => sagac::scenario::unsupported(saga)?,
     };
     let at = checked.source.line_col(unsupported.span.start);

@@ -28,6 +28,8 @@ pub struct Expectation {
     pub applied_twice: Vec<Work>,
     /// The invariants the run breaks, in the order of [`Invariant`], each once.
     pub broken: Vec<Invariant>,
+    /// Version 2: the value the run told the caller (`outcome.values`), if any.
+    pub caller: Option<String>,
 }
 
 impl Expectation {
@@ -43,6 +45,7 @@ impl Expectation {
             compensated: s.compensated.clone(),
             applied_twice: applied_twice(&s.trace),
             broken,
+            caller: s.told.caller.clone(),
         }
     }
 }
@@ -245,5 +248,6 @@ fn expectation(
         compensated,
         applied_twice,
         broken,
+        caller: w.told.caller.clone(),
     }
 }

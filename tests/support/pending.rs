@@ -1,8 +1,8 @@
 //! Language version 2 specs whose semantics a part of sagac does not implement yet: `simulate`
-//! and `diagram` refuse what `sagac::scenario::unsupported` names, `codegen` every version 2
-//! key (`unsupported_by_renderers`). The tests that run those on every shipped spec leave
-//! such specs out, saying so, until the feature is implemented (`check` and its tests read
-//! them whole). Included by `#[path]` where needed.
+//! and `diagram` refuse what `sagac::scenario::unsupported` names, `codegen` what its std
+//! runtime does not implement (`sagac::codegen::unsupported_v2`), the Restate runtime every
+//! version 2 key. The tests that run those on every shipped spec leave such specs out,
+//! saying so, until the feature is implemented (`check` and its tests read them whole). Included by `#[path]` where needed.
 
 use std::path::Path;
 
@@ -13,11 +13,18 @@ pub fn runs(path: &Path) -> bool {
     left_out(path, sagac::scenario::unsupported)
 }
 
-/// Whether the spec at `path` uses no version 2 feature: `codegen`, and the conformance of
-/// a diagram with its spec, implement none yet.
+/// Whether the spec at `path` uses no version 2 feature: the Restate runtime, and the
+/// conformance of a diagram with its spec, implement none yet.
 #[allow(dead_code)]
 pub fn without_v2(path: &Path) -> bool {
     left_out(path, sagac::scenario::unsupported_by_renderers)
+}
+
+/// Whether the std runtime of `sagac codegen` implements every version 2 feature the spec
+/// at `path` uses (`sagac::codegen::unsupported_v2`).
+#[allow(dead_code)]
+pub fn generated(path: &Path) -> bool {
+    left_out(path, sagac::codegen::unsupported_v2)
 }
 
 fn left_out(

@@ -21,9 +21,10 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
         Outcome::Completed => quote!(Outcome::Completed),
         Outcome::Compensated => quote!(Outcome::Compensated),
         Outcome::Stuck => quote!(Outcome::Stuck),
-        // Version 2's ends: `codegen` refuses a spec that can reach them (its runtime does
-        // not implement them yet), so no expectation names one.
-        Outcome::Terminated | Outcome::NeedsAttention | Outcome::Cancelled => {
+        Outcome::Terminated => quote!(Outcome::Terminated),
+        // Version 2's other ends: `codegen` refuses a spec that can reach them (its runtime
+        // does not implement them yet), so no expectation names one.
+        Outcome::NeedsAttention | Outcome::Cancelled => {
             quote!(Outcome::Stuck)
         }
     };
@@ -55,6 +56,9 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
         ));
     }
     doc.push('.');
+    if let Some(value) = &s.caller {
+        doc.push_str(&format!(" The caller is told `{value}`."));
+    }
     if !s.broken.is_empty() {
         doc.push_str(&format!(
             "\nBroken invariants: {}.",
@@ -63,6 +67,22 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
     }
     let doc = docs(&doc);
     let expected = orders.expression(saga, &s.compensated);
+    if saga.outcome.is_some() {
+        // Version 2's `outcome`: the value the simulator's run told the caller.
+        let caller = match &s.caller {
+            Some(value) => quote!(Some(#value)),
+            None => quote!(None),
+        };
+        return quote! {
+            #doc
+            #[test]
+            fn #name() {
+                let run = run(&[#(#faults),*]);
+                assert_eq!(run.outcome.caller_value(), #caller, "the caller's value ({run:?})");
+                expect(run, #outcome, #expected, &[#(#again),*]);
+            }
+        };
+    }
     quote! {
         #doc
         #[test]

@@ -182,6 +182,17 @@ fn about(plan: &Plan, scenarios: &[Expectation]) -> String {
         h.push_str("- the side of a `timeout:` in which the effect was not applied (the fakes apply it, as\n  the representative run does);\n");
     }
     h.push_str("- a duplicate arriving later than right after the original.\n");
+    if plan.saga.outcome.is_some() {
+        h.push_str(
+            "\nEach test also asserts the value the caller is told (`Outcome::caller_value`).\n",
+        );
+    }
+    if plan.saga.is_v2() {
+        h.push_str(&format!(
+            "\nLanguage version 2's own fault kinds (`uncaught:`, `outage:`, `deadline:`, `cancel:`,\n`comptimeout:`) have no test yet: `sagac simulate {}` lists their scenarios.\n",
+            plan.source
+        ));
+    }
     let broken = scenarios.iter().filter(|s| !s.broken.is_empty()).count();
     if broken > 0 {
         h.push_str(&format!(

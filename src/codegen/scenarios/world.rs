@@ -11,6 +11,7 @@ use crate::codegen::plan::Plan;
 /// The `World` struct and its methods, which play each fault where it first applies.
 pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
     let outbox = needs.trigger_crash && plan.orchestration && has_trigger_outbox(plan);
+    let (fail, declared) = failing(plan);
     let outbox_field = outbox.then(|| {
         quote! {
             /// Outbox records the trigger wrote.
@@ -81,13 +82,7 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
                     self.exhausting.insert(id.to_owned());
                     return Err(StepError::Transient("every attempt fails".to_owned()));
                 }
-                if self.fire(&format!("fail:{id}")) {
-                    return Err(if step.kind() == StepKind::Retriable {
-                        StepError::Transient("the first attempt fails".to_owned())
-                    } else {
-                        StepError::Business(Failure::Other("injected".to_owned()))
-                    });
-                }
+                #fail
                 self.apply(step, key);
                 self.done.insert(id);
                 Ok(())
@@ -129,5 +124,76 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
                 Ok(())
             }
         }
+        #declared
     }
+}
+
+/// How the fakes play `fail:`: a transient failure for a retriable step, else a business
+/// one. Version 2's `then: terminate` decides by the failure, so a saga with one fails with
+/// the declared failure the scenario names (`fail:<step>` the first, `fail:<step>@<Failure>`
+/// another); otherwise with `Failure::Other`, as before. Also the table of declared failures.
+fn failing(plan: &Plan) -> (TokenStream, TokenStream) {
+    if !crate::codegen::terminate::used(plan) {
+        let fail = quote! {
+            if self.fire(&format!("fail:{id}")) {
+                return Err(if step.kind() == StepKind::Retriable {
+                    StepError::Transient("the first attempt fails".to_owned())
+                } else {
+                    StepError::Business(Failure::Other("injected".to_owned()))
+                });
+            }
+        };
+        return (fail, TokenStream::new());
+    }
+    let arms = plan.saga.step_ids().filter_map(|s| {
+        let variants: Vec<_> = plan
+            .saga
+            .step(s)
+            .failures
+            .iter()
+            .filter_map(|f| crate::codegen::terminate::variant(plan, &f.value))
+            .collect();
+        if variants.is_empty() {
+            return None;
+        }
+        let sv = &plan.step(s).variant;
+        Some(quote!(Step::#sv => vec![#(Failure::#variants),*],))
+    });
+    let fail = quote! {
+        if let Some(failure) = self.failing(step) {
+            return Err(if step.kind() == StepKind::Retriable {
+                StepError::Transient("the first attempt fails".to_owned())
+            } else {
+                StepError::Business(failure)
+            });
+        }
+    };
+    let declared = quote! {
+        impl World {
+        /// The failure a `fail:` scenario injects into this step, if it names it.
+        fn failing(&mut self, step: Step) -> Option<Failure> {
+            let id = step.id();
+            let declared = declared_failures(step);
+            if self.fire(&format!("fail:{id}")) {
+                let first = declared.first().cloned();
+                return Some(first.unwrap_or_else(|| Failure::Other("injected".to_owned())));
+            }
+            declared
+                .into_iter()
+                .skip(1)
+                .find(|f| self.fire(&format!("fail:{id}@{}", f.name())))
+        }
+        }
+    };
+    let table = quote! {
+        /// The failures each step declares, in the spec's order.
+        fn declared_failures(step: Step) -> Vec<Failure> {
+            match step {
+                #(#arms)*
+                #[allow(unreachable_patterns)]
+                _ => Vec::new(),
+            }
+        }
+    };
+    (fail, quote!(#declared #table))
 }
