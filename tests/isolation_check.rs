@@ -76,8 +76,11 @@ fn the_order_saga_with_resources_checks_clean() {
 fn without_pessimistic_view_the_pending_decrease_is_readable() {
     let text = mutate(&[(COMMUTATIVE, "commutative: true }")]);
     let found = check(&text);
-    assert_eq!(codes(&found), ["I803"], "{found:#?}");
+    // The static warning, and the simulator's dirty read at the pending decrease.
+    assert_eq!(codes(&found), ["I803", "V710"], "{found:#?}");
     expect(&found, &text, "I803", "- decrease: stock[item]");
+    let dirty = expect(&found, &text, "V710", "- decrease: stock[item]");
+    assert!(dirty.contains("instances [a] and [b]"), "{dirty}");
 }
 
 #[test]
@@ -95,6 +98,9 @@ fn reserving_by_write_overwrites_what_was_read() {
     expect(&found, &text, "I801", "- write: stock[item]");
     let undo = expect(&found, &text, "I802", "compensation: ReleaseInventory");
     assert!(undo.contains("ReleaseInventory"), "{undo}");
+    // In `happy`, the simulator's lost update at the write.
+    let lost = expect(&found, &text, "V709", "- write: stock[item]");
+    assert!(lost.starts_with("in scenario `happy`"), "{lost}");
 }
 
 #[test]
@@ -110,13 +116,10 @@ fn releasing_by_write_overwrites_other_reservations() {
         ),
     ]);
     let found = check(&text);
-    assert_eq!(codes(&found), ["I802"], "{found:#?}");
-    expect(
-        &found,
-        &text,
-        "I802",
-        "effects: [{ write: \"stock[item]\" }]",
-    );
+    assert_eq!(codes(&found), ["I802", "V709"], "{found:#?}");
+    for code in ["I802", "V709"] {
+        expect(&found, &text, code, "effects: [{ write: \"stock[item]\" }]");
+    }
 }
 
 #[test]
@@ -126,9 +129,12 @@ fn approving_without_releasing_the_lock() {
         "",
     )]);
     let found = check(&text);
-    assert_eq!(codes(&found), ["I804"], "{found:#?}");
+    assert_eq!(codes(&found), ["I804", "V712"], "{found:#?}");
     let message = expect(&found, &text, "I804", "- create: order[order_id]");
     assert!(message.contains("`PENDING`"), "{message}");
+    // The simulator's counterexample, at the effect that took the lock.
+    let left = expect(&found, &text, "V712", "- create: order[order_id]");
+    assert!(left.starts_with("in scenario `happy`"), "{left}");
 }
 
 #[test]

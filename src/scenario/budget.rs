@@ -47,6 +47,23 @@ impl Budget {
         self.left.get()
     }
 
+    /// Takes `units` of work done (or about to be done) elsewhere: false (and nothing
+    /// left) when the budget does not cover it, or the work is no longer wanted.
+    pub fn take(&self, units: u64) -> bool {
+        self.charge(0, 0) && {
+            match self.left.get().checked_sub(units) {
+                Some(left) => {
+                    self.left.set(left);
+                    true
+                }
+                None => {
+                    self.left.set(0);
+                    false
+                }
+            }
+        }
+    }
+
     /// Takes the work of expanding one state of `size` steps and messages into `next`
     /// states; false (and nothing left) when the budget does not cover it.
     pub(super) fn charge(&self, size: usize, next: usize) -> bool {

@@ -5,8 +5,14 @@
 pub mod at_most_once;
 pub mod atomicity;
 pub mod exactly_one_outcome;
+pub mod instances;
+pub mod legal_transitions;
+pub mod locks_released;
 pub mod no_compensation_after_pivot;
+pub mod no_dirty_read;
+pub mod no_fuzzy_read;
 pub mod no_lost_event;
+pub mod no_lost_update;
 pub mod no_phantom_compensation;
 pub mod reverse_order;
 pub mod termination;
@@ -27,6 +33,11 @@ pub static RULES: &[&Rule] = &[
     &no_lost_event::RULE,
     &no_phantom_compensation::RULE,
     &exactly_one_outcome::RULE,
+    &no_lost_update::RULE,
+    &no_dirty_read::RULE,
+    &no_fuzzy_read::RULE,
+    &locks_released::RULE,
+    &legal_transitions::RULE,
 ];
 
 /// The largest saga `check` simulates: exploring every fault grows faster than linearly, and
@@ -63,6 +74,9 @@ pub fn check(saga: &Saga, spec: &str) -> Vec<Diagnostic> {
 /// [`check`] within a budget of simulation work: `None` when the budget does not cover
 /// every scenario (the grader's bound on any submission).
 pub fn check_within(saga: &Saga, spec: &str, budget: &Budget) -> Option<Vec<Diagnostic>> {
+    if saga.resources.any() {
+        return instances::check_within(saga, spec, budget);
+    }
     if saga.steps.len() > MAX_STEPS || scenario::unsupported(saga).is_some() {
         return Some(Vec::new());
     }

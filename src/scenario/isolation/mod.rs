@@ -16,6 +16,7 @@ mod records;
 pub use records::IsolationInvariant;
 
 use crate::model::{Coordination, Saga};
+use crate::source::Span;
 
 use super::Outcome;
 use super::action::Action;
@@ -56,6 +57,9 @@ pub struct IsolationViolation {
     /// The instance whose action broke it.
     pub instance: char,
     pub message: String,
+    /// The effect that broke an isolation invariant (for `locks_released`, the one that
+    /// took the lock); `None` for part 1's invariants.
+    pub span: Option<Span>,
     /// Each action with the index of its instance.
     pub trace: Vec<(u8, Action)>,
 }
@@ -335,10 +339,11 @@ pub fn run(
         violations: explored
             .violations
             .into_iter()
-            .map(|(invariant, i, message, trace)| IsolationViolation {
+            .map(|(invariant, i, message, span, trace)| IsolationViolation {
                 invariant,
                 instance: letters[usize::from(i)],
                 message,
+                span,
                 trace,
             })
             .collect(),

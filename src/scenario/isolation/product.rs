@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use crate::model::resources::Actor;
 use crate::model::{Owner, Saga, StepId};
+use crate::source::Span;
 
 use super::super::action::{Action, ActionKind, StepResult, Work};
 use super::super::invariant::Invariant;
@@ -64,11 +65,15 @@ impl Joint {
     }
 }
 
+/// An invariant broken by a move: the instance, what broke, the words, and the effect
+/// that broke it (an isolation invariant's).
+type Found = (u8, Broke, String, Option<Span>);
+
 /// One transition of the product.
 struct Move {
     joint: Joint,
     actions: Vec<(u8, Action)>,
-    broken: Vec<(u8, Broke, String)>,
+    broken: Vec<Found>,
     /// It touches a shared record, or settles the instance's pending changes.
     visible: bool,
 }
@@ -96,7 +101,7 @@ pub type Trace = Vec<(u8, Action)>;
 /// What the exploration of one scenario found.
 pub struct Explored {
     pub states: usize,
-    pub violations: Vec<(Broke, u8, String, Trace)>,
+    pub violations: Vec<(Broke, u8, String, Option<Span>, Trace)>,
     /// Per instance, the bits of its faults that fired in some run.
     pub fired: Vec<u64>,
     /// Per instance, its outcome in the representative run (oldest message first, `a`
@@ -138,7 +143,7 @@ impl Product<'_> {
             actions: Vec::new(),
         }];
         let mut queue = VecDeque::from([(0usize, initial.clone())]);
-        let mut found: BTreeMap<Broke, (u8, String, Trace)> = BTreeMap::new();
+        let mut found: BTreeMap<Broke, (u8, String, Option<Span>, Trace)> = BTreeMap::new();
         let mut fired = vec![0u64; self.machines.len()];
         while let Some((index, joint)) = queue.pop_front() {
             let enabled = self.enabled(&joint)?;
@@ -156,24 +161,24 @@ impl Product<'_> {
                     fired[i] |= state.fired;
                 }
                 let broken = self.at_end(&joint, &enabled.parked);
-                if broken.iter().any(|(b, _, _)| !found.contains_key(b)) {
+                if broken.iter().any(|(_, b, _, _)| !found.contains_key(b)) {
                     let trace = path(&nodes, index);
-                    for (b, i, message) in broken {
+                    for (i, b, message, span) in broken {
                         found
                             .entry(b)
-                            .or_insert_with(|| (i, message, trace.clone()));
+                            .or_insert_with(|| (i, message, span, trace.clone()));
                     }
                 }
                 continue;
             }
             for m in moves.drain(..) {
-                if m.broken.iter().any(|(_, b, _)| !found.contains_key(b)) {
+                if m.broken.iter().any(|(_, b, _, _)| !found.contains_key(b)) {
                     let mut trace = path(&nodes, index);
                     trace.extend(m.actions.iter().cloned());
-                    for (i, b, message) in &m.broken {
+                    for (i, b, message, span) in &m.broken {
                         found
                             .entry(*b)
-                            .or_insert_with(|| (*i, message.clone(), trace.clone()));
+                            .or_insert_with(|| (*i, message.clone(), *span, trace.clone()));
                     }
                 }
                 let canonical = m.joint.canonical();
@@ -200,7 +205,7 @@ impl Product<'_> {
             states: seen.len(),
             violations: found
                 .into_iter()
-                .map(|(b, (i, message, trace))| (b, i, message, trace))
+                .map(|(b, (i, message, span, trace))| (b, i, message, span, trace))
                 .collect(),
             fired,
             outcomes,
@@ -224,26 +229,28 @@ impl Product<'_> {
 
     /// What is broken where nothing can move: a wait on a lock that is never released,
     /// else each instance's end checks.
-    fn at_end(&self, joint: &Joint, parked: &[(u8, usize, u8)]) -> Vec<(Broke, u8, String)> {
+    fn at_end(&self, joint: &Joint, parked: &[(u8, usize, u8)]) -> Vec<Found> {
         if let Some(&(i, record, holder)) = parked.first() {
             return vec![(
-                Broke::Instance(Invariant::Termination),
                 i,
+                Broke::Instance(Invariant::Termination),
                 format!(
                     "deadlock: {} waits for {} held by {}, which never releases it",
                     self.label(i),
                     self.layout.records[record].name,
                     self.label(holder)
                 ),
+                None,
             )];
         }
         let mut out = Vec::new();
         for (i, (machine, state)) in self.machines.iter().zip(&joint.states).enumerate() {
             for (invariant, message) in machine.check_end(state) {
                 out.push((
-                    Broke::Instance(invariant),
                     i as u8,
+                    Broke::Instance(invariant),
                     format!("{} {message}", self.label(i as u8)),
+                    None,
                 ));
             }
         }
@@ -312,10 +319,17 @@ impl Product<'_> {
         let ran = ran(saga, before, after, &next.actions);
 
         let mut records = joint.records.clone();
-        let mut broken: Vec<(u8, Broke, String)> = next
+        let mut broken: Vec<Found> = next
             .violations
             .into_iter()
-            .map(|(inv, m)| (i, Broke::Instance(inv), format!("{} {m}", self.label(i))))
+            .map(|(inv, m)| {
+                (
+                    i,
+                    Broke::Instance(inv),
+                    format!("{} {m}", self.label(i)),
+                    None,
+                )
+            })
             .collect();
         // A participant that handled a command read the records to decide (a guard, a
         // lock), whether or not it applied anything.
@@ -468,10 +482,10 @@ impl Product<'_> {
     }
 }
 
-fn tag(i: u8, broken: Vec<Broken>) -> impl Iterator<Item = (u8, Broke, String)> {
+fn tag(i: u8, broken: Vec<Broken>) -> impl Iterator<Item = Found> {
     broken
         .into_iter()
-        .map(move |(inv, m)| (i, Broke::Isolation(inv), m))
+        .map(move |(inv, m, span)| (i, Broke::Isolation(inv), m, Some(span)))
 }
 
 /// Whether the instance's changes are final: its point of no return applied, or its run

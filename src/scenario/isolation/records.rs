@@ -10,6 +10,7 @@
 
 use crate::model::BuiltinFailure;
 use crate::model::resources::{Actor, OnLocked, Resource, Verb};
+use crate::source::Span;
 
 use super::Label;
 use super::layout::{Access, Layout};
@@ -95,8 +96,9 @@ pub enum Refused {
     Unsupported(String),
 }
 
-/// One invariant broken by an access.
-pub type Broken = (IsolationInvariant, String);
+/// One invariant broken by an access, with the effect that broke it (for a lock left
+/// behind, the effect that took the lock): where `check` reports it.
+pub type Broken = (IsolationInvariant, String, Span);
 
 impl Records {
     pub fn new(layout: &Layout, instances: usize) -> Records {
@@ -216,7 +218,7 @@ impl Records {
         let me = ctx.label(i);
         let at = self.at(i, r);
         if compensation {
-            self.undone(ctx, i, r, broken);
+            self.undone(ctx, i, r, effect.span, broken);
         }
         match effect.verb {
             Verb::Read => {
@@ -225,8 +227,10 @@ impl Records {
                     broken.push((
                         IsolationInvariant::NoFuzzyRead,
                         format!(
-                            "{me} reads {name} a second time and finds another value: another instance changed it after {me}'s first read"
+                            "{me} reads {name} a second time and finds another value: {} changed it after {me}'s first read",
+                            self.other_changer(ctx, i, r)
                         ),
+                        effect.span,
                     ));
                 }
                 self.flags[at] = (flags | READ | OBSERVED) & !(STALE | CHANGED_SINCE_READ);
@@ -236,7 +240,7 @@ impl Records {
             Verb::Write => {
                 if !resource.version_file.value {
                     // A version file merges writes as deltas: nothing is overwritten.
-                    self.lost_update(ctx, i, r, compensation, broken);
+                    self.lost_update(ctx, i, (r, effect.span), compensation, broken);
                 }
             }
             Verb::Set => {
@@ -263,7 +267,7 @@ impl Records {
                 } else {
                     if !resource.version_file.value {
                         // A version file merges writes as deltas: nothing is overwritten.
-                        self.lost_update(ctx, i, r, compensation, broken);
+                        self.lost_update(ctx, i, (r, effect.span), compensation, broken);
                     }
                 }
                 if from == to {
@@ -281,6 +285,7 @@ impl Records {
                             format!(
                                 "{me} moves {name} from {f_name} to {t_name}, which is not among its transitions"
                             ),
+                            effect.span,
                         ));
                     }
                 }
@@ -312,7 +317,7 @@ impl Records {
         &self,
         ctx: &Context,
         i: u8,
-        r: usize,
+        (r, span): (usize, Span),
         compensation: bool,
         broken: &mut Vec<Broken>,
     ) {
@@ -321,13 +326,7 @@ impl Records {
         }
         let me = ctx.label(i);
         let name = &ctx.layout.records[r].name;
-        let other = self
-            .changer
-            .get(r)
-            .copied()
-            .flatten()
-            .filter(|&j| j != i)
-            .map_or_else(|| "another instance".to_owned(), |j| ctx.label(j));
+        let other = self.other_changer(ctx, i, r);
         let message = if compensation {
             format!(
                 "lost update: {me}'s compensation restores {name} to the value {me} saw, over {other}'s change, which is lost"
@@ -337,7 +336,17 @@ impl Records {
                 "lost update: {me} overwrites {other}'s change to {name}, made after {me} observed it"
             )
         };
-        broken.push((IsolationInvariant::NoLostUpdate, message));
+        broken.push((IsolationInvariant::NoLostUpdate, message, span));
+    }
+
+    /// The instance other than `i` that changed `r` last, in words.
+    fn other_changer(&self, ctx: &Context, i: u8, r: usize) -> String {
+        self.changer
+            .get(r)
+            .copied()
+            .flatten()
+            .filter(|&j| j != i)
+            .map_or_else(|| "another instance".to_owned(), |j| ctx.label(j))
     }
 
     /// A read of `r` by `i` while another instance's exposed change is pending on it (and
@@ -356,7 +365,7 @@ impl Records {
 
     /// `i`'s compensation touches `r`: its pending change there is undone, and every reader
     /// that acted on it read a value that never became true.
-    fn undone(&mut self, ctx: &Context, i: u8, r: usize, broken: &mut Vec<Broken>) {
+    fn undone(&mut self, ctx: &Context, i: u8, r: usize, span: Span, broken: &mut Vec<Broken>) {
         let name = &ctx.layout.records[r].name;
         for j in 0..self.instances() {
             let at = self.at(j, r);
@@ -371,6 +380,7 @@ impl Records {
                         ctx.label(i),
                         ctx.label(j)
                     ),
+                    span,
                 ));
             }
         }
@@ -428,6 +438,7 @@ impl Records {
                         ctx.layout.records[r].name,
                         state_name(resource, self.state[r])
                     ),
+                    ctx.lock_taken(i, r, resource, self.state[r]),
                 )
             })
             .collect()
@@ -465,6 +476,17 @@ pub struct Context<'a> {
 impl Context<'_> {
     fn label(&self, i: u8) -> String {
         format!("[{}]", self.labels[usize::from(i)].letter)
+    }
+
+    /// Where instance `i`'s saga moves record `r` into `state`: the first such effect in
+    /// the order declared (the resource's declaration when none does).
+    fn lock_taken(&self, i: u8, r: usize, resource: &Resource, state: Option<u8>) -> Span {
+        let state = state_name(resource, state);
+        self.layout.accesses[usize::from(i)]
+            .values()
+            .flatten()
+            .find(|a| a.record == r && a.effect.to.as_ref().is_some_and(|t| t.value == state))
+            .map_or(resource.span, |a| a.effect.span)
     }
 }
 
