@@ -154,6 +154,30 @@ fn typed_fields_become_rust_types() {
     assert!(untyped.contains("pub customer_id: String,"), "{untyped}");
 }
 
+/// A file name is the user's text too: a line break in it must not end a generated file's
+/// header comment and put the rest of the name into the crate as code, in either runtime.
+#[test]
+fn a_line_break_in_the_spec_path_stays_in_the_header_comment() {
+    let saga = saga("specs/order-orchestration.yaml");
+    let path = "specs/a\npub fn injected() {}\r\n-- DROP TABLE x;\t.yaml";
+    let std = codegen::generate(&saga, path).unwrap();
+    let restate = codegen::restate::generate(&saga, path).unwrap();
+    for f in std.iter().chain(&restate) {
+        for line in f.contents.lines() {
+            assert!(
+                !line.starts_with("pub fn injected") && !line.starts_with("-- DROP"),
+                "{}: the path's text became a line of its own: {line}",
+                f.path
+            );
+        }
+    }
+    let header = file(&std, "src/generated.rs").lines().next().unwrap();
+    assert!(
+        header.contains("a\\npub fn injected() {}\\r\\n-- DROP TABLE x;\\t.yaml"),
+        "{header}"
+    );
+}
+
 #[test]
 fn manifest_has_no_dependencies_and_its_own_workspace() {
     let files = files("specs/trip.yaml");

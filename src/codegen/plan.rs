@@ -132,7 +132,8 @@ impl ParticipantNames {
 /// agree.
 pub struct Plan<'a> {
     pub saga: &'a Saga,
-    /// The spec's path as the user named it, for headers.
+    /// The spec's path as the user named it, for the files' header comments, on one line:
+    /// its control characters escaped (see [`one_line`]).
     pub source: String,
     pub orchestration: bool,
     pub package: String,
@@ -181,7 +182,7 @@ impl<'a> Plan<'a> {
 
         let mut plan = Plan {
             saga,
-            source: source.to_owned(),
+            source: one_line(source),
             orchestration: saga.coordination == Coordination::Orchestration,
             package: format!("{}_saga", saga.name.value),
             steps,
@@ -435,4 +436,20 @@ fn key_field(saga: &Saga, fields: &[Field]) -> Option<usize> {
         .iter()
         .copied()
         .max_by_key(|&i| (uses(i), std::cmp::Reverse(i)))
+}
+
+/// A path as one line of printable text, for the comment headers of every generated file
+/// (Rust `//`, TOML `#`, SQL `--`): a line break or another control character in a file
+/// name would end the comment and put the rest of the name into the file as code, so each
+/// is written as its escape (`\n`, `\u{1b}`); every other character stays as it is.
+pub fn one_line(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
