@@ -38,7 +38,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let data_for = data_for(plan);
     let table = table(plan, scenarios);
     let server = server::tokens(false);
-    let world = world();
+    let world = world(plan);
     let runner = runner();
     let restart = restart(plan);
     let tokens = quote! {
@@ -119,8 +119,8 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 }
 
 /// The `World` the fakes share, one per saga key, and the hooks the objects call.
-fn world() -> TokenStream {
-    let world_impl = world_impl();
+fn world(plan: &Plan) -> TokenStream {
+    let world_impl = world_impl(plan);
     quote! {
         /// What one saga's fakes share: the faults left to fire (each fires once, where it
         /// first applies), what the participants did, and the deliveries sent and handled.

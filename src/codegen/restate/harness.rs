@@ -14,6 +14,7 @@ use crate::scenario::{Expectation, Outcome, Work as Done};
 use super::super::format::{Error, rust_file};
 use super::super::plan::Plan;
 use super::super::scenarios::fakes::{key_expr, sample_data};
+use super::super::scenarios::world::fault_methods;
 use super::super::tokens::inner_docs;
 use super::super::traits::{Work, method, works};
 use super::server;
@@ -31,7 +32,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let table = table(plan, scenarios);
     let server = server::tokens(true);
     let restart = super::restart::tokens(plan);
-    let world = world();
+    let world = world(plan);
     let runner = runner();
     let tokens = quote! {
         #about
@@ -107,8 +108,8 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 }
 
 /// The `World` the fakes share, one per saga key, and the crash hook the workflow asks.
-fn world() -> TokenStream {
-    let world_impl = world_impl();
+fn world(plan: &Plan) -> TokenStream {
+    let world_impl = world_impl(plan);
     quote! {
         /// What one saga's fakes share: the faults left to fire (each fires once, where it
         /// first applies) and what the participants did.
@@ -390,92 +391,18 @@ fn runner() -> TokenStream {
     }
 }
 
-/// What the fakes of one saga do: faults fire once, effects are counted.
-pub(super) fn world_impl() -> TokenStream {
+/// What the fakes of one saga do: faults fire once, effects are counted (the std runtime's
+/// fakes' methods, [`fault_methods`]).
+pub(super) fn world_impl(plan: &Plan) -> TokenStream {
+    let (methods, declared) = fault_methods(plan);
     quote! {
         impl World {
             fn new(faults: &[&str]) -> World {
                 World { faults: faults.iter().map(|f| (*f).to_owned()).collect(), ..World::default() }
             }
 
-            /// Whether the fault is injected here (then it has fired and will not again).
-            fn fire(&mut self, fault: &str) -> bool {
-                match self.faults.iter().position(|f| f == fault) {
-                    Some(i) => {
-                        self.faults.remove(i);
-                        true
-                    }
-                    None => false,
-                }
-            }
-
-            /// A step's action, as its participant runs it.
-            fn step(&mut self, step: Step, key: Option<&str>) -> Result<(), StepError> {
-                let id = step.id();
-                let calls = self.calls.entry(id).or_default();
-                *calls += 1;
-                if self.duplicate && *calls > 1 {
-                    if self.done.contains(id) || self.applied.contains_key(id) {
-                        self.apply(step, key);
-                        return Ok(());
-                    }
-                    return Err(StepError::Business(Failure::Other("a repeat of a failed request".to_owned())));
-                }
-                if self.fire(&format!("timeout:{id}")) {
-                    self.apply(step, key);
-                    return Err(StepError::TimedOut);
-                }
-                if self.exhausting.contains(id) || self.fire(&format!("exhaust:{id}")) {
-                    self.exhausting.insert(id.to_owned());
-                    return Err(StepError::Transient("every attempt fails".to_owned()));
-                }
-                if self.fire(&format!("fail:{id}")) {
-                    return Err(if step.kind() == StepKind::Retriable {
-                        StepError::Transient("the first attempt fails".to_owned())
-                    } else {
-                        StepError::Business(Failure::Other("injected".to_owned()))
-                    });
-                }
-                self.apply(step, key);
-                self.done.insert(id);
-                Ok(())
-            }
-
-            fn apply(&mut self, step: Step, key: Option<&str>) {
-                if step.kind() == StepKind::ReadOnly {
-                    return;
-                }
-                if let Some(key) = key {
-                    if !self.keys.insert((step.id(), key.to_owned())) {
-                        return;
-                    }
-                }
-                let applied = self.applied.entry(step.id()).or_default();
-                *applied += 1;
-                if *applied == 2 {
-                    self.again.push(step.id().to_owned());
-                }
-            }
-
-            /// A compensation, as its participant runs it.
-            fn compensate(&mut self, owner: Owner) -> Result<(), StepError> {
-                let id = owner.id();
-                let name = format!("undo:{id}");
-                if self.exhausting.contains(&name) || self.fire(&format!("compfail:{id}")) {
-                    self.exhausting.insert(name);
-                    return Err(StepError::Transient("every attempt fails".to_owned()));
-                }
-                let idempotent = match owner {
-                    Owner::Trigger => true,
-                    Owner::Step(step) => step.info().idempotency_key.is_some(),
-                };
-                if !self.compensated.contains(&id) {
-                    self.compensated.push(id);
-                } else if !idempotent {
-                    self.again.push(name);
-                }
-                Ok(())
-            }
+            #methods
         }
+        #declared
     }
 }

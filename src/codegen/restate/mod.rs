@@ -40,17 +40,42 @@ pub fn unsupported(saga: &Saga) -> Option<String> {
     None
 }
 
-/// The Restate crate of an orchestration that checked without errors and that
-/// [`unsupported`] accepts.
+/// The Restate crate of a saga that checked without errors and that [`unsupported`]
+/// accepts. An orchestration becomes a workflow (`src/workflow.rs`) and its scenarios are
+/// those of a saga run by an engine ([`on_restate`]); a choreography becomes the
+/// participants' virtual objects (`src/objects.rs`) and its scenarios are those of events
+/// sent through Restate's journal ([`journaled_events`]). The other files are the same.
 pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
-    if saga.coordination != Coordination::Orchestration {
-        return choreography(saga, source);
-    }
-    let saga = &on_restate(saga);
+    let orchestration = saga.coordination == Coordination::Orchestration;
+    let saga = &if orchestration {
+        on_restate(saga)
+    } else {
+        saga.clone()
+    };
     let mut plan = Plan::new(saga, source);
     plan.restate = true;
     let plan = plan;
-    let scenarios = scenario::expectations(saga, &FaultKind::ALL);
+    let (coordinator, tests) = if orchestration {
+        let scenarios = scenario::expectations(saga, &FaultKind::ALL);
+        (
+            File {
+                path: "src/workflow.rs",
+                contents: workflow::render(&plan)?,
+                policy: Policy::Generated,
+            },
+            harness::render(&plan, &scenarios)?,
+        )
+    } else {
+        let scenarios = scenario::expectations(&journaled_events(saga), &FaultKind::ALL);
+        (
+            File {
+                path: "src/objects.rs",
+                contents: objects::render(&plan)?,
+                policy: Policy::Generated,
+            },
+            choreography_tests::render(&plan, &scenarios)?,
+        )
+    };
     Ok(vec![
         File {
             path: "Cargo.toml",
@@ -82,11 +107,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
             contents: generated(&plan)?,
             policy: Policy::Generated,
         },
-        File {
-            path: "src/workflow.rs",
-            contents: workflow::render(&plan)?,
-            policy: Policy::Generated,
-        },
+        coordinator,
         File {
             path: "src/participants.rs",
             contents: participants::render(&plan)?,
@@ -94,64 +115,7 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
         },
         File {
             path: "tests/restate.rs",
-            contents: harness::render(&plan, &scenarios)?,
-            policy: Policy::Generated,
-        },
-    ])
-}
-
-/// A choreography's Restate crate: the participants' virtual objects (`src/objects.rs`)
-/// instead of a workflow, and tests over the scenarios of the saga with its events sent
-/// through Restate's journal ([`journaled_events`]).
-fn choreography(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
-    let mut plan = Plan::new(saga, source);
-    plan.restate = true;
-    let plan = plan;
-    let scenarios = scenario::expectations(&journaled_events(saga), &FaultKind::ALL);
-    Ok(vec![
-        File {
-            path: "Cargo.toml",
-            contents: manifest::cargo_toml(&plan),
-            policy: Policy::User,
-        },
-        File {
-            path: "rustfmt.toml",
-            contents: super::manifest::rustfmt_toml(),
-            policy: Policy::User,
-        },
-        File {
-            path: ".gitignore",
-            contents: super::manifest::gitignore(),
-            policy: Policy::User,
-        },
-        File {
-            path: "src/lib.rs",
-            contents: manifest::lib_rs(&plan)?,
-            policy: Policy::User,
-        },
-        File {
-            path: "src/main.rs",
-            contents: manifest::main_rs(&plan)?,
-            policy: Policy::User,
-        },
-        File {
-            path: "src/generated.rs",
-            contents: generated(&plan)?,
-            policy: Policy::Generated,
-        },
-        File {
-            path: "src/objects.rs",
-            contents: objects::render(&plan)?,
-            policy: Policy::Generated,
-        },
-        File {
-            path: "src/participants.rs",
-            contents: participants::render(&plan)?,
-            policy: Policy::User,
-        },
-        File {
-            path: "tests/restate.rs",
-            contents: choreography_tests::render(&plan, &scenarios)?,
+            contents: tests,
             policy: Policy::Generated,
         },
     ])

@@ -17,7 +17,7 @@ mod cases;
 pub(super) mod fakes;
 mod orders;
 mod run;
-mod world;
+pub(in crate::codegen) mod world;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

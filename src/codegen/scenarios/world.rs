@@ -11,7 +11,7 @@ use crate::codegen::plan::Plan;
 /// The `World` struct and its methods, which play each fault where it first applies.
 pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
     let outbox = needs.trigger_crash && plan.orchestration && has_trigger_outbox(plan);
-    let (fail, declared) = failing(plan);
+    let (methods, declared) = fault_methods(plan);
     let outbox_field = outbox.then(|| {
         quote! {
             /// Outbox records the trigger wrote.
@@ -49,6 +49,19 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
                 }))
             }
 
+            #methods
+        }
+        #declared
+    }
+}
+
+/// `fire`, `step`, `apply` and `compensate`: how the fakes play each fault and count each
+/// effect, the same in the std runtime's tests and the Restate runtime's (whose `World` is
+/// built differently); and the table of declared failures `fail:` reads (empty unless the
+/// saga uses version 2's `then: terminate`).
+pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStream) {
+    let (fail, declared) = failing(plan);
+    let methods = quote! {
             /// Whether the fault is injected here (then it has fired and will not again).
             fn fire(&mut self, fault: &str) -> bool {
                 match self.faults.iter().position(|f| f == fault) {
@@ -123,9 +136,8 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
                 }
                 Ok(())
             }
-        }
-        #declared
-    }
+    };
+    (methods, declared)
 }
 
 /// How the fakes play `fail:`: a transient failure for a retriable step, else a business
