@@ -39,6 +39,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let table = table(plan, scenarios);
     let server = server::tokens(false);
     let world = world(plan);
+    let every_scenario = super::harness::every_scenario();
     let runner = runner();
     let restart = restart(plan);
     let tokens = quote! {
@@ -71,43 +72,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 
         #restart
 
-        #[test]
-        fn every_scenario_on_restate() {
-            let Some(binary) = server_binary() else {
-                return;
-            };
-            let server = Server::start(&binary);
-            let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-            let port = serve(&runtime);
-            server.register(port);
-            let nonce = nonce();
-            // Several sagas at a time, each under its own key (one at a time when the saga
-            // has no key of its own: its fakes would share a world).
-            let width = if KEYED { 8 } else { 1 };
-            let mut failures = Vec::new();
-            let numbered: Vec<(usize, &Scenario)> = SCENARIOS.iter().enumerate().collect();
-            for batch in numbered.chunks(width) {
-                std::thread::scope(|scope| {
-                    let runs: Vec<_> = batch
-                        .iter()
-                        .map(|&(index, scenario)| {
-                            let server = &server;
-                            scope.spawn(move || check(server, scenario, index, nonce))
-                        })
-                        .collect();
-                    for run in runs {
-                        failures.extend(run.join().expect("a scenario's thread"));
-                    }
-                });
-            }
-            assert!(
-                failures.is_empty(),
-                "{} of {} scenarios differ from the simulator's prediction:\n{}",
-                failures.len(),
-                SCENARIOS.len(),
-                failures.join("\n")
-            );
-        }
+        #every_scenario
 
         #server
     };

@@ -33,6 +33,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let server = server::tokens(true);
     let restart = super::restart::tokens(plan);
     let world = world(plan);
+    let every_scenario = every_scenario();
     let runner = runner();
     let tokens = quote! {
         #about
@@ -59,43 +60,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 
         #runner
 
-        #[test]
-        fn every_scenario_on_restate() {
-            let Some(binary) = server_binary() else {
-                return;
-            };
-            let server = Server::start(&binary);
-            let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-            let port = serve(&runtime);
-            server.register(port);
-            let nonce = nonce();
-            // Several sagas at a time, each under its own key (one at a time when the saga
-            // has no key of its own: its fakes would share a world).
-            let width = if KEYED { 8 } else { 1 };
-            let mut failures = Vec::new();
-            let numbered: Vec<(usize, &Scenario)> = SCENARIOS.iter().enumerate().collect();
-            for batch in numbered.chunks(width) {
-                std::thread::scope(|scope| {
-                    let runs: Vec<_> = batch
-                        .iter()
-                        .map(|&(index, scenario)| {
-                            let server = &server;
-                            scope.spawn(move || check(server, scenario, index, nonce))
-                        })
-                        .collect();
-                    for run in runs {
-                        failures.extend(run.join().expect("a scenario's thread"));
-                    }
-                });
-            }
-            assert!(
-                failures.is_empty(),
-                "{} of {} scenarios differ from the simulator's prediction:\n{}",
-                failures.len(),
-                SCENARIOS.len(),
-                failures.join("\n")
-            );
-        }
+        #every_scenario
 
         #restart
         #server
@@ -404,5 +369,50 @@ pub(super) fn world_impl(plan: &Plan) -> TokenStream {
             #methods
         }
         #declared
+    }
+}
+
+/// The test that runs every scenario on the server, several sagas at a time, and lists
+/// each that differs from the simulator's prediction; both styles' `check` and `serve`
+/// make it mean the workflow's or the objects' run.
+pub(super) fn every_scenario() -> TokenStream {
+    quote! {
+        #[test]
+        fn every_scenario_on_restate() {
+            let Some(binary) = server_binary() else {
+                return;
+            };
+            let server = Server::start(&binary);
+            let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+            let port = serve(&runtime);
+            server.register(port);
+            let nonce = nonce();
+            // Several sagas at a time, each under its own key (one at a time when the saga
+            // has no key of its own: its fakes would share a world).
+            let width = if KEYED { 8 } else { 1 };
+            let mut failures = Vec::new();
+            let numbered: Vec<(usize, &Scenario)> = SCENARIOS.iter().enumerate().collect();
+            for batch in numbered.chunks(width) {
+                std::thread::scope(|scope| {
+                    let runs: Vec<_> = batch
+                        .iter()
+                        .map(|&(index, scenario)| {
+                            let server = &server;
+                            scope.spawn(move || check(server, scenario, index, nonce))
+                        })
+                        .collect();
+                    for run in runs {
+                        failures.extend(run.join().expect("a scenario's thread"));
+                    }
+                });
+            }
+            assert!(
+                failures.is_empty(),
+                "{} of {} scenarios differ from the simulator's prediction:\n{}",
+                failures.len(),
+                SCENARIOS.len(),
+                failures.join("\n")
+            );
+        }
     }
 }
