@@ -44,6 +44,10 @@ fn file<'a>(files: &'a [File], path: &str) -> &'a str {
 #[path = "support/pending.rs"]
 mod pending;
 
+#[path = "support/cargo.rs"]
+mod cargo;
+use cargo::{cargo, run_in};
+
 /// Every spec the crate tests are run for: the shipped ones and the corner cases.
 fn specs() -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -309,26 +313,6 @@ fn write_crate(spec: &str, dir: &Path) -> PathBuf {
     let out = dir.join(stem);
     writer::write(&out, &files(spec), false).unwrap();
     out
-}
-
-fn cargo() -> Process {
-    Process::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-}
-
-/// Runs a command in the crate, failing the test with its output when it fails.
-fn run_in(dir: &Path, mut cmd: Process, what: &str) -> String {
-    let out = cmd.current_dir(dir).output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "{what} failed in {}:\n{text}",
-        dir.display()
-    );
-    text
 }
 
 /// The slow one: every spec's crate builds, passes its tests, clippy and rustfmt. One

@@ -6,7 +6,6 @@
 //! rustfmt. One shared `CARGO_TARGET_DIR` builds the SDK once for all of them.
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -14,6 +13,10 @@ use sagac::codegen::{File, restate, writer};
 
 #[path = "support/pending.rs"]
 mod pending;
+
+#[path = "support/cargo.rs"]
+mod cargo;
+use cargo::{cargo, run_in};
 
 fn sagac() -> Command {
     Command::cargo_bin("sagac").unwrap()
@@ -193,26 +196,6 @@ fn generation_is_deterministic() {
     for spec in specs() {
         assert_eq!(files(&spec), files(&spec), "{spec}");
     }
-}
-
-fn cargo() -> Process {
-    Process::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-}
-
-/// Runs a command in the crate, failing the test with its output when it fails.
-fn run_in(dir: &Path, mut cmd: Process, what: &str) -> String {
-    let out = cmd.current_dir(dir).output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "{what} failed in {}:\n{text}",
-        dir.display()
-    );
-    text
 }
 
 /// The slow one: every spec's Restate crate builds, runs every scenario on a real
