@@ -122,6 +122,39 @@ fn a_choreography_becomes_one_virtual_object_per_participant() {
         main.contains("POST /place_order.order/<key>/start"),
         "{main}"
     );
+    // The caller's outcome: an object named after the saga, keyed by its key, that the
+    // handlers report to and the caller asks; the tests ask it through the ingress.
+    assert!(
+        objects.contains("#[restate_sdk::object(name = \"place_order\")]")
+            && objects.contains("async fn outcome(")
+            && objects.contains("ctx: SharedObjectContext<'_>"),
+        "{objects}"
+    );
+    assert!(main.contains("POST /place_order/<key>/outcome"), "{main}");
+    let tests = std::fs::read_to_string(out.join("tests/restate.rs")).unwrap();
+    assert!(tests.contains("/{SAGA}/{key}/outcome"), "{tests}");
+}
+
+/// The stuck reason the outcome object must answer is the simulator's: what gave up.
+#[test]
+fn a_choreographys_tests_predict_the_stuck_reason() {
+    let tests = files("tests/codegen-specs/edge-choreography.yaml")
+        .into_iter()
+        .find(|f| f.path == "tests/restate.rs")
+        .unwrap()
+        .contents;
+    for (scenario, stuck) in [
+        ("exhaust:notify", "Some(Stuck::Step(Step::Notify))"),
+        (
+            "fail:reserve+compfail:trigger",
+            "Some(Stuck::Compensation(Owner::Trigger))",
+        ),
+        ("happy", "None"),
+    ] {
+        let row = tests.find(&format!("name: \"{scenario}\"")).unwrap();
+        let row = &tests[row..row + 300];
+        assert!(row.contains(&format!("stuck: {stuck},")), "{row}");
+    }
 }
 
 /// Restate's journal is the outbox: the scenarios a choreography's crate checks are those of

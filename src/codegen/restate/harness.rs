@@ -9,7 +9,7 @@ use quote::quote;
 
 use crate::model::Owner;
 use crate::model::types::{Scalar, Type};
-use crate::scenario::{Expectation, Outcome, Work as Done};
+use crate::scenario::{Expectation, Outcome, Stuck, Work as Done};
 
 use super::super::format::{Error, rust_file};
 use super::super::plan::Plan;
@@ -279,11 +279,23 @@ pub(super) fn table(plan: &Plan, scenarios: &[Expectation]) -> TokenStream {
             })
             .collect();
         again.sort();
+        let stuck = match s.stuck {
+            Some(Stuck::Step(step)) => {
+                let v = &plan.step(step).variant;
+                quote!(Some(Stuck::Step(Step::#v)))
+            }
+            Some(Stuck::Compensation(owner)) => {
+                let o = plan.owner_tokens(owner);
+                quote!(Some(Stuck::Compensation(#o)))
+            }
+            None => quote!(None),
+        };
         quote! {
             Scenario {
                 name: #name,
                 faults: &[#(#faults),*],
                 outcome: #outcome,
+                stuck: #stuck,
                 compensated: &[#(#compensated),*],
                 again: &[#(#again),*],
             },
@@ -296,6 +308,8 @@ pub(super) fn table(plan: &Plan, scenarios: &[Expectation]) -> TokenStream {
             faults: &'static [&'static str],
             /// `completed`, `compensated` or `stuck`.
             outcome: &'static str,
+            /// What gave up for good, when that leaves the saga stuck.
+            stuck: Option<Stuck>,
             /// The compensations in the order they ran, the trigger's last.
             compensated: &'static [&'static str],
             /// Effects applied a second time (`undo:<owner>` for a compensation), sorted.
@@ -330,8 +344,9 @@ fn runner() -> TokenStream {
             }
             again.sort();
             let mut wrong = Vec::new();
-            if result.outcome != scenario.outcome {
-                wrong.push(format!("outcome `{}` (stuck: {:?}), predicted `{}`", result.outcome, result.stuck, scenario.outcome));
+            let stuck = scenario.stuck.map(|stuck| stuck.to_string());
+            if result.outcome != scenario.outcome || result.stuck != stuck {
+                wrong.push(format!("outcome `{}` (stuck: {:?}), predicted `{}` (stuck: {stuck:?})", result.outcome, result.stuck, scenario.outcome));
             }
             if compensated != scenario.compensated {
                 wrong.push(format!("compensations {compensated:?}, predicted {:?}", scenario.compensated));

@@ -9,6 +9,7 @@ mod choreography_tests;
 mod harness;
 mod manifest;
 mod objects;
+mod outcome;
 mod restart;
 mod server;
 mod workflow;

@@ -37,7 +37,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         ),
         None => (TokenStream::new(), TokenStream::new()),
     };
-    let result_and_settings = result_and_settings();
+    let result_and_settings = result_and_settings(plan);
     let executor = executor(plan);
     let journal = journal();
     let tokens = quote! {
@@ -112,18 +112,10 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
 }
 
 /// `SagaResult` (what the caller gets) and `Settings` (what tests change).
-fn result_and_settings() -> TokenStream {
+fn result_and_settings(plan: &Plan) -> TokenStream {
+    let result = super::outcome::saga_result(plan);
     quote! {
-        /// What the caller of `run` gets: how the saga ended.
-        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        pub struct SagaResult {
-            /// `completed`, `compensated` or `stuck`.
-            pub outcome: String,
-            /// What gave up, when the saga is stuck: a person must look at it.
-            pub stuck: Option<String>,
-            /// The compensations that ran, in order (`trigger` or a step's id).
-            pub compensated: Vec<String>,
-        }
+        #result
 
         impl SagaResult {
             fn of(saga: &Saga, compensated: Vec<String>) -> SagaResult {
