@@ -26,9 +26,7 @@ pub use fork::{Fork, forks};
 pub use invariant::{Invariant, Violation};
 pub use machine::Stuck;
 pub use name::{parse_name, scenario_name, single_fault_names};
-pub use support::{
-    Unsupported, unsupported, unsupported_besides_isolation, unsupported_by_renderers,
-};
+pub use support::{Unsupported, unsupported, unsupported_besides_isolation};
 
 use std::cell::Cell;
 

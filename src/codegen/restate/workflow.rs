@@ -114,6 +114,15 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
 /// `SagaResult` (what the caller gets) and `Settings` (what tests change).
 fn result_and_settings(plan: &Plan) -> TokenStream {
     let result = super::outcome::saga_result(plan);
+    // Version 2: `then: terminate` ends the saga `Terminated`, and `outcome` gives the
+    // caller a value for each end (`Outcome::caller_value`).
+    let terminated = super::super::terminate::used(plan)
+        .then(|| quote!(State::Terminated(_) => ("terminated", None),));
+    let caller = plan.saga.outcome.as_ref().map(|_| {
+        quote! {
+            caller: saga.outcome().and_then(Outcome::caller_value).map(str::to_owned),
+        }
+    });
     quote! {
         #result
 
@@ -123,9 +132,10 @@ fn result_and_settings(plan: &Plan) -> TokenStream {
                     State::Completed => ("completed", None),
                     State::Compensated => ("compensated", None),
                     State::Stuck(why) => ("stuck", Some(why.to_string())),
+                    #terminated
                     State::Running { .. } | State::Compensating { .. } => ("running", None),
                 };
-                SagaResult { outcome: outcome.to_owned(), stuck, compensated }
+                SagaResult { outcome: outcome.to_owned(), stuck, compensated, #caller }
             }
         }
 
