@@ -79,22 +79,6 @@ fn outcome_at_the_decision_is_refused() {
     assert!(!out.exists());
 }
 
-/// The Restate runtime implements no version 2 feature yet.
-#[test]
-fn the_restate_runtime_refuses_version_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("never");
-    sagac()
-        .args(["codegen", OUTCOME, "--runtime", "restate", "-o"])
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "uses `outcome` (language version 2), whose semantics `sagac codegen --runtime restate` does not implement yet",
-        ));
-    assert!(!out.exists());
-}
-
 /// `outcome`: the generated code maps each end to the caller's value, and each scenario's
 /// test asserts the value the simulator's run told the caller.
 #[test]

@@ -10,7 +10,7 @@ use super::action::{Action, ActionKind, Work};
 use super::fault::{Fault, FaultKind, applicable, compensation_faults};
 use super::fork::walk_forking;
 use super::invariant::Invariant;
-use super::machine::{Machine, State};
+use super::machine::{Machine, State, Stuck};
 use super::run::{Keep, Mark, Recording, Walk};
 use super::{Outcome, Scenario, every_fault, scenario_name, trigger_last};
 
@@ -30,6 +30,8 @@ pub struct Expectation {
     pub broken: Vec<Invariant>,
     /// Version 2: the value the run told the caller (`outcome.values`), if any.
     pub caller: Option<String>,
+    /// What gave up for good, when the run ends stuck because of it.
+    pub stuck: Option<Stuck>,
 }
 
 impl Expectation {
@@ -46,6 +48,7 @@ impl Expectation {
             applied_twice: applied_twice(&s.trace),
             broken,
             caller: s.told.caller.clone(),
+            stuck: s.told.stuck,
         }
     }
 }
@@ -249,5 +252,6 @@ fn expectation(
         applied_twice,
         broken,
         caller: w.told.caller.clone(),
+        stuck: w.told.stuck,
     }
 }
