@@ -1,14 +1,36 @@
 //! Which language version 2 features the Restate runtime implements: in an orchestration,
 //! those of the std runtime's state machine that the workflow runs (the caller's `outcome`
-//! delivered at the end, `then: terminate` with `keeps`, a compensation's `runs_for`), under
-//! the std runtime's own conditions (`codegen::unsupported_v2`). A choreography on Restate
-//! implements none yet. `sagac codegen --runtime restate` refuses any other by name.
+//! delivered at the end, `then: terminate` with `keeps`, a compensation's `runs_for`), each
+//! under its own conditions here and the std runtime's (`codegen::unsupported_v2`): what the
+//! std state machine comes to implement is not run by the workflow until it is listed here.
+//! A choreography on Restate implements none yet. `sagac codegen --runtime restate` refuses
+//! any other by name.
 
-use crate::model::{Coordination, Key, Saga};
+use crate::model::{At, Coordination, FailureThen, Key, Saga};
 use crate::scenario::Unsupported;
 
-/// The version 2 keys the workflow carries out, in an orchestration.
-const IMPLEMENTED: &[Key] = &[Key::Outcome, Key::FailureLongForm, Key::RunsFor];
+/// Whether the workflow carries out this version 2 key as the saga writes it, in an
+/// orchestration.
+fn implemented(saga: &Saga, key: Key) -> bool {
+    match key {
+        // The workflow answers the caller when it returns: not at the decision.
+        Key::Outcome => saga.outcome.as_ref().is_some_and(|o| o.at.value == At::End),
+        // Compensate or terminate on a declared failure; not a failure class of its own
+        // (`then: retry`) or a built-in name.
+        Key::FailureLongForm => saga.steps.iter().all(|s| {
+            s.failure_handling.iter().all(|f| {
+                f.builtin.is_none()
+                    && f.retry.is_none()
+                    && matches!(
+                        f.then.value,
+                        FailureThen::Compensate | FailureThen::Terminate
+                    )
+            })
+        }),
+        Key::RunsFor => saga.deadline.is_none(),
+        _ => false,
+    }
+}
 
 /// The first version 2 feature (by its place in the spec) the Restate runtime does not
 /// implement for this saga, if it uses one.
@@ -17,7 +39,7 @@ pub fn unsupported_v2(saga: &Saga) -> Option<Unsupported> {
     let own = saga
         .features
         .iter()
-        .find(|f| !(orchestration && IMPLEMENTED.contains(&f.key)))
+        .find(|f| !(orchestration && implemented(saga, f.key)))
         .map(|f| Unsupported {
             key: f.key,
             span: f.span,
