@@ -249,3 +249,101 @@ fn runs_for_with_a_deadline_is_refused() {
         .stderr(predicate::str::contains("`runs_for`"));
     assert!(!out.exists());
 }
+
+#[path = "support/cargo.rs"]
+mod cargo;
+
+/// The crate of a version 2 spec builds, passes one test per scenario `expectations`
+/// lists, clippy `-D warnings` and rustfmt (the target directory is the one
+/// `tests/codegen.rs` shares, so each crate is built once).
+fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("crate");
+    let files = codegen::generate(&saga(spec), spec).unwrap();
+    codegen::writer::write(&out, &files, false).unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-crates");
+    let tests = sagac::scenario::expectations(&saga(spec), &sagac::scenario::FaultKind::ALL).len();
+    let mut test = cargo::cargo();
+    test.args(["test", "--offline", "--quiet"])
+        .env("CARGO_TARGET_DIR", &target);
+    let output = cargo::run_in(&out, test, &format!("{spec}: cargo test"));
+    assert!(
+        output.contains(&format!("test result: ok. {tests} passed")),
+        "{spec}: expected {tests} scenario tests to pass:\n{output}"
+    );
+    let mut clippy = cargo::cargo();
+    clippy
+        .args([
+            "clippy",
+            "--offline",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .env("CARGO_TARGET_DIR", &target);
+    cargo::run_in(&out, clippy, &format!("{spec}: cargo clippy"));
+    let mut fmt = cargo::cargo();
+    fmt.args(["fmt", "--check"]);
+    cargo::run_in(&out, fmt, &format!("{spec}: cargo fmt --check"));
+}
+
+/// The test of scenario `name` in a generated `tests/scenarios.rs`, without its layout.
+fn flat_test(tests: &str, name: &str) -> String {
+    let at = tests
+        .find(&format!("/// `{name}`:"))
+        .unwrap_or_else(|| panic!("a test for {name}"));
+    tests[at..at + tests[at..].find("\n}\n").unwrap()]
+        .split_whitespace()
+        .collect()
+}
+
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect()
+}
+
+const CONTEXT: &str = "tests/codegen-specs/v2-compensation-context-orchestration.yaml";
+
+/// What a compensation receives: `&CompensationContext { effect, failure }` beside the
+/// data (`failure` is no data field), `reads_if_present` fields are `Option`s,
+/// `absent_effect: fail` gives up at once, and a step with `transactional: false` may fail
+/// with its effect applied: a reservation that failed is released (its release finds the
+/// effect), one whose attempts failed transiently is not (the saga is stuck), as the
+/// simulator predicts.
+#[test]
+fn compensations_receive_their_context() {
+    let generated = flat(&file(CONTEXT, "src/generated.rs"));
+    for want in [
+        "fn release_inventory(&mut self, data: &SagaData, context: &CompensationContext",
+        "fn reject_order(&mut self, data: &SagaData, context: &CompensationContext",
+        "pub struct CompensationContext {",
+        "pub fn absent_effect_fails(owner: Owner) -> bool",
+        "pub fn transactional(step: Step) -> bool { !matches!(step, Step::ReserveInventory) }",
+        "pub reservation_id: Option<String>,",
+        "let context = saga.compensation_context(owner);",
+    ] {
+        assert!(generated.contains(&flat(want)), "{want}");
+    }
+    assert!(!generated.contains("pub failure: Option<String>"));
+    let tests = file(CONTEXT, "tests/scenarios.rs");
+    for (name, end) in [
+        (
+            "fail:reserve_inventory",
+            "Outcome::Compensated, &[\"reserve_inventory\", \"trigger\"]",
+        ),
+        ("exhaust:reserve_inventory", "Outcome::Stuck, &[]"),
+        ("fail:hold_shipping", "Outcome::Stuck, &[]"),
+    ] {
+        let body = flat_test(&tests, name);
+        assert!(body.contains(&flat(end)), "{name}: {body}");
+    }
+    // A version 1 crate's compensations take the data alone.
+    let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!v1.contains("CompensationContext"));
+}
+
+#[test]
+fn the_compensation_context_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(CONTEXT);
+}

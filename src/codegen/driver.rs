@@ -22,11 +22,15 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         let (m, _) = method(plan, Work::Step(id));
         quote!(Step::#v => Reply::#v(self.participants.#field.#m(data)),)
     });
+    let context_arg = super::compensation_context::arg(plan);
+    let let_context = super::compensation_context::let_context(plan);
     let mut all_compensated = true;
     let mut comp_arms: Vec<TokenStream> = Vec::new();
     if saga.trigger.compensation.is_some() {
         let (m, _) = method(plan, Work::TriggerCompensation);
-        comp_arms.push(quote!(Owner::Trigger => self.participants.#trigger_field.#m(data),));
+        comp_arms.push(
+            quote!(Owner::Trigger => self.participants.#trigger_field.#m(data #context_arg),),
+        );
     } else {
         all_compensated = false;
     }
@@ -39,7 +43,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         let owner = plan.owner_tokens(Owner::Step(id));
         let field = &plan.participant(s.participant).field;
         let (m, _) = method(plan, Work::Compensation(id));
-        comp_arms.push(quote!(#owner => self.participants.#field.#m(data),));
+        comp_arms.push(quote!(#owner => self.participants.#field.#m(data #context_arg),));
     }
     if !all_compensated {
         // Never sent: the orchestrator compensates only owners with a compensation.
@@ -164,6 +168,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         #(#run_arms)*
                     },
                     Command::Compensate { owner, .. } => {
+                        #let_context
                         let result = match owner {
                             #(#comp_arms)*
                         };

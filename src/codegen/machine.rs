@@ -7,6 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::compensation_context;
 use super::plan::Plan;
 use super::runs_for;
 use super::terminate;
@@ -60,6 +61,15 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         settle,
     } = &terminate;
     let queue_if = runs_for::queue_if(plan);
+    let context = compensation_context::machine(plan);
+    let compensation_context::MachineParts {
+        items: context_items,
+        field: context_field,
+        init: context_init,
+        keep_error,
+        note_failure,
+        gives_up_at_once,
+    } = &context;
     let runs_for_table = runs_for::table(plan);
     let reply_arms = plan.steps.iter().map(|names| {
         let v = &names.variant;
@@ -68,6 +78,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     quote! {
         #table
         #runs_for_table
+        #context_items
 
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
@@ -161,6 +172,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// Per step, in `Step` order.
             pub steps: [StepState; #n],
             #field
+            #context_field
         }
 
         impl Saga {
@@ -174,6 +186,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     },
                     steps: [StepState::default(); #n],
                     #init
+                    #context_init
                 };
                 let commands = saga.advance(0);
                 (saga, commands)
@@ -276,6 +289,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 }
                 let info = step.info();
                 let attempts = self.step(step).attempts;
+                #keep_error
                 match result {
                     Ok(output) => {
                         output.store(&mut self.data);
@@ -319,6 +333,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         failing = true;
                     }
                 }
+                #note_failure
                 self.state = State::Running { stage, failing };
                 self.settle(stage, failing)
             }
@@ -376,7 +391,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     return self.compensate(rest);
                 }
                 let retry = owner.retry();
-                if !retry.allows(*attempts + 1) {
+                if !retry.allows(*attempts + 1) #gives_up_at_once {
                     self.state = State::Stuck(Stuck::Compensation(owner));
                     return Vec::new();
                 }

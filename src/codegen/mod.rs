@@ -5,6 +5,7 @@
 //! memory first; `writer.rs` puts them on disk. `docs/codegen.md` describes the crate.
 
 mod caller;
+mod compensation_context;
 mod data;
 mod driver;
 mod events;

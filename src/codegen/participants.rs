@@ -35,6 +35,12 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
                 m.to_string().trim_start_matches("r#")
             ));
             let todo = todo_message(plan, w);
+            let context = match w {
+                Work::Compensation(_) | Work::TriggerCompensation => {
+                    super::compensation_context::unused_param(plan)
+                }
+                _ => proc_macro2::TokenStream::new(),
+            };
             if plan.restate {
                 quote! {
                     #doc
@@ -45,7 +51,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
             } else {
                 quote! {
                     #doc
-                    fn #m(&mut self, _data: &SagaData) -> #ret {
+                    fn #m(&mut self, _data: &SagaData #context) -> #ret {
                         todo!(#todo)
                     }
                 }

@@ -403,11 +403,18 @@ fn fields(saga: &Saga) -> Vec<Field> {
     for s in &saga.steps {
         let comp = s.compensation.iter().flat_map(|c| &c.reads);
         for r in s.reads.iter().chain(comp).chain(&s.idempotency_key) {
+            if saga.is_v2() && r.value == crate::model::names::FAILURE_FIELD {
+                // Version 2's `failure`: a compensation receives it in its context.
+                continue;
+            }
             push(&r.value, false, other.to_owned());
         }
     }
     if let Some(c) = &saga.trigger.compensation {
         for r in &c.reads {
+            if saga.is_v2() && r.value == crate::model::names::FAILURE_FIELD {
+                continue;
+            }
             push(&r.value, false, other.to_owned());
         }
     }

@@ -191,6 +191,12 @@ pub fn participant_traits(plan: &Plan) -> TokenStream {
         let methods = works(plan, id).into_iter().map(|w| {
             let (name, ret) = method(plan, w);
             let doc = docs(&work_doc(plan, w));
+            let context = match w {
+                Work::Compensation(_) | Work::TriggerCompensation => {
+                    super::compensation_context::param(plan)
+                }
+                _ => TokenStream::new(),
+            };
             if plan.restate {
                 // `async fn` in the implementation satisfies it; `Send`, as the workflow's
                 // journaled effects run on a multi-threaded runtime.
@@ -201,7 +207,7 @@ pub fn participant_traits(plan: &Plan) -> TokenStream {
             } else {
                 quote! {
                     #doc
-                    fn #name(&mut self, data: &SagaData) -> #ret;
+                    fn #name(&mut self, data: &SagaData #context) -> #ret;
                 }
             }
         });
@@ -277,6 +283,7 @@ fn trigger_compensation_doc(plan: &Plan) -> Vec<String> {
             c.action.value, saga.trigger.action.value
         ));
         compensation_lines(&mut lines, c, plan);
+        lines.extend(super::compensation_context::doc_lines(plan, c, false));
     }
     lines
 }
@@ -362,7 +369,8 @@ fn step_compensation_doc(plan: &Plan, s: StepId) -> Vec<String> {
             c.action.value, step.id.value, step.action.value
         ));
         compensation_lines(&mut lines, c, plan);
-        if step.timeout.is_some() {
+        lines.extend(super::compensation_context::doc_lines(plan, c, true));
+        if step.timeout.is_some() && c.absent_effect.value != crate::model::AbsentEffect::Fail {
             lines.push(
                 "The step can time out and be compensated while in doubt: this must succeed\neven if the step's effect never happened."
                     .to_owned(),

@@ -13,7 +13,8 @@ use crate::scenario::Unsupported;
 /// the default), whose value `Outcome::caller_value` gives and the tests assert; and a
 /// step's `failures` in the long form with `then: compensate` or `then: terminate` (and
 /// `keeps`), without a failure class of its own (`then: retry`) or a built-in name; and a
-/// compensation's `runs_for` in a saga without a deadline.
+/// compensation's `runs_for` in a saga without a deadline; what a compensation receives
+/// (`reads_if_present`, `absent_effect`, `transactional`, the `failure` field).
 pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
     let orchestration = saga.coordination == Coordination::Orchestration;
     saga.features
@@ -42,6 +43,8 @@ fn implemented(saga: &Saga, key: Key) -> bool {
         // Not with a deadline: the driver fails a step the deadline stops before its
         // command goes out, which `any_attempt` must tell from a failed attempt.
         Key::RunsFor => saga.deadline.is_none(),
+        // The compensation's inputs (`compensation_context.rs`).
+        Key::ReadsIfPresent | Key::AbsentEffect | Key::Transactional => true,
         _ => false,
     }
 }
