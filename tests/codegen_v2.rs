@@ -254,14 +254,18 @@ fn runs_for_with_a_deadline_is_refused() {
 mod cargo;
 
 /// The crate of a version 2 spec builds, passes one test per scenario `expectations`
-/// lists, clippy `-D warnings` and rustfmt (the target directory is the one
-/// `tests/codegen.rs` shares, so each crate is built once).
+/// lists, clippy `-D warnings` and rustfmt.
 fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("crate");
     let files = codegen::generate(&saga(spec), spec).unwrap();
     codegen::writer::write(&out, &files, false).unwrap();
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-crates");
+    // One target directory per spec: the crates share their package's name, and the tests
+    // build them at once.
+    let stem = Path::new(spec).file_stem().unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("codegen-v2-crates")
+        .join(stem);
     let tests = sagac::scenario::expectations(&saga(spec), &sagac::scenario::FaultKind::ALL).len();
     let mut test = cargo::cargo();
     test.args(["test", "--offline", "--quiet"])
@@ -294,9 +298,11 @@ fn flat_test(tests: &str, name: &str) -> String {
     let at = tests
         .find(&format!("/// `{name}`:"))
         .unwrap_or_else(|| panic!("a test for {name}"));
-    tests[at..at + tests[at..].find("\n}\n").unwrap()]
+    let flat: String = tests[at..at + tests[at..].find("\n}\n").unwrap()]
         .split_whitespace()
-        .collect()
+        .collect();
+    // The trailing comma prettyplease writes after an argument list it breaks.
+    flat.replace(",)", ")")
 }
 
 fn flat(text: &str) -> String {
@@ -346,4 +352,83 @@ fn compensations_receive_their_context() {
 #[test]
 fn the_compensation_context_crate_passes_its_tests_clippy_and_fmt() {
     crate_passes_its_tests_clippy_and_fmt(CONTEXT);
+}
+
+const ESCALATION: &str = "tests/codegen-specs/v2-escalation-orchestration.yaml";
+
+/// `on_failure`: a compensation that gives up lets the saga go on (`continue`, `escalate`)
+/// or stop (`escalate_and_stop`); under `escalate*` the saga ends `NeedsAttention` and the
+/// escalation's action is told what is left. Each scenario's test asserts what gave up and
+/// what the escalation was told, as the simulator reports them.
+#[test]
+fn compensations_that_give_up_continue_or_escalate() {
+    let generated = flat(&file(ESCALATION, "src/generated.rs"));
+    for want in [
+        "Escalate { left: Vec<Owner>,",
+        "NeedsAttention { left: Vec<Owner> },",
+        "pub gave_up: Vec<Owner>,",
+        "Owner::Step(Step::ReserveInventory) => OnFailure::Continue,",
+        "Owner::Step(Step::HoldShipping) => OnFailure::EscalateAndStop,",
+        "Owner::Trigger => OnFailure::Escalate,",
+        "fn open_incident(&mut self, data: &SagaData, escalation: &Escalation",
+        "Outcome::NeedsAttention => Some(\"UnderReview\"),",
+    ] {
+        assert!(generated.contains(&flat(want)), "{want}");
+    }
+    let saga = saga(ESCALATION);
+    let tests = file(ESCALATION, "tests/scenarios.rs");
+    let scenarios = sagac::scenario::expectations(&saga, &sagac::scenario::FaultKind::ALL);
+    let names = |owners: &[sagac::model::Owner]| -> String {
+        owners
+            .iter()
+            .map(|&o| format!("\"{}\"", sagac::scenario::owner_name(&saga, o)))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    for s in &scenarios {
+        let body = flat_test(&tests, &s.name);
+        let want = format!(
+            "expect_gave_up(&run,&[{}],&[{}]);",
+            names(&s.gave_up),
+            names(&s.left)
+        );
+        assert!(body.contains(&want), "{}: {body}", s.name);
+    }
+    let ends = |outcome| scenarios.iter().filter(|s| s.outcome == outcome).count();
+    assert!(ends(sagac::scenario::Outcome::NeedsAttention) >= 3);
+    for (name, gave_up, left, end) in [
+        (
+            "fail:charge_payment+compfail:hold_shipping",
+            "\"hold_shipping\"",
+            "\"trigger\",\"reserve_inventory\",\"hold_shipping\"",
+            "Outcome::NeedsAttention,&[],",
+        ),
+        (
+            "fail:charge_payment+compfail:reserve_inventory",
+            "\"reserve_inventory\"",
+            "",
+            "Outcome::Compensated,&[\"hold_shipping\",\"trigger\"],",
+        ),
+        (
+            "fail:charge_payment+compfail:trigger",
+            "\"trigger\"",
+            "\"trigger\"",
+            "Outcome::NeedsAttention,&[\"hold_shipping\",\"reserve_inventory\"],",
+        ),
+    ] {
+        let body = flat_test(&tests, name);
+        assert!(
+            body.contains(&format!("expect_gave_up(&run,&[{gave_up}],&[{left}]);")),
+            "{name}: {body}"
+        );
+        assert!(body.contains(end), "{name}: {body}");
+    }
+    // A saga whose compensations get stuck (version 1's) has none of it.
+    let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!v1.contains("gave_up") && !v1.contains("NeedsAttention"));
+}
+
+#[test]
+fn the_escalation_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(ESCALATION);
 }

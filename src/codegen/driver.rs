@@ -23,6 +23,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         quote!(Step::#v => Reply::#v(self.participants.#field.#m(data)),)
     });
     let context_arg = super::compensation_context::arg(plan);
+    let (escalate_delay, escalate_arm) = super::escalation::driver(plan);
     let let_context = super::compensation_context::let_context(plan);
     let mut all_compensated = true;
     let mut comp_arms: Vec<TokenStream> = Vec::new();
@@ -157,7 +158,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// Sends one command: waits its delay, calls the participant, returns its answer.
             pub fn execute(&mut self, saga: &Saga, command: &Command) -> Reply {
                 let delay = match command {
-                    Command::Run { delay, .. } | Command::Compensate { delay, .. } => *delay,
+                    Command::Run { delay, .. } | Command::Compensate { delay, .. } #escalate_delay => *delay,
                 };
                 if !delay.is_zero() {
                     (self.sleep)(delay);
@@ -174,6 +175,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         };
                         Reply::Compensation(owner, result)
                     }
+                    #escalate_arm
                 }
             }
 

@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::compensation_context;
+use super::escalation;
 use super::plan::Plan;
 use super::runs_for;
 use super::terminate;
@@ -70,6 +71,21 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         note_failure,
         gives_up_at_once,
     } = &context;
+    let escalation = escalation::machine(plan);
+    let escalation::MachineParts {
+        items: escalation_items,
+        command_copy,
+        command: escalate_command,
+        reply: escalation_reply,
+        reply_arm: escalation_reply_arm,
+        state: attention_state,
+        field: escalation_field,
+        init: escalation_init,
+        pending_arm: attention_pending,
+        outcome_arm: attention_outcome,
+        give_up,
+        all_ran,
+    } = &escalation;
     let runs_for_table = runs_for::table(plan);
     let reply_arms = plan.steps.iter().map(|names| {
         let v = &names.variant;
@@ -79,6 +95,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         #table
         #runs_for_table
         #context_items
+        #escalation_items
 
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
@@ -95,7 +112,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         pub const DEADLINE: Option<Duration> = #deadline;
 
         /// What the orchestrator asks for next.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[derive(Debug, Clone, #command_copy PartialEq, Eq)]
         pub enum Command {
             /// Run a step's action (`attempt` counts from 1), after waiting `delay`.
             Run {
@@ -109,6 +126,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 attempt: u32,
                 delay: Duration,
             },
+            #escalate_command
         }
 
         /// A participant's answer to a command: one variant per step (named after it,
@@ -119,6 +137,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             #(#reply_variants)*
             /// The answer of a compensation.
             Compensation(Owner, Result<(), StepError>),
+            #escalation_reply
         }
 
 
@@ -161,6 +180,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// Something gave up; a person must look at it.
             Stuck(Stuck),
             #state
+            #attention_state
         }
 
         /// The orchestrator: everything it knows of one saga. Persist it after every
@@ -173,6 +193,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             pub steps: [StepState; #n],
             #field
             #context_field
+            #escalation_field
         }
 
         impl Saga {
@@ -187,6 +208,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     steps: [StepState::default(); #n],
                     #init
                     #context_init
+                    #escalation_init
                 };
                 let commands = saga.advance(0);
                 (saga, commands)
@@ -198,6 +220,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 match reply {
                     #(#reply_arms)*
                     Reply::Compensation(owner, result) => self.on_compensation(owner, result),
+                    #escalation_reply_arm
                 }
             }
 
@@ -231,6 +254,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         })
                         .into_iter()
                         .collect(),
+                    #attention_pending
                     State::Completed | State::Compensated | State::Stuck(_) #ended => Vec::new(),
                 }
             }
@@ -242,6 +266,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     State::Compensated => Some(Outcome::Compensated),
                     State::Stuck(_) => Some(Outcome::Stuck),
                     #outcome_arm
+                    #attention_outcome
                     State::Running { .. } | State::Compensating { .. } => None,
                 }
             }
@@ -367,6 +392,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 
             fn compensate(&mut self, queue: Vec<Owner>) -> Vec<Command> {
                 let Some(&owner) = queue.first() else {
+                    #all_ran
                     self.state = State::Compensated;
                     return Vec::new();
                 };
@@ -392,6 +418,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 }
                 let retry = owner.retry();
                 if !retry.allows(*attempts + 1) #gives_up_at_once {
+                    #give_up
                     self.state = State::Stuck(Stuck::Compensation(owner));
                     return Vec::new();
                 }

@@ -8,6 +8,7 @@ mod caller;
 mod compensation_context;
 mod data;
 mod driver;
+mod escalation;
 mod events;
 mod format;
 mod generated;

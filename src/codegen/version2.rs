@@ -14,7 +14,8 @@ use crate::scenario::Unsupported;
 /// step's `failures` in the long form with `then: compensate` or `then: terminate` (and
 /// `keeps`), without a failure class of its own (`then: retry`) or a built-in name; and a
 /// compensation's `runs_for` in a saga without a deadline; what a compensation receives
-/// (`reads_if_present`, `absent_effect`, `transactional`, the `failure` field).
+/// (`reads_if_present`, `absent_effect`, `transactional`, the `failure` field); and
+/// `on_failure` with `escalation`.
 pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
     let orchestration = saga.coordination == Coordination::Orchestration;
     saga.features
@@ -45,6 +46,8 @@ fn implemented(saga: &Saga, key: Key) -> bool {
         Key::RunsFor => saga.deadline.is_none(),
         // The compensation's inputs (`compensation_context.rs`).
         Key::ReadsIfPresent | Key::AbsentEffect | Key::Transactional => true,
+        // What a compensation that gives up does (`escalation.rs`).
+        Key::OnFailure | Key::Escalation => true,
         _ => false,
     }
 }

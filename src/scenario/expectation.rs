@@ -30,6 +30,10 @@ pub struct Expectation {
     pub broken: Vec<Invariant>,
     /// Version 2: the value the run told the caller (`outcome.values`), if any.
     pub caller: Option<String>,
+    /// Version 2: the effects the escalation was told are left in place.
+    pub left: Vec<Owner>,
+    /// Version 2: the compensations that gave up while the saga went on or escalated.
+    pub gave_up: Vec<Owner>,
 }
 
 impl Expectation {
@@ -46,6 +50,8 @@ impl Expectation {
             applied_twice: applied_twice(&s.trace),
             broken,
             caller: s.told.caller.clone(),
+            left: s.told.left.clone(),
+            gave_up: s.told.gave_up.clone(),
         }
     }
 }
@@ -249,5 +255,7 @@ fn expectation(
         applied_twice,
         broken,
         caller: w.told.caller.clone(),
+        left: w.told.left.clone(),
+        gave_up: w.told.gave_up.clone(),
     }
 }

@@ -80,6 +80,13 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
                         Ok(())
                     }
                 },
+                Work::Escalation => quote! {
+                    fn #m(&mut self, _data: &SagaData, escalation: &Escalation) -> #ret {
+                        let left = escalation.left.iter().map(|owner| owner.id()).collect();
+                        self.0.borrow_mut().escalations.push(left);
+                        Ok(())
+                    }
+                },
             }
         });
         quote! {

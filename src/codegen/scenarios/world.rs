@@ -18,6 +18,14 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             outbox: Vec<outbox::OutboxRecord>,
         }
     });
+    let escalation_fields = crate::codegen::escalation::used(plan).then(|| {
+        quote! {
+            /// What the escalation was told each time: the effects left.
+            escalations: Vec<Vec<&'static str>>,
+            /// The compensations the machine gave up.
+            gave_up: Vec<&'static str>,
+        }
+    });
     quote! {
         /// What the fakes share: the faults left to fire (each fires once, where it first
         /// applies) and what the participants did.
@@ -39,6 +47,7 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             /// Effects applied a second time.
             again: Vec<String>,
             #outbox_field
+            #escalation_fields
         }
 
         impl World {
