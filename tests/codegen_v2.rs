@@ -266,7 +266,8 @@ fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("codegen-v2-crates")
         .join(stem);
-    let tests = sagac::scenario::expectations(&saga(spec), &sagac::scenario::FaultKind::ALL).len();
+    let saga = saga(spec);
+    let tests = sagac::scenario::expectations(&saga, &codegen::tested_fault_kinds(&saga)).len();
     let mut test = cargo::cargo();
     test.args(["test", "--offline", "--quiet"])
         .env("CARGO_TARGET_DIR", &target);
@@ -431,4 +432,77 @@ fn compensations_that_give_up_continue_or_escalate() {
 #[test]
 fn the_escalation_crate_passes_its_tests_clippy_and_fmt() {
     crate_passes_its_tests_clippy_and_fmt(ESCALATION);
+}
+
+const TIMEOUT: &str = "tests/codegen-specs/v2-compensation-timeout-orchestration.yaml";
+
+/// A compensation's `timeout`: `Command::Compensate` carries it, a `TimedOut` answer is
+/// re-sent while the compensation's retry allows (then `on_failure` applies), and every
+/// `comptimeout:` scenario the simulator lists, after each scenario where that
+/// compensation runs, has its test. `compensation_defaults` gives the timeout to every
+/// compensation that does not set its own.
+#[test]
+fn compensation_timeouts_are_re_sent_then_give_up() {
+    let generated = flat(&file(TIMEOUT, "src/generated.rs"));
+    for want in [
+        "timeout: Option<Duration>,",
+        "timeout: owner.timeout(),",
+        "Owner::Trigger => Some(Duration::from_secs(2)),",
+        "Owner::Step(Step::ReserveInventory) => Some(Duration::from_secs(2)),",
+        "Owner::Step(Step::HoldShipping) => Some(Duration::from_secs(1)),",
+    ] {
+        assert!(generated.contains(&flat(want)), "{want}");
+    }
+    let saga = saga(TIMEOUT);
+    let kinds = codegen::tested_fault_kinds(&saga);
+    assert!(kinds.contains(&sagac::scenario::FaultKind::CompTimeout));
+    let scenarios = sagac::scenario::expectations(&saga, &kinds);
+    // The simulator's comptimeout scenarios, every one with its test.
+    let options = sagac::scenario::Options {
+        kinds: kinds.clone(),
+        ..Default::default()
+    };
+    let listed: Vec<String> = sagac::scenario::enumerate(&saga, &options)
+        .into_iter()
+        .map(|s| s.name)
+        .filter(|n| n.contains("comptimeout:"))
+        .collect();
+    let tested: Vec<&str> = scenarios
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|n| n.contains("comptimeout:"))
+        .collect();
+    assert_eq!(tested, listed);
+    assert!(tested.len() >= 10, "{tested:?}");
+    let tests = file(TIMEOUT, "tests/scenarios.rs");
+    for (name, gave_up, end) in [
+        (
+            "fail:charge_payment+comptimeout:reserve_inventory",
+            "",
+            "Outcome::Compensated,&[\"hold_shipping\",\"reserve_inventory\",\"trigger\"]",
+        ),
+        (
+            "fail:charge_payment+comptimeout:hold_shipping",
+            "\"hold_shipping\"",
+            "Outcome::Compensated,&[\"reserve_inventory\",\"trigger\"]",
+        ),
+    ] {
+        let body = flat_test(&tests, name);
+        assert!(
+            body.contains(&format!("expect_gave_up(&run,&[{gave_up}],&[]);")),
+            "{name}: {body}"
+        );
+        assert!(body.contains(end), "{name}: {body}");
+    }
+    // A version 1 crate's tests list no comptimeout scenario and its commands no timeout.
+    let v1 = self::saga("specs/order-orchestration.yaml");
+    assert_eq!(
+        codegen::tested_fault_kinds(&v1),
+        sagac::scenario::FaultKind::ALL
+    );
+}
+
+#[test]
+fn the_compensation_timeout_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(TIMEOUT);
 }

@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::compensation_context;
+use super::compensation_timeout;
 use super::escalation;
 use super::plan::Plan;
 use super::runs_for;
@@ -86,6 +87,11 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         give_up,
         all_ran,
     } = &escalation;
+    let compensation_timeout::MachineParts {
+        items: timeout_items,
+        field: timeout_field,
+        init: timeout_init,
+    } = &compensation_timeout::machine(plan);
     let runs_for_table = runs_for::table(plan);
     let reply_arms = plan.steps.iter().map(|names| {
         let v = &names.variant;
@@ -96,6 +102,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         #runs_for_table
         #context_items
         #escalation_items
+        #timeout_items
 
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
@@ -125,6 +132,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 owner: Owner,
                 attempt: u32,
                 delay: Duration,
+                #timeout_field
             },
             #escalate_command
         }
@@ -251,6 +259,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                             owner,
                             attempt: *attempts,
                             delay: Duration::ZERO,
+                            #timeout_init
                         })
                         .into_iter()
                         .collect(),
@@ -401,6 +410,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     owner,
                     attempt: 1,
                     delay: Duration::ZERO,
+                    #timeout_init
                 }]
             }
 
@@ -427,6 +437,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     owner,
                     attempt: *attempts,
                     delay: retry.delay_before(*attempts),
+                    #timeout_init
                 }]
             }
         }

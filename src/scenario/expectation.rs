@@ -78,11 +78,13 @@ fn applied_twice<'a>(trace: impl IntoIterator<Item = &'a Action>) -> Vec<Work> {
 /// there. `broken` holds what the representative run breaks; [`run`] explores the others.
 pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
     let base = applicable(saga, kinds);
-    let compfails = if kinds.contains(&FaultKind::Compfail) {
+    let mut compfails = if kinds.contains(&FaultKind::Compfail) {
         compensation_faults(saga)
     } else {
         Vec::new()
     };
+    // Version 2: a compensation's timeout is explored like its failure, never counted.
+    compfails.extend(super::fault::compensation_timeouts(saga, kinds));
     let machine = Machine::probing(saga, &[]);
     let (happy, forked) = walk_forking(
         &machine,
@@ -118,7 +120,9 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
         }
         let own = happy_prefix.extend(fork.shared, &fork.walk);
         for (&cf, nested) in compfails.iter().zip(fork.forks) {
-            let Fault::CompFail(owner) = cf else { continue };
+            let (Fault::CompFail(owner) | Fault::CompTimeout(owner)) = cf else {
+                continue;
+            };
             let Some(nested) = nested.filter(|_| ran.contains(&owner)) else {
                 continue;
             };

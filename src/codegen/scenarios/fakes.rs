@@ -163,6 +163,7 @@ fn undo_with(plan: &Plan) -> TokenStream {
             }
         });
     // `compfail:` on a compensation that fails for good is a terminal failure.
+    let timed_out = crate::codegen::compensation_timeout::fake(plan);
     let undo = match absent {
         Some(_) => quote! {
             self.undo(owner).map_err(|error| match error {
@@ -187,6 +188,7 @@ fn undo_with(plan: &Plan) -> TokenStream {
                 assert!(!context.failure.name.is_empty(), "the failure {} is told of ({context:?})", owner.id());
                 #absent
             }
+            #timed_out
             #undo
         }
     }

@@ -220,7 +220,12 @@ fn about(plan: &Plan, scenarios: &[Expectation]) -> String {
             "\nEach test also asserts the value the caller is told (`Outcome::caller_value`).\n",
         );
     }
-    if plan.saga.is_v2() {
+    if crate::codegen::compensation_timeout::used(plan) {
+        h.push_str(&format!(
+            "\n`comptimeout:<owner>`: the fake never answers the compensation's first attempt (its\nclient answers `StepError::TimedOut`); the re-send is recognised by the step's key.\nLanguage version 2's other fault kinds (`uncaught:`, `outage:`, `deadline:`, `cancel:`)\nhave no test yet: `sagac simulate {}` lists their scenarios.\n",
+            plan.source
+        ));
+    } else if plan.saga.is_v2() {
         h.push_str(&format!(
             "\nLanguage version 2's own fault kinds (`uncaught:`, `outage:`, `deadline:`, `cancel:`,\n`comptimeout:`) have no test yet: `sagac simulate {}` lists their scenarios.\n",
             plan.source
