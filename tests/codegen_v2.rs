@@ -233,3 +233,260 @@ fn runs_for_with_a_deadline_is_refused() {
         .stderr(predicate::str::contains("`runs_for`"));
     assert!(!out.exists());
 }
+
+#[path = "support/cargo.rs"]
+mod cargo;
+
+/// The crate of a version 2 spec builds, passes one test per scenario `expectations`
+/// lists, clippy `-D warnings` and rustfmt.
+fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("crate");
+    let files = codegen::generate(&saga(spec), spec).unwrap();
+    codegen::writer::write(&out, &files, false).unwrap();
+    // One target directory per spec: the crates share their package's name, and the tests
+    // build them at once.
+    let stem = Path::new(spec).file_stem().unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("codegen-v2-crates")
+        .join(stem);
+    let saga = saga(spec);
+    let tests = sagac::scenario::expectations(&saga, &codegen::tested_fault_kinds(&saga)).len();
+    let mut test = cargo::cargo();
+    test.args(["test", "--offline", "--quiet"])
+        .env("CARGO_TARGET_DIR", &target);
+    let output = cargo::run_in(&out, test, &format!("{spec}: cargo test"));
+    assert!(
+        output.contains(&format!("test result: ok. {tests} passed")),
+        "{spec}: expected {tests} scenario tests to pass:\n{output}"
+    );
+    let mut clippy = cargo::cargo();
+    clippy
+        .args([
+            "clippy",
+            "--offline",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .env("CARGO_TARGET_DIR", &target);
+    cargo::run_in(&out, clippy, &format!("{spec}: cargo clippy"));
+    let mut fmt = cargo::cargo();
+    fmt.args(["fmt", "--check"]);
+    cargo::run_in(&out, fmt, &format!("{spec}: cargo fmt --check"));
+}
+
+/// The test of scenario `name` in a generated `tests/scenarios.rs`, without its layout.
+fn flat_test(tests: &str, name: &str) -> String {
+    let at = tests
+        .find(&format!("/// `{name}`:"))
+        .unwrap_or_else(|| panic!("a test for {name}"));
+    let flat: String = tests[at..at + tests[at..].find("\n}\n").unwrap()]
+        .split_whitespace()
+        .collect();
+    // The trailing comma prettyplease writes after an argument list it breaks.
+    flat.replace(",)", ")")
+}
+
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect()
+}
+
+const CONTEXT: &str = "tests/codegen-specs/v2-compensation-context-orchestration.yaml";
+
+/// What a compensation receives: `&CompensationContext { effect, failure }` beside the
+/// data (`failure` is no data field), `reads_if_present` fields are `Option`s,
+/// `absent_effect: fail` gives up at once, and a step with `transactional: false` may fail
+/// with its effect applied: a reservation that failed is released (its release finds the
+/// effect), one whose attempts failed transiently is not (the saga is stuck), as the
+/// simulator predicts.
+#[test]
+fn compensations_receive_their_context() {
+    let generated = flat(&file(CONTEXT, "src/generated.rs"));
+    for want in [
+        "fn release_inventory(&mut self, data: &SagaData, context: &CompensationContext",
+        "fn reject_order(&mut self, data: &SagaData, context: &CompensationContext",
+        "pub struct CompensationContext {",
+        "pub fn absent_effect_fails(owner: Owner) -> bool",
+        "pub fn transactional(step: Step) -> bool { !matches!(step, Step::ReserveInventory) }",
+        "pub reservation_id: Option<String>,",
+        "let context = saga.compensation_context(owner);",
+    ] {
+        assert!(generated.contains(&flat(want)), "{want}");
+    }
+    assert!(!generated.contains("pub failure: Option<String>"));
+    let tests = file(CONTEXT, "tests/scenarios.rs");
+    for (name, end) in [
+        (
+            "fail:reserve_inventory",
+            "Outcome::Compensated, &[\"reserve_inventory\", \"trigger\"]",
+        ),
+        ("exhaust:reserve_inventory", "Outcome::Stuck, &[]"),
+        ("fail:hold_shipping", "Outcome::Stuck, &[]"),
+    ] {
+        let body = flat_test(&tests, name);
+        assert!(body.contains(&flat(end)), "{name}: {body}");
+    }
+    // A version 1 crate's compensations take the data alone.
+    let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!v1.contains("CompensationContext"));
+}
+
+#[test]
+fn the_compensation_context_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(CONTEXT);
+}
+
+const ESCALATION: &str = "tests/codegen-specs/v2-escalation-orchestration.yaml";
+
+/// `on_failure`: a compensation that gives up lets the saga go on (`continue`, `escalate`)
+/// or stop (`escalate_and_stop`); under `escalate*` the saga ends `NeedsAttention` and the
+/// escalation's action is told what is left. Each scenario's test asserts what gave up and
+/// what the escalation was told, as the simulator reports them.
+#[test]
+fn compensations_that_give_up_continue_or_escalate() {
+    let generated = flat(&file(ESCALATION, "src/generated.rs"));
+    for want in [
+        "Escalate { left: Vec<Owner>,",
+        "NeedsAttention { left: Vec<Owner> },",
+        "pub gave_up: Vec<Owner>,",
+        "Owner::Step(Step::ReserveInventory) => OnFailure::Continue,",
+        "Owner::Step(Step::HoldShipping) => OnFailure::EscalateAndStop,",
+        "Owner::Trigger => OnFailure::Escalate,",
+        "fn open_incident(&mut self, data: &SagaData, escalation: &Escalation",
+        "Outcome::NeedsAttention => Some(\"UnderReview\"),",
+    ] {
+        assert!(generated.contains(&flat(want)), "{want}");
+    }
+    let saga = saga(ESCALATION);
+    let tests = file(ESCALATION, "tests/scenarios.rs");
+    let scenarios = sagac::scenario::expectations(&saga, &sagac::scenario::FaultKind::ALL);
+    let names = |owners: &[sagac::model::Owner]| -> String {
+        owners
+            .iter()
+            .map(|&o| format!("\"{}\"", sagac::scenario::owner_name(&saga, o)))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    for s in &scenarios {
+        let body = flat_test(&tests, &s.name);
+        let want = format!(
+            "expect_gave_up(&run,&[{}],&[{}]);",
+            names(&s.gave_up),
+            names(&s.left)
+        );
+        assert!(body.contains(&want), "{}: {body}", s.name);
+    }
+    let ends = |outcome| scenarios.iter().filter(|s| s.outcome == outcome).count();
+    assert!(ends(sagac::scenario::Outcome::NeedsAttention) >= 3);
+    for (name, gave_up, left, end) in [
+        (
+            "fail:charge_payment+compfail:hold_shipping",
+            "\"hold_shipping\"",
+            "\"trigger\",\"reserve_inventory\",\"hold_shipping\"",
+            "Outcome::NeedsAttention,&[],",
+        ),
+        (
+            "fail:charge_payment+compfail:reserve_inventory",
+            "\"reserve_inventory\"",
+            "",
+            "Outcome::Compensated,&[\"hold_shipping\",\"trigger\"],",
+        ),
+        (
+            "fail:charge_payment+compfail:trigger",
+            "\"trigger\"",
+            "\"trigger\"",
+            "Outcome::NeedsAttention,&[\"hold_shipping\",\"reserve_inventory\"],",
+        ),
+    ] {
+        let body = flat_test(&tests, name);
+        assert!(
+            body.contains(&format!("expect_gave_up(&run,&[{gave_up}],&[{left}]);")),
+            "{name}: {body}"
+        );
+        assert!(body.contains(end), "{name}: {body}");
+    }
+    // A saga whose compensations get stuck (version 1's) has none of it.
+    let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!v1.contains("gave_up") && !v1.contains("NeedsAttention"));
+}
+
+#[test]
+fn the_escalation_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(ESCALATION);
+}
+
+const TIMEOUT: &str = "tests/codegen-specs/v2-compensation-timeout-orchestration.yaml";
+
+/// A compensation's `timeout`: `Command::Compensate` carries it, a `TimedOut` answer is
+/// re-sent while the compensation's retry allows (then `on_failure` applies), and every
+/// `comptimeout:` scenario the simulator lists, after each scenario where that
+/// compensation runs, has its test. `compensation_defaults` gives the timeout to every
+/// compensation that does not set its own.
+#[test]
+fn compensation_timeouts_are_re_sent_then_give_up() {
+    let generated = flat(&file(TIMEOUT, "src/generated.rs"));
+    for want in [
+        "timeout: Option<Duration>,",
+        "timeout: owner.timeout(),",
+        "Owner::Trigger => Some(Duration::from_secs(2)),",
+        "Owner::Step(Step::ReserveInventory) => Some(Duration::from_secs(2)),",
+        "Owner::Step(Step::HoldShipping) => Some(Duration::from_secs(1)),",
+    ] {
+        assert!(generated.contains(&flat(want)), "{want}");
+    }
+    let saga = saga(TIMEOUT);
+    let kinds = codegen::tested_fault_kinds(&saga);
+    assert!(kinds.contains(&sagac::scenario::FaultKind::CompTimeout));
+    let scenarios = sagac::scenario::expectations(&saga, &kinds);
+    // The simulator's comptimeout scenarios, every one with its test.
+    let options = sagac::scenario::Options {
+        kinds: kinds.clone(),
+        ..Default::default()
+    };
+    let listed: Vec<String> = sagac::scenario::enumerate(&saga, &options)
+        .into_iter()
+        .map(|s| s.name)
+        .filter(|n| n.contains("comptimeout:"))
+        .collect();
+    let tested: Vec<&str> = scenarios
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|n| n.contains("comptimeout:"))
+        .collect();
+    assert_eq!(tested, listed);
+    assert!(tested.len() >= 10, "{tested:?}");
+    let tests = file(TIMEOUT, "tests/scenarios.rs");
+    for (name, gave_up, end) in [
+        (
+            "fail:charge_payment+comptimeout:reserve_inventory",
+            "",
+            "Outcome::Compensated,&[\"hold_shipping\",\"reserve_inventory\",\"trigger\"]",
+        ),
+        (
+            "fail:charge_payment+comptimeout:hold_shipping",
+            "\"hold_shipping\"",
+            "Outcome::Compensated,&[\"reserve_inventory\",\"trigger\"]",
+        ),
+    ] {
+        let body = flat_test(&tests, name);
+        assert!(
+            body.contains(&format!("expect_gave_up(&run,&[{gave_up}],&[]);")),
+            "{name}: {body}"
+        );
+        assert!(body.contains(end), "{name}: {body}");
+    }
+    // A version 1 crate's tests list no comptimeout scenario and its commands no timeout.
+    let v1 = self::saga("specs/order-orchestration.yaml");
+    assert_eq!(
+        codegen::tested_fault_kinds(&v1),
+        sagac::scenario::FaultKind::ALL
+    );
+}
+
+#[test]
+fn the_compensation_timeout_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(TIMEOUT);
+}

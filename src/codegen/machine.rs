@@ -7,6 +7,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::compensation_context;
+use super::compensation_timeout;
+use super::escalation;
 use super::plan::Plan;
 use super::runs_for;
 use super::terminate;
@@ -60,6 +63,35 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         settle,
     } = &terminate;
     let queue_if = runs_for::queue_if(plan);
+    let context = compensation_context::machine(plan);
+    let compensation_context::MachineParts {
+        items: context_items,
+        field: context_field,
+        init: context_init,
+        keep_error,
+        note_failure,
+        gives_up_at_once,
+    } = &context;
+    let escalation = escalation::machine(plan);
+    let escalation::MachineParts {
+        items: escalation_items,
+        command_copy,
+        command: escalate_command,
+        reply: escalation_reply,
+        reply_arm: escalation_reply_arm,
+        state: attention_state,
+        field: escalation_field,
+        init: escalation_init,
+        pending_arm: attention_pending,
+        outcome_arm: attention_outcome,
+        give_up,
+        all_ran,
+    } = &escalation;
+    let compensation_timeout::MachineParts {
+        items: timeout_items,
+        field: timeout_field,
+        init: timeout_init,
+    } = &compensation_timeout::machine(plan);
     let runs_for_table = runs_for::table(plan);
     let reply_arms = plan.steps.iter().map(|names| {
         let v = &names.variant;
@@ -68,6 +100,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     quote! {
         #table
         #runs_for_table
+        #context_items
+        #escalation_items
+        #timeout_items
 
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
@@ -84,7 +119,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         pub const DEADLINE: Option<Duration> = #deadline;
 
         /// What the orchestrator asks for next.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[derive(Debug, Clone, #command_copy PartialEq, Eq)]
         pub enum Command {
             /// Run a step's action (`attempt` counts from 1), after waiting `delay`.
             Run {
@@ -97,7 +132,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 owner: Owner,
                 attempt: u32,
                 delay: Duration,
+                #timeout_field
             },
+            #escalate_command
         }
 
         /// A participant's answer to a command: one variant per step (named after it,
@@ -108,6 +145,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             #(#reply_variants)*
             /// The answer of a compensation.
             Compensation(Owner, Result<(), StepError>),
+            #escalation_reply
         }
 
 
@@ -150,6 +188,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// Something gave up; a person must look at it.
             Stuck(Stuck),
             #state
+            #attention_state
         }
 
         /// The orchestrator: everything it knows of one saga. Persist it after every
@@ -161,6 +200,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// Per step, in `Step` order.
             pub steps: [StepState; #n],
             #field
+            #context_field
+            #escalation_field
         }
 
         impl Saga {
@@ -174,6 +215,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     },
                     steps: [StepState::default(); #n],
                     #init
+                    #context_init
+                    #escalation_init
                 };
                 let commands = saga.advance(0);
                 (saga, commands)
@@ -185,6 +228,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 match reply {
                     #(#reply_arms)*
                     Reply::Compensation(owner, result) => self.on_compensation(owner, result),
+                    #escalation_reply_arm
                 }
             }
 
@@ -215,9 +259,11 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                             owner,
                             attempt: *attempts,
                             delay: Duration::ZERO,
+                            #timeout_init
                         })
                         .into_iter()
                         .collect(),
+                    #attention_pending
                     State::Completed | State::Compensated | State::Stuck(_) #ended => Vec::new(),
                 }
             }
@@ -229,6 +275,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     State::Compensated => Some(Outcome::Compensated),
                     State::Stuck(_) => Some(Outcome::Stuck),
                     #outcome_arm
+                    #attention_outcome
                     State::Running { .. } | State::Compensating { .. } => None,
                 }
             }
@@ -276,6 +323,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 }
                 let info = step.info();
                 let attempts = self.step(step).attempts;
+                #keep_error
                 match result {
                     Ok(output) => {
                         output.store(&mut self.data);
@@ -319,6 +367,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         failing = true;
                     }
                 }
+                #note_failure
                 self.state = State::Running { stage, failing };
                 self.settle(stage, failing)
             }
@@ -352,6 +401,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 
             fn compensate(&mut self, queue: Vec<Owner>) -> Vec<Command> {
                 let Some(&owner) = queue.first() else {
+                    #all_ran
                     self.state = State::Compensated;
                     return Vec::new();
                 };
@@ -360,6 +410,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     owner,
                     attempt: 1,
                     delay: Duration::ZERO,
+                    #timeout_init
                 }]
             }
 
@@ -376,7 +427,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     return self.compensate(rest);
                 }
                 let retry = owner.retry();
-                if !retry.allows(*attempts + 1) {
+                if !retry.allows(*attempts + 1) #gives_up_at_once {
+                    #give_up
                     self.state = State::Stuck(Stuck::Compensation(owner));
                     return Vec::new();
                 }
@@ -385,6 +437,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     owner,
                     attempt: *attempts,
                     delay: retry.delay_before(*attempts),
+                    #timeout_init
                 }]
             }
         }

@@ -84,6 +84,12 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             Terminated,
         }
     });
+    let needs_attention = super::escalation::escalates(plan).then(|| {
+        quote! {
+            /// A compensation gave up under `escalate*`: the escalation was told what is left.
+            NeedsAttention,
+        }
+    });
     let n = usize_lit(saga.steps.len());
     let name = &saga.name.value;
     let trigger_action = &saga.trigger.action.value;
@@ -342,6 +348,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// lost or waits forever.
             Stuck,
             #terminated
+            #needs_attention
         }
 
         /// What gave up for good: the saga is stuck and a person must look at it.

@@ -32,6 +32,10 @@ pub struct Expectation {
     pub caller: Option<String>,
     /// What gave up for good, when the run ends stuck because of it.
     pub stuck: Option<Stuck>,
+    /// Version 2: the effects the escalation was told are left in place.
+    pub left: Vec<Owner>,
+    /// Version 2: the compensations that gave up while the saga went on or escalated.
+    pub gave_up: Vec<Owner>,
 }
 
 impl Expectation {
@@ -49,6 +53,8 @@ impl Expectation {
             broken,
             caller: s.told.caller.clone(),
             stuck: s.told.stuck,
+            left: s.told.left.clone(),
+            gave_up: s.told.gave_up.clone(),
         }
     }
 }
@@ -75,11 +81,13 @@ fn applied_twice<'a>(trace: impl IntoIterator<Item = &'a Action>) -> Vec<Work> {
 /// there. `broken` holds what the representative run breaks; [`run`] explores the others.
 pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
     let base = applicable(saga, kinds);
-    let compfails = if kinds.contains(&FaultKind::Compfail) {
+    let mut compfails = if kinds.contains(&FaultKind::Compfail) {
         compensation_faults(saga)
     } else {
         Vec::new()
     };
+    // Version 2: a compensation's timeout is explored like its failure, never counted.
+    compfails.extend(super::fault::compensation_timeouts(saga, kinds));
     let machine = Machine::probing(saga, &[]);
     let (happy, forked) = walk_forking(
         &machine,
@@ -115,7 +123,9 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
         }
         let own = happy_prefix.extend(fork.shared, &fork.walk);
         for (&cf, nested) in compfails.iter().zip(fork.forks) {
-            let Fault::CompFail(owner) = cf else { continue };
+            let (Fault::CompFail(owner) | Fault::CompTimeout(owner)) = cf else {
+                continue;
+            };
             let Some(nested) = nested.filter(|_| ran.contains(&owner)) else {
                 continue;
             };
@@ -253,5 +263,7 @@ fn expectation(
         broken,
         caller: w.told.caller.clone(),
         stuck: w.told.stuck,
+        left: w.told.left.clone(),
+        gave_up: w.told.gave_up.clone(),
     }
 }

@@ -134,7 +134,8 @@ pub(super) fn fakes(plan: &Plan) -> TokenStream {
                     record("applied trigger");
                     Ok(())
                 },
-                Work::Reaction(_) => quote!(Ok(())),
+                // The Restate runtime refuses version 2's escalation.
+                Work::Reaction(_) | Work::Escalation => quote!(Ok(())),
                 Work::Step(s) => {
                     let v = &plan.step(s).variant;
                     let key = key_expr(plan, s).unwrap_or_else(|| quote!(None));
@@ -148,7 +149,7 @@ pub(super) fn fakes(plan: &Plan) -> TokenStream {
                     quote!(with_world(data, |world| world.compensate(Owner::Trigger)))
                 }
             };
-            let data = if matches!(w, Work::Trigger | Work::Reaction(_)) {
+            let data = if matches!(w, Work::Trigger | Work::Reaction(_) | Work::Escalation) {
                 quote!(_data)
             } else {
                 quote!(data)

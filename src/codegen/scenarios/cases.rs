@@ -22,12 +22,22 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
         Outcome::Compensated => quote!(Outcome::Compensated),
         Outcome::Stuck => quote!(Outcome::Stuck),
         Outcome::Terminated => quote!(Outcome::Terminated),
-        // Version 2's other ends: `codegen` refuses a spec that can reach them (its runtime
-        // does not implement them yet), so no expectation names one.
-        Outcome::NeedsAttention | Outcome::Cancelled => {
-            quote!(Outcome::Stuck)
-        }
+        Outcome::NeedsAttention => quote!(Outcome::NeedsAttention),
+        // Version 2's other end: `codegen` refuses a spec that can reach it (its runtime
+        // does not implement it yet), so no expectation names one.
+        Outcome::Cancelled => quote!(Outcome::Stuck),
     };
+    let names = |owners: &[Owner]| -> Vec<String> {
+        owners
+            .iter()
+            .map(|&o| crate::scenario::owner_name(saga, o))
+            .collect()
+    };
+    // Version 2's `on_failure`: what gave up, and what the escalation was told.
+    let gave_up = crate::codegen::escalation::used(plan).then(|| {
+        let (gave_up, left) = (names(&s.gave_up), names(&s.left));
+        quote!(expect_gave_up(&run, &[#(#gave_up),*], &[#(#left),*]);)
+    });
     let mut again: Vec<String> = s
         .applied_twice
         .iter()
@@ -59,6 +69,20 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
     if let Some(value) = &s.caller {
         doc.push_str(&format!(" The caller is told `{value}`."));
     }
+    if !s.gave_up.is_empty() {
+        doc.push_str(&format!(
+            " Gave up: {}; the escalation is told {}.",
+            code_list(names(&s.gave_up).iter().map(String::as_str)),
+            if s.left.is_empty() {
+                "nothing".to_owned()
+            } else {
+                format!(
+                    "{} left",
+                    code_list(names(&s.left).iter().map(String::as_str))
+                )
+            }
+        ));
+    }
     if !s.broken.is_empty() {
         doc.push_str(&format!(
             "\nBroken invariants: {}.",
@@ -79,6 +103,18 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
             fn #name() {
                 let run = run(&[#(#faults),*]);
                 assert_eq!(run.outcome.caller_value(), #caller, "the caller's value ({run:?})");
+                #gave_up
+                expect(run, #outcome, #expected, &[#(#again),*]);
+            }
+        };
+    }
+    if gave_up.is_some() {
+        return quote! {
+            #doc
+            #[test]
+            fn #name() {
+                let run = run(&[#(#faults),*]);
+                #gave_up
                 expect(run, #outcome, #expected, &[#(#again),*]);
             }
         };

@@ -76,7 +76,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     } else {
         run::choreography(plan)
     };
-    let assertions = assertions();
+    let assertions = assertions(plan);
     let orders = Orders::of(scenarios);
     let shared_orders = orders.tokens(plan.saga);
     // Claimed in scenario order, after the harness's own functions.
@@ -111,7 +111,36 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 }
 
 /// What a run ended with, and the assertion every test makes of it.
-fn assertions() -> TokenStream {
+fn assertions(plan: &Plan) -> TokenStream {
+    let escalation = crate::codegen::escalation::used(plan);
+    let run_fields = escalation.then(|| {
+        quote! {
+            /// Compensations that gave up and let the saga go on or escalate, in order.
+            gave_up: Vec<&'static str>,
+            /// The effects the escalation was told are left.
+            left: Vec<&'static str>,
+        }
+    });
+    let run_init = escalation.then(|| {
+        quote! {
+            gave_up: world.gave_up.clone(),
+            left: world.escalations.concat(),
+        }
+    });
+    let gave_up = escalation.then(|| {
+        quote! {
+            /// Asserts the compensations that gave up and what the escalation was told.
+            fn expect_gave_up(run: &Run, gave_up: &[&str], left: &[&str]) {
+                assert_eq!(run.gave_up, gave_up, "compensations that gave up ({run:?})");
+                assert_eq!(run.left, left, "effects the escalation was told are left ({run:?})");
+            }
+
+            /// Keeps what the machine gave up, for the assertions.
+            fn note_gave_up(world: &RefCell<World>, saga: &Saga) {
+                world.borrow_mut().gave_up = saga.gave_up.iter().map(|owner| owner.id()).collect();
+            }
+        }
+    });
     quote! {
         /// What one run ended with.
         #[derive(Debug)]
@@ -121,6 +150,7 @@ fn assertions() -> TokenStream {
             compensated: Vec<&'static str>,
             /// Effects applied a second time (`undo:<owner>` for a compensation), sorted.
             again: Vec<String>,
+            #run_fields
         }
 
         impl Run {
@@ -137,6 +167,7 @@ fn assertions() -> TokenStream {
                     outcome: outcome.unwrap_or(Outcome::Stuck),
                     compensated,
                     again,
+                    #run_init
                 }
             }
         }
@@ -149,6 +180,8 @@ fn assertions() -> TokenStream {
         }
 
         fn no_wait(_: std::time::Duration) {}
+
+        #gave_up
     }
 }
 
@@ -187,7 +220,12 @@ fn about(plan: &Plan, scenarios: &[Expectation]) -> String {
             "\nEach test also asserts the value the caller is told (`Outcome::caller_value`).\n",
         );
     }
-    if plan.saga.is_v2() {
+    if crate::codegen::compensation_timeout::used(plan) {
+        h.push_str(&format!(
+            "\n`comptimeout:<owner>`: the fake never answers the compensation's first attempt (its\nclient answers `StepError::TimedOut`); the re-send is recognised by the step's key.\nLanguage version 2's other fault kinds (`uncaught:`, `outage:`, `deadline:`, `cancel:`)\nhave no test yet: `sagac simulate {}` lists their scenarios.\n",
+            plan.source
+        ));
+    } else if plan.saga.is_v2() {
         h.push_str(&format!(
             "\nLanguage version 2's own fault kinds (`uncaught:`, `outage:`, `deadline:`, `cancel:`,\n`comptimeout:`) have no test yet: `sagac simulate {}` lists their scenarios.\n",
             plan.source

@@ -25,17 +25,32 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
         quote!(#field: &mut #var,)
     });
     let by_hand = needs.trigger_crash || needs.orchestrator_crash || needs.duplicate;
+    let escalation = crate::codegen::escalation::used(plan);
+    let driven = if escalation {
+        quote! {
+            {
+                let saga = driver.run(data).expect("the trigger commits");
+                note_gave_up(&world, &saga);
+                saga.outcome()
+            }
+        }
+    } else {
+        quote!(driver.run(data).expect("the trigger commits").outcome())
+    };
     let run = if by_hand {
         quote! {
             let outcome = if faults.iter().any(|f| f.starts_with("crash:") || f.starts_with("dup:")) {
                 drive_by_hand(&mut driver, &world, data)
             } else {
-                driver.run(data).expect("the trigger commits").outcome()
+                #driven
             };
         }
     } else {
-        quote!(let outcome = driver.run(data).expect("the trigger commits").outcome();)
+        quote!(let outcome = #driven;)
     };
+    let note = escalation.then(|| quote!(note_gave_up(world, &saga);));
+    let other_commands = crate::codegen::escalation::escalates(plan)
+        .then(|| quote!(Command::Escalate { .. } => false,));
     let tp = saga.trigger.participant;
     let trigger_field = &plan.participant(tp).field;
     let trigger_method = &plan.trigger_method;
@@ -107,6 +122,7 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
             let duplicate = match command {
                 Command::Run { step, .. } => world.borrow_mut().fire(&format!("dup:{}", step.id())),
                 Command::Compensate { .. } => false,
+                #other_commands
             };
             if duplicate {
                 world.borrow_mut().duplicate = true;
@@ -132,6 +148,7 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
                     queue.extend(saga.on_reply(reply));
                     #duplicate
                 }
+                #note
                 saga.outcome()
             }
         }

@@ -18,6 +18,14 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             outbox: Vec<outbox::OutboxRecord>,
         }
     });
+    let escalation_fields = crate::codegen::escalation::used(plan).then(|| {
+        quote! {
+            /// What the escalation was told each time: the effects left.
+            escalations: Vec<Vec<&'static str>>,
+            /// The compensations the machine gave up.
+            gave_up: Vec<&'static str>,
+        }
+    });
     quote! {
         /// What the fakes share: the faults left to fire (each fires once, where it first
         /// applies) and what the participants did.
@@ -39,6 +47,7 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             /// Effects applied a second time.
             again: Vec<String>,
             #outbox_field
+            #escalation_fields
         }
 
         impl World {
@@ -145,9 +154,19 @@ pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStrea
 /// the declared failure the scenario names (`fail:<step>` the first, `fail:<step>@<Failure>`
 /// another); otherwise with `Failure::Other`, as before. Also the table of declared failures.
 fn failing(plan: &Plan) -> (TokenStream, TokenStream) {
+    // `transactional: false`: the failure applied the effect first (the simulator's
+    // representative run).
+    let partial = crate::codegen::compensation_context::non_transactional(plan).then(|| {
+        quote! {
+            if step.kind() != StepKind::Retriable && !transactional(step) {
+                self.apply(step, key);
+            }
+        }
+    });
     if !crate::codegen::terminate::used(plan) {
         let fail = quote! {
             if self.fire(&format!("fail:{id}")) {
+                #partial
                 return Err(if step.kind() == StepKind::Retriable {
                     StepError::Transient("the first attempt fails".to_owned())
                 } else {
@@ -173,6 +192,7 @@ fn failing(plan: &Plan) -> (TokenStream, TokenStream) {
     });
     let fail = quote! {
         if let Some(failure) = self.failing(step) {
+            #partial
             return Err(if step.kind() == StepKind::Retriable {
                 StepError::Transient("the first attempt fails".to_owned())
             } else {
