@@ -191,12 +191,21 @@ fn manifest_has_no_dependencies_and_its_own_workspace() {
     assert!(toml.contains("\n[workspace]\n"), "{toml}");
 }
 
+/// The options that enumerate the scenarios the generated tests cover.
+fn tested(saga: &Saga) -> sagac::scenario::Options {
+    sagac::scenario::Options {
+        kinds: codegen::fault_kinds(saga),
+        ..Default::default()
+    }
+}
+
 #[test]
 fn one_test_per_scenario() {
     for spec in specs() {
         let saga = saga(&spec);
-        // The scenarios `simulate` lists by default: the generated tests cover each.
-        let scenarios = sagac::scenario::enumerate(&saga, &Default::default());
+        // The scenarios `simulate` lists by default, of the fault kinds the runtime
+        // implements (`codegen::fault_kinds`): the generated tests cover each.
+        let scenarios = sagac::scenario::enumerate(&saga, &tested(&saga));
         let files = codegen::generate(&saga, &spec).unwrap();
         let tests = file(&files, "tests/scenarios.rs")
             .matches("#[test]")
@@ -324,7 +333,7 @@ fn generated_crates_pass_test_clippy_and_fmt() {
     for spec in specs() {
         let krate = write_crate(&spec, dir.path());
         let saga = saga(&spec);
-        let scenarios = sagac::scenario::enumerate(&saga, &Default::default()).len();
+        let scenarios = sagac::scenario::enumerate(&saga, &tested(&saga)).len();
 
         let mut test = cargo();
         test.args(["test", "--offline", "--quiet"])

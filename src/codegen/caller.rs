@@ -33,6 +33,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     if super::terminate::used(plan) {
         ends.push((End::Terminated, quote!(Outcome::Terminated)));
     }
+    if super::cancel::used(plan) {
+        ends.push((End::Cancelled, quote!(Outcome::Cancelled)));
+    }
     let arms = ends.into_iter().map(|(end, variant)| {
         let value = &outcome.value(end).value;
         quote!(#variant => Some(#value),)

@@ -7,10 +7,14 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::cancel;
+use super::classes;
+use super::decision;
 use super::plan::Plan;
 use super::runs_for;
 use super::terminate;
 use super::tokens::{docs, option_duration, usize_lit};
+use super::uncaught;
 
 pub fn tokens(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
@@ -59,6 +63,28 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         on_failure,
         settle,
     } = &terminate;
+    let cancel::Parts {
+        state: cancel_state,
+        field: cancel_field,
+        init: cancel_init,
+        outcome_arm: cancel_outcome_arm,
+        ended: cancel_ended,
+        on_result: cancel_on_result,
+        settle: cancel_settle,
+        compensated,
+    } = cancel::Parts::of(plan);
+    let cancel_settle_end = cancel::settle_end(plan);
+    let decision::Parts {
+        field: decision_field,
+        init: decision_init,
+        on_success: decision_on_success,
+        on_failing: decision_on_failing,
+    } = decision::Parts::of(plan);
+    let uncaught_table = uncaught::table(plan);
+    let uncaught_on_result = uncaught::on_result(plan);
+    let uncaught_handled = uncaught::handled(plan);
+    let classes_table = classes::table(plan);
+    let classes_on_result = classes::on_result(plan);
     let queue_if = runs_for::queue_if(plan);
     let runs_for_table = runs_for::table(plan);
     let reply_arms = plan.steps.iter().map(|names| {
@@ -68,6 +94,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     quote! {
         #table
         #runs_for_table
+        #uncaught_table
+        #classes_table
 
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
@@ -150,6 +178,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// Something gave up; a person must look at it.
             Stuck(Stuck),
             #state
+            #cancel_state
         }
 
         /// The orchestrator: everything it knows of one saga. Persist it after every
@@ -161,6 +190,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// Per step, in `Step` order.
             pub steps: [StepState; #n],
             #field
+            #cancel_field
+            #decision_field
         }
 
         impl Saga {
@@ -174,6 +205,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     },
                     steps: [StepState::default(); #n],
                     #init
+                    #cancel_init
+                    #decision_init
                 };
                 let commands = saga.advance(0);
                 (saga, commands)
@@ -218,7 +251,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         })
                         .into_iter()
                         .collect(),
-                    State::Completed | State::Compensated | State::Stuck(_) #ended => Vec::new(),
+                    State::Completed | State::Compensated | State::Stuck(_) #ended #cancel_ended => Vec::new(),
                 }
             }
 
@@ -229,6 +262,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     State::Compensated => Some(Outcome::Compensated),
                     State::Stuck(_) => Some(Outcome::Stuck),
                     #outcome_arm
+                    #cancel_outcome_arm
                     State::Running { .. } | State::Compensating { .. } => None,
                 }
             }
@@ -274,12 +308,16 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 if self.step(step).status != Status::Awaiting {
                     return Vec::new();
                 }
+                #cancel_on_result
                 let info = step.info();
                 let attempts = self.step(step).attempts;
+                #uncaught_on_result
+                #classes_on_result
                 match result {
                     Ok(output) => {
                         output.store(&mut self.data);
                         self.step_mut(step).status = Status::Done;
+                        #decision_on_success
                     }
                     Err(StepError::Business(#failure)) if info.kind != StepKind::Retriable => {
                         self.step_mut(step).status = Status::Failed;
@@ -318,6 +356,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         self.step_mut(step).status = Status::InDoubt;
                         failing = true;
                     }
+                    #uncaught_handled
                 }
                 self.state = State::Running { stage, failing };
                 self.settle(stage, failing)
@@ -331,10 +370,13 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 if steps.iter().any(|&s| self.step(s).status == Status::Awaiting) {
                     return Vec::new();
                 }
+                #cancel_settle
                 if !failing {
                     return self.advance(stage + 1);
                 }
+                #decision_on_failing
                 #settle
+                #cancel_settle_end
                 let mut queue = Vec::new();
                 for steps in STAGES.iter().take(stage + 1).rev() {
                     for &step in steps.iter().rev() {
@@ -352,7 +394,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 
             fn compensate(&mut self, queue: Vec<Owner>) -> Vec<Command> {
                 let Some(&owner) = queue.first() else {
-                    self.state = State::Compensated;
+                    self.state = #compensated;
                     return Vec::new();
                 };
                 self.state = State::Compensating { queue, attempts: 1 };

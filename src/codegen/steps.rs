@@ -84,6 +84,12 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             Terminated,
         }
     });
+    let cancelled = super::cancel::used(plan).then(|| {
+        quote! {
+            /// The caller's cancel was honoured: the saga compensated (`cancellation`).
+            Cancelled,
+        }
+    });
     let n = usize_lit(saga.steps.len());
     let name = &saga.name.value;
     let trigger_action = &saga.trigger.action.value;
@@ -342,6 +348,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// lost or waits forever.
             Stuck,
             #terminated
+            #cancelled
         }
 
         /// What gave up for good: the saga is stuck and a person must look at it.

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::model::{Owner, Saga};
 
-use super::action::{Action, ActionKind, Work};
+use super::action::{Action, ActionKind, CancelAnswer, Work};
 use super::fault::{Fault, FaultKind, applicable, compensation_faults};
 use super::fork::walk_forking;
 use super::invariant::Invariant;
@@ -30,6 +30,8 @@ pub struct Expectation {
     pub broken: Vec<Invariant>,
     /// Version 2: the value the run told the caller (`outcome.values`), if any.
     pub caller: Option<String>,
+    /// Version 2: the first answer to the caller's cancel, if any.
+    pub cancel_answer: Option<CancelAnswer>,
 }
 
 impl Expectation {
@@ -46,6 +48,7 @@ impl Expectation {
             applied_twice: applied_twice(&s.trace),
             broken,
             caller: s.told.caller.clone(),
+            cancel_answer: s.told.cancel_answer,
         }
     }
 }
@@ -249,5 +252,6 @@ fn expectation(
         applied_twice,
         broken,
         caller: w.told.caller.clone(),
+        cancel_answer: w.told.cancel_answer,
     }
 }

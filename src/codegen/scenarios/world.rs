@@ -12,6 +12,18 @@ use crate::codegen::plan::Plan;
 pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
     let outbox = needs.trigger_crash && plan.orchestration && has_trigger_outbox(plan);
     let (methods, declared) = fault_methods(plan);
+    let cancel_field = crate::codegen::cancel::used(plan).then(|| {
+        quote! {
+            /// The answer the caller got to its cancel.
+            cancel_answer: Option<CancelAnswer>,
+        }
+    });
+    let told_field = crate::codegen::decision::used(plan).then(|| {
+        quote! {
+            /// What the caller was told at the decision.
+            told: Option<Outcome>,
+        }
+    });
     let outbox_field = outbox.then(|| {
         quote! {
             /// Outbox records the trigger wrote.
@@ -39,6 +51,8 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             /// Effects applied a second time.
             again: Vec<String>,
             #outbox_field
+            #cancel_field
+            #told_field
         }
 
         impl World {
@@ -61,6 +75,8 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
 /// saga uses version 2's `then: terminate`).
 pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStream) {
     let (fail, declared) = failing(plan);
+    let (outage, uncaught) = crate::codegen::uncaught::fakes(plan);
+    let classes = crate::codegen::classes::fakes(plan);
     let methods = quote! {
             /// Whether the fault is injected here (then it has fired and will not again).
             fn fire(&mut self, fault: &str) -> bool {
@@ -87,14 +103,17 @@ pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStrea
                     }
                     return Err(StepError::Business(Failure::Other("a repeat of a failed request".to_owned())));
                 }
+                #outage
                 if self.fire(&format!("timeout:{id}")) {
                     self.apply(step, key);
                     return Err(StepError::TimedOut);
                 }
+                #uncaught
                 if self.exhausting.contains(id) || self.fire(&format!("exhaust:{id}")) {
                     self.exhausting.insert(id.to_owned());
                     return Err(StepError::Transient("every attempt fails".to_owned()));
                 }
+                #classes
                 #fail
                 self.apply(step, key);
                 self.done.insert(id);
@@ -145,7 +164,7 @@ pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStrea
 /// the declared failure the scenario names (`fail:<step>` the first, `fail:<step>@<Failure>`
 /// another); otherwise with `Failure::Other`, as before. Also the table of declared failures.
 fn failing(plan: &Plan) -> (TokenStream, TokenStream) {
-    if !crate::codegen::terminate::used(plan) {
+    if !crate::codegen::terminate::used(plan) && !crate::codegen::classes::used(plan) {
         let fail = quote! {
             if self.fire(&format!("fail:{id}")) {
                 return Err(if step.kind() == StepKind::Retriable {

@@ -1,0 +1,108 @@
+//! Version 2's failure classes in the std runtime: a declared failure with `then: retry`
+//! is transient for its step, retried under its own policy (else the step's), and running
+//! out of attempts counts as version 1's exhausted retries. The table `class_retry`, the
+//! state machine's use of it, and the fakes' `exhaust:<step>@<Failure>`. Nothing is
+//! generated for a saga without such a class (every version 1 spec).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::plan::Plan;
+use super::tokens::retry;
+use crate::model::FailureThen;
+
+/// The (step, failure) pairs retried as a class, with their policy (`None`: the step's).
+fn classes(plan: &Plan) -> Vec<(TokenStream, TokenStream, Option<TokenStream>)> {
+    let mut out = Vec::new();
+    for s in plan.saga.step_ids() {
+        for f in &plan.saga.step(s).failure_handling {
+            if f.then.value != FailureThen::Retry || f.builtin.is_some() {
+                continue;
+            }
+            let Some(v) = super::terminate::variant(plan, &f.name.value) else {
+                continue;
+            };
+            let sv = &plan.step(s).variant;
+            out.push((
+                quote!(Step::#sv),
+                quote!(Failure::#v),
+                f.retry.as_ref().map(retry),
+            ));
+        }
+    }
+    out
+}
+
+/// Whether the saga has a failure class retried on its own (`then: retry`).
+pub fn used(plan: &Plan) -> bool {
+    plan.orchestration && !classes(plan).is_empty()
+}
+
+/// `class_retry(step, failure)`.
+pub fn table(plan: &Plan) -> TokenStream {
+    if !used(plan) {
+        return TokenStream::new();
+    }
+    let arms = classes(plan).into_iter().map(|(step, failure, policy)| {
+        let policy = policy.unwrap_or_else(|| quote!(#step.info().retry));
+        quote!((#step, #failure) => Some(#policy),)
+    });
+    quote! {
+        /// The retry policy of a failure class (`then: retry` in the spec): the failure is
+        /// transient for this step and retried under it; `None` for any other failure.
+        pub fn class_retry(step: Step, failure: &Failure) -> Option<RetryPolicy> {
+            match (step, failure) {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    }
+}
+
+/// In `on_result`, before the answer is handled: a failure class is re-sent while its
+/// policy allows, then fails the step as exhausted retries do.
+pub fn on_result(plan: &Plan) -> TokenStream {
+    if !used(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        if let Err(StepError::Business(failure)) = &result {
+            if let Some(retry) = class_retry(step, failure) {
+                if retry.allows(attempts + 1) {
+                    let state = self.step_mut(step);
+                    state.attempts += 1;
+                    return vec![Command::Run {
+                        step,
+                        attempt: attempts + 1,
+                        delay: retry.delay_before(attempts + 1),
+                    }];
+                }
+                // Out of attempts: as exhausted retries (nothing applied).
+                self.step_mut(step).status = Status::Failed;
+                if info.after_point_of_no_return {
+                    self.state = State::Stuck(Stuck::Step(step));
+                    return Vec::new();
+                }
+                self.state = State::Running { stage, failing: true };
+                return self.settle(stage, true);
+            }
+        }
+    }
+}
+
+/// The fakes' `exhaust:<step>@<Failure>`: every attempt fails with that class.
+pub fn fakes(plan: &Plan) -> TokenStream {
+    if !used(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        let exhausting = declared_failures(step).into_iter().find(|f| {
+            let name = format!("{id}@{}", f.name());
+            self.exhausting.contains(&name) || self.fire(&format!("exhaust:{name}"))
+        });
+        if let Some(failure) = exhausting {
+            self.exhausting.insert(format!("{id}@{}", failure.name()));
+            return Err(StepError::Business(failure));
+        }
+    }
+}
