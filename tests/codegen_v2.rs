@@ -452,3 +452,16 @@ fn a_failure_class_is_retried_on_its_own_policy() {
         "{exhausted}"
     );
 }
+
+/// `RetryPolicy { within, jitter }` in a version 2 crate: the class's policy waits a random
+/// part of its backoff; a version 1 crate keeps version 1's `RetryPolicy`.
+#[test]
+fn retry_policies_carry_within_and_jitter() {
+    let generated = file(CLASSES, "src/generated.rs");
+    assert!(generated.contains("pub enum Jitter {"));
+    assert!(generated.contains("within: Some(Duration::from_secs(1)),"));
+    assert!(generated.contains("jitter: Jitter::Full,"));
+    assert!(generated.contains("Jitter::Full => {"));
+    let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!v1.contains("Jitter"));
+}

@@ -8,7 +8,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::plan::Plan;
-use super::tokens::retry;
 use crate::model::FailureThen;
 
 /// The (step, failure) pairs retried as a class, with their policy (`None`: the step's).
@@ -26,7 +25,7 @@ fn classes(plan: &Plan) -> Vec<(TokenStream, TokenStream, Option<TokenStream>)> 
             out.push((
                 quote!(Step::#sv),
                 quote!(Failure::#v),
-                f.retry.as_ref().map(retry),
+                f.retry.as_ref().map(|r| super::jitter::literal(plan, r)),
             ));
         }
     }

@@ -15,6 +15,7 @@ mod events;
 mod format;
 mod generated;
 mod handlers;
+mod jitter;
 mod machine;
 mod manifest;
 mod migration;

@@ -46,6 +46,8 @@ fn implemented(saga: &Saga, key: Key) -> bool {
         Key::OnUncaught => true,
         // The model caps `max_attempts` by the attempts that start within the budget.
         Key::RetryWithin => true,
+        // `RetryPolicy { within, jitter }` (`jitter.rs`).
+        Key::RetryJitter => true,
         _ => false,
     }
 }
