@@ -144,31 +144,6 @@ fn terminate_ends_the_saga_without_compensating() {
     }
 }
 
-/// A built-in failure name (`TimedOut`, `Exhausted`) handled otherwise is not implemented
-/// yet.
-#[test]
-fn a_built_in_failure_name_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("class.yaml");
-    let text = std::fs::read_to_string(TERMINATE).unwrap().replace(
-        "{ name: CardStolen, then: terminate, keeps: [reserve_inventory] }",
-        "{ name: TimedOut, then: terminate }",
-    );
-    std::fs::write(&spec, text).unwrap();
-    let out = dir.path().join("never");
-    sagac()
-        .arg("codegen")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "(language version 2), whose semantics `sagac codegen` does not implement yet",
-        ));
-    assert!(!out.exists());
-}
-
 const RUNS_FOR: &str = "tests/codegen-specs/v2-runs-for-orchestration.yaml";
 
 /// `runs_for`: `any_attempt` compensates the step that failed (first: it is the latest),
@@ -464,4 +439,32 @@ fn retry_policies_carry_within_and_jitter() {
     assert!(generated.contains("Jitter::Full => {"));
     let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
     assert!(!v1.contains("Jitter"));
+}
+
+const BUILTIN: &str = "tests/codegen-specs/v2b-builtin-orchestration.yaml";
+
+/// A built-in failure name with `then: terminate`: the step that times out (`TimedOut`) or
+/// runs out of retries (`Exhausted`) ends the saga without compensating, as the simulator
+/// predicts; other steps keep version 1's handling.
+#[test]
+fn a_built_in_failure_can_terminate() {
+    let generated = file(BUILTIN, "src/generated.rs");
+    assert!(generated.contains("(!resent || exhausted) && matches!(step, Step::HoldShipping)"));
+    let tests = file(BUILTIN, "tests/scenarios.rs");
+    for name in ["exhaust:reserve_inventory", "timeout:hold_shipping"] {
+        let body = test_of(&tests, name);
+        assert!(
+            expects(body, "Outcome::Terminated", "&[]"),
+            "{name}: {body}"
+        );
+    }
+    let body = test_of(&tests, "exhaust:hold_shipping");
+    assert!(
+        expects(
+            body,
+            "Outcome::Compensated",
+            "&[\"reserve_inventory\", \"trigger\"]"
+        ),
+        "{body}"
+    );
 }

@@ -85,6 +85,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     let uncaught_handled = uncaught::handled(plan);
     let classes_table = classes::table(plan);
     let classes_on_result = classes::on_result(plan);
+    let builtin_on_result = classes::builtin_on_result(plan);
     let queue_if = runs_for::queue_if(plan);
     let runs_for_table = runs_for::table(plan);
     let reply_arms = plan.steps.iter().map(|names| {
@@ -312,6 +313,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 let info = step.info();
                 let attempts = self.step(step).attempts;
                 #uncaught_on_result
+                #builtin_on_result
                 #classes_on_result
                 match result {
                     Ok(output) => {

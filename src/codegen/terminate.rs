@@ -28,7 +28,8 @@ pub fn used(plan: &Plan) -> bool {
     plan.orchestration
         && (!pairs(plan).is_empty()
             || super::deadline::terminates(plan)
-            || super::uncaught::terminates(plan))
+            || super::uncaught::terminates(plan)
+            || super::classes::builtin_terminates(plan))
 }
 
 /// The `Failure` variant of a declared failure.

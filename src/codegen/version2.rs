@@ -12,8 +12,8 @@ use crate::scenario::{FaultKind, Unsupported};
 /// Implemented so far, in an orchestration: `outcome` delivered at the end (`at: end`,
 /// the default) or at the decision, whose value `Outcome::caller_value` gives and the
 /// tests assert; a step's `failures` in the long form (`then: compensate`, `terminate`
-/// with `keeps`, or `retry` with its own policy), without a built-in name (`TimedOut`,
-/// `Exhausted`); a compensation's `runs_for`; the deadline in the long form;
+/// with `keeps`, or `retry` with its own policy; a built-in name, `TimedOut` or
+/// `Exhausted`, with `then: compensate` or `terminate`); a compensation's `runs_for`; the deadline in the long form;
 /// `cancellation`; `on_uncaught`; and `retry.within` (the attempts it allows are the
 /// policy's `max_attempts`).
 pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
@@ -33,7 +33,9 @@ fn implemented(saga: &Saga, key: Key) -> bool {
         Key::Outcome => true,
         Key::FailureLongForm => saga.steps.iter().all(|s| {
             s.failure_handling.iter().all(|f| {
-                f.builtin.is_none() && (f.retry.is_none() || f.then.value == FailureThen::Retry)
+                // A built-in name (`TimedOut`, `Exhausted`) may compensate or terminate.
+                let builtin_ok = f.builtin.is_none() || f.then.value != FailureThen::Retry;
+                builtin_ok && (f.retry.is_none() || f.then.value == FailureThen::Retry)
             })
         }),
         // `Saga::on_deadline` does not count the attempt of a command that never went out.
