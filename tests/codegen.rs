@@ -191,10 +191,10 @@ fn manifest_has_no_dependencies_and_its_own_workspace() {
     assert!(toml.contains("\n[workspace]\n"), "{toml}");
 }
 
-/// The scenarios a generated crate's tests cover: those of the fault kinds its runtime plays.
+/// The options that enumerate the scenarios the generated tests cover.
 fn tested(saga: &Saga) -> sagac::scenario::Options {
     sagac::scenario::Options {
-        kinds: codegen::tested_fault_kinds(saga),
+        kinds: codegen::fault_kinds(saga),
         ..Default::default()
     }
 }
@@ -203,8 +203,8 @@ fn tested(saga: &Saga) -> sagac::scenario::Options {
 fn one_test_per_scenario() {
     for spec in specs() {
         let saga = saga(&spec);
-        // The scenarios `simulate` lists by default (version 1's kinds, and the version 2
-        // kinds the runtime plays): the generated tests cover each.
+        // The scenarios `simulate` lists by default, of the fault kinds the runtime
+        // implements (`codegen::fault_kinds`): the generated tests cover each.
         let scenarios = sagac::scenario::enumerate(&saga, &tested(&saga));
         let files = codegen::generate(&saga, &spec).unwrap();
         let tests = file(&files, "tests/scenarios.rs")

@@ -12,26 +12,17 @@ use quote::quote;
 
 use super::plan::Plan;
 use super::tokens::option_duration;
-use crate::model::{Coordination, Saga};
-use crate::scenario::FaultKind;
+use crate::model::Saga;
 
 /// Whether some compensation has a `timeout`.
 pub fn used(plan: &Plan) -> bool {
     super::compensation_context::used(plan) && with_timeout(plan.saga)
 }
 
-fn with_timeout(saga: &Saga) -> bool {
+/// Whether some compensation has a `timeout`: the crate's tests then cover
+/// `comptimeout:` (`codegen::fault_kinds`).
+pub fn with_timeout(saga: &Saga) -> bool {
     saga.compensations().any(|(_, c)| c.timeout.is_some())
-}
-
-/// The fault kinds whose scenarios the generated tests cover: version 1's seven, and
-/// `comptimeout:` for an orchestration whose compensations have a `timeout`.
-pub fn fault_kinds(saga: &Saga) -> Vec<FaultKind> {
-    let mut kinds = FaultKind::ALL.to_vec();
-    if saga.is_v2() && saga.coordination == Coordination::Orchestration && with_timeout(saga) {
-        kinds.push(FaultKind::CompTimeout);
-    }
-    kinds
 }
 
 /// The state machine's parts: the `timeout` field of `Command::Compensate`, its value where

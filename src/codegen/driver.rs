@@ -51,6 +51,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         comp_arms.push(quote!(_ => Ok(()),));
     }
     let (deadline_fn, next) = match saga.deadline {
+        // Version 2: the state machine decides what the deadline stops (`deadline.rs`).
+        Some(_) if super::deadline::used(plan) => (None, super::deadline::driver_next()),
         Some(_) => (
             Some(quote! {
                 /// The step of a command that the deadline fails instead of sending it: one
@@ -99,6 +101,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         }
     });
 
+    let wait = super::uncaught::driver_wait(plan);
     quote! {
         /// What the driver calls to persist the saga after every transition.
         pub type Persist<'a> = Box<dyn FnMut(&Saga) + 'a>;
@@ -152,6 +155,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         persist(&saga);
                     }
                 }
+                #wait
                 saga
             }
 

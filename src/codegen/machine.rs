@@ -7,13 +7,17 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::cancel;
+use super::classes;
 use super::compensation_context;
 use super::compensation_timeout;
+use super::decision;
 use super::escalation;
 use super::plan::Plan;
 use super::runs_for;
 use super::terminate;
 use super::tokens::{docs, option_duration, usize_lit};
+use super::uncaught;
 
 pub fn tokens(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
@@ -62,6 +66,29 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         on_failure,
         settle,
     } = &terminate;
+    let cancel::Parts {
+        state: cancel_state,
+        field: cancel_field,
+        init: cancel_init,
+        outcome_arm: cancel_outcome_arm,
+        ended: cancel_ended,
+        on_result: cancel_on_result,
+        settle: cancel_settle,
+        compensated,
+    } = cancel::Parts::of(plan);
+    let cancel_settle_end = cancel::settle_end(plan);
+    let decision::Parts {
+        field: decision_field,
+        init: decision_init,
+        on_success: decision_on_success,
+        on_failing: decision_on_failing,
+    } = decision::Parts::of(plan);
+    let uncaught_table = uncaught::table(plan);
+    let uncaught_on_result = uncaught::on_result(plan);
+    let uncaught_handled = uncaught::handled(plan);
+    let classes_table = classes::table(plan);
+    let classes_on_result = classes::on_result(plan);
+    let builtin_on_result = classes::builtin_on_result(plan);
     let queue_if = runs_for::queue_if(plan);
     let context = compensation_context::machine(plan);
     let compensation_context::MachineParts {
@@ -103,6 +130,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         #context_items
         #escalation_items
         #timeout_items
+        #uncaught_table
+        #classes_table
 
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
@@ -189,6 +218,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             Stuck(Stuck),
             #state
             #attention_state
+            #cancel_state
         }
 
         /// The orchestrator: everything it knows of one saga. Persist it after every
@@ -202,6 +232,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             #field
             #context_field
             #escalation_field
+            #cancel_field
+            #decision_field
         }
 
         impl Saga {
@@ -217,6 +249,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     #init
                     #context_init
                     #escalation_init
+                    #cancel_init
+                    #decision_init
                 };
                 let commands = saga.advance(0);
                 (saga, commands)
@@ -264,7 +298,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         .into_iter()
                         .collect(),
                     #attention_pending
-                    State::Completed | State::Compensated | State::Stuck(_) #ended => Vec::new(),
+                    State::Completed | State::Compensated | State::Stuck(_) #ended #cancel_ended => Vec::new(),
                 }
             }
 
@@ -276,6 +310,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     State::Stuck(_) => Some(Outcome::Stuck),
                     #outcome_arm
                     #attention_outcome
+                    #cancel_outcome_arm
                     State::Running { .. } | State::Compensating { .. } => None,
                 }
             }
@@ -321,13 +356,18 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 if self.step(step).status != Status::Awaiting {
                     return Vec::new();
                 }
+                #cancel_on_result
                 let info = step.info();
                 let attempts = self.step(step).attempts;
                 #keep_error
+                #uncaught_on_result
+                #builtin_on_result
+                #classes_on_result
                 match result {
                     Ok(output) => {
                         output.store(&mut self.data);
                         self.step_mut(step).status = Status::Done;
+                        #decision_on_success
                     }
                     Err(StepError::Business(#failure)) if info.kind != StepKind::Retriable => {
                         self.step_mut(step).status = Status::Failed;
@@ -366,6 +406,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         self.step_mut(step).status = Status::InDoubt;
                         failing = true;
                     }
+                    #uncaught_handled
                 }
                 #note_failure
                 self.state = State::Running { stage, failing };
@@ -380,10 +421,13 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 if steps.iter().any(|&s| self.step(s).status == Status::Awaiting) {
                     return Vec::new();
                 }
+                #cancel_settle
                 if !failing {
                     return self.advance(stage + 1);
                 }
+                #decision_on_failing
                 #settle
+                #cancel_settle_end
                 let mut queue = Vec::new();
                 for steps in STAGES.iter().take(stage + 1).rev() {
                     for &step in steps.iter().rev() {
@@ -402,7 +446,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             fn compensate(&mut self, queue: Vec<Owner>) -> Vec<Command> {
                 let Some(&owner) = queue.first() else {
                     #all_ran
-                    self.state = State::Compensated;
+                    self.state = #compensated;
                     return Vec::new();
                 };
                 self.state = State::Compensating { queue, attempts: 1 };

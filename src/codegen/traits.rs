@@ -41,6 +41,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
     let deadline_name = deadline
         .as_ref()
         .map(|_| quote!(Failure::DeadlinePassed => "DeadlinePassed",));
+    let (unexpected, unexpected_display) = super::uncaught::error_variants(plan);
     quote! {
         /// A business failure: one the spec declares in a step's `failures`, or another.
         #[allow(clippy::enum_variant_names)]
@@ -86,6 +87,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
             /// step is compensated, so its compensation must tolerate an effect that never
             /// happened.
             TimedOut,
+            #unexpected
         }
 
         impl fmt::Display for StepError {
@@ -94,6 +96,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
                     StepError::Business(failure) => write!(f, "business failure: {failure}"),
                     StepError::Transient(why) => write!(f, "transient failure: {why}"),
                     StepError::TimedOut => f.write_str("no answer in time"),
+                    #unexpected_display
                 }
             }
         }

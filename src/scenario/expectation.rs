@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::model::{Owner, Saga};
 
-use super::action::{Action, ActionKind, Work};
+use super::action::{Action, ActionKind, CancelAnswer, Work};
 use super::fault::{Fault, FaultKind, applicable, compensation_faults};
 use super::fork::walk_forking;
 use super::invariant::Invariant;
@@ -36,6 +36,8 @@ pub struct Expectation {
     pub left: Vec<Owner>,
     /// Version 2: the compensations that gave up while the saga went on or escalated.
     pub gave_up: Vec<Owner>,
+    /// Version 2: the first answer to the caller's cancel, if any.
+    pub cancel_answer: Option<CancelAnswer>,
 }
 
 impl Expectation {
@@ -55,6 +57,7 @@ impl Expectation {
             stuck: s.told.stuck,
             left: s.told.left.clone(),
             gave_up: s.told.gave_up.clone(),
+            cancel_answer: s.told.cancel_answer,
         }
     }
 }
@@ -265,5 +268,6 @@ fn expectation(
         stuck: w.told.stuck,
         left: w.told.left.clone(),
         gave_up: w.told.gave_up.clone(),
+        cancel_answer: w.told.cancel_answer,
     }
 }

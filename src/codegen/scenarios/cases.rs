@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{Owner, Saga};
-use crate::scenario::{Expectation, Outcome, Work};
+use crate::scenario::{CancelAnswer, Expectation, Outcome, Work};
 
 use super::orders::Orders;
 use crate::codegen::names::ident;
@@ -23,9 +23,7 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
         Outcome::Stuck => quote!(Outcome::Stuck),
         Outcome::Terminated => quote!(Outcome::Terminated),
         Outcome::NeedsAttention => quote!(Outcome::NeedsAttention),
-        // Version 2's other end: `codegen` refuses a spec that can reach it (its runtime
-        // does not implement it yet), so no expectation names one.
-        Outcome::Cancelled => quote!(Outcome::Stuck),
+        Outcome::Cancelled => quote!(Outcome::Cancelled),
     };
     let names = |owners: &[Owner]| -> Vec<String> {
         owners
@@ -83,6 +81,9 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
             }
         ));
     }
+    if let Some(answer) = s.cancel_answer {
+        doc.push_str(&format!(" Its cancel is answered `{}`.", answer.as_str()));
+    }
     if !s.broken.is_empty() {
         doc.push_str(&format!(
             "\nBroken invariants: {}.",
@@ -91,30 +92,43 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
     }
     let doc = docs(&doc);
     let expected = orders.expression(saga, &s.compensated);
+    let mut checks = Vec::new();
     if saga.outcome.is_some() {
         // Version 2's `outcome`: the value the simulator's run told the caller.
         let caller = match &s.caller {
             Some(value) => quote!(Some(#value)),
             None => quote!(None),
         };
-        return quote! {
-            #doc
-            #[test]
-            fn #name() {
-                let run = run(&[#(#faults),*]);
-                assert_eq!(run.outcome.caller_value(), #caller, "the caller's value ({run:?})");
-                #gave_up
-                expect(run, #outcome, #expected, &[#(#again),*]);
+        checks.push(if crate::codegen::decision::used(plan) {
+            // Told at the decision, or else at the end.
+            quote! {
+                assert_eq!(run.told.unwrap_or(run.outcome).caller_value(), #caller, "the caller's value ({run:?})");
             }
-        };
+        } else {
+            quote! {
+                assert_eq!(run.outcome.caller_value(), #caller, "the caller's value ({run:?})");
+            }
+        });
     }
-    if gave_up.is_some() {
+    if plan.orchestration && saga.cancellation.is_some() {
+        // Version 2's `cancellation`: the answer the simulator's run gave the cancel.
+        let answer = match s.cancel_answer {
+            Some(CancelAnswer::Cancelled) => quote!(Some(CancelAnswer::Cancelled)),
+            Some(CancelAnswer::TooLate) => quote!(Some(CancelAnswer::TooLate)),
+            None => quote!(None),
+        };
+        checks.push(quote! {
+            assert_eq!(run.cancel_answer, #answer, "the answer to the cancel ({run:?})");
+        });
+    }
+    checks.extend(gave_up);
+    if !checks.is_empty() {
         return quote! {
             #doc
             #[test]
             fn #name() {
                 let run = run(&[#(#faults),*]);
-                #gave_up
+                #(#checks)*
                 expect(run, #outcome, #expected, &[#(#again),*]);
             }
         };

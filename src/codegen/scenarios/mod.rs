@@ -38,6 +38,10 @@ struct Needs {
     trigger_crash: bool,
     orchestrator_crash: bool,
     duplicate: bool,
+    /// Version 2's `deadline:<step>`, played by the harness.
+    deadline: bool,
+    /// Version 2's `cancel:<step>`, played by the harness.
+    cancel: bool,
 }
 
 impl Needs {
@@ -56,6 +60,8 @@ impl Needs {
                 }
                 Fault::OrchestratorCrash(_) => needs.orchestrator_crash = true,
                 Fault::DupStep(_) | Fault::DupEvent(_) => needs.duplicate = true,
+                Fault::Deadline(_) => needs.deadline = true,
+                Fault::Cancel(_) => needs.cancel = true,
                 _ => {}
             }
         }
@@ -141,6 +147,22 @@ fn assertions(plan: &Plan) -> TokenStream {
             }
         }
     });
+    let cancel = crate::codegen::cancel::used(plan);
+    let cancel_field = cancel.then(|| {
+        quote! {
+            /// The answer the caller got to its cancel (version 2's `cancellation`).
+            cancel_answer: Option<CancelAnswer>,
+        }
+    });
+    let cancel_init = cancel.then(|| quote!(cancel_answer: world.cancel_answer,));
+    let decision = crate::codegen::decision::used(plan);
+    let told_field = decision.then(|| {
+        quote! {
+            /// What the caller was told at the decision (`outcome.at: decision`).
+            told: Option<Outcome>,
+        }
+    });
+    let told_init = decision.then(|| quote!(told: world.told,));
     quote! {
         /// What one run ended with.
         #[derive(Debug)]
@@ -151,6 +173,8 @@ fn assertions(plan: &Plan) -> TokenStream {
             /// Effects applied a second time (`undo:<owner>` for a compensation), sorted.
             again: Vec<String>,
             #run_fields
+            #cancel_field
+            #told_field
         }
 
         impl Run {
@@ -168,6 +192,8 @@ fn assertions(plan: &Plan) -> TokenStream {
                     compensated,
                     again,
                     #run_init
+                    #cancel_init
+                    #told_init
                 }
             }
         }
@@ -220,16 +246,32 @@ fn about(plan: &Plan, scenarios: &[Expectation]) -> String {
             "\nEach test also asserts the value the caller is told (`Outcome::caller_value`).\n",
         );
     }
+    if crate::codegen::uncaught::used(plan) {
+        h.push_str("\nVersion 2's `uncaught:<step>` answers the step's first attempt `StepError::Unexpected`;\n`outage:<participant>` answers every forward command to it `TimedOut` (with a\n`timeout`, unless re-sent without limit) or `Unanswered`, and the deadline, if any,\nends the wait.\n");
+    }
+    if plan.saga.deadline.is_some() && crate::codegen::deadline::used(plan) {
+        h.push_str("\n`deadline:<step>` (played by the harness): the deadline passes as the step's first\ncommand is about to go out; that command and those queued after it go to\n`Saga::on_deadline` instead of their participants.\n");
+    }
+    if crate::codegen::cancel::used(plan) {
+        h.push_str("\n`cancel:<step>` (played by the harness): the caller's cancel (`Saga::cancel`) reaches\nthe orchestrator once the step's first command has been processed, before its answer;\neach test asserts the answer the cancel got.\n");
+    }
     if crate::codegen::compensation_timeout::used(plan) {
-        h.push_str(&format!(
-            "\n`comptimeout:<owner>`: the fake never answers the compensation's first attempt (its\nclient answers `StepError::TimedOut`); the re-send is recognised by the step's key.\nLanguage version 2's other fault kinds (`uncaught:`, `outage:`, `deadline:`, `cancel:`)\nhave no test yet: `sagac simulate {}` lists their scenarios.\n",
-            plan.source
-        ));
-    } else if plan.saga.is_v2() {
-        h.push_str(&format!(
-            "\nLanguage version 2's own fault kinds (`uncaught:`, `outage:`, `deadline:`, `cancel:`,\n`comptimeout:`) have no test yet: `sagac simulate {}` lists their scenarios.\n",
-            plan.source
-        ));
+        h.push_str("\n`comptimeout:<owner>`: the fake never answers the compensation's first attempt (its\nclient answers `StepError::TimedOut`); the re-send is recognised by the step's key.\n");
+    }
+    if plan.saga.is_v2() {
+        let tested = crate::codegen::version2::fault_kinds(saga);
+        let untested: Vec<String> = crate::scenario::FaultKind::EVERY
+            .iter()
+            .filter(|k| !tested.contains(k))
+            .map(|k| format!("`{}:`", k.as_str()))
+            .collect();
+        if !untested.is_empty() {
+            h.push_str(&format!(
+                "\nLanguage version 2's fault kinds {} have no test yet: `sagac simulate {}`\nlists their scenarios.\n",
+                untested.join(", "),
+                plan.source
+            ));
+        }
     }
     let broken = scenarios.iter().filter(|s| !s.broken.is_empty()).count();
     if broken > 0 {

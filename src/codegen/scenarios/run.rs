@@ -24,7 +24,18 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
         let var = fake_var(plan, id);
         quote!(#field: &mut #var,)
     });
-    let by_hand = needs.trigger_crash || needs.orchestrator_crash || needs.duplicate;
+    let by_hand = needs.trigger_crash
+        || needs.orchestrator_crash
+        || needs.duplicate
+        || needs.deadline
+        || needs.cancel;
+    // Version 2's faults the harness plays, beside crashes and duplicates.
+    let deadline_test = needs
+        .deadline
+        .then(|| quote!(|| f.starts_with("deadline:")));
+    let cancel_test = needs.cancel.then(|| quote!(|| f.starts_with("cancel:")));
+    let by_hand_test =
+        quote!(f.starts_with("crash:") || f.starts_with("dup:") #deadline_test #cancel_test);
     let escalation = crate::codegen::escalation::used(plan);
     let driven = if escalation {
         quote! {
@@ -39,7 +50,7 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
     };
     let run = if by_hand {
         quote! {
-            let outcome = if faults.iter().any(|f| f.starts_with("crash:") || f.starts_with("dup:")) {
+            let outcome = if faults.iter().any(|f| #by_hand_test) {
                 drive_by_hand(&mut driver, &world, data)
             } else {
                 #driven
@@ -133,6 +144,19 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
             }
         }
     });
+    let deadline = needs.deadline.then(crate::codegen::deadline::harness);
+    let cancel = needs.cancel.then(crate::codegen::cancel::harness);
+    let record_cancel = crate::codegen::cancel::used(plan)
+        .then(|| quote!(world.borrow_mut().cancel_answer = saga.cancel_answer;));
+    let decision = crate::codegen::decision::used(plan);
+    let record_told = decision.then(|| quote!(world.borrow_mut().told = saga.told;));
+    // The driver persists the saga after every transition: what it told is read there.
+    let persist_told = decision.then(|| {
+        quote! {
+            let recorder = Rc::clone(&world);
+            driver.persist = Some(Box::new(move |saga: &Saga| recorder.borrow_mut().told = saga.told));
+        }
+    });
     let hand = by_hand.then(|| {
         quote! {
             /// The driver's loop written out, to inject what the driver cannot: a crash of
@@ -143,12 +167,16 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
                 let (mut saga, commands) = Saga::start(data);
                 let mut queue = VecDeque::from(commands);
                 while let Some(command) = queue.pop_front() {
+                    #deadline
                     #orchestrator_crash
                     let reply = driver.execute(&saga, &command);
+                    #cancel
                     queue.extend(saga.on_reply(reply));
                     #duplicate
                 }
                 #note
+                #record_cancel
+                #record_told
                 saga.outcome()
             }
         }
@@ -160,6 +188,7 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
             #(#fakes)*
             let mut driver = Driver::new(Participants { #(#fields)* });
             driver.sleep = no_wait;
+            #persist_told
             let data = sample_data();
             #run
             drop(driver);

@@ -12,6 +12,18 @@ use crate::codegen::plan::Plan;
 pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
     let outbox = needs.trigger_crash && plan.orchestration && has_trigger_outbox(plan);
     let (methods, declared) = fault_methods(plan);
+    let cancel_field = crate::codegen::cancel::used(plan).then(|| {
+        quote! {
+            /// The answer the caller got to its cancel.
+            cancel_answer: Option<CancelAnswer>,
+        }
+    });
+    let told_field = crate::codegen::decision::used(plan).then(|| {
+        quote! {
+            /// What the caller was told at the decision.
+            told: Option<Outcome>,
+        }
+    });
     let outbox_field = outbox.then(|| {
         quote! {
             /// Outbox records the trigger wrote.
@@ -48,6 +60,8 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             again: Vec<String>,
             #outbox_field
             #escalation_fields
+            #cancel_field
+            #told_field
         }
 
         impl World {
@@ -70,6 +84,8 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
 /// saga uses version 2's `then: terminate`).
 pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStream) {
     let (fail, declared) = failing(plan);
+    let (outage, uncaught) = crate::codegen::uncaught::fakes(plan);
+    let classes = crate::codegen::classes::fakes(plan);
     let methods = quote! {
             /// Whether the fault is injected here (then it has fired and will not again).
             fn fire(&mut self, fault: &str) -> bool {
@@ -96,14 +112,17 @@ pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStrea
                     }
                     return Err(StepError::Business(Failure::Other("a repeat of a failed request".to_owned())));
                 }
+                #outage
                 if self.fire(&format!("timeout:{id}")) {
                     self.apply(step, key);
                     return Err(StepError::TimedOut);
                 }
+                #uncaught
                 if self.exhausting.contains(id) || self.fire(&format!("exhaust:{id}")) {
                     self.exhausting.insert(id.to_owned());
                     return Err(StepError::Transient("every attempt fails".to_owned()));
                 }
+                #classes
                 #fail
                 self.apply(step, key);
                 self.done.insert(id);
@@ -163,7 +182,7 @@ fn failing(plan: &Plan) -> (TokenStream, TokenStream) {
             }
         }
     });
-    if !crate::codegen::terminate::used(plan) {
+    if !crate::codegen::terminate::used(plan) && !crate::codegen::classes::used(plan) {
         let fail = quote! {
             if self.fire(&format!("fail:{id}")) {
                 #partial
