@@ -39,19 +39,19 @@ fn file(path: &str, name: &str) -> String {
 
 const OUTCOME: &str = "tests/codegen-specs/v2-outcome-orchestration.yaml";
 
-/// A version 2 feature the std runtime does not implement is refused by name, at its line,
-/// with exit 2 and nothing written.
+/// A version 2 feature the std runtime does not implement (any, in a choreography) is
+/// refused by name, at its line, with exit 2 and nothing written.
 #[test]
 fn an_unimplemented_feature_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never");
     sagac()
-        .args(["codegen", "specs/trip-temporal.yaml", "-o"])
+        .args(["codegen", "specs/order-credit-choreography.yaml", "-o"])
         .arg(&out)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "specs/trip-temporal.yaml:24:1: `book_trip` uses `compensation_defaults` (language version 2), whose semantics `sagac codegen` does not implement yet",
+            "specs/order-credit-choreography.yaml:33:1: `create_order` uses `compensation_defaults` (language version 2), whose semantics `sagac codegen` does not implement yet",
         ));
     assert!(!out.exists());
 }

@@ -116,6 +116,12 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         CancelUntil::Step(s) => step(s),
         CancelUntil::PointOfNoReturn => quote!(None),
     };
+    let note_cancel = super::compensation_context::note_cause(
+        plan,
+        "cancel",
+        "Cancelled",
+        "the caller cancelled the saga",
+    );
     let (late, late_doc) = match cancellation.late.value {
         Late::Refuse => (quote!(CancelAnswer::TooLate), "refused (`too_late`)"),
         Late::Ignore => (quote!(CancelAnswer::Ignored), "ignored (no answer)"),
@@ -193,6 +199,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                             CancelAnswer::AwaitingPivot
                         } else {
                             if !self.cancel.honoured() {
+                                #note_cancel
                                 self.cancel = if failing {
                                     CancelState::HonouredAfterFailure
                                 } else {

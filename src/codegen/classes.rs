@@ -66,6 +66,7 @@ pub fn on_result(plan: &Plan) -> TokenStream {
     if !used(plan) {
         return TokenStream::new();
     }
+    let note_failure = super::compensation_context::note_step_failure(plan);
     quote! {
         if let Err(StepError::Business(failure)) = &result {
             if let Some(retry) = class_retry(step, failure) {
@@ -84,6 +85,7 @@ pub fn on_result(plan: &Plan) -> TokenStream {
                     self.state = State::Stuck(Stuck::Step(step));
                     return Vec::new();
                 }
+                #note_failure
                 self.state = State::Running { stage, failing: true };
                 return self.settle(stage, true);
             }

@@ -79,6 +79,14 @@ pub fn machine(plan: &Plan) -> MachineParts {
     } else {
         quote!(|| (absent_effect_fails(owner) && matches!(result, Err(StepError::Business(_)))))
     };
+    // Version 2's errors nobody declared (`uncaught.rs`): `Uncaught`, and a wait that
+    // only the deadline ends, `DeadlinePassed` (the contract's built-in names).
+    let uncaught = super::uncaught::used(plan).then(|| {
+        quote! {
+            StepError::Unexpected(_) => "Uncaught".to_owned(),
+            StepError::Unanswered => "DeadlinePassed".to_owned(),
+        }
+    });
     MachineParts {
         items: quote! {
             /// What became of the step a compensation undoes.
@@ -98,7 +106,8 @@ pub fn machine(plan: &Plan) -> MachineParts {
             /// failures (a compensation that gives up) do not replace it.
             #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
             pub struct SagaFailure {
-                /// The step that failed.
+                /// The step that failed, or `deadline` or `cancel` when they ended the forward
+                /// phase.
                 pub step: &'static str,
                 /// A declared failure's name, or a built-in one: `TimedOut` (in doubt, no
                 /// attempt left), `Exhausted` (transient failures, no attempt left).
@@ -116,6 +125,7 @@ pub fn machine(plan: &Plan) -> MachineParts {
                         }
                         StepError::Business(_) | StepError::Transient(_) => "Exhausted".to_owned(),
                         StepError::TimedOut => "TimedOut".to_owned(),
+                        #uncaught
                     };
                     SagaFailure {
                         step: step.id(),
@@ -265,4 +275,36 @@ pub fn doc_lines(plan: &Plan, c: &Compensation, step: bool) -> Vec<String> {
         );
     }
     lines
+}
+
+/// Keeps what ended the forward phase when no step's failure did (the deadline, or the
+/// caller's cancel), as the contract names it: `step` is `deadline` or `cancel`. Nothing
+/// for a saga whose compensations are told no context.
+pub fn note_cause(plan: &Plan, cause: &str, name: &str, message: &str) -> TokenStream {
+    if !used(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        if self.failure.is_none() {
+            self.failure = Some(SagaFailure {
+                step: #cause,
+                name: #name.to_owned(),
+                message: #message.to_owned(),
+            });
+        }
+    }
+}
+
+/// In `on_result`, where a step's answer ends the forward phase before the machine's own
+/// `note_failure` is reached (a failure class out of attempts): keeps the failure the
+/// compensations are told. Nothing for a saga whose compensations are told no context.
+pub fn note_step_failure(plan: &Plan) -> TokenStream {
+    if !used(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        if self.failure.is_none() {
+            self.failure = error.clone().map(|error| SagaFailure::of(step, &error));
+        }
+    }
 }

@@ -63,6 +63,12 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             TokenStream::new(),
         )
     };
+    let note_deadline = super::compensation_context::note_cause(
+        plan,
+        "deadline",
+        "DeadlinePassed",
+        "the saga's deadline passed",
+    );
     let doc = super::tokens::docs(&format!(
         "The deadline has passed (`DEADLINE`, counted from the trigger's commit: the driver\nkeeps the clock). `unsent` are the commands the saga returned that were not sent: their\nsteps fail having applied nothing (`DeadlinePassed`; the attempt is not counted), or are\nabandoned in doubt if an earlier attempt is. The stage's steps still awaited are\nabandoned in doubt: their participant may apply them yet. {then_doc}\n\nReturns the commands to send now: `unsent` itself when the deadline changes nothing\n(a stage it does not reach, a compensation, an end, or a pivot awaited: an in-doubt\npivot is re-sent until it answers)."
     ));
@@ -93,7 +99,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     .iter()
                     .filter_map(|command| match *command {
                         Command::Run { step, .. } => Some(step),
-                        Command::Compensate { .. } => None,
+                        // A compensation, or the escalation: not the deadline's to stop.
+                        _ => None,
                     })
                     .collect();
                 let pivot_waits = #pivot_waits;
@@ -116,6 +123,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     }
                     stopped.push(step);
                 }
+                #note_deadline
                 #terminate
                 self.state = State::Running { stage, failing: true };
                 self.settle(stage, true)

@@ -25,15 +25,9 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
         Outcome::NeedsAttention => quote!(Outcome::NeedsAttention),
         Outcome::Cancelled => quote!(Outcome::Cancelled),
     };
-    let names = |owners: &[Owner]| -> Vec<String> {
-        owners
-            .iter()
-            .map(|&o| crate::scenario::owner_name(saga, o))
-            .collect()
-    };
     // Version 2's `on_failure`: what gave up, and what the escalation was told.
     let gave_up = crate::codegen::escalation::used(plan).then(|| {
-        let (gave_up, left) = (names(&s.gave_up), names(&s.left));
+        let (gave_up, left) = (owner_names(saga, &s.gave_up), owner_names(saga, &s.left));
         quote!(expect_gave_up(&run, &[#(#gave_up),*], &[#(#left),*]);)
     });
     let mut again: Vec<String> = s
@@ -46,51 +40,7 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
         })
         .collect();
     again.sort();
-    let mut doc = format!(
-        "`{}`: the simulator predicts `{}`",
-        s.name,
-        s.outcome.as_str()
-    );
-    if !s.compensated.is_empty() {
-        doc.push_str(&format!(
-            ", compensating {}",
-            brief_list(saga, &s.compensated)
-        ));
-    }
-    if !again.is_empty() {
-        doc.push_str(&format!(
-            ", applying {} twice",
-            code_list(again.iter().map(String::as_str))
-        ));
-    }
-    doc.push('.');
-    if let Some(value) = &s.caller {
-        doc.push_str(&format!(" The caller is told `{value}`."));
-    }
-    if !s.gave_up.is_empty() {
-        doc.push_str(&format!(
-            " Gave up: {}; the escalation is told {}.",
-            code_list(names(&s.gave_up).iter().map(String::as_str)),
-            if s.left.is_empty() {
-                "nothing".to_owned()
-            } else {
-                format!(
-                    "{} left",
-                    code_list(names(&s.left).iter().map(String::as_str))
-                )
-            }
-        ));
-    }
-    if let Some(answer) = s.cancel_answer {
-        doc.push_str(&format!(" Its cancel is answered `{}`.", answer.as_str()));
-    }
-    if !s.broken.is_empty() {
-        doc.push_str(&format!(
-            "\nBroken invariants: {}.",
-            code_list(s.broken.iter().map(|i| i.as_str()))
-        ));
-    }
-    let doc = docs(&doc);
+    let doc = docs(&describe(saga, s, &again));
     let expected = orders.expression(saga, &s.compensated);
     let mut checks = Vec::new();
     if saga.outcome.is_some() {
@@ -140,6 +90,62 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
             expect(run(&[#(#faults),*]), #outcome, #expected, &[#(#again),*]);
         }
     }
+}
+
+/// The test's doc comment: the scenario and what the simulator predicts of it.
+fn describe(saga: &Saga, s: &Expectation, again: &[String]) -> String {
+    let mut doc = format!(
+        "`{}`: the simulator predicts `{}`",
+        s.name,
+        s.outcome.as_str()
+    );
+    if !s.compensated.is_empty() {
+        doc.push_str(&format!(
+            ", compensating {}",
+            brief_list(saga, &s.compensated)
+        ));
+    }
+    if !again.is_empty() {
+        doc.push_str(&format!(
+            ", applying {} twice",
+            code_list(again.iter().map(String::as_str))
+        ));
+    }
+    doc.push('.');
+    if let Some(value) = &s.caller {
+        doc.push_str(&format!(" The caller is told `{value}`."));
+    }
+    if !s.gave_up.is_empty() {
+        doc.push_str(&format!(
+            " Gave up: {}; the escalation is told {}.",
+            code_list(owner_names(saga, &s.gave_up).iter().map(String::as_str)),
+            if s.left.is_empty() {
+                "nothing".to_owned()
+            } else {
+                format!(
+                    "{} left",
+                    code_list(owner_names(saga, &s.left).iter().map(String::as_str))
+                )
+            }
+        ));
+    }
+    if let Some(answer) = s.cancel_answer {
+        doc.push_str(&format!(" Its cancel is answered `{}`.", answer.as_str()));
+    }
+    if !s.broken.is_empty() {
+        doc.push_str(&format!(
+            "\nBroken invariants: {}.",
+            code_list(s.broken.iter().map(|i| i.as_str()))
+        ));
+    }
+    doc
+}
+
+fn owner_names(saga: &Saga, owners: &[Owner]) -> Vec<String> {
+    owners
+        .iter()
+        .map(|&o| crate::scenario::owner_name(saga, o))
+        .collect()
 }
 
 /// Lists up to [`Orders::LITERAL`] owners in full; a longer list by its ends and length.
