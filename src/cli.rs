@@ -254,9 +254,14 @@ pub struct DiagramArgs {
     pub kind: DiagramKind,
     /// Sequence diagrams only: `all` (the happy path with an alt/else at every step that
     /// can fail; the default), `every` (one diagram per scenario), or one scenario by name
-    /// (`happy`, `fail:charge_payment`, `timeout:x+exhaust:x`).
+    /// (`happy`, `fail:charge_payment`, `timeout:x+exhaust:x`). For a spec with
+    /// `resources`, a scenario of its instances (`happy`, `a/fail:charge_credit`).
     #[arg(long)]
     pub path: Option<String>,
+    /// With `--kind state`: draw this resource's record states (language version 2,
+    /// isolation) instead of the orchestrator's state machine.
+    #[arg(long, value_name = "NAME")]
+    pub resource: Option<String>,
     /// Write Markdown: a heading and a ```mermaid fence per diagram.
     #[arg(long)]
     pub markdown: bool,

@@ -15,11 +15,6 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     if let Some(exit) = refuse(checked, saga) {
         return exit;
     }
-    if args.diagram {
-        return fail(
-            "--diagram of an isolation counterexample is not implemented yet; the traces are printed with each line's instance".to_owned(),
-        );
-    }
     let other = match &args.with {
         Some(path) => match with(checked, saga, path) {
             Ok(other) => Some(other),
@@ -82,9 +77,12 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     let mut text = Vec::new();
     let json = args.format == Format::Json;
     // One scenario asked for by name: its run is what the student wants to see.
-    let traces = !json && (args.trace || args.scenario.is_some());
+    let extras = simulate::Extras {
+        diagrams: args.diagram,
+        traces: !json && (args.trace || args.scenario.is_some()),
+    };
     if let Err(e) =
-        simulate::isolation::render(json, &instances.sagas, &scenarios, traces, &mut text)
+        simulate::isolation::render(json, &instances.sagas, &scenarios, extras, &mut text)
             .and_then(|()| write_product(None, &text))
     {
         return fail(format!("writing the report: {e}"));
@@ -99,12 +97,17 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
 /// A spec using what the isolation simulation does not implement yet: refused, naming it
 /// and its line (exit 2).
 fn refuse(checked: &Checked, saga: &Saga) -> Option<Exit> {
+    refuse_for(checked, saga, "simulate")
+}
+
+/// [`refuse`] for `command` (`simulate`, `diagram`).
+pub(super) fn refuse_for(checked: &Checked, saga: &Saga, command: &str) -> Option<Exit> {
     let (what, span) = scenario::unsupported_besides_isolation(saga)
         .map(|u| (u.describe(), Some(u.span)))
         .or_else(|| isolation::unsupported(saga).map(|what| (what, saga.resources.span)))?;
     let at = checked.source.line_col(span.map_or(0, |s| s.start));
     Some(fail(format!(
-        "{}:{}:{}: `{}` uses {what}, whose semantics `sagac simulate` does not implement yet for several instances; `sagac check` checks the spec in full",
+        "{}:{}:{}: `{}` uses {what}, whose semantics `sagac {command}` does not implement yet for several instances; `sagac check` checks the spec in full",
         checked.source.name(),
         at.line,
         at.column,

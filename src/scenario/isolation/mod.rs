@@ -10,9 +10,11 @@
 //! see [`unsupported`].
 
 mod layout;
+mod notes;
 mod product;
 mod records;
 
+pub use notes::AccessNote;
 pub use records::IsolationInvariant;
 
 use crate::model::{Coordination, Saga};
@@ -62,6 +64,8 @@ pub struct IsolationViolation {
     pub span: Option<Span>,
     /// Each action with the index of its instance.
     pub trace: Vec<(u8, Action)>,
+    /// Its accesses to shared records (a diagram's notes).
+    pub notes: Vec<AccessNote>,
 }
 
 /// One isolation scenario with every interleaving of its instances explored.
@@ -76,6 +80,8 @@ pub struct IsolationScenario {
     /// The representative run: the first enabled move each time (`a` before `b`, the
     /// oldest message first).
     pub trace: Vec<(u8, Action)>,
+    /// The representative run's accesses to shared records.
+    pub notes: Vec<AccessNote>,
     pub violations: Vec<IsolationViolation>,
     pub states: usize,
     /// Whether every fault fired in some run.
@@ -311,14 +317,18 @@ pub fn run(
         // The reduction decides which invariants break; a counterexample found in the
         // reduced graph may be longer than the shortest run, so the scenario is explored
         // again without it (symmetry keeps lengths) for the shortest counterexamples.
-        let full = Product {
+        let mut full = Product {
             reduced: false,
             ..product
         }
         .explore()?;
         for v in &mut explored.violations {
-            if let Some(w) = full.violations.iter().find(|w| w.0 == v.0) {
-                *v = w.clone();
+            if let Some(w) = full
+                .violations
+                .iter_mut()
+                .find(|w| w.invariant == v.invariant)
+            {
+                std::mem::swap(v, w);
             }
         }
     }
@@ -336,15 +346,17 @@ pub fn run(
         labels: instances.labels.clone(),
         outcomes: explored.outcomes,
         trace: explored.trace,
+        notes: explored.notes,
         violations: explored
             .violations
             .into_iter()
-            .map(|(invariant, i, message, span, trace)| IsolationViolation {
-                invariant,
-                instance: letters[usize::from(i)],
-                message,
-                span,
-                trace,
+            .map(|v| IsolationViolation {
+                invariant: v.invariant,
+                instance: letters[usize::from(v.instance)],
+                message: v.message,
+                span: v.span,
+                trace: v.trace,
+                notes: v.notes,
             })
             .collect(),
         states: explored.states,

@@ -20,6 +20,7 @@ use super::super::action::{Action, ActionKind, StepResult, Work};
 use super::super::invariant::Invariant;
 use super::super::machine::{Machine, State};
 use super::layout::Layout;
+use super::notes::{self, AccessNote, RawNote};
 use super::records::{Broken, Context, Records, Refused};
 use super::{Broke, Label};
 
@@ -76,6 +77,8 @@ struct Move {
     broken: Vec<Found>,
     /// It touches a shared record, or settles the instance's pending changes.
     visible: bool,
+    /// Its accesses to shared records, for a drawn run.
+    notes: Vec<RawNote>,
 }
 
 /// Every instance's enabled moves, and the parked ones.
@@ -98,10 +101,24 @@ pub struct Product<'a> {
 /// A run of the instances: each action with the index of its instance.
 pub type Trace = Vec<(u8, Action)>;
 
+/// A shortest run that breaks an invariant.
+pub struct Counterexample {
+    pub invariant: Broke,
+    pub instance: u8,
+    pub message: String,
+    pub span: Option<Span>,
+    pub trace: Trace,
+    /// Its accesses to shared records.
+    pub notes: Vec<AccessNote>,
+}
+
+/// A run found in the search, its notes not yet worded.
+type RawRun = (Trace, Vec<(usize, RawNote)>);
+
 /// What the exploration of one scenario found.
 pub struct Explored {
     pub states: usize,
-    pub violations: Vec<(Broke, u8, String, Option<Span>, Trace)>,
+    pub violations: Vec<Counterexample>,
     /// Per instance, the bits of its faults that fired in some run.
     pub fired: Vec<u64>,
     /// Per instance, its outcome in the representative run (oldest message first, `a`
@@ -109,11 +126,14 @@ pub struct Explored {
     pub outcomes: Vec<super::super::Outcome>,
     /// The representative run.
     pub trace: Trace,
+    /// Its accesses to shared records.
+    pub notes: Vec<AccessNote>,
 }
 
 struct Node {
     parent: usize,
     actions: Vec<(u8, Action)>,
+    notes: Vec<RawNote>,
 }
 
 impl Product<'_> {
@@ -141,9 +161,10 @@ impl Product<'_> {
         let mut nodes = vec![Node {
             parent: usize::MAX,
             actions: Vec::new(),
+            notes: Vec::new(),
         }];
         let mut queue = VecDeque::from([(0usize, initial.clone())]);
-        let mut found: BTreeMap<Broke, (u8, String, Option<Span>, Trace)> = BTreeMap::new();
+        let mut found: BTreeMap<Broke, (u8, String, Option<Span>, RawRun)> = BTreeMap::new();
         let mut fired = vec![0u64; self.machines.len()];
         while let Some((index, joint)) = queue.pop_front() {
             let enabled = self.enabled(&joint)?;
@@ -162,23 +183,25 @@ impl Product<'_> {
                 }
                 let broken = self.at_end(&joint, &enabled.parked);
                 if broken.iter().any(|(_, b, _, _)| !found.contains_key(b)) {
-                    let trace = path(&nodes, index);
+                    let run = path(&nodes, index);
                     for (i, b, message, span) in broken {
                         found
                             .entry(b)
-                            .or_insert_with(|| (i, message, span, trace.clone()));
+                            .or_insert_with(|| (i, message, span, run.clone()));
                     }
                 }
                 continue;
             }
             for m in moves.drain(..) {
                 if m.broken.iter().any(|(_, b, _, _)| !found.contains_key(b)) {
-                    let mut trace = path(&nodes, index);
+                    let trace = path(&nodes, index);
+                    let (mut trace, mut raw) = trace;
+                    raw.extend(m.notes.iter().map(|&n| (trace.len() + m.actions.len(), n)));
                     trace.extend(m.actions.iter().cloned());
                     for (i, b, message, span) in &m.broken {
-                        found
-                            .entry(*b)
-                            .or_insert_with(|| (*i, message.clone(), *span, trace.clone()));
+                        found.entry(*b).or_insert_with(|| {
+                            (*i, message.clone(), *span, (trace.clone(), raw.clone()))
+                        });
                     }
                 }
                 let canonical = m.joint.canonical();
@@ -196,19 +219,30 @@ impl Product<'_> {
                 nodes.push(Node {
                     parent: index,
                     actions: m.actions,
+                    notes: m.notes,
                 });
                 queue.push_back((nodes.len() - 1, m.joint));
             }
         }
-        let (outcomes, trace) = self.representative(initial)?;
+        let (outcomes, (trace, raw)) = self.representative(initial)?;
         Ok(Explored {
             states: seen.len(),
             violations: found
                 .into_iter()
-                .map(|(b, (i, message, span, trace))| (b, i, message, span, trace))
+                .map(
+                    |(invariant, (instance, message, span, (trace, raw)))| Counterexample {
+                        invariant,
+                        instance,
+                        message,
+                        span,
+                        notes: self.word(&raw),
+                        trace,
+                    },
+                )
                 .collect(),
             fired,
             outcomes,
+            notes: self.word(&raw),
             trace,
         })
     }
@@ -255,6 +289,10 @@ impl Product<'_> {
             }
         }
         out
+    }
+
+    fn word(&self, raw: &[(usize, RawNote)]) -> Vec<AccessNote> {
+        notes::word(&self.sagas, &self.layout, &self.labels, raw)
     }
 
     fn label(&self, i: u8) -> String {
@@ -338,6 +376,7 @@ impl Product<'_> {
             .any(|actor| self.layout.touches_shared(self.layout.of(i, actor)));
         let pnr = saga.point_of_no_return();
         let settled_before = settled(before, pnr, machine);
+        let mut raw = Vec::new();
         for actor in ran {
             // The undo of an effect that never applied is a no-op (`absent_effect: ignore`).
             if let Actor::Compensation(Owner::Step(s)) = actor
@@ -359,6 +398,7 @@ impl Product<'_> {
                 None => {}
             }
             let pending = !settled_before && pending_actor(saga, actor, pnr);
+            raw.extend(notes::raw(&self.layout, &records, i, actor));
             match records.apply(&self.ctx(), i, actor, accesses, pending) {
                 Ok(b) => broken.extend(tag(i, b)),
                 Err(Refused::Unsupported(what)) => return Err(what),
@@ -397,6 +437,7 @@ impl Product<'_> {
             actions: next.actions.into_iter().map(|a| (i, a)).collect(),
             broken,
             visible,
+            notes: raw,
         }))
     }
 
@@ -421,6 +462,7 @@ impl Product<'_> {
         let refused = joint.records.refusal(i, accesses).is_some();
         let mut records = joint.records.clone();
         let mut broken = Vec::new();
+        let mut raw = Vec::new();
         let participant = saga.step(s).participant;
         let action = if tombstone || refused {
             ActionKind::Duplicate {
@@ -428,6 +470,7 @@ impl Product<'_> {
                 applied_again: false,
             }
         } else {
+            raw = notes::raw(&self.layout, &records, i, actor);
             let applied = records.apply(&self.ctx(), i, actor, accesses, false).ok()?;
             broken.extend(tag(i, applied));
             if machine.ended(state) && machine.outcome(state) != super::super::Outcome::Stuck {
@@ -455,6 +498,7 @@ impl Product<'_> {
             actions: vec![(i, Action::local(participant, action))],
             broken,
             visible: true,
+            notes: raw,
         })
     }
 
@@ -462,13 +506,15 @@ impl Product<'_> {
     fn representative(
         &self,
         mut joint: Joint,
-    ) -> Result<(Vec<super::super::Outcome>, Trace), String> {
+    ) -> Result<(Vec<super::super::Outcome>, RawRun), String> {
         let mut trace = Vec::new();
+        let mut raw = Vec::new();
         for _ in 0..super::super::run::MAX_RUN_LENGTH {
             let enabled = self.enabled(&joint)?;
             let Some(m) = enabled.moves.into_iter().flat_map(|(_, m)| m).next() else {
                 break;
             };
+            raw.extend(m.notes.iter().map(|&n| (trace.len() + m.actions.len(), n)));
             trace.extend(m.actions);
             joint = m.joint;
         }
@@ -478,7 +524,7 @@ impl Product<'_> {
             .zip(&joint.states)
             .map(|(m, s)| m.outcome(s))
             .collect();
-        Ok((outcomes, trace))
+        Ok((outcomes, (trace, raw)))
     }
 }
 
@@ -587,11 +633,19 @@ fn read_answered(action: &Action, s: StepId) -> bool {
     }
 }
 
-fn path(nodes: &[Node], mut index: usize) -> Vec<(u8, Action)> {
+/// The run from the initial state to `nodes[index]`, with its notes, each after the
+/// actions of its move.
+fn path(nodes: &[Node], mut index: usize) -> RawRun {
     let mut chunks = Vec::new();
     while index != usize::MAX && index < nodes.len() {
-        chunks.push(&nodes[index].actions);
+        chunks.push(&nodes[index]);
         index = nodes[index].parent;
     }
-    chunks.into_iter().rev().flatten().cloned().collect()
+    let mut trace = Vec::new();
+    let mut raw = Vec::new();
+    for node in chunks.into_iter().rev() {
+        trace.extend(node.actions.iter().cloned());
+        raw.extend(node.notes.iter().map(|&n| (trace.len(), n)));
+    }
+    (trace, raw)
 }

@@ -116,6 +116,11 @@ impl Records {
         usize::from(instance) * self.state.len() + record
     }
 
+    /// Another instance than `i` whose change to `r` is pending (the first, by letter).
+    pub fn pending_of(&self, i: u8, r: usize) -> Option<u8> {
+        (0..self.instances()).find(|&j| j != i && self.flags[self.at(j, r)] & PENDING != 0)
+    }
+
     fn instances(&self) -> u8 {
         (self.flags.len() / self.state.len().max(1)) as u8
     }
