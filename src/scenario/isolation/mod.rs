@@ -119,11 +119,6 @@ pub fn unsupported(saga: &Saga) -> Option<String> {
     }
     let resources = &saga.resources;
     for (actor, effect) in resources.effects() {
-        if effect.if_unchanged.is_some()
-            && !matches!(actor, crate::model::resources::Actor::Step(_))
-        {
-            return Some("`if_unchanged` on an action that is not a step".to_owned());
-        }
         if matches!(actor, crate::model::resources::Actor::Reaction(_)) {
             return Some("effects on a reaction".to_owned());
         }
@@ -135,19 +130,6 @@ pub fn unsupported(saga: &Saga) -> Option<String> {
             .is_some_and(|o| o.value == crate::model::resources::OnLocked::Fail);
         if own_fail && matches!(actor, crate::model::resources::Actor::Trigger) {
             return Some("`on_locked: fail` on the trigger's effect".to_owned());
-        }
-    }
-    let builtins = ["Locked", "Changed", "WrongState"];
-    for step in &saga.steps {
-        if let Some(f) = step
-            .failure_handling
-            .iter()
-            .find(|f| builtins.contains(&f.name.value.as_str()))
-        {
-            return Some(format!(
-                "a handling of the built-in failure {} (it compensates, as by default)",
-                f.name.value
-            ));
         }
     }
     None

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use crate::model::resources::Actor;
-use crate::model::{Owner, Saga, StepId};
+use crate::model::{BuiltinFailure, Owner, Saga, StepId};
 use crate::source::Span;
 
 use super::super::action::{Action, ActionKind, StepResult, Work};
@@ -308,6 +308,23 @@ impl Product<'_> {
             let i = i as u8;
             let before = &joint.states[usize::from(i)];
             let saga = self.sagas[usize::from(i)];
+            let comp_refusals = std::iter::once(Owner::Trigger)
+                .chain(saga.step_ids().map(Owner::Step))
+                .map(|owner| {
+                    // The undo of an effect that never applied is a no-op: nothing to refuse.
+                    let applied = match owner {
+                        Owner::Trigger => before.trigger_ran,
+                        Owner::Step(s) => {
+                            before.steps[s.index()].applied > 0
+                                || joint.applied_late.contains(&(i, Actor::Step(s)))
+                        }
+                    };
+                    let accesses = self.layout.of(i, Actor::Compensation(owner));
+                    applied
+                        .then(|| joint.records.compensation_refusal(i, accesses))
+                        .flatten()
+                })
+                .collect();
             machine.refuse(
                 saga.step_ids()
                     .map(|s| {
@@ -321,6 +338,7 @@ impl Product<'_> {
                             .flatten()
                     })
                     .collect(),
+                comp_refusals,
             );
             let mut moves = Vec::new();
             for next in machine.successors(before) {
@@ -371,9 +389,20 @@ impl Product<'_> {
             .collect();
         // A participant that handled a command read the records to decide (a guard, a
         // lock), whether or not it applied anything.
-        let mut visible = handled(&next.actions)
-            .into_iter()
-            .any(|actor| self.layout.touches_shared(self.layout.of(i, actor)));
+        let handled = handled(&next.actions);
+        let mut visible = handled
+            .iter()
+            .any(|&actor| self.layout.touches_shared(self.layout.of(i, actor)));
+        for &actor in &handled {
+            // Answered `Changed`: the saga now holds the record's current version.
+            let accesses = self.layout.of(i, actor);
+            if matches!(actor, Actor::Step(_))
+                && !ran.contains(&actor)
+                && joint.records.refusal(i, accesses) == Some(BuiltinFailure::Changed)
+            {
+                records.observe_again(i, accesses);
+            }
+        }
         let pnr = saga.point_of_no_return();
         let settled_before = settled(before, pnr, machine);
         let mut raw = Vec::new();

@@ -312,6 +312,14 @@ impl Machine<'_> {
             let result = Some(StepResult::Exhausted { from: 1 });
             return self.compensation_gave_up_by_event(transition, owner, result);
         }
+        if let Some(b) = self.comp_refusal(owner) {
+            // Isolation: the owner undoes nothing; the compensation gives up.
+            let result = Some(StepResult::FailedAs {
+                failure: super::super::action::FailureName::Builtin(b),
+                applied: false,
+            });
+            return self.compensation_gave_up_by_event(transition, owner, result);
+        }
         self.undo(transition, owner);
         transition.local(
             p,
