@@ -162,6 +162,14 @@ pub struct SimulateArgs {
     /// (FTGO's cancel against the order saga), labelled `b`.
     #[arg(long = "with", value_name = "SPEC")]
     pub with: Option<PathBuf>,
+    /// Language version 2, isolation: run this many instances of the saga (1 to 4) instead
+    /// of its `isolation.instances`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub instances: Option<u8>,
+    /// Language version 2, isolation: the fields whose value every instance shares,
+    /// instead of `isolation.shared` (with `--with`, instead of every record reference).
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',', num_args = 0..)]
+    pub shared: Option<Vec<String>>,
     /// Exit 1 when some run ends this way (`needs-attention`: a compensation gave up and
     /// the escalation was told, language version 2).
     #[arg(long, value_enum)]

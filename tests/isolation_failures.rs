@@ -205,3 +205,100 @@ fn the_isolation_failures_are_listed_in_the_long_form_only() {
     assert_eq!(s007.len(), 1, "{:#?}", checked.diagnostics);
     assert!(s007[0].contains("`Changed`"), "{}", s007[0]);
 }
+
+fn sagac(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = assert_cmd::Command::cargo_bin("sagac")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn instances_and_shared_fields_are_chosen_on_the_command_line() {
+    let spec = "specs/place-order.yaml";
+    let (code, out, err) = sagac(&["simulate", spec, "--instances", "3"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("3 instances interleaved"), "{out}");
+    assert!(out.contains("b: completed, c: completed"), "{out}");
+    let (code, out, _) = sagac(&["simulate", spec, "--instances", "1"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("1 instances interleaved") || out.contains("1 instance"),
+        "{out}"
+    );
+    // Nothing shared: the instances never meet, so fewer states than sharing stock.
+    let states = |out: &str| -> usize {
+        let line = out.lines().last().unwrap();
+        line.split(" scenarios, ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let (_, shared, _) = sagac(&["simulate", spec]);
+    let (code, disjoint, err) = sagac(&["simulate", spec, "--shared", ""]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(states(&disjoint) < states(&shared), "{disjoint}\n{shared}");
+    // Sharing only the order is what `--with` does by default: both sagas meet on it.
+    let (code, out, _) = sagac(&[
+        "simulate",
+        spec,
+        "--with",
+        "specs/cancel-order.yaml",
+        "--shared",
+        "item,customer_id",
+    ]);
+    assert_eq!(
+        code,
+        Some(0),
+        "the cancel never meets the order it cancels: {out}"
+    );
+    // Usage errors: exit 2, nothing on standard output, the reason on standard error.
+    for (args, says) in [
+        (
+            &["simulate", spec, "--instances", "5"][..],
+            "5 is not in 1..=4",
+        ),
+        (
+            &["simulate", spec, "--instances", "0"][..],
+            "0 is not in 1..=4",
+        ),
+        (
+            &[
+                "simulate",
+                spec,
+                "--instances",
+                "2",
+                "--with",
+                "specs/cancel-order.yaml",
+            ][..],
+            "--instances and --with cannot be combined",
+        ),
+        (
+            &["simulate", spec, "--shared", "nope"][..],
+            "no record reference of place_order uses the field `nope`",
+        ),
+        (
+            &["simulate", "specs/trip.yaml", "--instances", "2"][..],
+            "declares no `resources`",
+        ),
+        (
+            &["simulate", "specs/trip.yaml", "--shared", "item"][..],
+            "declares no `resources`",
+        ),
+    ] {
+        let (code, out, err) = sagac(args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}

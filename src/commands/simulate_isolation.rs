@@ -28,9 +28,9 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     {
         return exit;
     }
-    let instances = match other_saga {
-        Some(b) => Instances::with(saga, b),
-        None => Instances::of(saga),
+    let instances = match instances(args, saga, other_saga) {
+        Ok(instances) => instances,
+        Err(exit) => return exit,
     };
     let result = match &args.scenario {
         Some(name) => match isolation::parse_name(&instances, name) {
@@ -92,6 +92,39 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     } else {
         Exit::Clean
     }
+}
+
+/// The instances the arguments ask for: the spec's `isolation.instances`, `--instances`,
+/// or one of each saga (`--with`), sharing the spec's fields or `--shared`'s.
+fn instances<'a>(
+    args: &SimulateArgs,
+    saga: &'a Saga,
+    other: Option<&'a Saga>,
+) -> Result<Instances<'a>, Exit> {
+    let instances = match (other, args.instances) {
+        (Some(_), Some(_)) => {
+            return Err(fail(
+                "--instances and --with cannot be combined: --with runs one instance of each saga (a and b); run one or the other",
+            ));
+        }
+        (Some(b), None) => Instances::with(saga, b),
+        (None, Some(n)) => Instances::several(saga, n),
+        (None, None) => Instances::of(saga),
+    };
+    let Some(fields) = &args.shared else {
+        return Ok(instances);
+    };
+    // `--shared ''`: nothing shared, every instance on records of its own.
+    let fields: Vec<String> = fields.iter().filter(|f| !f.is_empty()).cloned().collect();
+    let known = instances.record_fields();
+    if let Some(unknown) = fields.iter().find(|f| !known.contains(f)) {
+        return Err(fail(format!(
+            "--shared {unknown}: no record reference of {} uses the field `{unknown}`; the fields that pick a record: {}",
+            saga.name.value,
+            known.join(", ")
+        )));
+    }
+    Ok(instances.sharing(fields))
 }
 
 /// A spec using what the isolation simulation does not implement yet: refused, naming it

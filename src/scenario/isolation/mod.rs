@@ -142,6 +142,9 @@ pub struct Instances<'a> {
     pub labels: Vec<Label>,
     /// Different sagas (`--with`): every record reference is shared, and no symmetry.
     pub across: bool,
+    /// `--shared`: the fields shared between the instances, instead of the spec's
+    /// `isolation.shared` (or, across sagas, every record reference).
+    pub shared: Option<Vec<String>>,
 }
 
 impl<'a> Instances<'a> {
@@ -152,7 +155,44 @@ impl<'a> Instances<'a> {
             sagas: vec![saga; usize::from(n)],
             labels: labels(saga, n),
             across: false,
+            shared: None,
         }
+    }
+
+    /// `n` instances of one saga, whatever its `isolation.instances` says (`--instances`).
+    pub fn several(saga: &'a Saga, n: u8) -> Instances<'a> {
+        let n = n.clamp(1, 4);
+        Instances {
+            sagas: vec![saga; usize::from(n)],
+            labels: labels(saga, n),
+            across: false,
+            shared: None,
+        }
+    }
+
+    /// The same instances sharing exactly `fields` (`--shared`).
+    pub fn sharing(self, fields: Vec<String>) -> Instances<'a> {
+        Instances {
+            shared: Some(fields),
+            ..self
+        }
+    }
+
+    /// The fields used in a record reference by any instance's saga, sorted: what
+    /// `--shared` may name.
+    pub fn record_fields(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .sagas
+            .iter()
+            .flat_map(|s| {
+                s.resources
+                    .effects()
+                    .map(|(_, e)| e.record.field.value.clone())
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// One instance of `saga` (`a`) and one of `with` (`b`): `sagac simulate --with`.
@@ -165,6 +205,7 @@ impl<'a> Instances<'a> {
             sagas: vec![saga, with],
             labels: vec![label('a', saga), label('b', with)],
             across: true,
+            shared: None,
         }
     }
 
@@ -289,7 +330,12 @@ pub fn run(
     let product = Product {
         sagas: instances.sagas.clone(),
         machines,
-        layout: Layout::new(&instances.sagas, &letters, instances.across),
+        layout: Layout::new(
+            &instances.sagas,
+            &letters,
+            instances.across,
+            instances.shared.as_deref(),
+        ),
         labels: instances.labels.clone(),
         reduced: search == Search::Reduced,
         symmetric,
