@@ -114,8 +114,16 @@ fn labels(saga: &Saga, n: u8) -> Vec<Label> {
 /// What `simulate` does not implement yet for a saga with resources, if the spec uses it:
 /// the spec is refused rather than run with other semantics.
 pub fn unsupported(saga: &Saga) -> Option<String> {
-    if saga.coordination == Coordination::Choreography {
-        return Some("resources in a choreography".to_owned());
+    use crate::model::BuiltinFailure::{Changed, Locked, WrongState};
+    // A broker's redelivery of a refused event is not modelled yet.
+    let retried_builtin = |s: &crate::model::Step| {
+        s.failure_handling.iter().any(|f| {
+            matches!(f.builtin, Some(Locked | Changed | WrongState))
+                && f.then.value == crate::model::FailureThen::Retry
+        })
+    };
+    if saga.coordination == Coordination::Choreography && saga.steps.iter().any(retried_builtin) {
+        return Some("`then: retry` for a built-in isolation failure in a choreography".to_owned());
     }
     let resources = &saga.resources;
     for (actor, effect) in resources.effects() {

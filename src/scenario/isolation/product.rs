@@ -404,7 +404,7 @@ impl Product<'_> {
             }
         }
         let pnr = saga.point_of_no_return();
-        let settled_before = settled(before, pnr, machine);
+        let settled_before = settled(saga, before, pnr, machine);
         let mut raw = Vec::new();
         for actor in ran {
             // The undo of an effect that never applied is a no-op (`absent_effect: ignore`).
@@ -434,11 +434,11 @@ impl Product<'_> {
                 Err(Refused::Parked { record, holder }) => return Ok(Err((record, holder))),
             }
         }
-        if !settled_before && settled(after, pnr, machine) {
+        if !settled_before && settled(saga, after, pnr, machine) {
             records.settle(i);
             visible = true;
         }
-        if !machine.ended(before) && machine.ended(after) {
+        if !finished(saga, machine, before) && finished(saga, machine, after) {
             visible = true;
             let outcome = machine.outcome(after);
             if outcome != super::super::Outcome::Stuck {
@@ -502,7 +502,9 @@ impl Product<'_> {
             raw = notes::raw(&self.layout, &records, i, actor);
             let applied = records.apply(&self.ctx(), i, actor, accesses, false).ok()?;
             broken.extend(tag(i, applied));
-            if machine.ended(state) && machine.outcome(state) != super::super::Outcome::Stuck {
+            if finished(saga, machine, state)
+                && machine.outcome(state) != super::super::Outcome::Stuck
+            {
                 broken.extend(tag(i, records.locks_left(&self.ctx(), i)));
             }
             ActionKind::Run {
@@ -564,9 +566,18 @@ fn tag(i: u8, broken: Vec<Broken>) -> impl Iterator<Item = Found> {
 }
 
 /// Whether the instance's changes are final: its point of no return applied, or its run
-/// ended.
-fn settled(state: &State, pnr: Option<StepId>, machine: &Machine) -> bool {
-    machine.ended(state) || pnr.is_some_and(|p| state.steps[p.index()].applied > 0)
+/// finished.
+fn settled(saga: &Saga, state: &State, pnr: Option<StepId>, machine: &Machine) -> bool {
+    finished(saga, machine, state) || pnr.is_some_and(|p| state.steps[p.index()].applied > 0)
+}
+
+/// Whether an instance's run is over for its records: an orchestration's has ended; a
+/// choreography's outcome is decided when its failure is announced, but its compensations
+/// still run on the events in flight, so it is over when nothing of it is in flight.
+fn finished(saga: &Saga, machine: &Machine, state: &State) -> bool {
+    machine.ended(state)
+        && (saga.coordination == crate::model::Coordination::Orchestration
+            || state.pending.is_empty())
 }
 
 /// Whether a change by `actor` made before the point of no return stays pending: not the
@@ -650,13 +661,18 @@ fn gave_up_waiting(actions: &[Action]) -> Vec<StepId> {
         .collect()
 }
 
-/// A read-only step ran: its participant answered (or answered too late). A duplicate of
-/// it is ignored by the participant (the machine's words), so it reads nothing again.
+/// A read-only step ran: its participant answered (or answered too late), or, in a
+/// choreography, its handler's local transaction succeeded. A duplicate of it is ignored by
+/// the participant (the machine's words), so it reads nothing again.
 fn read_answered(action: &Action, s: StepId) -> bool {
     match action.kind {
         ActionKind::Reply {
             work: Work::Step(w),
             result: StepResult::Success | StepResult::TimedOut { applied: true },
+        }
+        | ActionKind::Run {
+            work: Work::Step(w),
+            result: StepResult::Success,
         } => w == s,
         _ => false,
     }
