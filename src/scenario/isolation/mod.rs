@@ -347,6 +347,8 @@ pub fn run(
         labels: instances.labels.clone(),
         reduced: search == Search::Reduced,
         symmetric,
+        notes: std::cell::Cell::new(search == Search::Naive),
+        compensations_refuse: layout_refuses(&instances.sagas),
     };
     let mut explored = product.explore()?;
     if product.reduced && !explored.violations.is_empty() {
@@ -355,6 +357,7 @@ pub fn run(
         // again without it (symmetry keeps lengths) for the shortest counterexamples.
         let mut full = Product {
             reduced: false,
+            notes: std::cell::Cell::new(true),
             ..product
         }
         .explore()?;
@@ -397,6 +400,16 @@ pub fn run(
             .collect(),
         states: explored.states,
         all_fired,
+    })
+}
+
+/// Whether some compensation of the sagas has an access an owner can refuse: a guarded
+/// `set`, or an `if_unchanged`.
+fn layout_refuses(sagas: &[&Saga]) -> bool {
+    sagas.iter().any(|saga| {
+        saga.resources.effects().any(|(actor, e)| {
+            actor.is_compensation() && (!e.from.is_empty() || e.if_unchanged.is_some())
+        })
     })
 }
 

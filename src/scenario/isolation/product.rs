@@ -96,6 +96,13 @@ pub struct Product<'a> {
     pub reduced: bool,
     /// Symmetry applies: two instances of one spec under the same faults.
     pub symmetric: bool,
+    /// Whether moves keep their accesses to shared records for a drawn run (notes cost an
+    /// allocation per move: a reduced search that finds nothing never draws a run, and one
+    /// that finds something is explored again unreduced, with notes, for its traces).
+    pub notes: std::cell::Cell<bool>,
+    /// Whether some compensation can refuse (a guard, a version check): otherwise its
+    /// refusals are not computed at each state.
+    pub compensations_refuse: bool,
 }
 
 /// A run of the instances: each action with the index of its instance.
@@ -308,7 +315,10 @@ impl Product<'_> {
             let i = i as u8;
             let before = &joint.states[usize::from(i)];
             let saga = self.sagas[usize::from(i)];
-            let comp_refusals = std::iter::once(Owner::Trigger)
+            let comp_refusals = if !self.compensations_refuse {
+                Vec::new()
+            } else {
+                std::iter::once(Owner::Trigger)
                 .chain(saga.step_ids().map(Owner::Step))
                 .map(|owner| {
                     // The undo of an effect that never applied is a no-op: nothing to refuse.
@@ -324,7 +334,8 @@ impl Product<'_> {
                         .then(|| joint.records.compensation_refusal(i, accesses))
                         .flatten()
                 })
-                .collect();
+                .collect()
+            };
             machine.refuse(
                 saga.step_ids()
                     .map(|s| {
@@ -427,7 +438,9 @@ impl Product<'_> {
                 None => {}
             }
             let pending = !settled_before && pending_actor(saga, actor, pnr);
-            raw.extend(notes::raw(&self.layout, &records, i, actor));
+            if self.notes.get() {
+                raw.extend(notes::raw(&self.layout, &records, i, actor));
+            }
             match records.apply(&self.ctx(), i, actor, accesses, pending) {
                 Ok(b) => broken.extend(tag(i, b)),
                 Err(Refused::Unsupported(what)) => return Err(what),
@@ -499,7 +512,9 @@ impl Product<'_> {
                 applied_again: false,
             }
         } else {
-            raw = notes::raw(&self.layout, &records, i, actor);
+            if self.notes.get() {
+                raw = notes::raw(&self.layout, &records, i, actor);
+            }
             let applied = records.apply(&self.ctx(), i, actor, accesses, false).ok()?;
             broken.extend(tag(i, applied));
             if finished(saga, machine, state)
@@ -540,6 +555,7 @@ impl Product<'_> {
     ) -> Result<(Vec<super::super::Outcome>, RawRun), String> {
         let mut trace = Vec::new();
         let mut raw = Vec::new();
+        let notes = self.notes.replace(true);
         for _ in 0..super::super::run::MAX_RUN_LENGTH {
             let enabled = self.enabled(&joint)?;
             let Some(m) = enabled.moves.into_iter().flat_map(|(_, m)| m).next() else {
@@ -555,6 +571,7 @@ impl Product<'_> {
             .zip(&joint.states)
             .map(|(m, s)| m.outcome(s))
             .collect();
+        self.notes.set(notes);
         Ok((outcomes, (trace, raw)))
     }
 }
