@@ -302,3 +302,31 @@ fn instances_and_shared_fields_are_chosen_on_the_command_line() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+/// `fixtures/with/<CODE>-*/`: `simulate saga.yaml --with with.yaml` reports the rule at the
+/// second spec's line, then a usage error (exit 2), with a snapshot of what a student sees.
+#[test]
+fn every_with_fixture_raises_its_code() {
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir("fixtures/with")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let code = name.split('-').next().unwrap();
+        let (status, out, err) = sagac(&[
+            "simulate",
+            dir.join("saga.yaml").to_str().unwrap(),
+            "--with",
+            dir.join("with.yaml").to_str().unwrap(),
+            "--color",
+            "never",
+        ]);
+        assert_eq!(status, Some(2), "{name}: {err}");
+        assert!(out.is_empty(), "{name}");
+        assert!(err.contains(&format!("{code}(")), "{name}: {err}");
+        insta::assert_snapshot!(format!("with_{name}"), err);
+    }
+}

@@ -16,7 +16,7 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
         return exit;
     }
     let other = match &args.with {
-        Some(path) => match with(checked, saga, path) {
+        Some(path) => match with(checked, saga, path, args.color.color) {
             Ok(other) => Some(other),
             Err(exit) => return exit,
         },
@@ -150,9 +150,15 @@ pub(super) fn refuse_for(checked: &Checked, saga: &Saga, command: &str) -> Optio
 
 /// `--with`: the other spec must read, be version 2 with resources, and declare every
 /// resource the two share alike (R106).
-fn with(checked: &Checked, saga: &Saga, path: &std::path::Path) -> Result<Checked, Exit> {
+fn with(
+    checked: &Checked,
+    saga: &Saga,
+    path: &std::path::Path,
+    color: crate::cli::Color,
+) -> Result<Checked, Exit> {
     let other = super::check_spec(path, &sagac::check::Options::default())?;
     let shown = sagac::source::display_path(path);
+    let shown_path = &shown;
     let Some(b) = other.model() else {
         return Err(fail(format!(
             "--with {shown}: the spec has errors; `sagac check {shown}` shows them"
@@ -164,68 +170,19 @@ fn with(checked: &Checked, saga: &Saga, path: &std::path::Path) -> Result<Checke
             b.name.value, saga.name.value
         )));
     }
-    for r in &b.resources.declared {
-        let Some(id) = saga.resources.resource_by_name(&r.name.value) else {
-            continue;
-        };
-        let mine = saga.resources.resource(id);
-        if let Some(what) = differs(saga, mine, b, r) {
-            let here = checked.source.line_col(mine.span.start);
-            let there = other.source.line_col(r.span.start);
-            return Err(fail(format!(
-                "--with {shown}: the resource `{}` is declared differently ({what}) at {}:{}:{} and {}:{}:{}; the two sagas must agree on the records they share (R106)",
-                r.name.value,
-                checked.source.name(),
-                here.line,
-                here.column,
-                other.source.name(),
-                there.line,
-                there.column
-            )));
-        }
+    let first = |x: &sagac::model::resources::Resource| {
+        let at = checked.source.line_col(x.span.start);
+        format!("{}:{}:{}", checked.source.name(), at.line, at.column)
+    };
+    if let Some(d) = sagac::rules::references::conflicting_resource::conflict(saga, b, first) {
+        // The diagnostic, at the second spec's line, then the usage error (exit 2).
+        let message = d.message.clone();
+        let mut other = other;
+        other.diagnostics = vec![d];
+        super::eprint_diagnostics(&other, color);
+        return Err(fail(format!(
+            "--with {shown_path}: {message} (R106); the two sagas must agree on the records they share"
+        )));
     }
     Ok(other)
-}
-
-/// The first way two declarations of one resource differ, if they do.
-fn differs(
-    a: &Saga,
-    x: &sagac::model::resources::Resource,
-    b: &Saga,
-    y: &sagac::model::resources::Resource,
-) -> Option<&'static str> {
-    let names = |v: &[sagac::source::Spanned<String>]| -> Vec<String> {
-        v.iter().map(|s| s.value.clone()).collect()
-    };
-    let moves = |r: &sagac::model::resources::Resource| -> Vec<(String, String)> {
-        r.transitions
-            .iter()
-            .map(|t| (t.from.value.clone(), t.to.value.clone()))
-            .collect()
-    };
-    if a.participant(x.participant).name.value != b.participant(y.participant).name.value {
-        Some("owner")
-    } else if x.kind != y.kind {
-        Some("kind")
-    } else if x.key.value != y.key.value {
-        Some("key")
-    } else if names(&x.states) != names(&y.states) {
-        Some("states")
-    } else if moves(x) != moves(y) {
-        Some("transitions")
-    } else if names(&x.locks) != names(&y.locks) {
-        Some("locks")
-    } else if x.on_locked.value != y.on_locked.value {
-        Some("on_locked")
-    } else if x.commutative.value != y.commutative.value {
-        Some("commutative")
-    } else if x.pessimistic_view.as_ref().map(|p| p.value)
-        != y.pessimistic_view.as_ref().map(|p| p.value)
-    {
-        Some("pessimistic_view")
-    } else if x.version_file.value != y.version_file.value {
-        Some("version_file")
-    } else {
-        None
-    }
 }

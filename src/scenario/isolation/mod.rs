@@ -9,6 +9,7 @@
 //! instances. What is not implemented yet is refused, never run with other semantics:
 //! see [`unsupported`].
 
+mod actions;
 mod layout;
 mod notes;
 mod product;

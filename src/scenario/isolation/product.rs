@@ -19,6 +19,7 @@ use crate::source::Span;
 use super::super::action::{Action, ActionKind, StepResult, Work};
 use super::super::invariant::Invariant;
 use super::super::machine::{Machine, State};
+use super::actions::{gave_up_waiting, handled, ran};
 use super::layout::Layout;
 use super::notes::{self, AccessNote, RawNote};
 use super::records::{Broken, Context, Records, Refused};
@@ -319,22 +320,22 @@ impl Product<'_> {
                 Vec::new()
             } else {
                 std::iter::once(Owner::Trigger)
-                .chain(saga.step_ids().map(Owner::Step))
-                .map(|owner| {
-                    // The undo of an effect that never applied is a no-op: nothing to refuse.
-                    let applied = match owner {
-                        Owner::Trigger => before.trigger_ran,
-                        Owner::Step(s) => {
-                            before.steps[s.index()].applied > 0
-                                || joint.applied_late.contains(&(i, Actor::Step(s)))
-                        }
-                    };
-                    let accesses = self.layout.of(i, Actor::Compensation(owner));
-                    applied
-                        .then(|| joint.records.compensation_refusal(i, accesses))
-                        .flatten()
-                })
-                .collect()
+                    .chain(saga.step_ids().map(Owner::Step))
+                    .map(|owner| {
+                        // The undo of an effect that never applied is a no-op: nothing to refuse.
+                        let applied = match owner {
+                            Owner::Trigger => before.trigger_ran,
+                            Owner::Step(s) => {
+                                before.steps[s.index()].applied > 0
+                                    || joint.applied_late.contains(&(i, Actor::Step(s)))
+                            }
+                        };
+                        let accesses = self.layout.of(i, Actor::Compensation(owner));
+                        applied
+                            .then(|| joint.records.compensation_refusal(i, accesses))
+                            .flatten()
+                    })
+                    .collect()
             };
             machine.refuse(
                 saga.step_ids()
@@ -604,94 +605,6 @@ fn pending_actor(saga: &Saga, actor: Actor, pnr: Option<StepId>) -> bool {
         Actor::Trigger => saga.compensation(Owner::Trigger).is_some(),
         Actor::Step(s) => pnr != Some(s),
         Actor::Compensation(_) | Actor::Reaction(_) => false,
-    }
-}
-
-/// The actions whose effects a machine transition applied, in order: the trigger, the
-/// steps (an effect applied, or a read-only step that answered), the compensations.
-fn ran(saga: &Saga, before: &State, after: &State, actions: &[Action]) -> Vec<Actor> {
-    let mut out = Vec::new();
-    if !before.trigger_ran && after.trigger_ran {
-        out.push(Actor::Trigger);
-    }
-    for s in saga.step_ids() {
-        let k = s.index();
-        let applied = if saga.step(s).has_effect() {
-            after.steps[k].applied > before.steps[k].applied
-        } else {
-            actions.iter().any(|a| read_answered(a, s))
-        };
-        if applied {
-            out.push(Actor::Step(s));
-        }
-    }
-    for (k, (b, a)) in before.comp_runs().zip(after.comp_runs()).enumerate() {
-        if a > b {
-            let owner = if k == 0 {
-                Owner::Trigger
-            } else {
-                Owner::Step(StepId::new(k - 1))
-            };
-            out.push(Actor::Compensation(owner));
-        }
-    }
-    out
-}
-
-/// The actions whose participant handled a message in this transition.
-fn handled(actions: &[Action]) -> Vec<Actor> {
-    actions
-        .iter()
-        .filter_map(|a| match a.kind {
-            ActionKind::Reply { work, .. }
-            | ActionKind::Duplicate { work, .. }
-            | ActionKind::Run { work, .. }
-            | ActionKind::NoAnswer { work, .. } => match work {
-                Work::Trigger => Some(Actor::Trigger),
-                Work::Step(s) => Some(Actor::Step(s)),
-                Work::Compensation(o) => Some(Actor::Compensation(o)),
-                Work::Reaction(r) => Some(Actor::Reaction(r)),
-            },
-            _ => None,
-        })
-        .collect()
-}
-
-/// The steps whose sender stopped waiting for an answer that did not come, the effect not
-/// applied (in doubt under `timeout:`).
-fn gave_up_waiting(actions: &[Action]) -> Vec<StepId> {
-    // A participant that is down or swallows the command stashes nothing.
-    let unheard = |s: StepId| {
-        actions
-            .iter()
-            .any(|a| matches!(a.kind, ActionKind::NoAnswer { work: Work::Step(w), .. } if w == s))
-    };
-    actions
-        .iter()
-        .filter_map(|a| match a.kind {
-            ActionKind::Reply {
-                work: Work::Step(s),
-                result: StepResult::TimedOut { applied: false },
-            } if !unheard(s) => Some(s),
-            _ => None,
-        })
-        .collect()
-}
-
-/// A read-only step ran: its participant answered (or answered too late), or, in a
-/// choreography, its handler's local transaction succeeded. A duplicate of it is ignored by
-/// the participant (the machine's words), so it reads nothing again.
-fn read_answered(action: &Action, s: StepId) -> bool {
-    match action.kind {
-        ActionKind::Reply {
-            work: Work::Step(w),
-            result: StepResult::Success | StepResult::TimedOut { applied: true },
-        }
-        | ActionKind::Run {
-            work: Work::Step(w),
-            result: StepResult::Success,
-        } => w == s,
-        _ => false,
     }
 }
 
