@@ -45,7 +45,7 @@ fn specs() -> Vec<String> {
             .filter_map(|e| e.ok())
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-            .filter(|p| pending::without_v2(p))
+            .filter(|p| pending::on_restate(p))
             .collect();
         found.sort();
         for p in found {
@@ -122,6 +122,39 @@ fn a_choreography_becomes_one_virtual_object_per_participant() {
         main.contains("POST /place_order.order/<key>/start"),
         "{main}"
     );
+    // The caller's outcome: an object named after the saga, keyed by its key, that the
+    // handlers report to and the caller asks; the tests ask it through the ingress.
+    assert!(
+        objects.contains("#[restate_sdk::object(name = \"place_order\")]")
+            && objects.contains("async fn outcome(")
+            && objects.contains("ctx: SharedObjectContext<'_>"),
+        "{objects}"
+    );
+    assert!(main.contains("POST /place_order/<key>/outcome"), "{main}");
+    let tests = std::fs::read_to_string(out.join("tests/restate.rs")).unwrap();
+    assert!(tests.contains("/{SAGA}/{key}/outcome"), "{tests}");
+}
+
+/// The stuck reason the outcome object must answer is the simulator's: what gave up.
+#[test]
+fn a_choreographys_tests_predict_the_stuck_reason() {
+    let tests = files("tests/codegen-specs/edge-choreography.yaml")
+        .into_iter()
+        .find(|f| f.path == "tests/restate.rs")
+        .unwrap()
+        .contents;
+    for (scenario, stuck) in [
+        ("exhaust:notify", "Some(Stuck::Step(Step::Notify))"),
+        (
+            "fail:reserve+compfail:trigger",
+            "Some(Stuck::Compensation(Owner::Trigger))",
+        ),
+        ("happy", "None"),
+    ] {
+        let row = tests.find(&format!("name: \"{scenario}\"")).unwrap();
+        let row = &tests[row..row + 300];
+        assert!(row.contains(&format!("stuck: {stuck},")), "{row}");
+    }
 }
 
 /// Restate's journal is the outbox: the scenarios a choreography's crate checks are those of
@@ -234,5 +267,142 @@ fn generated_restate_crates_pass_their_tests_on_the_server() {
         let mut fmt = cargo();
         fmt.args(["fmt", "--check"]);
         run_in(&krate, fmt, &format!("{spec}: cargo fmt --check"));
+    }
+}
+
+/// The crate's `tests/restate.rs` of a spec.
+fn tests_of(spec: &str) -> String {
+    files(spec)
+        .into_iter()
+        .find(|f| f.path == "tests/restate.rs")
+        .unwrap()
+        .contents
+}
+
+/// The predicted row of one scenario in a crate's tests.
+fn row<'a>(tests: &'a str, scenario: &str) -> &'a str {
+    let start = tests
+        .find(&format!("name: \"{scenario}\","))
+        .unwrap_or_else(|| panic!("no scenario {scenario}"));
+    let end = tests[start..].find("},").map_or(tests.len(), |e| start + e);
+    &tests[start..end]
+}
+
+/// Version 2 on Restate: the workflow ends `terminated` on a `then: terminate` failure and
+/// returns the caller's value; the tests predict both for every scenario.
+#[test]
+fn version_2_terminate_and_the_callers_value_run_in_the_workflow() {
+    let spec = "tests/codegen-specs/v2-terminate-orchestration.yaml";
+    let workflow = files(spec)
+        .into_iter()
+        .find(|f| f.path == "src/workflow.rs")
+        .unwrap()
+        .contents;
+    assert!(
+        workflow.contains("State::Terminated(_) => (\"terminated\", None),"),
+        "{workflow}"
+    );
+    assert!(
+        workflow.contains("caller: saga.outcome().and_then(Outcome::caller_value)"),
+        "{workflow}"
+    );
+    let tests = tests_of(spec);
+    assert!(tests.contains("result.caller.as_deref() != scenario.caller"));
+    for (scenario, outcome, caller) in [
+        ("happy", "completed", "Some(\"Placed\")"),
+        ("fail:verify_customer", "terminated", "Some(\"Blocked\")"),
+        (
+            "fail:charge_payment@CardStolen",
+            "terminated",
+            "Some(\"Blocked\")",
+        ),
+        ("fail:charge_payment", "compensated", "Some(\"Rejected\")"),
+    ] {
+        let row = row(&tests, scenario);
+        assert!(
+            row.contains(&format!("outcome: \"{outcome}\","))
+                && row.contains(&format!("caller: {caller},")),
+            "{row}"
+        );
+    }
+    // A terminated saga compensates nothing.
+    assert!(row(&tests, "fail:verify_customer").contains("compensated: &[],"));
+}
+
+/// Version 2's `runs_for` on Restate: the workflow runs the state machine's compensation
+/// queue, so the orders the tests predict are the simulator's under `runs_for`.
+#[test]
+fn version_2_runs_for_decides_what_the_workflow_compensates() {
+    let spec = "tests/codegen-specs/v2-runs-for-orchestration.yaml";
+    let generated = files(spec)
+        .into_iter()
+        .find(|f| f.path == "src/generated.rs")
+        .unwrap()
+        .contents;
+    assert!(generated.contains("pub fn compensated_for(step: Step, state: StepState) -> bool"));
+    let saga = saga(spec);
+    let tests = tests_of(spec);
+    for e in sagac::scenario::expectations(&saga, &sagac::scenario::FaultKind::ALL) {
+        let order: Vec<String> = e
+            .compensated
+            .iter()
+            .map(|&o| format!("\"{}\"", sagac::scenario::owner_name(&saga, o)))
+            .collect();
+        let row = row(&tests, &e.name);
+        assert!(
+            row.contains(&format!("compensated: &[{}],", order.join(", "))),
+            "{row}"
+        );
+    }
+}
+
+/// What the Restate runtime does not implement of version 2 is refused by name, at its
+/// line, with nothing written: a feature no runtime implements yet, one the std runtime's
+/// machine does not carry out (`outcome` at the decision), and any in a choreography.
+#[test]
+fn version_2_features_restate_does_not_implement_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let decision = dir.path().join("decision.yaml");
+    let text = std::fs::read_to_string("tests/codegen-specs/v2-outcome-orchestration.yaml")
+        .unwrap()
+        .replace("  delivery: reply\n", "  delivery: reply\n  at: decision\n");
+    std::fs::write(&decision, text).unwrap();
+    let decision = decision.to_string_lossy().into_owned();
+    for (spec, refused) in [
+        (
+            "specs/trip-temporal.yaml",
+            "specs/trip-temporal.yaml:22:1: `book_trip` uses the long form of `deadline` (language version 2), whose semantics `sagac codegen --runtime restate` does not implement yet",
+        ),
+        (
+            decision.as_str(),
+            "uses `outcome` (language version 2), whose semantics `sagac codegen --runtime restate` does not implement yet",
+        ),
+        (
+            "specs/order-credit-choreography.yaml",
+            "specs/order-credit-choreography.yaml:33:1: `create_order` uses `compensation_defaults` (language version 2), whose semantics `sagac codegen --runtime restate` does not implement yet",
+        ),
+    ] {
+        let out = dir.path().join("never");
+        sagac()
+            .args(["codegen", spec, "--runtime", "restate", "-o"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(refused));
+        assert!(!out.exists(), "{spec}: nothing written");
+    }
+}
+
+/// The version 2 orchestrations the std runtime generates are generated for Restate too
+/// (and so built and run on the server by the slow test).
+#[test]
+fn the_version_2_orchestrations_are_generated_for_restate() {
+    let specs = specs();
+    for spec in [
+        "tests/codegen-specs/v2-outcome-orchestration.yaml",
+        "tests/codegen-specs/v2-terminate-orchestration.yaml",
+        "tests/codegen-specs/v2-runs-for-orchestration.yaml",
+    ] {
+        assert!(specs.iter().any(|s| s == spec), "{spec} in {specs:?}");
     }
 }

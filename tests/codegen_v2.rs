@@ -39,58 +39,19 @@ fn file(path: &str, name: &str) -> String {
 
 const OUTCOME: &str = "tests/codegen-specs/v2-outcome-orchestration.yaml";
 
-/// A version 2 feature the std runtime does not implement is refused by name, at its line,
-/// with exit 2 and nothing written.
+/// A version 2 feature the std runtime does not implement (any, in a choreography) is
+/// refused by name, at its line, with exit 2 and nothing written.
 #[test]
 fn an_unimplemented_feature_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never");
     sagac()
-        .args(["codegen", "specs/trip-temporal.yaml", "-o"])
+        .args(["codegen", "specs/order-credit-choreography.yaml", "-o"])
         .arg(&out)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "specs/trip-temporal.yaml:22:1: `book_trip` uses the long form of `deadline` (language version 2), whose semantics `sagac codegen` does not implement yet",
-        ));
-    assert!(!out.exists());
-}
-
-/// `outcome` with `at: decision` answers before the compensations finish: not implemented.
-#[test]
-fn outcome_at_the_decision_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("decision.yaml");
-    let text = std::fs::read_to_string(OUTCOME)
-        .unwrap()
-        .replace("  delivery: reply\n", "  delivery: reply\n  at: decision\n");
-    std::fs::write(&spec, text).unwrap();
-    let out = dir.path().join("never");
-    sagac()
-        .arg("codegen")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "uses `outcome` (language version 2)",
-        ));
-    assert!(!out.exists());
-}
-
-/// The Restate runtime implements no version 2 feature yet.
-#[test]
-fn the_restate_runtime_refuses_version_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("never");
-    sagac()
-        .args(["codegen", OUTCOME, "--runtime", "restate", "-o"])
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "uses `outcome` (language version 2), whose semantics `sagac codegen --runtime restate` does not implement yet",
+            "specs/order-credit-choreography.yaml:33:1: `create_order` uses `compensation_defaults` (language version 2), whose semantics `sagac codegen` does not implement yet",
         ));
     assert!(!out.exists());
 }
@@ -167,30 +128,6 @@ fn terminate_ends_the_saga_without_compensating() {
     }
 }
 
-/// A failure class retried under its own policy (`then: retry`) is not implemented yet.
-#[test]
-fn a_failure_class_with_its_own_retry_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("class.yaml");
-    let text = std::fs::read_to_string(TERMINATE).unwrap().replace(
-        "{ name: CardStolen, then: terminate, keeps: [reserve_inventory] }",
-        "{ name: Throttled, then: retry, retry: { max_attempts: 3 } }",
-    );
-    std::fs::write(&spec, text).unwrap();
-    let out = dir.path().join("never");
-    sagac()
-        .arg("codegen")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "(language version 2), whose semantics `sagac codegen` does not implement yet",
-        ));
-    assert!(!out.exists());
-}
-
 const RUNS_FOR: &str = "tests/codegen-specs/v2-runs-for-orchestration.yaml";
 
 /// `runs_for`: `any_attempt` compensates the step that failed (first: it is the latest),
@@ -228,24 +165,544 @@ fn runs_for_decides_which_steps_are_compensated() {
     assert!(!v1.contains("compensated_for"));
 }
 
-/// `runs_for` with a deadline is not implemented yet (the driver's deadline fails a step
-/// whose command never went out).
+const DEADLINE: &str = "tests/codegen-specs/v2b-deadline-orchestration.yaml";
+const DEADLINE_TERMINATE: &str = "tests/codegen-specs/v2b-deadline-terminate-orchestration.yaml";
+
+/// The body of the test that follows the doc comment naming the scenario.
+fn test_of<'a>(tests: &'a str, scenario: &str) -> &'a str {
+    let at = tests
+        .find(&format!("/// `{scenario}`:"))
+        .unwrap_or_else(|| panic!("a test for {scenario}"));
+    &tests[at..at + tests[at..].find("\n}\n").unwrap()]
+}
+
+/// Whether a test expects this outcome and compensation order (prettyplease may break
+/// the call over lines: compared without the layout).
+fn expects(body: &str, outcome: &str, order: &str) -> bool {
+    let flat: String = body.split_whitespace().collect();
+    let want: String = format!("{outcome}, {order}").split_whitespace().collect();
+    flat.contains(&want)
+}
+
+/// The deadline (version 2): `Saga::on_deadline` decides what it stops, each `deadline:`
+/// scenario has its test, and a step stopped before its command went out is not
+/// compensated under `runs_for: any_attempt` (it applied nothing), which the driver's
+/// version 1 deadline got wrong (it counted the attempt).
 #[test]
-fn runs_for_with_a_deadline_is_refused() {
+fn the_deadline_is_the_state_machines() {
+    let generated = file(DEADLINE, "src/generated.rs");
+    assert!(
+        generated.contains("pub fn on_deadline(&mut self, unsent: &[Command]) -> Vec<Command>")
+    );
+    assert!(generated.contains("pub const DEADLINE_REACHES: usize = 3;"));
+    assert!(generated.contains("saga.on_deadline(&unsent)"));
+    assert!(!generated.contains("fn past_deadline"));
+    let tests = file(DEADLINE, "tests/scenarios.rs");
+    let saga = saga(DEADLINE);
+    let kinds = codegen::fault_kinds(&saga);
+    let scenarios = sagac::scenario::expectations(&saga, &kinds);
+    let deadlines: Vec<&str> = scenarios
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|n| n.starts_with("deadline:"))
+        .collect();
+    assert_eq!(
+        deadlines,
+        [
+            "deadline:reserve_inventory",
+            "deadline:hold_shipping",
+            "deadline:charge_payment"
+        ]
+    );
+    for name in deadlines {
+        test_of(&tests, name);
+    }
+    let first = test_of(&tests, "deadline:reserve_inventory");
+    assert!(
+        expects(first, "Outcome::Compensated", "&[\"trigger\"]"),
+        "{first}"
+    );
+    // The header lists only the kinds still untested.
+    let header = &tests[..tests.find("#![cfg_attr").unwrap()];
+    assert!(
+        header.contains("`comptimeout:`") && !header.contains("`deadline:`"),
+        "{header}"
+    );
+    // A version 1 crate keeps the driver's version 1 deadline.
+    let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!v1.contains("on_deadline"));
+}
+
+/// `deadline: { then: terminate, applies: always }`: the deadline ends the saga without
+/// compensating, after the point of no return too.
+#[test]
+fn a_terminating_deadline_ends_the_saga_where_it_passes() {
+    let generated = file(DEADLINE_TERMINATE, "src/generated.rs");
+    assert!(generated.contains("pub const DEADLINE_REACHES: usize = 4;"));
+    assert!(generated.contains("self.terminating.get_or_insert(first);"));
+    assert!(generated.contains("Outcome::Terminated => Some(\"TimedOut\")"));
+    let tests = file(DEADLINE_TERMINATE, "tests/scenarios.rs");
+    for step in [
+        "reserve_inventory",
+        "hold_shipping",
+        "charge_payment",
+        "send_confirmation",
+    ] {
+        let body = test_of(&tests, &format!("deadline:{step}"));
+        assert!(expects(body, "Outcome::Terminated", "&[]"), "{body}");
+    }
+}
+
+const CANCEL: &str = "tests/codegen-specs/v2b-cancel-orchestration.yaml";
+const CANCEL_IGNORED: &str = "tests/codegen-specs/v2b-cancel-ignored-orchestration.yaml";
+
+/// `cancellation`: `Saga::cancel` honours a cancel before the pivot (the saga compensates
+/// and ends `Cancelled`), answers one sent with the pivot once the pivot succeeds
+/// (`too_late`), and each `cancel:` scenario's test asserts the simulator's answer.
+#[test]
+fn a_cancel_is_honoured_until_the_pivot_and_answered() {
+    let generated = file(CANCEL, "src/generated.rs");
+    assert!(generated.contains("pub fn cancel(&mut self) -> (CancelAnswer, Vec<Command>)"));
+    assert!(generated.contains("Outcome::Cancelled => Some(\"Withdrawn\")"));
+    assert!(generated.contains("pub const CANCEL_UNTIL: Option<Step> = None;"));
+    let tests = file(CANCEL, "tests/scenarios.rs");
+    for (name, outcome, order, answer) in [
+        (
+            "cancel:reserve_inventory",
+            "Outcome::Cancelled",
+            "&[\"reserve_inventory\", \"trigger\"]",
+            "Some(CancelAnswer::Cancelled)",
+        ),
+        (
+            "cancel:hold_shipping",
+            "Outcome::Cancelled",
+            "&[\"hold_shipping\", \"reserve_inventory\", \"trigger\"]",
+            "Some(CancelAnswer::Cancelled)",
+        ),
+        (
+            "cancel:charge_payment",
+            "Outcome::Completed",
+            "&[]",
+            "Some(CancelAnswer::TooLate)",
+        ),
+        (
+            "cancel:send_confirmation",
+            "Outcome::Completed",
+            "&[]",
+            "Some(CancelAnswer::TooLate)",
+        ),
+    ] {
+        let body = test_of(&tests, name);
+        assert!(expects(body, outcome, order), "{name}: {body}");
+        let flat: String = body.split_whitespace().collect();
+        assert!(
+            flat.contains(&format!("assert_eq!(run.cancel_answer,{answer},")),
+            "{name}: {body}"
+        );
+    }
+    // Every other test asserts that no cancel was answered.
+    let happy = test_of(&tests, "happy");
+    assert!(happy.contains("run.cancel_answer, None,"), "{happy}");
+}
+
+/// `compensations: cancelled` and `late: ignore`: an honoured cancel runs no compensation,
+/// a late one (`until: hold_shipping`) gets no answer and the saga completes.
+#[test]
+fn a_cancel_can_cancel_the_compensations_or_be_ignored() {
+    let generated = file(CANCEL_IGNORED, "src/generated.rs");
+    assert!(generated.contains("pub const CANCEL_UNTIL: Option<Step> = Some(Step::HoldShipping);"));
+    let tests = file(CANCEL_IGNORED, "tests/scenarios.rs");
+    let first = test_of(&tests, "cancel:reserve_inventory");
+    assert!(expects(first, "Outcome::Cancelled", "&[]"), "{first}");
+    let late = test_of(&tests, "cancel:hold_shipping");
+    assert!(expects(late, "Outcome::Completed", "&[]"), "{late}");
+    let flat: String = late.split_whitespace().collect();
+    assert!(
+        flat.contains("assert_eq!(run.cancel_answer,None,"),
+        "{late}"
+    );
+}
+
+const DECISION: &str = "tests/codegen-specs/v2b-decision-orchestration.yaml";
+
+/// `outcome.at: decision`: the machine keeps what it told the caller when the end was
+/// decided (`Saga::told`), so a saga whose compensation then gives up (stuck) still told
+/// the caller `Rejected`, as the simulator's runs do; each test asserts it.
+#[test]
+fn the_caller_is_answered_at_the_decision() {
+    let generated = file(DECISION, "src/generated.rs");
+    assert!(generated.contains("pub told: Option<Outcome>,"));
+    assert!(generated.contains("pub fn caller_outcome(&self) -> Option<Outcome>"));
+    let tests = file(DECISION, "tests/scenarios.rs");
+    let body = test_of(&tests, "fail:reserve_inventory+compfail:reserve_inventory");
+    let flat: String = body.split_whitespace().collect();
+    assert!(
+        flat.contains("run.told.unwrap_or(run.outcome).caller_value(),Some(\"Rejected\"),"),
+        "{body}"
+    );
+    assert!(expects(body, "Outcome::Stuck", "&[]"), "{body}");
+    // Told at the end, the same run tells the caller nothing.
+    let at_end = file(CANCEL, "src/generated.rs");
+    assert!(!at_end.contains("pub told:"));
+}
+
+const UNCAUGHT: &str = "tests/codegen-specs/v2b-uncaught-orchestration.yaml";
+
+/// `on_uncaught` and outages: `StepError::Unexpected` becomes what each step's
+/// `on_uncaught` says (terminate, retry, compensate), a participant that is down never
+/// answers (`StepError::Unanswered`) and the deadline ends the wait; each `uncaught:` and
+/// `outage:` scenario has its test, with the simulator's end.
+#[test]
+fn errors_nobody_declared_and_outages() {
+    let generated = file(UNCAUGHT, "src/generated.rs");
+    assert!(generated.contains("Unexpected(String),"));
+    assert!(generated.contains("Step::ReserveInventory => OnUncaught::Terminate,"));
+    assert!(generated.contains("Step::HoldShipping => OnUncaught::Retry,"));
+    assert!(generated.contains("Step::ChargePayment => OnUncaught::Compensate,"));
+    assert!(generated.contains("let next = saga.on_deadline(&[]);"));
+    let tests = file(UNCAUGHT, "tests/scenarios.rs");
+    for (name, outcome, order) in [
+        ("uncaught:reserve_inventory", "Outcome::Terminated", "&[]"),
+        ("uncaught:hold_shipping", "Outcome::Completed", "&[]"),
+        (
+            "uncaught:charge_payment",
+            "Outcome::Compensated",
+            "&[\"hold_shipping\", \"reserve_inventory\", \"trigger\"]",
+        ),
+        (
+            "outage:inventory",
+            "Outcome::Compensated",
+            "&[\"reserve_inventory\", \"trigger\"]",
+        ),
+    ] {
+        let body = test_of(&tests, name);
+        assert!(expects(body, outcome, order), "{name}: {body}");
+    }
+    // Without a deadline a participant that is down is waited for forever: stuck.
+    let tests = file(RUNS_FOR, "tests/scenarios.rs");
+    let body = test_of(&tests, "outage:inventory");
+    assert!(expects(body, "Outcome::Stuck", "&[]"), "{body}");
+}
+
+const CLASSES: &str = "tests/codegen-specs/v2b-classes-orchestration.yaml";
+
+/// A failure class (`then: retry`) is retried under its own policy, then fails the step as
+/// exhausted retries; `retry.within` caps the attempts. Each `@` scenario has its test.
+#[test]
+fn a_failure_class_is_retried_on_its_own_policy() {
+    let generated = file(CLASSES, "src/generated.rs");
+    assert!(
+        generated
+            .contains("pub fn class_retry(step: Step, failure: &Failure) -> Option<RetryPolicy>")
+    );
+    assert!(generated.contains("(Step::HoldShipping, Failure::Throttled) =>"));
+    // `within: 1s` with waits of 200ms, 400ms, 800ms: 3 attempts start within it.
+    assert!(generated.contains("/// 3 attempts, exponential 200ms..2s."));
+    let tests = file(CLASSES, "tests/scenarios.rs");
+    let once = test_of(&tests, "fail:hold_shipping@Throttled");
+    assert!(expects(once, "Outcome::Completed", "&[]"), "{once}");
+    let exhausted = test_of(&tests, "exhaust:hold_shipping@Throttled");
+    assert!(
+        expects(
+            exhausted,
+            "Outcome::Compensated",
+            "&[\"reserve_inventory\", \"trigger\"]"
+        ),
+        "{exhausted}"
+    );
+}
+
+/// `RetryPolicy { within, jitter }` in a version 2 crate: the class's policy waits a random
+/// part of its backoff; a version 1 crate keeps version 1's `RetryPolicy`.
+#[test]
+fn retry_policies_carry_within_and_jitter() {
+    let generated = file(CLASSES, "src/generated.rs");
+    assert!(generated.contains("pub enum Jitter {"));
+    assert!(generated.contains("within: Some(Duration::from_secs(1)),"));
+    assert!(generated.contains("jitter: Jitter::Full,"));
+    assert!(generated.contains("Jitter::Full => {"));
+    let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!v1.contains("Jitter"));
+}
+
+const BUILTIN: &str = "tests/codegen-specs/v2b-builtin-orchestration.yaml";
+
+/// A built-in failure name with `then: terminate`: the step that times out (`TimedOut`) or
+/// runs out of retries (`Exhausted`) ends the saga without compensating, as the simulator
+/// predicts; other steps keep version 1's handling.
+#[test]
+fn a_built_in_failure_can_terminate() {
+    let generated = file(BUILTIN, "src/generated.rs");
+    assert!(generated.contains("(!resent || exhausted) && matches!(step, Step::HoldShipping)"));
+    let tests = file(BUILTIN, "tests/scenarios.rs");
+    for name in ["exhaust:reserve_inventory", "timeout:hold_shipping"] {
+        let body = test_of(&tests, name);
+        assert!(
+            expects(body, "Outcome::Terminated", "&[]"),
+            "{name}: {body}"
+        );
+    }
+    let body = test_of(&tests, "exhaust:hold_shipping");
+    assert!(
+        expects(
+            body,
+            "Outcome::Compensated",
+            "&[\"reserve_inventory\", \"trigger\"]"
+        ),
+        "{body}"
+    );
+}
+
+#[path = "support/cargo.rs"]
+mod cargo;
+
+/// The crate of a version 2 spec builds, passes one test per scenario `expectations`
+/// lists, clippy `-D warnings` and rustfmt.
+fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("deadline.yaml");
-    let text = std::fs::read_to_string(RUNS_FOR)
-        .unwrap()
-        .replace("\noutcome:\n", "\ndeadline: 15m\n\noutcome:\n");
-    std::fs::write(&spec, text).unwrap();
-    let out = dir.path().join("never");
-    sagac()
-        .arg("codegen")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("`runs_for`"));
-    assert!(!out.exists());
+    let out = dir.path().join("crate");
+    let files = codegen::generate(&saga(spec), spec).unwrap();
+    codegen::writer::write(&out, &files, false).unwrap();
+    // One target directory per spec: the crates share their package's name, and the tests
+    // build them at once.
+    let stem = Path::new(spec).file_stem().unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("codegen-v2-crates")
+        .join(stem);
+    let saga = saga(spec);
+    let tests = sagac::scenario::expectations(&saga, &codegen::fault_kinds(&saga)).len();
+    let mut test = cargo::cargo();
+    test.args(["test", "--offline", "--quiet"])
+        .env("CARGO_TARGET_DIR", &target);
+    let output = cargo::run_in(&out, test, &format!("{spec}: cargo test"));
+    assert!(
+        output.contains(&format!("test result: ok. {tests} passed")),
+        "{spec}: expected {tests} scenario tests to pass:\n{output}"
+    );
+    let mut clippy = cargo::cargo();
+    clippy
+        .args([
+            "clippy",
+            "--offline",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .env("CARGO_TARGET_DIR", &target);
+    cargo::run_in(&out, clippy, &format!("{spec}: cargo clippy"));
+    let mut fmt = cargo::cargo();
+    fmt.args(["fmt", "--check"]);
+    cargo::run_in(&out, fmt, &format!("{spec}: cargo fmt --check"));
+}
+
+/// The test of scenario `name` in a generated `tests/scenarios.rs`, without its layout.
+fn flat_test(tests: &str, name: &str) -> String {
+    let at = tests
+        .find(&format!("/// `{name}`:"))
+        .unwrap_or_else(|| panic!("a test for {name}"));
+    let flat: String = tests[at..at + tests[at..].find("\n}\n").unwrap()]
+        .split_whitespace()
+        .collect();
+    // The trailing comma prettyplease writes after an argument list it breaks.
+    flat.replace(",)", ")")
+}
+
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect()
+}
+
+const CONTEXT: &str = "tests/codegen-specs/v2-compensation-context-orchestration.yaml";
+
+/// What a compensation receives: `&CompensationContext { effect, failure }` beside the
+/// data (`failure` is no data field), `reads_if_present` fields are `Option`s,
+/// `absent_effect: fail` gives up at once, and a step with `transactional: false` may fail
+/// with its effect applied: a reservation that failed is released (its release finds the
+/// effect), one whose attempts failed transiently is not (the saga is stuck), as the
+/// simulator predicts.
+#[test]
+fn compensations_receive_their_context() {
+    let generated = flat(&file(CONTEXT, "src/generated.rs"));
+    for want in [
+        "fn release_inventory(&mut self, data: &SagaData, context: &CompensationContext",
+        "fn reject_order(&mut self, data: &SagaData, context: &CompensationContext",
+        "pub struct CompensationContext {",
+        "pub fn absent_effect_fails(owner: Owner) -> bool",
+        "pub fn transactional(step: Step) -> bool { !matches!(step, Step::ReserveInventory) }",
+        "pub reservation_id: Option<String>,",
+        "let context = saga.compensation_context(owner);",
+    ] {
+        assert!(generated.contains(&flat(want)), "{want}");
+    }
+    assert!(!generated.contains("pub failure: Option<String>"));
+    let tests = file(CONTEXT, "tests/scenarios.rs");
+    for (name, end) in [
+        (
+            "fail:reserve_inventory",
+            "Outcome::Compensated, &[\"reserve_inventory\", \"trigger\"]",
+        ),
+        ("exhaust:reserve_inventory", "Outcome::Stuck, &[]"),
+        ("fail:hold_shipping", "Outcome::Stuck, &[]"),
+    ] {
+        let body = flat_test(&tests, name);
+        assert!(body.contains(&flat(end)), "{name}: {body}");
+    }
+    // A version 1 crate's compensations take the data alone.
+    let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!v1.contains("CompensationContext"));
+}
+
+#[test]
+fn the_compensation_context_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(CONTEXT);
+}
+
+const ESCALATION: &str = "tests/codegen-specs/v2-escalation-orchestration.yaml";
+
+/// `on_failure`: a compensation that gives up lets the saga go on (`continue`, `escalate`)
+/// or stop (`escalate_and_stop`); under `escalate*` the saga ends `NeedsAttention` and the
+/// escalation's action is told what is left. Each scenario's test asserts what gave up and
+/// what the escalation was told, as the simulator reports them.
+#[test]
+fn compensations_that_give_up_continue_or_escalate() {
+    let generated = flat(&file(ESCALATION, "src/generated.rs"));
+    for want in [
+        "Escalate { left: Vec<Owner>,",
+        "NeedsAttention { left: Vec<Owner> },",
+        "pub gave_up: Vec<Owner>,",
+        "Owner::Step(Step::ReserveInventory) => OnFailure::Continue,",
+        "Owner::Step(Step::HoldShipping) => OnFailure::EscalateAndStop,",
+        "Owner::Trigger => OnFailure::Escalate,",
+        "fn open_incident(&mut self, data: &SagaData, escalation: &Escalation",
+        "Outcome::NeedsAttention => Some(\"UnderReview\"),",
+    ] {
+        assert!(generated.contains(&flat(want)), "{want}");
+    }
+    let saga = saga(ESCALATION);
+    let tests = file(ESCALATION, "tests/scenarios.rs");
+    let scenarios = sagac::scenario::expectations(&saga, &sagac::scenario::FaultKind::ALL);
+    let names = |owners: &[sagac::model::Owner]| -> String {
+        owners
+            .iter()
+            .map(|&o| format!("\"{}\"", sagac::scenario::owner_name(&saga, o)))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    for s in &scenarios {
+        let body = flat_test(&tests, &s.name);
+        let want = format!(
+            "expect_gave_up(&run,&[{}],&[{}]);",
+            names(&s.gave_up),
+            names(&s.left)
+        );
+        assert!(body.contains(&want), "{}: {body}", s.name);
+    }
+    let ends = |outcome| scenarios.iter().filter(|s| s.outcome == outcome).count();
+    assert!(ends(sagac::scenario::Outcome::NeedsAttention) >= 3);
+    for (name, gave_up, left, end) in [
+        (
+            "fail:charge_payment+compfail:hold_shipping",
+            "\"hold_shipping\"",
+            "\"trigger\",\"reserve_inventory\",\"hold_shipping\"",
+            "Outcome::NeedsAttention,&[],",
+        ),
+        (
+            "fail:charge_payment+compfail:reserve_inventory",
+            "\"reserve_inventory\"",
+            "",
+            "Outcome::Compensated,&[\"hold_shipping\",\"trigger\"],",
+        ),
+        (
+            "fail:charge_payment+compfail:trigger",
+            "\"trigger\"",
+            "\"trigger\"",
+            "Outcome::NeedsAttention,&[\"hold_shipping\",\"reserve_inventory\"],",
+        ),
+    ] {
+        let body = flat_test(&tests, name);
+        assert!(
+            body.contains(&format!("expect_gave_up(&run,&[{gave_up}],&[{left}]);")),
+            "{name}: {body}"
+        );
+        assert!(body.contains(end), "{name}: {body}");
+    }
+    // A saga whose compensations get stuck (version 1's) has none of it.
+    let v1 = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!v1.contains("gave_up") && !v1.contains("NeedsAttention"));
+}
+
+#[test]
+fn the_escalation_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(ESCALATION);
+}
+
+const TIMEOUT: &str = "tests/codegen-specs/v2-compensation-timeout-orchestration.yaml";
+
+/// A compensation's `timeout`: `Command::Compensate` carries it, a `TimedOut` answer is
+/// re-sent while the compensation's retry allows (then `on_failure` applies), and every
+/// `comptimeout:` scenario the simulator lists, after each scenario where that
+/// compensation runs, has its test. `compensation_defaults` gives the timeout to every
+/// compensation that does not set its own.
+#[test]
+fn compensation_timeouts_are_re_sent_then_give_up() {
+    let generated = flat(&file(TIMEOUT, "src/generated.rs"));
+    for want in [
+        "timeout: Option<Duration>,",
+        "timeout: owner.timeout(),",
+        "Owner::Trigger => Some(Duration::from_secs(2)),",
+        "Owner::Step(Step::ReserveInventory) => Some(Duration::from_secs(2)),",
+        "Owner::Step(Step::HoldShipping) => Some(Duration::from_secs(1)),",
+    ] {
+        assert!(generated.contains(&flat(want)), "{want}");
+    }
+    let saga = saga(TIMEOUT);
+    let kinds = codegen::fault_kinds(&saga);
+    assert!(kinds.contains(&sagac::scenario::FaultKind::CompTimeout));
+    let scenarios = sagac::scenario::expectations(&saga, &kinds);
+    // The simulator's comptimeout scenarios, every one with its test.
+    let options = sagac::scenario::Options {
+        kinds: kinds.clone(),
+        ..Default::default()
+    };
+    let listed: Vec<String> = sagac::scenario::enumerate(&saga, &options)
+        .into_iter()
+        .map(|s| s.name)
+        .filter(|n| n.contains("comptimeout:"))
+        .collect();
+    let tested: Vec<&str> = scenarios
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|n| n.contains("comptimeout:"))
+        .collect();
+    assert_eq!(tested, listed);
+    assert!(tested.len() >= 10, "{tested:?}");
+    let tests = file(TIMEOUT, "tests/scenarios.rs");
+    for (name, gave_up, end) in [
+        (
+            "fail:charge_payment+comptimeout:reserve_inventory",
+            "",
+            "Outcome::Compensated,&[\"hold_shipping\",\"reserve_inventory\",\"trigger\"]",
+        ),
+        (
+            "fail:charge_payment+comptimeout:hold_shipping",
+            "\"hold_shipping\"",
+            "Outcome::Compensated,&[\"reserve_inventory\",\"trigger\"]",
+        ),
+    ] {
+        let body = flat_test(&tests, name);
+        assert!(
+            body.contains(&format!("expect_gave_up(&run,&[{gave_up}],&[]);")),
+            "{name}: {body}"
+        );
+        assert!(body.contains(end), "{name}: {body}");
+    }
+    // A version 1 crate's tests list no comptimeout scenario and its commands no timeout.
+    let v1 = self::saga("specs/order-orchestration.yaml");
+    assert_eq!(codegen::fault_kinds(&v1), sagac::scenario::FaultKind::ALL);
+}
+
+#[test]
+fn the_compensation_timeout_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(TIMEOUT);
 }

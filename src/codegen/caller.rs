@@ -33,6 +33,12 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     if super::terminate::used(plan) {
         ends.push((End::Terminated, quote!(Outcome::Terminated)));
     }
+    if super::escalation::escalates(plan) {
+        ends.push((End::NeedsAttention, quote!(Outcome::NeedsAttention)));
+    }
+    if super::cancel::used(plan) {
+        ends.push((End::Cancelled, quote!(Outcome::Cancelled)));
+    }
     let arms = ends.into_iter().map(|(end, variant)| {
         let value = &outcome.value(end).value;
         quote!(#variant => Some(#value),)

@@ -22,11 +22,16 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         let (m, _) = method(plan, Work::Step(id));
         quote!(Step::#v => Reply::#v(self.participants.#field.#m(data)),)
     });
+    let context_arg = super::compensation_context::arg(plan);
+    let (escalate_delay, escalate_arm) = super::escalation::driver(plan);
+    let let_context = super::compensation_context::let_context(plan);
     let mut all_compensated = true;
     let mut comp_arms: Vec<TokenStream> = Vec::new();
     if saga.trigger.compensation.is_some() {
         let (m, _) = method(plan, Work::TriggerCompensation);
-        comp_arms.push(quote!(Owner::Trigger => self.participants.#trigger_field.#m(data),));
+        comp_arms.push(
+            quote!(Owner::Trigger => self.participants.#trigger_field.#m(data #context_arg),),
+        );
     } else {
         all_compensated = false;
     }
@@ -39,13 +44,15 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         let owner = plan.owner_tokens(Owner::Step(id));
         let field = &plan.participant(s.participant).field;
         let (m, _) = method(plan, Work::Compensation(id));
-        comp_arms.push(quote!(#owner => self.participants.#field.#m(data),));
+        comp_arms.push(quote!(#owner => self.participants.#field.#m(data #context_arg),));
     }
     if !all_compensated {
         // Never sent: the orchestrator compensates only owners with a compensation.
         comp_arms.push(quote!(_ => Ok(()),));
     }
     let (deadline_fn, next) = match saga.deadline {
+        // Version 2: the state machine decides what the deadline stops (`deadline.rs`).
+        Some(_) if super::deadline::used(plan) => (None, super::deadline::driver_next()),
         Some(_) => (
             Some(quote! {
                 /// The step of a command that the deadline fails instead of sending it: one
@@ -94,6 +101,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         }
     });
 
+    let wait = super::uncaught::driver_wait(plan);
     quote! {
         /// What the driver calls to persist the saga after every transition.
         pub type Persist<'a> = Box<dyn FnMut(&Saga) + 'a>;
@@ -147,13 +155,14 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         persist(&saga);
                     }
                 }
+                #wait
                 saga
             }
 
             /// Sends one command: waits its delay, calls the participant, returns its answer.
             pub fn execute(&mut self, saga: &Saga, command: &Command) -> Reply {
                 let delay = match command {
-                    Command::Run { delay, .. } | Command::Compensate { delay, .. } => *delay,
+                    Command::Run { delay, .. } | Command::Compensate { delay, .. } #escalate_delay => *delay,
                 };
                 if !delay.is_zero() {
                     (self.sleep)(delay);
@@ -164,11 +173,13 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         #(#run_arms)*
                     },
                     Command::Compensate { owner, .. } => {
+                        #let_context
                         let result = match owner {
                             #(#comp_arms)*
                         };
                         Reply::Compensation(owner, result)
                     }
+                    #escalate_arm
                 }
             }
 

@@ -7,7 +7,9 @@ use quote::quote;
 use super::format::{Error, rust_file};
 use super::plan::Plan;
 use super::tokens::inner_docs;
-use super::{caller, data, driver, events, handlers, machine, steps, traits};
+use super::{
+    caller, cancel, data, deadline, decision, driver, events, handlers, machine, steps, traits,
+};
 
 /// The whole file: its doc and imports, the data and the errors, the tables of steps, the
 /// participants' traits, the events, the coordination and the outbox module.
@@ -97,7 +99,10 @@ fn coordination(plan: &Plan) -> TokenStream {
         let machine = machine::tokens(plan);
         let driver = driver::tokens(plan);
         let caller = caller::tokens(plan);
-        quote!(#participants #machine #driver #caller)
+        let deadline = deadline::tokens(plan);
+        let cancel = cancel::tokens(plan);
+        let decision = decision::tokens(plan);
+        quote!(#participants #machine #deadline #cancel #decision #driver #caller)
     } else {
         handlers::tokens(plan)
     }

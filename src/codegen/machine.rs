@@ -7,10 +7,17 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::cancel;
+use super::classes;
+use super::compensation_context;
+use super::compensation_timeout;
+use super::decision;
+use super::escalation;
 use super::plan::Plan;
 use super::runs_for;
 use super::terminate;
 use super::tokens::{docs, option_duration, usize_lit};
+use super::uncaught;
 
 pub fn tokens(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
@@ -59,7 +66,59 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         on_failure,
         settle,
     } = &terminate;
+    let cancel::Parts {
+        state: cancel_state,
+        field: cancel_field,
+        init: cancel_init,
+        outcome_arm: cancel_outcome_arm,
+        ended: cancel_ended,
+        on_result: cancel_on_result,
+        settle: cancel_settle,
+        compensated,
+    } = cancel::Parts::of(plan);
+    let cancel_settle_end = cancel::settle_end(plan);
+    let decision::Parts {
+        field: decision_field,
+        init: decision_init,
+        on_success: decision_on_success,
+        on_failing: decision_on_failing,
+    } = decision::Parts::of(plan);
+    let uncaught_table = uncaught::table(plan);
+    let uncaught_on_result = uncaught::on_result(plan);
+    let uncaught_handled = uncaught::handled(plan);
+    let classes_table = classes::table(plan);
+    let classes_on_result = classes::on_result(plan);
+    let builtin_on_result = classes::builtin_on_result(plan);
     let queue_if = runs_for::queue_if(plan);
+    let context = compensation_context::machine(plan);
+    let compensation_context::MachineParts {
+        items: context_items,
+        field: context_field,
+        init: context_init,
+        keep_error,
+        note_failure,
+        gives_up_at_once,
+    } = &context;
+    let escalation = escalation::machine(plan);
+    let escalation::MachineParts {
+        items: escalation_items,
+        command_copy,
+        command: escalate_command,
+        reply: escalation_reply,
+        reply_arm: escalation_reply_arm,
+        state: attention_state,
+        field: escalation_field,
+        init: escalation_init,
+        pending_arm: attention_pending,
+        outcome_arm: attention_outcome,
+        give_up,
+        all_ran,
+    } = &escalation;
+    let compensation_timeout::MachineParts {
+        items: timeout_items,
+        field: timeout_field,
+        init: timeout_init,
+    } = &compensation_timeout::machine(plan);
     let runs_for_table = runs_for::table(plan);
     let reply_arms = plan.steps.iter().map(|names| {
         let v = &names.variant;
@@ -68,6 +127,11 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     quote! {
         #table
         #runs_for_table
+        #context_items
+        #escalation_items
+        #timeout_items
+        #uncaught_table
+        #classes_table
 
         /// What runs at each point of the saga, in order: one step, or the branches of a
         /// parallel group (sent together, joined before the next stage).
@@ -84,7 +148,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         pub const DEADLINE: Option<Duration> = #deadline;
 
         /// What the orchestrator asks for next.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[derive(Debug, Clone, #command_copy PartialEq, Eq)]
         pub enum Command {
             /// Run a step's action (`attempt` counts from 1), after waiting `delay`.
             Run {
@@ -97,7 +161,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 owner: Owner,
                 attempt: u32,
                 delay: Duration,
+                #timeout_field
             },
+            #escalate_command
         }
 
         /// A participant's answer to a command: one variant per step (named after it,
@@ -108,6 +174,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             #(#reply_variants)*
             /// The answer of a compensation.
             Compensation(Owner, Result<(), StepError>),
+            #escalation_reply
         }
 
 
@@ -150,6 +217,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// Something gave up; a person must look at it.
             Stuck(Stuck),
             #state
+            #attention_state
+            #cancel_state
         }
 
         /// The orchestrator: everything it knows of one saga. Persist it after every
@@ -161,6 +230,10 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// Per step, in `Step` order.
             pub steps: [StepState; #n],
             #field
+            #context_field
+            #escalation_field
+            #cancel_field
+            #decision_field
         }
 
         impl Saga {
@@ -174,6 +247,10 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     },
                     steps: [StepState::default(); #n],
                     #init
+                    #context_init
+                    #escalation_init
+                    #cancel_init
+                    #decision_init
                 };
                 let commands = saga.advance(0);
                 (saga, commands)
@@ -185,6 +262,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 match reply {
                     #(#reply_arms)*
                     Reply::Compensation(owner, result) => self.on_compensation(owner, result),
+                    #escalation_reply_arm
                 }
             }
 
@@ -215,10 +293,12 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                             owner,
                             attempt: *attempts,
                             delay: Duration::ZERO,
+                            #timeout_init
                         })
                         .into_iter()
                         .collect(),
-                    State::Completed | State::Compensated | State::Stuck(_) #ended => Vec::new(),
+                    #attention_pending
+                    State::Completed | State::Compensated | State::Stuck(_) #ended #cancel_ended => Vec::new(),
                 }
             }
 
@@ -229,6 +309,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     State::Compensated => Some(Outcome::Compensated),
                     State::Stuck(_) => Some(Outcome::Stuck),
                     #outcome_arm
+                    #attention_outcome
+                    #cancel_outcome_arm
                     State::Running { .. } | State::Compensating { .. } => None,
                 }
             }
@@ -274,12 +356,18 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 if self.step(step).status != Status::Awaiting {
                     return Vec::new();
                 }
+                #cancel_on_result
                 let info = step.info();
                 let attempts = self.step(step).attempts;
+                #keep_error
+                #uncaught_on_result
+                #builtin_on_result
+                #classes_on_result
                 match result {
                     Ok(output) => {
                         output.store(&mut self.data);
                         self.step_mut(step).status = Status::Done;
+                        #decision_on_success
                     }
                     Err(StepError::Business(#failure)) if info.kind != StepKind::Retriable => {
                         self.step_mut(step).status = Status::Failed;
@@ -318,7 +406,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                         self.step_mut(step).status = Status::InDoubt;
                         failing = true;
                     }
+                    #uncaught_handled
                 }
+                #note_failure
                 self.state = State::Running { stage, failing };
                 self.settle(stage, failing)
             }
@@ -331,10 +421,13 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 if steps.iter().any(|&s| self.step(s).status == Status::Awaiting) {
                     return Vec::new();
                 }
+                #cancel_settle
                 if !failing {
                     return self.advance(stage + 1);
                 }
+                #decision_on_failing
                 #settle
+                #cancel_settle_end
                 let mut queue = Vec::new();
                 for steps in STAGES.iter().take(stage + 1).rev() {
                     for &step in steps.iter().rev() {
@@ -352,7 +445,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 
             fn compensate(&mut self, queue: Vec<Owner>) -> Vec<Command> {
                 let Some(&owner) = queue.first() else {
-                    self.state = State::Compensated;
+                    #all_ran
+                    self.state = #compensated;
                     return Vec::new();
                 };
                 self.state = State::Compensating { queue, attempts: 1 };
@@ -360,6 +454,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     owner,
                     attempt: 1,
                     delay: Duration::ZERO,
+                    #timeout_init
                 }]
             }
 
@@ -376,7 +471,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     return self.compensate(rest);
                 }
                 let retry = owner.retry();
-                if !retry.allows(*attempts + 1) {
+                if !retry.allows(*attempts + 1) #gives_up_at_once {
+                    #give_up
                     self.state = State::Stuck(Stuck::Compensation(owner));
                     return Vec::new();
                 }
@@ -385,6 +481,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     owner,
                     attempt: *attempts,
                     delay: retry.delay_before(*attempts),
+                    #timeout_init
                 }]
             }
         }

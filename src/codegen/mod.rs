@@ -5,12 +5,20 @@
 //! memory first; `writer.rs` puts them on disk. `docs/codegen.md` describes the crate.
 
 mod caller;
+mod cancel;
+mod classes;
+mod compensation_context;
+mod compensation_timeout;
 mod data;
+mod deadline;
+mod decision;
 mod driver;
+mod escalation;
 mod events;
 mod format;
 mod generated;
 mod handlers;
+mod jitter;
 mod machine;
 mod manifest;
 mod migration;
@@ -26,14 +34,15 @@ mod terminate;
 mod tokens;
 mod traits;
 mod types;
+mod uncaught;
 mod version2;
 pub mod writer;
 
 pub use format::Error;
-pub use version2::unsupported as unsupported_v2;
+pub use version2::{fault_kinds, unsupported as unsupported_v2};
 
 use crate::model::Saga;
-use crate::scenario::{self, FaultKind};
+use crate::scenario;
 
 /// The most steps a crate is generated for (`sagac codegen` refuses larger sagas): 5,000
 /// retriable steps take about 5 s and give a crate of tens of thousands of tests, which
@@ -69,7 +78,7 @@ pub struct File {
 /// default, so that the crate's tests cover every one.
 pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
     let plan = plan::Plan::new(saga, source);
-    let scenarios = scenario::expectations(saga, &FaultKind::ALL);
+    let scenarios = scenario::expectations(saga, &fault_kinds(saga));
     let mut files = vec![
         File {
             path: "Cargo.toml",

@@ -35,6 +35,13 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
                 m.to_string().trim_start_matches("r#")
             ));
             let todo = todo_message(plan, w);
+            let context = match w {
+                Work::Compensation(_) | Work::TriggerCompensation => {
+                    super::compensation_context::unused_param(plan)
+                }
+                Work::Escalation => quote!(, _escalation: &Escalation),
+                _ => proc_macro2::TokenStream::new(),
+            };
             if plan.restate {
                 quote! {
                     #doc
@@ -45,7 +52,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
             } else {
                 quote! {
                     #doc
-                    fn #m(&mut self, _data: &SagaData) -> #ret {
+                    fn #m(&mut self, _data: &SagaData #context) -> #ret {
                         todo!(#todo)
                     }
                 }
@@ -123,6 +130,13 @@ fn todo_message(plan: &Plan, work: Work) -> String {
             .join(", ")
     };
     match work {
+        Work::Escalation => format!(
+            "{}: tell a person what the saga left in place",
+            saga.escalation
+                .as_ref()
+                .map(|e| e.action.value.as_str())
+                .unwrap_or_default()
+        ),
         Work::Trigger => format!(
             "{}: the local transaction that starts the saga",
             saga.trigger.action.value

@@ -146,6 +146,8 @@ pub struct Plan<'a> {
     pub trigger_method: Ident,
     pub trigger_compensation: Option<Ident>,
     pub reactions: Vec<Ident>,
+    /// Version 2, orchestration: the escalation's action, a method of its participant.
+    pub escalation: Option<Ident>,
     /// The field the saga is keyed on (`SagaData::key`), a trigger data field.
     pub key: Option<usize>,
     /// Typed data (`fields`, `records`): the record structs and the timestamp type, named
@@ -194,6 +196,7 @@ impl<'a> Plan<'a> {
             trigger_method: ident("unset"),
             trigger_compensation: None,
             reactions: vec![ident("unset"); saga.reactions.len()],
+            escalation: None,
             key: None,
             types: saga
                 .types
@@ -285,6 +288,9 @@ impl<'a> Plan<'a> {
         for (i, r) in saga.reactions.iter().enumerate() {
             self.reactions[i] = claim(r.participant, &r.action.value, &format!("_reaction_{i}"));
         }
+        if let Some(e) = saga.escalation.as_ref().filter(|_| self.orchestration) {
+            self.escalation = Some(claim(e.participant, &e.action.value, "_escalation"));
+        }
     }
 
     pub fn step(&self, id: StepId) -> &StepNames {
@@ -306,6 +312,7 @@ impl<'a> Plan<'a> {
         saga.trigger.participant == p
             || saga.steps.iter().any(|s| s.participant == p)
             || saga.reactions.iter().any(|r| r.participant == p)
+            || (self.orchestration && saga.escalation.as_ref().is_some_and(|e| e.participant == p))
     }
 
     /// Choreography: whether some event is delivered to the participant.
@@ -403,11 +410,18 @@ fn fields(saga: &Saga) -> Vec<Field> {
     for s in &saga.steps {
         let comp = s.compensation.iter().flat_map(|c| &c.reads);
         for r in s.reads.iter().chain(comp).chain(&s.idempotency_key) {
+            if saga.is_v2() && r.value == crate::model::names::FAILURE_FIELD {
+                // Version 2's `failure`: a compensation receives it in its context.
+                continue;
+            }
             push(&r.value, false, other.to_owned());
         }
     }
     if let Some(c) = &saga.trigger.compensation {
         for r in &c.reads {
+            if saga.is_v2() && r.value == crate::model::names::FAILURE_FIELD {
+                continue;
+            }
             push(&r.value, false, other.to_owned());
         }
     }

@@ -9,9 +9,15 @@ use quote::quote;
 use super::plan::Plan;
 use crate::model::{Key, RunsFor, StepId};
 
-/// Whether the saga writes `runs_for` on some compensation.
+/// Whether the saga writes `runs_for` on some compensation, or gives its compensations
+/// another than the default through `compensation_defaults`.
 pub fn used(plan: &Plan) -> bool {
-    plan.orchestration && plan.saga.features.iter().any(|f| f.key == Key::RunsFor)
+    plan.orchestration
+        && (plan.saga.features.iter().any(|f| f.key == Key::RunsFor)
+            || plan
+                .saga
+                .compensations()
+                .any(|(_, c)| c.runs_for.value != RunsFor::PossibleEffect))
 }
 
 /// `Step::A | Step::B`, or `None` for no step.

@@ -6,10 +6,10 @@ use std::time::Duration;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{Attempts, Backoff, Compensation, Retry, StepKind};
+use crate::model::{Attempts, Backoff, Compensation, Jitter, Retry, StepKind};
 
 use super::plan::Plan;
-use super::tokens::{docs, option_duration, retry, usize_lit};
+use super::tokens::{docs, option_duration, usize_lit};
 
 fn kind(k: StepKind) -> TokenStream {
     match k {
@@ -23,43 +23,46 @@ fn kind(k: StepKind) -> TokenStream {
 /// The distinct retry policies of a saga, each a named constant that the tables refer to
 /// (a thousand steps with the default policy share one).
 struct Policies {
-    seen: Vec<(Attempts, Backoff, Duration, Duration, String)>,
+    seen: Vec<(PolicyKey, Retry, String)>,
 }
+
+/// What makes two policies one constant (version 2's `within` and `jitter` included).
+type PolicyKey = (
+    Attempts,
+    Backoff,
+    Duration,
+    Duration,
+    Option<Duration>,
+    Jitter,
+);
 
 impl Policies {
     fn name(&mut self, r: &Retry) -> Ident {
-        let key = (r.max_attempts, r.backoff, r.initial, r.max);
-        let i = match self
-            .seen
-            .iter()
-            .position(|(a, b, c, d, _)| (*a, *b, *c, *d) == key)
-        {
+        let key = (
+            r.max_attempts,
+            r.backoff,
+            r.initial,
+            r.max,
+            r.within.as_ref().map(|w| w.budget.value),
+            r.jitter,
+        );
+        let i = match self.seen.iter().position(|(k, _, _)| *k == key) {
             Some(i) => i,
             None => {
-                self.seen.push((key.0, key.1, key.2, key.3, r.describe()));
+                self.seen.push((key, r.clone(), r.describe()));
                 self.seen.len() - 1
             }
         };
         format_ident!("RETRY_{}", i)
     }
 
-    fn consts(&self) -> TokenStream {
-        let consts = self
-            .seen
-            .iter()
-            .enumerate()
-            .map(|(i, (a, b, c, d, describe))| {
-                let name = format_ident!("RETRY_{}", i);
-                let r = retry(&Retry {
-                    max_attempts: *a,
-                    backoff: *b,
-                    initial: *c,
-                    max: *d,
-                    ..Retry::once()
-                });
-                let doc = docs(&format!("{describe}."));
-                quote!(#doc pub const #name: RetryPolicy = #r;)
-            });
+    fn consts(&self, plan: &Plan) -> TokenStream {
+        let consts = self.seen.iter().enumerate().map(|(i, (_, r, describe))| {
+            let name = format_ident!("RETRY_{}", i);
+            let r = super::jitter::literal(plan, r);
+            let doc = docs(&format!("{describe}."));
+            quote!(#doc pub const #name: RetryPolicy = #r;)
+        });
         quote!(#(#consts)*)
     }
 
@@ -84,9 +87,27 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             Terminated,
         }
     });
+    let needs_attention = super::escalation::escalates(plan).then(|| {
+        quote! {
+            /// A compensation gave up under `escalate*`: the escalation was told what is left.
+            NeedsAttention,
+        }
+    });
+    let cancelled = super::cancel::used(plan).then(|| {
+        quote! {
+            /// The caller's cancel was honoured: the saga compensated (`cancellation`).
+            Cancelled,
+        }
+    });
     let n = usize_lit(saga.steps.len());
     let name = &saga.name.value;
     let trigger_action = &saga.trigger.action.value;
+    let super::jitter::Parts {
+        fields: jitter_fields,
+        forever: jitter_forever,
+        types: jitter_types,
+        delay_before,
+    } = super::jitter::Parts::of(plan);
     let mut policies = Policies { seen: Vec::new() };
     let trigger_compensation = policies.compensation(saga.trigger.compensation.as_ref());
 
@@ -127,7 +148,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             }
         })
         .collect();
-    let policies = policies.consts();
+    let policies = policies.consts(plan);
     let variants = saga.steps.iter().zip(&plan.steps).map(|(s, names)| {
         let doc = docs(&format!("`{}`", s.id.value));
         let v = &names.variant;
@@ -192,7 +213,10 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             pub backoff: Backoff,
             pub initial: Duration,
             pub max: Duration,
+            #jitter_fields
         }
+
+        #jitter_types
 
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Backoff {
@@ -209,6 +233,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 backoff: Backoff::Exponential,
                 initial: Duration::from_secs(1),
                 max: Duration::from_secs(60),
+                #jitter_forever
             };
 
             /// Whether attempt number `attempt` (counted from 1) may be made.
@@ -216,19 +241,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 self.max_attempts.is_none_or(|max| attempt <= max)
             }
 
-            /// How long to wait before attempt number `attempt` (nothing before the first).
-            pub fn delay_before(&self, attempt: u32) -> Duration {
-                if attempt <= 1 {
-                    return Duration::ZERO;
-                }
-                match self.backoff {
-                    Backoff::Fixed => self.initial,
-                    Backoff::Exponential => {
-                        let doublings = (attempt - 2).min(31);
-                        self.initial.saturating_mul(1 << doublings).min(self.max)
-                    }
-                }
-            }
+            #delay_before
         }
 
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -342,6 +355,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             /// lost or waits forever.
             Stuck,
             #terminated
+            #needs_attention
+            #cancelled
         }
 
         /// What gave up for good: the saga is stuck and a person must look at it.

@@ -23,9 +23,13 @@ pub fn pairs(plan: &Plan) -> Vec<(StepId, Ident)> {
     out
 }
 
-/// Whether the saga has a failure that terminates it.
+/// Whether the saga has a failure that terminates it (or a deadline, `deadline.rs`).
 pub fn used(plan: &Plan) -> bool {
-    plan.orchestration && !pairs(plan).is_empty()
+    plan.orchestration
+        && (!pairs(plan).is_empty()
+            || super::deadline::terminates(plan)
+            || super::uncaught::terminates(plan)
+            || super::classes::builtin_terminates(plan))
 }
 
 /// The `Failure` variant of a declared failure.
@@ -41,10 +45,23 @@ pub fn table(plan: &Plan) -> TokenStream {
     if !used(plan) {
         return TokenStream::new();
     }
-    let arms = pairs(plan).into_iter().map(|(s, v)| {
-        let sv = &plan.step(s).variant;
-        quote!((Step::#sv, Failure::#v))
-    });
+    let arms: Vec<TokenStream> = pairs(plan)
+        .into_iter()
+        .map(|(s, v)| {
+            let sv = &plan.step(s).variant;
+            quote!((Step::#sv, Failure::#v))
+        })
+        .collect();
+    if arms.is_empty() {
+        // Only the deadline terminates.
+        return quote! {
+            /// Whether this failure of this step ends the saga without compensating: none
+            /// does (only the deadline, `then: terminate`).
+            pub fn terminates(_step: Step, _failure: &Failure) -> bool {
+                false
+            }
+        };
+    }
     quote! {
         /// Whether this failure of this step ends the saga without compensating
         /// (`then: terminate` in the spec): no further step, no compensation; the effects

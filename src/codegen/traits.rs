@@ -41,6 +41,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
     let deadline_name = deadline
         .as_ref()
         .map(|_| quote!(Failure::DeadlinePassed => "DeadlinePassed",));
+    let (unexpected, unexpected_display) = super::uncaught::error_variants(plan);
     quote! {
         /// A business failure: one the spec declares in a step's `failures`, or another.
         #[allow(clippy::enum_variant_names)]
@@ -86,6 +87,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
             /// step is compensated, so its compensation must tolerate an effect that never
             /// happened.
             TimedOut,
+            #unexpected
         }
 
         impl fmt::Display for StepError {
@@ -94,6 +96,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
                     StepError::Business(failure) => write!(f, "business failure: {failure}"),
                     StepError::Transient(why) => write!(f, "transient failure: {why}"),
                     StepError::TimedOut => f.write_str("no answer in time"),
+                    #unexpected_display
                 }
             }
         }
@@ -110,6 +113,8 @@ pub enum Work {
     Step(StepId),
     Compensation(StepId),
     Reaction(usize),
+    /// Version 2, orchestration: the escalation's action.
+    Escalation,
 }
 
 /// The works of a participant, in spec order.
@@ -134,6 +139,9 @@ pub fn works(plan: &Plan, p: ParticipantId) -> Vec<Work> {
         if r.participant == p {
             out.push(Work::Reaction(i));
         }
+    }
+    if plan.escalation.is_some() && saga.escalation.as_ref().is_some_and(|e| e.participant == p) {
+        out.push(Work::Escalation);
     }
     out
 }
@@ -164,6 +172,10 @@ pub fn method<'p>(plan: &'p Plan, work: Work) -> (&'p Ident, TokenStream) {
             quote!(Result<(), StepError>),
         ),
         Work::Reaction(i) => (&plan.reactions[i], quote!(Result<(), StepError>)),
+        Work::Escalation => (
+            plan.escalation.as_ref().unwrap_or(&plan.trigger_method),
+            quote!(Result<(), StepError>),
+        ),
     }
 }
 
@@ -191,6 +203,13 @@ pub fn participant_traits(plan: &Plan) -> TokenStream {
         let methods = works(plan, id).into_iter().map(|w| {
             let (name, ret) = method(plan, w);
             let doc = docs(&work_doc(plan, w));
+            let context = match w {
+                Work::Compensation(_) | Work::TriggerCompensation => {
+                    super::compensation_context::param(plan)
+                }
+                Work::Escalation => quote!(, escalation: &Escalation),
+                _ => TokenStream::new(),
+            };
             if plan.restate {
                 // `async fn` in the implementation satisfies it; `Send`, as the workflow's
                 // journaled effects run on a multi-threaded runtime.
@@ -201,7 +220,7 @@ pub fn participant_traits(plan: &Plan) -> TokenStream {
             } else {
                 quote! {
                     #doc
-                    fn #name(&mut self, data: &SagaData) -> #ret;
+                    fn #name(&mut self, data: &SagaData #context) -> #ret;
                 }
             }
         });
@@ -238,6 +257,7 @@ pub fn work_doc(plan: &Plan, work: Work) -> String {
         Work::Step(s) => step_doc(plan, s),
         Work::Compensation(s) => step_compensation_doc(plan, s),
         Work::Reaction(i) => reaction_doc(plan, i),
+        Work::Escalation => escalation_doc(plan),
     };
     lines.join("\n")
 }
@@ -277,6 +297,8 @@ fn trigger_compensation_doc(plan: &Plan) -> Vec<String> {
             c.action.value, saga.trigger.action.value
         ));
         compensation_lines(&mut lines, c, plan);
+        lines.extend(super::compensation_context::doc_lines(plan, c, false));
+        lines.extend(super::compensation_timeout::doc_line(plan, c));
     }
     lines
 }
@@ -362,7 +384,9 @@ fn step_compensation_doc(plan: &Plan, s: StepId) -> Vec<String> {
             c.action.value, step.id.value, step.action.value
         ));
         compensation_lines(&mut lines, c, plan);
-        if step.timeout.is_some() {
+        lines.extend(super::compensation_context::doc_lines(plan, c, true));
+        lines.extend(super::compensation_timeout::doc_line(plan, c));
+        if step.timeout.is_some() && c.absent_effect.value != crate::model::AbsentEffect::Fail {
             lines.push(
                 "The step can time out and be compensated while in doubt: this must succeed\neven if the step's effect never happened."
                     .to_owned(),
@@ -376,6 +400,20 @@ fn step_compensation_doc(plan: &Plan, s: StepId) -> Vec<String> {
         }
     }
     lines
+}
+
+fn escalation_doc(plan: &Plan) -> Vec<String> {
+    let Some(e) = &plan.saga.escalation else {
+        return Vec::new();
+    };
+    vec![
+        format!(
+            "The escalation, `{}`: a compensation gave up and a person must look at what is\nleft (`escalation.left`) after `escalation.failure`.\n",
+            e.action.value
+        ),
+        "Sent once per saga, retried until it succeeds: make it idempotent on the saga's key."
+            .to_owned(),
+    ]
 }
 
 fn reaction_doc(plan: &Plan, i: usize) -> Vec<String> {

@@ -3,17 +3,22 @@
 //! driver and tests carry out so far. `sagac codegen` refuses a spec that uses any other,
 //! naming it, rather than generate a crate that runs it with version 1's semantics.
 
-use crate::model::{At, Coordination, FailureThen, Key, Saga};
-use crate::scenario::Unsupported;
+use crate::model::{Coordination, FailureThen, Jitter, Key, Saga};
+use crate::scenario::{FaultKind, Unsupported};
 
 /// The first version 2 feature (by its place in the spec) the std runtime does not
 /// implement for this saga, if it uses one.
 ///
 /// Implemented so far, in an orchestration: `outcome` delivered at the end (`at: end`,
-/// the default), whose value `Outcome::caller_value` gives and the tests assert; and a
-/// step's `failures` in the long form with `then: compensate` or `then: terminate` (and
-/// `keeps`), without a failure class of its own (`then: retry`) or a built-in name; and a
-/// compensation's `runs_for` in a saga without a deadline.
+/// the default) or at the decision, whose value `Outcome::caller_value` gives and the
+/// tests assert; a step's `failures` in the long form (`then: compensate`, `terminate`
+/// with `keeps`, or `retry` with its own policy; a built-in name, `TimedOut` or
+/// `Exhausted`, with `then: compensate` or `terminate`); a compensation's `runs_for`; the
+/// deadline in the long form; `cancellation`; `on_uncaught`; `retry.within` (the attempts
+/// it allows are the policy's `max_attempts`) and `jitter`; what a compensation receives
+/// (`reads_if_present`, `absent_effect`, `transactional`, the `failure` field);
+/// `on_failure` with `escalation`; a compensation's `timeout`; and
+/// `compensation_defaults`.
 pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
     let orchestration = saga.coordination == Coordination::Orchestration;
     saga.features
@@ -27,21 +32,57 @@ pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
 
 fn implemented(saga: &Saga, key: Key) -> bool {
     match key {
-        // `at: decision` answers before compensations finish: not implemented yet.
-        Key::Outcome => saga.outcome.as_ref().is_some_and(|o| o.at.value == At::End),
+        // `at: end`, and `at: decision` (`decision.rs`).
+        Key::Outcome => true,
         Key::FailureLongForm => saga.steps.iter().all(|s| {
             s.failure_handling.iter().all(|f| {
-                f.builtin.is_none()
-                    && f.retry.is_none()
-                    && matches!(
-                        f.then.value,
-                        FailureThen::Compensate | FailureThen::Terminate
-                    )
+                // A built-in name (`TimedOut`, `Exhausted`) may compensate or terminate.
+                let builtin_ok = f.builtin.is_none() || f.then.value != FailureThen::Retry;
+                builtin_ok && (f.retry.is_none() || f.then.value == FailureThen::Retry)
             })
         }),
-        // Not with a deadline: the driver fails a step the deadline stops before its
-        // command goes out, which `any_attempt` must tell from a failed attempt.
-        Key::RunsFor => saga.deadline.is_none(),
+        // `Saga::on_deadline` does not count the attempt of a command that never went out.
+        Key::RunsFor => true,
+        // `then: compensate` or `terminate`, `applies`, `keeps` (`deadline.rs`).
+        Key::DeadlineLongForm => true,
+        // `until`, `late`, `compensations` (`cancel.rs`).
+        Key::Cancellation => true,
+        // Every value (`uncaught.rs`).
+        Key::OnUncaught => true,
+        // The model caps `max_attempts` by the attempts that start within the budget.
+        Key::RetryWithin => true,
+        // `RetryPolicy { within, jitter }` (`jitter.rs`).
+        Key::RetryJitter => true,
+        // The compensation's inputs (`compensation_context.rs`).
+        Key::ReadsIfPresent | Key::AbsentEffect | Key::Transactional => true,
+        // What a compensation that gives up does (`escalation.rs`).
+        Key::OnFailure | Key::Escalation => true,
+        // `comptimeout:` is played by the tests (`compensation_timeout.rs`).
+        Key::CompensationTimeout => true,
+        // Resolved into each compensation by the model; a retry budget or jitter in them
+        // is not carried into the compensations' policies yet.
+        Key::CompensationDefaults => saga
+            .compensations()
+            .all(|(_, c)| c.retry.within.is_none() && c.retry.jitter == Jitter::None),
         _ => false,
     }
+}
+
+/// The fault kinds whose scenarios the generated tests play: version 1's seven, and for a
+/// version 2 orchestration those of its own the std runtime implements (`comptimeout:`
+/// where a compensation has a `timeout`).
+pub fn fault_kinds(saga: &Saga) -> Vec<FaultKind> {
+    let mut kinds = FaultKind::ALL.to_vec();
+    if saga.is_v2() && saga.coordination == Coordination::Orchestration {
+        kinds.extend([
+            FaultKind::Uncaught,
+            FaultKind::Outage,
+            FaultKind::Deadline,
+            FaultKind::Cancel,
+        ]);
+        if super::compensation_timeout::with_timeout(saga) {
+            kinds.push(FaultKind::CompTimeout);
+        }
+    }
+    kinds
 }

@@ -97,7 +97,7 @@ pub fn eprint_diagnostics(checked: &Checked, color: crate::cli::Color) {
 
 /// A spec that uses a language version 2 feature whose semantics `scenario` does not
 /// implement yet (`codegen`: what its runtime does not implement, `codegen::unsupported_v2`;
-/// the Restate runtime: any version 2 feature): `command` (`simulate`, `diagram`,
+/// the Restate runtime: `codegen::restate::unsupported_v2`): `command` (`simulate`, `diagram`,
 /// `codegen`) refuses it rather than run it with version 1's semantics, naming the feature
 /// and where it is written (exit 2).
 pub fn refuse_unsupported(
@@ -107,8 +107,7 @@ pub fn refuse_unsupported(
 ) -> Option<Exit> {
     let unsupported = match command {
         "codegen" => sagac::codegen::unsupported_v2(saga)?,
-        // The Restate runtime implements no version 2 feature yet.
-        "codegen --runtime restate" => sagac::scenario::unsupported_by_renderers(saga)?,
+        "codegen --runtime restate" => sagac::codegen::restate::unsupported_v2(saga)?,
         _ => sagac::scenario::unsupported(saga)?,
     };
     let at = checked.source.line_col(unsupported.span.start);

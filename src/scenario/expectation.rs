@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 
 use crate::model::{Owner, Saga};
 
-use super::action::{Action, ActionKind, Work};
+use super::action::{Action, ActionKind, CancelAnswer, Work};
 use super::fault::{Fault, FaultKind, applicable, compensation_faults};
 use super::fork::walk_forking;
 use super::invariant::Invariant;
-use super::machine::{Machine, State};
+use super::machine::{Machine, State, Stuck};
 use super::run::{Keep, Mark, Recording, Walk};
 use super::{Outcome, Scenario, every_fault, scenario_name, trigger_last};
 
@@ -30,6 +30,14 @@ pub struct Expectation {
     pub broken: Vec<Invariant>,
     /// Version 2: the value the run told the caller (`outcome.values`), if any.
     pub caller: Option<String>,
+    /// What gave up for good, when the run ends stuck because of it.
+    pub stuck: Option<Stuck>,
+    /// Version 2: the effects the escalation was told are left in place.
+    pub left: Vec<Owner>,
+    /// Version 2: the compensations that gave up while the saga went on or escalated.
+    pub gave_up: Vec<Owner>,
+    /// Version 2: the first answer to the caller's cancel, if any.
+    pub cancel_answer: Option<CancelAnswer>,
 }
 
 impl Expectation {
@@ -46,6 +54,10 @@ impl Expectation {
             applied_twice: applied_twice(&s.trace),
             broken,
             caller: s.told.caller.clone(),
+            stuck: s.told.stuck,
+            left: s.told.left.clone(),
+            gave_up: s.told.gave_up.clone(),
+            cancel_answer: s.told.cancel_answer,
         }
     }
 }
@@ -72,11 +84,13 @@ fn applied_twice<'a>(trace: impl IntoIterator<Item = &'a Action>) -> Vec<Work> {
 /// there. `broken` holds what the representative run breaks; [`run`] explores the others.
 pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
     let base = applicable(saga, kinds);
-    let compfails = if kinds.contains(&FaultKind::Compfail) {
+    let mut compfails = if kinds.contains(&FaultKind::Compfail) {
         compensation_faults(saga)
     } else {
         Vec::new()
     };
+    // Version 2: a compensation's timeout is explored like its failure, never counted.
+    compfails.extend(super::fault::compensation_timeouts(saga, kinds));
     let machine = Machine::probing(saga, &[]);
     let (happy, forked) = walk_forking(
         &machine,
@@ -112,7 +126,9 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
         }
         let own = happy_prefix.extend(fork.shared, &fork.walk);
         for (&cf, nested) in compfails.iter().zip(fork.forks) {
-            let Fault::CompFail(owner) = cf else { continue };
+            let (Fault::CompFail(owner) | Fault::CompTimeout(owner)) = cf else {
+                continue;
+            };
             let Some(nested) = nested.filter(|_| ran.contains(&owner)) else {
                 continue;
             };
@@ -249,5 +265,9 @@ fn expectation(
         applied_twice,
         broken,
         caller: w.told.caller.clone(),
+        stuck: w.told.stuck,
+        left: w.told.left.clone(),
+        gave_up: w.told.gave_up.clone(),
+        cancel_answer: w.told.cancel_answer,
     }
 }

@@ -24,10 +24,9 @@ pub use expectation::{Expectation, compensations_expected, expectations};
 pub use fault::{Fault, FaultKind, applicable, compensation_faults, owner_name};
 pub use fork::{Fork, forks};
 pub use invariant::{Invariant, Violation};
+pub use machine::Stuck;
 pub use name::{parse_name, scenario_name, single_fault_names};
-pub use support::{
-    Unsupported, unsupported, unsupported_besides_isolation, unsupported_by_renderers,
-};
+pub use support::{Unsupported, unsupported, unsupported_besides_isolation};
 
 use std::cell::Cell;
 
@@ -145,6 +144,9 @@ pub struct Told {
     pub left: Vec<Owner>,
     /// The compensations that gave up while the saga went on or escalated.
     pub gave_up: Vec<Owner>,
+    /// What gave up for good, when the run ends stuck because of it (`None` for a saga
+    /// stuck waiting forever): the reason a caller of a stuck saga is given.
+    pub stuck: Option<Stuck>,
 }
 
 /// Explores every run of the saga under exactly these faults.

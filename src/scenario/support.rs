@@ -2,9 +2,9 @@
 //! orchestration, every one but `cancellation` (R103) in a choreography. Where a feature's semantics are not written,
 //! `simulate`, `diagram` and `grade` refuse a spec that uses it instead of running it with
 //! version 1's semantics, and `check` leaves out its simulation (V7xx); `check`'s static
-//! rules read every feature. `codegen`'s std runtime says what it implements
-//! (`codegen::unsupported_v2`); its Restate runtime refuses every version 2 feature for now
-//! (`unsupported_by_renderers`). A version 2 spec that writes no version 2 key runs as version 1 does.
+//! rules read every feature. `codegen`'s runtimes say what they implement
+//! (`codegen::unsupported_v2`, `codegen::restate::unsupported_v2`). A version 2 spec that
+//! writes no version 2 key runs as version 1 does.
 
 use crate::model::{Coordination, Key, Saga};
 use crate::source::Span;
@@ -73,14 +73,4 @@ fn unsupported_but(saga: &Saga, run_elsewhere: &[Key]) -> Option<Unsupported> {
             key: f.key,
             span: f.span,
         })
-}
-
-/// The first version 2 feature a spec uses, for `codegen --runtime restate`: that runtime
-/// implements none yet, whatever `scenario` runs (the std runtime's list is
-/// `codegen::unsupported_v2`).
-pub fn unsupported_by_renderers(saga: &Saga) -> Option<Unsupported> {
-    saga.features.first().map(|f| Unsupported {
-        key: f.key,
-        span: f.span,
-    })
 }

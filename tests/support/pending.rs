@@ -1,7 +1,7 @@
 //! Language version 2 specs whose semantics a part of sagac does not implement yet: `simulate`
 //! and `diagram` refuse what `sagac::scenario::unsupported` names, `codegen` what its std
-//! runtime does not implement (`sagac::codegen::unsupported_v2`), the Restate runtime every
-//! version 2 key. The tests that run those on every shipped spec leave such specs out,
+//! runtime does not implement (`sagac::codegen::unsupported_v2`), and its Restate runtime
+//! what that one does not (`sagac::codegen::restate::unsupported_v2`). The tests that run those on every shipped spec leave such specs out,
 //! saying so, until the feature is implemented (`check` and its tests read them whole). Included by `#[path]` where needed.
 
 use std::path::Path;
@@ -13,11 +13,11 @@ pub fn runs(path: &Path) -> bool {
     left_out(path, sagac::scenario::unsupported)
 }
 
-/// Whether the spec at `path` uses no version 2 feature: the Restate runtime, and the
-/// conformance of a diagram with its spec, implement none yet.
+/// Whether the Restate runtime of `sagac codegen` implements every version 2 feature the
+/// spec at `path` uses (`sagac::codegen::restate::unsupported_v2`).
 #[allow(dead_code)]
-pub fn without_v2(path: &Path) -> bool {
-    left_out(path, sagac::scenario::unsupported_by_renderers)
+pub fn on_restate(path: &Path) -> bool {
+    left_out(path, sagac::codegen::restate::unsupported_v2)
 }
 
 /// Whether the std runtime of `sagac codegen` implements every version 2 feature the spec

@@ -1,10 +1,10 @@
 //! `tests/restate.rs` of a choreography's Restate crate: every scenario the simulator lists
 //! for the saga with its events sent through Restate's journal (`journaled_events`), run on
 //! a real `restate-server` with the orchestration's fakes. Each saga starts with `start` on
-//! the trigger's object through the ingress; the test sees it end when every delivery sent
-//! has been handled (the objects tell `Settings::observe`), then judges it as the std
-//! runtime's harness does: stuck if an action gave up, compensated if a failure event went
-//! out, completed if every step's action succeeded.
+//! the trigger's object through the ingress, and the test asks the saga's outcome object
+//! (`outcome`, through the ingress, as a caller would) until the saga has ended, then holds
+//! its answer (the outcome, the stuck reason, the compensations) and what the fakes saw to
+//! the simulator's prediction.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -22,7 +22,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let package = super::super::names::ident(&plan.package);
     let saga = plan.saga;
     let about = inner_docs(&format!(
-        "Every scenario `sagac simulate` lists for {source} with its events sent through\nRestate's journal ({n}), run on a real `restate-server`: the test starts one on loopback\nports of its own, serves the participants' objects with fake participants, registers them,\nstarts one saga per scenario through the ingress (`start` on `{saga}.{trigger}`, each under\nits own key, with the faults of its scenario), waits until every delivery sent has been\nhandled and asserts the outcome, the compensations in the order they ran and the effects\napplied twice that the simulator predicts. The server is stopped at the end.\n\nThe fakes: `fail:` fails the first attempt (a transient one for a retriable step),\n`exhaust:` every attempt, `compfail:` fails every attempt of a compensation. `dup:<event>`\nsends the event twice to each consumer (the second a redelivery, which publishes nothing\nnew). `crash:<participant>@<event>` fails the invocation after the participant's local step\nand before it publishes the event; Restate retries it from its journal, so the event is\nnot lost. Backoffs are divided by 1000.\n\n`killed_mid_saga_and_restarted` serves the objects from a child process, kills it while the\nlast step's call is in flight and starts another: the saga finishes from Restate's journals,\neach effect applied once.\n\nWithout `restate-server` (`RESTATE_SERVER`, or on `PATH`) the tests print how to install\nit and pass, unless `SAGAC_REQUIRE_TOOLS=1`.",
+        "Every scenario `sagac simulate` lists for {source} with its events sent through\nRestate's journal ({n}), run on a real `restate-server`: the test starts one on loopback\nports of its own, serves the participants' objects with fake participants, registers them,\nstarts one saga per scenario through the ingress (`start` on `{saga}.{trigger}`, each under\nits own key, with the faults of its scenario), asks `{saga}`'s `outcome` through the\ningress until the saga has ended, and asserts the outcome (with the stuck reason), the\ncompensations in the order they ran and the effects applied twice that the simulator\npredicts. The server is stopped at the end.\n\nThe fakes: `fail:` fails the first attempt (a transient one for a retriable step),\n`exhaust:` every attempt, `compfail:` fails every attempt of a compensation. `dup:<event>`\nsends the event twice to each consumer (the second a redelivery, which publishes nothing\nnew). `crash:<participant>@<event>` fails the invocation after the participant's local step\nand before it publishes the event; Restate retries it from its journal, so the event is\nnot lost. Backoffs are divided by 1000.\n\n`killed_mid_saga_and_restarted` serves the objects from a child process, kills it while the\nlast step's call is in flight and starts another: the saga finishes from Restate's journals,\neach effect applied once, and its outcome is the happy path's.\n\nWithout `restate-server` (`RESTATE_SERVER`, or on `PATH`) the tests print how to install\nit and pass, unless `SAGAC_REQUIRE_TOOLS=1`.",
         source = plan.source,
         n = scenarios.len(),
         saga = saga.name.value,
@@ -57,7 +57,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
         use restate_sdk::prelude::*;
 
         use #package::generated::*;
-        use #package::objects::{Observed, Settings, endpoint};
+        use #package::objects::{SagaResult, Settings, WAITS_FOREVER, endpoint};
 
         /// The trigger's object, whose `start` begins a saga.
         const TRIGGER: &str = #trigger;
@@ -88,7 +88,7 @@ fn world(plan: &Plan) -> TokenStream {
     let world_impl = world_impl(plan);
     quote! {
         /// What one saga's fakes share: the faults left to fire (each fires once, where it
-        /// first applies), what the participants did, and the deliveries sent and handled.
+        /// first applies) and what the participants did.
         #[derive(Debug, Default)]
         struct World {
             faults: Vec<String>,
@@ -107,13 +107,6 @@ fn world(plan: &Plan) -> TokenStream {
             compensated: Vec<&'static str>,
             /// Effects applied a second time.
             again: Vec<String>,
-            /// Deliveries sent and handled: (participant, event, redelivery).
-            sent: BTreeSet<(String, String, bool)>,
-            handled: BTreeSet<(String, String, bool)>,
-            /// A failure event went out: the saga compensates.
-            announced: bool,
-            /// An action gave up for good.
-            stuck: bool,
         }
 
         /// Every saga's world, by the saga's key: the sagas of a test run side by side.
@@ -132,22 +125,6 @@ fn world(plan: &Plan) -> TokenStream {
         /// `dup:<event>` fires where it applies.
         fn redeliver(data: &SagaData, event: &str) -> bool {
             with_world(data, |world| world.fire(&format!("dup:{event}")))
-        }
-
-        /// Records the deliveries sent and handled.
-        fn observe(data: &SagaData, observed: Observed<'_>) {
-            with_world(data, |world| match observed {
-                Observed::Sent { to, event, redelivery } => {
-                    if Event::from_name(event).is_some_and(Event::is_failure) {
-                        world.announced = true;
-                    }
-                    world.sent.insert((to.to_owned(), event.to_owned(), redelivery));
-                }
-                Observed::Handled { by, event, redelivery, stuck } => {
-                    world.stuck |= stuck;
-                    world.handled.insert((by.to_owned(), event.to_owned(), redelivery));
-                }
-            });
         }
 
         #world_impl
@@ -191,7 +168,8 @@ fn restart(plan: &Plan) -> TokenStream {
 
         /// The service is killed while `HANG_AT` is in flight and started again: Restate
         /// finishes the saga from the journals of the participants' invocations, each call
-        /// made once (`HANG_AT`'s twice, as its first call never answered).
+        /// made once (`HANG_AT`'s twice, as its first call never answered), and the
+        /// outcome object answers the happy path's outcome.
         #[test]
         fn killed_mid_saga_and_restarted() {
             let Some(binary) = server_binary() else {
@@ -210,8 +188,11 @@ fn restart(plan: &Plan) -> TokenStream {
             wait_for(&log, &entered, 1);
             drop(first);
             let second = Killed(child(port, &log, false));
-            let calls = wait_for(&log, &format!("applied {HANG_AT}"), 1);
+            wait_for(&log, &format!("applied {HANG_AT}"), 1);
+            let result = outcome(&server, &key).unwrap_or_else(|why| panic!("{why}"));
             drop(second);
+            assert_eq!(result.outcome, SCENARIOS[0].outcome, "{result:?}");
+            let calls = std::fs::read_to_string(&log).expect("the call log");
             let mut seen = BTreeMap::new();
             for line in calls.lines() {
                 *seen.entry(line).or_insert(0) += 1;
@@ -236,41 +217,28 @@ fn runner() -> TokenStream {
             let body = serde_json::to_string(&data).expect("the data as JSON");
             let key = data.key().to_string();
             server.call(&format!("/{TRIGGER}/{key}/start"), &body);
-            // The saga has ended when every delivery sent has been handled: a handler
-            // records what it sends before it is recorded as handled.
-            let started = Instant::now();
-            loop {
-                let quiet = with_world(&data, |world| world.sent.is_subset(&world.handled));
-                if quiet {
-                    break;
-                }
-                if started.elapsed() > BOUND {
-                    let left = with_world(&data, |world| format!("{:?}", world.sent.difference(&world.handled).collect::<Vec<_>>()));
-                    return Some(format!("{}: deliveries not handled after {BOUND:?}: {left}", scenario.name));
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let (mut compensated, mut again, outcome, unfired) = with_world(&data, |world| {
-                let outcome = if world.stuck {
-                    "stuck"
-                } else if world.announced {
-                    "compensated"
-                } else if world.done.len() == Step::ALL.len() {
-                    "completed"
-                } else {
-                    // Nothing left to deliver and the saga has not ended: it waits forever.
-                    "stuck"
-                };
-                (world.compensated.clone(), world.again.clone(), outcome, world.faults.clone())
+            let result = match outcome(server, &key) {
+                Ok(result) => result,
+                Err(why) => return Some(format!("{}: {why}", scenario.name)),
+            };
+            let (mut compensated, mut again, unfired) = with_world(&data, |world| {
+                (world.compensated.clone(), world.again.clone(), world.faults.clone())
             });
-            if let Some(i) = compensated.iter().position(|owner| *owner == "trigger") {
-                let trigger = compensated.remove(i);
-                compensated.push(trigger);
-            }
+            let mut told = result.compensated.clone();
+            trigger_last(&mut compensated);
+            trigger_last(&mut told);
+            let stuck = match scenario.stuck {
+                Some(stuck) => Some(stuck.to_string()),
+                None if scenario.outcome == "stuck" => Some(WAITS_FOREVER.to_owned()),
+                None => None,
+            };
             again.sort();
             let mut wrong = Vec::new();
-            if outcome != scenario.outcome {
-                wrong.push(format!("outcome `{outcome}`, predicted `{}`", scenario.outcome));
+            if result.outcome != scenario.outcome || result.stuck != stuck {
+                wrong.push(format!("outcome `{}` (stuck: {:?}), predicted `{}` (stuck: {stuck:?})", result.outcome, result.stuck, scenario.outcome));
+            }
+            if told != scenario.compensated {
+                wrong.push(format!("the outcome object's compensations {told:?}, predicted {:?}", scenario.compensated));
             }
             if compensated != scenario.compensated {
                 wrong.push(format!("compensations {compensated:?}, predicted {:?}", scenario.compensated));
@@ -284,6 +252,31 @@ fn runner() -> TokenStream {
             (!wrong.is_empty()).then(|| format!("{}: {}", scenario.name, wrong.join("; ")))
         }
 
+        /// The simulator lists the trigger's compensation last.
+        fn trigger_last<T: AsRef<str>>(compensated: &mut Vec<T>) {
+            if let Some(i) = compensated.iter().position(|owner| owner.as_ref() == "trigger") {
+                let trigger = compensated.remove(i);
+                compensated.push(trigger);
+            }
+        }
+
+        /// The saga's outcome, asked of its outcome object through the ingress every 20 ms
+        /// until the saga has ended (bounded).
+        fn outcome(server: &Server, key: &str) -> Result<SagaResult, String> {
+            let started = Instant::now();
+            loop {
+                let answer = server.call(&format!("/{SAGA}/{key}/outcome"), "");
+                let result: SagaResult = serde_json::from_str(&answer).map_err(|e| format!("the answer {answer:?} is no SagaResult: {e}"))?;
+                if result.outcome != "running" {
+                    return Ok(result);
+                }
+                if started.elapsed() > BOUND {
+                    return Err(format!("still running after {BOUND:?}"));
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+
         /// Serves the participants' objects over the fakes, in this process, on a free port.
         fn serve(runtime: &tokio::runtime::Runtime) -> u16 {
             let port = free_port();
@@ -291,7 +284,6 @@ fn runner() -> TokenStream {
                 backoff_divisor: 1000,
                 interrupt: Some(interrupt),
                 redeliver: Some(redeliver),
-                observe: Some(observe),
             };
             let address = SocketAddr::from(([127, 0, 0, 1], port));
             runtime.spawn(HttpServer::new(endpoint(Fakes, settings)).listen_and_serve(address));

@@ -9,7 +9,7 @@ use quote::quote;
 
 use crate::model::Owner;
 use crate::model::types::{Scalar, Type};
-use crate::scenario::{Expectation, Outcome, Work as Done};
+use crate::scenario::{Expectation, Outcome, Stuck, Work as Done};
 
 use super::super::format::{Error, rust_file};
 use super::super::plan::Plan;
@@ -34,7 +34,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     let restart = super::restart::tokens(plan);
     let world = world(plan);
     let every_scenario = every_scenario();
-    let runner = runner();
+    let runner = runner(plan);
     let tokens = quote! {
         #about
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -134,7 +134,8 @@ pub(super) fn fakes(plan: &Plan) -> TokenStream {
                     record("applied trigger");
                     Ok(())
                 },
-                Work::Reaction(_) => quote!(Ok(())),
+                // The Restate runtime refuses version 2's escalation.
+                Work::Reaction(_) | Work::Escalation => quote!(Ok(())),
                 Work::Step(s) => {
                     let v = &plan.step(s).variant;
                     let key = key_expr(plan, s).unwrap_or_else(|| quote!(None));
@@ -148,7 +149,7 @@ pub(super) fn fakes(plan: &Plan) -> TokenStream {
                     quote!(with_world(data, |world| world.compensate(Owner::Trigger)))
                 }
             };
-            let data = if matches!(w, Work::Trigger | Work::Reaction(_)) {
+            let data = if matches!(w, Work::Trigger | Work::Reaction(_) | Work::Escalation) {
                 quote!(_data)
             } else {
                 quote!(data)
@@ -253,15 +254,26 @@ pub(super) fn data_for(plan: &Plan) -> TokenStream {
 /// `Scenario` and `SCENARIOS`: what the simulator predicts for each scenario.
 pub(super) fn table(plan: &Plan, scenarios: &[Expectation]) -> TokenStream {
     let saga = plan.saga;
+    let caller_field = saga.outcome.as_ref().map(|_| {
+        quote! {
+            /// The value the caller is told (`outcome.values`), none while stuck.
+            caller: Option<&'static str>,
+        }
+    });
     let rows = scenarios.iter().map(|s| {
         let name = &s.name;
         let faults: Vec<String> = s.faults.iter().map(|f| f.name(saga)).collect();
         let outcome = match s.outcome {
             Outcome::Completed => "completed",
             Outcome::Compensated => "compensated",
-            // Version 2's ends: `codegen` refuses a spec that can reach them.
+            Outcome::Terminated => "terminated",
+            // The other version 2 ends: `codegen` refuses a spec that can reach them.
             _ => "stuck",
         };
+        let caller = plan.saga.outcome.as_ref().map(|_| match &s.caller {
+            Some(value) => quote!(caller: Some(#value),),
+            None => quote!(caller: None,),
+        });
         let compensated: Vec<String> = s
             .compensated
             .iter()
@@ -279,11 +291,24 @@ pub(super) fn table(plan: &Plan, scenarios: &[Expectation]) -> TokenStream {
             })
             .collect();
         again.sort();
+        let stuck = match s.stuck {
+            Some(Stuck::Step(step)) => {
+                let v = &plan.step(step).variant;
+                quote!(Some(Stuck::Step(Step::#v)))
+            }
+            Some(Stuck::Compensation(owner)) => {
+                let o = plan.owner_tokens(owner);
+                quote!(Some(Stuck::Compensation(#o)))
+            }
+            None => quote!(None),
+        };
         quote! {
             Scenario {
                 name: #name,
                 faults: &[#(#faults),*],
                 outcome: #outcome,
+                stuck: #stuck,
+                #caller
                 compensated: &[#(#compensated),*],
                 again: &[#(#again),*],
             },
@@ -296,6 +321,9 @@ pub(super) fn table(plan: &Plan, scenarios: &[Expectation]) -> TokenStream {
             faults: &'static [&'static str],
             /// `completed`, `compensated` or `stuck`.
             outcome: &'static str,
+            /// What gave up for good, when that leaves the saga stuck.
+            stuck: Option<Stuck>,
+            #caller_field
             /// The compensations in the order they ran, the trigger's last.
             compensated: &'static [&'static str],
             /// Effects applied a second time (`undo:<owner>` for a compensation), sorted.
@@ -310,7 +338,15 @@ pub(super) fn table(plan: &Plan, scenarios: &[Expectation]) -> TokenStream {
 }
 
 /// `check` (one scenario's saga against its prediction) and `serve` (the workflow over the fakes).
-fn runner() -> TokenStream {
+fn runner(plan: &Plan) -> TokenStream {
+    // Version 2's `outcome`: the value the workflow tells its caller.
+    let caller = plan.saga.outcome.as_ref().map(|_| {
+        quote! {
+            if result.caller.as_deref() != scenario.caller {
+                wrong.push(format!("the caller is told {:?}, predicted {:?}", result.caller, scenario.caller));
+            }
+        }
+    });
     quote! {
         /// Runs one scenario's saga and says how it differs from the prediction, if it does.
         fn check(server: &Server, scenario: &Scenario, index: usize, nonce: u128) -> Option<String> {
@@ -330,8 +366,13 @@ fn runner() -> TokenStream {
             }
             again.sort();
             let mut wrong = Vec::new();
-            if result.outcome != scenario.outcome {
-                wrong.push(format!("outcome `{}` (stuck: {:?}), predicted `{}`", result.outcome, result.stuck, scenario.outcome));
+            let stuck = scenario.stuck.map(|stuck| stuck.to_string());
+            if result.outcome != scenario.outcome || result.stuck != stuck {
+                wrong.push(format!("outcome `{}` (stuck: {:?}), predicted `{}` (stuck: {stuck:?})", result.outcome, result.stuck, scenario.outcome));
+            }
+            #caller
+            if result.compensated != scenario.compensated {
+                wrong.push(format!("the workflow's compensations {:?}, predicted {:?}", result.compensated, scenario.compensated));
             }
             if compensated != scenario.compensated {
                 wrong.push(format!("compensations {compensated:?}, predicted {:?}", scenario.compensated));

@@ -89,7 +89,7 @@ pub fn main_rs(plan: &Plan) -> Result<String, Error> {
         )
     } else {
         format!(
-            "Serves the `{name}` saga's participants (one virtual object each, `{name}.<participant>`)\non `SAGA_ADDRESS` (default `127.0.0.1:9080`). Register them with the Restate server\n(`restate deployments register http://127.0.0.1:9080`, or `POST /deployments` on its admin\nport), then start a saga through the ingress: `POST /{name}.{trigger}/<key>/start` with the\nsaga's data as JSON.",
+            "Serves the `{name}` saga's participants (one virtual object each, `{name}.<participant>`)\non `SAGA_ADDRESS` (default `127.0.0.1:9080`). Register them with the Restate server\n(`restate deployments register http://127.0.0.1:9080`, or `POST /deployments` on its admin\nport), then start a saga through the ingress: `POST /{name}.{trigger}/<key>/start` with the\nsaga's data as JSON; `POST /{name}/<key>/outcome` answers how it ended (`running` until then).",
             name = saga.name.value,
             trigger = saga.participant(saga.trigger.participant).name.value
         )

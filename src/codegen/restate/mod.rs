@@ -9,8 +9,10 @@ mod choreography_tests;
 mod harness;
 mod manifest;
 mod objects;
+mod outcome;
 mod restart;
 mod server;
+mod version2;
 mod workflow;
 
 use proc_macro2::TokenStream;
@@ -23,7 +25,9 @@ use crate::source::Spanned;
 use super::format::{Error, rust_file};
 use super::plan::Plan;
 use super::tokens::inner_docs;
-use super::{File, Policy, data, events, machine, participants, steps, traits};
+use super::{File, Policy, caller, data, events, machine, participants, steps, traits};
+
+pub use version2::unsupported_v2;
 
 /// Why the Restate runtime cannot generate this saga yet: the feature, named, or `None`.
 pub fn unsupported(saga: &Saga) -> Option<String> {
@@ -196,7 +200,9 @@ fn generated(plan: &Plan) -> Result<String, Error> {
     let bundle = participants_trait(plan);
     let events = events::tokens(plan);
     let machine = if plan.orchestration {
-        machine::tokens(plan)
+        let machine = machine::tokens(plan);
+        let caller = caller::tokens(plan);
+        quote!(#machine #caller)
     } else {
         TokenStream::new()
     };

@@ -19,7 +19,7 @@ use super::super::format::{Error, rust_file};
 use super::super::plan::Plan;
 use super::super::tokens::{docs, inner_docs};
 use super::super::traits::{Work, method};
-use super::workflow;
+use super::{outcome, workflow};
 
 /// The participants that get a virtual object: those that consume an event, and the
 /// trigger's (its `start` begins the saga).
@@ -47,6 +47,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         trigger = saga.participant(saga.trigger.participant).name.value,
     ));
     let shared = shared();
+    let tracker = outcome::tracker(plan);
     let helpers = helpers();
     let journal = workflow::journal_in(quote!(ObjectContext<'_>));
     let objects = hosted(plan).into_iter().map(|p| object(plan, p));
@@ -69,11 +70,15 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
 
         #shared
 
-        /// Every participant's object over the same participants, ready to serve.
+        #tracker
+
+        /// Every participant's object over the same participants, and the saga's outcome
+        /// object, ready to serve.
         pub fn endpoint<P: Participants>(participants: P, settings: Settings) -> Endpoint {
             let participants = Arc::new(participants);
             Endpoint::builder()
                 #(#binds)*
+                .bind(SagaOutcome)
                 .build()
         }
 
@@ -115,23 +120,12 @@ fn shared() -> TokenStream {
             /// Asked (once, journaled) before an event is published: `true` sends it twice
             /// to each consumer, as a broker's redelivery would. Tests use it.
             pub redeliver: Option<fn(&SagaData, &str) -> bool>,
-            /// Told of every delivery sent and handled. Tests use it to see the saga end.
-            pub observe: Option<fn(&SagaData, Observed<'_>)>,
         }
 
         impl Default for Settings {
             fn default() -> Self {
-                Settings { backoff_divisor: 1, interrupt: None, redeliver: None, observe: None }
+                Settings { backoff_divisor: 1, interrupt: None, redeliver: None }
             }
-        }
-
-        /// What `Settings::observe` is told.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Observed<'a> {
-            /// A delivery of `event` to `to` was sent.
-            Sent { to: &'static str, event: &'a str, redelivery: bool },
-            /// `by` handled its delivery of `event`; `stuck` when an action gave up for good.
-            Handled { by: &'static str, event: &'a str, redelivery: bool, stuck: bool },
         }
 
         /// Why a handler stops early: an action gave up for good, or Restate stops it.
@@ -198,7 +192,7 @@ fn start(plan: &Plan) -> TokenStream {
     {
         Some(e) => {
             let v = plan.event(e);
-            quote!(vec![Message { event: Event::#v, data }])
+            quote!(vec![Message { event: Event::#v, data: data.clone() }])
         }
         None => quote!(Vec::new()),
     };
@@ -221,7 +215,7 @@ fn start(plan: &Plan) -> TokenStream {
                 ))
                 .into());
             }
-            publish(&ctx, &self.settings, Self::PARTICIPANT, #first).await
+            publish(&ctx, &self.settings, Self::PARTICIPANT, &data, #first, Report::default()).await
         }
     }
 }
@@ -296,11 +290,19 @@ fn handle(plan: &Plan, p: ParticipantId) -> (TokenStream, TokenStream) {
     } else {
         quote!(_publish)
     };
-    let consume = consume_fn(dispatch, publish);
+    let records = saga.events.iter().any(|event| {
+        event
+            .consumed_by
+            .iter()
+            .any(|&(h, _)| saga.handler_participant(h) == p && !matches!(h, Handler::Reaction(_)))
+    });
+    let did = if records { quote!(did) } else { quote!(_did) };
+    let consume = consume_fn(dispatch, publish, did);
     let handler = quote! {
-        /// Handles one delivered event: runs what consumes it, then sends the events it
-        /// publishes (a redelivery publishes nothing new). An action that gave up for good
-        /// ends the invocation with a terminal error naming it: the saga is stuck.
+        /// Handles one delivered event: runs what consumes it, reports what it did to the
+        /// saga's outcome object, then sends the events it publishes (a redelivery
+        /// publishes nothing new). An action that gave up for good ends the invocation
+        /// with a terminal error naming it: the saga is stuck.
         #[handler]
         async fn handle(&self, ctx: ObjectContext<'_>, delivery: Json<Delivery>) -> Result<(), HandlerError> {
             let delivery = delivery.into_inner();
@@ -312,19 +314,18 @@ fn handle(plan: &Plan, p: ParticipantId) -> (TokenStream, TokenStream) {
                 data: delivery.data,
             };
             let mut publish_now = Vec::new();
-            let handled = self.consume(&ctx, &message, &mut publish_now).await;
-            let stuck = match handled {
+            let handled = Sent { to: Self::PARTICIPANT.name().to_owned(), event: delivery.event, redelivery: delivery.redelivery };
+            let mut did = Report { handled: Some(handled), ..Report::default() };
+            let stuck = match self.consume(&ctx, &message, &mut publish_now, &mut did).await {
                 Ok(()) => None,
                 Err(Halt::Restate(e)) => return Err(e.into()),
                 Err(Halt::Stuck(stuck)) => Some(stuck),
             };
-            if stuck.is_none() && !delivery.redelivery {
-                publish(&ctx, &self.settings, Self::PARTICIPANT, publish_now).await?;
+            did.stuck = stuck.map(|stuck| stuck.to_string());
+            if stuck.is_some() || delivery.redelivery {
+                publish_now.clear();
             }
-            if let Some(observe) = self.settings.observe {
-                let by = Self::PARTICIPANT.name();
-                observe(&message.data, Observed::Handled { by, event: &delivery.event, redelivery: delivery.redelivery, stuck: stuck.is_some() });
-            }
+            publish(&ctx, &self.settings, Self::PARTICIPANT, &message.data, publish_now, did).await?;
             match stuck {
                 Some(stuck) => Err(TerminalError::new(format!("the saga is stuck: {stuck}")).into()),
                 None => Ok(()),
@@ -335,9 +336,9 @@ fn handle(plan: &Plan, p: ParticipantId) -> (TokenStream, TokenStream) {
 }
 
 /// `consume`: not a handler, so in the object's second impl block.
-fn consume_fn(dispatch: TokenStream, publish: TokenStream) -> TokenStream {
+fn consume_fn(dispatch: TokenStream, publish: TokenStream, did: TokenStream) -> TokenStream {
     quote! {
-        async fn consume(&self, ctx: &ObjectContext<'_>, message: &Message, #publish: &mut Vec<Message>) -> Result<(), Halt> {
+        async fn consume(&self, ctx: &ObjectContext<'_>, message: &Message, #publish: &mut Vec<Message>, #did: &mut Report) -> Result<(), Halt> {
             let p = &self.participants;
             let settings = &self.settings;
             #dispatch
@@ -369,7 +370,7 @@ fn consume(plan: &Plan, h: Handler) -> TokenStream {
             let field = &plan.participant(step.participant).field;
             let (m, _) = method(plan, Work::Step(s));
             let action = call(field, m);
-            let run = quote!(run_step(ctx, settings, Step::#v, #action).await?);
+            let run = quote!(run_step(ctx, settings, did, Step::#v, #action).await?);
             let success = event_of(step.emits_success.as_ref());
             let failure = event_of(step.emits_failure.as_ref());
             let writes = plan.step(s).output.is_some();
@@ -416,7 +417,7 @@ fn consume(plan: &Plan, h: Handler) -> TokenStream {
                 |e| quote!(publish.push(Message { event: Event::#e, data: message.data.clone() });),
             );
             quote! {
-                run_compensation(ctx, settings, #o, #action).await?;
+                run_compensation(ctx, settings, did, #o, #action).await?;
                 #push
             }
         }
@@ -437,9 +438,11 @@ fn consume(plan: &Plan, h: Handler) -> TokenStream {
 fn helpers() -> TokenStream {
     let loops = loops();
     quote! {
-        /// Sends each event to each of its consumers, as durable one-way messages recorded in
-        /// this invocation's journal.
-        async fn publish(ctx: &ObjectContext<'_>, settings: &Settings, from: Participant, messages: Vec<Message>) -> Result<(), HandlerError> {
+        /// Reports what the handler did (`did`) to the saga's outcome object with the
+        /// deliveries it makes of `messages`, then sends each event to each of its
+        /// consumers, as durable one-way messages recorded in this invocation's journal.
+        async fn publish(ctx: &ObjectContext<'_>, settings: &Settings, from: Participant, data: &SagaData, messages: Vec<Message>, mut did: Report) -> Result<(), HandlerError> {
+            let mut deliveries = Vec::new();
             for message in messages {
                 let event = message.event.name();
                 if settings.interrupt.is_some_and(|interrupt| interrupt(&message.data, from.name(), event)) {
@@ -460,23 +463,26 @@ fn helpers() -> TokenStream {
                     None => false,
                 };
                 for &to in message.event.consumers() {
-                    send(ctx, settings, to, &message, false);
-                    if twice {
-                        send(ctx, settings, to, &message, true);
-                    }
+                    let delivery = Delivery { event: event.to_owned(), data: message.data.clone(), redelivery: false };
+                    let again = twice.then(|| Delivery { redelivery: true, ..delivery.clone() });
+                    deliveries.push((to, delivery));
+                    deliveries.extend(again.map(|again| (to, again)));
                 }
+            }
+            did.sent = deliveries
+                .iter()
+                .map(|(to, d)| Sent { to: to.name().to_owned(), event: d.event.clone(), redelivery: d.redelivery })
+                .collect();
+            report(ctx, data, did).await?;
+            for (to, delivery) in deliveries {
+                send(ctx, to, delivery);
             }
             Ok(())
         }
 
         /// One delivery: a one-way message to `to`'s object under the saga's key.
-        fn send(ctx: &ObjectContext<'_>, settings: &Settings, to: Participant, message: &Message, redelivery: bool) {
-            let event = message.event.name();
-            if let Some(observe) = settings.observe {
-                observe(&message.data, Observed::Sent { to: to.name(), event, redelivery });
-            }
-            let delivery = Delivery { event: event.to_owned(), data: message.data.clone(), redelivery };
-            let target = RequestTarget::object(format!("{SAGA}.{}", to.name()), message.data.key(), "handle");
+        fn send(ctx: &ObjectContext<'_>, to: Participant, delivery: Delivery) {
+            let target = RequestTarget::object(format!("{SAGA}.{}", to.name()), delivery.data.key(), "handle");
             ctx.request::<Json<Delivery>, ()>(target, Json(delivery)).send();
         }
 
@@ -497,7 +503,7 @@ fn loops() -> TokenStream {
         /// A step's action under its retry policy, each attempt journaled: `Some(output)`,
         /// or `None` for a business failure or attempts run out before the point of no
         /// return; stuck after it.
-        async fn run_step<O, F, Fut>(ctx: &ObjectContext<'_>, settings: &Settings, step: Step, action: F) -> Result<Option<O>, Halt>
+        async fn run_step<O, F, Fut>(ctx: &ObjectContext<'_>, settings: &Settings, did: &mut Report, step: Step, action: F) -> Result<Option<O>, Halt>
         where
             O: serde::Serialize + serde::de::DeserializeOwned + 'static,
             F: Fn() -> Fut,
@@ -508,7 +514,10 @@ fn loops() -> TokenStream {
             loop {
                 let name = format!("{}#{attempt}", step.id());
                 match journal(ctx, name, info.timeout, action()).await? {
-                    Ok(output) => return Ok(Some(output)),
+                    Ok(output) => {
+                        did.done.push(step.id().to_owned());
+                        return Ok(Some(output));
+                    }
                     Err(StepError::Business(_)) if info.kind != StepKind::Retriable => return Ok(None),
                     Err(_) if info.retry.allows(attempt + 1) => {
                         attempt += 1;
@@ -523,7 +532,7 @@ fn loops() -> TokenStream {
         /// A compensation under its retry policy, each attempt journaled; stuck when its
         /// attempts run out.
         #[allow(dead_code)]
-        async fn run_compensation<F, Fut>(ctx: &ObjectContext<'_>, settings: &Settings, owner: Owner, action: F) -> Result<(), Halt>
+        async fn run_compensation<F, Fut>(ctx: &ObjectContext<'_>, settings: &Settings, did: &mut Report, owner: Owner, action: F) -> Result<(), Halt>
         where
             F: Fn() -> Fut,
             Fut: Future<Output = Result<(), StepError>> + Send + 'static,
@@ -533,6 +542,7 @@ fn loops() -> TokenStream {
             loop {
                 let name = format!("undo:{}#{attempt}", owner.id());
                 if journal(ctx, name, None, action()).await?.is_ok() {
+                    did.compensated.push(owner.id().to_owned());
                     return Ok(());
                 }
                 if !retry.allows(attempt + 1) {

@@ -178,8 +178,10 @@ fn http() -> TokenStream {
         fn http(method: &str, port: u16, path: &str, body: &str) -> Option<(u16, String)> {
             let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
             stream.set_read_timeout(Some(BOUND)).ok()?;
+            // A handler without input takes no content type.
+            let content_type = if body.is_empty() { "" } else { "Content-Type: application/json\r\n" };
             let request = format!(
-                "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{content_type}Accept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
             );
             stream.write_all(request.as_bytes()).ok()?;

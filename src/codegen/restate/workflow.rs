@@ -37,7 +37,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         ),
         None => (TokenStream::new(), TokenStream::new()),
     };
-    let result_and_settings = result_and_settings();
+    let result_and_settings = result_and_settings(plan);
     let executor = executor(plan);
     let journal = journal();
     let tokens = quote! {
@@ -112,18 +112,19 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
 }
 
 /// `SagaResult` (what the caller gets) and `Settings` (what tests change).
-fn result_and_settings() -> TokenStream {
-    quote! {
-        /// What the caller of `run` gets: how the saga ended.
-        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        pub struct SagaResult {
-            /// `completed`, `compensated` or `stuck`.
-            pub outcome: String,
-            /// What gave up, when the saga is stuck: a person must look at it.
-            pub stuck: Option<String>,
-            /// The compensations that ran, in order (`trigger` or a step's id).
-            pub compensated: Vec<String>,
+fn result_and_settings(plan: &Plan) -> TokenStream {
+    let result = super::outcome::saga_result(plan);
+    // Version 2: `then: terminate` ends the saga `Terminated`, and `outcome` gives the
+    // caller a value for each end (`Outcome::caller_value`).
+    let terminated = super::super::terminate::used(plan)
+        .then(|| quote!(State::Terminated(_) => ("terminated", None),));
+    let caller = plan.saga.outcome.as_ref().map(|_| {
+        quote! {
+            caller: saga.outcome().and_then(Outcome::caller_value).map(str::to_owned),
         }
+    });
+    quote! {
+        #result
 
         impl SagaResult {
             fn of(saga: &Saga, compensated: Vec<String>) -> SagaResult {
@@ -131,9 +132,10 @@ fn result_and_settings() -> TokenStream {
                     State::Completed => ("completed", None),
                     State::Compensated => ("compensated", None),
                     State::Stuck(why) => ("stuck", Some(why.to_string())),
+                    #terminated
                     State::Running { .. } | State::Compensating { .. } => ("running", None),
                 };
-                SagaResult { outcome: outcome.to_owned(), stuck, compensated }
+                SagaResult { outcome: outcome.to_owned(), stuck, compensated, #caller }
             }
         }
 

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{Owner, Saga};
-use crate::scenario::{Expectation, Outcome, Work};
+use crate::scenario::{CancelAnswer, Expectation, Outcome, Work};
 
 use super::orders::Orders;
 use crate::codegen::names::ident;
@@ -22,12 +22,14 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
         Outcome::Compensated => quote!(Outcome::Compensated),
         Outcome::Stuck => quote!(Outcome::Stuck),
         Outcome::Terminated => quote!(Outcome::Terminated),
-        // Version 2's other ends: `codegen` refuses a spec that can reach them (its runtime
-        // does not implement them yet), so no expectation names one.
-        Outcome::NeedsAttention | Outcome::Cancelled => {
-            quote!(Outcome::Stuck)
-        }
+        Outcome::NeedsAttention => quote!(Outcome::NeedsAttention),
+        Outcome::Cancelled => quote!(Outcome::Cancelled),
     };
+    // Version 2's `on_failure`: what gave up, and what the escalation was told.
+    let gave_up = crate::codegen::escalation::used(plan).then(|| {
+        let (gave_up, left) = (owner_names(saga, &s.gave_up), owner_names(saga, &s.left));
+        quote!(expect_gave_up(&run, &[#(#gave_up),*], &[#(#left),*]);)
+    });
     let mut again: Vec<String> = s
         .applied_twice
         .iter()
@@ -38,6 +40,60 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
         })
         .collect();
     again.sort();
+    let doc = docs(&describe(saga, s, &again));
+    let expected = orders.expression(saga, &s.compensated);
+    let mut checks = Vec::new();
+    if saga.outcome.is_some() {
+        // Version 2's `outcome`: the value the simulator's run told the caller.
+        let caller = match &s.caller {
+            Some(value) => quote!(Some(#value)),
+            None => quote!(None),
+        };
+        checks.push(if crate::codegen::decision::used(plan) {
+            // Told at the decision, or else at the end.
+            quote! {
+                assert_eq!(run.told.unwrap_or(run.outcome).caller_value(), #caller, "the caller's value ({run:?})");
+            }
+        } else {
+            quote! {
+                assert_eq!(run.outcome.caller_value(), #caller, "the caller's value ({run:?})");
+            }
+        });
+    }
+    if plan.orchestration && saga.cancellation.is_some() {
+        // Version 2's `cancellation`: the answer the simulator's run gave the cancel.
+        let answer = match s.cancel_answer {
+            Some(CancelAnswer::Cancelled) => quote!(Some(CancelAnswer::Cancelled)),
+            Some(CancelAnswer::TooLate) => quote!(Some(CancelAnswer::TooLate)),
+            None => quote!(None),
+        };
+        checks.push(quote! {
+            assert_eq!(run.cancel_answer, #answer, "the answer to the cancel ({run:?})");
+        });
+    }
+    checks.extend(gave_up);
+    if !checks.is_empty() {
+        return quote! {
+            #doc
+            #[test]
+            fn #name() {
+                let run = run(&[#(#faults),*]);
+                #(#checks)*
+                expect(run, #outcome, #expected, &[#(#again),*]);
+            }
+        };
+    }
+    quote! {
+        #doc
+        #[test]
+        fn #name() {
+            expect(run(&[#(#faults),*]), #outcome, #expected, &[#(#again),*]);
+        }
+    }
+}
+
+/// The test's doc comment: the scenario and what the simulator predicts of it.
+fn describe(saga: &Saga, s: &Expectation, again: &[String]) -> String {
     let mut doc = format!(
         "`{}`: the simulator predicts `{}`",
         s.name,
@@ -59,37 +115,37 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
     if let Some(value) = &s.caller {
         doc.push_str(&format!(" The caller is told `{value}`."));
     }
+    if !s.gave_up.is_empty() {
+        doc.push_str(&format!(
+            " Gave up: {}; the escalation is told {}.",
+            code_list(owner_names(saga, &s.gave_up).iter().map(String::as_str)),
+            if s.left.is_empty() {
+                "nothing".to_owned()
+            } else {
+                format!(
+                    "{} left",
+                    code_list(owner_names(saga, &s.left).iter().map(String::as_str))
+                )
+            }
+        ));
+    }
+    if let Some(answer) = s.cancel_answer {
+        doc.push_str(&format!(" Its cancel is answered `{}`.", answer.as_str()));
+    }
     if !s.broken.is_empty() {
         doc.push_str(&format!(
             "\nBroken invariants: {}.",
             code_list(s.broken.iter().map(|i| i.as_str()))
         ));
     }
-    let doc = docs(&doc);
-    let expected = orders.expression(saga, &s.compensated);
-    if saga.outcome.is_some() {
-        // Version 2's `outcome`: the value the simulator's run told the caller.
-        let caller = match &s.caller {
-            Some(value) => quote!(Some(#value)),
-            None => quote!(None),
-        };
-        return quote! {
-            #doc
-            #[test]
-            fn #name() {
-                let run = run(&[#(#faults),*]);
-                assert_eq!(run.outcome.caller_value(), #caller, "the caller's value ({run:?})");
-                expect(run, #outcome, #expected, &[#(#again),*]);
-            }
-        };
-    }
-    quote! {
-        #doc
-        #[test]
-        fn #name() {
-            expect(run(&[#(#faults),*]), #outcome, #expected, &[#(#again),*]);
-        }
-    }
+    doc
+}
+
+fn owner_names(saga: &Saga, owners: &[Owner]) -> Vec<String> {
+    owners
+        .iter()
+        .map(|&o| crate::scenario::owner_name(saga, o))
+        .collect()
 }
 
 /// Lists up to [`Orders::LITERAL`] owners in full; a longer list by its ends and length.

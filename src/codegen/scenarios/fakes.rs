@@ -7,6 +7,7 @@ use quote::quote;
 use crate::model::{Owner, StepId};
 
 use super::{Needs, has_trigger_outbox, trigger_event_variant};
+use crate::codegen::compensation_context;
 use crate::codegen::plan::Plan;
 use crate::codegen::traits::{Work, method, works};
 
@@ -71,19 +72,18 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
                 }
                 Work::Compensation(s) => {
                     let owner = plan.owner_tokens(Owner::Step(s));
-                    quote! {
-                        fn #m(&mut self, _data: &SagaData) -> #ret {
-                            self.undo(#owner)
-                        }
-                    }
+                    compensation_fake(plan, m, &ret, owner)
                 }
-                Work::TriggerCompensation => quote! {
-                    fn #m(&mut self, _data: &SagaData) -> #ret {
-                        self.undo(Owner::Trigger)
-                    }
-                },
+                Work::TriggerCompensation => compensation_fake(plan, m, &ret, quote!(Owner::Trigger)),
                 Work::Reaction(_) => quote! {
                     fn #m(&mut self, _data: &SagaData) -> #ret {
+                        Ok(())
+                    }
+                },
+                Work::Escalation => quote! {
+                    fn #m(&mut self, _data: &SagaData, escalation: &Escalation) -> #ret {
+                        let left = escalation.left.iter().map(|owner| owner.id()).collect();
+                        self.0.borrow_mut().escalations.push(left);
                         Ok(())
                     }
                 },
@@ -95,6 +95,7 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             }
         }
     });
+    let undo_with = undo_with(plan);
     quote! {
         /// Every participant, in memory: the shared `World` decides what happens.
         struct Fake(Rc<RefCell<World>>);
@@ -108,9 +109,88 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             fn undo(&self, owner: Owner) -> Result<(), StepError> {
                 self.0.borrow_mut().compensate(owner)
             }
+
+            #undo_with
         }
 
         #(#fakes)*
+    }
+}
+
+/// A compensation's fake method: with version 2's context, it checks what it is told.
+fn compensation_fake(
+    plan: &Plan,
+    m: &proc_macro2::Ident,
+    ret: &TokenStream,
+    owner: TokenStream,
+) -> TokenStream {
+    if compensation_context::used(plan) {
+        quote! {
+            fn #m(&mut self, _data: &SagaData, context: &CompensationContext) -> #ret {
+                self.undo_with(#owner, context)
+            }
+        }
+    } else {
+        quote! {
+            fn #m(&mut self, _data: &SagaData) -> #ret {
+                self.undo(#owner)
+            }
+        }
+    }
+}
+
+/// `Fake::undo_with`: the compensation's context must say what the participant knows (the
+/// effect applied exactly when its step succeeded), and under `absent_effect: fail` it
+/// fails for good on an effect that never happened.
+fn undo_with(plan: &Plan) -> TokenStream {
+    if !compensation_context::used(plan) {
+        return TokenStream::new();
+    }
+    let absent = plan
+        .saga
+        .compensations()
+        .any(|(o, c)| {
+            matches!(o, Owner::Step(_)) && c.absent_effect.value == crate::model::AbsentEffect::Fail
+        })
+        .then(|| {
+            quote! {
+                if let Owner::Step(step) = owner {
+                    let applied = world.applied.contains_key(step.id());
+                    if absent_effect_fails(owner) && step.kind() != StepKind::ReadOnly && !applied {
+                        return Err(StepError::Business(Failure::Other("nothing to undo".to_owned())));
+                    }
+                }
+            }
+        });
+    // `compfail:` on a compensation that fails for good is a terminal failure.
+    let timed_out = crate::codegen::compensation_timeout::fake(plan);
+    let undo = match absent {
+        Some(_) => quote! {
+            self.undo(owner).map_err(|error| match error {
+                StepError::Transient(why) if absent_effect_fails(owner) => {
+                    StepError::Business(Failure::Other(why))
+                }
+                error => error,
+            })
+        },
+        None => quote!(self.undo(owner)),
+    };
+    quote! {
+        /// A compensation told `context`.
+        fn undo_with(&self, owner: Owner, context: &CompensationContext) -> Result<(), StepError> {
+            {
+                let world = self.0.borrow();
+                let succeeded = match owner {
+                    Owner::Trigger => true,
+                    Owner::Step(step) => world.done.contains(step.id()),
+                };
+                assert_eq!(context.effect == Effect::Applied, succeeded, "the effect {} is told of ({context:?})", owner.id());
+                assert!(!context.failure.name.is_empty(), "the failure {} is told of ({context:?})", owner.id());
+                #absent
+            }
+            #timed_out
+            #undo
+        }
     }
 }
 

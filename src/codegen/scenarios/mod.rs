@@ -38,6 +38,10 @@ struct Needs {
     trigger_crash: bool,
     orchestrator_crash: bool,
     duplicate: bool,
+    /// Version 2's `deadline:<step>`, played by the harness.
+    deadline: bool,
+    /// Version 2's `cancel:<step>`, played by the harness.
+    cancel: bool,
 }
 
 impl Needs {
@@ -56,6 +60,8 @@ impl Needs {
                 }
                 Fault::OrchestratorCrash(_) => needs.orchestrator_crash = true,
                 Fault::DupStep(_) | Fault::DupEvent(_) => needs.duplicate = true,
+                Fault::Deadline(_) => needs.deadline = true,
+                Fault::Cancel(_) => needs.cancel = true,
                 _ => {}
             }
         }
@@ -76,7 +82,7 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
     } else {
         run::choreography(plan)
     };
-    let assertions = assertions();
+    let assertions = assertions(plan);
     let orders = Orders::of(scenarios);
     let shared_orders = orders.tokens(plan.saga);
     // Claimed in scenario order, after the harness's own functions.
@@ -111,7 +117,52 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 }
 
 /// What a run ended with, and the assertion every test makes of it.
-fn assertions() -> TokenStream {
+fn assertions(plan: &Plan) -> TokenStream {
+    let escalation = crate::codegen::escalation::used(plan);
+    let run_fields = escalation.then(|| {
+        quote! {
+            /// Compensations that gave up and let the saga go on or escalate, in order.
+            gave_up: Vec<&'static str>,
+            /// The effects the escalation was told are left.
+            left: Vec<&'static str>,
+        }
+    });
+    let run_init = escalation.then(|| {
+        quote! {
+            gave_up: world.gave_up.clone(),
+            left: world.escalations.concat(),
+        }
+    });
+    let gave_up = escalation.then(|| {
+        quote! {
+            /// Asserts the compensations that gave up and what the escalation was told.
+            fn expect_gave_up(run: &Run, gave_up: &[&str], left: &[&str]) {
+                assert_eq!(run.gave_up, gave_up, "compensations that gave up ({run:?})");
+                assert_eq!(run.left, left, "effects the escalation was told are left ({run:?})");
+            }
+
+            /// Keeps what the machine gave up, for the assertions.
+            fn note_gave_up(world: &RefCell<World>, saga: &Saga) {
+                world.borrow_mut().gave_up = saga.gave_up.iter().map(|owner| owner.id()).collect();
+            }
+        }
+    });
+    let cancel = crate::codegen::cancel::used(plan);
+    let cancel_field = cancel.then(|| {
+        quote! {
+            /// The answer the caller got to its cancel (version 2's `cancellation`).
+            cancel_answer: Option<CancelAnswer>,
+        }
+    });
+    let cancel_init = cancel.then(|| quote!(cancel_answer: world.cancel_answer,));
+    let decision = crate::codegen::decision::used(plan);
+    let told_field = decision.then(|| {
+        quote! {
+            /// What the caller was told at the decision (`outcome.at: decision`).
+            told: Option<Outcome>,
+        }
+    });
+    let told_init = decision.then(|| quote!(told: world.told,));
     quote! {
         /// What one run ended with.
         #[derive(Debug)]
@@ -121,6 +172,9 @@ fn assertions() -> TokenStream {
             compensated: Vec<&'static str>,
             /// Effects applied a second time (`undo:<owner>` for a compensation), sorted.
             again: Vec<String>,
+            #run_fields
+            #cancel_field
+            #told_field
         }
 
         impl Run {
@@ -137,6 +191,9 @@ fn assertions() -> TokenStream {
                     outcome: outcome.unwrap_or(Outcome::Stuck),
                     compensated,
                     again,
+                    #run_init
+                    #cancel_init
+                    #told_init
                 }
             }
         }
@@ -149,6 +206,8 @@ fn assertions() -> TokenStream {
         }
 
         fn no_wait(_: std::time::Duration) {}
+
+        #gave_up
     }
 }
 
@@ -187,11 +246,32 @@ fn about(plan: &Plan, scenarios: &[Expectation]) -> String {
             "\nEach test also asserts the value the caller is told (`Outcome::caller_value`).\n",
         );
     }
+    if crate::codegen::uncaught::used(plan) {
+        h.push_str("\nVersion 2's `uncaught:<step>` answers the step's first attempt `StepError::Unexpected`;\n`outage:<participant>` answers every forward command to it `TimedOut` (with a\n`timeout`, unless re-sent without limit) or `Unanswered`, and the deadline, if any,\nends the wait.\n");
+    }
+    if plan.saga.deadline.is_some() && crate::codegen::deadline::used(plan) {
+        h.push_str("\n`deadline:<step>` (played by the harness): the deadline passes as the step's first\ncommand is about to go out; that command and those queued after it go to\n`Saga::on_deadline` instead of their participants.\n");
+    }
+    if crate::codegen::cancel::used(plan) {
+        h.push_str("\n`cancel:<step>` (played by the harness): the caller's cancel (`Saga::cancel`) reaches\nthe orchestrator once the step's first command has been processed, before its answer;\neach test asserts the answer the cancel got.\n");
+    }
+    if crate::codegen::compensation_timeout::used(plan) {
+        h.push_str("\n`comptimeout:<owner>`: the fake never answers the compensation's first attempt (its\nclient answers `StepError::TimedOut`); the re-send is recognised by the step's key.\n");
+    }
     if plan.saga.is_v2() {
-        h.push_str(&format!(
-            "\nLanguage version 2's own fault kinds (`uncaught:`, `outage:`, `deadline:`, `cancel:`,\n`comptimeout:`) have no test yet: `sagac simulate {}` lists their scenarios.\n",
-            plan.source
-        ));
+        let tested = crate::codegen::version2::fault_kinds(saga);
+        let untested: Vec<String> = crate::scenario::FaultKind::EVERY
+            .iter()
+            .filter(|k| !tested.contains(k))
+            .map(|k| format!("`{}:`", k.as_str()))
+            .collect();
+        if !untested.is_empty() {
+            h.push_str(&format!(
+                "\nLanguage version 2's fault kinds {} have no test yet: `sagac simulate {}`\nlists their scenarios.\n",
+                untested.join(", "),
+                plan.source
+            ));
+        }
     }
     let broken = scenarios.iter().filter(|s| !s.broken.is_empty()).count();
     if broken > 0 {

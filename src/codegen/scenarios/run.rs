@@ -24,18 +24,44 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
         let var = fake_var(plan, id);
         quote!(#field: &mut #var,)
     });
-    let by_hand = needs.trigger_crash || needs.orchestrator_crash || needs.duplicate;
+    let by_hand = needs.trigger_crash
+        || needs.orchestrator_crash
+        || needs.duplicate
+        || needs.deadline
+        || needs.cancel;
+    // Version 2's faults the harness plays, beside crashes and duplicates.
+    let deadline_test = needs
+        .deadline
+        .then(|| quote!(|| f.starts_with("deadline:")));
+    let cancel_test = needs.cancel.then(|| quote!(|| f.starts_with("cancel:")));
+    let by_hand_test =
+        quote!(f.starts_with("crash:") || f.starts_with("dup:") #deadline_test #cancel_test);
+    let escalation = crate::codegen::escalation::used(plan);
+    let driven = if escalation {
+        quote! {
+            {
+                let saga = driver.run(data).expect("the trigger commits");
+                note_gave_up(&world, &saga);
+                saga.outcome()
+            }
+        }
+    } else {
+        quote!(driver.run(data).expect("the trigger commits").outcome())
+    };
     let run = if by_hand {
         quote! {
-            let outcome = if faults.iter().any(|f| f.starts_with("crash:") || f.starts_with("dup:")) {
+            let outcome = if faults.iter().any(|f| #by_hand_test) {
                 drive_by_hand(&mut driver, &world, data)
             } else {
-                driver.run(data).expect("the trigger commits").outcome()
+                #driven
             };
         }
     } else {
-        quote!(let outcome = driver.run(data).expect("the trigger commits").outcome();)
+        quote!(let outcome = #driven;)
     };
+    let note = escalation.then(|| quote!(note_gave_up(world, &saga);));
+    let other_commands = crate::codegen::escalation::escalates(plan)
+        .then(|| quote!(Command::Escalate { .. } => false,));
     let tp = saga.trigger.participant;
     let trigger_field = &plan.participant(tp).field;
     let trigger_method = &plan.trigger_method;
@@ -107,6 +133,7 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
             let duplicate = match command {
                 Command::Run { step, .. } => world.borrow_mut().fire(&format!("dup:{}", step.id())),
                 Command::Compensate { .. } => false,
+                #other_commands
             };
             if duplicate {
                 world.borrow_mut().duplicate = true;
@@ -115,6 +142,19 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
                 // The orchestrator waits for this answer no more: it is ignored.
                 assert!(saga.on_reply(again).is_empty());
             }
+        }
+    });
+    let deadline = needs.deadline.then(crate::codegen::deadline::harness);
+    let cancel = needs.cancel.then(crate::codegen::cancel::harness);
+    let record_cancel = crate::codegen::cancel::used(plan)
+        .then(|| quote!(world.borrow_mut().cancel_answer = saga.cancel_answer;));
+    let decision = crate::codegen::decision::used(plan);
+    let record_told = decision.then(|| quote!(world.borrow_mut().told = saga.told;));
+    // The driver persists the saga after every transition: what it told is read there.
+    let persist_told = decision.then(|| {
+        quote! {
+            let recorder = Rc::clone(&world);
+            driver.persist = Some(Box::new(move |saga: &Saga| recorder.borrow_mut().told = saga.told));
         }
     });
     let hand = by_hand.then(|| {
@@ -127,11 +167,16 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
                 let (mut saga, commands) = Saga::start(data);
                 let mut queue = VecDeque::from(commands);
                 while let Some(command) = queue.pop_front() {
+                    #deadline
                     #orchestrator_crash
                     let reply = driver.execute(&saga, &command);
+                    #cancel
                     queue.extend(saga.on_reply(reply));
                     #duplicate
                 }
+                #note
+                #record_cancel
+                #record_told
                 saga.outcome()
             }
         }
@@ -143,6 +188,7 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
             #(#fakes)*
             let mut driver = Driver::new(Participants { #(#fields)* });
             driver.sleep = no_wait;
+            #persist_told
             let data = sample_data();
             #run
             drop(driver);

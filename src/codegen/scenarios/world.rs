@@ -12,10 +12,30 @@ use crate::codegen::plan::Plan;
 pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
     let outbox = needs.trigger_crash && plan.orchestration && has_trigger_outbox(plan);
     let (methods, declared) = fault_methods(plan);
+    let cancel_field = crate::codegen::cancel::used(plan).then(|| {
+        quote! {
+            /// The answer the caller got to its cancel.
+            cancel_answer: Option<CancelAnswer>,
+        }
+    });
+    let told_field = crate::codegen::decision::used(plan).then(|| {
+        quote! {
+            /// What the caller was told at the decision.
+            told: Option<Outcome>,
+        }
+    });
     let outbox_field = outbox.then(|| {
         quote! {
             /// Outbox records the trigger wrote.
             outbox: Vec<outbox::OutboxRecord>,
+        }
+    });
+    let escalation_fields = crate::codegen::escalation::used(plan).then(|| {
+        quote! {
+            /// What the escalation was told each time: the effects left.
+            escalations: Vec<Vec<&'static str>>,
+            /// The compensations the machine gave up.
+            gave_up: Vec<&'static str>,
         }
     });
     quote! {
@@ -39,6 +59,9 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             /// Effects applied a second time.
             again: Vec<String>,
             #outbox_field
+            #escalation_fields
+            #cancel_field
+            #told_field
         }
 
         impl World {
@@ -61,6 +84,8 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
 /// saga uses version 2's `then: terminate`).
 pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStream) {
     let (fail, declared) = failing(plan);
+    let (outage, uncaught) = crate::codegen::uncaught::fakes(plan);
+    let classes = crate::codegen::classes::fakes(plan);
     let methods = quote! {
             /// Whether the fault is injected here (then it has fired and will not again).
             fn fire(&mut self, fault: &str) -> bool {
@@ -87,14 +112,17 @@ pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStrea
                     }
                     return Err(StepError::Business(Failure::Other("a repeat of a failed request".to_owned())));
                 }
+                #outage
                 if self.fire(&format!("timeout:{id}")) {
                     self.apply(step, key);
                     return Err(StepError::TimedOut);
                 }
+                #uncaught
                 if self.exhausting.contains(id) || self.fire(&format!("exhaust:{id}")) {
                     self.exhausting.insert(id.to_owned());
                     return Err(StepError::Transient("every attempt fails".to_owned()));
                 }
+                #classes
                 #fail
                 self.apply(step, key);
                 self.done.insert(id);
@@ -145,9 +173,19 @@ pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStrea
 /// the declared failure the scenario names (`fail:<step>` the first, `fail:<step>@<Failure>`
 /// another); otherwise with `Failure::Other`, as before. Also the table of declared failures.
 fn failing(plan: &Plan) -> (TokenStream, TokenStream) {
-    if !crate::codegen::terminate::used(plan) {
+    // `transactional: false`: the failure applied the effect first (the simulator's
+    // representative run).
+    let partial = crate::codegen::compensation_context::non_transactional(plan).then(|| {
+        quote! {
+            if step.kind() != StepKind::Retriable && !transactional(step) {
+                self.apply(step, key);
+            }
+        }
+    });
+    if !crate::codegen::terminate::used(plan) && !crate::codegen::classes::used(plan) {
         let fail = quote! {
             if self.fire(&format!("fail:{id}")) {
+                #partial
                 return Err(if step.kind() == StepKind::Retriable {
                     StepError::Transient("the first attempt fails".to_owned())
                 } else {
@@ -173,6 +211,7 @@ fn failing(plan: &Plan) -> (TokenStream, TokenStream) {
     });
     let fail = quote! {
         if let Some(failure) = self.failing(step) {
+            #partial
             return Err(if step.kind() == StepKind::Retriable {
                 StepError::Transient("the first attempt fails".to_owned())
             } else {

@@ -67,6 +67,7 @@ impl Machine<'_> {
             cancel_answer: state.cancel_answer,
             left: owners(state.left),
             gave_up: owners(state.gave_up),
+            stuck: state.stuck,
         }
     }
 

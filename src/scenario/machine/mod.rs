@@ -15,7 +15,8 @@ mod handling;
 mod orchestration;
 mod state;
 
-pub(super) use state::{State, Stuck};
+pub(super) use state::State;
+pub use state::Stuck;
 
 use crate::model::{Coordination, EventId, Owner, ParticipantId, Saga, StepId};
 

@@ -144,6 +144,8 @@ pub enum CancelState {
     AwaitingPivot,
 }
 
+/// What gave up for good and left the saga stuck: a step after its point of no return, or
+/// a compensation, out of attempts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stuck {
     Step(StepId),
