@@ -1,11 +1,14 @@
 //! Simulation speed on generated sagas: a 20-step orchestration with `--max-faults 2`, and
 //! a 10-step choreography with every delivery order and one fault (its steps fan out so
-//! that many events are in flight at once).
+//! that many events are in flight at once). Language version 2, isolation: the order saga
+//! with resources (`specs/place-order.yaml`, and its choreography) with two instances at
+//! `--max-faults 2`, and three instances at `--max-faults 1`.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sagac::scenario::{self, Options};
+use sagac::scenario::isolation::{self, Instances, Search};
+use sagac::scenario::{self, FaultKind, Options};
 
 mod common;
 use common::{orchestration, saga};
@@ -71,6 +74,51 @@ fn bench(c: &mut Criterion) {
     c.bench_function("choreography_10_steps_all_orders_1_fault", |b| {
         b.iter(|| black_box(scenario::enumerate(&chor, &one)))
     });
+    isolation_benches(c);
+}
+
+/// The order saga with resources, its instances interleaved (reduced search).
+fn isolation_benches(c: &mut Criterion) {
+    let read = |path: &str| {
+        saga(
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + path)
+                .expect("a shipped spec"),
+        )
+    };
+    let orchestration = read("specs/place-order.yaml");
+    let choreography = read("specs/place-order-choreography.yaml");
+    let cases = [
+        (
+            "isolation_order_saga_2_instances_max_faults_2",
+            &orchestration,
+            2,
+            2,
+        ),
+        (
+            "isolation_order_choreography_2_instances_max_faults_2",
+            &choreography,
+            2,
+            2,
+        ),
+        (
+            "isolation_order_saga_3_instances_max_faults_1",
+            &orchestration,
+            3,
+            1,
+        ),
+    ];
+    for (name, saga, n, faults) in cases {
+        let instances = Instances::several(saga, n);
+        let kinds = FaultKind::defaults(saga);
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(
+                    isolation::enumerate(&instances, kinds, faults, Search::Reduced)
+                        .expect("simulated"),
+                )
+            })
+        });
+    }
 }
 
 criterion_group! {

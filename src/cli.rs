@@ -162,6 +162,14 @@ pub struct SimulateArgs {
     /// (FTGO's cancel against the order saga), labelled `b`.
     #[arg(long = "with", value_name = "SPEC")]
     pub with: Option<PathBuf>,
+    /// Language version 2, isolation: run this many instances of the saga (1 to 4) instead
+    /// of its `isolation.instances`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub instances: Option<u8>,
+    /// Language version 2, isolation: the fields whose value every instance shares,
+    /// instead of `isolation.shared` (with `--with`, instead of every record reference).
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',', num_args = 0..)]
+    pub shared: Option<Vec<String>>,
     /// Exit 1 when some run ends this way (`needs-attention`: a compensation gave up and
     /// the escalation was told, language version 2).
     #[arg(long, value_enum)]
@@ -254,9 +262,14 @@ pub struct DiagramArgs {
     pub kind: DiagramKind,
     /// Sequence diagrams only: `all` (the happy path with an alt/else at every step that
     /// can fail; the default), `every` (one diagram per scenario), or one scenario by name
-    /// (`happy`, `fail:charge_payment`, `timeout:x+exhaust:x`).
+    /// (`happy`, `fail:charge_payment`, `timeout:x+exhaust:x`). For a spec with
+    /// `resources`, a scenario of its instances (`happy`, `a/fail:charge_credit`).
     #[arg(long)]
     pub path: Option<String>,
+    /// With `--kind state`: draw this resource's record states (language version 2,
+    /// isolation) instead of the orchestrator's state machine.
+    #[arg(long, value_name = "NAME")]
+    pub resource: Option<String>,
     /// Write Markdown: a heading and a ```mermaid fence per diagram.
     #[arg(long)]
     pub markdown: bool,

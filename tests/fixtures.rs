@@ -122,6 +122,13 @@ fn every_rule_has_a_fixture() {
                 .iter()
                 .map(|d| d.file_name().unwrap().to_string_lossy().into_owned()),
         )
+        // R106 compares two specs (`simulate --with`): `fixtures/with/<CODE>-*/` holds
+        // them, run by tests/isolation_failures.rs.
+        .chain(
+            std::fs::read_dir("fixtures/with")
+                .expect("fixtures/with exists")
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned()),
+        )
         .collect();
     // V703: the simulated (and generated) orchestrator always compensates in reverse order,
     // so no spec can break `reverse_order`; see `sagac explain V703`.

@@ -309,8 +309,8 @@ fn what_is_not_implemented_is_refused() {
     std::fs::write(
         &path,
         PLACE_ORDER.replacen(
-            "failures: [OutOfStock]\n    timeout: 5s",
-            "failures: [OutOfStock, { name: Changed, then: retry }]\n    timeout: 5s",
+            "      to: PENDING ",
+            "      on_locked: fail\n      to: PENDING ",
             1,
         ),
     )
@@ -319,7 +319,7 @@ fn what_is_not_implemented_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("built-in failure Changed"), "{err}");
+    assert!(err.contains("`on_locked: fail` on the trigger"), "{err}");
     // The diagram of a spec with resources is refused: it would draw one instance.
     let out = sagac()
         .args(["diagram", "specs/place-order.yaml"])

@@ -15,10 +15,14 @@ pub fn run(args: &DiagramArgs) -> Exit {
     let Some(saga) = checked.model() else {
         return unresolved(&checked, args);
     };
-    if let Some(exit) = refuse_unsupported(&checked, saga, "diagram") {
+    let drawn = if saga.resources.any() || args.resource.is_some() {
+        super::diagram_isolation::draw(&checked, saga, args)
+    } else if let Some(exit) = refuse_unsupported(&checked, saga, "diagram") {
         return exit;
-    }
-    let sections = match draw(saga, args) {
+    } else {
+        draw(saga, args)
+    };
+    let sections = match drawn {
         Ok(sections) => sections,
         Err(exit) => return exit,
     };
@@ -57,7 +61,7 @@ pub fn run(args: &DiagramArgs) -> Exit {
 const MAX_STEPS_FOR_EVERY_PATH: usize = 200;
 
 /// The diagrams the arguments ask for; a usage error is printed and returned as `Err`.
-fn draw(saga: &Saga, args: &DiagramArgs) -> Result<Vec<Section>, Exit> {
+pub(super) fn draw(saga: &Saga, args: &DiagramArgs) -> Result<Vec<Section>, Exit> {
     if args.kind != Kind::Sequence && args.path.is_some() {
         return Err(fail(
             "--path chooses the runs of a sequence diagram; it does not apply to --kind flowchart or state",

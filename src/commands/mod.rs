@@ -7,6 +7,7 @@ pub mod check;
 pub mod codegen;
 pub mod completions;
 pub mod diagram;
+mod diagram_isolation;
 pub mod explain;
 pub mod grade;
 pub mod import;

@@ -22,9 +22,16 @@ pub fn run(args: &SimulateArgs) -> Exit {
     if saga.resources.any() {
         return super::simulate_isolation::run(args, &checked, saga);
     }
-    if args.with.is_some() {
+    if args.with.is_some() || args.instances.is_some() || args.shared.is_some() {
+        let option = if args.with.is_some() {
+            "--with runs a second saga against the records this one declares"
+        } else if args.instances.is_some() {
+            "--instances runs several instances against the records this one declares"
+        } else {
+            "--shared says which record fields the instances share"
+        };
         return fail(format!(
-            "--with runs a second saga against the records this one declares, but `{}` declares no `resources` (language version 2, isolation)",
+            "{option}, but `{}` declares no `resources` (language version 2, isolation)",
             saga.name.value
         ));
     }

@@ -15,13 +15,8 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     if let Some(exit) = refuse(checked, saga) {
         return exit;
     }
-    if args.diagram {
-        return fail(
-            "--diagram of an isolation counterexample is not implemented yet; the traces are printed with each line's instance".to_owned(),
-        );
-    }
     let other = match &args.with {
-        Some(path) => match with(checked, saga, path) {
+        Some(path) => match with(checked, saga, path, args.color.color) {
             Ok(other) => Some(other),
             Err(exit) => return exit,
         },
@@ -33,9 +28,9 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     {
         return exit;
     }
-    let instances = match other_saga {
-        Some(b) => Instances::with(saga, b),
-        None => Instances::of(saga),
+    let instances = match instances(args, saga, other_saga) {
+        Ok(instances) => instances,
+        Err(exit) => return exit,
     };
     let result = match &args.scenario {
         Some(name) => match isolation::parse_name(&instances, name) {
@@ -82,9 +77,12 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     let mut text = Vec::new();
     let json = args.format == Format::Json;
     // One scenario asked for by name: its run is what the student wants to see.
-    let traces = !json && (args.trace || args.scenario.is_some());
+    let extras = simulate::Extras {
+        diagrams: args.diagram,
+        traces: !json && (args.trace || args.scenario.is_some()),
+    };
     if let Err(e) =
-        simulate::isolation::render(json, &instances.sagas, &scenarios, traces, &mut text)
+        simulate::isolation::render(json, &instances.sagas, &scenarios, extras, &mut text)
             .and_then(|()| write_product(None, &text))
     {
         return fail(format!("writing the report: {e}"));
@@ -96,15 +94,53 @@ pub fn run(args: &SimulateArgs, checked: &Checked, saga: &Saga) -> Exit {
     }
 }
 
+/// The instances the arguments ask for: the spec's `isolation.instances`, `--instances`,
+/// or one of each saga (`--with`), sharing the spec's fields or `--shared`'s.
+fn instances<'a>(
+    args: &SimulateArgs,
+    saga: &'a Saga,
+    other: Option<&'a Saga>,
+) -> Result<Instances<'a>, Exit> {
+    let instances = match (other, args.instances) {
+        (Some(_), Some(_)) => {
+            return Err(fail(
+                "--instances and --with cannot be combined: --with runs one instance of each saga (a and b); run one or the other",
+            ));
+        }
+        (Some(b), None) => Instances::with(saga, b),
+        (None, Some(n)) => Instances::several(saga, n),
+        (None, None) => Instances::of(saga),
+    };
+    let Some(fields) = &args.shared else {
+        return Ok(instances);
+    };
+    // `--shared ''`: nothing shared, every instance on records of its own.
+    let fields: Vec<String> = fields.iter().filter(|f| !f.is_empty()).cloned().collect();
+    let known = instances.record_fields();
+    if let Some(unknown) = fields.iter().find(|f| !known.contains(f)) {
+        return Err(fail(format!(
+            "--shared {unknown}: no record reference of {} uses the field `{unknown}`; the fields that pick a record: {}",
+            saga.name.value,
+            known.join(", ")
+        )));
+    }
+    Ok(instances.sharing(fields))
+}
+
 /// A spec using what the isolation simulation does not implement yet: refused, naming it
 /// and its line (exit 2).
 fn refuse(checked: &Checked, saga: &Saga) -> Option<Exit> {
+    refuse_for(checked, saga, "simulate")
+}
+
+/// [`refuse`] for `command` (`simulate`, `diagram`).
+pub(super) fn refuse_for(checked: &Checked, saga: &Saga, command: &str) -> Option<Exit> {
     let (what, span) = scenario::unsupported_besides_isolation(saga)
         .map(|u| (u.describe(), Some(u.span)))
         .or_else(|| isolation::unsupported(saga).map(|what| (what, saga.resources.span)))?;
     let at = checked.source.line_col(span.map_or(0, |s| s.start));
     Some(fail(format!(
-        "{}:{}:{}: `{}` uses {what}, whose semantics `sagac simulate` does not implement yet for several instances; `sagac check` checks the spec in full",
+        "{}:{}:{}: `{}` uses {what}, whose semantics `sagac {command}` does not implement yet for several instances; `sagac check` checks the spec in full",
         checked.source.name(),
         at.line,
         at.column,
@@ -114,9 +150,15 @@ fn refuse(checked: &Checked, saga: &Saga) -> Option<Exit> {
 
 /// `--with`: the other spec must read, be version 2 with resources, and declare every
 /// resource the two share alike (R106).
-fn with(checked: &Checked, saga: &Saga, path: &std::path::Path) -> Result<Checked, Exit> {
+fn with(
+    checked: &Checked,
+    saga: &Saga,
+    path: &std::path::Path,
+    color: crate::cli::Color,
+) -> Result<Checked, Exit> {
     let other = super::check_spec(path, &sagac::check::Options::default())?;
     let shown = sagac::source::display_path(path);
+    let shown_path = &shown;
     let Some(b) = other.model() else {
         return Err(fail(format!(
             "--with {shown}: the spec has errors; `sagac check {shown}` shows them"
@@ -128,68 +170,19 @@ fn with(checked: &Checked, saga: &Saga, path: &std::path::Path) -> Result<Checke
             b.name.value, saga.name.value
         )));
     }
-    for r in &b.resources.declared {
-        let Some(id) = saga.resources.resource_by_name(&r.name.value) else {
-            continue;
-        };
-        let mine = saga.resources.resource(id);
-        if let Some(what) = differs(saga, mine, b, r) {
-            let here = checked.source.line_col(mine.span.start);
-            let there = other.source.line_col(r.span.start);
-            return Err(fail(format!(
-                "--with {shown}: the resource `{}` is declared differently ({what}) at {}:{}:{} and {}:{}:{}; the two sagas must agree on the records they share (R106)",
-                r.name.value,
-                checked.source.name(),
-                here.line,
-                here.column,
-                other.source.name(),
-                there.line,
-                there.column
-            )));
-        }
+    let first = |x: &sagac::model::resources::Resource| {
+        let at = checked.source.line_col(x.span.start);
+        format!("{}:{}:{}", checked.source.name(), at.line, at.column)
+    };
+    if let Some(d) = sagac::rules::references::conflicting_resource::conflict(saga, b, first) {
+        // The diagnostic, at the second spec's line, then the usage error (exit 2).
+        let message = d.message.clone();
+        let mut other = other;
+        other.diagnostics = vec![d];
+        super::eprint_diagnostics(&other, color);
+        return Err(fail(format!(
+            "--with {shown_path}: {message} (R106); the two sagas must agree on the records they share"
+        )));
     }
     Ok(other)
-}
-
-/// The first way two declarations of one resource differ, if they do.
-fn differs(
-    a: &Saga,
-    x: &sagac::model::resources::Resource,
-    b: &Saga,
-    y: &sagac::model::resources::Resource,
-) -> Option<&'static str> {
-    let names = |v: &[sagac::source::Spanned<String>]| -> Vec<String> {
-        v.iter().map(|s| s.value.clone()).collect()
-    };
-    let moves = |r: &sagac::model::resources::Resource| -> Vec<(String, String)> {
-        r.transitions
-            .iter()
-            .map(|t| (t.from.value.clone(), t.to.value.clone()))
-            .collect()
-    };
-    if a.participant(x.participant).name.value != b.participant(y.participant).name.value {
-        Some("owner")
-    } else if x.kind != y.kind {
-        Some("kind")
-    } else if x.key.value != y.key.value {
-        Some("key")
-    } else if names(&x.states) != names(&y.states) {
-        Some("states")
-    } else if moves(x) != moves(y) {
-        Some("transitions")
-    } else if names(&x.locks) != names(&y.locks) {
-        Some("locks")
-    } else if x.on_locked.value != y.on_locked.value {
-        Some("on_locked")
-    } else if x.commutative.value != y.commutative.value {
-        Some("commutative")
-    } else if x.pessimistic_view.as_ref().map(|p| p.value)
-        != y.pessimistic_view.as_ref().map(|p| p.value)
-    {
-        Some("pessimistic_view")
-    } else if x.version_file.value != y.version_file.value {
-        Some("version_file")
-    } else {
-        None
-    }
 }

@@ -5,7 +5,9 @@
 mod combined;
 pub mod escape;
 pub mod flowchart;
+pub mod isolation;
 pub mod markdown;
+pub mod resource;
 pub mod sequence;
 pub mod state;
 mod text;

@@ -68,7 +68,7 @@ pub fn trace(saga: &Saga, actions: &[Action], closing_note: Option<&str>) -> Dia
 }
 
 /// Mermaid ids and labels of the saga's parties.
-struct Ids {
+pub(super) struct Ids {
     participants: Vec<String>,
     labels: Vec<String>,
     orchestrator: String,
@@ -79,7 +79,7 @@ struct Ids {
     has_caller: bool,
     /// Declaration order: the trigger's participant, the orchestrator, then every other
     /// participant in the order the steps, compensations and reactions first use them.
-    order: Vec<Party>,
+    pub(super) order: Vec<Party>,
     /// Per participant, whether `order` holds it.
     declared: Vec<bool>,
 }
@@ -120,7 +120,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 impl Ids {
-    fn new(saga: &Saga) -> Ids {
+    pub(super) fn new(saga: &Saga) -> Ids {
         let mut taken: BTreeSet<String> = BTreeSet::new();
         let mut participants = Vec::with_capacity(saga.participants.len());
         for p in &saga.participants {
@@ -207,7 +207,7 @@ impl Ids {
         }
     }
 
-    fn id(&self, party: Party) -> &str {
+    pub(super) fn id(&self, party: Party) -> &str {
         match party {
             Party::Participant(p) => self
                 .participants
@@ -218,7 +218,7 @@ impl Ids {
         }
     }
 
-    fn label(&self, party: Party) -> &str {
+    pub(super) fn label(&self, party: Party) -> &str {
         match party {
             Party::Participant(p) => self.labels.get(p.index()).map_or("Unknown", String::as_str),
             Party::Orchestrator => &self.orchestrator_label,

@@ -181,6 +181,12 @@ pub struct ScenarioDef {
     /// Language version 2: the value the caller must be told (`outcome.values`).
     #[serde(default)]
     pub caller: Option<String>,
+    /// Language version 2, isolation: for a saga with `resources`, the instance the fault
+    /// hits (`a`, the default, to `d`) while every instance runs at once; `outcome` is that
+    /// instance's, and `invariants` may name the isolation ones (`no_lost_update`, ...).
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[a-d]$"))]
+    pub instance: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -447,12 +453,22 @@ fn scenario_check(s: &ScenarioDef, roles: &[Role], at: &str) -> Result<(), Strin
         known(roles, r, at)?;
     }
     for i in &s.invariants {
-        if crate::scenario::Invariant::ALL
+        let part1 = crate::scenario::Invariant::ALL
             .iter()
-            .all(|x| x.as_str() != i.as_str())
-        {
+            .any(|x| x.as_str() == i.as_str());
+        let isolation = crate::scenario::isolation::IsolationInvariant::ALL
+            .iter()
+            .any(|x| x.as_str() == i.as_str());
+        if !part1 && !isolation {
             return Err(format!("{at}: `{i}` is no invariant"));
         }
+    }
+    if let Some(letter) = &s.instance
+        && !matches!(letter.as_str(), "a" | "b" | "c" | "d")
+    {
+        return Err(format!(
+            "{at}: `instance` is a letter from `a` to `d`, not `{letter}`"
+        ));
     }
     if s.no_compensation && !s.compensated.is_empty() {
         return Err(format!(

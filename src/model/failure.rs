@@ -8,8 +8,9 @@ use super::{Retry, Setting, StepId};
 use crate::source::{Span, Spanned};
 
 /// The failure names the language gives a meaning of its own (`failure.name` says which
-/// ended the forward phase). Only `TimedOut` and `Exhausted` may be listed in a step's
-/// `failures`, in the long form, to change their handling.
+/// ended the forward phase). `TimedOut`, `Exhausted` and the isolation failures (`Locked`,
+/// `Changed`, `WrongState`) may be listed in a step's `failures`, in the long form, to
+/// change their handling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BuiltinFailure {
     /// An in-doubt step that gets no answer in time.
@@ -23,8 +24,6 @@ pub enum BuiltinFailure {
     /// The caller cancelled.
     Cancelled,
     /// Isolation: another instance holds the record in a lock state (`on_locked: fail`).
-    /// Not in [`BuiltinFailure::ALL`]: a spec cannot list it yet (nor `Changed`,
-    /// `WrongState`), so its name resolves as before.
     Locked,
     /// Isolation: the record changed since the instance observed it (`if_unchanged`).
     Changed,
@@ -33,12 +32,15 @@ pub enum BuiltinFailure {
 }
 
 impl BuiltinFailure {
-    pub const ALL: [BuiltinFailure; 5] = [
+    pub const ALL: [BuiltinFailure; 8] = [
         BuiltinFailure::TimedOut,
         BuiltinFailure::Exhausted,
         BuiltinFailure::Uncaught,
         BuiltinFailure::DeadlinePassed,
         BuiltinFailure::Cancelled,
+        BuiltinFailure::Locked,
+        BuiltinFailure::Changed,
+        BuiltinFailure::WrongState,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,7 +62,14 @@ impl BuiltinFailure {
 
     /// Whether a step may list it (in the long form) to change its handling.
     pub fn may_be_listed(self) -> bool {
-        matches!(self, BuiltinFailure::TimedOut | BuiltinFailure::Exhausted)
+        matches!(
+            self,
+            BuiltinFailure::TimedOut
+                | BuiltinFailure::Exhausted
+                | BuiltinFailure::Locked
+                | BuiltinFailure::Changed
+                | BuiltinFailure::WrongState
+        )
     }
 }
 

@@ -4,6 +4,8 @@
 //! (`[b]`). JSON: `{"instances":[{"label","saga"}],"scenarios":[{"name","outcome",
 //! "instances":[{"label","outcome"}],"violations":[{"invariant","instance","message",
 //! "trace"}],"states"}],"states_explored","violations"}`; the top-level `outcome` is `a`'s.
+//! With `--diagram`, each counterexample is also a Mermaid sequence diagram of both
+//! instances (`diagram::isolation`): a fence in the human report, a `diagram` string in JSON.
 
 use std::io::{self, Write};
 
@@ -14,20 +16,22 @@ use crate::scenario::isolation::IsolationScenario;
 
 use super::trace::TraceEntry;
 
-/// Writes the report.
+/// Writes the report; `extras.diagrams` draws each counterexample, `extras.traces` prints
+/// each scenario's representative run (human report only).
 pub fn render(
     json: bool,
     sagas: &[&Saga],
     scenarios: &[IsolationScenario],
-    traces: bool,
+    extras: super::Extras,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if json {
-        let report = JsonReport::of(sagas, scenarios);
+        let report = JsonReport::of(sagas, scenarios, extras.diagrams);
         serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
         return writeln!(out);
     }
-    human(sagas, scenarios, out)?;
+    human(sagas, scenarios, extras.diagrams, out)?;
+    let traces = extras.traces;
     if traces {
         for s in scenarios {
             writeln!(out)?;
@@ -59,7 +63,12 @@ fn lines(
     Ok(())
 }
 
-fn human(sagas: &[&Saga], scenarios: &[IsolationScenario], out: &mut dyn Write) -> io::Result<()> {
+fn human(
+    sagas: &[&Saga],
+    scenarios: &[IsolationScenario],
+    diagrams: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let Some(first) = scenarios.first() else {
         return Ok(());
     };
@@ -115,6 +124,12 @@ fn human(sagas: &[&Saga], scenarios: &[IsolationScenario], out: &mut dyn Write) 
             writeln!(out)?;
             writeln!(out, "{} in {}: {}", v.invariant.as_str(), s.name, v.message)?;
             lines(sagas, s, &v.trace, out)?;
+            if diagrams {
+                // Not indented, so the fence can be pasted into Markdown as it is.
+                writeln!(out, "  as a sequence diagram:")?;
+                let d = crate::diagram::isolation::counterexample(sagas, &s.labels, v);
+                write!(out, "{}", crate::diagram::markdown::fence(&d.text))?;
+            }
         }
     }
     let states: usize = scenarios.iter().map(|s| s.states).sum();
@@ -162,6 +177,8 @@ struct JsonViolation {
     instance: String,
     message: String,
     trace: Vec<JsonStep>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diagram: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -172,7 +189,7 @@ struct JsonStep {
 }
 
 impl JsonReport {
-    fn of(sagas: &[&Saga], scenarios: &[IsolationScenario]) -> JsonReport {
+    fn of(sagas: &[&Saga], scenarios: &[IsolationScenario], diagrams: bool) -> JsonReport {
         let labels = scenarios.first().map_or(&[][..], |s| s.labels.as_slice());
         JsonReport {
             instances: labels
@@ -182,14 +199,17 @@ impl JsonReport {
                     saga: l.saga.clone(),
                 })
                 .collect(),
-            scenarios: scenarios.iter().map(|s| scenario(sagas, s)).collect(),
+            scenarios: scenarios
+                .iter()
+                .map(|s| scenario(sagas, s, diagrams))
+                .collect(),
             states_explored: scenarios.iter().map(|s| s.states).sum(),
             violations: scenarios.iter().map(|s| s.violations.len()).sum(),
         }
     }
 }
 
-fn scenario(sagas: &[&Saga], s: &IsolationScenario) -> JsonScenario {
+fn scenario(sagas: &[&Saga], s: &IsolationScenario, diagrams: bool) -> JsonScenario {
     JsonScenario {
         name: s.name.clone(),
         outcome: s.outcomes.first().map_or("", |o| o.as_str()),
@@ -209,6 +229,8 @@ fn scenario(sagas: &[&Saga], s: &IsolationScenario) -> JsonScenario {
                 invariant: v.invariant.as_str(),
                 instance: v.instance.to_string(),
                 message: v.message.clone(),
+                diagram: diagrams
+                    .then(|| crate::diagram::isolation::counterexample(sagas, &s.labels, v).text),
                 trace: v
                     .trace
                     .iter()

@@ -7,6 +7,7 @@ mod conformance;
 mod coordination;
 mod diagram;
 mod flow;
+mod instances;
 mod outbox;
 mod scenario;
 mod valid;
@@ -183,7 +184,7 @@ impl<'a> Context<'a> {
     /// feature the simulator does not implement yet is a reason too).
     pub fn model(&self) -> Result<&'a Saga, String> {
         let saga = self.saga()?;
-        if let Some(u) = crate::scenario::unsupported(saga).filter(|_| self.resolved) {
+        if let Some(u) = unsupported(saga).filter(|_| self.resolved) {
             return Err(format!(
                 "{} uses {} at line {}, whose semantics this sagac does not simulate yet, so its behaviour cannot be judged.",
                 capitalize(&self.spec_name()),
@@ -260,6 +261,21 @@ impl<'a> Context<'a> {
     /// The 1-based line of a span in the spec.
     pub fn line_of(&self, span: crate::source::Span) -> Option<usize> {
         self.checked().map(|c| c.source.line_col(span.start).line)
+    }
+}
+
+/// The first version 2 feature of the saga whose runs sagac does not simulate yet: for a
+/// saga with `resources`, what the isolation search does not run besides its own keys.
+pub(super) fn unsupported(saga: &Saga) -> Option<crate::scenario::Unsupported> {
+    if saga.resources.any() {
+        crate::scenario::unsupported_besides_isolation(saga).or_else(|| {
+            crate::scenario::isolation::unsupported(saga).map(|_| crate::scenario::Unsupported {
+                key: crate::model::Key::Resources,
+                span: saga.resources.span.unwrap_or(saga.name.span),
+            })
+        })
+    } else {
+        crate::scenario::unsupported(saga)
     }
 }
 

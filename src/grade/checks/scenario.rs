@@ -22,7 +22,7 @@ pub fn scenario(def: &ScenarioDef, ctx: &Context) -> Verdict {
         Err(why) => return Verdict::blocked(1, why),
     };
     // A version 2 feature the scenarios do not run yet is not graded by version 1's runs.
-    if let Some(unsupported) = crate::scenario::unsupported(saga) {
+    if let Some(unsupported) = super::unsupported(saga) {
         return Verdict::blocked(
             1,
             format!(
@@ -43,6 +43,9 @@ pub fn scenario(def: &ScenarioDef, ctx: &Context) -> Verdict {
     };
     if !fault.applies_to(saga) {
         return Verdict::blocked(1, why_it_cannot_happen(fault, &target));
+    }
+    if saga.resources.any() {
+        return super::instances::scenario(def, ctx, saga, fault, &target);
     }
     let run = match ctx.explore(saga, &[fault]) {
         Ok(run) => run,
@@ -290,7 +293,7 @@ fn why_not_compensated(saga: &Saga, id: StepId, name: &str) -> String {
     }
 }
 
-fn outcome(o: OutcomeDef) -> Outcome {
+pub(super) fn outcome(o: OutcomeDef) -> Outcome {
     match o {
         OutcomeDef::Completed => Outcome::Completed,
         OutcomeDef::Compensated => Outcome::Compensated,

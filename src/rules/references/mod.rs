@@ -1,6 +1,7 @@
 //! Rules raised while the model is resolved: names must point at something declared, and
 //! keys must belong to the saga's coordination style.
 
+pub mod conflicting_resource;
 pub mod duplicate_step_id;
 pub mod foreign_resource;
 pub mod missing_style_key;
@@ -17,6 +18,7 @@ pub static RULES: &[&Rule] = &[
     &wrong_coordination_key::RULE,
     &missing_style_key::RULE,
     &undeclared_resource::RULE,
+    &conflicting_resource::RULE,
     &foreign_resource::RULE,
     &undeclared_state::RULE,
 ];

@@ -10,9 +10,10 @@ declare_rule! {
     /// In language version 2 also: a data field called `failure` in the trigger's `data` or
     /// a step's `writes` (the language passes `failure`, what ended the forward phase, to
     /// compensations, the escalation and the outcome), and a business failure named like a
-    /// built-in one: `TimedOut`, `Exhausted`, `Uncaught`, `DeadlinePassed`, `Cancelled`.
-    /// `TimedOut` and `Exhausted` may be listed only in a long-form entry that says how
-    /// they are handled (`{ name: TimedOut, then: terminate }`).
+    /// built-in one: `TimedOut`, `Exhausted`, `Uncaught`, `DeadlinePassed`, `Cancelled`, and
+    /// isolation's `Locked`, `Changed`, `WrongState`. `TimedOut`, `Exhausted` and the
+    /// isolation failures may be listed only in a long-form entry that says how they are
+    /// handled (`{ name: TimedOut, then: terminate }`, `{ name: Changed, then: retry }`).
     ///
     /// ## Why it matters
     /// A participant called `end` closes a Mermaid block instead of drawing an arrow, and a

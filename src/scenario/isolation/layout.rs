@@ -48,8 +48,14 @@ pub struct Layout {
 
 impl Layout {
     /// The records of instances running `sagas` (one per instance); `across`: the sagas
-    /// differ, so every record reference is shared.
-    pub fn new(sagas: &[&Saga], letters: &[char], across: bool) -> Layout {
+    /// differ, so every record reference is shared; `shared`: exactly these fields are
+    /// (`--shared`).
+    pub fn new(
+        sagas: &[&Saga],
+        letters: &[char],
+        across: bool,
+        shared: Option<&[String]>,
+    ) -> Layout {
         let mut records: Vec<RecordInfo> = Vec::new();
         let mut accesses = vec![BTreeMap::new(); sagas.len()];
         for (i, saga) in sagas.iter().enumerate() {
@@ -62,7 +68,10 @@ impl Layout {
                         .any(|s| s.writes.iter().any(|f| f.value == field))
             };
             for (actor, effect) in resources.effects() {
-                let shared = across || resources.is_shared(&effect.record);
+                let shared = match shared {
+                    Some(fields) => fields.contains(&effect.record.field.value),
+                    None => across || resources.is_shared(&effect.record),
+                };
                 let owner = (!shared).then_some(i as u8);
                 let field = &effect.record.field.value;
                 let resource = resources.resource(effect.record.resource);

@@ -9,10 +9,13 @@
 //! instances. What is not implemented yet is refused, never run with other semantics:
 //! see [`unsupported`].
 
+mod actions;
 mod layout;
+mod notes;
 mod product;
 mod records;
 
+pub use notes::AccessNote;
 pub use records::IsolationInvariant;
 
 use crate::model::{Coordination, Saga};
@@ -62,6 +65,8 @@ pub struct IsolationViolation {
     pub span: Option<Span>,
     /// Each action with the index of its instance.
     pub trace: Vec<(u8, Action)>,
+    /// Its accesses to shared records (a diagram's notes).
+    pub notes: Vec<AccessNote>,
 }
 
 /// One isolation scenario with every interleaving of its instances explored.
@@ -76,6 +81,8 @@ pub struct IsolationScenario {
     /// The representative run: the first enabled move each time (`a` before `b`, the
     /// oldest message first).
     pub trace: Vec<(u8, Action)>,
+    /// The representative run's accesses to shared records.
+    pub notes: Vec<AccessNote>,
     pub violations: Vec<IsolationViolation>,
     pub states: usize,
     /// Whether every fault fired in some run.
@@ -108,16 +115,19 @@ fn labels(saga: &Saga, n: u8) -> Vec<Label> {
 /// What `simulate` does not implement yet for a saga with resources, if the spec uses it:
 /// the spec is refused rather than run with other semantics.
 pub fn unsupported(saga: &Saga) -> Option<String> {
-    if saga.coordination == Coordination::Choreography {
-        return Some("resources in a choreography".to_owned());
+    use crate::model::BuiltinFailure::{Changed, Locked, WrongState};
+    // A broker's redelivery of a refused event is not modelled yet.
+    let retried_builtin = |s: &crate::model::Step| {
+        s.failure_handling.iter().any(|f| {
+            matches!(f.builtin, Some(Locked | Changed | WrongState))
+                && f.then.value == crate::model::FailureThen::Retry
+        })
+    };
+    if saga.coordination == Coordination::Choreography && saga.steps.iter().any(retried_builtin) {
+        return Some("`then: retry` for a built-in isolation failure in a choreography".to_owned());
     }
     let resources = &saga.resources;
     for (actor, effect) in resources.effects() {
-        if effect.if_unchanged.is_some()
-            && !matches!(actor, crate::model::resources::Actor::Step(_))
-        {
-            return Some("`if_unchanged` on an action that is not a step".to_owned());
-        }
         if matches!(actor, crate::model::resources::Actor::Reaction(_)) {
             return Some("effects on a reaction".to_owned());
         }
@@ -131,19 +141,6 @@ pub fn unsupported(saga: &Saga) -> Option<String> {
             return Some("`on_locked: fail` on the trigger's effect".to_owned());
         }
     }
-    let builtins = ["Locked", "Changed", "WrongState"];
-    for step in &saga.steps {
-        if let Some(f) = step
-            .failure_handling
-            .iter()
-            .find(|f| builtins.contains(&f.name.value.as_str()))
-        {
-            return Some(format!(
-                "a handling of the built-in failure {} (it compensates, as by default)",
-                f.name.value
-            ));
-        }
-    }
     None
 }
 
@@ -154,6 +151,9 @@ pub struct Instances<'a> {
     pub labels: Vec<Label>,
     /// Different sagas (`--with`): every record reference is shared, and no symmetry.
     pub across: bool,
+    /// `--shared`: the fields shared between the instances, instead of the spec's
+    /// `isolation.shared` (or, across sagas, every record reference).
+    pub shared: Option<Vec<String>>,
 }
 
 impl<'a> Instances<'a> {
@@ -164,7 +164,44 @@ impl<'a> Instances<'a> {
             sagas: vec![saga; usize::from(n)],
             labels: labels(saga, n),
             across: false,
+            shared: None,
         }
+    }
+
+    /// `n` instances of one saga, whatever its `isolation.instances` says (`--instances`).
+    pub fn several(saga: &'a Saga, n: u8) -> Instances<'a> {
+        let n = n.clamp(1, 4);
+        Instances {
+            sagas: vec![saga; usize::from(n)],
+            labels: labels(saga, n),
+            across: false,
+            shared: None,
+        }
+    }
+
+    /// The same instances sharing exactly `fields` (`--shared`).
+    pub fn sharing(self, fields: Vec<String>) -> Instances<'a> {
+        Instances {
+            shared: Some(fields),
+            ..self
+        }
+    }
+
+    /// The fields used in a record reference by any instance's saga, sorted: what
+    /// `--shared` may name.
+    pub fn record_fields(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .sagas
+            .iter()
+            .flat_map(|s| {
+                s.resources
+                    .effects()
+                    .map(|(_, e)| e.record.field.value.clone())
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// One instance of `saga` (`a`) and one of `with` (`b`): `sagac simulate --with`.
@@ -177,6 +214,7 @@ impl<'a> Instances<'a> {
             sagas: vec![saga, with],
             labels: vec![label('a', saga), label('b', with)],
             across: true,
+            shared: None,
         }
     }
 
@@ -301,24 +339,36 @@ pub fn run(
     let product = Product {
         sagas: instances.sagas.clone(),
         machines,
-        layout: Layout::new(&instances.sagas, &letters, instances.across),
+        layout: Layout::new(
+            &instances.sagas,
+            &letters,
+            instances.across,
+            instances.shared.as_deref(),
+        ),
         labels: instances.labels.clone(),
         reduced: search == Search::Reduced,
         symmetric,
+        notes: std::cell::Cell::new(search == Search::Naive),
+        compensations_refuse: layout_refuses(&instances.sagas),
     };
     let mut explored = product.explore()?;
     if product.reduced && !explored.violations.is_empty() {
         // The reduction decides which invariants break; a counterexample found in the
         // reduced graph may be longer than the shortest run, so the scenario is explored
         // again without it (symmetry keeps lengths) for the shortest counterexamples.
-        let full = Product {
+        let mut full = Product {
             reduced: false,
+            notes: std::cell::Cell::new(true),
             ..product
         }
         .explore()?;
         for v in &mut explored.violations {
-            if let Some(w) = full.violations.iter().find(|w| w.0 == v.0) {
-                *v = w.clone();
+            if let Some(w) = full
+                .violations
+                .iter_mut()
+                .find(|w| w.invariant == v.invariant)
+            {
+                std::mem::swap(v, w);
             }
         }
     }
@@ -336,19 +386,31 @@ pub fn run(
         labels: instances.labels.clone(),
         outcomes: explored.outcomes,
         trace: explored.trace,
+        notes: explored.notes,
         violations: explored
             .violations
             .into_iter()
-            .map(|(invariant, i, message, span, trace)| IsolationViolation {
-                invariant,
-                instance: letters[usize::from(i)],
-                message,
-                span,
-                trace,
+            .map(|v| IsolationViolation {
+                invariant: v.invariant,
+                instance: letters[usize::from(v.instance)],
+                message: v.message,
+                span: v.span,
+                trace: v.trace,
+                notes: v.notes,
             })
             .collect(),
         states: explored.states,
         all_fired,
+    })
+}
+
+/// Whether some compensation of the sagas has an access an owner can refuse: a guarded
+/// `set`, or an `if_unchanged`.
+fn layout_refuses(sagas: &[&Saga]) -> bool {
+    sagas.iter().any(|saga| {
+        saga.resources.effects().any(|(actor, e)| {
+            actor.is_compensation() && (!e.from.is_empty() || e.if_unchanged.is_some())
+        })
     })
 }
 

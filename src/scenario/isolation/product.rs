@@ -13,13 +13,15 @@
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use crate::model::resources::Actor;
-use crate::model::{Owner, Saga, StepId};
+use crate::model::{BuiltinFailure, Owner, Saga, StepId};
 use crate::source::Span;
 
 use super::super::action::{Action, ActionKind, StepResult, Work};
 use super::super::invariant::Invariant;
 use super::super::machine::{Machine, State};
+use super::actions::{gave_up_waiting, handled, ran};
 use super::layout::Layout;
+use super::notes::{self, AccessNote, RawNote};
 use super::records::{Broken, Context, Records, Refused};
 use super::{Broke, Label};
 
@@ -76,6 +78,8 @@ struct Move {
     broken: Vec<Found>,
     /// It touches a shared record, or settles the instance's pending changes.
     visible: bool,
+    /// Its accesses to shared records, for a drawn run.
+    notes: Vec<RawNote>,
 }
 
 /// Every instance's enabled moves, and the parked ones.
@@ -93,15 +97,36 @@ pub struct Product<'a> {
     pub reduced: bool,
     /// Symmetry applies: two instances of one spec under the same faults.
     pub symmetric: bool,
+    /// Whether moves keep their accesses to shared records for a drawn run (notes cost an
+    /// allocation per move: a reduced search that finds nothing never draws a run, and one
+    /// that finds something is explored again unreduced, with notes, for its traces).
+    pub notes: std::cell::Cell<bool>,
+    /// Whether some compensation can refuse (a guard, a version check): otherwise its
+    /// refusals are not computed at each state.
+    pub compensations_refuse: bool,
 }
 
 /// A run of the instances: each action with the index of its instance.
 pub type Trace = Vec<(u8, Action)>;
 
+/// A shortest run that breaks an invariant.
+pub struct Counterexample {
+    pub invariant: Broke,
+    pub instance: u8,
+    pub message: String,
+    pub span: Option<Span>,
+    pub trace: Trace,
+    /// Its accesses to shared records.
+    pub notes: Vec<AccessNote>,
+}
+
+/// A run found in the search, its notes not yet worded.
+type RawRun = (Trace, Vec<(usize, RawNote)>);
+
 /// What the exploration of one scenario found.
 pub struct Explored {
     pub states: usize,
-    pub violations: Vec<(Broke, u8, String, Option<Span>, Trace)>,
+    pub violations: Vec<Counterexample>,
     /// Per instance, the bits of its faults that fired in some run.
     pub fired: Vec<u64>,
     /// Per instance, its outcome in the representative run (oldest message first, `a`
@@ -109,11 +134,14 @@ pub struct Explored {
     pub outcomes: Vec<super::super::Outcome>,
     /// The representative run.
     pub trace: Trace,
+    /// Its accesses to shared records.
+    pub notes: Vec<AccessNote>,
 }
 
 struct Node {
     parent: usize,
     actions: Vec<(u8, Action)>,
+    notes: Vec<RawNote>,
 }
 
 impl Product<'_> {
@@ -141,9 +169,10 @@ impl Product<'_> {
         let mut nodes = vec![Node {
             parent: usize::MAX,
             actions: Vec::new(),
+            notes: Vec::new(),
         }];
         let mut queue = VecDeque::from([(0usize, initial.clone())]);
-        let mut found: BTreeMap<Broke, (u8, String, Option<Span>, Trace)> = BTreeMap::new();
+        let mut found: BTreeMap<Broke, (u8, String, Option<Span>, RawRun)> = BTreeMap::new();
         let mut fired = vec![0u64; self.machines.len()];
         while let Some((index, joint)) = queue.pop_front() {
             let enabled = self.enabled(&joint)?;
@@ -162,23 +191,25 @@ impl Product<'_> {
                 }
                 let broken = self.at_end(&joint, &enabled.parked);
                 if broken.iter().any(|(_, b, _, _)| !found.contains_key(b)) {
-                    let trace = path(&nodes, index);
+                    let run = path(&nodes, index);
                     for (i, b, message, span) in broken {
                         found
                             .entry(b)
-                            .or_insert_with(|| (i, message, span, trace.clone()));
+                            .or_insert_with(|| (i, message, span, run.clone()));
                     }
                 }
                 continue;
             }
             for m in moves.drain(..) {
                 if m.broken.iter().any(|(_, b, _, _)| !found.contains_key(b)) {
-                    let mut trace = path(&nodes, index);
+                    let trace = path(&nodes, index);
+                    let (mut trace, mut raw) = trace;
+                    raw.extend(m.notes.iter().map(|&n| (trace.len() + m.actions.len(), n)));
                     trace.extend(m.actions.iter().cloned());
                     for (i, b, message, span) in &m.broken {
-                        found
-                            .entry(*b)
-                            .or_insert_with(|| (*i, message.clone(), *span, trace.clone()));
+                        found.entry(*b).or_insert_with(|| {
+                            (*i, message.clone(), *span, (trace.clone(), raw.clone()))
+                        });
                     }
                 }
                 let canonical = m.joint.canonical();
@@ -196,19 +227,30 @@ impl Product<'_> {
                 nodes.push(Node {
                     parent: index,
                     actions: m.actions,
+                    notes: m.notes,
                 });
                 queue.push_back((nodes.len() - 1, m.joint));
             }
         }
-        let (outcomes, trace) = self.representative(initial)?;
+        let (outcomes, (trace, raw)) = self.representative(initial)?;
         Ok(Explored {
             states: seen.len(),
             violations: found
                 .into_iter()
-                .map(|(b, (i, message, span, trace))| (b, i, message, span, trace))
+                .map(
+                    |(invariant, (instance, message, span, (trace, raw)))| Counterexample {
+                        invariant,
+                        instance,
+                        message,
+                        span,
+                        notes: self.word(&raw),
+                        trace,
+                    },
+                )
                 .collect(),
             fired,
             outcomes,
+            notes: self.word(&raw),
             trace,
         })
     }
@@ -257,6 +299,10 @@ impl Product<'_> {
         out
     }
 
+    fn word(&self, raw: &[(usize, RawNote)]) -> Vec<AccessNote> {
+        notes::word(&self.sagas, &self.layout, &self.labels, raw)
+    }
+
     fn label(&self, i: u8) -> String {
         format!("[{}]", self.labels[usize::from(i)].letter)
     }
@@ -270,6 +316,27 @@ impl Product<'_> {
             let i = i as u8;
             let before = &joint.states[usize::from(i)];
             let saga = self.sagas[usize::from(i)];
+            let comp_refusals = if !self.compensations_refuse {
+                Vec::new()
+            } else {
+                std::iter::once(Owner::Trigger)
+                    .chain(saga.step_ids().map(Owner::Step))
+                    .map(|owner| {
+                        // The undo of an effect that never applied is a no-op: nothing to refuse.
+                        let applied = match owner {
+                            Owner::Trigger => before.trigger_ran,
+                            Owner::Step(s) => {
+                                before.steps[s.index()].applied > 0
+                                    || joint.applied_late.contains(&(i, Actor::Step(s)))
+                            }
+                        };
+                        let accesses = self.layout.of(i, Actor::Compensation(owner));
+                        applied
+                            .then(|| joint.records.compensation_refusal(i, accesses))
+                            .flatten()
+                    })
+                    .collect()
+            };
             machine.refuse(
                 saga.step_ids()
                     .map(|s| {
@@ -283,6 +350,7 @@ impl Product<'_> {
                             .flatten()
                     })
                     .collect(),
+                comp_refusals,
             );
             let mut moves = Vec::new();
             for next in machine.successors(before) {
@@ -333,11 +401,23 @@ impl Product<'_> {
             .collect();
         // A participant that handled a command read the records to decide (a guard, a
         // lock), whether or not it applied anything.
-        let mut visible = handled(&next.actions)
-            .into_iter()
-            .any(|actor| self.layout.touches_shared(self.layout.of(i, actor)));
+        let handled = handled(&next.actions);
+        let mut visible = handled
+            .iter()
+            .any(|&actor| self.layout.touches_shared(self.layout.of(i, actor)));
+        for &actor in &handled {
+            // Answered `Changed`: the saga now holds the record's current version.
+            let accesses = self.layout.of(i, actor);
+            if matches!(actor, Actor::Step(_))
+                && !ran.contains(&actor)
+                && joint.records.refusal(i, accesses) == Some(BuiltinFailure::Changed)
+            {
+                records.observe_again(i, accesses);
+            }
+        }
         let pnr = saga.point_of_no_return();
-        let settled_before = settled(before, pnr, machine);
+        let settled_before = settled(saga, before, pnr, machine);
+        let mut raw = Vec::new();
         for actor in ran {
             // The undo of an effect that never applied is a no-op (`absent_effect: ignore`).
             if let Actor::Compensation(Owner::Step(s)) = actor
@@ -359,17 +439,20 @@ impl Product<'_> {
                 None => {}
             }
             let pending = !settled_before && pending_actor(saga, actor, pnr);
+            if self.notes.get() {
+                raw.extend(notes::raw(&self.layout, &records, i, actor));
+            }
             match records.apply(&self.ctx(), i, actor, accesses, pending) {
                 Ok(b) => broken.extend(tag(i, b)),
                 Err(Refused::Unsupported(what)) => return Err(what),
                 Err(Refused::Parked { record, holder }) => return Ok(Err((record, holder))),
             }
         }
-        if !settled_before && settled(after, pnr, machine) {
+        if !settled_before && settled(saga, after, pnr, machine) {
             records.settle(i);
             visible = true;
         }
-        if !machine.ended(before) && machine.ended(after) {
+        if !finished(saga, machine, before) && finished(saga, machine, after) {
             visible = true;
             let outcome = machine.outcome(after);
             if outcome != super::super::Outcome::Stuck {
@@ -397,6 +480,7 @@ impl Product<'_> {
             actions: next.actions.into_iter().map(|a| (i, a)).collect(),
             broken,
             visible,
+            notes: raw,
         }))
     }
 
@@ -421,6 +505,7 @@ impl Product<'_> {
         let refused = joint.records.refusal(i, accesses).is_some();
         let mut records = joint.records.clone();
         let mut broken = Vec::new();
+        let mut raw = Vec::new();
         let participant = saga.step(s).participant;
         let action = if tombstone || refused {
             ActionKind::Duplicate {
@@ -428,9 +513,14 @@ impl Product<'_> {
                 applied_again: false,
             }
         } else {
+            if self.notes.get() {
+                raw = notes::raw(&self.layout, &records, i, actor);
+            }
             let applied = records.apply(&self.ctx(), i, actor, accesses, false).ok()?;
             broken.extend(tag(i, applied));
-            if machine.ended(state) && machine.outcome(state) != super::super::Outcome::Stuck {
+            if finished(saga, machine, state)
+                && machine.outcome(state) != super::super::Outcome::Stuck
+            {
                 broken.extend(tag(i, records.locks_left(&self.ctx(), i)));
             }
             ActionKind::Run {
@@ -455,6 +545,7 @@ impl Product<'_> {
             actions: vec![(i, Action::local(participant, action))],
             broken,
             visible: true,
+            notes: raw,
         })
     }
 
@@ -462,13 +553,16 @@ impl Product<'_> {
     fn representative(
         &self,
         mut joint: Joint,
-    ) -> Result<(Vec<super::super::Outcome>, Trace), String> {
+    ) -> Result<(Vec<super::super::Outcome>, RawRun), String> {
         let mut trace = Vec::new();
+        let mut raw = Vec::new();
+        let notes = self.notes.replace(true);
         for _ in 0..super::super::run::MAX_RUN_LENGTH {
             let enabled = self.enabled(&joint)?;
             let Some(m) = enabled.moves.into_iter().flat_map(|(_, m)| m).next() else {
                 break;
             };
+            raw.extend(m.notes.iter().map(|&n| (trace.len() + m.actions.len(), n)));
             trace.extend(m.actions);
             joint = m.joint;
         }
@@ -478,7 +572,8 @@ impl Product<'_> {
             .zip(&joint.states)
             .map(|(m, s)| m.outcome(s))
             .collect();
-        Ok((outcomes, trace))
+        self.notes.set(notes);
+        Ok((outcomes, (trace, raw)))
     }
 }
 
@@ -489,9 +584,18 @@ fn tag(i: u8, broken: Vec<Broken>) -> impl Iterator<Item = Found> {
 }
 
 /// Whether the instance's changes are final: its point of no return applied, or its run
-/// ended.
-fn settled(state: &State, pnr: Option<StepId>, machine: &Machine) -> bool {
-    machine.ended(state) || pnr.is_some_and(|p| state.steps[p.index()].applied > 0)
+/// finished.
+fn settled(saga: &Saga, state: &State, pnr: Option<StepId>, machine: &Machine) -> bool {
+    finished(saga, machine, state) || pnr.is_some_and(|p| state.steps[p.index()].applied > 0)
+}
+
+/// Whether an instance's run is over for its records: an orchestration's has ended; a
+/// choreography's outcome is decided when its failure is announced, but its compensations
+/// still run on the events in flight, so it is over when nothing of it is in flight.
+fn finished(saga: &Saga, machine: &Machine, state: &State) -> bool {
+    machine.ended(state)
+        && (saga.coordination == crate::model::Coordination::Orchestration
+            || state.pending.is_empty())
 }
 
 /// Whether a change by `actor` made before the point of no return stays pending: not the
@@ -504,94 +608,19 @@ fn pending_actor(saga: &Saga, actor: Actor, pnr: Option<StepId>) -> bool {
     }
 }
 
-/// The actions whose effects a machine transition applied, in order: the trigger, the
-/// steps (an effect applied, or a read-only step that answered), the compensations.
-fn ran(saga: &Saga, before: &State, after: &State, actions: &[Action]) -> Vec<Actor> {
-    let mut out = Vec::new();
-    if !before.trigger_ran && after.trigger_ran {
-        out.push(Actor::Trigger);
-    }
-    for s in saga.step_ids() {
-        let k = s.index();
-        let applied = if saga.step(s).has_effect() {
-            after.steps[k].applied > before.steps[k].applied
-        } else {
-            actions.iter().any(|a| read_answered(a, s))
-        };
-        if applied {
-            out.push(Actor::Step(s));
-        }
-    }
-    for (k, (b, a)) in before.comp_runs().zip(after.comp_runs()).enumerate() {
-        if a > b {
-            let owner = if k == 0 {
-                Owner::Trigger
-            } else {
-                Owner::Step(StepId::new(k - 1))
-            };
-            out.push(Actor::Compensation(owner));
-        }
-    }
-    out
-}
-
-/// The actions whose participant handled a message in this transition.
-fn handled(actions: &[Action]) -> Vec<Actor> {
-    actions
-        .iter()
-        .filter_map(|a| match a.kind {
-            ActionKind::Reply { work, .. }
-            | ActionKind::Duplicate { work, .. }
-            | ActionKind::Run { work, .. }
-            | ActionKind::NoAnswer { work, .. } => match work {
-                Work::Trigger => Some(Actor::Trigger),
-                Work::Step(s) => Some(Actor::Step(s)),
-                Work::Compensation(o) => Some(Actor::Compensation(o)),
-                Work::Reaction(r) => Some(Actor::Reaction(r)),
-            },
-            _ => None,
-        })
-        .collect()
-}
-
-/// The steps whose sender stopped waiting for an answer that did not come, the effect not
-/// applied (in doubt under `timeout:`).
-fn gave_up_waiting(actions: &[Action]) -> Vec<StepId> {
-    // A participant that is down or swallows the command stashes nothing.
-    let unheard = |s: StepId| {
-        actions
-            .iter()
-            .any(|a| matches!(a.kind, ActionKind::NoAnswer { work: Work::Step(w), .. } if w == s))
-    };
-    actions
-        .iter()
-        .filter_map(|a| match a.kind {
-            ActionKind::Reply {
-                work: Work::Step(s),
-                result: StepResult::TimedOut { applied: false },
-            } if !unheard(s) => Some(s),
-            _ => None,
-        })
-        .collect()
-}
-
-/// A read-only step ran: its participant answered (or answered too late). A duplicate of
-/// it is ignored by the participant (the machine's words), so it reads nothing again.
-fn read_answered(action: &Action, s: StepId) -> bool {
-    match action.kind {
-        ActionKind::Reply {
-            work: Work::Step(w),
-            result: StepResult::Success | StepResult::TimedOut { applied: true },
-        } => w == s,
-        _ => false,
-    }
-}
-
-fn path(nodes: &[Node], mut index: usize) -> Vec<(u8, Action)> {
+/// The run from the initial state to `nodes[index]`, with its notes, each after the
+/// actions of its move.
+fn path(nodes: &[Node], mut index: usize) -> RawRun {
     let mut chunks = Vec::new();
     while index != usize::MAX && index < nodes.len() {
-        chunks.push(&nodes[index].actions);
+        chunks.push(&nodes[index]);
         index = nodes[index].parent;
     }
-    chunks.into_iter().rev().flatten().cloned().collect()
+    let mut trace = Vec::new();
+    let mut raw = Vec::new();
+    for node in chunks.into_iter().rev() {
+        trace.extend(node.actions.iter().cloned());
+        raw.extend(node.notes.iter().map(|&n| (trace.len(), n)));
+    }
+    (trace, raw)
 }

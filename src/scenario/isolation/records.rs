@@ -116,6 +116,11 @@ impl Records {
         usize::from(instance) * self.state.len() + record
     }
 
+    /// Another instance than `i` whose change to `r` is pending (the first, by letter).
+    pub fn pending_of(&self, i: u8, r: usize) -> Option<u8> {
+        (0..self.instances()).find(|&j| j != i && self.flags[self.at(j, r)] & PENDING != 0)
+    }
+
     fn instances(&self) -> u8 {
         (self.flags.len() / self.state.len().max(1)) as u8
     }
@@ -166,6 +171,41 @@ impl Records {
             .iter()
             .any(|a| !self.guard_passes(a))
             .then_some(BuiltinFailure::WrongState)
+    }
+
+    /// The built-in failure the owner answers a compensation with instead of undoing (its
+    /// effect applied): a record changed since `instance` observed it under
+    /// `if_unchanged` (`Changed`), a guard that refuses a record not already in its `to`
+    /// (`WrongState`; meeting its own `to` is a repeat). A compensation never refuses on a
+    /// lock: it waits.
+    pub fn compensation_refusal(
+        &self,
+        instance: u8,
+        accesses: &[Access],
+    ) -> Option<BuiltinFailure> {
+        let moved =
+            |a: &Access| a.version_checked && self.flags[self.at(instance, a.record)] & STALE != 0;
+        if accesses.iter().any(moved) {
+            return Some(BuiltinFailure::Changed);
+        }
+        let repeat = |a: &Access| {
+            self.state[a.record].is_some()
+                && self.state[a.record]
+                    == state_index(&a.resource, a.effect.to.as_ref().map(|t| t.value.as_str()))
+        };
+        accesses
+            .iter()
+            .any(|a| !self.guard_passes(a) && !repeat(a))
+            .then_some(BuiltinFailure::WrongState)
+    }
+
+    /// `instance` was answered `Changed`: the answer carries the record's current version,
+    /// which the saga now holds (a retry runs on it).
+    pub fn observe_again(&mut self, instance: u8, accesses: &[Access]) {
+        for a in accesses.iter().filter(|a| a.version_checked) {
+            let at = self.at(instance, a.record);
+            self.flags[at] = (self.flags[at] | OBSERVED) & !STALE;
+        }
     }
 
     /// Whether a `set`'s guard admits the record's state (always, without a guard).

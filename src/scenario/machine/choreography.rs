@@ -2,7 +2,7 @@
 //! order; steps, compensations and reactions run on the events they consume and publish
 //! theirs, through an outbox or as a dual write.
 
-use crate::model::{EventId, Handler, Owner, ParticipantId, StepId, StepKind};
+use crate::model::{BuiltinFailure, EventId, Handler, Owner, ParticipantId, StepId, StepKind};
 
 use super::super::action::{ActionKind, FailureName, Party, StepResult, Via, Work};
 use super::super::fault::{Fault, owner_name};
@@ -188,6 +188,10 @@ impl Machine<'_> {
                 return;
             }
         }
+        // Isolation: the handler's local transaction refused as the records stand.
+        if let Some(b) = self.refusal(s) {
+            return self.refused_by_event(transition, s, b);
+        }
         self.apply(transition, s);
         transition.step(s).status = Status::Done;
         transition.local(
@@ -199,6 +203,37 @@ impl Machine<'_> {
         );
         if let Some(event) = self.lookups.success[s.index()] {
             self.publish_from(transition, s, event);
+        }
+    }
+
+    /// Isolation: a handler whose local transaction meets a built-in failure (`Locked`,
+    /// `Changed`, `WrongState`) applies nothing and announces it as its failure: with the
+    /// step's failure event (the first declared failure's, for a `failure` map), and the
+    /// failure's handling (`then: terminate` stops the saga; a compensation follows
+    /// otherwise).
+    fn refused_by_event(&self, transition: &mut Transition, s: StepId, b: BuiltinFailure) {
+        let p = self.saga.step(s).participant;
+        transition.step(s).status = Status::Failed;
+        self.ends_by_event(transition, Cause::Builtin(s, b));
+        let event = self.failure_event(s, None, true);
+        transition.local(
+            p,
+            ActionKind::Run {
+                work: Work::Step(s),
+                result: StepResult::FailedAs {
+                    failure: FailureName::Builtin(b),
+                    applied: false,
+                },
+            },
+        );
+        self.terminated_by_event(transition, s);
+        match event {
+            Some(event) => {
+                transition.state.announced = true;
+                self.publish_from(transition, s, event);
+            }
+            None if transition.state.terminating => {}
+            None => transition.state.silent = Some(s),
         }
     }
 
@@ -310,6 +345,14 @@ impl Machine<'_> {
             // Version 2: by its `on_failure` the saga goes on (publishing its event),
             // escalates, or is stuck.
             let result = Some(StepResult::Exhausted { from: 1 });
+            return self.compensation_gave_up_by_event(transition, owner, result);
+        }
+        if let Some(b) = self.comp_refusal(owner) {
+            // Isolation: the owner undoes nothing; the compensation gives up.
+            let result = Some(StepResult::FailedAs {
+                failure: super::super::action::FailureName::Builtin(b),
+                applied: false,
+            });
             return self.compensation_gave_up_by_event(transition, owner, result);
         }
         self.undo(transition, owner);

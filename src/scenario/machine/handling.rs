@@ -137,6 +137,24 @@ impl Machine<'_> {
         self.fail_reply(transition, s, Cause::Declared(s, i));
     }
 
+    /// Isolation: the participant answered a built-in failure (`Locked`, `Changed`,
+    /// `WrongState`) instead of applying the effect. A `then: retry` entry for it in the
+    /// step's `failures` makes it a transient class (the command is sent again under the
+    /// entry's policy, and running out is exhausting it); otherwise it fails the step.
+    pub(super) fn refused(&self, transition: &mut Transition, s: StepId, b: BuiltinFailure) {
+        let class = self
+            .saga
+            .step(s)
+            .failure_handling
+            .iter()
+            .position(|f| f.builtin == Some(b) && f.then.value == FailureThen::Retry)
+            .and_then(|i| u8::try_from(i).ok());
+        match class {
+            Some(i) => self.declared_failure(transition, s, i),
+            None => self.fail_reply(transition, s, Cause::Builtin(s, b)),
+        }
+    }
+
     /// An error the step does not declare, handled by its `on_uncaught`.
     pub(super) fn uncaught(&self, transition: &mut Transition, s: StepId) {
         let cause = Cause::Builtin(s, BuiltinFailure::Uncaught);

@@ -46,6 +46,10 @@ pub(super) struct Machine<'a> {
     /// applying the effect as the records now stand (`WrongState`, `Locked`); set by
     /// `scenario::isolation` before each expansion, empty otherwise.
     refusals: std::cell::RefCell<Vec<Option<crate::model::BuiltinFailure>>>,
+    /// Isolation: per compensation (the trigger's first, then each step's), the built-in
+    /// failure its participant answers instead of undoing (`WrongState`: a guard that
+    /// refuses a record that is neither in `from` nor already in `to`; `Changed`).
+    comp_refusals: std::cell::RefCell<Vec<Option<crate::model::BuiltinFailure>>>,
 }
 
 /// Makes machines for one saga that share its lookups ([`Machine::seed`]).
@@ -68,6 +72,7 @@ impl<'a> Seed<'a> {
             probe: probing.then(|| std::cell::RefCell::new(Vec::new())),
             lookups: std::sync::Arc::clone(&self.lookups),
             refusals: std::cell::RefCell::default(),
+            comp_refusals: std::cell::RefCell::default(),
         }
     }
 }
@@ -145,13 +150,27 @@ impl<'a> Machine<'a> {
             probe: None,
             lookups: std::sync::Arc::new(Lookups::of(saga)),
             refusals: std::cell::RefCell::default(),
+            comp_refusals: std::cell::RefCell::default(),
         }
     }
 
     /// Isolation: the built-in failure each step answers instead of applying its effect,
-    /// until the next call.
-    pub(super) fn refuse(&self, refusals: Vec<Option<crate::model::BuiltinFailure>>) {
+    /// and each compensation instead of undoing (see `comp_refusals`), until the next call.
+    pub(super) fn refuse(
+        &self,
+        refusals: Vec<Option<crate::model::BuiltinFailure>>,
+        comp_refusals: Vec<Option<crate::model::BuiltinFailure>>,
+    ) {
         *self.refusals.borrow_mut() = refusals;
+        *self.comp_refusals.borrow_mut() = comp_refusals;
+    }
+
+    fn comp_refusal(&self, owner: crate::model::Owner) -> Option<crate::model::BuiltinFailure> {
+        let k = match owner {
+            crate::model::Owner::Trigger => 0,
+            crate::model::Owner::Step(s) => s.index() + 1,
+        };
+        self.comp_refusals.borrow().get(k).copied().flatten()
     }
 
     fn refusal(&self, s: StepId) -> Option<crate::model::BuiltinFailure> {

@@ -194,7 +194,7 @@ impl Machine<'_> {
         {
             self.declared_failure(transition, s, i);
         } else if let Some(refused) = self.refusal(s) {
-            self.fail_reply(transition, s, Cause::Builtin(s, refused));
+            self.refused(transition, s, refused);
         } else {
             self.apply(transition, s);
             reply(transition, Reply::Success, StepResult::Success);
@@ -397,15 +397,18 @@ impl Machine<'_> {
         if self.fire(transition.state, Fault::CompTimeout(owner)) {
             return self.compensation_timed_out(transition, owner);
         }
-        if self.fire(transition.state, Fault::CompFail(owner)) {
-            transition.act(
-                p,
-                Party::Orchestrator,
-                ActionKind::Reply {
-                    work,
-                    result: StepResult::Exhausted { from: 1 },
+        let refused = self.comp_refusal(owner);
+        if self.fire(transition.state, Fault::CompFail(owner)) || refused.is_some() {
+            // Isolation: a refusing owner undoes nothing, and the compensation gives up
+            // (part 1 §2), as when it fails for good.
+            let result = match refused {
+                Some(b) => StepResult::FailedAs {
+                    failure: super::super::action::FailureName::Builtin(b),
+                    applied: false,
                 },
-            );
+                None => StepResult::Exhausted { from: 1 },
+            };
+            transition.act(p, Party::Orchestrator, ActionKind::Reply { work, result });
             transition
                 .state
                 .pending
