@@ -532,6 +532,15 @@ fn migrations_apply_to_postgresql() {
             .replace('-', "_");
         let schema = format!("codegen_{stem}");
         let migration = std::fs::read_to_string(krate.join("migrations/0001_outbox.sql")).unwrap();
+        if saga(&spec).events.is_empty() {
+            // A saga on a workflow engine (`specs/trip-temporal.yaml`) publishes no event:
+            // its crate has no `Event` or `Message`, and its migration creates nothing.
+            assert!(
+                migration.contains("nothing to create"),
+                "{spec}:\n{migration}"
+            );
+            continue;
+        }
         let package = format!("{}_saga", saga(&spec).name.value);
         std::fs::write(
             krate.join("tests/pg_probe.rs"),

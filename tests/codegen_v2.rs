@@ -706,3 +706,31 @@ fn compensation_timeouts_are_re_sent_then_give_up() {
 fn the_compensation_timeout_crate_passes_its_tests_clippy_and_fmt() {
     crate_passes_its_tests_clippy_and_fmt(TIMEOUT);
 }
+
+/// `on_uncaught: compensate` on a retriable step, where the simulator and the contract's
+/// detail 4 disagree, is refused by name at its line rather than generated either way.
+#[test]
+fn uncaught_compensate_on_a_retriable_step_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    let text = std::fs::read_to_string("tests/codegen-specs/v2b-uncaught-orchestration.yaml")
+        .unwrap()
+        .replace(
+            "    on_uncaught: retry          # after the point of no return",
+            "    on_uncaught: compensate     # after the point of no return",
+        );
+    assert!(text.contains("on_uncaught: compensate     #"));
+    std::fs::write(&spec, text).unwrap();
+    let out = dir.path().join("never");
+    sagac()
+        .arg("codegen")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "uses `on_uncaught` (language version 2), whose semantics `sagac codegen` does not implement yet",
+        ));
+    assert!(!out.exists());
+}
