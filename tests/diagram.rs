@@ -11,11 +11,12 @@ mod commands;
 mod flows;
 #[path = "diagram/mermaid.rs"]
 mod mermaid;
+#[path = "support/mermaid_check.rs"]
+mod support_mermaid;
 #[path = "diagram/v2.rs"]
 mod v2;
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use assert_cmd::Command;
 use predicates::prelude::*;

@@ -6,8 +6,7 @@
 //! read by Mermaid's own parser (`../shared/tools/mermaid-check`, on node), which must read
 //! back the participants and texts meant.
 
-use std::path::{Path, PathBuf};
-use std::process::Command as Process;
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use sagac::check::check_source;
@@ -24,7 +23,9 @@ const COMMUTATIVE: &str = "commutative: true,\n           pessimistic_view: decr
 const NOT_COMMUTATIVE: &str = "commutative: false,\n           pessimistic_view: decrease }";
 const RELEASE: &str =
     "    compensation: ReleaseInventory     # default effect: increase stock[item]";
-const MERMAID_CHECK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tools/mermaid-check");
+#[path = "support/mermaid_check.rs"]
+mod support_mermaid;
+use support_mermaid::mermaid_check;
 
 fn mutate(pairs: &[(&str, &str)]) -> String {
     let mut text = PLACE_ORDER.to_owned();
@@ -359,49 +360,6 @@ fn a_records_states_are_drawn_with_the_actions_that_move_it() {
         place.contains("    PENDING --> REJECTED: RejectOrder\n"),
         "{place}"
     );
-}
-
-/// A loud skip, or a failure when CI requires the tools (`SAGAC_REQUIRE_TOOLS=1`).
-fn skip(why: &str) -> Option<Vec<Value>> {
-    if std::env::var("SAGAC_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
-        panic!("SAGAC_REQUIRE_TOOLS=1 but {why}");
-    }
-    eprintln!("SKIPPED: Mermaid's parser was not run: {why}");
-    None
-}
-
-fn runs(program: &str) -> bool {
-    Process::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// `mermaid-check --json` over the files, one JSON object per file.
-fn mermaid_check(files: &[PathBuf]) -> Option<Vec<Value>> {
-    if !Path::new(MERMAID_CHECK).exists() {
-        return skip(&format!("{MERMAID_CHECK} is missing"));
-    }
-    if !runs("node") || !runs("npm") {
-        return skip("node or npm is not on PATH");
-    }
-    let out = Process::new(MERMAID_CHECK)
-        .arg("--json")
-        .args(files)
-        .output()
-        .expect("mermaid-check runs");
-    let results: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| l.starts_with('{'))
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
-    assert_eq!(
-        results.len(),
-        files.len(),
-        "stderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(results)
 }
 
 type ReadBack = (Vec<(String, String)>, Vec<[String; 4]>);

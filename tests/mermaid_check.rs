@@ -15,6 +15,8 @@ mod parser;
 mod pending;
 #[path = "mermaid_check/robustness.rs"]
 mod robustness;
+#[path = "support/mermaid_check.rs"]
+mod support_mermaid;
 
 use std::path::{Path, PathBuf};
 

@@ -4,57 +4,10 @@
 //! what sagac reads, Mermaid reads too, with the same participants and messages; what
 //! sagac rejects, Mermaid rejects.
 
-use std::process::Command as Process;
-
 use super::*;
 use sagac::mermaid::{self, Diagram, Item, ParseErrorKind};
 
-const MERMAID_CHECK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tools/mermaid-check");
-
-/// A loud skip, or a failure when CI requires the tools (`SAGAC_REQUIRE_TOOLS=1`).
-fn skip(why: &str) -> Option<Vec<Value>> {
-    if std::env::var("SAGAC_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
-        panic!("SAGAC_REQUIRE_TOOLS=1 but {why}");
-    }
-    eprintln!("SKIPPED: Mermaid's parser was not run: {why}");
-    None
-}
-
-fn runs(program: &str) -> bool {
-    Process::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// `mermaid-check --json` over many files in one call: one JSON object per file.
-fn mermaid_check(files: &[PathBuf]) -> Option<Vec<Value>> {
-    if !Path::new(MERMAID_CHECK).exists() {
-        return skip(&format!("{MERMAID_CHECK} is missing"));
-    }
-    if !runs("node") || !runs("npm") {
-        return skip("node or npm is not on PATH");
-    }
-    let out = Process::new(MERMAID_CHECK)
-        .arg("--json")
-        .args(files)
-        .output()
-        .expect("mermaid-check runs");
-    let results: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| l.starts_with('{'))
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
-    assert_eq!(
-        results.len(),
-        files.len(),
-        "mermaid-check answered for {} of {} files; stderr:\n{}",
-        results.len(),
-        files.len(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(results)
-}
+use super::support_mermaid::mermaid_check;
 
 /// Forms students write by hand, each read alike by both parsers.
 const BY_HAND: &[&str] = &[
