@@ -4,12 +4,12 @@
 //! random between zero and the backoff's, which changes nothing else. A version 1 crate
 //! keeps version 1's `RetryPolicy`, byte-identical.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::plan::Plan;
-use super::tokens::{duration, option_duration, retry};
-use crate::model::{Attempts, Backoff, Jitter, Retry};
+use super::tokens::{option_duration, retry, retry_with};
+use crate::model::{Jitter, Retry};
 
 /// Whether the crate's `RetryPolicy` has version 2's fields (every version 2
 /// orchestration).
@@ -22,34 +22,12 @@ pub fn literal(plan: &Plan, r: &Retry) -> TokenStream {
     if !used(plan) {
         return retry(r);
     }
-    let attempts = match r.max_attempts {
-        Attempts::Limited(n) => {
-            let n = Literal::u32_unsuffixed(u32::try_from(n).unwrap_or(u32::MAX));
-            quote!(Some(#n))
-        }
-        Attempts::Unlimited => quote!(None),
-    };
-    let backoff = match r.backoff {
-        Backoff::Fixed => quote!(Backoff::Fixed),
-        Backoff::Exponential => quote!(Backoff::Exponential),
-    };
-    let initial = duration(r.initial);
-    let max = duration(r.max);
     let within = option_duration(r.within.as_ref().map(|w| w.budget.value));
     let jitter = match r.jitter {
         Jitter::Full => quote!(Jitter::Full),
         Jitter::None => quote!(Jitter::None),
     };
-    quote! {
-        RetryPolicy {
-            max_attempts: #attempts,
-            backoff: #backoff,
-            initial: #initial,
-            max: #max,
-            within: #within,
-            jitter: #jitter,
-        }
-    }
+    retry_with(r, quote!(within: #within, jitter: #jitter,))
 }
 
 /// The parts of `RetryPolicy` that version 2 adds: its fields, `FOREVER`'s values, the

@@ -61,6 +61,12 @@ pub fn option_duration(d: Option<Duration>) -> TokenStream {
 
 /// A `RetryPolicy { .. }` literal.
 pub fn retry(r: &Retry) -> TokenStream {
+    retry_with(r, TokenStream::new())
+}
+
+/// A `RetryPolicy { .. }` literal with more fields after version 1's (`fields`, each
+/// ending with a comma).
+pub fn retry_with(r: &Retry, fields: TokenStream) -> TokenStream {
     let attempts = match r.max_attempts {
         Attempts::Limited(n) => {
             let n = Literal::u32_unsuffixed(u32::try_from(n).unwrap_or(u32::MAX));
@@ -80,6 +86,7 @@ pub fn retry(r: &Retry) -> TokenStream {
             backoff: #backoff,
             initial: #initial,
             max: #max,
+            #fields
         }
     }
 }
