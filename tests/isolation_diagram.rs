@@ -25,7 +25,7 @@ const RELEASE: &str =
     "    compensation: ReleaseInventory     # default effect: increase stock[item]";
 #[path = "support/mermaid_check.rs"]
 mod support_mermaid;
-use support_mermaid::mermaid_check;
+use support_mermaid::{meant, mermaid_check, read_back};
 
 fn mutate(pairs: &[(&str, &str)]) -> String {
     let mut text = PLACE_ORDER.to_owned();
@@ -360,45 +360,6 @@ fn a_records_states_are_drawn_with_the_actions_that_move_it() {
         place.contains("    PENDING --> REJECTED: RejectOrder\n"),
         "{place}"
     );
-}
-
-type ReadBack = (Vec<(String, String)>, Vec<[String; 4]>);
-
-fn read_back(result: &Value) -> ReadBack {
-    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-    let participants = result["participants"]
-        .as_array()
-        .map(|a| a.iter().map(|p| (s(&p["id"]), s(&p["label"]))).collect())
-        .unwrap_or_default();
-    let messages = result["messages"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|m| [s(&m["kind"]), s(&m["from"]), s(&m["to"]), s(&m["text"])])
-                .collect()
-        })
-        .unwrap_or_default();
-    (participants, messages)
-}
-
-fn meant(d: &Diagram) -> ReadBack {
-    (
-        d.participants
-            .iter()
-            .map(|p| (p.id.clone(), p.label.clone()))
-            .collect(),
-        d.drawn
-            .iter()
-            .map(|m| {
-                [
-                    m.kind.as_str().to_owned(),
-                    m.from.clone(),
-                    m.to.clone(),
-                    m.text.clone(),
-                ]
-            })
-            .collect(),
-    )
 }
 
 #[test]

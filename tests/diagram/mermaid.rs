@@ -3,7 +3,7 @@
 
 use super::*;
 
-use super::support_mermaid::mermaid_check;
+use super::support_mermaid::{meant, mermaid_check, read_back};
 
 /// A diagram to check: its text and, for a sequence diagram, what it meant to draw.
 struct Case {
@@ -66,44 +66,6 @@ fn cases_of(path: &Path, saga: &Saga) -> Vec<Case> {
         });
     }
     cases
-}
-
-/// What Mermaid read back, in the renderer's terms, for comparison.
-fn read_back(result: &Value) -> (Vec<(String, String)>, Vec<[String; 4]>) {
-    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-    let participants = result["participants"]
-        .as_array()
-        .map(|a| a.iter().map(|p| (s(&p["id"]), s(&p["label"]))).collect())
-        .unwrap_or_default();
-    let messages = result["messages"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|m| [s(&m["kind"]), s(&m["from"]), s(&m["to"]), s(&m["text"])])
-                .collect()
-        })
-        .unwrap_or_default();
-    (participants, messages)
-}
-
-fn meant(d: &Diagram) -> (Vec<(String, String)>, Vec<[String; 4]>) {
-    (
-        d.participants
-            .iter()
-            .map(|p| (p.id.clone(), p.label.clone()))
-            .collect(),
-        d.drawn
-            .iter()
-            .map(|m| {
-                [
-                    m.kind.as_str().to_owned(),
-                    m.from.clone(),
-                    m.to.clone(),
-                    m.text.clone(),
-                ]
-            })
-            .collect(),
-    )
 }
 
 #[test]

@@ -7,7 +7,7 @@
 use super::*;
 use sagac::mermaid::{self, Diagram, Item, ParseErrorKind};
 
-use super::support_mermaid::mermaid_check;
+use super::support_mermaid::{mermaid_check, read_back as mermaid_read_back};
 
 /// Forms students write by hand, each read alike by both parsers.
 const BY_HAND: &[&str] = &[
@@ -101,23 +101,6 @@ fn read_back(d: &Diagram) -> (Vec<(String, String)>, Vec<[String; 4]>) {
     (participants, messages)
 }
 
-fn mermaids(result: &Value) -> (Vec<(String, String)>, Vec<[String; 4]>) {
-    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-    let participants = result["participants"]
-        .as_array()
-        .map(|a| a.iter().map(|p| (s(&p["id"]), s(&p["label"]))).collect())
-        .unwrap_or_default();
-    let messages = result["messages"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|m| [s(&m["kind"]), s(&m["from"]), s(&m["to"]), s(&m["text"])])
-                .collect()
-        })
-        .unwrap_or_default();
-    (participants, messages)
-}
-
 #[test]
 fn the_reader_agrees_with_mermaids_own_parser() {
     let cases = diagrams();
@@ -140,11 +123,11 @@ fn the_reader_agrees_with_mermaids_own_parser() {
                 read += 1;
                 if !mermaid_ok || result["type"] != "sequence" {
                     wrong.push(format!("{name}: sagac reads it, Mermaid: {result}\n{text}"));
-                } else if read_back(&d) != mermaids(result) {
+                } else if read_back(&d) != mermaid_read_back(result) {
                     wrong.push(format!(
                         "{name}: sagac read {:?}\nMermaid read {:?}",
                         read_back(&d),
-                        mermaids(result)
+                        mermaid_read_back(result)
                     ));
                 }
             }

@@ -57,3 +57,47 @@ pub fn mermaid_check(files: &[PathBuf]) -> Option<Vec<Value>> {
     );
     Some(results)
 }
+
+/// A sequence diagram as Mermaid reads it: participants (id, label) and messages
+/// (kind, from, to, text).
+pub type ReadBack = (Vec<(String, String)>, Vec<[String; 4]>);
+
+/// What Mermaid read back (one `--json` result), in the renderer's terms.
+pub fn read_back(result: &Value) -> ReadBack {
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let participants = result["participants"]
+        .as_array()
+        .map(|a| a.iter().map(|p| (s(&p["id"]), s(&p["label"]))).collect())
+        .unwrap_or_default();
+    let messages = result["messages"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| [s(&m["kind"]), s(&m["from"]), s(&m["to"]), s(&m["text"])])
+                .collect()
+        })
+        .unwrap_or_default();
+    (participants, messages)
+}
+
+/// What sagac's renderer meant to draw, to compare with [`read_back`].
+#[allow(dead_code)] // tests/mermaid_check.rs compares with its own reader instead
+pub fn meant(d: &sagac::diagram::Diagram) -> ReadBack {
+    (
+        d.participants
+            .iter()
+            .map(|p| (p.id.clone(), p.label.clone()))
+            .collect(),
+        d.drawn
+            .iter()
+            .map(|m| {
+                [
+                    m.kind.as_str().to_owned(),
+                    m.from.clone(),
+                    m.to.clone(),
+                    m.text.clone(),
+                ]
+            })
+            .collect(),
+    )
+}
