@@ -15,7 +15,7 @@ use super::super::format::{Error, rust_file};
 use super::super::plan::Plan;
 use super::super::scenarios::fakes::sample_data;
 use super::super::tokens::inner_docs;
-use super::harness::{data_for, fakes, table, world_impl};
+use super::harness::{data_for, fakes, shared_world, table, world_impl};
 use super::server;
 
 pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
@@ -86,36 +86,11 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 /// The `World` the fakes share, one per saga key, and the hooks the objects call.
 fn world(plan: &Plan) -> TokenStream {
     let world_impl = world_impl(plan);
+    let shared = shared_world(
+        "The current call repeats one already made (unused: a redelivery is a\ndelivery of its own here).",
+    );
     quote! {
-        /// What one saga's fakes share: the faults left to fire (each fires once, where it
-        /// first applies) and what the participants did.
-        #[derive(Debug, Default)]
-        struct World {
-            faults: Vec<String>,
-            /// The current call repeats one already made (unused: a redelivery is a
-            /// delivery of its own here).
-            duplicate: bool,
-            calls: BTreeMap<&'static str, u32>,
-            applied: BTreeMap<&'static str, u32>,
-            /// Idempotency keys seen, per step.
-            keys: BTreeSet<(&'static str, String)>,
-            /// Steps and compensations (`undo:<owner>`) that fail on every attempt.
-            exhausting: BTreeSet<String>,
-            /// Steps whose action succeeded.
-            done: BTreeSet<&'static str>,
-            /// Compensations, the first time each ran.
-            compensated: Vec<&'static str>,
-            /// Effects applied a second time.
-            again: Vec<String>,
-        }
-
-        /// Every saga's world, by the saga's key: the sagas of a test run side by side.
-        static WORLDS: Mutex<BTreeMap<String, World>> = Mutex::new(BTreeMap::new());
-
-        fn with_world<R>(data: &SagaData, f: impl FnOnce(&mut World) -> R) -> R {
-            let mut worlds = WORLDS.lock().unwrap_or_else(PoisonError::into_inner);
-            f(worlds.entry(data.key().to_string()).or_default())
-        }
+        #shared
 
         /// `crash:<participant>@<event>` fires where it applies.
         fn interrupt(data: &SagaData, participant: &str, event: &str) -> bool {

@@ -75,35 +75,9 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 /// The `World` the fakes share, one per saga key, and the crash hook the workflow asks.
 fn world(plan: &Plan) -> TokenStream {
     let world_impl = world_impl(plan);
+    let shared = shared_world("The current call repeats one already made.");
     quote! {
-        /// What one saga's fakes share: the faults left to fire (each fires once, where it
-        /// first applies) and what the participants did.
-        #[derive(Debug, Default)]
-        struct World {
-            faults: Vec<String>,
-            /// The current call repeats one already made.
-            duplicate: bool,
-            calls: BTreeMap<&'static str, u32>,
-            applied: BTreeMap<&'static str, u32>,
-            /// Idempotency keys seen, per step.
-            keys: BTreeSet<(&'static str, String)>,
-            /// Steps and compensations (`undo:<owner>`) that fail on every attempt.
-            exhausting: BTreeSet<String>,
-            /// Steps whose action succeeded.
-            done: BTreeSet<&'static str>,
-            /// Compensations, the first time each ran.
-            compensated: Vec<&'static str>,
-            /// Effects applied a second time.
-            again: Vec<String>,
-        }
-
-        /// Every saga's world, by the saga's key: the sagas of a test run side by side.
-        static WORLDS: Mutex<BTreeMap<String, World>> = Mutex::new(BTreeMap::new());
-
-        fn with_world<R>(data: &SagaData, f: impl FnOnce(&mut World) -> R) -> R {
-            let mut worlds = WORLDS.lock().unwrap_or_else(PoisonError::into_inner);
-            f(worlds.entry(data.key().to_string()).or_default())
-        }
+        #shared
 
         /// The workflow's crash hook: a `crash:` fault fires where it applies.
         fn interrupt(data: &SagaData, at: &str) -> bool {
@@ -454,6 +428,43 @@ pub(super) fn every_scenario() -> TokenStream {
                 SCENARIOS.len(),
                 failures.join("\n")
             );
+        }
+    }
+}
+
+/// The `World` struct the fakes share, `WORLDS` (one per saga key: the sagas of a test run
+/// side by side) and `with_world`: the same for both styles; `duplicate` documents the
+/// field each style uses its own way.
+pub(super) fn shared_world(duplicate: &str) -> TokenStream {
+    let duplicate = super::super::tokens::docs(duplicate);
+    quote! {
+        /// What one saga's fakes share: the faults left to fire (each fires once, where it
+        /// first applies) and what the participants did.
+        #[derive(Debug, Default)]
+        struct World {
+            faults: Vec<String>,
+            #duplicate
+            duplicate: bool,
+            calls: BTreeMap<&'static str, u32>,
+            applied: BTreeMap<&'static str, u32>,
+            /// Idempotency keys seen, per step.
+            keys: BTreeSet<(&'static str, String)>,
+            /// Steps and compensations (`undo:<owner>`) that fail on every attempt.
+            exhausting: BTreeSet<String>,
+            /// Steps whose action succeeded.
+            done: BTreeSet<&'static str>,
+            /// Compensations, the first time each ran.
+            compensated: Vec<&'static str>,
+            /// Effects applied a second time.
+            again: Vec<String>,
+        }
+
+        /// Every saga's world, by the saga's key: the sagas of a test run side by side.
+        static WORLDS: Mutex<BTreeMap<String, World>> = Mutex::new(BTreeMap::new());
+
+        fn with_world<R>(data: &SagaData, f: impl FnOnce(&mut World) -> R) -> R {
+            let mut worlds = WORLDS.lock().unwrap_or_else(PoisonError::into_inner);
+            f(worlds.entry(data.key().to_string()).or_default())
         }
     }
 }
