@@ -1,10 +1,13 @@
 //! `--kind flowchart`: the saga's graph as Mermaid draws it. Orchestration: the trigger and
 //! the steps in stage order (fork and join at parallel groups), each step's compensation on a
-//! dashed edge. Choreography: handlers and the events between them, failures dashed.
+//! dashed edge. Choreography: handlers and the events between them, failures dashed. A
+//! saga with `resources` adds its records as cylinders, dotted edges from the actions that
+//! touch them (`flowchart_resources`).
 
 use std::fmt::Write;
 
 use super::escape::flowchart_label;
+use super::flowchart_resources as resources;
 use crate::model::{Edge, Node, Owner, Saga, StepKind};
 
 pub fn render(saga: &Saga) -> String {
@@ -13,6 +16,10 @@ pub fn render(saga: &Saga) -> String {
     for i in saga.graph.graph.node_indices() {
         let node = saga.graph.graph[i];
         let _ = writeln!(out, "    {}", declare(saga, node));
+    }
+    let with_resources = saga.resources.any();
+    if with_resources {
+        resources::nodes(saga, &mut out);
     }
     for e in saga.graph.graph.edge_indices() {
         let Some((a, b)) = saga.graph.graph.edge_endpoints(e) else {
@@ -27,6 +34,10 @@ pub fn render(saga: &Saga) -> String {
         };
         let _ = writeln!(out, "    {from} {arrow} {to}");
     }
+    if with_resources {
+        let drawn = |node: Node| saga.graph.graph.node_weights().any(|n| *n == node);
+        resources::edges(saga, |node| drawn(node).then(|| id(node)), &mut out);
+    }
     out.push_str("    classDef compensation stroke-dasharray: 4 3\n");
     let compensations: Vec<String> = saga
         .graph
@@ -37,6 +48,9 @@ pub fn render(saga: &Saga) -> String {
         .collect();
     if !compensations.is_empty() {
         let _ = writeln!(out, "    class {} compensation", compensations.join(","));
+    }
+    if with_resources {
+        resources::style(saga, &mut out);
     }
     out
 }

@@ -5,6 +5,7 @@
 mod combined;
 pub mod escape;
 pub mod flowchart;
+mod flowchart_resources;
 pub mod isolation;
 pub mod markdown;
 pub mod resource;
