@@ -305,7 +305,7 @@ fn a_version_check_stops_the_lost_update_of_a_forward_write() {
 #[test]
 fn what_is_not_implemented_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("retry-changed.yaml");
+    let path = dir.path().join("trigger-fails-on-lock.yaml");
     std::fs::write(
         &path,
         PLACE_ORDER.replacen(
@@ -315,11 +315,15 @@ fn what_is_not_implemented_is_refused() {
         ),
     )
     .unwrap();
+    // `on_locked: fail` on the trigger's effect runs (tests/isolation_trigger.rs): here on
+    // a record of its own, which no other instance locks.
     let out = sagac().arg("simulate").arg(&path).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("`on_locked: fail` on the trigger"), "{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The diagram of a spec with resources is refused: it would draw one instance.
     let out = sagac()
         .args(["diagram", "specs/place-order.yaml"])

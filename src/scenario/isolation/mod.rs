@@ -14,6 +14,7 @@ mod layout;
 mod notes;
 mod product;
 mod records;
+mod trigger;
 
 pub use notes::AccessNote;
 pub use records::IsolationInvariant;
@@ -127,18 +128,9 @@ pub fn unsupported(saga: &Saga) -> Option<String> {
         return Some("`then: retry` for a built-in isolation failure in a choreography".to_owned());
     }
     let resources = &saga.resources;
-    for (actor, effect) in resources.effects() {
+    for (actor, _) in resources.effects() {
         if matches!(actor, crate::model::resources::Actor::Reaction(_)) {
             return Some("effects on a reaction".to_owned());
-        }
-        // A compensation and the trigger always wait (a compensation's own `on_locked`
-        // is I812).
-        let own_fail = effect
-            .on_locked
-            .as_ref()
-            .is_some_and(|o| o.value == crate::model::resources::OnLocked::Fail);
-        if own_fail && matches!(actor, crate::model::resources::Actor::Trigger) {
-            return Some("`on_locked: fail` on the trigger's effect".to_owned());
         }
     }
     None

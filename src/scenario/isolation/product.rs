@@ -23,6 +23,7 @@ use super::actions::{gave_up_waiting, handled, ran};
 use super::layout::Layout;
 use super::notes::{self, AccessNote, RawNote};
 use super::records::{Broken, Context, Records, Refused};
+use super::trigger;
 use super::{Broke, Label};
 
 /// The most states one scenario explores before `simulate` gives up (exit 2).
@@ -38,6 +39,8 @@ struct Joint {
     /// Parked commands that applied after their sender gave up: their compensation has an
     /// effect to undo, though the instance's machine never learned it applied. Sorted.
     applied_late: Vec<(u8, Actor)>,
+    /// Bit per instance: its trigger was refused, so it never started (`trigger.rs`).
+    refused: u8,
 }
 
 impl Joint {
@@ -47,6 +50,7 @@ impl Joint {
             records: self.records.clone(),
             late: self.late.clone(),
             applied_late: self.applied_late.clone(),
+            refused: self.refused,
         }
     }
 
@@ -63,6 +67,7 @@ impl Joint {
             records: self.records.swapped(layout),
             late: swap(&self.late),
             applied_late: swap(&self.applied_late),
+            refused: (self.refused & !3) | ((self.refused & 1) << 1) | ((self.refused >> 1) & 1),
         }
     }
 }
@@ -158,6 +163,7 @@ impl Product<'_> {
             records: Records::new(&self.layout, self.machines.len()),
             late: Vec::new(),
             applied_late: Vec::new(),
+            refused: 0,
         }
     }
 
@@ -287,6 +293,10 @@ impl Product<'_> {
         }
         let mut out = Vec::new();
         for (i, (machine, state)) in self.machines.iter().zip(&joint.states).enumerate() {
+            if joint.refused & (1 << i) != 0 {
+                // Never started: nothing to end, nothing to undo.
+                continue;
+            }
             for (invariant, message) in machine.check_end(state) {
                 out.push((
                     i as u8,
@@ -386,6 +396,11 @@ impl Product<'_> {
         let saga = self.sagas[usize::from(i)];
         let ran = ran(saga, before, after, &next.actions);
 
+        if ran.contains(&Actor::Trigger)
+            && let Some(failure) = joint.records.refusal(i, self.layout.of(i, Actor::Trigger))
+        {
+            return Ok(Ok(self.trigger_refused(joint, i, failure)));
+        }
         let mut records = joint.records.clone();
         let mut broken: Vec<Found> = next
             .violations
@@ -431,8 +446,8 @@ impl Product<'_> {
                 continue;
             }
             visible |= self.layout.touches_shared(accesses);
-            // Only a step may refuse on a lock; every other action waits.
-            let always_waits = !matches!(actor, Actor::Step(_));
+            // A step or the trigger may refuse on a lock; a compensation waits.
+            let always_waits = !matches!(actor, Actor::Step(_) | Actor::Trigger);
             match records.parked(i, accesses, always_waits) {
                 Some(Refused::Parked { record, holder }) => return Ok(Err((record, holder))),
                 Some(Refused::Unsupported(what)) => return Err(what),
@@ -476,12 +491,36 @@ impl Product<'_> {
                 records,
                 late,
                 applied_late: joint.applied_late.clone(),
+                refused: joint.refused,
             },
             actions: next.actions.into_iter().map(|a| (i, a)).collect(),
             broken,
             visible,
             notes: raw,
         }))
+    }
+
+    /// Instance `i`'s trigger refused with `failure`: it never starts (`trigger.rs`).
+    fn trigger_refused(&self, joint: &Joint, i: u8, failure: BuiltinFailure) -> Move {
+        let mut states = joint.states.clone();
+        states[usize::from(i)] = trigger::refused_state(&joint.states[usize::from(i)]);
+        let saga = self.sagas[usize::from(i)];
+        Move {
+            joint: Joint {
+                states,
+                records: joint.records.clone(),
+                late: joint.late.clone(),
+                applied_late: joint.applied_late.clone(),
+                refused: joint.refused | (1 << i),
+            },
+            actions: trigger::refused_actions(saga, failure)
+                .into_iter()
+                .map(|a| (i, a))
+                .collect(),
+            broken: Vec::new(),
+            visible: true,
+            notes: Vec::new(),
+        }
     }
 
     /// The late application of the parked command `joint.late[k]`, once no other instance's
@@ -541,6 +580,7 @@ impl Product<'_> {
                 records,
                 late,
                 applied_late,
+                refused: joint.refused,
             },
             actions: vec![(i, Action::local(participant, action))],
             broken,
@@ -570,7 +610,14 @@ impl Product<'_> {
             .machines
             .iter()
             .zip(&joint.states)
-            .map(|(m, s)| m.outcome(s))
+            .enumerate()
+            .map(|(i, (m, s))| {
+                if joint.refused & (1 << i) != 0 {
+                    trigger::REFUSED_OUTCOME
+                } else {
+                    m.outcome(s)
+                }
+            })
             .collect();
         self.notes.set(notes);
         Ok((outcomes, (trace, raw)))
