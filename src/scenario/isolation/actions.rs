@@ -10,7 +10,8 @@ use super::super::action::{Action, ActionKind, StepResult, Work};
 use super::super::machine::State;
 
 /// The actions whose effects a machine transition applied, in order: the trigger, the
-/// steps (an effect applied, or a read-only step that answered), the compensations.
+/// steps (an effect applied, or a read-only step that answered), the compensations, the
+/// reactions (a choreography's handler that ran; a duplicate applies nothing again).
 pub(super) fn ran(saga: &Saga, before: &State, after: &State, actions: &[Action]) -> Vec<Actor> {
     let mut out = Vec::new();
     if !before.trigger_ran && after.trigger_ran {
@@ -37,6 +38,13 @@ pub(super) fn ran(saga: &Saga, before: &State, after: &State, actions: &[Action]
             out.push(Actor::Compensation(owner));
         }
     }
+    out.extend(actions.iter().filter_map(|a| match a.kind {
+        ActionKind::Run {
+            work: Work::Reaction(r),
+            result: StepResult::Success,
+        } => Some(Actor::Reaction(r)),
+        _ => None,
+    }));
     out
 }
 

@@ -13,6 +13,7 @@ mod actions;
 mod layout;
 mod notes;
 mod product;
+mod reaction;
 mod records;
 mod trigger;
 
@@ -126,12 +127,6 @@ pub fn unsupported(saga: &Saga) -> Option<String> {
     };
     if saga.coordination == Coordination::Choreography && saga.steps.iter().any(retried_builtin) {
         return Some("`then: retry` for a built-in isolation failure in a choreography".to_owned());
-    }
-    let resources = &saga.resources;
-    for (actor, _) in resources.effects() {
-        if matches!(actor, crate::model::resources::Actor::Reaction(_)) {
-            return Some("effects on a reaction".to_owned());
-        }
     }
     None
 }

@@ -23,24 +23,24 @@ use super::actions::{gave_up_waiting, handled, ran};
 use super::layout::Layout;
 use super::notes::{self, AccessNote, RawNote};
 use super::records::{Broken, Context, Records, Refused};
-use super::trigger;
 use super::{Broke, Label};
+use super::{reaction, trigger};
 
 /// The most states one scenario explores before `simulate` gives up (exit 2).
 pub const MAX_STATES: usize = 2_000_000;
 
 #[derive(Clone, PartialEq, Eq, Hash)]
-struct Joint {
-    states: Vec<State>,
-    records: Records,
+pub(super) struct Joint {
+    pub(super) states: Vec<State>,
+    pub(super) records: Records,
     /// Commands parked at their owner whose sender gave up waiting (in doubt under
     /// `timeout:`): each may still apply when the lock is released. Sorted.
-    late: Vec<(u8, Actor)>,
+    pub(super) late: Vec<(u8, Actor)>,
     /// Parked commands that applied after their sender gave up: their compensation has an
     /// effect to undo, though the instance's machine never learned it applied. Sorted.
-    applied_late: Vec<(u8, Actor)>,
+    pub(super) applied_late: Vec<(u8, Actor)>,
     /// Bit per instance: its trigger was refused, so it never started (`trigger.rs`).
-    refused: u8,
+    pub(super) refused: u8,
 }
 
 impl Joint {
@@ -74,17 +74,17 @@ impl Joint {
 
 /// An invariant broken by a move: the instance, what broke, the words, and the effect
 /// that broke it (an isolation invariant's).
-type Found = (u8, Broke, String, Option<Span>);
+pub(super) type Found = (u8, Broke, String, Option<Span>);
 
 /// One transition of the product.
-struct Move {
-    joint: Joint,
-    actions: Vec<(u8, Action)>,
-    broken: Vec<Found>,
+pub(super) struct Move {
+    pub(super) joint: Joint,
+    pub(super) actions: Vec<(u8, Action)>,
+    pub(super) broken: Vec<Found>,
     /// It touches a shared record, or settles the instance's pending changes.
-    visible: bool,
+    pub(super) visible: bool,
     /// Its accesses to shared records, for a drawn run.
-    notes: Vec<RawNote>,
+    pub(super) notes: Vec<RawNote>,
 }
 
 /// Every instance's enabled moves, and the parked ones.
@@ -399,7 +399,8 @@ impl Product<'_> {
         if ran.contains(&Actor::Trigger)
             && let Some(failure) = joint.records.refusal(i, self.layout.of(i, Actor::Trigger))
         {
-            return Ok(Ok(self.trigger_refused(joint, i, failure)));
+            let saga = self.sagas[usize::from(i)];
+            return Ok(Ok(trigger::refused(saga, joint, i, failure)));
         }
         let mut records = joint.records.clone();
         let mut broken: Vec<Found> = next
@@ -420,19 +421,12 @@ impl Product<'_> {
         let mut visible = handled
             .iter()
             .any(|&actor| self.layout.touches_shared(self.layout.of(i, actor)));
-        for &actor in &handled {
-            // Answered `Changed`: the saga now holds the record's current version.
-            let accesses = self.layout.of(i, actor);
-            if matches!(actor, Actor::Step(_))
-                && !ran.contains(&actor)
-                && joint.records.refusal(i, accesses) == Some(BuiltinFailure::Changed)
-            {
-                records.observe_again(i, accesses);
-            }
-        }
+        self.observe_again(joint, i, (&handled, &ran), &mut records);
         let pnr = saga.point_of_no_return();
         let settled_before = settled(saga, before, pnr, machine);
         let mut raw = Vec::new();
+        // Reactions the records refused: dropped, their effects not applied.
+        let mut dropped = Vec::new();
         for actor in ran {
             // The undo of an effect that never applied is a no-op (`absent_effect: ignore`).
             if let Actor::Compensation(Owner::Step(s)) = actor
@@ -446,12 +440,18 @@ impl Product<'_> {
                 continue;
             }
             visible |= self.layout.touches_shared(accesses);
-            // A step or the trigger may refuse on a lock; a compensation waits.
-            let always_waits = !matches!(actor, Actor::Step(_) | Actor::Trigger);
+            // A step, the trigger or a reaction may refuse on a lock; a compensation waits.
+            let always_waits = actor.is_compensation();
             match records.parked(i, accesses, always_waits) {
                 Some(Refused::Parked { record, holder }) => return Ok(Err((record, holder))),
                 Some(Refused::Unsupported(what)) => return Err(what),
                 None => {}
+            }
+            if let Actor::Reaction(r) = actor
+                && let Some(failure) = records.reaction_refusal(i, accesses)
+            {
+                dropped.push((r, failure));
+                continue;
             }
             let pending = !settled_before && pending_actor(saga, actor, pnr);
             if self.notes.get() {
@@ -474,15 +474,8 @@ impl Product<'_> {
                 broken.extend(tag(i, records.locks_left(&self.ctx(), i)));
             }
         }
-        let mut late = joint.late.clone();
-        for s in gave_up_waiting(&next.actions) {
-            let accesses = self.layout.of(i, Actor::Step(s));
-            if joint.records.parked(i, accesses, false).is_some() {
-                late.push((i, Actor::Step(s)));
-                late.sort();
-                visible = true;
-            }
-        }
+        let late = self.left_parked(joint, i, &next.actions);
+        visible |= late.len() > joint.late.len();
         let mut states = joint.states.clone();
         states[usize::from(i)] = next.state;
         Ok(Ok(Move {
@@ -493,34 +486,49 @@ impl Product<'_> {
                 applied_late: joint.applied_late.clone(),
                 refused: joint.refused,
             },
-            actions: next.actions.into_iter().map(|a| (i, a)).collect(),
+            actions: next
+                .actions
+                .into_iter()
+                .map(|a| (i, reaction::dropped(a, &dropped)))
+                .collect(),
             broken,
             visible,
             notes: raw,
         }))
     }
 
-    /// Instance `i`'s trigger refused with `failure`: it never starts (`trigger.rs`).
-    fn trigger_refused(&self, joint: &Joint, i: u8, failure: BuiltinFailure) -> Move {
-        let mut states = joint.states.clone();
-        states[usize::from(i)] = trigger::refused_state(&joint.states[usize::from(i)]);
-        let saga = self.sagas[usize::from(i)];
-        Move {
-            joint: Joint {
-                states,
-                records: joint.records.clone(),
-                late: joint.late.clone(),
-                applied_late: joint.applied_late.clone(),
-                refused: joint.refused | (1 << i),
-            },
-            actions: trigger::refused_actions(saga, failure)
-                .into_iter()
-                .map(|a| (i, a))
-                .collect(),
-            broken: Vec::new(),
-            visible: true,
-            notes: Vec::new(),
+    /// A step of `i` its participant handled but did not apply, answered `Changed`: the
+    /// saga now holds the record's current version (a retry runs on it).
+    fn observe_again(
+        &self,
+        joint: &Joint,
+        i: u8,
+        (handled, ran): (&[Actor], &[Actor]),
+        records: &mut Records,
+    ) {
+        for &actor in handled {
+            let accesses = self.layout.of(i, actor);
+            if matches!(actor, Actor::Step(_))
+                && !ran.contains(&actor)
+                && joint.records.refusal(i, accesses) == Some(BuiltinFailure::Changed)
+            {
+                records.observe_again(i, accesses);
+            }
         }
+    }
+
+    /// The parked commands after `i`'s `actions`: with those whose sender stopped waiting
+    /// while they stay parked at their owner (they may still apply later). Sorted.
+    fn left_parked(&self, joint: &Joint, i: u8, actions: &[Action]) -> Vec<(u8, Actor)> {
+        let mut late = joint.late.clone();
+        for s in gave_up_waiting(actions) {
+            let accesses = self.layout.of(i, Actor::Step(s));
+            if joint.records.parked(i, accesses, false).is_some() {
+                late.push((i, Actor::Step(s)));
+            }
+        }
+        late.sort();
+        late
     }
 
     /// The late application of the parked command `joint.late[k]`, once no other instance's

@@ -199,6 +199,25 @@ impl Records {
             .then_some(BuiltinFailure::WrongState)
     }
 
+    /// The built-in failure a reaction's owner answers instead of applying it, when it
+    /// neither applies nor waits: another instance's lock under `on_locked: fail`
+    /// (`Locked`), a record changed since `instance` observed it under `if_unchanged`
+    /// (`Changed`), a guard that refuses a record not already in its `to` (`WrongState`;
+    /// meeting its own `to` is a repeat, which succeeds). The reaction is then dropped.
+    pub fn reaction_refusal(&self, instance: u8, accesses: &[Access]) -> Option<BuiltinFailure> {
+        if self.parked(instance, accesses, false).is_some() {
+            return None;
+        }
+        let locked = accesses.iter().any(|a| {
+            self.holder[a.record].is_some_and(|h| h != instance)
+                && a.effect.on_locked(&a.resource) == OnLocked::Fail
+        });
+        if locked {
+            return Some(BuiltinFailure::Locked);
+        }
+        self.compensation_refusal(instance, accesses)
+    }
+
     /// `instance` was answered `Changed`: the answer carries the record's current version,
     /// which the saga now holds (a retry runs on it).
     pub fn observe_again(&mut self, instance: u8, accesses: &[Access]) {
@@ -236,8 +255,11 @@ impl Records {
     ) -> Result<Vec<Broken>, Refused> {
         let mut broken = Vec::new();
         let compensation = actor.is_compensation();
+        // A compensation or a reaction meeting its own `to` is a repeat, and succeeds.
+        let repeats = compensation || matches!(actor, Actor::Reaction(_));
         for access in accesses {
-            self.access(ctx, instance, compensation, access, pending, &mut broken)?;
+            let undo = (compensation, repeats);
+            self.access(ctx, instance, undo, access, pending, &mut broken)?;
         }
         Ok(broken)
     }
@@ -246,7 +268,7 @@ impl Records {
         &mut self,
         ctx: &Context,
         i: u8,
-        compensation: bool,
+        (compensation, repeats): (bool, bool),
         access: &Access,
         pending: bool,
         broken: &mut Vec<Broken>,
@@ -296,7 +318,7 @@ impl Records {
                     });
                     if !passes {
                         // A compensation or reaction meeting its own `to` is a repeat.
-                        if compensation && from == to {
+                        if repeats && from == to {
                             return Ok(());
                         }
                         return Err(Refused::Unsupported(format!(

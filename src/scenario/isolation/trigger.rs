@@ -11,18 +11,34 @@ use crate::model::{BuiltinFailure, End, Saga};
 
 use super::super::Outcome;
 use super::super::action::{Action, ActionKind, FailureName, Party, StepResult, Work};
-use super::super::machine::State;
+use super::product::{Joint, Move};
 
-/// The instance's state once its trigger is refused: nothing in flight, nothing ran.
-pub(super) fn refused_state(before: &State) -> State {
-    let mut state = before.clone();
-    state.pending.clear();
-    state
+/// Instance `i`'s trigger refused with `failure`: nothing in flight, nothing ran, and the
+/// instance marked as never started.
+pub(super) fn refused(saga: &Saga, joint: &Joint, i: u8, failure: BuiltinFailure) -> Move {
+    let mut states = joint.states.clone();
+    states[usize::from(i)].pending.clear();
+    Move {
+        joint: Joint {
+            states,
+            records: joint.records.clone(),
+            late: joint.late.clone(),
+            applied_late: joint.applied_late.clone(),
+            refused: joint.refused | (1 << i),
+        },
+        actions: refused_actions(saga, failure)
+            .into_iter()
+            .map(|a| (i, a))
+            .collect(),
+        broken: Vec::new(),
+        visible: true,
+        notes: Vec::new(),
+    }
 }
 
 /// What the refusal does, in the run's words: the trigger fails with the built-in failure,
 /// and the caller is told (with an `outcome`).
-pub(super) fn refused_actions(saga: &Saga, failure: BuiltinFailure) -> Vec<Action> {
+fn refused_actions(saga: &Saga, failure: BuiltinFailure) -> Vec<Action> {
     let participant = saga.trigger.participant;
     let mut out = vec![Action::local(
         participant,
