@@ -303,7 +303,7 @@ fn a_version_check_stops_the_lost_update_of_a_forward_write() {
 }
 
 #[test]
-fn what_is_not_implemented_is_refused() {
+fn the_trigger_s_on_locked_runs_and_the_combined_diagram_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("trigger-fails-on-lock.yaml");
     std::fs::write(

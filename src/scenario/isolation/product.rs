@@ -10,7 +10,7 @@
 //! (two instances of one spec under the same faults: a state and its `a`<->`b` swap are
 //! one). The naive search explores every interleaving; a test compares the two.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 use crate::model::resources::Actor;
 use crate::model::{BuiltinFailure, Owner, Saga, StepId};
@@ -20,57 +20,16 @@ use super::super::action::{Action, ActionKind, StepResult, Work};
 use super::super::invariant::Invariant;
 use super::super::machine::{Machine, State};
 use super::actions::{gave_up_waiting, handled, ran};
+use super::joint::Joint;
 use super::layout::Layout;
 use super::notes::{self, AccessNote, RawNote};
 use super::records::{Broken, Context, Records, Refused};
+use super::redelivery::Made;
 use super::{Broke, Label};
 use super::{reaction, trigger};
 
 /// The most states one scenario explores before `simulate` gives up (exit 2).
 pub const MAX_STATES: usize = 2_000_000;
-
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub(super) struct Joint {
-    pub(super) states: Vec<State>,
-    pub(super) records: Records,
-    /// Commands parked at their owner whose sender gave up waiting (in doubt under
-    /// `timeout:`): each may still apply when the lock is released. Sorted.
-    pub(super) late: Vec<(u8, Actor)>,
-    /// Parked commands that applied after their sender gave up: their compensation has an
-    /// effect to undo, though the instance's machine never learned it applied. Sorted.
-    pub(super) applied_late: Vec<(u8, Actor)>,
-    /// Bit per instance: its trigger was refused, so it never started (`trigger.rs`).
-    pub(super) refused: u8,
-}
-
-impl Joint {
-    fn canonical(&self) -> Joint {
-        Joint {
-            states: self.states.iter().map(State::canonical).collect(),
-            records: self.records.clone(),
-            late: self.late.clone(),
-            applied_late: self.applied_late.clone(),
-            refused: self.refused,
-        }
-    }
-
-    fn swapped(&self, layout: &Layout) -> Joint {
-        let mut states = self.states.clone();
-        states.swap(0, 1);
-        let swap = |v: &[(u8, Actor)]| {
-            let mut out: Vec<(u8, Actor)> = v.iter().map(|&(i, a)| (1 - i.min(1), a)).collect();
-            out.sort();
-            out
-        };
-        Joint {
-            states,
-            records: self.records.swapped(layout),
-            late: swap(&self.late),
-            applied_late: swap(&self.applied_late),
-            refused: (self.refused & !3) | ((self.refused & 1) << 1) | ((self.refused >> 1) & 1),
-        }
-    }
-}
 
 /// An invariant broken by a move: the instance, what broke, the words, and the effect
 /// that broke it (an isolation invariant's).
@@ -91,6 +50,8 @@ pub(super) struct Move {
 struct Enabled {
     moves: Vec<(u8, Vec<Move>)>,
     parked: Vec<(u8, usize, u8)>,
+    /// Steps whose event is redelivered for ever while the records refuse it.
+    redelivering: Vec<(u8, StepId, BuiltinFailure)>,
 }
 
 pub struct Product<'a> {
@@ -137,6 +98,8 @@ pub struct Explored {
     /// Per instance, its outcome in the representative run (oldest message first, `a`
     /// before `b`).
     pub outcomes: Vec<super::super::Outcome>,
+    /// Per instance, every outcome some explored run ends in.
+    pub ends: Vec<BTreeSet<super::super::Outcome>>,
     /// The representative run.
     pub trace: Trace,
     /// Its accesses to shared records.
@@ -164,6 +127,7 @@ impl Product<'_> {
             late: Vec::new(),
             applied_late: Vec::new(),
             refused: 0,
+            redelivered: Vec::new(),
         }
     }
 
@@ -180,6 +144,7 @@ impl Product<'_> {
         let mut queue = VecDeque::from([(0usize, initial.clone())]);
         let mut found: BTreeMap<Broke, (u8, String, Option<Span>, RawRun)> = BTreeMap::new();
         let mut fired = vec![0u64; self.machines.len()];
+        let mut ends = vec![BTreeSet::new(); self.machines.len()];
         while let Some((index, joint)) = queue.pop_front() {
             let enabled = self.enabled(&joint)?;
             let mut moves: Vec<Move> = match self.reduced.then(|| self.alone(&enabled)).flatten() {
@@ -194,8 +159,9 @@ impl Product<'_> {
             if moves.is_empty() {
                 for (i, state) in joint.states.iter().enumerate() {
                     fired[i] |= state.fired;
+                    ends[i].insert(self.outcome(&joint, i));
                 }
-                let broken = self.at_end(&joint, &enabled.parked);
+                let broken = self.at_end(&joint, &enabled.parked, &enabled.redelivering);
                 if broken.iter().any(|(_, b, _, _)| !found.contains_key(b)) {
                     let run = path(&nodes, index);
                     for (i, b, message, span) in broken {
@@ -238,6 +204,11 @@ impl Product<'_> {
                 queue.push_back((nodes.len() - 1, m.joint));
             }
         }
+        if self.symmetric {
+            // A run and its `a`<->`b` swap are one state: either instance ends either way.
+            let both: BTreeSet<_> = ends.iter().flatten().copied().collect();
+            ends = vec![both; ends.len()];
+        }
         let (outcomes, (trace, raw)) = self.representative(initial)?;
         Ok(Explored {
             states: seen.len(),
@@ -256,6 +227,7 @@ impl Product<'_> {
                 .collect(),
             fired,
             outcomes,
+            ends,
             notes: self.word(&raw),
             trace,
         })
@@ -270,6 +242,7 @@ impl Product<'_> {
             .find(|(i, moves)| {
                 !moves.is_empty()
                     && !enabled.parked.iter().any(|(p, _, _)| p == i)
+                    && !enabled.redelivering.iter().any(|(p, _, _)| p == i)
                     && moves.iter().all(|m| !m.visible)
             })
             .map(|(i, _)| *i)
@@ -277,7 +250,12 @@ impl Product<'_> {
 
     /// What is broken where nothing can move: a wait on a lock that is never released,
     /// else each instance's end checks.
-    fn at_end(&self, joint: &Joint, parked: &[(u8, usize, u8)]) -> Vec<Found> {
+    fn at_end(
+        &self,
+        joint: &Joint,
+        parked: &[(u8, usize, u8)],
+        redelivering: &[(u8, StepId, BuiltinFailure)],
+    ) -> Vec<Found> {
         if let Some(&(i, record, holder)) = parked.first() {
             return vec![(
                 i,
@@ -287,6 +265,20 @@ impl Product<'_> {
                     self.label(i),
                     self.layout.records[record].name,
                     self.label(holder)
+                ),
+                None,
+            )];
+        }
+        if let Some(&(i, step, failure)) = redelivering.first() {
+            let saga = self.sagas[usize::from(i)];
+            return vec![(
+                i,
+                Broke::Instance(Invariant::Termination),
+                format!(
+                    "{} {} is refused with {} at every redelivery of its event, for ever: nothing changes the records it needs again (then: retry, unlimited)",
+                    self.label(i),
+                    saga.step(step).action.value,
+                    failure.as_str()
                 ),
                 None,
             )];
@@ -309,6 +301,15 @@ impl Product<'_> {
         out
     }
 
+    /// Instance `i`'s outcome where its run stands (a refused trigger's: `trigger.rs`).
+    fn outcome(&self, joint: &Joint, i: usize) -> super::super::Outcome {
+        if joint.refused & (1 << i) != 0 {
+            trigger::REFUSED_OUTCOME
+        } else {
+            self.machines[i].outcome(&joint.states[i])
+        }
+    }
+
     fn word(&self, raw: &[(usize, RawNote)]) -> Vec<AccessNote> {
         notes::word(&self.sagas, &self.layout, &self.labels, raw)
     }
@@ -321,6 +322,7 @@ impl Product<'_> {
         let mut out = Enabled {
             moves: Vec::new(),
             parked: Vec::new(),
+            redelivering: Vec::new(),
         };
         for (i, machine) in self.machines.iter().enumerate() {
             let i = i as u8;
@@ -364,6 +366,17 @@ impl Product<'_> {
             );
             let mut moves = Vec::new();
             for next in machine.successors(before) {
+                let next = match self.redelivery(joint, i, next) {
+                    Made::Machine(next) => next,
+                    Made::Redelivered(m) => {
+                        moves.push(m);
+                        continue;
+                    }
+                    Made::Forever(step, failure) => {
+                        out.redelivering.push((i, step, failure));
+                        continue;
+                    }
+                };
                 match self.step(joint, i, next)? {
                     Ok(m) => moves.push(m),
                     Err((record, holder)) => out.parked.push((i, record, holder)),
@@ -485,6 +498,7 @@ impl Product<'_> {
                 late,
                 applied_late: joint.applied_late.clone(),
                 refused: joint.refused,
+                redelivered: joint.redelivered.clone(),
             },
             actions: next
                 .actions
@@ -589,6 +603,7 @@ impl Product<'_> {
                 late,
                 applied_late,
                 refused: joint.refused,
+                redelivered: joint.redelivered.clone(),
             },
             actions: vec![(i, Action::local(participant, action))],
             broken,
@@ -614,18 +629,8 @@ impl Product<'_> {
             trace.extend(m.actions);
             joint = m.joint;
         }
-        let outcomes = self
-            .machines
-            .iter()
-            .zip(&joint.states)
-            .enumerate()
-            .map(|(i, (m, s))| {
-                if joint.refused & (1 << i) != 0 {
-                    trigger::REFUSED_OUTCOME
-                } else {
-                    m.outcome(s)
-                }
-            })
+        let outcomes = (0..self.machines.len())
+            .map(|i| self.outcome(&joint, i))
             .collect();
         self.notes.set(notes);
         Ok((outcomes, (trace, raw)))

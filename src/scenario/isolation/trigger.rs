@@ -11,7 +11,8 @@ use crate::model::{BuiltinFailure, End, Saga};
 
 use super::super::Outcome;
 use super::super::action::{Action, ActionKind, FailureName, Party, StepResult, Work};
-use super::product::{Joint, Move};
+use super::joint::Joint;
+use super::product::Move;
 
 /// Instance `i`'s trigger refused with `failure`: nothing in flight, nothing ran, and the
 /// instance marked as never started.
@@ -25,6 +26,7 @@ pub(super) fn refused(saga: &Saga, joint: &Joint, i: u8, failure: BuiltinFailure
             late: joint.late.clone(),
             applied_late: joint.applied_late.clone(),
             refused: joint.refused | (1 << i),
+            redelivered: joint.redelivered.clone(),
         },
         actions: refused_actions(saga, failure)
             .into_iter()
