@@ -11,7 +11,7 @@ use crate::model::{
 };
 
 use super::super::action::{ActionKind, Effect, FailureName, Party, Silence, StepResult, Work};
-use super::super::fault::{Fault, builtin_handling, deadline_reaches};
+use super::super::fault::{Fault, builtin_handling, deadline_reaches, uncaught_handling};
 use super::super::invariant::Invariant;
 use super::state::{Cause, End, Message, Phase, Reply, Status, owner_bit};
 use super::{Machine, Next, Transition};
@@ -158,7 +158,7 @@ impl Machine<'_> {
     /// An error the step does not declare, handled by its `on_uncaught`.
     pub(super) fn uncaught(&self, transition: &mut Transition, s: StepId) {
         let cause = Cause::Builtin(s, BuiltinFailure::Uncaught);
-        match self.saga.step(s).on_uncaught.value {
+        match uncaught_handling(self.saga.step(s)) {
             OnUncaught::Compensate | OnUncaught::Terminate => self.fail_reply(transition, s, cause),
             OnUncaught::Retry => {
                 let attempt = u32::from(transition.step(s).attempts);
