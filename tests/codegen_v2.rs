@@ -748,3 +748,40 @@ fn uncaught_send_confirmation_is_retried() {
 ";
     crate_passes_with(UNCAUGHT_RETRIABLE, extra, 1);
 }
+
+const DEFAULTS_BUDGET: &str =
+    "tests/codegen-specs/v2c-compensation-defaults-budget-orchestration.yaml";
+
+/// `compensation_defaults.retry` with `within` and `jitter`: each compensation that does
+/// not write its own `retry` (the trigger's, the inventory's) gets both in its generated
+/// policy, its `max_attempts` the attempts that start within the budget (3 within 3s,
+/// waits of 1s), as `check` counts them; the one that writes its own keeps it. The crate
+/// passes its tests (the `compfail:` ones exhaust those 3 attempts), clippy and rustfmt.
+#[test]
+fn compensation_defaults_carry_the_retry_budget_and_jitter() {
+    let generated = flat(&file(DEFAULTS_BUDGET, "src/generated.rs"));
+    let budget = flat(
+        "/// 3 attempts, fixed 1s.
+        pub const RETRY_0: RetryPolicy = RetryPolicy {
+            max_attempts: Some(3),
+            backoff: Backoff::Fixed,
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(60),
+            within: Some(Duration::from_secs(3)),
+            jitter: Jitter::Full,
+        };",
+    );
+    assert!(generated.contains(&budget), "{generated}");
+    for action in ["RejectOrder", "ReleaseInventory"] {
+        let uses = flat(&format!(
+            "CompensationInfo {{ action: \"{action}\", retry: RETRY_0, }}"
+        ));
+        assert!(generated.contains(&uses), "{action}");
+    }
+    let own = flat("CompensationInfo { action: \"ReleaseShipping\", retry: RETRY_2, }");
+    assert!(generated.contains(&own));
+    assert!(generated.contains(&flat(
+        "pub const RETRY_2: RetryPolicy = RetryPolicy { max_attempts: Some(1),"
+    )));
+    crate_passes_its_tests_clippy_and_fmt(DEFAULTS_BUDGET);
+}
