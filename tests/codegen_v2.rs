@@ -785,3 +785,47 @@ fn compensation_defaults_carry_the_retry_budget_and_jitter() {
     )));
     crate_passes_its_tests_clippy_and_fmt(DEFAULTS_BUDGET);
 }
+
+const TRIP: &str = "specs/trip-temporal.yaml";
+
+/// A compensation that fails or times out only where the deadline stops a step in doubt,
+/// or where the cancel is heard after a later step was sent, has its test too: the test
+/// drives that run (`scenario::Played`), the simulator's machine predicting it, and says
+/// so. Every scenario `sagac simulate` lists for the trip has its test
+/// (`tests/codegen.rs` builds the crate and runs them).
+#[test]
+fn compensations_failing_after_a_deadline_or_a_cancel_in_doubt_are_tested() {
+    let tests = file(TRIP, "tests/scenarios.rs");
+    let body = test_of(&tests, "deadline:reserve_car+compfail:reserve_car");
+    assert!(
+        body.contains("in the run where `reserve_car` is outstanding (sent, not processed)"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"run(&["abandon:reserve_car", "compfail:reserve_car"])"#),
+        "{body}"
+    );
+    assert!(expects(body, "Outcome::NeedsAttention", "&[]"), "{body}");
+    assert!(flat(body).contains(&flat(
+        r#"expect_gave_up(&run, &["reserve_car"], &["reserve_car"]);"#
+    )));
+    let body = test_of(&tests, "cancel:verify_traveller+comptimeout:book_flight");
+    assert!(
+        body.contains(r#"run(&["cancel:book_flight", "comptimeout:book_flight"])"#),
+        "{body}"
+    );
+    assert!(
+        expects(
+            body,
+            "Outcome::Cancelled",
+            r#"&["book_flight", "book_hotel", "reserve_car"]"#
+        ),
+        "{body}"
+    );
+    let saga = saga(TRIP);
+    let played = sagac::scenario::expectations(&saga, &codegen::fault_kinds(&saga))
+        .iter()
+        .filter(|e| e.played.is_some())
+        .count();
+    assert_eq!(played, 18);
+}

@@ -151,13 +151,21 @@ pub fn driver_next() -> TokenStream {
 }
 
 /// The test harness's `deadline:<step>`: the deadline passes as the step's first command is
-/// about to go out, which then is not sent, nor are those queued after it.
+/// about to go out, which then is not sent, nor are those queued after it. And
+/// `abandon:<step>`, the run of a `deadline:` scenario where the step is outstanding
+/// instead (`scenario::Played::DeadlineOutstanding`): its command went out, its
+/// participant never processed it, and the deadline passes before an answer.
 pub fn harness() -> TokenStream {
     quote! {
         if let Command::Run { step, attempt: 1, .. } = command {
             if world.borrow_mut().fire(&format!("deadline:{}", step.id())) {
                 let mut unsent = vec![command];
                 unsent.extend(queue.drain(..));
+                queue.extend(saga.on_deadline(&unsent));
+                continue;
+            }
+            if world.borrow_mut().fire(&format!("abandon:{}", step.id())) {
+                let unsent: Vec<Command> = queue.drain(..).collect();
                 queue.extend(saga.on_deadline(&unsent));
                 continue;
             }

@@ -32,7 +32,7 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
     // Version 2's faults the harness plays, beside crashes and duplicates.
     let deadline_test = needs
         .deadline
-        .then(|| quote!(|| f.starts_with("deadline:")));
+        .then(|| quote!(|| f.starts_with("deadline:") || f.starts_with("abandon:")));
     let cancel_test = needs.cancel.then(|| quote!(|| f.starts_with("cancel:")));
     let by_hand_test =
         quote!(f.starts_with("crash:") || f.starts_with("dup:") #deadline_test #cancel_test);

@@ -326,6 +326,11 @@ impl Machine<'_> {
         if !self.fire(transition.state, Fault::Deadline(s)) {
             return false;
         }
+        if self.deadline_outstanding && self.saga.step(s).kind != StepKind::Pivot {
+            // The alternative below with the command not processed, made in place.
+            self.abandoned(transition, s, false);
+            return true;
+        }
         if self.saga.step(s).kind != StepKind::Pivot
             && let Some(alternatives) = transition.alternatives.as_deref_mut()
         {
