@@ -154,8 +154,18 @@ pub fn driver_next() -> TokenStream {
 /// about to go out, which then is not sent, nor are those queued after it. And
 /// `abandon:<step>`, the run of a `deadline:` scenario where the step is outstanding
 /// instead (`scenario::Played::DeadlineOutstanding`): its command went out, its
-/// participant never processed it, and the deadline passes before an answer.
-pub fn harness() -> TokenStream {
+/// participant never processed it, and the deadline passes before an answer (only in a
+/// crate that has such a test: `abandon`).
+pub fn harness(abandon: bool) -> TokenStream {
+    let abandon = abandon.then(|| {
+        quote! {
+            if world.borrow_mut().fire(&format!("abandon:{}", step.id())) {
+                let unsent: Vec<Command> = queue.drain(..).collect();
+                queue.extend(saga.on_deadline(&unsent));
+                continue;
+            }
+        }
+    });
     quote! {
         if let Command::Run { step, attempt: 1, .. } = command {
             if world.borrow_mut().fire(&format!("deadline:{}", step.id())) {
@@ -164,11 +174,7 @@ pub fn harness() -> TokenStream {
                 queue.extend(saga.on_deadline(&unsent));
                 continue;
             }
-            if world.borrow_mut().fire(&format!("abandon:{}", step.id())) {
-                let unsent: Vec<Command> = queue.drain(..).collect();
-                queue.extend(saga.on_deadline(&unsent));
-                continue;
-            }
+            #abandon
         }
     }
 }

@@ -23,7 +23,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::model::ParticipantId;
-use crate::scenario::{Expectation, Fault};
+use crate::scenario::{Expectation, Fault, Played};
 
 use super::format::{Error, rust_file};
 use super::names::{Namespace, ident, test_name};
@@ -42,6 +42,9 @@ struct Needs {
     deadline: bool,
     /// Version 2's `cancel:<step>`, played by the harness.
     cancel: bool,
+    /// Version 2's `abandon:<step>`: a test drives a `deadline:` scenario's run where the
+    /// step is outstanding (`Played::DeadlineOutstanding`).
+    abandon: bool,
 }
 
 impl Needs {
@@ -65,6 +68,9 @@ impl Needs {
                 _ => {}
             }
         }
+        needs.abandon = scenarios
+            .iter()
+            .any(|s| matches!(s.played, Some(Played::DeadlineOutstanding(_))));
         needs
     }
 }
