@@ -214,14 +214,6 @@ fn one_test_per_scenario() {
                 untested.push(s.name.clone());
             }
         }
-        // Known gap (docs/codegen.md, "Language version 2"): a compensation's failure or
-        // timeout after a deadline or a cancel is tested only where the harness's run makes
-        // that compensation; the simulator also lists it for the runs where the step the
-        // deadline or cancel stopped was in doubt.
-        untested.retain(|name| {
-            !((name.starts_with("deadline:") || name.starts_with("cancel:"))
-                && (name.contains("+compfail:") || name.contains("+comptimeout:")))
-        });
         assert!(untested.is_empty(), "{spec}: no test for {untested:?}");
         assert_eq!(
             tests.matches("#[test]").count(),

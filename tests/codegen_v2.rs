@@ -459,10 +459,21 @@ mod cargo;
 /// The crate of a version 2 spec builds, passes one test per scenario `expectations`
 /// lists, clippy `-D warnings` and rustfmt.
 fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
+    crate_passes_with(spec, "", 0);
+}
+
+/// As `crate_passes_its_tests_clippy_and_fmt`, with `extra` (`tests` more tests, laid out
+/// as rustfmt would) appended to the crate's `tests/scenarios.rs`.
+fn crate_passes_with(spec: &str, extra: &str, more: usize) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("crate");
     let files = codegen::generate(&saga(spec), spec).unwrap();
     codegen::writer::write(&out, &files, false).unwrap();
+    if !extra.is_empty() {
+        let tests = out.join("tests/scenarios.rs");
+        let text = std::fs::read_to_string(&tests).unwrap();
+        std::fs::write(&tests, format!("{text}{extra}")).unwrap();
+    }
     // One target directory per spec: the crates share their package's name, and the tests
     // build them at once.
     let stem = Path::new(spec).file_stem().unwrap();
@@ -470,7 +481,7 @@ fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
         .join("codegen-v2-crates")
         .join(stem);
     let saga = saga(spec);
-    let tests = sagac::scenario::expectations(&saga, &codegen::fault_kinds(&saga)).len();
+    let tests = sagac::scenario::expectations(&saga, &codegen::fault_kinds(&saga)).len() + more;
     let mut test = cargo::cargo();
     test.args(["test", "--offline", "--quiet"])
         .env("CARGO_TARGET_DIR", &target);
@@ -707,30 +718,114 @@ fn the_compensation_timeout_crate_passes_its_tests_clippy_and_fmt() {
     crate_passes_its_tests_clippy_and_fmt(TIMEOUT);
 }
 
-/// `on_uncaught: compensate` on a retriable step, where the simulator and the contract's
-/// detail 4 disagree, is refused by name at its line rather than generated either way.
+const UNCAUGHT_RETRIABLE: &str = "tests/codegen-specs/v2c-uncaught-retriable-orchestration.yaml";
+
+/// `on_uncaught: compensate` on a retriable step is one transient failure, retried (the
+/// contract's detail 4), in the simulator and the generated code alike: the crate is
+/// generated, `uncaught:` on that step is no scenario of its own (it is what `fail:` is),
+/// and an undeclared error on the email's first attempt, played by a test added to the
+/// crate, is retried and the order completes.
 #[test]
-fn uncaught_compensate_on_a_retriable_step_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.yaml");
-    let text = std::fs::read_to_string("tests/codegen-specs/v2b-uncaught-orchestration.yaml")
-        .unwrap()
-        .replace(
-            "    on_uncaught: retry          # after the point of no return",
-            "    on_uncaught: compensate     # after the point of no return",
-        );
-    assert!(text.contains("on_uncaught: compensate     #"));
-    std::fs::write(&spec, text).unwrap();
-    let out = dir.path().join("never");
-    sagac()
-        .arg("codegen")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "uses `on_uncaught` (language version 2), whose semantics `sagac codegen` does not implement yet",
+fn uncaught_compensate_on_a_retriable_step_is_retried() {
+    let generated = file(UNCAUGHT_RETRIABLE, "src/generated.rs");
+    assert!(generated.contains("Step::SendConfirmation => OnUncaught::Compensate,"));
+    let tests = file(UNCAUGHT_RETRIABLE, "tests/scenarios.rs");
+    assert!(tests.contains("/// `uncaught:charge_payment`:"));
+    assert!(!tests.contains("/// `uncaught:send_confirmation`:"));
+    assert!(expects(
+        test_of(&tests, "fail:send_confirmation"),
+        "Outcome::Completed",
+        "&[]"
+    ));
+    let extra = "
+/// Not a scenario of `sagac simulate` (there it is what `fail:send_confirmation` is): an
+/// undeclared error on the email's first attempt is retried, and the order completes.
+#[test]
+fn uncaught_send_confirmation_is_retried() {
+    let run = run(&[\"uncaught:send_confirmation\"]);
+    expect(run, Outcome::Completed, &[], &[]);
+}
+";
+    crate_passes_with(UNCAUGHT_RETRIABLE, extra, 1);
+}
+
+const DEFAULTS_BUDGET: &str =
+    "tests/codegen-specs/v2c-compensation-defaults-budget-orchestration.yaml";
+
+/// `compensation_defaults.retry` with `within` and `jitter`: each compensation that does
+/// not write its own `retry` (the trigger's, the inventory's) gets both in its generated
+/// policy, its `max_attempts` the attempts that start within the budget (3 within 3s,
+/// waits of 1s), as `check` counts them; the one that writes its own keeps it. The crate
+/// passes its tests (the `compfail:` ones exhaust those 3 attempts), clippy and rustfmt.
+#[test]
+fn compensation_defaults_carry_the_retry_budget_and_jitter() {
+    let generated = flat(&file(DEFAULTS_BUDGET, "src/generated.rs"));
+    let budget = flat(
+        "/// 3 attempts, fixed 1s.
+        pub const RETRY_0: RetryPolicy = RetryPolicy {
+            max_attempts: Some(3),
+            backoff: Backoff::Fixed,
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(60),
+            within: Some(Duration::from_secs(3)),
+            jitter: Jitter::Full,
+        };",
+    );
+    assert!(generated.contains(&budget), "{generated}");
+    for action in ["RejectOrder", "ReleaseInventory"] {
+        let uses = flat(&format!(
+            "CompensationInfo {{ action: \"{action}\", retry: RETRY_0, }}"
         ));
-    assert!(!out.exists());
+        assert!(generated.contains(&uses), "{action}");
+    }
+    let own = flat("CompensationInfo { action: \"ReleaseShipping\", retry: RETRY_2, }");
+    assert!(generated.contains(&own));
+    assert!(generated.contains(&flat(
+        "pub const RETRY_2: RetryPolicy = RetryPolicy { max_attempts: Some(1),"
+    )));
+    crate_passes_its_tests_clippy_and_fmt(DEFAULTS_BUDGET);
+}
+
+const TRIP: &str = "specs/trip-temporal.yaml";
+
+/// A compensation that fails or times out only where the deadline stops a step in doubt,
+/// or where the cancel is heard after a later step was sent, has its test too: the test
+/// drives that run (`scenario::Played`), the simulator's machine predicting it, and says
+/// so. Every scenario `sagac simulate` lists for the trip has its test
+/// (`tests/codegen.rs` builds the crate and runs them).
+#[test]
+fn compensations_failing_after_a_deadline_or_a_cancel_in_doubt_are_tested() {
+    let tests = file(TRIP, "tests/scenarios.rs");
+    let body = test_of(&tests, "deadline:reserve_car+compfail:reserve_car");
+    assert!(
+        body.contains("in the run where `reserve_car` is outstanding (sent, not processed)"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"run(&["abandon:reserve_car", "compfail:reserve_car"])"#),
+        "{body}"
+    );
+    assert!(expects(body, "Outcome::NeedsAttention", "&[]"), "{body}");
+    assert!(flat(body).contains(&flat(
+        r#"expect_gave_up(&run, &["reserve_car"], &["reserve_car"]);"#
+    )));
+    let body = test_of(&tests, "cancel:verify_traveller+comptimeout:book_flight");
+    assert!(
+        body.contains(r#"run(&["cancel:book_flight", "comptimeout:book_flight"])"#),
+        "{body}"
+    );
+    assert!(
+        expects(
+            body,
+            "Outcome::Cancelled",
+            r#"&["book_flight", "book_hotel", "reserve_car"]"#
+        ),
+        "{body}"
+    );
+    let saga = saga(TRIP);
+    let played = sagac::scenario::expectations(&saga, &codegen::fault_kinds(&saga))
+        .iter()
+        .filter(|e| e.played.is_some())
+        .count();
+    assert_eq!(played, 18);
 }

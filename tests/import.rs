@@ -642,3 +642,43 @@ fn one_idempotency_warning_per_imported_step() {
     );
     assert!(statically.contains(&"W603".to_owned()), "{statically:?}");
 }
+
+/// A Catch on a state after the inferred pivot that leads to an undo: the spec makes that
+/// state retriable, whose errors are transient and retried (the contract's detail 4), so
+/// the simulation never compensates there; the importer reports what the machine's Catch
+/// does (I009, at the Catch's `Next`, the pivot beside it), and no run breaks
+/// `no_compensation_after_pivot`.
+#[test]
+fn a_catch_after_the_pivot_that_compensates_is_its_own_finding() {
+    let path = "fixtures/rules/I009-compensation-after-pivot.yaml";
+    let out = sagac()
+        .args(["check", path, "--format", "json"])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = value["files"][0]["diagnostics"].as_array().unwrap();
+    let i009: Vec<_> = diagnostics.iter().filter(|d| d["code"] == "I009").collect();
+    assert_eq!(i009.len(), 1, "{diagnostics:?}");
+    assert_eq!(i009[0]["line"], 18, "{:?}", i009[0]);
+    let message = i009[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`SendVoucher` fails after `ChargeCard` succeeded")
+            && message.contains("`CancelHotel`"),
+        "{message}"
+    );
+    assert!(
+        !codes(&out.stdout).contains(&"V702".to_owned()),
+        "{diagnostics:?}"
+    );
+    // The spec keeps what the source says (every error caught), and the simulation retries.
+    let spec = sagac().args(["import", path]).output().unwrap();
+    let spec = String::from_utf8(spec.stdout).unwrap();
+    let voucher = &spec[spec.find("- id: send_voucher").unwrap()..];
+    assert!(voucher.contains("kind: retriable"), "{spec}");
+    assert!(voucher.contains("on_uncaught: compensate"), "{spec}");
+    sagac()
+        .args(["simulate", path, "--faults", "uncaught"])
+        .assert()
+        .stdout(predicate::str::contains("uncaught:send_voucher").not())
+        .stdout(predicate::str::contains("no_compensation_after_pivot").not());
+}

@@ -151,8 +151,21 @@ pub fn driver_next() -> TokenStream {
 }
 
 /// The test harness's `deadline:<step>`: the deadline passes as the step's first command is
-/// about to go out, which then is not sent, nor are those queued after it.
-pub fn harness() -> TokenStream {
+/// about to go out, which then is not sent, nor are those queued after it. And
+/// `abandon:<step>`, the run of a `deadline:` scenario where the step is outstanding
+/// instead (`scenario::Played::DeadlineOutstanding`): its command went out, its
+/// participant never processed it, and the deadline passes before an answer (only in a
+/// crate that has such a test: `abandon`).
+pub fn harness(abandon: bool) -> TokenStream {
+    let abandon = abandon.then(|| {
+        quote! {
+            if world.borrow_mut().fire(&format!("abandon:{}", step.id())) {
+                let unsent: Vec<Command> = queue.drain(..).collect();
+                queue.extend(saga.on_deadline(&unsent));
+                continue;
+            }
+        }
+    });
     quote! {
         if let Command::Run { step, attempt: 1, .. } = command {
             if world.borrow_mut().fire(&format!("deadline:{}", step.id())) {
@@ -161,6 +174,7 @@ pub fn harness() -> TokenStream {
                 queue.extend(saga.on_deadline(&unsent));
                 continue;
             }
+            #abandon
         }
     }
 }

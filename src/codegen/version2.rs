@@ -3,7 +3,7 @@
 //! driver and tests carry out so far. `sagac codegen` refuses a spec that uses any other,
 //! naming it, rather than generate a crate that runs it with version 1's semantics.
 
-use crate::model::{Coordination, FailureThen, Jitter, Key, OnUncaught, Saga, StepKind};
+use crate::model::{Coordination, FailureThen, Key, Saga};
 use crate::scenario::{FaultKind, Unsupported};
 
 /// The first version 2 feature (by its place in the spec) the std runtime does not
@@ -14,12 +14,11 @@ use crate::scenario::{FaultKind, Unsupported};
 /// tests assert; a step's `failures` in the long form (`then: compensate`, `terminate`
 /// with `keeps`, or `retry` with its own policy; a built-in name, `TimedOut` or
 /// `Exhausted`, with `then: compensate` or `terminate`); a compensation's `runs_for`; the
-/// deadline in the long form; `cancellation`; `on_uncaught` (not `compensate` on a
-/// retriable step); `retry.within` (the attempts
+/// deadline in the long form; `cancellation`; `on_uncaught`; `retry.within` (the attempts
 /// it allows are the policy's `max_attempts`) and `jitter`; what a compensation receives
 /// (`reads_if_present`, `absent_effect`, `transactional`, the `failure` field);
 /// `on_failure` with `escalation`; a compensation's `timeout`; and
-/// `compensation_defaults`.
+/// `compensation_defaults` (its `retry.within` and `jitter` included).
 pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
     let orchestration = saga.coordination == Coordination::Orchestration;
     saga.features
@@ -48,12 +47,9 @@ fn implemented(saga: &Saga, key: Key) -> bool {
         Key::DeadlineLongForm => true,
         // `until`, `late`, `compensations` (`cancel.rs`).
         Key::Cancellation => true,
-        // Every value (`uncaught.rs`), but `compensate` on a retriable step: the simulator
-        // compensates there, where the contract's detail 4 retries it; not generated until
-        // the two agree.
-        Key::OnUncaught => saga.steps.iter().all(|s| {
-            !(s.kind == StepKind::Retriable && s.on_uncaught.value == OnUncaught::Compensate)
-        }),
+        // Every value (`uncaught.rs`); `compensate` on a retriable step is one transient
+        // failure, retried, as the simulator retries it (the contract's detail 4).
+        Key::OnUncaught => true,
         // The model caps `max_attempts` by the attempts that start within the budget.
         Key::RetryWithin => true,
         // `RetryPolicy { within, jitter }` (`jitter.rs`).
@@ -64,11 +60,10 @@ fn implemented(saga: &Saga, key: Key) -> bool {
         Key::OnFailure | Key::Escalation => true,
         // `comptimeout:` is played by the tests (`compensation_timeout.rs`).
         Key::CompensationTimeout => true,
-        // Resolved into each compensation by the model; a retry budget or jitter in them
-        // is not carried into the compensations' policies yet.
-        Key::CompensationDefaults => saga
-            .compensations()
-            .all(|(_, c)| c.retry.within.is_none() && c.retry.jitter == Jitter::None),
+        // Resolved into each compensation by the model, its `retry` too: `within` (the
+        // attempts that start within it are the policy's `max_attempts`) and `jitter` are
+        // in each compensation's `RetryPolicy`, as a step's are (`jitter.rs`).
+        Key::CompensationDefaults => true,
         _ => false,
     }
 }

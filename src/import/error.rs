@@ -107,6 +107,14 @@ pub enum FindingKind {
     },
     /// A loop on the saga's path, cut at `at` (the spec's steps are a sequence).
     LoopCut { at: String },
+    /// A step after `pivot`, the inferred point of no return, whose failure path runs the
+    /// compensation `compensation`: the source undoes earlier steps once a step nothing
+    /// undoes has succeeded, where the spec (a retriable step there) retries it.
+    CompensationAfterPivot {
+        step: String,
+        pivot: String,
+        compensation: String,
+    },
 }
 
 #[cfg(test)]

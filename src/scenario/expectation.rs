@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Owner, Saga};
+use crate::model::{Owner, Saga, StepId, StepKind};
 
 use super::action::{Action, ActionKind, CancelAnswer, Work};
 use super::fault::{Fault, FaultKind, applicable, compensation_faults};
@@ -38,6 +38,23 @@ pub struct Expectation {
     pub gave_up: Vec<Owner>,
     /// Version 2: the first answer to the caller's cancel, if any.
     pub cancel_answer: Option<CancelAnswer>,
+    /// Version 2: how a generated test drives this run, when it is not the scenario's
+    /// representative run (which does not fire every fault of the scenario).
+    pub played: Option<Played>,
+}
+
+/// A run of a scenario other than its representative one, which a generated test drives
+/// instead: a compensation that fails or times out only where a deadline or a cancel
+/// stops a step in doubt (the representative run stops it before its command, or hears
+/// the cancel before the step is sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Played {
+    /// The deadline passes while the step's first command is out and not processed: the
+    /// step is abandoned in doubt.
+    DeadlineOutstanding(StepId),
+    /// The caller's cancel, sent earlier, reaches the orchestrator once this step's first
+    /// command has been processed, before its answer (as `cancel:<step>` is played).
+    CancelAt(StepId),
 }
 
 impl Expectation {
@@ -58,6 +75,7 @@ impl Expectation {
             left: s.told.left.clone(),
             gave_up: s.told.gave_up.clone(),
             cancel_answer: s.told.cancel_answer,
+            played: None,
         }
     }
 }
@@ -120,6 +138,7 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
                 .chain(fork.walk.compensations.iter().copied())
                 .collect()
         };
+        let start = out.len();
         out.push(e);
         if compfails.is_empty() {
             continue;
@@ -146,8 +165,51 @@ pub fn expectations(saga: &Saga, kinds: &[FaultKind]) -> Vec<Expectation> {
                 &nested.walk,
             ));
         }
+        for &cf in &compfails {
+            let listed = |e: &Expectation| e.faults == [fault, cf];
+            if !out[start..].iter().any(listed) {
+                out.extend(played_in_doubt(saga, fault, cf));
+            }
+        }
     }
     out
+}
+
+/// Version 2: the run of `fault` (a deadline or a cancel) and `cf` (a compensation's
+/// failure or timeout) where the step the deadline or cancel stops is in doubt, so that
+/// compensation runs: the deadline passing while the step `cf` undoes is outstanding (not
+/// processed), or the cancel heard once the later step `cf` undoes has been sent and
+/// processed. `None` where neither applies or the run does not fire both.
+fn played_in_doubt(saga: &Saga, fault: Fault, cf: Fault) -> Option<Expectation> {
+    let (Fault::CompFail(Owner::Step(owner)) | Fault::CompTimeout(Owner::Step(owner))) = cf else {
+        return None;
+    };
+    let (played, walked) = match fault {
+        Fault::Deadline(s) if s == owner && saga.step(s).kind != StepKind::Pivot => {
+            (Played::DeadlineOutstanding(s), [fault, cf])
+        }
+        Fault::Cancel(s) if saga.step(owner).stage > saga.step(s).stage => {
+            (Played::CancelAt(owner), [Fault::Cancel(owner), cf])
+        }
+        _ => return None,
+    };
+    let mut machine = Machine::new(saga, &walked);
+    machine.deadline_outstanding = matches!(played, Played::DeadlineOutstanding(_));
+    let (walk, _) = walk_forking(
+        &machine,
+        State::initial(saga),
+        &[],
+        &[],
+        Keep::Marks,
+        Recording::new(Keep::Marks),
+    );
+    let all = every_fault(2);
+    if walk.fired & all != all {
+        return None;
+    }
+    let mut e = expectation(saga, vec![fault, cf], &Prefix::default(), 0, &walk);
+    e.played = Some(played);
+    Some(e)
 }
 
 /// About how many compensations the runs of [`expectations`] make in all: for each fault
@@ -269,5 +331,6 @@ fn expectation(
         left: w.told.left.clone(),
         gave_up: w.told.gave_up.clone(),
         cancel_answer: w.told.cancel_answer,
+        played: None,
     }
 }

@@ -452,11 +452,21 @@ fn own_event(saga: &Saga, s: StepId, i: u8) -> bool {
     first != Some(f.name.value.as_str()) && event(&f.name.value) != first.and_then(event)
 }
 
+/// A step's `on_uncaught` as it acts: `compensate` on a retriable step is one transient
+/// failure, retried as under `retry` (a retriable step cannot fail for a business reason:
+/// `failure-semantics.md`, second pass, detail 4). The generated code does the same.
+pub fn uncaught_handling(step: &crate::model::Step) -> OnUncaught {
+    match step.on_uncaught.value {
+        OnUncaught::Compensate if step.kind == StepKind::Retriable => OnUncaught::Retry,
+        other => other,
+    }
+}
+
 /// Whether an undeclared error at the step makes a run of its own (not one that `fail:`
 /// or `timeout:` already is).
 fn uncaught_applies(saga: &Saga, s: StepId) -> bool {
     let step = saga.step(s);
-    match step.on_uncaught.value {
+    match uncaught_handling(step) {
         // Retried: on a retriable step it is what `fail:` does, and with one attempt what
         // `exhaust:` does.
         OnUncaught::Retry => {

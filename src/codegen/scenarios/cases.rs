@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{Owner, Saga};
-use crate::scenario::{CancelAnswer, Expectation, Outcome, Work};
+use crate::scenario::{CancelAnswer, Expectation, Fault, Outcome, Played, Work};
 
 use super::orders::Orders;
 use crate::codegen::names::ident;
@@ -16,7 +16,7 @@ use crate::codegen::tokens::{code_list, docs};
 pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) -> TokenStream {
     let saga = plan.saga;
     let name = ident(name);
-    let faults: Vec<String> = s.faults.iter().map(|f| f.name(saga)).collect();
+    let faults = played_faults(saga, s);
     let outcome = match s.outcome {
         Outcome::Completed => quote!(Outcome::Completed),
         Outcome::Compensated => quote!(Outcome::Compensated),
@@ -92,6 +92,25 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
     }
 }
 
+/// The faults the harness plays: the scenario's, but where the test drives another run
+/// than the representative one (`Played`), the deadline as `abandon:<step>` (it passes
+/// while the step's command is out, not processed) or the cancel as `cancel:<step>` of the
+/// later step it is heard at.
+fn played_faults(saga: &Saga, s: &Expectation) -> Vec<String> {
+    s.faults
+        .iter()
+        .map(|f| match (f, s.played) {
+            (Fault::Deadline(_), Some(Played::DeadlineOutstanding(step))) => {
+                format!("abandon:{}", saga.step(step).id.value)
+            }
+            (Fault::Cancel(_), Some(Played::CancelAt(step))) => {
+                format!("cancel:{}", saga.step(step).id.value)
+            }
+            _ => f.name(saga),
+        })
+        .collect()
+}
+
 /// The test's doc comment: the scenario and what the simulator predicts of it.
 fn describe(saga: &Saga, s: &Expectation, again: &[String]) -> String {
     let mut doc = format!(
@@ -99,6 +118,17 @@ fn describe(saga: &Saga, s: &Expectation, again: &[String]) -> String {
         s.name,
         s.outcome.as_str()
     );
+    match s.played {
+        Some(Played::DeadlineOutstanding(step)) => doc.push_str(&format!(
+            " in the run where `{}` is outstanding (sent, not processed) when the deadline passes",
+            saga.step(step).id.value
+        )),
+        Some(Played::CancelAt(step)) => doc.push_str(&format!(
+            " in the run where the cancel is heard once `{}` has been sent",
+            saga.step(step).id.value
+        )),
+        None => {}
+    }
     if !s.compensated.is_empty() {
         doc.push_str(&format!(
             ", compensating {}",

@@ -23,7 +23,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::model::ParticipantId;
-use crate::scenario::{Expectation, Fault};
+use crate::scenario::{Expectation, Fault, Played};
 
 use super::format::{Error, rust_file};
 use super::names::{Namespace, ident, test_name};
@@ -42,6 +42,9 @@ struct Needs {
     deadline: bool,
     /// Version 2's `cancel:<step>`, played by the harness.
     cancel: bool,
+    /// Version 2's `abandon:<step>`: a test drives a `deadline:` scenario's run where the
+    /// step is outstanding (`Played::DeadlineOutstanding`).
+    abandon: bool,
 }
 
 impl Needs {
@@ -65,6 +68,9 @@ impl Needs {
                 _ => {}
             }
         }
+        needs.abandon = scenarios
+            .iter()
+            .any(|s| matches!(s.played, Some(Played::DeadlineOutstanding(_))));
         needs
     }
 }
@@ -251,6 +257,9 @@ fn about(plan: &Plan, scenarios: &[Expectation]) -> String {
     }
     if plan.saga.deadline.is_some() && crate::codegen::deadline::used(plan) {
         h.push_str("\n`deadline:<step>` (played by the harness): the deadline passes as the step's first\ncommand is about to go out; that command and those queued after it go to\n`Saga::on_deadline` instead of their participants.\n");
+        if scenarios.iter().any(|s| s.played.is_some()) {
+            h.push_str("Where the simulator's representative run never runs a compensation whose failure or\ntimeout the scenario adds, the test drives the run that does (its doc says which):\n`abandon:<step>`, the deadline passing while the step's first command is out and not\nprocessed (abandoned in doubt); a cancel heard once a later step has been sent.\n");
+        }
     }
     if crate::codegen::cancel::used(plan) {
         h.push_str("\n`cancel:<step>` (played by the harness): the caller's cancel (`Saga::cancel`) reaches\nthe orchestrator once the step's first command has been processed, before its answer;\neach test asserts the answer the cancel got.\n");

@@ -33,9 +33,9 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
     let deadline_test = needs
         .deadline
         .then(|| quote!(|| f.starts_with("deadline:")));
+    let abandon_test = needs.abandon.then(|| quote!(|| f.starts_with("abandon:")));
     let cancel_test = needs.cancel.then(|| quote!(|| f.starts_with("cancel:")));
-    let by_hand_test =
-        quote!(f.starts_with("crash:") || f.starts_with("dup:") #deadline_test #cancel_test);
+    let by_hand_test = quote!(f.starts_with("crash:") || f.starts_with("dup:") #deadline_test #abandon_test #cancel_test);
     let escalation = crate::codegen::escalation::used(plan);
     let driven = if escalation {
         quote! {
@@ -144,7 +144,9 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
             }
         }
     });
-    let deadline = needs.deadline.then(crate::codegen::deadline::harness);
+    let deadline = needs
+        .deadline
+        .then(|| crate::codegen::deadline::harness(needs.abandon));
     let cancel = needs.cancel.then(crate::codegen::cancel::harness);
     let record_cancel = crate::codegen::cancel::used(plan)
         .then(|| quote!(world.borrow_mut().cancel_answer = saga.cancel_answer;));

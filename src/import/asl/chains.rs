@@ -35,6 +35,11 @@ impl<'m> Plan<'m> {
         self.reached.contains(name)
     }
 
+    /// Whether the state is a compensating task (one that undoes a forward step).
+    pub fn undoes(&self, state: &State<'_>) -> bool {
+        self.undoers.contains(&state.name.value)
+    }
+
     pub fn compensation_of(
         &self,
         state: &State<'_>,

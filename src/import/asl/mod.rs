@@ -100,6 +100,7 @@ pub fn import(root: &Node, source: &SourceFile) -> Result<(Draft, Vec<Finding>),
         })
         .collect();
     let pivot_inferred = super::pivot::infer(&mut stages);
+    compensation_after_pivot(&machine, &forward, &stages, &plan, &mut findings);
     left_out(root, &machine, &plan, &mut notes);
     let start = machine.states[machine.start].name.span;
     let draft = Draft {
@@ -120,6 +121,58 @@ pub fn import(root: &Node, source: &SourceFile) -> Result<(Draft, Vec<Finding>),
         notes,
     };
     Ok((draft, findings))
+}
+
+/// A state after the inferred point of no return whose `Catch` leads to a compensating
+/// task: the machine undoes earlier steps after a step nothing undoes succeeded. The spec
+/// makes that state retriable, and an error on a retriable step is transient, retried
+/// (`docs/simulation.md`), so the finding says what the machine does instead.
+fn compensation_after_pivot(
+    machine: &Machine<'_>,
+    forward: &[Forward<'_>],
+    stages: &[Stage],
+    plan: &chains::Plan<'_>,
+    findings: &mut Vec<Finding>,
+) {
+    let kind = |stage: &Stage| {
+        stage
+            .steps()
+            .first()
+            .and_then(|s| s.kind.as_ref())
+            .map(|k| k.value)
+    };
+    let Some(pivot) = forward
+        .iter()
+        .zip(stages)
+        .find(|(_, s)| kind(s) == Some(crate::syntax::StepKindDef::Pivot))
+        .map(|(f, _)| f.catcher())
+    else {
+        return;
+    };
+    for (f, stage) in forward.iter().zip(stages) {
+        if kind(stage) != Some(crate::syntax::StepKindDef::Retriable) {
+            continue;
+        }
+        let state = f.catcher();
+        let undo = state.catches.iter().find_map(|c| {
+            let target = machine.states.get(c.next)?;
+            plan.undoes(target).then_some((c.next_span, target))
+        });
+        if let Some((span, target)) = undo {
+            findings.push(Finding {
+                span,
+                kind: FindingKind::CompensationAfterPivot {
+                    step: state.name.value.clone(),
+                    pivot: pivot.name.value.clone(),
+                    compensation: target.name.value.clone(),
+                },
+                related: vec![(
+                    pivot.name.span,
+                    "the point of no return: nothing undoes it".to_owned(),
+                )],
+            });
+        }
+    }
 }
 
 /// The saga's name: the file's name before its first dot (`book_trip.asl.json`).

@@ -1,8 +1,9 @@
 //! Rules raised while a Step Functions, BPMN or Serverless Workflow file is imported: the
 //! file must be a saga in a format sagac reads (I001-I003), and its failure paths are
-//! compared with a saga's (I004-I008), where the spec language cannot say what the source
+//! compared with a saga's (I004-I009), where the spec language cannot say what the source
 //! does. Each file words what `import` reports.
 
+pub mod compensation_after_pivot;
 pub mod dangling_reference;
 pub mod failure_ends_in_success;
 pub mod import_shape;
@@ -24,6 +25,7 @@ pub static RULES: &[&Rule] = &[
     &phantom_compensation::RULE,
     &skipped_compensation::RULE,
     &loop_cut::RULE,
+    &compensation_after_pivot::RULE,
 ];
 
 /// A file the importer could not translate.
@@ -75,6 +77,11 @@ pub fn finding(f: &Finding) -> Diagnostic {
             skipped,
         } => skipped_compensation::skipped(f.span, step, compensation, skipped),
         FindingKind::LoopCut { at } => loop_cut::cut(f.span, at),
+        FindingKind::CompensationAfterPivot {
+            step,
+            pivot,
+            compensation,
+        } => compensation_after_pivot::after_pivot(f.span, step, pivot, compensation),
     };
     f.related
         .iter()

@@ -56,7 +56,7 @@ impl Machine<'_> {
         let step = self.saga.step(s);
         let p = step.participant;
         let work = Work::Step(s);
-        match step.on_uncaught.value {
+        match super::super::fault::uncaught_handling(step) {
             OnUncaught::Retry => {
                 transition.local(
                     p,

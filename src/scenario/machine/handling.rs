@@ -11,7 +11,7 @@ use crate::model::{
 };
 
 use super::super::action::{ActionKind, Effect, FailureName, Party, Silence, StepResult, Work};
-use super::super::fault::{Fault, builtin_handling, deadline_reaches};
+use super::super::fault::{Fault, builtin_handling, deadline_reaches, uncaught_handling};
 use super::super::invariant::Invariant;
 use super::state::{Cause, End, Message, Phase, Reply, Status, owner_bit};
 use super::{Machine, Next, Transition};
@@ -158,7 +158,7 @@ impl Machine<'_> {
     /// An error the step does not declare, handled by its `on_uncaught`.
     pub(super) fn uncaught(&self, transition: &mut Transition, s: StepId) {
         let cause = Cause::Builtin(s, BuiltinFailure::Uncaught);
-        match self.saga.step(s).on_uncaught.value {
+        match uncaught_handling(self.saga.step(s)) {
             OnUncaught::Compensate | OnUncaught::Terminate => self.fail_reply(transition, s, cause),
             OnUncaught::Retry => {
                 let attempt = u32::from(transition.step(s).attempts);
@@ -325,6 +325,11 @@ impl Machine<'_> {
     pub(super) fn deadline_before(&self, transition: &mut Transition, s: StepId) -> bool {
         if !self.fire(transition.state, Fault::Deadline(s)) {
             return false;
+        }
+        if self.deadline_outstanding && self.saga.step(s).kind != StepKind::Pivot {
+            // The alternative below with the command not processed, made in place.
+            self.abandoned(transition, s, false);
+            return true;
         }
         if self.saga.step(s).kind != StepKind::Pivot
             && let Some(alternatives) = transition.alternatives.as_deref_mut()

@@ -50,6 +50,11 @@ pub(super) struct Machine<'a> {
     /// failure its participant answers instead of undoing (`WrongState`: a guard that
     /// refuses a record that is neither in `from` nor already in `to`; `Changed`).
     comp_refusals: std::cell::RefCell<Vec<Option<crate::model::BuiltinFailure>>>,
+    /// Version 2: the deadline passes while the step it reaches is outstanding (its command
+    /// out, not processed: abandoned in doubt) rather than before its command. One of the
+    /// runs the search explores, which a generated test drives where the representative run
+    /// would not fire a compensation's failure (`expectation.rs`).
+    pub deadline_outstanding: bool,
 }
 
 /// Makes machines for one saga that share its lookups ([`Machine::seed`]).
@@ -73,6 +78,7 @@ impl<'a> Seed<'a> {
             lookups: std::sync::Arc::clone(&self.lookups),
             refusals: std::cell::RefCell::default(),
             comp_refusals: std::cell::RefCell::default(),
+            deadline_outstanding: false,
         }
     }
 }
@@ -151,6 +157,7 @@ impl<'a> Machine<'a> {
             lookups: std::sync::Arc::new(Lookups::of(saga)),
             refusals: std::cell::RefCell::default(),
             comp_refusals: std::cell::RefCell::default(),
+            deadline_outstanding: false,
         }
     }
 
