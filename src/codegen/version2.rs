@@ -69,6 +69,10 @@ fn implemented(saga: &Saga, key: Key) -> bool {
         Key::CompensationDefaults => saga
             .compensations()
             .all(|(_, c)| c.retry.within.is_none() && c.retry.jitter == Jitter::None),
+        // Isolation (`resources.rs`; the tests' `RecordStore`, `isolation_tests.rs`), for
+        // untyped data, where the simulator runs it, and while a built-in isolation
+        // failure listed in `failures` keeps its default (`then: compensate`).
+        Key::Resources | Key::Effects | Key::Isolation => super::resources::implemented(saga),
         _ => false,
     }
 }

@@ -10,6 +10,7 @@
 //! see [`unsupported`].
 
 mod actions;
+pub mod calls;
 mod layout;
 mod notes;
 mod product;
