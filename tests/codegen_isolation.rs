@@ -170,46 +170,64 @@ fn a_variant_without_its_countermeasure_tests_the_anomaly() {
 }
 
 /// The crates build and their isolation tests pass: clean for the example, the predicted
-/// anomaly for each variant.
+/// anomaly for each variant. With the order shared between the instances (`order_id` in
+/// `isolation.shared`), `[b]`'s `CreateOrder` meets `[a]`'s lock and its owner parks it
+/// until `[a]` approves: the run holds it back, in the order the test gives.
 #[test]
 fn the_isolation_tests_pass_in_the_generated_crates() {
     let dir = tempfile::tempdir().unwrap();
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-crates");
-    for (spec, tests) in [
-        (PLACE_ORDER, &["happy", "a_fail_charge_credit"][..]),
-        (DIRTY_READ, &["a_fail_charge_credit_no_dirty_read"][..]),
+    let shared = saga_of(&mutate(&[(
+        "isolation: { instances: 2 } ",
+        "isolation: { instances: 2, shared: [item, customer_id, order_id] } ",
+    )]));
+    let shared_tests = file_of(&shared, "tests/isolation.rs").unwrap();
+    let happy = &shared_tests[shared_tests.find("fn happy() {").unwrap()..];
+    let b_starts = happy.find("(1, Call::Trigger),").unwrap();
+    let a_approves = happy.find("(0, Call::Run(Step::ApproveOrder)),").unwrap();
+    assert!(
+        b_starts < a_approves,
+        "[b] starts while [a] holds the lock: {happy}"
+    );
+    for (name, saga, tests) in [
         (
-            LOST_UPDATE,
+            "place-order",
+            saga(PLACE_ORDER),
+            &["happy", "a_fail_charge_credit"][..],
+        ),
+        (
+            "dirty-read",
+            saga(DIRTY_READ),
+            &["a_fail_charge_credit_no_dirty_read"][..],
+        ),
+        (
+            "lost-update",
+            saga(LOST_UPDATE),
             &[
                 "happy_no_lost_update",
                 "a_fail_charge_credit_no_lost_update",
             ][..],
         ),
+        (
+            "shared-order",
+            shared,
+            &["happy", "a_fail_charge_credit"][..],
+        ),
     ] {
-        let stem = Path::new(spec)
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let krate = dir.path().join(stem);
-        writer::write(
-            &krate,
-            &codegen::generate(&saga(spec), spec).unwrap(),
-            false,
-        )
-        .unwrap();
+        let krate = dir.path().join(name);
+        writer::write(&krate, &codegen::generate(&saga, name).unwrap(), false).unwrap();
         let mut test = cargo();
         test.args(["test", "--offline", "--test", "isolation"])
             .env("CARGO_TARGET_DIR", &target);
         let output = run_in(
             &krate,
             test,
-            &format!("{spec}: cargo test --test isolation"),
+            &format!("{name}: cargo test --test isolation"),
         );
-        for name in tests {
+        for test in tests {
             assert!(
-                output.contains(&format!("test {name} ... ok")),
-                "{spec}: {name}:\n{output}"
+                output.contains(&format!("test {test} ... ok")),
+                "{name}: {test}:\n{output}"
             );
         }
     }

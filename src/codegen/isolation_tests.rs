@@ -356,23 +356,44 @@ fn run(plan: &Plan, n: usize) -> TokenStream {
                     store.borrow_mut().ended(i, outcome);
                 }
             };
-            for &(i, call) in schedule {
-                made(i, call, &mut sagas, &mut queues);
-            }
+            // Per instance, the calls due and not made yet: one its owner parks waits
+            // there (the owner stashes the command, the instance awaits its answer) with
+            // the instance's later calls behind it, until the lock is released.
+            let mut due: Vec<VecDeque<Call>> = (0..INSTANCES).map(|_| VecDeque::new()).collect();
+            let mut schedule = schedule.iter();
             loop {
                 let mut moved = false;
-                for i in 0..INSTANCES {
-                    if sagas[i].is_none() {
-                        made(i, Call::Trigger, &mut sagas, &mut queues);
+                for (i, due) in due.iter_mut().enumerate() {
+                    let Some(&call) = due.front() else {
+                        continue;
+                    };
+                    if !store.borrow().parks(i, call, &data(i)) {
+                        due.pop_front();
+                        made(i, call, &mut sagas, &mut queues);
                         moved = true;
+                    }
+                }
+                if moved {
+                    continue;
+                }
+                if let Some(&(i, call)) = schedule.next() {
+                    due[i].push_back(call);
+                    continue;
+                }
+                // The schedule is done: each instance's next command, in turn.
+                for i in 0..INSTANCES {
+                    if !due[i].is_empty() {
                         continue;
                     }
-                    let next = queues[i]
-                        .iter()
-                        .filter_map(call_of)
-                        .find(|&call| !store.borrow().parks(i, call, &data(i)));
+                    let next = match sagas[i] {
+                        None => Some(Call::Trigger),
+                        Some(_) => queues[i]
+                            .iter()
+                            .filter_map(call_of)
+                            .find(|&call| !store.borrow().parks(i, call, &data(i))),
+                    };
                     if let Some(call) = next {
-                        made(i, call, &mut sagas, &mut queues);
+                        due[i].push_back(call);
                         moved = true;
                     }
                 }
@@ -380,8 +401,12 @@ fn run(plan: &Plan, n: usize) -> TokenStream {
                     break;
                 }
             }
-            for (i, queue) in queues.iter().enumerate() {
-                assert!(queue.is_empty(), "deadlock: [{}] waits for a lock with {queue:?}", letter(i));
+            for (i, (due, queue)) in due.iter().zip(&queues).enumerate() {
+                assert!(
+                    due.is_empty() && queue.is_empty(),
+                    "deadlock: [{}] waits for a lock with {due:?} {queue:?}",
+                    letter(i)
+                );
             }
             Run { store, outcomes }
         }
