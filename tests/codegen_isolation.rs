@@ -246,7 +246,7 @@ fn what_is_not_generated_is_refused_by_name() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "whose semantics `sagac codegen` does not implement yet",
+            "specs/place-order-choreography.yaml:14:1: `place_order` uses `resources` (language version 2), whose semantics `sagac codegen` does not implement yet",
         ));
     assert!(!out.exists());
     let typed = saga_of(&mutate(&[(

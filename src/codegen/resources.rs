@@ -476,10 +476,11 @@ fn effect_line(plan: &Plan, e: &Effect, compensation: bool) -> String {
     line
 }
 
-/// Whether the std runtime generates this saga's isolation: untyped data (the tests' store
-/// picks records by the text of a field), a spec the simulator runs
-/// (`scenario::isolation::unsupported`), and built-in isolation failures that keep their
-/// default handling (`then: compensate`).
+/// Whether the std runtime generates this saga's isolation: an orchestration (a
+/// choreography's handlers do not carry it yet, whatever other version 2 keys they come to
+/// carry), untyped data (the tests' store picks records by the text of a field), a spec the
+/// simulator runs (`scenario::isolation::unsupported`), and built-in isolation failures
+/// that keep their default handling (`then: compensate`).
 pub fn implemented(saga: &Saga) -> bool {
     use crate::model::FailureThen;
     let isolation_builtin = |b: Option<BuiltinFailure>| {
@@ -493,7 +494,8 @@ pub fn implemented(saga: &Saga) -> bool {
             .iter()
             .any(|f| isolation_builtin(f.builtin) && f.then.value != FailureThen::Compensate)
     });
-    !saga.types.is_typed()
+    saga.coordination == crate::model::Coordination::Orchestration
+        && !saga.types.is_typed()
         && crate::scenario::isolation::unsupported(saga).is_none()
         && !handled_otherwise
 }
