@@ -170,7 +170,8 @@ fn a_variant_without_its_countermeasure_tests_the_anomaly() {
 }
 
 /// The crates build and their isolation tests pass: clean for the example, the predicted
-/// anomaly for each variant. With the order shared between the instances (`order_id` in
+/// anomaly for each variant (a dirty read, lost updates; with the rule fixtures of V711 and
+/// V713, a fuzzy read and an illegal transition). With the order shared between the instances (`order_id` in
 /// `isolation.shared`), `[b]`'s `CreateOrder` meets `[a]`'s lock and its owner parks it
 /// until `[a]` approves: the run holds it back, in the order the test gives.
 #[test]
@@ -212,6 +213,17 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
             "shared-order",
             shared,
             &["happy", "a_fail_charge_credit"][..],
+        ),
+        // The rule fixtures of the other two invariants the store can see.
+        (
+            "fuzzy-read",
+            saga("fixtures/rules/V711-no-fuzzy-read.yaml"),
+            &["happy_no_fuzzy_read"][..],
+        ),
+        (
+            "legal-transitions",
+            saga("fixtures/rules/V713-legal-transitions.yaml"),
+            &["happy_legal_transitions"][..],
         ),
     ] {
         let krate = dir.path().join(name);
