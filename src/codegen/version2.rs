@@ -18,8 +18,9 @@ use crate::scenario::{FaultKind, Unsupported};
 /// retriable step); `retry.within` (the attempts
 /// it allows are the policy's `max_attempts`) and `jitter`; what a compensation receives
 /// (`reads_if_present`, `absent_effect`, `transactional`, the `failure` field);
-/// `on_failure` with `escalation`; a compensation's `timeout`; and
-/// `compensation_defaults`.
+/// `on_failure` with `escalation`; a compensation's `timeout`;
+/// `compensation_defaults`; and isolation's `resources`, `effects` and `isolation`
+/// (`resources.rs`).
 pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
     let orchestration = saga.coordination == Coordination::Orchestration;
     saga.features
