@@ -38,7 +38,12 @@ pub fn scenarios(saga: &Saga) -> Result<Vec<IsolationScenario>, String> {
 pub fn render(plan: &Plan) -> Result<String, Error> {
     let saga = plan.saga;
     let instances = Instances::of(saga);
-    let scenarios = scenarios(saga).unwrap_or_default();
+    // Bounded by `resources::implemented` (the work `simulate` allows); past the search's
+    // own bound, an error rather than a file without tests.
+    let scenarios = scenarios(saga).map_err(|message| Error {
+        file: "tests/isolation.rs",
+        message,
+    })?;
     let package = ident(&plan.package);
     let store = super::record_store::tokens(plan);
     let harness = harness(plan, instances.sagas.len());

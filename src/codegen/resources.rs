@@ -480,7 +480,8 @@ fn effect_line(plan: &Plan, e: &Effect, compensation: bool) -> String {
 /// choreography's handlers do not carry it yet, whatever other version 2 keys they come to
 /// carry), untyped data (the tests' store picks records by the text of a field), a spec the
 /// simulator runs (`scenario::isolation::unsupported`), and built-in isolation failures
-/// that keep their default handling (`then: compensate`).
+/// that keep their default handling (`then: compensate`), and a search for the tests'
+/// orders within the work `simulate` allows (`scenario::MAX_WORK`).
 pub fn implemented(saga: &Saga) -> bool {
     use crate::model::FailureThen;
     let isolation_builtin = |b: Option<BuiltinFailure>| {
@@ -494,7 +495,14 @@ pub fn implemented(saga: &Saga) -> bool {
             .iter()
             .any(|f| isolation_builtin(f.builtin) && f.then.value != FailureThen::Compensate)
     });
+    let instances = crate::scenario::isolation::Instances::of(saga);
+    let work = crate::scenario::isolation::estimated_work(
+        &instances,
+        &[crate::scenario::FaultKind::Business],
+        1,
+    );
     saga.coordination == crate::model::Coordination::Orchestration
+        && work <= crate::scenario::MAX_WORK
         && !saga.types.is_typed()
         && crate::scenario::isolation::unsupported(saga).is_none()
         && !handled_otherwise
