@@ -8,7 +8,8 @@ use super::format::{Error, rust_file};
 use super::plan::Plan;
 use super::tokens::inner_docs;
 use super::{
-    caller, cancel, data, deadline, decision, driver, events, handlers, machine, steps, traits,
+    caller, cancel, data, deadline, decision, driver, events, handlers, machine, resources, steps,
+    traits,
 };
 
 /// The whole file: its doc and imports, the data and the errors, the tables of steps, the
@@ -19,6 +20,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
     let data = data::tokens(plan);
     let errors = traits::errors(plan);
     let tables = steps::tokens(plan);
+    let resources = resources::tokens(plan);
     let traits = traits::participant_traits(plan);
     let events = events::tokens(plan);
     let coordination = coordination(plan);
@@ -32,6 +34,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         #data
         #errors
         #tables
+        #resources
         #traits
         #events
         #coordination

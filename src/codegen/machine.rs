@@ -120,6 +120,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         init: timeout_init,
     } = &compensation_timeout::machine(plan);
     let runs_for_table = runs_for::table(plan);
+    let refused_gives_up = super::resources::compensation_gives_up(plan);
     let reply_arms = plan.steps.iter().map(|names| {
         let v = &names.variant;
         quote!(Reply::#v(result) => self.on_result(Step::#v, result),)
@@ -471,7 +472,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     return self.compensate(rest);
                 }
                 let retry = owner.retry();
-                if !retry.allows(*attempts + 1) #gives_up_at_once {
+                if !retry.allows(*attempts + 1) #gives_up_at_once #refused_gives_up {
                     #give_up
                     self.state = State::Stuck(Stuck::Compensation(owner));
                     return Vec::new();

@@ -18,6 +18,7 @@ mod events;
 mod format;
 mod generated;
 mod handlers;
+mod isolation_tests;
 mod jitter;
 mod machine;
 mod manifest;
@@ -25,6 +26,8 @@ mod migration;
 pub mod names;
 mod participants;
 mod plan;
+mod record_store;
+mod resources;
 pub mod restate;
 mod runs_for;
 mod saga_log;
@@ -121,6 +124,14 @@ pub fn generate(saga: &Saga, source: &str) -> Result<Vec<File>, Error> {
             policy: Policy::Generated,
         },
     ];
+    if saga.resources.any() {
+        // Several instances over one store of records (version 2, isolation).
+        files.push(File {
+            path: "tests/isolation.rs",
+            contents: isolation_tests::render(&plan)?,
+            policy: Policy::Generated,
+        });
+    }
     if let Some(log) = saga_log::render(&plan) {
         // Beside the outbox migration, so the listing reads in the order they apply.
         let at = files.len() - 1;

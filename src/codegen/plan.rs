@@ -156,6 +156,9 @@ pub struct Plan<'a> {
     /// Whether the crate runs on Restate (`--runtime restate`): its data types derive
     /// serde's traits (they cross the journal) and the participants' traits are async.
     pub restate: bool,
+    /// Version 2, isolation: the `Resource` enum and the state enums, for a spec with
+    /// `resources`.
+    pub resources: Option<super::resources::ResourceNames>,
     field_index: HashMap<String, usize>,
 }
 
@@ -203,6 +206,7 @@ impl<'a> Plan<'a> {
                 .is_typed()
                 .then(|| super::types::TypeNames::new(saga, &mut types)),
             restate: false,
+            resources: None,
         };
         plan.methods();
         plan.field_index = plan
@@ -251,6 +255,10 @@ impl<'a> Plan<'a> {
             }
         }
         plan.key = key_field(saga, &plan.fields);
+        plan.resources = saga
+            .resources
+            .any()
+            .then(|| super::resources::ResourceNames::new(saga, &mut types));
         plan
     }
 

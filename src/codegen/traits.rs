@@ -42,6 +42,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
         .as_ref()
         .map(|_| quote!(Failure::DeadlinePassed => "DeadlinePassed",));
     let (unexpected, unexpected_display) = super::uncaught::error_variants(plan);
+    let (isolation, isolation_names) = super::resources::failure_variants(plan);
     quote! {
         /// A business failure: one the spec declares in a step's `failures`, or another.
         #[allow(clippy::enum_variant_names)]
@@ -50,6 +51,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
         pub enum Failure {
             #(#variants)*
             #deadline
+            #isolation
             /// A failure the spec does not declare.
             Other(String),
         }
@@ -60,6 +62,7 @@ pub fn errors(plan: &Plan) -> TokenStream {
                 match self {
                     #(#names)*
                     #deadline_name
+                    #isolation_names
                     Failure::Other(name) => name,
                 }
             }
@@ -249,6 +252,19 @@ pub fn participants_struct(plan: &Plan) -> TokenStream {
     }
 }
 
+/// The action a work runs, whose effects its doc lists (the escalation declares none).
+fn actor(work: Work) -> Option<crate::model::resources::Actor> {
+    use crate::model::resources::Actor;
+    Some(match work {
+        Work::Trigger => Actor::Trigger,
+        Work::TriggerCompensation => Actor::Compensation(crate::model::Owner::Trigger),
+        Work::Step(s) => Actor::Step(s),
+        Work::Compensation(s) => Actor::Compensation(crate::model::Owner::Step(s)),
+        Work::Reaction(i) => Actor::Reaction(crate::model::ReactionId::new(i)),
+        Work::Escalation => return None,
+    })
+}
+
 /// The doc comment of a trait method: what to implement, from the spec.
 pub fn work_doc(plan: &Plan, work: Work) -> String {
     let lines = match work {
@@ -259,7 +275,11 @@ pub fn work_doc(plan: &Plan, work: Work) -> String {
         Work::Reaction(i) => reaction_doc(plan, i),
         Work::Escalation => escalation_doc(plan),
     };
-    lines.join("\n")
+    let effects = actor(work).map_or_else(Vec::new, |a| super::resources::doc_lines(plan, a));
+    if effects.is_empty() {
+        return lines.join("\n");
+    }
+    [lines, effects].concat().join("\n")
 }
 
 fn trigger_doc(plan: &Plan) -> Vec<String> {

@@ -17,8 +17,9 @@ use crate::scenario::{FaultKind, Unsupported};
 /// deadline in the long form; `cancellation`; `on_uncaught`; `retry.within` (the attempts
 /// it allows are the policy's `max_attempts`) and `jitter`; what a compensation receives
 /// (`reads_if_present`, `absent_effect`, `transactional`, the `failure` field);
-/// `on_failure` with `escalation`; a compensation's `timeout`; and
-/// `compensation_defaults` (its `retry.within` and `jitter` included).
+/// `on_failure` with `escalation`; a compensation's `timeout`;
+/// `compensation_defaults` (its `retry.within` and `jitter` included); and isolation's
+/// `resources`, `effects` and `isolation` (`resources.rs`).
 pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
     let orchestration = saga.coordination == Coordination::Orchestration;
     saga.features
@@ -64,6 +65,10 @@ fn implemented(saga: &Saga, key: Key) -> bool {
         // attempts that start within it are the policy's `max_attempts`) and `jitter` are
         // in each compensation's `RetryPolicy`, as a step's are (`jitter.rs`).
         Key::CompensationDefaults => true,
+        // Isolation (`resources.rs`; the tests' `RecordStore`, `isolation_tests.rs`), for
+        // untyped data, where the simulator runs it, and while a built-in isolation
+        // failure listed in `failures` keeps its default (`then: compensate`).
+        Key::Resources | Key::Effects | Key::Isolation => super::resources::implemented(saga),
         _ => false,
     }
 }

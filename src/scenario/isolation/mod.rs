@@ -11,6 +11,7 @@
 
 mod actions;
 mod joint;
+pub mod calls;
 mod layout;
 mod notes;
 mod product;

@@ -1,0 +1,270 @@
+//! `sagac codegen` on a spec with `resources` (language version 2, isolation; contract
+//! `isolation.md` §9): the state enums and the built-in isolation failures where they can
+//! occur, each trait method's doc saying what its effects require, and the crate's
+//! `tests/isolation.rs`, whose `RecordStore` plays the owners while two instances run in the
+//! simulator's order. The contract's example (`specs/place-order.yaml`) tests clean; each
+//! "countermeasure taken away" variant (`tests/codegen-specs/v2-isolation-*.yaml`) tests the
+//! anomaly the simulator predicts. Their crates are built and run here, and with every
+//! other spec's by `tests/codegen.rs` (clippy and rustfmt too).
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use sagac::check::{self, check_source};
+use sagac::codegen::{self, writer};
+use sagac::load;
+use sagac::model::Saga;
+use sagac::source::SourceFile;
+
+#[path = "support/cargo.rs"]
+mod cargo;
+use cargo::{cargo, run_in};
+
+const PLACE_ORDER: &str = "specs/place-order.yaml";
+const DIRTY_READ: &str = "tests/codegen-specs/v2-isolation-dirty-read-orchestration.yaml";
+const LOST_UPDATE: &str = "tests/codegen-specs/v2-isolation-lost-update-orchestration.yaml";
+
+fn saga(path: &str) -> Saga {
+    let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
+    assert!(
+        checked.resolved && checked.counts().errors == 0,
+        "{path}: {:#?}",
+        checked.diagnostics
+    );
+    checked.saga.unwrap()
+}
+
+fn saga_of(text: &str) -> Saga {
+    let checked = check_source(SourceFile::new("spec.yaml", text.to_owned()));
+    checked.model().expect("the spec resolves").clone()
+}
+
+fn file_of(saga: &Saga, name: &str) -> Option<String> {
+    codegen::generate(saga, "spec.yaml")
+        .unwrap()
+        .into_iter()
+        .find(|f| f.path == name)
+        .map(|f| f.contents)
+}
+
+fn file(path: &str, name: &str) -> String {
+    file_of(&saga(path), name).unwrap_or_else(|| panic!("{path}: no {name}"))
+}
+
+/// The place-order spec with each `(from, to)` replaced once.
+fn mutate(pairs: &[(&str, &str)]) -> String {
+    let mut text = std::fs::read_to_string(PLACE_ORDER).unwrap();
+    for (from, to) in pairs {
+        assert_eq!(text.matches(from).count(), 1, "{from:?} once in the spec");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+#[test]
+fn each_resource_with_states_gets_an_enum_with_its_transitions_and_locks() {
+    let generated = file(PLACE_ORDER, "src/generated.rs");
+    for want in [
+        "pub enum Resource {",
+        "pub enum OrderState {",
+        "CancelPending,",
+        "pub const TRANSITIONS: &'static [(OrderState, OrderState)] = &[",
+        "(OrderState::Pending, OrderState::Approved),",
+        "(OrderState::CancelPending, OrderState::Cancelled),",
+        "pub fn can_move(from: OrderState, to: OrderState) -> bool {",
+        "matches!(self, OrderState::Pending | OrderState::CancelPending)",
+        "Resource::Stock => true,",
+        "Resource::Order => Participant::Order,",
+    ] {
+        assert!(generated.contains(want), "missing {want:?}");
+    }
+    // Counters are quantities: no state enum.
+    assert!(!generated.contains("StockState"));
+}
+
+/// `WrongState` where a guard can refuse (the trigger's compensation and `approve_order`
+/// guard their `set`); neither `Locked` (every lock waits) nor `Changed` (no
+/// `if_unchanged`); each appears once the spec lets it occur.
+#[test]
+fn built_in_isolation_failures_only_where_they_can_occur() {
+    let generated = file(PLACE_ORDER, "src/generated.rs");
+    assert!(generated.contains("    WrongState,"));
+    assert!(generated.contains("Answered by `ApproveOrder`, `RejectOrder`;"));
+    assert!(!generated.contains("    Locked,"));
+    assert!(!generated.contains("    Changed,"));
+    // The saga gives up a compensation its owner refuses, as the simulator does.
+    assert!(
+        generated.contains("|| matches!(result, Err(StepError::Business(Failure::WrongState)))")
+    );
+
+    let fail = saga_of(&mutate(&[(
+        "    locks: [PENDING, CANCEL_PENDING]\n    on_locked: wait",
+        "    locks: [PENDING, CANCEL_PENDING]\n    on_locked: fail",
+    )]));
+    let generated = file_of(&fail, "src/generated.rs").unwrap();
+    assert!(generated.contains("    Locked,"), "on_locked: fail");
+    assert!(generated.contains("`StepError::Business(Failure::Locked)` at once"));
+
+    // Without any guard, no `WrongState`; a spec without resources has none of this.
+    let unguarded = file("specs/order-orchestration.yaml", "src/generated.rs");
+    assert!(!unguarded.contains("WrongState") && !unguarded.contains("pub enum Resource"));
+}
+
+/// Each trait method's doc lists its effects and what they require.
+#[test]
+fn each_method_says_what_its_effects_require() {
+    let generated = file(PLACE_ORDER, "src/generated.rs");
+    for want in [
+        "Effects (the spec's `effects`), in one local transaction with everything else it writes:",
+        "- decreases `stock[item]` as one atomic `UPDATE stock SET n = n - $1 WHERE item = $2`,\n    ///   never a read followed by a write.",
+        "Effects (the default undo of its step's), in one local transaction",
+        "- increases `stock[item]` as one atomic `UPDATE stock SET n = n + $1 WHERE item = $2`,",
+        "- creates `order[order_id]` in `PENDING`,\n    ///   a lock state: this saga holds the lock until it moves the record out.",
+        "- moves `order[order_id]` from `PENDING` to `APPROVED`, guarded:",
+        "if it is already in `REJECTED` this is a repeat: answer `Ok`",
+        "(`on_locked: wait`): stash the\n    /// command without answering; apply and answer it when that saga releases the lock.",
+        "- reads `stock[item]`: the saga acts on the value.",
+    ] {
+        assert!(generated.contains(want), "missing {want:?}");
+    }
+    let checked = saga_of(&mutate(&[(
+        "      - set: order[order_id]\n        from: [PENDING]\n        to: APPROVED",
+        "      - set: order[order_id]\n        from: [PENDING]\n        to: APPROVED\n        if_unchanged: order_id",
+    )]));
+    let generated = file_of(&checked, "src/generated.rs").unwrap();
+    assert!(generated.contains("only if unchanged: compare the record's version with `order_id`"));
+    assert!(generated.contains("    Changed,"));
+}
+
+/// The contract's example: every scenario tested clean, the instances taking turns at each
+/// shared access.
+#[test]
+fn the_order_saga_tests_clean_in_turns() {
+    let tests = file(PLACE_ORDER, "tests/isolation.rs");
+    assert!(tests.contains("fn happy() {"));
+    assert!(tests.contains("fn a_fail_charge_credit() {"));
+    assert!(!tests.contains("run.expect_anomaly("));
+    // `[a]` reads the stock, then `[b]` starts: turns at each shared access.
+    let happy = &tests[tests.find("fn happy() {").unwrap()..];
+    let a_reads = happy.find("(0, Call::Run(Step::CheckStock)),").unwrap();
+    let b_starts = happy.find("(1, Call::Trigger),").unwrap();
+    let a_reserves = happy
+        .find("(0, Call::Run(Step::ReserveInventory)),")
+        .unwrap();
+    assert!(a_reads < b_starts && b_starts < a_reserves, "{happy}");
+    assert!(happy.contains("run.expect_clean(&[Outcome::Completed, Outcome::Completed]);"));
+}
+
+/// A countermeasure taken away: the test replays the simulator's counterexample and
+/// asserts the anomaly.
+#[test]
+fn a_variant_without_its_countermeasure_tests_the_anomaly() {
+    let tests = file(DIRTY_READ, "tests/isolation.rs");
+    assert!(tests.contains("fn a_fail_charge_credit_no_dirty_read() {"));
+    assert!(tests.contains("run.expect_anomaly(\"no_dirty_read\", &[\"no_dirty_read\"]);"));
+    assert!(tests.contains("&[(0, \"fail:charge_credit\")]"));
+    let tests = file(LOST_UPDATE, "tests/isolation.rs");
+    assert!(tests.contains("fn happy_no_lost_update() {"));
+    assert!(tests.contains("run.expect_anomaly(\"no_lost_update\", &[\"no_lost_update\"]);"));
+}
+
+/// The crates build and their isolation tests pass: clean for the example, the predicted
+/// anomaly for each variant (a dirty read, lost updates; with the rule fixtures of V711 and
+/// V713, a fuzzy read and an illegal transition). With the order shared between the instances (`order_id` in
+/// `isolation.shared`), `[b]`'s `CreateOrder` meets `[a]`'s lock and its owner parks it
+/// until `[a]` approves: the run holds it back, in the order the test gives.
+#[test]
+fn the_isolation_tests_pass_in_the_generated_crates() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-crates");
+    let shared = saga_of(&mutate(&[(
+        "isolation: { instances: 2 } ",
+        "isolation: { instances: 2, shared: [item, customer_id, order_id] } ",
+    )]));
+    let shared_tests = file_of(&shared, "tests/isolation.rs").unwrap();
+    let happy = &shared_tests[shared_tests.find("fn happy() {").unwrap()..];
+    let b_starts = happy.find("(1, Call::Trigger),").unwrap();
+    let a_approves = happy.find("(0, Call::Run(Step::ApproveOrder)),").unwrap();
+    assert!(
+        b_starts < a_approves,
+        "[b] starts while [a] holds the lock: {happy}"
+    );
+    for (name, saga, tests) in [
+        (
+            "place-order",
+            saga(PLACE_ORDER),
+            &["happy", "a_fail_charge_credit"][..],
+        ),
+        (
+            "dirty-read",
+            saga(DIRTY_READ),
+            &["a_fail_charge_credit_no_dirty_read"][..],
+        ),
+        (
+            "lost-update",
+            saga(LOST_UPDATE),
+            &[
+                "happy_no_lost_update",
+                "a_fail_charge_credit_no_lost_update",
+            ][..],
+        ),
+        (
+            "shared-order",
+            shared,
+            &["happy", "a_fail_charge_credit"][..],
+        ),
+        // The rule fixtures of the other two invariants the store can see.
+        (
+            "fuzzy-read",
+            saga("fixtures/rules/V711-no-fuzzy-read.yaml"),
+            &["happy_no_fuzzy_read"][..],
+        ),
+        (
+            "legal-transitions",
+            saga("fixtures/rules/V713-legal-transitions.yaml"),
+            &["happy_legal_transitions"][..],
+        ),
+    ] {
+        let krate = dir.path().join(name);
+        writer::write(&krate, &codegen::generate(&saga, name).unwrap(), false).unwrap();
+        let mut test = cargo();
+        test.args(["test", "--offline", "--test", "isolation"])
+            .env("CARGO_TARGET_DIR", &target);
+        let output = run_in(
+            &krate,
+            test,
+            &format!("{name}: cargo test --test isolation"),
+        );
+        for test in tests {
+            assert!(
+                output.contains(&format!("test {test} ... ok")),
+                "{name}: {test}:\n{output}"
+            );
+        }
+    }
+}
+
+/// What the std runtime does not generate is refused by name: a choreography with
+/// resources, typed data with resources.
+#[test]
+fn what_is_not_generated_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    Command::cargo_bin("sagac")
+        .unwrap()
+        .args(["codegen", "specs/place-order-choreography.yaml", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "specs/place-order-choreography.yaml:14:1: `place_order` uses `resources` (language version 2), whose semantics `sagac codegen` does not implement yet",
+        ));
+    assert!(!out.exists());
+    let typed = saga_of(&mutate(&[(
+        "deadline: 15m\n",
+        "deadline: 15m\nfields: { quantity: integer }\n",
+    )]));
+    let refused = codegen::unsupported_v2(&typed).expect("typed data with resources is refused");
+    assert_eq!(refused.key.as_str(), "resources");
+}
