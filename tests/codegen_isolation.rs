@@ -246,7 +246,7 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
 }
 
 /// What the std runtime does not generate is refused by name: a choreography with
-/// resources, typed data with resources.
+/// resources, typed data with resources, a trigger the records may refuse.
 #[test]
 fn what_is_not_generated_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -266,5 +266,11 @@ fn what_is_not_generated_is_refused_by_name() {
         "deadline: 15m\nfields: { quantity: integer }\n",
     )]));
     let refused = codegen::unsupported_v2(&typed).expect("typed data with resources is refused");
+    assert_eq!(refused.key.as_str(), "resources");
+    // A trigger the records may refuse: the instance never starts, which the tests'
+    // RecordStore does not play.
+    let refused_trigger = saga("fixtures/isolation/cancel-at-trigger.yaml");
+    let refused = codegen::unsupported_v2(&refused_trigger)
+        .expect("a trigger the records may refuse is refused");
     assert_eq!(refused.key.as_str(), "resources");
 }

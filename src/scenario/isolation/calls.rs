@@ -60,12 +60,26 @@ pub fn alternating(instances: &Instances, scenario: &IsolationScenario) -> Vec<(
 /// writes), `WrongState` (a guarded `set`). A compensation answers the last two and gives
 /// up. Sorted, each pair once.
 pub fn refusals(saga: &crate::model::Saga) -> Vec<(Actor, BuiltinFailure)> {
+    let mut out = every_refusal(saga);
+    out.retain(|(actor, _)| !matches!(actor, Actor::Trigger | Actor::Reaction(_)));
+    out
+}
+
+/// Whether the records may refuse the trigger (`trigger.rs`: `Locked` under `on_locked:
+/// fail`, `WrongState` from a guarded `set`), so that an instance may never start.
+pub fn trigger_may_be_refused(saga: &crate::model::Saga) -> bool {
+    every_refusal(saga)
+        .iter()
+        .any(|(actor, _)| matches!(actor, Actor::Trigger))
+}
+
+fn every_refusal(saga: &crate::model::Saga) -> Vec<(Actor, BuiltinFailure)> {
     let layout = layout(&Instances::of(saga));
     let mut out: Vec<(Actor, BuiltinFailure)> = Vec::new();
     for (actor, accesses) in layout.accesses.first().into_iter().flatten() {
         for a in accesses {
             let locks = !a.resource.locks.is_empty();
-            if matches!(actor, Actor::Step(_))
+            if matches!(actor, Actor::Step(_) | Actor::Trigger)
                 && locks
                 && a.effect.on_locked(&a.resource) == OnLocked::Fail
             {
@@ -79,7 +93,6 @@ pub fn refusals(saga: &crate::model::Saga) -> Vec<(Actor, BuiltinFailure)> {
             }
         }
     }
-    out.retain(|(actor, _)| !matches!(actor, Actor::Trigger | Actor::Reaction(_)));
     out.sort();
     out.dedup();
     out

@@ -10,8 +10,8 @@
 //! see [`unsupported`].
 
 mod actions;
-mod joint;
 pub mod calls;
+mod joint;
 mod layout;
 mod notes;
 mod product;
