@@ -6,6 +6,8 @@
 
 mod caller;
 mod cancel;
+mod choreography_caller;
+mod choreography_v2;
 mod classes;
 mod compensation_context;
 mod compensation_timeout;

@@ -41,7 +41,11 @@ pub fn errors(plan: &Plan) -> TokenStream {
     let deadline_name = deadline
         .as_ref()
         .map(|_| quote!(Failure::DeadlinePassed => "DeadlinePassed",));
-    let (unexpected, unexpected_display) = super::uncaught::error_variants(plan);
+    let (unexpected, unexpected_display) = if super::choreography_v2::used(plan) {
+        super::choreography_v2::error_variants()
+    } else {
+        super::uncaught::error_variants(plan)
+    };
     quote! {
         /// A business failure: one the spec declares in a step's `failures`, or another.
         #[allow(clippy::enum_variant_names)]
@@ -225,10 +229,13 @@ pub fn participant_traits(plan: &Plan) -> TokenStream {
             }
         });
         let bounds = plan.restate.then(|| quote!(: Send + Sync + 'static));
+        // Version 2, choreography: the outcome's participant tells the caller.
+        let tell_caller = super::choreography_caller::tell_caller_declaration(plan, id);
         quote! {
             #doc
             pub trait #trait_ #bounds {
                 #(#methods)*
+                #tell_caller
             }
         }
     });

@@ -17,6 +17,7 @@ mod cases;
 pub(super) mod fakes;
 mod orders;
 mod run;
+mod v2_choreography;
 pub(in crate::codegen) mod world;
 
 use proc_macro2::{Ident, TokenStream};
@@ -118,7 +119,8 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 
 /// What a run ended with, and the assertion every test makes of it.
 fn assertions(plan: &Plan) -> TokenStream {
-    let escalation = crate::codegen::escalation::used(plan);
+    let orchestrated = crate::codegen::escalation::used(plan);
+    let escalation = orchestrated || crate::codegen::choreography_v2::gives_up(plan);
     let run_fields = escalation.then(|| {
         quote! {
             /// Compensations that gave up and let the saga go on or escalate, in order.
@@ -127,12 +129,23 @@ fn assertions(plan: &Plan) -> TokenStream {
             left: Vec<&'static str>,
         }
     });
-    let run_init = escalation.then(|| {
+    let run_init = if orchestrated {
         quote! {
             gave_up: world.gave_up.clone(),
             left: world.escalations.concat(),
         }
+    } else {
+        v2_choreography::run_init(plan)
+    };
+    let note_gave_up = orchestrated.then(|| {
+        quote! {
+            /// Keeps what the machine gave up, for the assertions.
+            fn note_gave_up(world: &RefCell<World>, saga: &Saga) {
+                world.borrow_mut().gave_up = saga.gave_up.iter().map(|owner| owner.id()).collect();
+            }
+        }
     });
+    let owner_order = v2_choreography::owner_order(plan);
     let gave_up = escalation.then(|| {
         quote! {
             /// Asserts the compensations that gave up and what the escalation was told.
@@ -141,10 +154,8 @@ fn assertions(plan: &Plan) -> TokenStream {
                 assert_eq!(run.left, left, "effects the escalation was told are left ({run:?})");
             }
 
-            /// Keeps what the machine gave up, for the assertions.
-            fn note_gave_up(world: &RefCell<World>, saga: &Saga) {
-                world.borrow_mut().gave_up = saga.gave_up.iter().map(|owner| owner.id()).collect();
-            }
+            #note_gave_up
+            #owner_order
         }
     });
     let cancel = crate::codegen::cancel::used(plan);
@@ -155,11 +166,18 @@ fn assertions(plan: &Plan) -> TokenStream {
         }
     });
     let cancel_init = cancel.then(|| quote!(cancel_answer: world.cancel_answer,));
-    let decision = crate::codegen::decision::used(plan);
+    let decision = crate::codegen::decision::used(plan) || v2_choreography::tells_caller(plan);
     let told_field = decision.then(|| {
-        quote! {
-            /// What the caller was told at the decision (`outcome.at: decision`).
-            told: Option<Outcome>,
+        if plan.orchestration {
+            quote! {
+                /// What the caller was told at the decision (`outcome.at: decision`).
+                told: Option<Outcome>,
+            }
+        } else {
+            quote! {
+                /// What the outcome's participant told the caller first.
+                told: Option<Outcome>,
+            }
         }
     });
     let told_init = decision.then(|| quote!(told: world.told,));

@@ -235,6 +235,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
     });
     let rest = (handlers.len() < saga.participants.len()).then(|| quote!(_ => Ok(Vec::new()),));
     let make_handlers = handlers.iter().map(|(_, t)| t);
+    let needs_attention = super::v2_choreography::needs_attention(plan);
     let started = if trigger_event_variant(plan).is_some() {
         quote! {
             let first = start(&mut #trigger_fake, sample_data()).expect("the trigger commits");
@@ -280,7 +281,9 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             }
             let outcome = if stuck {
                 Outcome::Stuck
-            } else if announced {
+            }
+            #needs_attention
+            else if announced {
                 Outcome::Compensated
             } else if world.borrow().done.len() == Step::ALL.len() {
                 Outcome::Completed
