@@ -22,6 +22,7 @@ mod cargo;
 const SHIPPED: &str = "specs/order-credit-choreography.yaml";
 const FAILURE_MAP: &str = "tests/codegen-specs/v2c-failure-map-choreography.yaml";
 const ESCALATION: &str = "tests/codegen-specs/v2c-escalation-choreography.yaml";
+const CONTEXT: &str = "tests/codegen-specs/v2c-compensation-context-choreography.yaml";
 
 fn saga(path: &str) -> Saga {
     let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
@@ -272,6 +273,72 @@ fn an_error_nobody_declared_follows_on_uncaught() {
     );
 }
 
+/// A failure class (`then: retry`) is retried on its own policy by the step's handler;
+/// out of attempts it fails as exhausted retries do.
+#[test]
+fn a_failure_class_is_retried_on_its_own_policy() {
+    let generated = file(FAILURE_MAP, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "(Step::ReserveInventory, Failure::Throttled) => Some(RetryPolicy {",
+            "Err(StepError::Business(failure)) if class_retry(step, &failure).is_some() => {",
+            "let retry = class_retry(step, &failure).unwrap_or(info.retry);",
+        ],
+    );
+    let tests = file(FAILURE_MAP, "tests/scenarios.rs");
+    assert_has(
+        &flat_test(&tests, "fail:reserve_inventory@Throttled"),
+        &["expect(run, Outcome::Completed, &[], &[]);"],
+    );
+    assert_has(
+        &flat_test(&tests, "exhaust:reserve_inventory@Throttled"),
+        &["expect(run, Outcome::Compensated, &[\"reserve_credit\", \"trigger\"], &[]);"],
+    );
+}
+
+/// `runs_for`: a compensation registered for `success` alone passes its own step's failure
+/// event on without undoing; one registered for `any_attempt` runs on it, told the effect
+/// `Failed`. `absent_effect: fail` gives up at once; `reads_if_present` fields are the
+/// step's writes.
+#[test]
+fn compensations_are_registered_for_their_attempts() {
+    let generated = file(CONTEXT, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "effect == Effect::Applied || !matches!(owner, Owner::Step(Step::ReserveInventory))",
+            "matches!(owner, Owner::Step(Step::ReserveInventory))",
+            "Err(StepError::Business(_)) if absent_effect_fails(owner) => {",
+            "let done = match registered(Owner::Step(Step::ChargePayment), context.effect) {",
+            "pub payment_id: Option<String>,",
+        ],
+    );
+    let tests = file(CONTEXT, "tests/scenarios.rs");
+    // Not registered: the stock's release passes the failure on, the order is cancelled.
+    assert_has(
+        &flat_test(&tests, "fail:reserve_inventory"),
+        &[
+            "expect_gave_up(&run, &[], &[]);",
+            "expect(run, Outcome::Compensated, &[\"trigger\"], &[]);",
+        ],
+    );
+    // Registered before the call: the refund runs on the payment's own failure.
+    assert_has(
+        &flat_test(&tests, "fail:charge_payment"),
+        &[
+            "expect(run, Outcome::Compensated, &[\"charge_payment\", \"reserve_inventory\", \"trigger\"], &[]);",
+        ],
+    );
+    assert_has(
+        &flat_test(&tests, "fail:charge_payment+compfail:reserve_inventory"),
+        &[
+            "expect_gave_up(&run, &[\"reserve_inventory\"], &[]);",
+            "expect(run, Outcome::Compensated, &[\"charge_payment\", \"trigger\"], &[]);",
+        ],
+    );
+}
+
 /// The crate of a version 2 choreography builds, passes one test per scenario
 /// `expectations` lists, clippy `-D warnings` and rustfmt.
 fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
@@ -324,4 +391,9 @@ fn the_failure_map_crate_passes_its_tests_clippy_and_fmt() {
 #[test]
 fn the_escalation_choreography_crate_passes_its_tests_clippy_and_fmt() {
     crate_passes_its_tests_clippy_and_fmt(ESCALATION);
+}
+
+#[test]
+fn the_compensation_context_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(CONTEXT);
 }

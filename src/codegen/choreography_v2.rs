@@ -4,8 +4,9 @@
 //! the compensations, passed on by each compensation's event), and a compensation's
 //! effect status follows from it (its own step failed, or it succeeded). Implemented: the
 //! failure-event map (`emits.failure` by failure, `Message::outcome` picks the event), a
-//! `failures` entry in the long form that compensates, what a compensation receives
-//! (`CompensationContext`), `on_failure` with the escalation event (a compensation that
+//! `failures` entry in the long form that compensates or is retried on its own policy
+//! (`then: retry`), what a compensation receives (`CompensationContext`; `runs_for`,
+//! `absent_effect`, `reads_if_present`), `on_failure` with the escalation event (a compensation that
 //! gives up publishes it, `left` its owner; the escalation's participant consumes it),
 //! `compensation_defaults` (resolved by the model), `on_uncaught` (`retry`, `compensate`,
 //! `no_reply`), and the caller's `outcome` at the end (`choreography_caller.rs`). The
@@ -18,8 +19,8 @@ use quote::quote;
 use super::names::{Namespace, camel, ident};
 use super::plan::Plan;
 use crate::model::{
-    BuiltinFailure, Coordination, FailureThen, Jitter, Key, OnFailure, OnUncaught, Origin,
-    ParticipantId, Saga, StepId,
+    AbsentEffect, BuiltinFailure, Coordination, FailureThen, Jitter, Key, OnFailure, OnUncaught,
+    Origin, ParticipantId, RunsFor, Saga, StepId,
 };
 
 /// Whether the crate is a version 2 choreography on the std runtime.
@@ -38,10 +39,13 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
             .is_some_and(|o| o.at.value == crate::model::At::End),
         // `Message::outcome` and `failure_event`.
         Key::FailureEventMap => true,
-        // A long-form entry that compensates, as the short form does.
+        // A long-form entry that compensates, as the short form does, or a class retried
+        // on its own policy (`then: retry`, `classes.rs`'s table).
         Key::FailureLongForm => saga.steps.iter().all(|s| {
-            s.failure_handling.iter().all(|f| {
-                f.builtin.is_none() && f.retry.is_none() && f.then.value == FailureThen::Compensate
+            s.failure_handling.iter().all(|f| match f.then.value {
+                FailureThen::Compensate => f.retry.is_none(),
+                FailureThen::Retry => f.builtin.is_none(),
+                FailureThen::Terminate => false,
             })
         }),
         // `run_compensation` gives up; the handler applies the policy.
@@ -52,6 +56,9 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
         // `retry`, `compensate` and `no_reply` in `run_step` and `failure_event`
         // (`terminate` is R103 in a choreography).
         Key::OnUncaught => true,
+        // `CompensationContext::of` and `registered`; `reads_if_present` fields are the
+        // step's writes, `None` in the data of its own failure event.
+        Key::RunsFor | Key::AbsentEffect | Key::ReadsIfPresent => true,
         // The escalation event, a variant of `Event` of its own.
         Key::Escalation => escalation_event_free(saga),
         // Resolved into each compensation by the model; what it sets there must be
@@ -61,8 +68,6 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
             c.retry.within.is_none()
                 && c.retry.jitter == Jitter::None
                 && !c.timeout.is_some_and(|t| from_defaults(t.origin))
-                && !from_defaults(c.runs_for.origin)
-                && !from_defaults(c.absent_effect.origin)
         }),
         _ => false,
     }
@@ -176,6 +181,8 @@ pub fn items(plan: &Plan) -> TokenStream {
     }
     let failure_event = failure_event_table(plan);
     let uncaught = uncaught_table(plan);
+    let classes = super::classes::table(plan);
+    let compensations = compensation_tables(plan);
     let on_failure = on_failure_items(plan);
     let caller = super::choreography_caller::items(plan);
     quote! {
@@ -243,6 +250,8 @@ pub fn items(plan: &Plan) -> TokenStream {
 
         #failure_event
         #uncaught
+        #classes
+        #compensations
         #on_failure
         #caller
     }
@@ -412,7 +421,25 @@ fn on_failure_items(plan: &Plan) -> TokenStream {
 
 /// `run_step` in a version 2 choreography: a step's action under its retry policy, its
 /// output or the failure it publishes.
-pub fn run_step() -> TokenStream {
+pub fn run_step(plan: &Plan) -> TokenStream {
+    // A failure class (`then: retry`): retried on its own policy, then out of attempts as
+    // transient failures are.
+    let class = super::classes::used(plan).then(|| {
+        quote! {
+            Err(StepError::Business(failure)) if class_retry(step, &failure).is_some() => {
+                let retry = class_retry(step, &failure).unwrap_or(info.retry);
+                if retry.allows(attempt + 1) {
+                    attempt += 1;
+                    sleep(retry.delay_before(attempt));
+                } else if info.after_point_of_no_return {
+                    return Err(Stuck::Step(step));
+                } else {
+                    let error = StepError::Transient(failure.name().to_owned());
+                    return Ok(Err(SagaFailure::of(step, &error)));
+                }
+            }
+        }
+    });
     quote! {
         /// Runs a step's action under its retry policy: its output, or the failure it
         /// publishes (a business failure, or attempts run out before the point of no
@@ -427,6 +454,7 @@ pub fn run_step() -> TokenStream {
             loop {
                 match action() {
                     Ok(output) => return Ok(Ok(output)),
+                    #class
                     Err(error @ StepError::Business(_)) if info.kind != StepKind::Retriable => {
                         return Ok(Err(SagaFailure::of(step, &error)));
                     }
@@ -491,7 +519,11 @@ pub fn compensation_body(
     });
     let call = quote! {
         let context = CompensationContext::of(#owner_tokens, message);
-        let done = run_compensation(#owner_tokens, self.sleep, || self.participant.#method(&message.data, &context));
+        // Not registered for this attempt (`runs_for`): nothing to undo, the event goes on.
+        let done = match registered(#owner_tokens, context.effect) {
+            true => run_compensation(#owner_tokens, self.sleep, || self.participant.#method(&message.data, &context)),
+            false => Ok(()),
+        };
     };
     if !gives_up(plan) {
         return (
@@ -573,4 +605,72 @@ pub fn handles_escalation(saga: &Saga, p: ParticipantId) -> bool {
         && saga
             .compensations()
             .any(|(_, c)| c.on_failure.value.escalates())
+}
+
+/// `registered(owner, effect)` (`runs_for`) and `absent_effect_fails(owner)`.
+fn compensation_tables(plan: &Plan) -> TokenStream {
+    let saga = plan.saga;
+    let owners = |keep: &dyn Fn(&crate::model::Compensation) -> bool| -> Vec<TokenStream> {
+        saga.compensations()
+            .filter(|(o, c)| matches!(o, crate::model::Owner::Step(_)) && keep(c))
+            .map(|(o, _)| plan.owner_tokens(o))
+            .collect()
+    };
+    let success = owners(&|c| c.runs_for.value == RunsFor::Success);
+    let registered = if success.is_empty() {
+        quote!(let _ = (owner, effect); true)
+    } else {
+        quote!(effect == Effect::Applied || !matches!(owner, #(#success)|*))
+    };
+    let absent = owners(&|c| c.absent_effect.value == AbsentEffect::Fail);
+    let absent = if absent.is_empty() {
+        quote!(let _ = owner; false)
+    } else {
+        quote!(matches!(owner, #(#absent)|*))
+    };
+    quote! {
+        /// Whether the compensation is registered for its step's effect (`runs_for`): one
+        /// registered for `success` alone finds nothing registered after its own step's
+        /// failure, and its handler passes the event on without undoing anything.
+        pub fn registered(owner: Owner, effect: Effect) -> bool {
+            #registered
+        }
+
+        /// Whether the compensation fails for good on an effect that never happened
+        /// (`absent_effect: fail`): its participant answers `StepError::Business`, and the
+        /// handler gives it up at once instead of retrying.
+        pub fn absent_effect_fails(owner: Owner) -> bool {
+            #absent
+        }
+    }
+}
+
+/// `run_compensation` in a version 2 choreography: under its retry policy; given up at once
+/// on `StepError::Business` under `absent_effect: fail`.
+pub fn run_compensation() -> TokenStream {
+    quote! {
+        /// Runs a compensation under its retry policy; it gives up (`Err`) when its attempts
+        /// run out, or at once when it finds nothing to undo under `absent_effect: fail`.
+        fn run_compensation(
+            owner: Owner,
+            sleep: fn(Duration),
+            mut action: impl FnMut() -> Result<(), StepError>,
+        ) -> Result<(), Stuck> {
+            let retry = owner.retry();
+            let mut attempt = 1;
+            loop {
+                match action() {
+                    Ok(()) => return Ok(()),
+                    Err(StepError::Business(_)) if absent_effect_fails(owner) => {
+                        return Err(Stuck::Compensation(owner));
+                    }
+                    Err(_) if retry.allows(attempt + 1) => {
+                        attempt += 1;
+                        sleep(retry.delay_before(attempt));
+                    }
+                    Err(_) => return Err(Stuck::Compensation(owner)),
+                }
+            }
+        }
+    }
 }

@@ -97,7 +97,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
 
     let run_step = used.step.then(|| {
         if v2::used(plan) {
-            return v2::run_step();
+            return v2::run_step(plan);
         }
         quote! {
             /// Runs a step's action under its retry policy: `Some(output)`, or `None` for a
@@ -125,6 +125,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         }
     });
     let run_compensation = used.compensation.then(|| {
+        if v2::used(plan) {
+            return v2::run_compensation();
+        }
         quote! {
             /// Runs a compensation under its retry policy; stuck when its attempts run out.
             fn run_compensation(

@@ -35,9 +35,9 @@ pub(super) fn world_fields(plan: &Plan) -> TokenStream {
 /// what its `on_failure` says is kept for the assertions.
 pub(super) fn undo_with(plan: &Plan) -> TokenStream {
     let undo = match v2::gives_up(plan) {
-        false => quote!(self.undo(owner)),
+        false => quote!(self.undo_checked(owner)),
         true => quote! {
-            let result = self.undo(owner);
+            let result = self.undo_checked(owner);
             if result.is_err() && owner.on_failure() != OnFailure::Stuck {
                 let mut world = self.0.borrow_mut();
                 if !world.gave_up.contains(&owner.id()) {
@@ -61,6 +61,24 @@ pub(super) fn undo_with(plan: &Plan) -> TokenStream {
                 assert!(!context.failure.name.is_empty(), "the failure {} is told of ({context:?})", owner.id());
             }
             #undo
+        }
+
+        /// `absent_effect: fail`: nothing to undo is a failure for good (and so is every
+        /// attempt failing under `compfail:`).
+        fn undo_checked(&self, owner: Owner) -> Result<(), StepError> {
+            if !absent_effect_fails(owner) {
+                return self.undo(owner);
+            }
+            if let Owner::Step(step) = owner {
+                let applied = self.0.borrow().applied.contains_key(step.id());
+                if step.kind() != StepKind::ReadOnly && !applied {
+                    return Err(StepError::Business(Failure::Other("nothing to undo".to_owned())));
+                }
+            }
+            self.undo(owner).map_err(|error| match error {
+                StepError::Transient(why) => StepError::Business(Failure::Other(why)),
+                error => error,
+            })
         }
     }
 }
