@@ -339,6 +339,30 @@ fn compensations_are_registered_for_their_attempts() {
     );
 }
 
+/// `transactional: false`: the step may fail with its effect applied (the fakes apply it
+/// first), and its events are dual writes: a crash before publishing loses them even with
+/// an outbox. `outcome.at: decision` runs as `at: end` (the first thing learned).
+#[test]
+fn a_step_that_is_not_one_transaction_publishes_by_dual_write() {
+    let generated = file(CONTEXT, "src/generated.rs");
+    assert_has(
+        &generated,
+        &["pub fn transactional(step: Step) -> bool { !matches!(step, Step::ChargePayment) }"],
+    );
+    let tests = file(CONTEXT, "tests/scenarios.rs");
+    assert_has(
+        &tests,
+        &[
+            "if step.kind() != StepKind::Retriable && !transactional(step) { self.apply(step, key); }",
+            "if from.outbox_table().is_none() || matches!(message.event, Event::PaymentCharged | Event::PaymentFailed) {",
+        ],
+    );
+    assert_has(
+        &flat_test(&tests, "crash:payment@payment.charged"),
+        &["expect(run, Outcome::Stuck, &[], &[]);"],
+    );
+}
+
 /// The crate of a version 2 choreography builds, passes one test per scenario
 /// `expectations` lists, clippy `-D warnings` and rustfmt.
 fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {

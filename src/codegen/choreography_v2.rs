@@ -32,11 +32,12 @@ pub fn used(plan: &Plan) -> bool {
 pub fn implemented(saga: &Saga, key: Key) -> bool {
     debug_assert_eq!(saga.coordination, Coordination::Choreography);
     match key {
-        // The outcome participant tells the caller when it first learns the end.
-        Key::Outcome => saga
-            .outcome
-            .as_ref()
-            .is_some_and(|o| o.at.value == crate::model::At::End),
+        // The outcome participant tells the caller when it first learns the end, which in
+        // a choreography is also the decision (`at: decision` runs as `at: end` does).
+        Key::Outcome => true,
+        // A step that may apply its effect and still fail: `transactional(step)`; its
+        // events are dual writes even with an outbox.
+        Key::Transactional => true,
         // `Message::outcome` and `failure_event`.
         Key::FailureEventMap => true,
         // A long-form entry that compensates, as the short form does, or a class retried
@@ -182,6 +183,7 @@ pub fn items(plan: &Plan) -> TokenStream {
     let failure_event = failure_event_table(plan);
     let uncaught = uncaught_table(plan);
     let classes = super::classes::table(plan);
+    let transactional = transactional_table(plan);
     let compensations = compensation_tables(plan);
     let on_failure = on_failure_items(plan);
     let caller = super::choreography_caller::items(plan);
@@ -251,6 +253,7 @@ pub fn items(plan: &Plan) -> TokenStream {
         #failure_event
         #uncaught
         #classes
+        #transactional
         #compensations
         #on_failure
         #caller
@@ -671,6 +674,35 @@ pub fn run_compensation() -> TokenStream {
                     Err(_) => return Err(Stuck::Compensation(owner)),
                 }
             }
+        }
+    }
+}
+
+/// Whether some step is not one local transaction (`transactional: false`).
+pub fn non_transactional(plan: &Plan) -> bool {
+    used(plan) && plan.saga.steps.iter().any(|s| !s.transactional.value)
+}
+
+/// `transactional(step)`, when some step is not one local transaction.
+fn transactional_table(plan: &Plan) -> TokenStream {
+    if !non_transactional(plan) {
+        return TokenStream::new();
+    }
+    let steps = plan
+        .saga
+        .step_ids()
+        .filter(|&s| !plan.saga.step(s).transactional.value)
+        .map(|s| {
+            let v = &plan.step(s).variant;
+            quote!(Step::#v)
+        });
+    quote! {
+        /// Whether the step's effect, its answer and its outbox row are one local
+        /// transaction. One that is not (`transactional: false`) may fail with its effect
+        /// applied (its compensation runs for `any_attempt`), and a crash between its write
+        /// and its publish loses its event even with an outbox.
+        pub fn transactional(step: Step) -> bool {
+            !matches!(step, #(#steps)|*)
         }
     }
 }

@@ -8,6 +8,7 @@ use quote::quote;
 
 use crate::codegen::choreography_v2 as v2;
 use crate::codegen::plan::Plan;
+use crate::model::Emitter;
 
 /// Whether the outcome's participant tells the caller (the tests assert the value).
 pub fn tells_caller(plan: &Plan) -> bool {
@@ -152,4 +153,34 @@ pub(super) fn uncaught_fake() -> TokenStream {
             return Err(StepError::Unexpected("an error nobody declared".to_owned()));
         }
     }
+}
+
+/// In the broker's `publish`: the events of a step that is not one local transaction are
+/// dual writes, lost in a crash even with an outbox.
+pub(super) fn dual_write(plan: &Plan) -> TokenStream {
+    if !v2::non_transactional(plan) {
+        return TokenStream::new();
+    }
+    let saga = plan.saga;
+    let events: Vec<TokenStream> = saga
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.emitted_by.iter().any(|&(em, _)| match em {
+                Emitter::StepSuccess(s) | Emitter::StepFailure(s) => {
+                    !saga.step(s).transactional.value
+                }
+                _ => false,
+            })
+        })
+        .map(|(i, _)| {
+            let v = plan.event(crate::model::EventId::new(i));
+            quote!(Event::#v)
+        })
+        .collect();
+    if events.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(|| matches!(message.event, #(#events)|*))
 }

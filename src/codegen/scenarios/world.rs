@@ -181,7 +181,9 @@ pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStrea
 fn failing(plan: &Plan) -> (TokenStream, TokenStream) {
     // `transactional: false`: the failure applied the effect first (the simulator's
     // representative run).
-    let partial = crate::codegen::compensation_context::non_transactional(plan).then(|| {
+    let partial = (crate::codegen::compensation_context::non_transactional(plan)
+        || crate::codegen::choreography_v2::non_transactional(plan))
+    .then(|| {
         quote! {
             if step.kind() != StepKind::Retriable && !transactional(step) {
                 self.apply(step, key);
