@@ -126,7 +126,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     });
     let run_compensation = used.compensation.then(|| {
         if v2::used(plan) {
-            return v2::run_compensation();
+            return super::choreography_compensation::run_compensation();
         }
         quote! {
             /// Runs a compensation under its retry policy; stuck when its attempts run out.
@@ -356,7 +356,8 @@ fn consume(plan: &Plan, h: Handler, publishes: &mut bool) -> TokenStream {
             let (m, _) = method(plan, work);
             let emits = event_of(saga.compensation(owner).and_then(|c| c.emits.as_ref()));
             if v2::used(plan) {
-                let (body, publishing) = v2::compensation_body(plan, &o, m, emits.as_ref());
+                let (body, publishing) =
+                    super::choreography_compensation::body(plan, &o, m, emits.as_ref());
                 *publishes |= publishing;
                 return body;
             }
