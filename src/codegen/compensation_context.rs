@@ -242,7 +242,7 @@ fn transactional_table(plan: &Plan) -> TokenStream {
 
 /// The lines of a compensation method's doc that version 2 adds: what it receives.
 pub fn doc_lines(plan: &Plan, c: &Compensation, step: bool) -> Vec<String> {
-    if !used(plan) {
+    if !used(plan) && !super::choreography_v2::used(plan) {
         return Vec::new();
     }
     let mut lines = Vec::new();

@@ -413,6 +413,19 @@ fn escalation_doc(plan: &Plan) -> Vec<String> {
     let Some(e) = &plan.saga.escalation else {
         return Vec::new();
     };
+    if let Some(event) = e.event.as_ref().filter(|_| !plan.orchestration) {
+        // Version 2, choreography: run on the escalation event.
+        return vec![
+            format!(
+                "The escalation, `{}`: a compensation gave up and a person must look at what is\nleft (`escalation.left`, its owner) after `escalation.failure`.\n",
+                e.action.value
+            ),
+            format!(
+                "Runs on `{}`, published by each compensation that gives up under `escalate*`. Retried until it succeeds: make it idempotent on the saga's key and `left`.",
+                event.value
+            ),
+        ];
+    }
     vec![
         format!(
             "The escalation, `{}`: a compensation gave up and a person must look at what is\nleft (`escalation.left`) after `escalation.failure`.\n",

@@ -276,7 +276,9 @@ fn about(plan: &Plan, scenarios: &[Expectation]) -> String {
     if crate::codegen::compensation_timeout::used(plan) {
         h.push_str("\n`comptimeout:<owner>`: the fake never answers the compensation's first attempt (its\nclient answers `StepError::TimedOut`); the re-send is recognised by the step's key.\n");
     }
-    if plan.saga.is_v2() {
+    if let Some(text) = v2_choreography::about(plan) {
+        h.push_str(&text);
+    } else if plan.saga.is_v2() {
         let tested = crate::codegen::version2::fault_kinds(saga);
         let untested: Vec<String> = crate::scenario::FaultKind::EVERY
             .iter()

@@ -9,6 +9,7 @@ use quote::quote;
 use crate::codegen::choreography_v2 as v2;
 use crate::codegen::plan::Plan;
 use crate::model::Emitter;
+use crate::scenario::FaultKind;
 
 /// Whether the outcome's participant tells the caller (the tests assert the value).
 pub fn tells_caller(plan: &Plan) -> bool {
@@ -183,4 +184,32 @@ pub(super) fn dual_write(plan: &Plan) -> TokenStream {
         return TokenStream::new();
     }
     quote!(|| matches!(message.event, #(#events)|*))
+}
+
+/// The test file's paragraph on a version 2 choreography: what the fakes and the broker
+/// play, and the fault kinds `sagac simulate` lists that have no test here.
+pub(super) fn about(plan: &Plan) -> Option<String> {
+    if !v2::used(plan) {
+        return None;
+    }
+    let mut h = String::from(
+        "\nVersion 2: every message carries the saga's `failure`, which each compensation's\ncontext is built from; `uncaught:<step>` answers the step's first attempt\n`StepError::Unexpected`.",
+    );
+    if v2::gives_up(plan) {
+        h.push_str("\nA compensation that fails on every attempt gives up; the tests assert what gave up\nand what the escalation events told (`expect_gave_up`).");
+    }
+    h.push('\n');
+    let untested: Vec<String> = [FaultKind::Deadline]
+        .into_iter()
+        .filter(|&k| !crate::scenario::applicable(plan.saga, &[k]).is_empty())
+        .map(|k| format!("`{}:`", k.as_str()))
+        .collect();
+    if !untested.is_empty() {
+        h.push_str(&format!(
+            "\nThe fault kinds {} have no test yet: `sagac simulate {}` lists their\nscenarios.\n",
+            untested.join(", "),
+            plan.source
+        ));
+    }
+    Some(h)
 }
