@@ -34,9 +34,11 @@ fn classes(plan: &Plan) -> Vec<(TokenStream, TokenStream, Option<TokenStream>)> 
     out
 }
 
-/// Whether the saga has a failure class retried on its own (`then: retry`).
+/// Whether the saga has a failure class retried on its own (`then: retry`), in an
+/// orchestration or a version 2 choreography (whose handlers retry it:
+/// `choreography_v2.rs`).
 pub fn used(plan: &Plan) -> bool {
-    plan.orchestration && !classes(plan).is_empty()
+    (plan.orchestration || super::choreography_v2::used(plan)) && !classes(plan).is_empty()
 }
 
 /// `class_retry(step, failure)`.

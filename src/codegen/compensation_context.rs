@@ -21,7 +21,7 @@ pub fn used(plan: &Plan) -> bool {
 /// `, context: &CompensationContext` after a compensation method's `data` (in a trait),
 /// or nothing.
 pub fn param(plan: &Plan) -> TokenStream {
-    if used(plan) {
+    if used(plan) || super::choreography_v2::used(plan) {
         quote!(, context: &CompensationContext)
     } else {
         TokenStream::new()
@@ -30,7 +30,7 @@ pub fn param(plan: &Plan) -> TokenStream {
 
 /// The same parameter unused (a `todo!` stub, a fake that ignores it).
 pub fn unused_param(plan: &Plan) -> TokenStream {
-    if used(plan) {
+    if used(plan) || super::choreography_v2::used(plan) {
         quote!(, _context: &CompensationContext)
     } else {
         TokenStream::new()
@@ -242,7 +242,7 @@ fn transactional_table(plan: &Plan) -> TokenStream {
 
 /// The lines of a compensation method's doc that version 2 adds: what it receives.
 pub fn doc_lines(plan: &Plan, c: &Compensation, step: bool) -> Vec<String> {
-    if !used(plan) {
+    if !used(plan) && !super::choreography_v2::used(plan) {
         return Vec::new();
     }
     let mut lines = Vec::new();

@@ -86,7 +86,28 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     if saga.events.is_empty() {
         return TokenStream::new();
     }
-    let n = usize_lit(saga.events.len());
+    // Version 2, choreography: the escalation event, after the saga's own.
+    let escalation = super::choreography_v2::escalation_event(plan)
+        .zip(super::choreography_v2::escalation_variant(plan));
+    let n = usize_lit(saga.events.len() + usize::from(escalation.is_some()));
+    let escalation_variant = escalation.as_ref().map(|((name, _), v)| {
+        let doc = docs(&format!(
+            "`{name}`: a compensation gave up (the escalation event)."
+        ));
+        quote!(, #doc #v)
+    });
+    let escalation_all = escalation.as_ref().map(|(_, v)| quote!(, Event::#v));
+    let escalation_info = escalation.as_ref().map(|((name, p), _)| {
+        let pv = &plan.participant(*p).variant;
+        quote! {
+            , EventInfo {
+                name: #name,
+                fields: &[],
+                consumers: &[Participant::#pv],
+                failure: false,
+            }
+        }
+    });
     let variants = saga.events.iter().zip(&plan.events).map(|(e, v)| {
         let doc = docs(&format!("`{}`", e.name));
         quote!(#doc #v)
@@ -123,7 +144,10 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     });
 
     // Choreography: the handlers publish a step's outcome through this.
-    let outcome = (!plan.orchestration).then(|| {
+    let v2 = super::choreography_v2::used(plan);
+    let message_fields = super::choreography_v2::message_fields(plan);
+    let outcome_v2 = v2.then(|| super::choreography_v2::message_outcome(plan));
+    let outcome = (!plan.orchestration && !v2).then(|| {
         quote! {
             /// What a step publishes once its action ran (`output` is `run_step`'s answer):
             /// `done` with the step's output stored in the data, or `failed` with the data
@@ -147,6 +171,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
             pub enum Event {
                 #(#variants),*
+                #escalation_variant
             }
 
             /// What the spec says of an event.
@@ -162,10 +187,10 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 pub failure: bool,
             }
 
-            static EVENTS: [EventInfo; #n] = [#(#infos),*];
+            static EVENTS: [EventInfo; #n] = [#(#infos),* #escalation_info];
 
             impl Event {
-                pub const ALL: [Event; #n] = [#(#all),*];
+                pub const ALL: [Event; #n] = [#(#all),* #escalation_all];
 
                 pub fn info(self) -> &'static EventInfo {
                     &EVENTS[self as usize]
@@ -196,10 +221,12 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             pub struct Message {
                 pub event: Event,
                 pub data: SagaData,
+                #message_fields
             }
 
             impl Message {
                 #outcome
+                #outcome_v2
 
                 /// The event as a row of `from`'s outbox table: aggregate type `from`'s name,
                 /// aggregate id the saga's key, type the event's name, payload its fields as JSON.

@@ -10,6 +10,7 @@ use quote::quote;
 
 use crate::model::{EventId, Handler, Owner, ParticipantId};
 
+use super::choreography_v2 as v2;
 use super::plan::Plan;
 use super::tokens::docs;
 use super::traits::{Work, method};
@@ -40,6 +41,14 @@ impl Used {
                 }
             }
         }
+        // Version 2: the escalation's action and telling the caller are retried like a
+        // reaction.
+        let outcome = plan.saga.outcome.as_ref().map(|o| o.participant);
+        used.reaction |= (0..saga.participants.len()).any(|i| {
+            let p = ParticipantId::new(i);
+            v2::escalation_arm(plan, p).is_some()
+                || (v2::used(plan) && outcome == Some(p) && plan.participant(p).handler.is_some())
+        });
         used
     }
 }
@@ -52,6 +61,13 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         (0..saga.participants.len()).filter_map(|i| handler(plan, ParticipantId::new(i)));
 
     let tp = saga.trigger.participant;
+    // Version 2: no failure yet.
+    let first_fields = if v2::used(plan) {
+        let left = v2::no_left(plan);
+        quote!(, failure: None #left)
+    } else {
+        TokenStream::new()
+    };
     let start = plan.participant(tp).trait_.as_ref().map(|trait_| {
         let m = &plan.trigger_method;
         match saga.trigger.event.as_ref().and_then(|e| saga.event_id(&e.value)) {
@@ -66,7 +82,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     #doc
                     pub fn start(participant: &mut dyn #trait_, data: SagaData) -> Result<Message, StepError> {
                         participant.#m(&data)?;
-                        Ok(Message { event: Event::#v, data })
+                        Ok(Message { event: Event::#v, data #first_fields })
                     }
                 }
             }
@@ -80,6 +96,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     });
 
     let run_step = used.step.then(|| {
+        if v2::used(plan) {
+            return v2::run_step(plan);
+        }
         quote! {
             /// Runs a step's action under its retry policy: `Some(output)`, or `None` for a
             /// business failure or attempts run out before the point of no return; stuck after it.
@@ -106,6 +125,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         }
     });
     let run_compensation = used.compensation.then(|| {
+        if v2::used(plan) {
+            return super::choreography_compensation::run_compensation();
+        }
         quote! {
             /// Runs a compensation under its retry policy; stuck when its attempts run out.
             fn run_compensation(
@@ -139,7 +161,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         }
     });
 
+    let items = v2::items(plan);
     quote! {
+        #items
         #start
         #(#handlers)*
         #run_step
@@ -178,7 +202,25 @@ fn handler(plan: &Plan, p: ParticipantId) -> Option<TokenStream> {
             }
         }
     }
+    // Version 2: the escalation event, which is not one of the saga's events.
+    let mut events = saga.events.len();
+    let escalation = v2::escalation_arm(plan, p);
+    if let Some((v, body)) = &escalation {
+        events += 1;
+        covered += 1;
+        arms.push((Vec::new(), quote!(Event::#v => { #body })));
+    }
     let dispatch = match arms.as_slice() {
+        [(only, _)] if only.is_empty() => {
+            // The escalation event alone.
+            let (v, body) = escalation.unwrap_or_else(|| (plan.events[0].clone(), quote!()));
+            quote! {
+                if message.event != Event::#v {
+                    return Ok(Vec::new());
+                }
+                #body
+            }
+        }
         [(events, body)] if events.len() == 1 => {
             let v = plan.event(events[0]);
             quote! {
@@ -190,10 +232,14 @@ fn handler(plan: &Plan, p: ParticipantId) -> Option<TokenStream> {
         }
         _ => {
             let arms = arms.iter().map(|(events, body)| {
+                if events.is_empty() {
+                    // A whole arm already (the escalation event's).
+                    return body.clone();
+                }
                 let vs = events.iter().map(|&e| plan.event(e));
                 quote!(#(Event::#vs)|* => { #body })
             });
-            let rest = (covered < saga.events.len()).then(|| quote!(_ => {}));
+            let rest = (covered < events).then(|| quote!(_ => {}));
             quote! {
                 match message.event {
                     #(#arms)*
@@ -202,6 +248,8 @@ fn handler(plan: &Plan, p: ParticipantId) -> Option<TokenStream> {
             }
         }
     };
+    // Version 2: the outcome's participant tells the caller what it learns.
+    let tell_caller = super::choreography_caller::tell_caller(plan, p);
     let declare = if publishes {
         quote!(let mut publish = Vec::new();)
     } else {
@@ -237,6 +285,7 @@ fn handler(plan: &Plan, p: ParticipantId) -> Option<TokenStream> {
             #handle_doc
             pub fn handle(&mut self, message: &Message) -> Result<Vec<Message>, Stuck> {
                 #declare
+                #tell_caller
                 #dispatch
                 Ok(publish)
             }
@@ -259,6 +308,11 @@ fn consume(plan: &Plan, h: Handler, publishes: &mut bool) -> TokenStream {
             let call = quote! {
                 run_step(Step::#v, self.sleep, || self.participant.#m(&message.data))?
             };
+            if v2::used(plan) {
+                let (body, publishing) = v2::step_body(plan, s, &call);
+                *publishes |= publishing;
+                return body;
+            }
             let success = event_of(step.emits_success.as_ref());
             let failure = event_of(step.emits_failure.as_ref());
             let writes = plan.step(s).output.is_some();
@@ -301,6 +355,12 @@ fn consume(plan: &Plan, h: Handler, publishes: &mut bool) -> TokenStream {
             };
             let (m, _) = method(plan, work);
             let emits = event_of(saga.compensation(owner).and_then(|c| c.emits.as_ref()));
+            if v2::used(plan) {
+                let (body, publishing) =
+                    super::choreography_compensation::body(plan, &o, m, emits.as_ref());
+                *publishes |= publishing;
+                return body;
+            }
             *publishes |= emits.is_some();
             let push = emits.as_ref().map(publish_as_received);
             quote! {

@@ -12,9 +12,9 @@ use super::tokens::{option_duration, retry, retry_with};
 use crate::model::{Jitter, Retry};
 
 /// Whether the crate's `RetryPolicy` has version 2's fields (every version 2
-/// orchestration).
+/// orchestration, and a version 2 choreography on the std runtime).
 pub fn used(plan: &Plan) -> bool {
-    plan.orchestration && plan.saga.is_v2()
+    plan.saga.is_v2() && (plan.orchestration || !plan.restate)
 }
 
 /// A `RetryPolicy { .. }` literal of this crate's shape.

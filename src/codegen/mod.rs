@@ -6,6 +6,9 @@
 
 mod caller;
 mod cancel;
+mod choreography_caller;
+mod choreography_compensation;
+mod choreography_v2;
 mod classes;
 mod compensation_context;
 mod compensation_timeout;

@@ -58,6 +58,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
                 }
             }
         });
+        let tell_caller = tell_caller_stub(plan, id, trait_);
         quote! {
             #doc
             #[derive(Debug, Default)]
@@ -65,6 +66,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
 
             impl #trait_ for #service {
                 #(#methods)*
+                #tell_caller
             }
         }
     });
@@ -173,4 +175,23 @@ fn todo_message(plan: &Plan, work: Work) -> String {
         }
         Work::Reaction(i) => format!("{}: record the event", saga.reactions[i].action.value),
     }
+}
+
+/// Version 2, choreography: the outcome participant's method that tells the caller.
+fn tell_caller_stub(
+    plan: &Plan,
+    p: crate::model::ParticipantId,
+    trait_: &proc_macro2::Ident,
+) -> Option<proc_macro2::TokenStream> {
+    super::choreography_caller::tell_caller_declaration(plan, p)?;
+    let m = super::choreography_caller::tell_caller_method(plan)?;
+    let doc = docs(&format!(
+        "Tell the caller how the saga ended (keep the first).\nWhat to do: see `{trait_}::{m}` in generated.rs."
+    ));
+    Some(quote! {
+        #doc
+        fn #m(&mut self, _data: &SagaData, _outcome: Outcome, _failure: Option<&SagaFailure>) -> Result<(), StepError> {
+            todo!("tell the caller the saga's outcome")
+        }
+    })
 }

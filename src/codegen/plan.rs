@@ -296,7 +296,13 @@ impl<'a> Plan<'a> {
         for (i, r) in saga.reactions.iter().enumerate() {
             self.reactions[i] = claim(r.participant, &r.action.value, &format!("_reaction_{i}"));
         }
-        if let Some(e) = saga.escalation.as_ref().filter(|_| self.orchestration) {
+        // In a version 2 choreography, the escalation event's consumer runs the action.
+        let by_event = |p| super::choreography_v2::handles_escalation(saga, p);
+        if let Some(e) = saga
+            .escalation
+            .as_ref()
+            .filter(|e| self.orchestration || by_event(e.participant))
+        {
             self.escalation = Some(claim(e.participant, &e.action.value, "_escalation"));
         }
     }
@@ -321,6 +327,7 @@ impl<'a> Plan<'a> {
             || saga.steps.iter().any(|s| s.participant == p)
             || saga.reactions.iter().any(|r| r.participant == p)
             || (self.orchestration && saga.escalation.as_ref().is_some_and(|e| e.participant == p))
+            || super::choreography_v2::handles_escalation(saga, p)
     }
 
     /// Choreography: whether some event is delivered to the participant.
@@ -329,7 +336,7 @@ impl<'a> Plan<'a> {
             e.consumed_by
                 .iter()
                 .any(|&(h, _)| self.saga.handler_participant(h) == p)
-        })
+        }) || super::choreography_v2::handles_escalation(self.saga, p)
     }
 
     /// The participants with a trait, in declaration order.

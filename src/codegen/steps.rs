@@ -87,7 +87,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
             Terminated,
         }
     });
-    let needs_attention = super::escalation::escalates(plan).then(|| {
+    let needs_attention = (super::escalation::escalates(plan)
+        || super::choreography_v2::escalates(plan))
+    .then(|| {
         quote! {
             /// A compensation gave up under `escalate*`: the escalation was told what is left.
             NeedsAttention,

@@ -41,7 +41,11 @@ pub fn errors(plan: &Plan) -> TokenStream {
     let deadline_name = deadline
         .as_ref()
         .map(|_| quote!(Failure::DeadlinePassed => "DeadlinePassed",));
-    let (unexpected, unexpected_display) = super::uncaught::error_variants(plan);
+    let (unexpected, unexpected_display) = if super::choreography_v2::used(plan) {
+        super::choreography_v2::error_variants()
+    } else {
+        super::uncaught::error_variants(plan)
+    };
     let (isolation, isolation_names) = super::resources::failure_variants(plan);
     quote! {
         /// A business failure: one the spec declares in a step's `failures`, or another.
@@ -228,10 +232,13 @@ pub fn participant_traits(plan: &Plan) -> TokenStream {
             }
         });
         let bounds = plan.restate.then(|| quote!(: Send + Sync + 'static));
+        // Version 2, choreography: the outcome's participant tells the caller.
+        let tell_caller = super::choreography_caller::tell_caller_declaration(plan, id);
         quote! {
             #doc
             pub trait #trait_ #bounds {
                 #(#methods)*
+                #tell_caller
             }
         }
     });
@@ -426,6 +433,19 @@ fn escalation_doc(plan: &Plan) -> Vec<String> {
     let Some(e) = &plan.saga.escalation else {
         return Vec::new();
     };
+    if let Some(event) = e.event.as_ref().filter(|_| !plan.orchestration) {
+        // Version 2, choreography: run on the escalation event.
+        return vec![
+            format!(
+                "The escalation, `{}`: a compensation gave up and a person must look at what is\nleft (`escalation.left`, its owner) after `escalation.failure`.\n",
+                e.action.value
+            ),
+            format!(
+                "Runs on `{}`, published by each compensation that gives up under `escalate*`. Retried until it succeeds: make it idempotent on the saga's key and `left`.",
+                event.value
+            ),
+        ];
+    }
     vec![
         format!(
             "The escalation, `{}`: a compensation gave up and a person must look at what is\nleft (`escalation.left`) after `escalation.failure`.\n",

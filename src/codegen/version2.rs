@@ -24,7 +24,14 @@ pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
     let orchestration = saga.coordination == Coordination::Orchestration;
     saga.features
         .iter()
-        .find(|f| !(orchestration && implemented(saga, f.key)))
+        .find(|f| {
+            !if orchestration {
+                implemented(saga, f.key)
+            } else {
+                // A choreography's list: `choreography_v2.rs`.
+                super::choreography_v2::implemented(saga, f.key)
+            }
+        })
         .map(|f| Unsupported {
             key: f.key,
             span: f.span,
@@ -88,6 +95,9 @@ pub fn fault_kinds(saga: &Saga) -> Vec<FaultKind> {
         if super::compensation_timeout::with_timeout(saga) {
             kinds.push(FaultKind::CompTimeout);
         }
+    } else if saga.is_v2() {
+        // A choreography (`choreography_v2.rs`): a handler's error nobody declared.
+        kinds.push(FaultKind::Uncaught);
     }
     kinds
 }

@@ -26,7 +26,9 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
         Outcome::Cancelled => quote!(Outcome::Cancelled),
     };
     // Version 2's `on_failure`: what gave up, and what the escalation was told.
-    let gave_up = crate::codegen::escalation::used(plan).then(|| {
+    let gave_up = (crate::codegen::escalation::used(plan)
+        || crate::codegen::choreography_v2::gives_up(plan))
+    .then(|| {
         let (gave_up, left) = (owner_names(saga, &s.gave_up), owner_names(saga, &s.left));
         quote!(expect_gave_up(&run, &[#(#gave_up),*], &[#(#left),*]);)
     });
@@ -49,7 +51,12 @@ pub(super) fn test(plan: &Plan, s: &Expectation, name: &str, orders: &Orders) ->
             Some(value) => quote!(Some(#value)),
             None => quote!(None),
         };
-        checks.push(if crate::codegen::decision::used(plan) {
+        checks.push(if !plan.orchestration {
+            // Told by the outcome's participant, the first thing it learned.
+            quote! {
+                assert_eq!(run.told.and_then(Outcome::caller_value), #caller, "the caller's value ({run:?})");
+            }
+        } else if crate::codegen::decision::used(plan) {
             // Told at the decision, or else at the end.
             quote! {
                 assert_eq!(run.told.unwrap_or(run.outcome).caller_value(), #caller, "the caller's value ({run:?})");

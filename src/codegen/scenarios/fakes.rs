@@ -89,13 +89,19 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
                 },
             }
         });
+        let tell_caller = super::v2_choreography::tell_caller_fake(plan, id);
         quote! {
             impl #trait_ for Fake {
                 #(#methods)*
+                #tell_caller
             }
         }
     });
-    let undo_with = undo_with(plan);
+    let undo_with = if crate::codegen::choreography_v2::used(plan) {
+        super::v2_choreography::undo_with(plan)
+    } else {
+        undo_with(plan)
+    };
     quote! {
         /// Every participant, in memory: the shared `World` decides what happens.
         struct Fake(Rc<RefCell<World>>);
@@ -124,7 +130,7 @@ fn compensation_fake(
     ret: &TokenStream,
     owner: TokenStream,
 ) -> TokenStream {
-    if compensation_context::used(plan) {
+    if compensation_context::used(plan) || crate::codegen::choreography_v2::used(plan) {
         quote! {
             fn #m(&mut self, _data: &SagaData, context: &CompensationContext) -> #ret {
                 self.undo_with(#owner, context)

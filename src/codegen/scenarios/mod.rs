@@ -17,6 +17,7 @@ mod cases;
 pub(super) mod fakes;
 mod orders;
 mod run;
+mod v2_choreography;
 pub(in crate::codegen) mod world;
 
 use proc_macro2::{Ident, TokenStream};
@@ -124,7 +125,8 @@ pub fn render(plan: &Plan, scenarios: &[Expectation]) -> Result<String, Error> {
 
 /// What a run ended with, and the assertion every test makes of it.
 fn assertions(plan: &Plan) -> TokenStream {
-    let escalation = crate::codegen::escalation::used(plan);
+    let orchestrated = crate::codegen::escalation::used(plan);
+    let escalation = orchestrated || crate::codegen::choreography_v2::gives_up(plan);
     let run_fields = escalation.then(|| {
         quote! {
             /// Compensations that gave up and let the saga go on or escalate, in order.
@@ -133,12 +135,23 @@ fn assertions(plan: &Plan) -> TokenStream {
             left: Vec<&'static str>,
         }
     });
-    let run_init = escalation.then(|| {
+    let run_init = if orchestrated {
         quote! {
             gave_up: world.gave_up.clone(),
             left: world.escalations.concat(),
         }
+    } else {
+        v2_choreography::run_init(plan)
+    };
+    let note_gave_up = orchestrated.then(|| {
+        quote! {
+            /// Keeps what the machine gave up, for the assertions.
+            fn note_gave_up(world: &RefCell<World>, saga: &Saga) {
+                world.borrow_mut().gave_up = saga.gave_up.iter().map(|owner| owner.id()).collect();
+            }
+        }
     });
+    let owner_order = v2_choreography::owner_order(plan);
     let gave_up = escalation.then(|| {
         quote! {
             /// Asserts the compensations that gave up and what the escalation was told.
@@ -147,10 +160,8 @@ fn assertions(plan: &Plan) -> TokenStream {
                 assert_eq!(run.left, left, "effects the escalation was told are left ({run:?})");
             }
 
-            /// Keeps what the machine gave up, for the assertions.
-            fn note_gave_up(world: &RefCell<World>, saga: &Saga) {
-                world.borrow_mut().gave_up = saga.gave_up.iter().map(|owner| owner.id()).collect();
-            }
+            #note_gave_up
+            #owner_order
         }
     });
     let cancel = crate::codegen::cancel::used(plan);
@@ -161,11 +172,18 @@ fn assertions(plan: &Plan) -> TokenStream {
         }
     });
     let cancel_init = cancel.then(|| quote!(cancel_answer: world.cancel_answer,));
-    let decision = crate::codegen::decision::used(plan);
+    let decision = crate::codegen::decision::used(plan) || v2_choreography::tells_caller(plan);
     let told_field = decision.then(|| {
-        quote! {
-            /// What the caller was told at the decision (`outcome.at: decision`).
-            told: Option<Outcome>,
+        if plan.orchestration {
+            quote! {
+                /// What the caller was told at the decision (`outcome.at: decision`).
+                told: Option<Outcome>,
+            }
+        } else {
+            quote! {
+                /// What the outcome's participant told the caller first.
+                told: Option<Outcome>,
+            }
         }
     });
     let told_init = decision.then(|| quote!(told: world.told,));
@@ -267,7 +285,9 @@ fn about(plan: &Plan, scenarios: &[Expectation]) -> String {
     if crate::codegen::compensation_timeout::used(plan) {
         h.push_str("\n`comptimeout:<owner>`: the fake never answers the compensation's first attempt (its\nclient answers `StepError::TimedOut`); the re-send is recognised by the step's key.\n");
     }
-    if plan.saga.is_v2() {
+    if let Some(text) = v2_choreography::about(plan) {
+        h.push_str(&text);
+    } else if plan.saga.is_v2() {
         let tested = crate::codegen::version2::fault_kinds(saga);
         let untested: Vec<String> = crate::scenario::FaultKind::EVERY
             .iter()

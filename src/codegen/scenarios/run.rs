@@ -237,6 +237,8 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
     });
     let rest = (handlers.len() < saga.participants.len()).then(|| quote!(_ => Ok(Vec::new()),));
     let make_handlers = handlers.iter().map(|(_, t)| t);
+    let needs_attention = super::v2_choreography::needs_attention(plan);
+    let dual_write = super::v2_choreography::dual_write(plan);
     let started = if trigger_event_variant(plan).is_some() {
         quote! {
             let first = start(&mut #trigger_fake, sample_data()).expect("the trigger commits");
@@ -282,7 +284,9 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             }
             let outcome = if stuck {
                 Outcome::Stuck
-            } else if announced {
+            }
+            #needs_attention
+            else if announced {
                 Outcome::Compensated
             } else if world.borrow().done.len() == Step::ALL.len() {
                 Outcome::Completed
@@ -301,7 +305,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             }
             let mut world = world.borrow_mut();
             if world.fire(&format!("crash:{}@{}", from.name(), message.event.name())) {
-                if from.outbox_table().is_none() {
+                if from.outbox_table().is_none() #dual_write {
                     // A dual write: the event is lost.
                     return;
                 }

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Needs, has_trigger_outbox};
+use super::{Needs, has_trigger_outbox, v2_choreography};
 use crate::codegen::plan::Plan;
 
 /// The `World` struct and its methods, which play each fault where it first applies.
@@ -18,12 +18,13 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             cancel_answer: Option<CancelAnswer>,
         }
     });
-    let told_field = crate::codegen::decision::used(plan).then(|| {
-        quote! {
-            /// What the caller was told at the decision.
-            told: Option<Outcome>,
-        }
-    });
+    let told_field = (crate::codegen::decision::used(plan) || v2_choreography::tells_caller(plan))
+        .then(|| {
+            quote! {
+                /// What the caller was told at the decision.
+                told: Option<Outcome>,
+            }
+        });
     let outbox_field = outbox.then(|| {
         quote! {
             /// Outbox records the trigger wrote.
@@ -38,6 +39,7 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             gave_up: Vec<&'static str>,
         }
     });
+    let choreography_fields = v2_choreography::world_fields(plan);
     quote! {
         /// What the fakes share: the faults left to fire (each fires once, where it first
         /// applies) and what the participants did.
@@ -60,6 +62,7 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             again: Vec<String>,
             #outbox_field
             #escalation_fields
+            #choreography_fields
             #cancel_field
             #told_field
         }
@@ -84,7 +87,10 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
 /// saga uses version 2's `then: terminate`).
 pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStream) {
     let (fail, declared) = failing(plan);
-    let (outage, uncaught) = crate::codegen::uncaught::fakes(plan);
+    let (outage, mut uncaught) = crate::codegen::uncaught::fakes(plan);
+    if crate::codegen::choreography_v2::used(plan) {
+        uncaught = super::v2_choreography::uncaught_fake();
+    }
     let classes = crate::codegen::classes::fakes(plan);
     let methods = quote! {
             /// Whether the fault is injected here (then it has fired and will not again).
@@ -175,14 +181,19 @@ pub(in crate::codegen) fn fault_methods(plan: &Plan) -> (TokenStream, TokenStrea
 fn failing(plan: &Plan) -> (TokenStream, TokenStream) {
     // `transactional: false`: the failure applied the effect first (the simulator's
     // representative run).
-    let partial = crate::codegen::compensation_context::non_transactional(plan).then(|| {
+    let partial = (crate::codegen::compensation_context::non_transactional(plan)
+        || crate::codegen::choreography_v2::non_transactional(plan))
+    .then(|| {
         quote! {
             if step.kind() != StepKind::Retriable && !transactional(step) {
                 self.apply(step, key);
             }
         }
     });
-    if !crate::codegen::terminate::used(plan) && !crate::codegen::classes::used(plan) {
+    if !crate::codegen::terminate::used(plan)
+        && !crate::codegen::classes::used(plan)
+        && !crate::codegen::choreography_v2::used(plan)
+    {
         let fail = quote! {
             if self.fire(&format!("fail:{id}")) {
                 #partial

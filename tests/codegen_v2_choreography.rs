@@ -1,0 +1,449 @@
+//! `sagac codegen` on language version 2 choreographies (std runtime): the events carry
+//! what ended the forward phase (`Message::failure`), a step's failure publishes the event
+//! its `emits.failure` map names, compensations receive their context from the event that
+//! started them, a compensation that gives up acts by its `on_failure` (the escalation is
+//! an event its participant consumes), an error nobody declared follows `on_uncaught`, and
+//! the outcome's participant tells the caller. Each generated test asserts what the
+//! simulator predicts; the crates are built, tested, linted and formatted here (and with
+//! every other spec by `tests/codegen.rs`).
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use sagac::check;
+use sagac::codegen;
+use sagac::load;
+use sagac::model::{Owner, Saga};
+use sagac::scenario::{Outcome, expectations, owner_name};
+
+#[path = "support/cargo.rs"]
+mod cargo;
+
+const SHIPPED: &str = "specs/order-credit-choreography.yaml";
+const FAILURE_MAP: &str = "tests/codegen-specs/v2c-failure-map-choreography.yaml";
+const ESCALATION: &str = "tests/codegen-specs/v2c-escalation-choreography.yaml";
+const CONTEXT: &str = "tests/codegen-specs/v2c-compensation-context-choreography.yaml";
+
+fn saga(path: &str) -> Saga {
+    let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
+    assert!(
+        checked.resolved && checked.counts().errors == 0,
+        "{path}: {:#?}",
+        checked.diagnostics
+    );
+    checked.saga.unwrap()
+}
+
+fn file(path: &str, name: &str) -> String {
+    codegen::generate(&saga(path), path)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.path == name)
+        .unwrap()
+        .contents
+}
+
+/// Without its layout, and the trailing commas and braces prettyplease writes where it
+/// breaks a line.
+fn flat(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<String>()
+        .replace(",)", ")")
+        .replace(",}", "}")
+        .replace("=>{Some(", "=>Some(")
+}
+
+/// The test of scenario `name` in a generated `tests/scenarios.rs`, without its layout.
+fn flat_test(tests: &str, name: &str) -> String {
+    let at = tests
+        .find(&format!("/// `{name}`:"))
+        .unwrap_or_else(|| panic!("a test for {name}"));
+    flat(&tests[at..at + tests[at..].find("\n}\n").unwrap()])
+}
+
+fn assert_has(text: &str, wants: &[&str]) {
+    let text = flat(text);
+    for want in wants {
+        let want_flat = flat(want);
+        assert!(
+            text.contains(want_flat.trim_end_matches(',')),
+            "missing: {want}"
+        );
+    }
+}
+
+fn names(saga: &Saga, owners: &[Owner]) -> String {
+    owners
+        .iter()
+        .map(|&o| format!("\"{}\"", owner_name(saga, o)))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The shipped version 2 choreography generates (it was refused before).
+#[test]
+fn the_shipped_choreography_generates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("crate");
+    Command::cargo_bin("sagac")
+        .unwrap()
+        .args(["codegen", SHIPPED, "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(out.join("tests/scenarios.rs").exists());
+    assert!(codegen::unsupported_v2(&saga(SHIPPED)).is_none());
+}
+
+/// Each failure publishes the event the map names for it; a failure the map does not
+/// name (`Exhausted`) the first declared failure's; the event carries the failure.
+#[test]
+fn a_failure_publishes_the_event_its_map_names() {
+    let generated = file(FAILURE_MAP, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "pub failure: Option<SagaFailure>,",
+            "(Step::ReserveCredit, \"CustomerNotFound\") => Some(Event::CustomerValidationFailed)",
+            "(Step::ReserveCredit, \"CreditLimitExceeded\") => Some(Event::CustomerCreditLimitExceeded)",
+            "(Step::ReserveCredit, _) => Some(Event::CustomerValidationFailed),",
+            "(Step::ReserveInventory, _) => Some(Event::InventoryFailed),",
+            "Err(failure) => { let event = failure_event(step, &failure)?;",
+            "Some(Message { event, data: self.data.clone(), failure: Some(failure) })",
+            "message.outcome(Step::ReserveCredit, result, Some(Event::CustomerCreditReserved))",
+        ],
+    );
+    // Each failure of the map has its scenario, which fails with that failure.
+    let tests = file(FAILURE_MAP, "tests/scenarios.rs");
+    assert_has(
+        &flat_test(&tests, "fail:reserve_credit@CreditLimitExceeded"),
+        &["run(&[\"fail:reserve_credit@CreditLimitExceeded\"])"],
+    );
+    assert_has(
+        &tests,
+        &["vec![Failure::CustomerNotFound, Failure::CreditLimitExceeded]"],
+    );
+    // A version 1 choreography's messages carry no failure.
+    let v1 = file("specs/order-choreography.yaml", "src/generated.rs");
+    assert!(!v1.contains("SagaFailure") && !v1.contains("failure_event"));
+}
+
+/// A compensation receives its context from the event that started it: the failure the
+/// events carry, and its step's effect (`Failed` when the failure is its own step's).
+#[test]
+fn compensations_receive_the_failure_the_events_carry() {
+    let generated = file(FAILURE_MAP, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "fn release_credit(&mut self, data: &SagaData, context: &CompensationContext) -> Result<(), StepError>;",
+            "fn reject_order(&mut self, data: &SagaData, context: &CompensationContext) -> Result<(), StepError>;",
+            "Owner::Step(step) if failure.step == step.id() => Effect::Failed,",
+            "let context = CompensationContext::of(Owner::Step(Step::ReserveCredit), message);",
+            "publish.push(Message { event: Event::CustomerCreditReleased, data: message.data.clone(), failure: message.failure.clone() });",
+        ],
+    );
+    // The fakes check what they are told.
+    let tests = file(FAILURE_MAP, "tests/scenarios.rs");
+    assert_has(
+        &tests,
+        &[
+            "assert_eq!(context.effect == Effect::Applied, succeeded,",
+            "assert!(!context.failure.name.is_empty(),",
+        ],
+    );
+    let participants = file(FAILURE_MAP, "src/participants.rs");
+    assert_has(
+        &participants,
+        &["fn release_credit(&mut self, _data: &SagaData, _context: &CompensationContext)"],
+    );
+}
+
+/// `on_failure`: a compensation that gives up publishes its event anyway (`continue`),
+/// the escalation event and its event (`escalate`), or the escalation event alone
+/// (`escalate_and_stop`); the escalation's participant consumes it. Each scenario's test
+/// asserts what gave up, what the escalation was told and the end, as the simulator does.
+#[test]
+fn a_compensation_that_gives_up_acts_by_its_on_failure() {
+    let generated = file(ESCALATION, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "Owner::Trigger => OnFailure::Escalate,",
+            "Owner::Step(Step::ReserveInventory) => OnFailure::Continue,",
+            "Owner::Step(Step::HoldShipping) => OnFailure::EscalateAndStop,",
+            "OrderNeedsAttention",
+            "name: \"order.needs.attention\", fields: &[], consumers: &[Participant::Ops], failure: false,",
+            "left: vec![owner]",
+            "owner.on_failure() != OnFailure::EscalateAndStop",
+            "pub struct OpsHandler<'a>",
+            "self.participant.open_incident(&message.data, &escalation)",
+            "NeedsAttention,",
+        ],
+    );
+    let saga = saga(ESCALATION);
+    let tests = file(ESCALATION, "tests/scenarios.rs");
+    let scenarios = expectations(&saga, &codegen::fault_kinds(&saga));
+    for s in &scenarios {
+        let body = flat_test(&tests, &s.name);
+        let want = format!(
+            "expect_gave_up(&run,&[{}],&[{}]);",
+            names(&saga, &s.gave_up),
+            names(&saga, &s.left)
+        );
+        assert!(body.contains(&want), "{}: {body}", s.name);
+    }
+    let ends = |outcome| scenarios.iter().filter(|s| s.outcome == outcome).count();
+    assert!(ends(Outcome::NeedsAttention) >= 4);
+    assert_has(
+        &flat_test(&tests, "fail:charge_payment+compfail:hold_shipping"),
+        &[
+            "expect_gave_up(&run, &[\"hold_shipping\"], &[\"hold_shipping\"]);",
+            "expect(run, Outcome::NeedsAttention, &[], &[]);",
+        ],
+    );
+    assert_has(
+        &flat_test(&tests, "fail:charge_payment+compfail:reserve_inventory"),
+        &[
+            "expect_gave_up(&run, &[\"reserve_inventory\"], &[]);",
+            "expect(run, Outcome::Compensated, &[\"hold_shipping\", \"trigger\"], &[]);",
+        ],
+    );
+}
+
+/// The outcome's participant tells the caller what it first learns: each test asserts
+/// the value the simulator's run told (none when the run never told it).
+#[test]
+fn the_outcome_participant_tells_the_caller() {
+    let generated = file(ESCALATION, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "pub const CALLER_DELIVERY: &str = \"status\";",
+            "Event::PaymentCompleted => Some(Outcome::Completed),",
+            "Event::InventoryFailed | Event::InventoryReleased => Some(Outcome::Compensated),",
+            "fn tell_caller(&mut self, data: &SagaData, outcome: Outcome, failure: Option<&SagaFailure>) -> Result<(), StepError>;",
+            "if let Some(outcome) = caller_learns(message.event) {",
+            "Outcome::NeedsAttention => Some(\"Rejected\"),",
+        ],
+    );
+    let saga = saga(ESCALATION);
+    let tests = file(ESCALATION, "tests/scenarios.rs");
+    for s in expectations(&saga, &codegen::fault_kinds(&saga)) {
+        let caller = match &s.caller {
+            Some(value) => format!("Some(\"{value}\")"),
+            None => "None".to_owned(),
+        };
+        let want = format!("run.told.and_then(Outcome::caller_value),{caller},");
+        let body = flat_test(&tests, &s.name);
+        assert!(body.contains(&want), "{}: {body}", s.name);
+    }
+    let participants = file(ESCALATION, "src/participants.rs");
+    assert_has(
+        &participants,
+        &[
+            "fn tell_caller(&mut self, _data: &SagaData, _outcome: Outcome, _failure: Option<&SagaFailure>)",
+        ],
+    );
+}
+
+/// An error nobody declared: transient under `retry` (the choreography's default), the
+/// failure `Uncaught` under `compensate`; every `uncaught:` scenario has its test.
+#[test]
+fn an_error_nobody_declared_follows_on_uncaught() {
+    let generated = file(ESCALATION, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "Unexpected(String),",
+            "matches!(step, Step::ReserveInventory | Step::ChargePayment)",
+            "Err(error @ StepError::Unexpected(_)) if !uncaught_retried(step) =>",
+            "StepError::Unexpected(_) => \"Uncaught\".to_owned(),",
+        ],
+    );
+    let tests = file(ESCALATION, "tests/scenarios.rs");
+    assert_has(
+        &flat_test(&tests, "uncaught:hold_shipping"),
+        &["expect(run, Outcome::Compensated, &[\"reserve_inventory\", \"trigger\"], &[]);"],
+    );
+    let tests = file(FAILURE_MAP, "tests/scenarios.rs");
+    assert_has(
+        &flat_test(&tests, "uncaught:reserve_credit"),
+        &["expect(run, Outcome::Completed, &[], &[]);"],
+    );
+}
+
+/// A failure class (`then: retry`) is retried on its own policy by the step's handler;
+/// out of attempts it fails as exhausted retries do.
+#[test]
+fn a_failure_class_is_retried_on_its_own_policy() {
+    let generated = file(FAILURE_MAP, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "(Step::ReserveInventory, Failure::Throttled) => Some(RetryPolicy {",
+            "Err(StepError::Business(failure)) if class_retry(step, &failure).is_some() => {",
+            "let retry = class_retry(step, &failure).unwrap_or(info.retry);",
+        ],
+    );
+    let tests = file(FAILURE_MAP, "tests/scenarios.rs");
+    assert_has(
+        &flat_test(&tests, "fail:reserve_inventory@Throttled"),
+        &["expect(run, Outcome::Completed, &[], &[]);"],
+    );
+    assert_has(
+        &flat_test(&tests, "exhaust:reserve_inventory@Throttled"),
+        &["expect(run, Outcome::Compensated, &[\"reserve_credit\", \"trigger\"], &[]);"],
+    );
+}
+
+/// `runs_for`: a compensation registered for `success` alone passes its own step's failure
+/// event on without undoing; one registered for `any_attempt` runs on it, told the effect
+/// `Failed`. `absent_effect: fail` gives up at once; `reads_if_present` fields are the
+/// step's writes.
+#[test]
+fn compensations_are_registered_for_their_attempts() {
+    let generated = file(CONTEXT, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "effect == Effect::Applied || !matches!(owner, Owner::Step(Step::ReserveInventory))",
+            "matches!(owner, Owner::Step(Step::ReserveInventory))",
+            "Err(StepError::Business(_)) if absent_effect_fails(owner) => {",
+            "let done = match registered(Owner::Step(Step::ChargePayment), context.effect) {",
+            "pub payment_id: Option<String>,",
+        ],
+    );
+    // Not registered: a stock release that consumes its own step's failure event passes it
+    // on, and the order is cancelled.
+    let dir = tempfile::tempdir().unwrap();
+    let variant = not_registered_variant(dir.path());
+    let tests = file(&variant, "tests/scenarios.rs");
+    assert_has(
+        &flat_test(&tests, "fail:reserve_inventory"),
+        &[
+            "expect_gave_up(&run, &[], &[]);",
+            "expect(run, Outcome::Compensated, &[\"trigger\"], &[]);",
+        ],
+    );
+    let tests = file(CONTEXT, "tests/scenarios.rs");
+    // Registered before the call: the refund runs on the payment's own failure.
+    assert_has(
+        &flat_test(&tests, "fail:charge_payment"),
+        &[
+            "expect(run, Outcome::Compensated, &[\"charge_payment\", \"reserve_inventory\", \"trigger\"], &[]);",
+        ],
+    );
+    assert_has(
+        &flat_test(&tests, "fail:charge_payment+compfail:reserve_inventory"),
+        &[
+            "expect_gave_up(&run, &[\"reserve_inventory\"], &[]);",
+            "expect(run, Outcome::Compensated, &[\"charge_payment\", \"trigger\"], &[]);",
+        ],
+    );
+}
+
+/// `transactional: false`: the step may fail with its effect applied (the fakes apply it
+/// first), and its events are dual writes: a crash before publishing loses them even with
+/// an outbox. `outcome.at: decision` runs as `at: end` (the first thing learned).
+#[test]
+fn a_step_that_is_not_one_transaction_publishes_by_dual_write() {
+    let generated = file(CONTEXT, "src/generated.rs");
+    assert_has(
+        &generated,
+        &["pub fn transactional(step: Step) -> bool { !matches!(step, Step::ChargePayment) }"],
+    );
+    let tests = file(CONTEXT, "tests/scenarios.rs");
+    assert_has(
+        &tests,
+        &[
+            "if step.kind() != StepKind::Retriable && !transactional(step) { self.apply(step, key); }",
+            "if from.outbox_table().is_none() || matches!(message.event, Event::PaymentCharged | Event::PaymentFailed) {",
+        ],
+    );
+    assert_has(
+        &flat_test(&tests, "crash:payment@payment.charged"),
+        &["expect(run, Outcome::Stuck, &[], &[]);"],
+    );
+}
+
+/// The crate of a version 2 choreography builds, passes one test per scenario
+/// `expectations` lists, clippy `-D warnings` and rustfmt.
+fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("crate");
+    let files = codegen::generate(&saga(spec), spec).unwrap();
+    codegen::writer::write(&out, &files, false).unwrap();
+    let stem = Path::new(spec).file_stem().unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("codegen-v2-choreography-crates")
+        .join(stem);
+    let saga = saga(spec);
+    let tests = expectations(&saga, &codegen::fault_kinds(&saga)).len();
+    let mut test = cargo::cargo();
+    test.args(["test", "--offline", "--quiet"])
+        .env("CARGO_TARGET_DIR", &target);
+    let output = cargo::run_in(&out, test, &format!("{spec}: cargo test"));
+    assert!(
+        output.contains(&format!("test result: ok. {tests} passed")),
+        "{spec}: expected {tests} scenario tests to pass:\n{output}"
+    );
+    let mut clippy = cargo::cargo();
+    clippy
+        .args([
+            "clippy",
+            "--offline",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .env("CARGO_TARGET_DIR", &target);
+    cargo::run_in(&out, clippy, &format!("{spec}: cargo clippy"));
+    let mut fmt = cargo::cargo();
+    fmt.args(["fmt", "--check"]);
+    cargo::run_in(&out, fmt, &format!("{spec}: cargo fmt --check"));
+}
+
+#[test]
+fn the_shipped_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(SHIPPED);
+}
+
+#[test]
+fn the_failure_map_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(FAILURE_MAP);
+}
+
+#[test]
+fn the_escalation_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(ESCALATION);
+}
+
+#[test]
+fn the_compensation_context_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(CONTEXT);
+    let dir = tempfile::tempdir().unwrap();
+    crate_passes_its_tests_clippy_and_fmt(&not_registered_variant(dir.path()));
+}
+
+/// `CONTEXT` with the stock's release (`runs_for: success`) also consuming its own step's
+/// failure event, written in `dir` (not under tests/codegen-specs: `sagac diagram`'s
+/// conformance check does not accept its not-registered compensation yet).
+fn not_registered_variant(dir: &Path) -> String {
+    let text = std::fs::read_to_string(CONTEXT).unwrap();
+    let variant = text
+        .replace(
+            "    consumes: [inventory.failed, inventory.released]\nsteps:",
+            "    consumes: [inventory.released]\nsteps:",
+        )
+        .replace(
+            "      consumes: [payment.refunded]\n      emits: inventory.released",
+            "      consumes: [inventory.failed, payment.refunded]\n      emits: inventory.released",
+        );
+    assert_ne!(variant, text);
+    let path = dir.join("v2c-not-registered-choreography.yaml");
+    std::fs::write(&path, variant).unwrap();
+    path.to_str().unwrap().to_owned()
+}
