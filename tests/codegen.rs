@@ -448,6 +448,25 @@ fn psql() -> Option<PathBuf> {
     found.pop()
 }
 
+/// The fields a version 2 choreography's `Message` adds to the event and its data (what
+/// ended the forward phase, and what an escalation was told), empty in a probe.
+fn message_v2_fields(krate: &Path) -> String {
+    let generated = std::fs::read_to_string(krate.join("src/generated.rs")).unwrap();
+    let message = generated
+        .split("pub struct Message {")
+        .nth(1)
+        .and_then(|rest| rest.split('}').next())
+        .unwrap_or("");
+    let mut fields = String::new();
+    if message.contains("pub failure: Option<SagaFailure>,") {
+        fields.push_str(", failure: None");
+    }
+    if message.contains("pub left: Vec<Owner>,") {
+        fields.push_str(", left: Vec::new()");
+    }
+    fields
+}
+
 /// A test added to a generated crate (in the temporary copy only): prints each outbox
 /// record the generated code builds, as the SQL insert it gives and the row expected back.
 const PROBE: &str = r#"
@@ -471,7 +490,7 @@ fn print_outbox_records() {
         let Some(table) = participant.outbox_table() else { continue };
         let mut records: Vec<outbox::OutboxRecord> = Event::ALL
             .iter()
-            .map(|&event| Message { event, data: data.clone() }.outbox_record(participant))
+            .map(|&event| Message { event, data: data.clone() V2_FIELDS }.outbox_record(participant))
             .collect();
         records.push(outbox::OutboxRecord::new(
             "it's",
@@ -536,7 +555,9 @@ fn migrations_apply_to_postgresql() {
         let package = format!("{}_saga", saga(&spec).name.value);
         std::fs::write(
             krate.join("tests/pg_probe.rs"),
-            PROBE.replace("CRATE", &package),
+            PROBE
+                .replace("CRATE", &package)
+                .replace("V2_FIELDS", &message_v2_fields(&krate)),
         )
         .unwrap();
         let mut probe = cargo();
