@@ -429,8 +429,9 @@ fn the_compensation_context_choreography_crate_passes_its_tests_clippy_and_fmt()
 }
 
 /// `CONTEXT` with the stock's release (`runs_for: success`) also consuming its own step's
-/// failure event, written in `dir` (not under tests/codegen-specs: `sagac diagram`'s
-/// conformance check does not accept its not-registered compensation yet).
+/// failure event, written in `dir` (the same spec as
+/// fixtures/diagram/runs-for-success-own-failure-choreography.yaml, which the diagram tests
+/// check).
 fn not_registered_variant(dir: &Path) -> String {
     let text = std::fs::read_to_string(CONTEXT).unwrap();
     let variant = text

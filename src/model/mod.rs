@@ -263,6 +263,18 @@ impl Step {
         events
     }
 
+    /// The step's `on_uncaught` as it acts: `compensate` on a retriable step is one
+    /// transient failure, retried as under `retry` (a retriable step cannot fail for a
+    /// business reason: `failure-semantics.md`, second pass, detail 4). The simulator
+    /// (`scenario::fault::uncaught_handling`) and the rules (G408) ask here; the generated
+    /// code decides the same at run time.
+    pub fn uncaught_handling(&self) -> OnUncaught {
+        match self.on_uncaught.value {
+            OnUncaught::Compensate if self.kind == StepKind::Retriable => OnUncaught::Retry,
+            other => other,
+        }
+    }
+
     /// The event a failure publishes: its entry in the map, or the single event.
     pub fn failure_event(&self, failure: &str) -> Option<&Spanned<String>> {
         if !self.emits_failure_by.is_empty() {

@@ -453,13 +453,11 @@ fn own_event(saga: &Saga, s: StepId, i: u8) -> bool {
 }
 
 /// A step's `on_uncaught` as it acts: `compensate` on a retriable step is one transient
-/// failure, retried as under `retry` (a retriable step cannot fail for a business reason:
-/// `failure-semantics.md`, second pass, detail 4). The generated code does the same.
+/// failure, retried as under `retry` (`failure-semantics.md`, second pass, detail 4). The
+/// answer lives on the model (`Step::uncaught_handling`) so that the rules below the
+/// simulation (G408) read the same one; the generated code does the same.
 pub fn uncaught_handling(step: &crate::model::Step) -> OnUncaught {
-    match step.on_uncaught.value {
-        OnUncaught::Compensate if step.kind == StepKind::Retriable => OnUncaught::Retry,
-        other => other,
-    }
+    step.uncaught_handling()
 }
 
 /// Whether an undeclared error at the step makes a run of its own (not one that `fail:`

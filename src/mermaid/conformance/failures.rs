@@ -203,6 +203,15 @@ fn fails_for_good(words: &[&str]) -> bool {
     (failure && !retried) || gave_up(words)
 }
 
+/// Whether words say a compensation found nothing registered to undo (`nothing
+/// registered`, `not registered`, `unregistered`).
+fn not_registered(words: &[&str]) -> bool {
+    words.contains(&"unregistered")
+        || words
+            .windows(2)
+            .any(|p| matches!(p[0], "nothing" | "not") && p[1] == "registered")
+}
+
 /// How a message says a step failed: after its attempts, for a business reason, or
 /// (version 2) in a way that has a scenario of its own: an undeclared error
 /// (`uncaught`), the deadline, its participant down, or a further declared failure
@@ -301,6 +310,12 @@ fn compare(
 ) {
     let mut drawn: Vec<(Owner, Span)> = Vec::new();
     for (item, meaning) in path {
+        // A compensation registered for other attempts (`runs_for`) that finds nothing
+        // registered passes the event on and undoes nothing: the simulator draws it so
+        // (`ReleaseInventory: nothing registered (runs_for)`) and does not count it run.
+        if not_registered(&meaning.free()) {
+            continue;
+        }
         for name in &meaning.names {
             let Name::Compensation(owner) = *name else {
                 continue;

@@ -9,7 +9,8 @@ declare_rule! {
     /// each failure to its event, and a failure it declares (not a `then: retry` class,
     /// whose exhaustion publishes the first failure's event) is missing from the map. Under
     /// `on_uncaught: compensate` an error nobody declared becomes the failure `Uncaught`,
-    /// which needs its event too.
+    /// which needs its event too; on a retriable step it is one transient failure, retried,
+    /// and publishes no event.
     ///
     /// ## Why it matters
     /// With no coordinator, a failure event is the only way the other services hear that
@@ -57,7 +58,9 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
             ));
         }
         let uncaught = BuiltinFailure::Uncaught.as_str();
-        if step.on_uncaught.value == OnUncaught::Compensate
+        // As the simulator acts: on a retriable step `compensate` is retried, and no
+        // `Uncaught` event is ever published.
+        if step.uncaught_handling() == OnUncaught::Compensate
             && step.failure_event(uncaught).is_none()
         {
             let span = step.on_uncaught.span().unwrap_or(step.id.span);
@@ -149,5 +152,46 @@ mod tests {
         let codes = v2(&missing);
         assert!(codes.iter().any(|c| c.starts_with("G408")), "{codes:?}");
         assert!(!codes.iter().any(|c| c.starts_with("G407")), "{codes:?}");
+    }
+
+    /// `on_uncaught: compensate` on `step`, whose `emits` becomes `emits`.
+    fn uncaught_compensated(step: &str, from: &str, emits: &str) -> String {
+        let full = mapped(
+            "{ CardDeclined: payment.failed, FraudSuspected: payment.failed }",
+            "[inventory.failed, payment.failed]",
+        );
+        let at = full.find(&format!("  - id: {step}\n")).expect("the step");
+        let (head, tail) = full.split_at(at);
+        assert!(tail.contains(from), "{from:?} is not in {step}");
+        let tail = tail.replacen(from, &format!("{emits}\n    on_uncaught: compensate"), 1);
+        format!("{head}{tail}")
+    }
+
+    fn g408(body: &str) -> Vec<String> {
+        v2(body)
+            .into_iter()
+            .filter(|c| c.starts_with("G408"))
+            .collect()
+    }
+
+    #[test]
+    fn uncaught_needs_its_event_only_where_the_simulator_publishes_it() {
+        // The pivot fails with `Uncaught`: its map needs the event.
+        let pivot = uncaught_compensated(
+            "charge_payment",
+            "    emits: { success: payment.completed, failure: { CardDeclined: payment.failed, FraudSuspected: payment.failed } }",
+            "    emits: { success: payment.completed, failure: { CardDeclined: payment.failed, FraudSuspected: payment.failed } }",
+        );
+        let codes = g408(&pivot);
+        assert_eq!(codes.len(), 1, "{codes:?}");
+        assert!(codes[0].contains("`Uncaught`"), "{codes:?}");
+        // On a retriable step the same error is one transient failure, retried
+        // (`scenario::fault::uncaught_handling`): no `Uncaught` event is ever published.
+        let retriable = uncaught_compensated(
+            "send_confirmation",
+            "    emits: { success: confirmation.sent }",
+            "    emits: { success: confirmation.sent, failure: { Exhausted: confirmation.failed } }",
+        );
+        assert_eq!(g408(&retriable), Vec::<String>::new());
     }
 }
