@@ -1,6 +1,9 @@
 //! Language version 2, isolation: the static rules see a choreography's reactions (issue
 //! 16). A reaction's effects follow the action whose event it handles: I804
-//! (`lock-not-released`) counts a reaction's `set` out of a lock state as the release.
+//! (`lock-not-released`) counts a reaction's `set` out of a lock state as the release, and
+//! I801 (`read-then-overwrite`) flags a reaction's `write` over a record the saga observed,
+//! where the simulation reports `no_lost_update` (V709,
+//! `fixtures/isolation/reaction-overwrites-stock.yaml`, `tests/isolation_reaction.rs`).
 
 use sagac::check::{Options, check_source_with};
 use sagac::diagnostic::Diagnostic;
@@ -109,4 +112,31 @@ terminal_events:",
     );
     let d = rules(&rejected);
     assert!(with_code(&d, "I804").is_empty(), "{d:#?}");
+}
+
+#[test]
+fn a_reaction_s_write_over_a_record_the_saga_read_is_a_read_then_overwrite() {
+    let d = rules(FIXTURE);
+    let overwrites = with_code(&d, "I801");
+    assert_eq!(overwrites.len(), 1, "{d:#?}");
+    let i801 = overwrites[0];
+    assert!(
+        i801.message
+            .starts_with("reaction `CommitStock` overwrites `stock[item]`"),
+        "{}",
+        i801.message
+    );
+    // At the reaction's `write` (where the simulation reports V709), CheckStock's read
+    // related.
+    let reactions = FIXTURE.find("reactions:").expect("reactions");
+    assert!(i801.span.start > reactions);
+    assert_eq!(&FIXTURE[i801.span.start..i801.span.end], "write");
+    // A version file removes it, as it removes the lost update.
+    let version_file = replaced(
+        FIXTURE,
+        "pessimistic_view: decrease }",
+        "pessimistic_view: decrease, version_file: true }",
+    );
+    let d = rules(&version_file);
+    assert!(with_code(&d, "I801").is_empty(), "{d:#?}");
 }
