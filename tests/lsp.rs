@@ -662,6 +662,47 @@ fn document_symbols_and_the_diagram_request() {
     client.shutdown();
 }
 
+/// A saga with `resources`: the request draws what `sagac diagram` draws
+/// (`diagram::instances::overview`), the happy run of the instances then a counterexample
+/// per broken invariant, not version 1's one-instance combined diagram.
+#[test]
+fn the_diagram_request_draws_the_instances_of_a_saga_with_resources() {
+    let mut client = Client::start(json!({ "simulate": false }));
+    let text =
+        std::fs::read_to_string("fixtures/isolation/reaction-overwrites-stock.yaml").unwrap();
+    client.open(URI, &text);
+    let diagram = client.ask("sagac/diagram", json!({ "textDocument": { "uri": URI } }));
+    let checked = sagac::check::check_source(sagac::source::SourceFile::new("x", text.clone()));
+    let saga = checked.model().unwrap();
+    let expected = sagac::diagram::instances::overview(saga).unwrap();
+    let sections = diagram["sections"].as_array().expect("sections");
+    let titles: Vec<&str> = sections
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["happy", "happy: no_lost_update"]);
+    assert_eq!(sections.len(), expected.len());
+    for (got, want) in sections.iter().zip(&expected) {
+        assert_eq!(got["title"], want.title.as_str());
+        assert_eq!(got["summary"].as_str(), want.summary.as_deref());
+        assert_eq!(got["mermaid"], want.diagram.as_str());
+    }
+    assert_eq!(diagram["mermaid"], expected[0].diagram.as_str());
+    assert_ne!(
+        diagram["mermaid"],
+        sagac::diagram::combined(saga).text.as_str()
+    );
+    // A saga without resources answers as before, without `sections`.
+    client.change(
+        URI,
+        2,
+        &std::fs::read_to_string("specs/order-orchestration.yaml").unwrap(),
+    );
+    let v1 = client.ask("sagac/diagram", json!({ "textDocument": { "uri": URI } }));
+    assert!(v1.get("sections").is_none(), "{v1}");
+    client.shutdown();
+}
+
 #[test]
 fn only_specs_are_checked_and_bad_input_never_stops_the_server() {
     let mut client = Client::start(json!({}));

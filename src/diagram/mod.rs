@@ -6,6 +6,7 @@ mod combined;
 pub mod escape;
 pub mod flowchart;
 mod flowchart_resources;
+pub mod instances;
 pub mod isolation;
 pub mod markdown;
 pub mod resource;

@@ -6,14 +6,20 @@
 //! (`kind` is optional, `sequence` by default: the happy path with an `alt`/`else` per
 //! failure). Result: `{ "kind": ..., "mermaid": "sequenceDiagram\n..." }`. A spec whose
 //! model does not resolve, a choreography asked for its state machine, or a saga too large
-//! to draw every failure of, is an error answer (`RequestFailed`) that says why.
+//! to draw every failure of, is an error answer (`RequestFailed`) that says why. A saga
+//! with `resources` draws, as `sagac diagram` does, the happy run of its instances then a
+//! counterexample per broken invariant (`diagram::instances`): every one in `sections`, the
+//! first in `mermaid`.
 
 use lsp_server::ErrorCode;
 use lsp_types::TextDocumentIdentifier;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::diagram::markdown::Section;
 use crate::diagram::{self, flowchart, state};
+use crate::model::Saga;
+use crate::scenario::{self, isolation};
 
 use super::state::State;
 
@@ -31,7 +37,39 @@ pub struct DiagramParams {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 pub struct DiagramResult {
     pub kind: String,
+    /// The diagram; for a saga with `resources`, the first of `sections`.
     pub mermaid: String,
+    /// A saga with `resources`, `sequence`: the diagrams `sagac diagram` draws, in order
+    /// (the happy run of the instances, then a counterexample per broken invariant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<DiagramSection>>,
+}
+
+/// One diagram of a saga with `resources`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct DiagramSection {
+    /// The scenario, and for a counterexample the invariant (`a/fail:x: no_lost_update`).
+    pub title: String,
+    /// Its outcome per instance, or the broken invariant's message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub mermaid: String,
+}
+
+/// The default sequence diagrams of a saga with `resources`, as `sagac diagram` draws them
+/// (`diagram::instances`), unless the spec uses a key the simulation of several instances
+/// does not implement.
+fn instances(saga: &Saga) -> Result<Vec<Section>, String> {
+    let unsupported = scenario::unsupported_besides_isolation(saga)
+        .map(|u| u.describe())
+        .or_else(|| isolation::unsupported(saga));
+    if let Some(what) = unsupported {
+        return Err(format!(
+            "`{}` uses {what}, whose semantics `sagac diagram` does not implement yet for several instances",
+            saga.name.value
+        ));
+    }
+    diagram::instances::overview(saga)
 }
 
 pub fn request(state: &State, params: DiagramParams) -> Result<Value, (ErrorCode, String)> {
@@ -48,6 +86,26 @@ pub fn request(state: &State, params: DiagramParams) -> Result<Value, (ErrorCode
     };
     let kind = params.kind.unwrap_or_else(|| "sequence".to_owned());
     let mermaid = match kind.as_str() {
+        "sequence" if saga.resources.any() => {
+            let sections = instances(saga).map_err(failed)?;
+            let mermaid = sections
+                .first()
+                .map_or_else(String::new, |s| s.diagram.clone());
+            let sections = sections
+                .into_iter()
+                .map(|s| DiagramSection {
+                    title: s.title,
+                    summary: s.summary,
+                    mermaid: s.diagram,
+                })
+                .collect();
+            return serde_json::to_value(DiagramResult {
+                kind,
+                mermaid,
+                sections: Some(sections),
+            })
+            .map_err(|e| (ErrorCode::InternalError, e.to_string()));
+        }
         "sequence" => {
             let compensations = diagram::compensations_to_run(saga);
             if compensations > diagram::MAX_COMPENSATIONS {
@@ -73,6 +131,10 @@ pub fn request(state: &State, params: DiagramParams) -> Result<Value, (ErrorCode
             ));
         }
     };
-    serde_json::to_value(DiagramResult { kind, mermaid })
-        .map_err(|e| (ErrorCode::InternalError, e.to_string()))
+    serde_json::to_value(DiagramResult {
+        kind,
+        mermaid,
+        sections: None,
+    })
+    .map_err(|e| (ErrorCode::InternalError, e.to_string()))
 }

@@ -1,7 +1,7 @@
-use super::{States, compensation_of, declared, forward};
+use super::{States, compensation_of, declared, forward, reactions_to};
 use crate::diagnostic::Diagnostic;
-use crate::model::Saga;
 use crate::model::resources::{Actor, Effect};
+use crate::model::{Emitter, Saga};
 use crate::source::Span;
 
 declare_rule! {
@@ -9,7 +9,9 @@ declare_rule! {
     /// A way through the saga (every step succeeds, or a step fails and the saga
     /// compensates) that ends with a record in one of its resource's lock states
     /// (language version 2, isolation). The states are followed along the `create` and
-    /// `set` effects in order, the compensations in reverse.
+    /// `set` effects in order, the compensations in reverse; in a choreography, a reaction's
+    /// effects follow the action whose event it handles, so a reaction that moves the record
+    /// out of its lock state releases it.
     ///
     /// ## Why it matters
     /// A lock state (`PENDING`, `CANCEL_PENDING`) is a semantic lock: it tells every other
@@ -49,33 +51,51 @@ pub fn check(saga: &Saga, out: &mut Vec<Diagnostic>) {
     // Completed: every forward action.
     let completed: Vec<&[Effect]> = forward.iter().map(|&a| declared(saga, a)).collect();
     left_locked(saga, &completed, "completes", &mut reported, out);
-    // Compensated: the actions before a failing step, then their compensations in reverse.
+    // Compensated: the actions before a failing step (with the reactions to their events),
+    // the reactions to its failure, then their compensations in reverse, each followed by
+    // the reactions to the event it publishes when done.
     for (i, &actor) in forward.iter().enumerate().skip(1) {
         let Actor::Step(id) = actor else { continue };
         let stage = saga.step(id).stage;
-        let done: Vec<Actor> = forward[..i]
-            .iter()
-            .copied()
-            .filter(|a| match a {
-                Actor::Step(s) => saga.step(*s).stage < stage,
-                _ => true,
-            })
-            .collect();
         if saga
             .point_of_no_return()
             .is_some_and(|p| saga.step(p).stage < stage)
         {
             continue;
         }
+        let done = done_before(saga, &forward[..i], stage);
         let mut run: Vec<&[Effect]> = done.iter().map(|&a| declared(saga, a)).collect();
-        run.extend(
-            done.iter()
-                .rev()
-                .filter_map(|&a| compensation_of(a))
-                .map(|c| saga.resources.of(c)),
-        );
+        let failure = reactions_to(saga, Emitter::StepFailure(id));
+        run.extend(failure.iter().map(|&r| declared(saga, r)));
+        for undo in done.iter().rev().filter_map(|&a| compensation_of(a)) {
+            run.push(saga.resources.of(undo));
+            let Actor::Compensation(owner) = undo else {
+                continue;
+            };
+            let reactions = reactions_to(saga, Emitter::CompensationDone(owner));
+            run.extend(reactions.iter().map(|&r| declared(saga, r)));
+        }
         left_locked(saga, &run, "compensates", &mut reported, out);
     }
+}
+
+/// The forward actions (and reactions) that have run when a step of `stage` fails: those
+/// of earlier stages, a reaction going with the action whose event it handles (it follows
+/// it in `forward`).
+fn done_before(saga: &Saga, forward: &[Actor], stage: usize) -> Vec<Actor> {
+    let mut emitter_done = true;
+    forward
+        .iter()
+        .copied()
+        .filter(|&a| match a {
+            Actor::Step(s) => {
+                emitter_done = saga.step(s).stage < stage;
+                emitter_done
+            }
+            Actor::Reaction(_) => emitter_done,
+            _ => true,
+        })
+        .collect()
 }
 
 /// Reports each record the run leaves in a lock state, at the effect that put it there.

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use super::Check;
 use crate::diagnostic::Rule;
 use crate::model::resources::{Actor, Effect, RecordRef};
-use crate::model::{Owner, ResourceId, Saga, StepKind};
+use crate::model::{Emitter, Handler, Owner, ResourceId, Saga, StepKind};
 
 pub static CHECKS: &[(&Rule, Check)] = &[
     (&read_then_overwrite::RULE, read_then_overwrite::check),
@@ -52,13 +52,33 @@ pub static CHECKS: &[(&Rule, Check)] = &[
 ];
 
 /// The forward actions in the order a run makes them: the trigger, then the steps by
-/// stage (in a choreography, in declaration order).
+/// stage (in a choreography, in declaration order), each followed by the reactions to the
+/// event it publishes on success (a reaction's handler applies its effects as it handles
+/// the event, once per event it consumes).
 fn forward(saga: &Saga) -> Vec<Actor> {
     let mut out = vec![Actor::Trigger];
+    out.extend(reactions_to(saga, Emitter::Trigger));
     let mut steps: Vec<_> = saga.step_ids().collect();
     steps.sort_by_key(|&id| saga.step(id).stage);
-    out.extend(steps.into_iter().map(Actor::Step));
+    for id in steps {
+        out.push(Actor::Step(id));
+        out.extend(reactions_to(saga, Emitter::StepSuccess(id)));
+    }
     out
+}
+
+/// The reactions that run when `emitter` publishes: those consuming one of its events, in
+/// the order the events are first named.
+fn reactions_to(saga: &Saga, emitter: Emitter) -> Vec<Actor> {
+    saga.events
+        .iter()
+        .filter(|event| event.emitted_by.iter().any(|&(e, _)| e == emitter))
+        .flat_map(|event| &event.consumed_by)
+        .filter_map(|&(handler, _)| match handler {
+            Handler::Reaction(r) => Some(Actor::Reaction(r)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The effects an action declares (a compensation's default undo is left to the rules

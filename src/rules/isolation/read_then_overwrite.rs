@@ -11,7 +11,8 @@ declare_rule! {
     /// A forward action that overwrites a shared record (a `write`, or a `set` without
     /// `from`) which an earlier action of the saga observed (read, wrote, created or set),
     /// with no lock held from the observation to the overwrite, no `if_unchanged` and no
-    /// `version_file` (language version 2, isolation).
+    /// `version_file` (language version 2, isolation). In a choreography a reaction counts
+    /// as an action run just after the step (or trigger) whose event it handles.
     ///
     /// ## Why it matters
     /// Between the two local transactions another instance can change the record: two
