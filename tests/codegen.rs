@@ -46,7 +46,7 @@ mod pending;
 
 #[path = "support/cargo.rs"]
 mod cargo;
-use cargo::{cargo, run_in};
+use cargo::{cargo, passes_tests_clippy_and_fmt, run_in};
 
 /// Every spec the crate tests are run for: the shipped ones and the corner cases.
 fn specs() -> Vec<String> {
@@ -335,36 +335,10 @@ fn generated_crates_pass_test_clippy_and_fmt() {
     for spec in specs() {
         let krate = write_crate(&spec, dir.path());
         let saga = saga(&spec);
-        // One test per scenario the crate's harness can drive (`one_test_per_scenario`
-        // names the known gap against `simulate`'s list).
+        // One test per scenario `simulate` lists (`one_test_per_scenario`).
         let scenarios = sagac::scenario::expectations(&saga, &codegen::fault_kinds(&saga)).len();
 
-        let mut test = cargo();
-        test.args(["test", "--offline", "--quiet"])
-            .env("CARGO_TARGET_DIR", &target);
-        let output = run_in(&krate, test, &format!("{spec}: cargo test"));
-        assert!(
-            output.contains(&format!("test result: ok. {scenarios} passed")),
-            "{spec}: expected {scenarios} scenario tests to pass:\n{output}"
-        );
-
-        let mut clippy = cargo();
-        clippy
-            .args([
-                "clippy",
-                "--offline",
-                "--all-targets",
-                "--quiet",
-                "--",
-                "-D",
-                "warnings",
-            ])
-            .env("CARGO_TARGET_DIR", &target);
-        run_in(&krate, clippy, &format!("{spec}: cargo clippy"));
-
-        let mut fmt = cargo();
-        fmt.args(["fmt", "--check"]);
-        run_in(&krate, fmt, &format!("{spec}: cargo fmt --check"));
+        passes_tests_clippy_and_fmt(&krate, &target, &spec, scenarios);
     }
 }
 

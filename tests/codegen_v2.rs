@@ -496,30 +496,7 @@ fn crate_passes_with(spec: &str, extra: &str, more: usize) {
         .join(stem);
     let saga = saga(spec);
     let tests = sagac::scenario::expectations(&saga, &codegen::fault_kinds(&saga)).len() + more;
-    let mut test = cargo::cargo();
-    test.args(["test", "--offline", "--quiet"])
-        .env("CARGO_TARGET_DIR", &target);
-    let output = cargo::run_in(&out, test, &format!("{spec}: cargo test"));
-    assert!(
-        output.contains(&format!("test result: ok. {tests} passed")),
-        "{spec}: expected {tests} scenario tests to pass:\n{output}"
-    );
-    let mut clippy = cargo::cargo();
-    clippy
-        .args([
-            "clippy",
-            "--offline",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .env("CARGO_TARGET_DIR", &target);
-    cargo::run_in(&out, clippy, &format!("{spec}: cargo clippy"));
-    let mut fmt = cargo::cargo();
-    fmt.args(["fmt", "--check"]);
-    cargo::run_in(&out, fmt, &format!("{spec}: cargo fmt --check"));
+    cargo::passes_tests_clippy_and_fmt(&out, &target, spec, tests);
 }
 
 /// The test of scenario `name` in a generated `tests/scenarios.rs`, without its layout.

@@ -380,30 +380,7 @@ fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
         .join(stem);
     let saga = saga(spec);
     let tests = expectations(&saga, &codegen::fault_kinds(&saga)).len();
-    let mut test = cargo::cargo();
-    test.args(["test", "--offline", "--quiet"])
-        .env("CARGO_TARGET_DIR", &target);
-    let output = cargo::run_in(&out, test, &format!("{spec}: cargo test"));
-    assert!(
-        output.contains(&format!("test result: ok. {tests} passed")),
-        "{spec}: expected {tests} scenario tests to pass:\n{output}"
-    );
-    let mut clippy = cargo::cargo();
-    clippy
-        .args([
-            "clippy",
-            "--offline",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .env("CARGO_TARGET_DIR", &target);
-    cargo::run_in(&out, clippy, &format!("{spec}: cargo clippy"));
-    let mut fmt = cargo::cargo();
-    fmt.args(["fmt", "--check"]);
-    cargo::run_in(&out, fmt, &format!("{spec}: cargo fmt --check"));
+    cargo::passes_tests_clippy_and_fmt(&out, &target, spec, tests);
 }
 
 #[test]

@@ -24,3 +24,26 @@ pub fn run_in(dir: &Path, mut cmd: Process, what: &str) -> String {
     );
     text
 }
+
+/// The generated crate in `krate` passes `tests` tests (`cargo test`), clippy `-D warnings`
+/// and rustfmt, built in `target`.
+#[allow(dead_code)] // tests/codegen_restate.rs checks its crates against the server instead
+pub fn passes_tests_clippy_and_fmt(krate: &Path, target: &Path, spec: &str, tests: usize) {
+    let mut test = cargo();
+    test.args(["test", "--offline", "--quiet"])
+        .env("CARGO_TARGET_DIR", target);
+    let output = run_in(krate, test, &format!("{spec}: cargo test"));
+    assert!(
+        output.contains(&format!("test result: ok. {tests} passed")),
+        "{spec}: expected {tests} scenario tests to pass:\n{output}"
+    );
+    let mut clippy = cargo();
+    clippy
+        .args(["clippy", "--offline", "--all-targets", "--quiet", "--"])
+        .args(["-D", "warnings"])
+        .env("CARGO_TARGET_DIR", target);
+    run_in(krate, clippy, &format!("{spec}: cargo clippy"));
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--check"]);
+    run_in(krate, fmt, &format!("{spec}: cargo fmt --check"));
+}
