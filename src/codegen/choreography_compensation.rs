@@ -119,7 +119,9 @@ pub fn tables(plan: &Plan) -> TokenStream {
 
 /// `run_compensation` in a version 2 choreography: under its retry policy; given up at once
 /// on `StepError::Business` under `absent_effect: fail`.
-pub fn run_compensation() -> TokenStream {
+pub fn run_compensation(plan: &Plan) -> TokenStream {
+    // Isolation: a refusal of its owner gives it up at once (`choreography_isolation.rs`).
+    let refused = super::choreography_isolation::compensation_arm(plan);
     quote! {
         /// Runs a compensation under its retry policy; it gives up (`Err`) when its attempts
         /// run out, or at once when it finds nothing to undo under `absent_effect: fail`.
@@ -133,6 +135,7 @@ pub fn run_compensation() -> TokenStream {
             loop {
                 match action() {
                     Ok(()) => return Ok(()),
+                    #refused
                     Err(StepError::Business(_)) if absent_effect_fails(owner) => {
                         return Err(Stuck::Compensation(owner));
                     }

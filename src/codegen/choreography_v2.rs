@@ -443,6 +443,8 @@ pub fn run_step(plan: &Plan) -> TokenStream {
             }
         }
     });
+    // Isolation: a built-in failure the records answered (`choreography_isolation.rs`).
+    let refused = super::choreography_isolation::run_step_arm(plan);
     quote! {
         /// Runs a step's action under its retry policy: its output, or the failure it
         /// publishes (a business failure, or attempts run out before the point of no
@@ -457,6 +459,7 @@ pub fn run_step(plan: &Plan) -> TokenStream {
             loop {
                 match action() {
                     Ok(output) => return Ok(Ok(output)),
+                    #refused
                     #class
                     Err(error @ StepError::Business(_)) if info.kind != StepKind::Retriable => {
                         return Ok(Err(SagaFailure::of(step, &error)));

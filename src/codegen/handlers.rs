@@ -126,7 +126,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     });
     let run_compensation = used.compensation.then(|| {
         if v2::used(plan) {
-            return super::choreography_compensation::run_compensation();
+            return super::choreography_compensation::run_compensation(plan);
         }
         quote! {
             /// Runs a compensation under its retry policy; stuck when its attempts run out.

@@ -46,7 +46,11 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
     })?;
     let package = ident(&plan.package);
     let store = super::record_store::tokens(plan);
-    let harness = harness(plan, instances.sagas.len());
+    let harness = if plan.orchestration {
+        harness(plan, instances.sagas.len())
+    } else {
+        super::choreography_isolation::harness(plan, instances.sagas.len())
+    };
     let mut names = Namespace::with(&["run", "data", "no_wait", "letter", "builtin"]);
     let mut tests = Vec::new();
     let mut count = 0usize;
@@ -185,11 +189,13 @@ fn harness(plan: &Plan, n: usize) -> TokenStream {
     let data = data(plan);
     let run = run(plan, n);
     let assertions = assertions();
+    let run_assertions = run_assertions();
     quote! {
         #views
         #data
         #run
         #assertions
+        #run_assertions
     }
 }
 
@@ -266,7 +272,7 @@ fn views(plan: &Plan, package: &proc_macro2::Ident) -> TokenStream {
 
 /// `data(i)`: each trigger field `<field>-<letter>`, a shared one `<field>-1` in every
 /// instance (`isolation.shared`).
-fn data(plan: &Plan) -> TokenStream {
+pub(super) fn data(plan: &Plan) -> TokenStream {
     let shared = &plan.saga.resources.isolation.shared.value;
     let required: Vec<TokenStream> = plan
         .fields
@@ -419,7 +425,7 @@ fn run(plan: &Plan, n: usize) -> TokenStream {
     }
 }
 
-/// What a run is asserted, and the commands it takes calls from.
+/// The commands a run takes calls from (orchestration).
 fn assertions() -> TokenStream {
     quote! {
         /// The command of instance `i` that is the call, taken from its queue.
@@ -441,7 +447,13 @@ fn assertions() -> TokenStream {
                 _ => None,
             }
         }
+    }
+}
 
+/// What a run is asserted: the anomalies the store saw, and each instance's end (both
+/// coordination styles' `Run`).
+pub(super) fn run_assertions() -> TokenStream {
+    quote! {
         impl Run {
             fn anomalies(&self) -> Vec<Anomaly> {
                 self.store.borrow().anomalies.clone()

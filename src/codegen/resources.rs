@@ -476,12 +476,12 @@ fn effect_line(plan: &Plan, e: &Effect, compensation: bool) -> String {
     line
 }
 
-/// Whether the std runtime generates this saga's isolation: an orchestration (a
-/// choreography's handlers do not carry it yet, whatever other version 2 keys they come to
-/// carry), untyped data (the tests' store picks records by the text of a field), a spec the
-/// simulator runs (`scenario::isolation::unsupported`), and built-in isolation failures
-/// that keep their default handling (`then: compensate`), and a search for the tests'
-/// orders within the work `simulate` allows (`scenario::MAX_WORK`).
+/// Whether the std runtime generates this saga's isolation: untyped data (the tests'
+/// store picks records by the text of a field), a spec the simulator runs
+/// (`scenario::isolation::unsupported`), built-in isolation failures that keep their
+/// default handling (`then: compensate`), a search for the tests' orders within the work
+/// `simulate` allows (`scenario::MAX_WORK`), and in a choreography what its handlers and
+/// the tests' broker carry out (`choreography_isolation::implemented`).
 pub fn implemented(saga: &Saga) -> bool {
     use crate::model::FailureThen;
     let isolation_builtin = |b: Option<BuiltinFailure>| {
@@ -501,7 +501,13 @@ pub fn implemented(saga: &Saga) -> bool {
         &[crate::scenario::FaultKind::Business],
         1,
     );
-    saga.coordination == crate::model::Coordination::Orchestration
+    let coordinated = match saga.coordination {
+        crate::model::Coordination::Orchestration => true,
+        crate::model::Coordination::Choreography => {
+            super::choreography_isolation::implemented(saga)
+        }
+    };
+    coordinated
         && work <= crate::scenario::MAX_WORK
         && !saga.types.is_typed()
         && crate::scenario::isolation::unsupported(saga).is_none()

@@ -27,6 +27,10 @@ pub fn unsupported(saga: &Saga) -> Option<Unsupported> {
         .find(|f| {
             !if orchestration {
                 implemented(saga, f.key)
+            } else if matches!(f.key, Key::Resources | Key::Effects | Key::Isolation) {
+                // Isolation in both styles: `resources.rs` (a choreography's part:
+                // `choreography_isolation.rs`).
+                super::resources::implemented(saga)
             } else {
                 // A choreography's list: `choreography_v2.rs`.
                 super::choreography_v2::implemented(saga, f.key)

@@ -8,17 +8,23 @@
 use crate::model::BuiltinFailure;
 use crate::model::resources::{Actor, OnLocked, Verb};
 
-use super::super::action::{Action, ActionKind, Work};
+use super::super::action::{Action, ActionKind, StepResult, Work};
 use super::layout::Layout;
 use super::{Instances, IsolationScenario};
 
 /// The participant calls of a run, in order: each unit of work a participant ran (the
 /// trigger's local transaction, a step's or a compensation's command it answered, a parked
-/// command applied late), with the index of its instance.
+/// command applied late, a choreography's handler that ran), with the index of its
+/// instance. A compensation not registered for its step's attempt (`runs_for`) calls no
+/// participant.
 pub fn calls(trace: &[(u8, Action)]) -> Vec<(u8, Work)> {
     trace
         .iter()
         .filter_map(|(i, a)| match a.kind {
+            ActionKind::Run {
+                result: StepResult::NotRegistered,
+                ..
+            } => None,
             ActionKind::Reply { work, .. } | ActionKind::Run { work, .. } => Some((*i, work)),
             _ => None,
         })
