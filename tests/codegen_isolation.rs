@@ -2,9 +2,10 @@
 //! `isolation.md` §9): the state enums and the built-in isolation failures where they can
 //! occur, each trait method's doc saying what its effects require, and the crate's
 //! `tests/isolation.rs`, whose `RecordStore` plays the owners while two instances run in the
-//! simulator's order. The contract's example (`specs/place-order.yaml`) tests clean; each
-//! "countermeasure taken away" variant (`tests/codegen-specs/v2-isolation-*.yaml`) tests the
-//! anomaly the simulator predicts. Their crates are built and run here, and with every
+//! simulator's order (a choreography's through its broker). The contract's example
+//! (`specs/place-order.yaml`, and `specs/place-order-choreography.yaml` coordinated by
+//! events) tests clean; each "countermeasure taken away" variant
+//! (`tests/codegen-specs/v2-isolation-*.yaml`) tests the anomaly the simulator predicts. Their crates are built and run here, and with every
 //! other spec's by `tests/codegen.rs` (clippy and rustfmt too).
 
 use std::path::Path;
@@ -24,6 +25,11 @@ use cargo::{cargo, run_in};
 const PLACE_ORDER: &str = "specs/place-order.yaml";
 const DIRTY_READ: &str = "tests/codegen-specs/v2-isolation-dirty-read-orchestration.yaml";
 const LOST_UPDATE: &str = "tests/codegen-specs/v2-isolation-lost-update-orchestration.yaml";
+const CHOREOGRAPHY: &str = "specs/place-order-choreography.yaml";
+const DIRTY_READ_CHOREOGRAPHY: &str =
+    "tests/codegen-specs/v2-isolation-dirty-read-choreography.yaml";
+const LOST_UPDATE_CHOREOGRAPHY: &str =
+    "tests/codegen-specs/v2-isolation-lost-update-choreography.yaml";
 
 fn saga(path: &str) -> Saga {
     let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
@@ -169,6 +175,60 @@ fn a_variant_without_its_countermeasure_tests_the_anomaly() {
     assert!(tests.contains("run.expect_anomaly(\"no_lost_update\", &[\"no_lost_update\"]);"));
 }
 
+/// A choreography gets the same items as an orchestration (the state enums, the built-in
+/// failures where an owner can answer them, the effects in each trait method's doc), and
+/// its handlers answer the refusals as the simulator does: a step's is announced at once
+/// as its failure (even a retriable step's: `ApproveOrder` is not retried into the same
+/// `WrongState`), a compensation's gives it up.
+#[test]
+fn a_choreography_gets_the_items_and_its_handlers_answer_refusals() {
+    let generated = file(CHOREOGRAPHY, "src/generated.rs");
+    for want in [
+        "pub enum OrderState {",
+        "(OrderState::Pending, OrderState::Approved),",
+        "    WrongState,",
+        "Answered by `ApproveOrder`, `RejectOrder`;",
+        "- decreases `stock[item]` as one atomic `UPDATE stock SET n = n - $1 WHERE item = $2`,",
+        "- moves `order[order_id]` from `PENDING` to `APPROVED`, guarded:",
+        // `run_step`: announced under its own name, never retried.
+        "Err(StepError::Business(failure @ Failure::WrongState)) => {",
+        "let message = StepError::Business(failure).to_string();",
+        // `run_compensation`: gives up at once.
+        "Err(StepError::Business(Failure::WrongState)) => {\n                return Err(Stuck::Compensation(owner));",
+    ] {
+        assert!(generated.contains(want), "missing {want:?}");
+    }
+    assert!(!generated.contains("    Locked,") && !generated.contains("    Changed,"));
+    // Without resources, a choreography's handlers are what they were.
+    let plain = file("specs/order-credit-choreography.yaml", "src/generated.rs");
+    assert!(!plain.contains("Isolation:") && !plain.contains("WrongState"));
+}
+
+/// A choreography's `tests/isolation.rs` drives the instances through the broker: each
+/// call of the schedule is made by delivering the event whose handler makes it
+/// (`calls_of`), and each instance ends when nothing of it is in flight.
+#[test]
+fn a_choreography_s_isolation_tests_run_through_its_broker() {
+    let tests = file(CHOREOGRAPHY, "tests/isolation.rs");
+    for want in [
+        "fn calls_of(event: Event, to: Participant) -> &'static [Call] {",
+        "(Event::CreditFailed, Participant::Inventory) => {\n            &[Call::Undo(Owner::Step(Step::ReserveInventory))]",
+        "(Event::CreditFailed, Participant::Order) => &[Call::Undo(Owner::Trigger)],",
+        "Participant::Inventory => {\n                InventoryHandler {",
+        "fn happy() {",
+        "run.expect_clean(&[Outcome::Completed, Outcome::Completed]);",
+    ] {
+        assert!(tests.contains(want), "missing {want:?}");
+    }
+    assert!(!tests.contains("run.expect_anomaly("));
+    assert!(!tests.contains("Driver"));
+    let tests = file(DIRTY_READ_CHOREOGRAPHY, "tests/isolation.rs");
+    assert!(tests.contains("fn a_fail_charge_credit_no_dirty_read() {"));
+    assert!(tests.contains("run.expect_anomaly(\"no_dirty_read\", &[\"no_dirty_read\"]);"));
+    let tests = file(LOST_UPDATE_CHOREOGRAPHY, "tests/isolation.rs");
+    assert!(tests.contains("fn happy_no_lost_update() {"));
+}
+
 /// The crates build and their isolation tests pass: clean for the example, the predicted
 /// anomaly for each variant (a dirty read, lost updates; with the rule fixtures of V711 and
 /// V713, a fuzzy read and an illegal transition). With the order shared between the instances (`order_id` in
@@ -190,6 +250,12 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
         b_starts < a_approves,
         "[b] starts while [a] holds the lock: {happy}"
     );
+    let choreography = std::fs::read_to_string(CHOREOGRAPHY).unwrap();
+    let shared_choreography = saga_of(&choreography.replacen(
+        "isolation: { instances: 2 }",
+        "isolation: { instances: 2, shared: [item, customer_id, order_id] }",
+        1,
+    ));
     for (name, saga, tests) in [
         (
             "place-order",
@@ -225,6 +291,32 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
             saga("fixtures/rules/V713-legal-transitions.yaml"),
             &["happy_legal_transitions"][..],
         ),
+        // A choreography, through its broker: clean, a dirty read, lost updates, and
+        // with the order shared, `[b]`'s trigger held back on `[a]`'s lock.
+        (
+            "choreography",
+            saga(CHOREOGRAPHY),
+            &["happy", "a_fail_charge_credit", "a_fail_approve_order"][..],
+        ),
+        (
+            "dirty-read-choreography",
+            saga(DIRTY_READ_CHOREOGRAPHY),
+            &["a_fail_charge_credit_no_dirty_read"][..],
+        ),
+        (
+            "lost-update-choreography",
+            saga(LOST_UPDATE_CHOREOGRAPHY),
+            &[
+                "happy_no_lost_update",
+                "a_fail_charge_credit_no_lost_update",
+                "a_fail_charge_credit_no_dirty_read",
+            ][..],
+        ),
+        (
+            "shared-order-choreography",
+            shared_choreography,
+            &["happy"][..],
+        ),
     ] {
         let krate = dir.path().join(name);
         writer::write(&krate, &codegen::generate(&saga, name).unwrap(), false).unwrap();
@@ -245,22 +337,29 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
     }
 }
 
-/// What the std runtime does not generate is refused by name: a choreography with
-/// resources, typed data with resources, a trigger the records may refuse.
+/// What the std runtime does not generate is refused by name: a choreography whose
+/// reaction has effects, or whose built-in isolation failure is redelivered (`then:
+/// retry`), typed data with resources, a trigger the records may refuse.
 #[test]
 fn what_is_not_generated_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never");
     Command::cargo_bin("sagac")
         .unwrap()
-        .args(["codegen", "specs/place-order-choreography.yaml", "-o"])
+        .args([
+            "codegen",
+            "fixtures/isolation/reaction-overwrites-stock.yaml",
+            "-o",
+        ])
         .arg(&out)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "specs/place-order-choreography.yaml:14:1: `place_order` uses `resources` (language version 2), whose semantics `sagac codegen` does not implement yet",
+            "fixtures/isolation/reaction-overwrites-stock.yaml:17:1: `place_order_commit` uses `resources` (language version 2), whose semantics `sagac codegen` does not implement yet",
         ));
     assert!(!out.exists());
+    let redelivered = saga("fixtures/isolation/hold-retry-choreography.yaml");
+    assert!(codegen::unsupported_v2(&redelivered).is_some());
     let typed = saga_of(&mutate(&[(
         "deadline: 15m\n",
         "deadline: 15m\nfields: { quantity: integer }\n",

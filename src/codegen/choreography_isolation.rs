@@ -467,10 +467,10 @@ fn run(n: usize) -> TokenStream {
             outcomes: Vec<Option<Outcome>>,
         }
 
-        /// Runs the instances over one store: for each call of `schedule` in its order,
-        /// its instance's event whose handler makes it is delivered (one its owner parks
-        /// waits, with the instance's later calls behind it, until the lock is released);
-        /// then whatever is in flight, in turn, each instance's oldest event not parked.
+        /// Runs the instances over one store. For each call of `schedule` in its order,
+        /// its instance's event whose handler makes it is delivered; one its owner parks
+        /// waits, with the instance's later calls behind it, until the lock is released.
+        /// Then whatever is in flight, in turn: each instance's oldest event not parked.
         fn run(schedule: &[(usize, Call)], faults: &[(usize, &str)]) -> Run {
             let store = Rc::new(RefCell::new(RecordStore::new(faults)));
             let mut instances: Vec<Instance> = (0..INSTANCES).map(|i| Instance::new(&store, i)).collect();
