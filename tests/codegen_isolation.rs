@@ -30,6 +30,7 @@ const DIRTY_READ_CHOREOGRAPHY: &str =
     "tests/codegen-specs/v2-isolation-dirty-read-choreography.yaml";
 const LOST_UPDATE_CHOREOGRAPHY: &str =
     "tests/codegen-specs/v2-isolation-lost-update-choreography.yaml";
+const LOCKED_CHOREOGRAPHY: &str = "tests/codegen-specs/v2-isolation-locked-choreography.yaml";
 
 fn saga(path: &str) -> Saga {
     let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
@@ -227,13 +228,28 @@ fn a_choreography_s_isolation_tests_run_through_its_broker() {
     assert!(tests.contains("run.expect_anomaly(\"no_dirty_read\", &[\"no_dirty_read\"]);"));
     let tests = file(LOST_UPDATE_CHOREOGRAPHY, "tests/isolation.rs");
     assert!(tests.contains("fn happy_no_lost_update() {"));
+    // In turns, a run of the simulator's: `[b]`'s reservation meets `[a]`'s hold under
+    // `on_locked: fail`, is refused `Locked`, and `[b]` compensates.
+    let tests = file(LOCKED_CHOREOGRAPHY, "tests/isolation.rs");
+    let happy = &tests[tests.find("fn happy() {").unwrap()..];
+    assert!(
+        happy.contains("(1, Call::Undo(Owner::Trigger)),"),
+        "{happy}"
+    );
+    assert!(happy.contains("run.expect_clean(&[Outcome::Completed, Outcome::Compensated]);"));
+    let generated = file(LOCKED_CHOREOGRAPHY, "src/generated.rs");
+    assert!(
+        generated
+            .contains("StepError::Business(failure @ (Failure::Locked | Failure::WrongState)),")
+    );
 }
 
 /// The crates build and their isolation tests pass: clean for the example, the predicted
 /// anomaly for each variant (a dirty read, lost updates; with the rule fixtures of V711 and
 /// V713, a fuzzy read and an illegal transition). With the order shared between the instances (`order_id` in
 /// `isolation.shared`), `[b]`'s `CreateOrder` meets `[a]`'s lock and its owner parks it
-/// until `[a]` approves: the run holds it back, in the order the test gives.
+/// until `[a]` approves: the instances' turns are a run of the simulator's, so `[b]`
+/// starts after `[a]` approves.
 #[test]
 fn the_isolation_tests_pass_in_the_generated_crates() {
     let dir = tempfile::tempdir().unwrap();
@@ -247,8 +263,8 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
     let b_starts = happy.find("(1, Call::Trigger),").unwrap();
     let a_approves = happy.find("(0, Call::Run(Step::ApproveOrder)),").unwrap();
     assert!(
-        b_starts < a_approves,
-        "[b] starts while [a] holds the lock: {happy}"
+        a_approves < b_starts,
+        "[b] starts once [a] released the lock: {happy}"
     );
     let choreography = std::fs::read_to_string(CHOREOGRAPHY).unwrap();
     let shared_choreography = saga_of(&choreography.replacen(
@@ -315,6 +331,12 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
         (
             "shared-order-choreography",
             shared_choreography,
+            &["happy"][..],
+        ),
+        // A step refused `Locked` announces its failure: `[b]` compensates.
+        (
+            "locked-choreography",
+            saga(LOCKED_CHOREOGRAPHY),
             &["happy"][..],
         ),
     ] {

@@ -63,7 +63,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         let predicted: Vec<&str> = checked.iter().map(|v| v.invariant.as_str()).collect();
         if s.violations.is_empty() {
             let name = names.claim(&test_name(&s.name), "_scenario");
-            tests.push(clean_test(plan, &instances, s, &name));
+            tests.push(clean_test(plan, &instances, s, &name)?);
             count += 1;
         }
         for v in &checked {
@@ -118,17 +118,21 @@ fn about(plan: &Plan, tests: usize) -> String {
     )
 }
 
-/// A scenario that breaks nothing: alternating, no anomaly, each instance's end.
+/// A scenario that breaks nothing: alternating, no anomaly, each instance's end in that
+/// run.
 fn clean_test(
     plan: &Plan,
     instances: &Instances,
     s: &IsolationScenario,
     name: &str,
-) -> TokenStream {
-    let order = calls::alternating(instances, s);
+) -> Result<TokenStream, Error> {
+    let (order, ends) = calls::alternating(instances, s).map_err(|message| Error {
+        file: "tests/isolation.rs",
+        message,
+    })?;
     let schedule = schedule(plan, &order);
     let faults = faults(plan.saga, s);
-    let outcomes = s.outcomes.iter().map(|o| match o {
+    let outcomes = ends.iter().map(|o| match o {
         Outcome::Completed => quote!(Outcome::Completed),
         Outcome::Compensated => quote!(Outcome::Compensated),
         Outcome::Stuck => quote!(Outcome::Stuck),
@@ -141,14 +145,14 @@ fn clean_test(
         s.name, s.states
     ));
     let name = ident(name);
-    quote! {
+    Ok(quote! {
         #doc
         #[test]
         fn #name() {
             let run = run(&[#schedule], &[#faults]);
             run.expect_clean(&[#(#outcomes),*]);
         }
-    }
+    })
 }
 
 /// `(0, "fail:charge_credit"),`: each fault with its instance.

@@ -31,33 +31,18 @@ pub fn calls(trace: &[(u8, Action)]) -> Vec<(u8, Work)> {
         .collect()
 }
 
-/// The scenario's representative run with its calls reordered: instance `a` runs until it
-/// has made an access to a shared record, then `b`, and so on in turn; each instance's own
-/// calls stay in their order. For a scenario that breaks nothing, every interleaving is
-/// clean, so this one is too, and it is the one that meets the other instance most often.
-pub fn alternating(instances: &Instances, scenario: &IsolationScenario) -> Vec<(u8, Work)> {
-    let layout = layout(instances);
-    let all = calls(&scenario.trace);
-    let mut left: Vec<std::collections::VecDeque<Work>> = (0..instances.sagas.len())
-        .map(|i| {
-            all.iter()
-                .filter(|(j, _)| usize::from(*j) == i)
-                .map(|(_, w)| *w)
-                .collect()
-        })
-        .collect();
-    let mut out = Vec::with_capacity(all.len());
-    let mut turn = 0usize;
-    while left.iter().any(|l| !l.is_empty()) {
-        while let Some(work) = left[turn].pop_front() {
-            out.push((turn as u8, work));
-            if layout.touches_shared(layout.of(turn as u8, actor(work))) {
-                break;
-            }
-        }
-        turn = (turn + 1) % left.len();
-    }
-    out
+/// The participant calls of a run of the scenario in which the instances take turns at
+/// each access to a shared record (`super::taking_turns`: instance `a` runs until it has
+/// made one, then `b`, and so on), with each instance's outcome in that run. For a
+/// scenario that breaks nothing every interleaving is clean, so this one is too, and it
+/// is the one that meets the other instance most often; being a run of the product, a
+/// refusal or a lock it meets happens where the semantics say.
+pub fn alternating(
+    instances: &Instances,
+    scenario: &IsolationScenario,
+) -> Result<(Vec<(u8, Work)>, Vec<crate::scenario::Outcome>), String> {
+    let (outcomes, trace) = super::taking_turns(instances, &scenario.faults)?;
+    Ok((calls(&trace), outcomes))
 }
 
 /// The built-in failures the owner of each action may answer instead of applying its

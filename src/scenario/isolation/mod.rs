@@ -322,19 +322,8 @@ pub fn run(
         && n == 2
         && per_instance[0] == per_instance[1];
     let product = Product {
-        sagas: instances.sagas.clone(),
-        machines,
-        layout: Layout::new(
-            &instances.sagas,
-            &letters,
-            instances.across,
-            instances.shared.as_deref(),
-        ),
-        labels: instances.labels.clone(),
-        reduced: search == Search::Reduced,
         symmetric,
-        notes: std::cell::Cell::new(search == Search::Naive),
-        compensations_refuse: layout_refuses(&instances.sagas),
+        ..product(instances, machines, search)
     };
     let mut explored = product.explore()?;
     if product.reduced && !explored.violations.is_empty() {
@@ -392,6 +381,54 @@ pub fn run(
         states: explored.states,
         all_fired,
     })
+}
+
+/// The product of the instances' machines, without symmetry.
+fn product<'a>(
+    instances: &Instances<'a>,
+    machines: Vec<Machine<'a>>,
+    search: Search,
+) -> Product<'a> {
+    Product {
+        sagas: instances.sagas.clone(),
+        machines,
+        layout: Layout::new(
+            &instances.sagas,
+            &instances.letters(),
+            instances.across,
+            instances.shared.as_deref(),
+        ),
+        labels: instances.labels.clone(),
+        reduced: search == Search::Reduced,
+        symmetric: false,
+        notes: std::cell::Cell::new(search == Search::Naive),
+        compensations_refuse: layout_refuses(&instances.sagas),
+    }
+}
+
+/// A run of the instances under these faults in which they take turns at each access to
+/// a shared record (`Product::taking_turns`): each instance's outcome in it, and its
+/// trace. What a generated crate's test drives for a scenario that breaks nothing.
+pub fn taking_turns(
+    instances: &Instances,
+    faults: &[(u8, Fault)],
+) -> Result<(Vec<Outcome>, Vec<(u8, Action)>), String> {
+    let own: Vec<Vec<Fault>> = (0..instances.sagas.len())
+        .map(|i| {
+            faults
+                .iter()
+                .filter(|f| usize::from(f.0) == i)
+                .map(|f| f.1)
+                .collect()
+        })
+        .collect();
+    let machines: Vec<Machine> = instances
+        .sagas
+        .iter()
+        .zip(&own)
+        .map(|(saga, f)| Machine::new(saga, f))
+        .collect();
+    product(instances, machines, Search::Reduced).taking_turns()
 }
 
 /// Whether some compensation of the sagas has an access an owner can refuse: a guarded
