@@ -126,13 +126,13 @@ fn clean_test(
     s: &IsolationScenario,
     name: &str,
 ) -> Result<TokenStream, Error> {
-    let (order, ends) = calls::alternating(instances, s).map_err(|message| Error {
+    let turns = calls::alternating(instances, s).map_err(|message| Error {
         file: "tests/isolation.rs",
         message,
     })?;
-    let schedule = schedule(plan, &order);
+    let schedule = schedule(plan, &turns.calls);
     let faults = faults(plan.saga, s);
-    let outcomes = ends.iter().map(|o| match o {
+    let outcomes = turns.outcomes.iter().map(|o| match o {
         Outcome::Completed => quote!(Outcome::Completed),
         Outcome::Compensated => quote!(Outcome::Compensated),
         Outcome::Stuck => quote!(Outcome::Stuck),

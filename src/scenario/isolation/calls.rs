@@ -37,12 +37,19 @@ pub fn calls(trace: &[(u8, Action)]) -> Vec<(u8, Work)> {
 /// scenario that breaks nothing every interleaving is clean, so this one is too, and it
 /// is the one that meets the other instance most often; being a run of the product, a
 /// refusal or a lock it meets happens where the semantics say.
-pub fn alternating(
-    instances: &Instances,
-    scenario: &IsolationScenario,
-) -> Result<(Vec<(u8, Work)>, Vec<crate::scenario::Outcome>), String> {
+pub fn alternating(instances: &Instances, scenario: &IsolationScenario) -> Result<Turns, String> {
     let (outcomes, trace) = super::taking_turns(instances, &scenario.faults)?;
-    Ok((calls(&trace), outcomes))
+    Ok(Turns {
+        calls: calls(&trace),
+        outcomes,
+    })
+}
+
+/// A run in which the instances take turns: its participant calls in order, and each
+/// instance's outcome.
+pub struct Turns {
+    pub calls: Vec<(u8, Work)>,
+    pub outcomes: Vec<crate::scenario::Outcome>,
 }
 
 /// The built-in failures the owner of each action may answer instead of applying its

@@ -412,7 +412,7 @@ fn product<'a>(
 pub fn taking_turns(
     instances: &Instances,
     faults: &[(u8, Fault)],
-) -> Result<(Vec<Outcome>, Vec<(u8, Action)>), String> {
+) -> Result<(Vec<Outcome>, product::Trace), String> {
     let own: Vec<Vec<Fault>> = (0..instances.sagas.len())
         .map(|i| {
             faults

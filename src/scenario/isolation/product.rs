@@ -632,12 +632,10 @@ impl Product<'_> {
                 break;
             };
             let shared = m.actions.iter().any(|(_, a)| {
-                super::calls::calls(&[(i, a.clone())])
-                    .iter()
-                    .any(|&(_, work)| {
-                        self.layout
-                            .touches_shared(self.layout.of(i, super::calls::actor(work)))
-                    })
+                super::calls::calls(&[(i, *a)]).iter().any(|&(_, work)| {
+                    self.layout
+                        .touches_shared(self.layout.of(i, super::calls::actor(work)))
+                })
             });
             turn = if shared {
                 (usize::from(i) + 1) % n
