@@ -409,6 +409,8 @@ pub fn doc_lines(plan: &Plan, actor: Actor) -> Vec<String> {
             "\nA record in a lock state that another saga holds (`on_locked: {}`): {}.",
             on.as_str(),
             match on {
+                // A choreography's handler has no command to stash: its event waits.
+                OnLocked::Wait if !plan.orchestration => "the event\nwaits until that saga releases the lock, as a broker holds it: apply nothing and\nreturn only once it is released (the event is not acknowledged meanwhile)",
                 OnLocked::Wait => "stash the\ncommand without answering; apply and answer it when that saga releases the lock",
                 OnLocked::Fail => "apply\nnothing and answer `StepError::Business(Failure::Locked)` at once",
                 OnLocked::Proceed => "apply the\neffect all the same (it counts for the anomalies)",
