@@ -267,13 +267,6 @@ fn calls_of(plan: &Plan) -> TokenStream {
 /// `Instance`: one saga run through the broker, its participants views of the store.
 fn instance(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
-    let handlers = plan.participants.iter().filter_map(|names| {
-        let (h, _) = names.handler_and_trait()?;
-        let v = &names.variant;
-        Some(quote! {
-            Participant::#v => #h { participant: &mut self.owners, sleep: no_wait }.handle(&message),
-        })
-    });
     let started = match saga
         .trigger
         .event
@@ -305,7 +298,7 @@ fn instance(plan: &Plan) -> TokenStream {
         ),
         None => Default::default(),
     };
-    quote! {
+    let state = quote! {
         /// One instance: its participants (views of the store), its events in flight to
         /// each consumer (the broker), and what its run has done.
         struct Instance {
@@ -354,7 +347,28 @@ fn instance(plan: &Plan) -> TokenStream {
                 let store = self.owners.store.borrow();
                 calls_of(message.event, *to).iter().any(|&call| store.parks(i, call, &message.data))
             }
+        }
+    };
+    let delivery = delivery(plan, &started, &needs_attention);
+    let progress = progress();
+    quote! {
+        #state
+        #delivery
+        #progress
+    }
+}
 
+/// `Instance`'s runs: the trigger, a delivery to a handler, and the end read from them.
+fn delivery(plan: &Plan, started: &TokenStream, needs_attention: &TokenStream) -> TokenStream {
+    let handlers = plan.participants.iter().filter_map(|names| {
+        let (h, _) = names.handler_and_trait()?;
+        let v = &names.variant;
+        Some(quote! {
+            Participant::#v => #h { participant: &mut self.owners, sleep: no_wait }.handle(&message),
+        })
+    });
+    quote! {
+        impl Instance {
             /// Runs the trigger, unless its owner parks it.
             fn start(&mut self, i: usize) -> bool {
                 if self.owners.store.borrow().parks(i, Call::Trigger, &data(i)) {
@@ -417,7 +431,15 @@ fn instance(plan: &Plan) -> TokenStream {
                     Outcome::Stuck
                 }
             }
+        }
+    }
+}
 
+/// `Instance`'s progress: towards a call of the schedule, or, once it is done, the next
+/// event in flight.
+fn progress() -> TokenStream {
+    quote! {
+        impl Instance {
             /// Makes progress towards `call`: `false` when what it needs is parked.
             fn towards(&mut self, i: usize, call: Call) -> bool {
                 if !self.started {

@@ -19,6 +19,7 @@ mod reaction;
 mod records;
 mod redelivery;
 mod trigger;
+mod turns;
 
 pub use notes::AccessNote;
 pub use records::IsolationInvariant;

@@ -47,8 +47,8 @@ pub(super) struct Move {
 }
 
 /// Every instance's enabled moves, and the parked ones.
-struct Enabled {
-    moves: Vec<(u8, Vec<Move>)>,
+pub(super) struct Enabled {
+    pub(super) moves: Vec<(u8, Vec<Move>)>,
     parked: Vec<(u8, usize, u8)>,
     /// Steps whose event is redelivered for ever while the records refuse it.
     redelivering: Vec<(u8, StepId, BuiltinFailure)>,
@@ -120,7 +120,7 @@ impl Product<'_> {
         }
     }
 
-    fn initial(&self) -> Joint {
+    pub(super) fn initial(&self) -> Joint {
         Joint {
             states: self.sagas.iter().map(|saga| State::initial(saga)).collect(),
             records: Records::new(&self.layout, self.machines.len()),
@@ -302,7 +302,7 @@ impl Product<'_> {
     }
 
     /// Instance `i`'s outcome where its run stands (a refused trigger's: `trigger.rs`).
-    fn outcome(&self, joint: &Joint, i: usize) -> super::super::Outcome {
+    pub(super) fn outcome(&self, joint: &Joint, i: usize) -> super::super::Outcome {
         if joint.refused & (1 << i) != 0 {
             trigger::REFUSED_OUTCOME
         } else {
@@ -318,7 +318,7 @@ impl Product<'_> {
         format!("[{}]", self.labels[usize::from(i)].letter)
     }
 
-    fn enabled(&self, joint: &Joint) -> Result<Enabled, String> {
+    pub(super) fn enabled(&self, joint: &Joint) -> Result<Enabled, String> {
         let mut out = Enabled {
             moves: Vec::new(),
             parked: Vec::new(),
@@ -610,43 +610,6 @@ impl Product<'_> {
             visible: true,
             notes: raw,
         })
-    }
-
-    /// The run in which the instances take turns at each access to a shared record: the
-    /// instance whose turn it is makes its first enabled move (else the next instance
-    /// that has one), and after a move that ran an action touching a shared record the
-    /// turn passes on. A run of the product, so a refusal, a parked access or a lock met
-    /// happens in it where the semantics say: each instance's outcome, and its trace.
-    pub(super) fn taking_turns(&self) -> Result<(Vec<super::super::Outcome>, Trace), String> {
-        let mut joint = self.initial();
-        let mut trace = Vec::new();
-        let n = self.machines.len();
-        let mut turn = 0usize;
-        for _ in 0..super::super::run::MAX_RUN_LENGTH {
-            let enabled = self.enabled(&joint)?;
-            let mut moves = enabled.moves;
-            let Some((i, m)) = (0..n).map(|k| ((turn + k) % n) as u8).find_map(|i| {
-                let (_, ms) = moves.iter_mut().find(|(j, ms)| *j == i && !ms.is_empty())?;
-                Some((i, ms.remove(0)))
-            }) else {
-                break;
-            };
-            let shared = m.actions.iter().any(|(_, a)| {
-                super::calls::calls(&[(i, *a)]).iter().any(|&(_, work)| {
-                    self.layout
-                        .touches_shared(self.layout.of(i, super::calls::actor(work)))
-                })
-            });
-            turn = if shared {
-                (usize::from(i) + 1) % n
-            } else {
-                usize::from(i)
-            };
-            trace.extend(m.actions);
-            joint = m.joint;
-        }
-        let outcomes = (0..n).map(|i| self.outcome(&joint, i)).collect();
-        Ok((outcomes, trace))
     }
 
     /// The run that always makes the first enabled move: each instance's outcome.
