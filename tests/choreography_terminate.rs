@@ -14,7 +14,8 @@ use sagac::source::SourceFile;
 const CLEAN: &str = include_str!("../fixtures/simulate/clean-choreography-terminate.yaml");
 const UNHEARD: &str =
     include_str!("../fixtures/simulate/exactly-one-outcome-choreography-terminate-unheard.yaml");
-const FROZEN: &str = "failures: [OutOfStock, { name: Frozen, then: terminate, keeps: [reserve_credit] }]";
+const FROZEN: &str =
+    "failures: [OutOfStock, { name: Frozen, then: terminate, keeps: [reserve_credit] }]";
 
 fn saga(text: &str) -> Saga {
     let checked = check_source_with(
@@ -103,7 +104,10 @@ fn a_terminating_failure_runs_no_compensation_and_the_outcome_participant_hears_
         "order -> caller: OnHold (terminated)",
         "order: saga ends terminated",
     ] {
-        assert!(lines.iter().any(|l| l == expected), "{expected}\n{lines:#?}");
+        assert!(
+            lines.iter().any(|l| l == expected),
+            "{expected}\n{lines:#?}"
+        );
     }
     // Nothing follows the skipped compensation: it publishes no credit.released.
     assert!(
@@ -125,7 +129,11 @@ fn every_interleaving_of_a_terminating_failure_is_clean() {
     // `sagac check` explores every order of delivery; no invariant breaks.
     let s = saga(CLEAN);
     let d = sagac::rules::simulation::check(&s, "term.yaml");
-    assert!(d.is_empty(), "{:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>());
+    assert!(
+        d.is_empty(),
+        "{:?}",
+        d.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -154,7 +162,10 @@ fn an_outcome_participant_that_never_receives_the_event_is_exactly_one_outcome()
         .map(|d| d.message.as_str())
         .collect();
     assert_eq!(v708.len(), 1, "{v708:?}");
-    assert!(v708[0].contains("order must consume stock.failed"), "{v708:?}");
+    assert!(
+        v708[0].contains("order must consume stock.failed"),
+        "{v708:?}"
+    );
 }
 
 #[test]

@@ -238,6 +238,8 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
     let rest = (handlers.len() < saga.participants.len()).then(|| quote!(_ => Ok(Vec::new()),));
     let make_handlers = handlers.iter().map(|(_, t)| t);
     let needs_attention = super::v2_choreography::needs_attention(plan);
+    let terminated = super::v2_choreography::terminated_end(plan);
+    let terminating = super::v2_choreography::terminated_publish(plan);
     let dual_write = super::v2_choreography::dual_write(plan);
     let started = if trigger_event_variant(plan).is_some() {
         quote! {
@@ -285,6 +287,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             let outcome = if stuck {
                 Outcome::Stuck
             }
+            #terminated
             #needs_attention
             else if announced {
                 Outcome::Compensated
@@ -303,6 +306,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             if message.event.is_failure() {
                 *announced = true;
             }
+            #terminating
             let mut world = world.borrow_mut();
             if world.fire(&format!("crash:{}@{}", from.name(), message.event.name())) {
                 if from.outbox_table().is_none() #dual_write {
