@@ -201,19 +201,10 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
     }
 }
 
-/// Choreography: the fakes behind each participant's handler, and `publish`, the broker
-/// that delivers each event to its consumers.
-pub(super) fn choreography(plan: &Plan) -> TokenStream {
-    let saga = plan.saga;
-    let fakes = plan.actors().map(|(id, _, _)| {
-        let var = fake_var(plan, id);
-        quote!(let mut #var = Fake(Rc::clone(&world));)
-    });
-    let tp = saga.trigger.participant;
-    let trigger_fake = fake_var(plan, tp);
-    let tpv = &plan.participant(tp).variant;
-    let handlers: Vec<(ParticipantId, TokenStream)> = plan
-        .participants
+/// Choreography: each participant with a handler, and the statements that make it over
+/// its fake.
+fn choreography_handlers(plan: &Plan) -> Vec<(ParticipantId, TokenStream)> {
+    plan.participants
         .iter()
         .enumerate()
         .filter_map(|(i, names)| {
@@ -229,7 +220,21 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
                 },
             ))
         })
-        .collect();
+        .collect()
+}
+
+/// Choreography: the fakes behind each participant's handler, and `publish`, the broker
+/// that delivers each event to its consumers.
+pub(super) fn choreography(plan: &Plan) -> TokenStream {
+    let saga = plan.saga;
+    let fakes = plan.actors().map(|(id, _, _)| {
+        let var = fake_var(plan, id);
+        quote!(let mut #var = Fake(Rc::clone(&world));)
+    });
+    let tp = saga.trigger.participant;
+    let trigger_fake = fake_var(plan, tp);
+    let tpv = &plan.participant(tp).variant;
+    let handlers = choreography_handlers(plan);
     let arms = handlers.iter().map(|(id, _)| {
         let v = &plan.participant(*id).variant;
         let var = handler_var(plan, *id);
