@@ -23,6 +23,7 @@ const SHIPPED: &str = "specs/order-credit-choreography.yaml";
 const FAILURE_MAP: &str = "tests/codegen-specs/v2c-failure-map-choreography.yaml";
 const ESCALATION: &str = "tests/codegen-specs/v2c-escalation-choreography.yaml";
 const CONTEXT: &str = "tests/codegen-specs/v2c-compensation-context-choreography.yaml";
+const TERMINATE: &str = "tests/codegen-specs/v2c-terminate-choreography.yaml";
 
 fn saga(path: &str) -> Saga {
     let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
@@ -403,6 +404,58 @@ fn the_compensation_context_choreography_crate_passes_its_tests_clippy_and_fmt()
     crate_passes_its_tests_clippy_and_fmt(CONTEXT);
     let dir = tempfile::tempdir().unwrap();
     crate_passes_its_tests_clippy_and_fmt(&not_registered_variant(dir.path()));
+}
+
+/// A failure that terminates the saga: the compensation handlers that receive its event
+/// skip, the outcome's participant learns `Terminated`, and the tests of its scenarios
+/// assert the end, the caller's value and that no compensation ran.
+#[test]
+fn a_failure_that_terminates_runs_no_compensation() {
+    let saga = saga(TERMINATE);
+    assert!(codegen::unsupported_v2(&saga).is_none());
+    let generated = file(TERMINATE, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "pub fn terminates(failure: &SagaFailure) -> bool { matches!((failure.step, failure.name.as_str()), (\"reserve_credit\", \"CustomerBlocked\") | (\"reserve_stock\", \"Frozen\")) }",
+            "/// - `reserve_stock` failing with `Frozen` keeps `reserve_credit`.",
+            "/// - `reserve_credit` failing with `CustomerBlocked` keeps nothing.",
+            "let terminated = message.failure.as_ref().is_some_and(terminates); if !terminated {",
+            "if outcome == Outcome::Compensated && message.failure.as_ref().is_some_and(terminates) { Outcome::Terminated } else { outcome }",
+            "Outcome::Terminated => Some(\"OnHold\"),",
+        ],
+    );
+    let tests = file(TERMINATE, "tests/scenarios.rs");
+    for name in [
+        "fail:reserve_stock@Frozen",
+        "fail:reserve_credit@CustomerBlocked",
+    ] {
+        let run = expectations(&saga, &codegen::fault_kinds(&saga))
+            .into_iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("{name} is tested"));
+        assert_eq!(run.outcome, Outcome::Terminated, "{name}");
+        assert!(run.compensated.is_empty(), "{name}");
+        assert_has(
+            &flat_test(&tests, name),
+            &[
+                "Some(\"OnHold\")",
+                "expect(run, Outcome::Terminated, &[], &[]);",
+            ],
+        );
+    }
+    // The failure that compensates still does.
+    assert_has(
+        &flat_test(&tests, "fail:reserve_stock"),
+        &["expect(run, Outcome::Compensated, &[\"reserve_credit\", \"trigger\"], &[]);"],
+    );
+    // A saga without a terminating failure generates none of it.
+    assert!(!file(FAILURE_MAP, "src/generated.rs").contains("terminates"));
+}
+
+#[test]
+fn the_terminate_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(TERMINATE);
 }
 
 /// `CONTEXT` with the stock's release (`runs_for: success`) also consuming its own step's

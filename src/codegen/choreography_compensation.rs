@@ -1,7 +1,8 @@
 //! A compensation's handler in a version 2 choreography (std runtime): its context from
 //! the event that started it, whether it is registered for its step's attempt
 //! (`runs_for`), giving up at once on nothing to undo (`absent_effect: fail`), and what it
-//! publishes when it gives up (`on_failure`: its event, the escalation event, or both).
+//! publishes when it gives up (`on_failure`: its event, the escalation event, or both),
+//! and nothing at all when the message's failure terminates the saga (`terminates`).
 //! The simulator's rules: `scenario/machine/choreography.rs`, `handlers.rs`, `events.rs`.
 
 use proc_macro2::{Ident, TokenStream};
@@ -33,11 +34,14 @@ pub fn body(
     };
     if !gives_up(plan) {
         return (
-            quote! {
-                #call
-                done?;
-                #push
-            },
+            terminated(
+                plan,
+                quote! {
+                    #call
+                    done?;
+                    #push
+                },
+            ),
             emits.is_some(),
         );
     }
@@ -76,7 +80,23 @@ pub fn body(
             }
         },
     };
-    (quote!(#call #body), publishing)
+    (terminated(plan, quote!(#call #body)), publishing)
+}
+
+/// The handler's work, skipped when the message's failure terminates the saga (a saga with
+/// a terminating failure): no compensation, nothing published, the message acknowledged.
+fn terminated(plan: &Plan, work: TokenStream) -> TokenStream {
+    if !super::choreography_v2::terminates(plan) {
+        return work;
+    }
+    quote! {
+        // A failure that terminates the saga (`then: terminate`): nothing is compensated
+        // and nothing published; the message is acknowledged.
+        let terminated = message.failure.as_ref().is_some_and(terminates);
+        if !terminated {
+            #work
+        }
+    }
 }
 
 /// `registered(owner, effect)` (`runs_for`) and `absent_effect_fails(owner)`.

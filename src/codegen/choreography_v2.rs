@@ -9,9 +9,13 @@
 //! `absent_effect`, `reads_if_present`), `on_failure` with the escalation event (a compensation that
 //! gives up publishes it, `left` its owner; the escalation's participant consumes it),
 //! `compensation_defaults` (resolved by the model), `on_uncaught` (`retry`, `compensate`,
-//! `no_reply`), and the caller's `outcome` at the end (`choreography_caller.rs`). The
-//! semantics are the simulator's (`scenario/machine/choreography.rs`, `events.rs`,
-//! `handlers.rs`).
+//! `no_reply`), the caller's `outcome` at the end (`choreography_caller.rs`), and a
+//! failure that terminates the saga (`then: terminate`, a declared failure or `Exhausted`):
+//! there is no coordinator to stop, so the failing handler publishes its failure event
+//! carrying the failure, every compensation handler that receives a message whose failure
+//! `terminates` acknowledges it without compensating or publishing, and the outcome's
+//! participant learns `Outcome::Terminated` from it. The semantics are the simulator's
+//! (`scenario/machine/choreography.rs`, `events.rs`, `handlers.rs`).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -46,7 +50,12 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
             s.failure_handling.iter().all(|f| match f.then.value {
                 FailureThen::Compensate => f.retry.is_none(),
                 FailureThen::Retry => f.builtin.is_none(),
-                FailureThen::Terminate => false,
+                // A compensation handler skips a message whose failure `terminates`; the
+                // failure's name is what `SagaFailure::of` makes: a declared one, or
+                // `Exhausted` (the long-form deadline is another key).
+                FailureThen::Terminate => {
+                    f.retry.is_none() && f.builtin.is_none_or(|b| b == BuiltinFailure::Exhausted)
+                }
             })
         }),
         // `run_compensation` gives up; the handler applies the policy.
@@ -71,6 +80,64 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
                 && !c.timeout.is_some_and(|t| from_defaults(t.origin))
         }),
         _ => false,
+    }
+}
+
+/// The (step, failure name) pairs whose failure terminates the saga (`then: terminate`),
+/// in spec order, with the steps each keeps.
+fn terminating(saga: &Saga) -> Vec<(StepId, &str, Vec<StepId>)> {
+    saga.step_ids()
+        .flat_map(|s| {
+            saga.step(s)
+                .failure_handling
+                .iter()
+                .filter(|f| f.then.value == FailureThen::Terminate)
+                .map(move |f| {
+                    let keeps = f.keeps.iter().map(|k| k.value).collect();
+                    (s, f.name.value.as_str(), keeps)
+                })
+        })
+        .collect()
+}
+
+/// Whether a version 2 choreography has a failure that terminates the saga.
+pub fn terminates(plan: &Plan) -> bool {
+    used(plan) && !terminating(plan.saga).is_empty()
+}
+
+/// `terminates(&SagaFailure)`: whether the saga's failure terminates it, which every
+/// compensation handler and the outcome's participant ask of the message they receive.
+fn terminates_table(plan: &Plan) -> TokenStream {
+    if !terminates(plan) {
+        return TokenStream::new();
+    }
+    let saga = plan.saga;
+    let pairs = terminating(saga);
+    let arms = pairs.iter().map(|(s, name, _)| {
+        let id = &saga.step(*s).id.value;
+        quote!((#id, #name))
+    });
+    let mut doc = String::from(
+        "Whether the saga's failure terminates it (`then: terminate`): the saga stops where it\nfailed, nothing is compensated. A compensation handler that receives a message\ncarrying such a failure does not compensate and publishes nothing (it acknowledges\nthe message); the outcome's participant learns `Outcome::Terminated` from it. Steps\nalready under way in other branches are not stopped. The effects left on purpose\n(`keeps`; the trigger's is always kept):",
+    );
+    for (s, name, keeps) in &pairs {
+        let kept = match keeps.is_empty() {
+            true => "nothing".to_owned(),
+            false => {
+                super::tokens::code_list(keeps.iter().map(|k| saga.step(*k).id.value.as_str()))
+            }
+        };
+        doc.push_str(&format!(
+            "\n- `{}` failing with `{name}` keeps {kept}.",
+            saga.step(*s).id.value
+        ));
+    }
+    let doc = super::tokens::docs(&doc);
+    quote! {
+        #doc
+        pub fn terminates(failure: &SagaFailure) -> bool {
+            matches!((failure.step, failure.name.as_str()), #(#arms)|*)
+        }
     }
 }
 
@@ -187,6 +254,7 @@ pub fn items(plan: &Plan) -> TokenStream {
     let compensations = super::choreography_compensation::tables(plan);
     let on_failure = on_failure_items(plan);
     let caller = super::choreography_caller::items(plan);
+    let terminates = terminates_table(plan);
     quote! {
         /// What became of the step a compensation undoes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -257,6 +325,7 @@ pub fn items(plan: &Plan) -> TokenStream {
         #compensations
         #on_failure
         #caller
+        #terminates
     }
 }
 

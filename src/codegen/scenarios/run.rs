@@ -201,19 +201,10 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
     }
 }
 
-/// Choreography: the fakes behind each participant's handler, and `publish`, the broker
-/// that delivers each event to its consumers.
-pub(super) fn choreography(plan: &Plan) -> TokenStream {
-    let saga = plan.saga;
-    let fakes = plan.actors().map(|(id, _, _)| {
-        let var = fake_var(plan, id);
-        quote!(let mut #var = Fake(Rc::clone(&world));)
-    });
-    let tp = saga.trigger.participant;
-    let trigger_fake = fake_var(plan, tp);
-    let tpv = &plan.participant(tp).variant;
-    let handlers: Vec<(ParticipantId, TokenStream)> = plan
-        .participants
+/// Choreography: each participant with a handler, and the statements that make it over
+/// its fake.
+fn choreography_handlers(plan: &Plan) -> Vec<(ParticipantId, TokenStream)> {
+    plan.participants
         .iter()
         .enumerate()
         .filter_map(|(i, names)| {
@@ -229,7 +220,21 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
                 },
             ))
         })
-        .collect();
+        .collect()
+}
+
+/// Choreography: the fakes behind each participant's handler, and `publish`, the broker
+/// that delivers each event to its consumers.
+pub(super) fn choreography(plan: &Plan) -> TokenStream {
+    let saga = plan.saga;
+    let fakes = plan.actors().map(|(id, _, _)| {
+        let var = fake_var(plan, id);
+        quote!(let mut #var = Fake(Rc::clone(&world));)
+    });
+    let tp = saga.trigger.participant;
+    let trigger_fake = fake_var(plan, tp);
+    let tpv = &plan.participant(tp).variant;
+    let handlers = choreography_handlers(plan);
     let arms = handlers.iter().map(|(id, _)| {
         let v = &plan.participant(*id).variant;
         let var = handler_var(plan, *id);
@@ -238,6 +243,8 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
     let rest = (handlers.len() < saga.participants.len()).then(|| quote!(_ => Ok(Vec::new()),));
     let make_handlers = handlers.iter().map(|(_, t)| t);
     let needs_attention = super::v2_choreography::needs_attention(plan);
+    let terminated = super::v2_choreography::terminated_end(plan);
+    let terminating = super::v2_choreography::terminated_publish(plan);
     let dual_write = super::v2_choreography::dual_write(plan);
     let started = if trigger_event_variant(plan).is_some() {
         quote! {
@@ -285,6 +292,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             let outcome = if stuck {
                 Outcome::Stuck
             }
+            #terminated
             #needs_attention
             else if announced {
                 Outcome::Compensated
@@ -303,6 +311,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             if message.event.is_failure() {
                 *announced = true;
             }
+            #terminating
             let mut world = world.borrow_mut();
             if world.fire(&format!("crash:{}@{}", from.name(), message.event.name())) {
                 if from.outbox_table().is_none() #dual_write {

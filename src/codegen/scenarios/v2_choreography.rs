@@ -115,6 +115,42 @@ pub(super) fn needs_attention(plan: &Plan) -> TokenStream {
     }
 }
 
+/// The `World`'s field for a saga with a failure that terminates it.
+pub(super) fn terminated_field(plan: &Plan) -> TokenStream {
+    if !v2::terminates(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        /// A message carrying a failure that terminates the saga was published.
+        terminated: bool,
+    }
+}
+
+/// In the broker's `publish`: a message whose failure terminates the saga ends it
+/// `Terminated` (the simulator's run ends where the failing handler stops it).
+pub(super) fn terminated_publish(plan: &Plan) -> TokenStream {
+    if !v2::terminates(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        if message.failure.as_ref().is_some_and(terminates) {
+            world.borrow_mut().terminated = true;
+        }
+    }
+}
+
+/// In `run`, the end of a run whose failure terminated the saga.
+pub(super) fn terminated_end(plan: &Plan) -> TokenStream {
+    if !v2::terminates(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        else if world.borrow().terminated {
+            Outcome::Terminated
+        }
+    }
+}
+
 /// `Run`'s fields from the `World`: what gave up and what the escalation was told, in the
 /// owners' order (the trigger first, then the steps), as the simulator lists them.
 pub(super) fn run_init(plan: &Plan) -> TokenStream {
