@@ -23,6 +23,7 @@ const SHIPPED: &str = "specs/order-credit-choreography.yaml";
 const FAILURE_MAP: &str = "tests/codegen-specs/v2c-failure-map-choreography.yaml";
 const ESCALATION: &str = "tests/codegen-specs/v2c-escalation-choreography.yaml";
 const CONTEXT: &str = "tests/codegen-specs/v2c-compensation-context-choreography.yaml";
+const DEADLINE: &str = "tests/codegen-specs/v2c-deadline-choreography.yaml";
 
 fn saga(path: &str) -> Saga {
     let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
@@ -367,6 +368,76 @@ fn a_step_that_is_not_one_transaction_publishes_by_dual_write() {
     );
 }
 
+/// The deadline travels with the events: `start` sets it, every event passes it on, and a
+/// step the deadline reaches refuses the work when its event arrives after it, publishing
+/// its failure event for `DeadlinePassed`; every `deadline:` scenario has its test, which
+/// ends as the simulator predicts. The short form generates the same; `then: terminate`
+/// stays refused.
+#[test]
+fn the_deadline_travels_with_the_events() {
+    let generated = file(DEADLINE, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "pub deadline: Option<SystemTime>,",
+            "pub const DEADLINE: Duration = Duration::from_millis(30000u64);",
+            "deadline: SystemTime::now().checked_add(DEADLINE),",
+            "let result = if message.past_deadline() { Err(SagaFailure::deadline_passed(Step::ReserveCredit)) } else {",
+            "let result = if message.past_deadline() { Err(SagaFailure::deadline_passed(Step::ReserveInventory)) } else {",
+            "failure: message.failure.clone(), deadline: message.deadline });",
+            "name: \"DeadlinePassed\".to_owned(),",
+        ],
+    );
+    let spec = saga(DEADLINE);
+    let kinds = codegen::fault_kinds(&spec);
+    let tests = file(DEADLINE, "tests/scenarios.rs");
+    let deadlines: Vec<_> = expectations(&spec, &kinds)
+        .into_iter()
+        .filter(|s| s.name.starts_with("deadline:"))
+        .collect();
+    assert_eq!(deadlines.len(), 2, "{deadlines:#?}");
+    for s in &deadlines {
+        let body = flat_test(&tests, &s.name);
+        assert!(body.contains(&format!("run(&[\"{}\"])", s.name)), "{body}");
+    }
+    assert_has(
+        &flat_test(&tests, "deadline:reserve_credit"),
+        &["expect(run, Outcome::Compensated, &[\"trigger\"], &[]);"],
+    );
+    assert_has(
+        &flat_test(&tests, "deadline:reserve_inventory"),
+        &["expect(run, Outcome::Compensated, &[\"reserve_credit\", \"trigger\"], &[]);"],
+    );
+    assert_has(
+        &tests,
+        &["message.deadline = Some(std::time::SystemTime::UNIX_EPOCH);"],
+    );
+    assert!(!tests.contains("have no test yet"));
+    // The short form generates the same handlers; `then: terminate` is refused by name.
+    let text = std::fs::read_to_string(DEADLINE).unwrap();
+    let long = "deadline: { after: 30s, then: compensate, applies: before_pivot }";
+    let dir = tempfile::tempdir().unwrap();
+    let short = dir.path().join("short-choreography.yaml");
+    std::fs::write(&short, text.replace(long, "deadline: 30s")).unwrap();
+    let short = short.to_str().unwrap();
+    assert!(codegen::unsupported_v2(&saga(short)).is_none());
+    assert_has(
+        &file(short, "src/generated.rs"),
+        &["Err(SagaFailure::deadline_passed(Step::ReserveCredit))"],
+    );
+    let terminate = dir.path().join("terminate-choreography.yaml");
+    std::fs::write(
+        &terminate,
+        text.replace(long, "deadline: { after: 30s, then: terminate }"),
+    )
+    .unwrap();
+    let unsupported = codegen::unsupported_v2(&saga(terminate.to_str().unwrap()));
+    assert_eq!(
+        unsupported.map(|u| u.key),
+        Some(sagac::model::Key::DeadlineLongForm)
+    );
+}
+
 /// The crate of a version 2 choreography builds, passes one test per scenario
 /// `expectations` lists, clippy `-D warnings` and rustfmt.
 fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
@@ -403,6 +474,11 @@ fn the_compensation_context_choreography_crate_passes_its_tests_clippy_and_fmt()
     crate_passes_its_tests_clippy_and_fmt(CONTEXT);
     let dir = tempfile::tempdir().unwrap();
     crate_passes_its_tests_clippy_and_fmt(&not_registered_variant(dir.path()));
+}
+
+#[test]
+fn the_deadline_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(DEADLINE);
 }
 
 /// `CONTEXT` with the stock's release (`runs_for: success`) also consuming its own step's

@@ -70,6 +70,9 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
                 && c.retry.jitter == Jitter::None
                 && !c.timeout.is_some_and(|t| from_defaults(t.origin))
         }),
+        // It travels with the events; a step's handler refuses the work after it
+        // (`choreography_deadline.rs`). `then: terminate` is refused.
+        Key::DeadlineLongForm => super::choreography_deadline::implemented(saga),
         _ => false,
     }
 }
@@ -133,6 +136,7 @@ pub fn message_fields(plan: &Plan) -> TokenStream {
     if !used(plan) {
         return TokenStream::new();
     }
+    let deadline = super::choreography_deadline::message_field(plan);
     let left = escalation_event(plan).is_some().then(|| {
         quote! {
             /// The escalation event: the effects still in place (the owner whose
@@ -145,12 +149,15 @@ pub fn message_fields(plan: &Plan) -> TokenStream {
         /// event this is, passed on by every compensation's event.
         pub failure: Option<SagaFailure>,
         #left
+        #deadline
     }
 }
 
 /// `Message::outcome` in a version 2 choreography: the event by the step's result.
 pub fn message_outcome(plan: &Plan) -> TokenStream {
     let left = no_left(plan);
+    let carried = super::choreography_deadline::carried(plan, &quote!(self));
+    let left = quote!(#left #carried);
     quote! {
         /// What a step publishes once its action ran (`result` is `run_step`'s answer):
         /// `done` with the step's output stored in the data, or the event its failure
@@ -187,6 +194,7 @@ pub fn items(plan: &Plan) -> TokenStream {
     let compensations = super::choreography_compensation::tables(plan);
     let on_failure = on_failure_items(plan);
     let caller = super::choreography_caller::items(plan);
+    let deadline = super::choreography_deadline::items(plan);
     quote! {
         /// What became of the step a compensation undoes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -257,6 +265,7 @@ pub fn items(plan: &Plan) -> TokenStream {
         #compensations
         #on_failure
         #caller
+        #deadline
     }
 }
 
@@ -491,8 +500,12 @@ pub fn step_body(plan: &Plan, s: StepId, call: &TokenStream) -> (TokenStream, bo
         .map(|e| plan.event(e).clone());
     let publishes = done.is_some() || !step.failure_events().is_empty();
     if !publishes {
-        return (quote!(let _ = #call;), false);
+        return (
+            super::choreography_deadline::silent_step(plan, s, call),
+            false,
+        );
     }
+    let call = super::choreography_deadline::step_result(plan, s, call);
     let done = match done {
         Some(e) => quote!(Some(Event::#e)),
         None => quote!(None),

@@ -8,6 +8,7 @@ mod caller;
 mod cancel;
 mod choreography_caller;
 mod choreography_compensation;
+mod choreography_deadline;
 mod choreography_v2;
 mod classes;
 mod compensation_context;

@@ -239,6 +239,8 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
     let make_handlers = handlers.iter().map(|(_, t)| t);
     let needs_attention = super::v2_choreography::needs_attention(plan);
     let dual_write = super::v2_choreography::dual_write(plan);
+    let deadline_step = crate::codegen::choreography_deadline::harness(plan);
+    let late = crate::codegen::choreography_deadline::harness_delivery(plan);
     let started = if trigger_event_variant(plan).is_some() {
         quote! {
             let first = start(&mut #trigger_fake, sample_data()).expect("the trigger commits");
@@ -265,6 +267,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             #(#make_handlers)*
             let mut stuck = false;
             while let Some((message, to, duplicate)) = deliveries.pop_front() {
+                #late
                 world.borrow_mut().duplicate = duplicate;
                 let handled = match to {
                     #(#arms)*
@@ -296,6 +299,8 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             };
             Run::of(Some(outcome), &world)
         }
+
+        #deadline_step
 
         /// Publishes an event to each of its consumers (twice under `dup:<event>`), unless
         /// its publisher crashes before publishing and has no outbox.

@@ -199,8 +199,10 @@ pub(super) fn about(plan: &Plan) -> Option<String> {
         h.push_str("\nA compensation that fails on every attempt gives up; the tests assert what gave up\nand what the escalation events told (`expect_gave_up`).");
     }
     h.push('\n');
-    let untested: Vec<String> = [FaultKind::Deadline]
+    let tested = crate::codegen::fault_kinds(plan.saga);
+    let untested: Vec<String> = [FaultKind::Deadline, FaultKind::CompTimeout]
         .into_iter()
+        .filter(|k| !tested.contains(k))
         .filter(|&k| !crate::scenario::applicable(plan.saga, &[k]).is_empty())
         .map(|k| format!("`{}:`", k.as_str()))
         .collect();
