@@ -24,6 +24,7 @@ const FAILURE_MAP: &str = "tests/codegen-specs/v2c-failure-map-choreography.yaml
 const ESCALATION: &str = "tests/codegen-specs/v2c-escalation-choreography.yaml";
 const CONTEXT: &str = "tests/codegen-specs/v2c-compensation-context-choreography.yaml";
 const DEADLINE: &str = "tests/codegen-specs/v2c-deadline-choreography.yaml";
+const TIMEOUT: &str = "tests/codegen-specs/v2c-compensation-timeout-choreography.yaml";
 
 fn saga(path: &str) -> Saga {
     let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
@@ -438,6 +439,62 @@ fn the_deadline_travels_with_the_events() {
     );
 }
 
+/// A compensation's `timeout` (here from `compensation_defaults`, with a retry budget and
+/// jitter): the handler tries an attempt that timed out again while its retry allows, else
+/// it gives up by its `on_failure`; every `comptimeout:` scenario has its test, which ends
+/// as the simulator predicts.
+#[test]
+fn a_compensation_that_times_out_is_tried_again() {
+    assert!(codegen::unsupported_v2(&saga(TIMEOUT)).is_none());
+    let generated = file(TIMEOUT, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "pub fn timeout(self) -> Option<Duration> {",
+            "Owner::Trigger => Some(Duration::from_secs(5)),",
+            "Owner::Step(Step::ReserveCredit) => Some(Duration::from_secs(5)),",
+            "within: Some(Duration::from_secs(10)), jitter: Jitter::Full,",
+            "Timeout 5s: answer `StepError::TimedOut` when it passes; the handler tries again",
+        ],
+    );
+    let spec = saga(TIMEOUT);
+    let kinds = codegen::fault_kinds(&spec);
+    assert!(kinds.contains(&sagac::scenario::FaultKind::CompTimeout));
+    let tests = file(TIMEOUT, "tests/scenarios.rs");
+    let timeouts: Vec<_> = expectations(&spec, &kinds)
+        .into_iter()
+        .filter(|s| s.name.contains("comptimeout:"))
+        .collect();
+    assert_eq!(timeouts.len(), 9, "{timeouts:#?}");
+    for s in &timeouts {
+        let body = flat_test(&tests, &s.name);
+        let want = format!(
+            "expect_gave_up(&run,&[{}],&[{}]);",
+            names(&spec, &s.gave_up),
+            names(&spec, &s.left)
+        );
+        assert!(body.contains(&want), "{}: {body}", s.name);
+    }
+    // Tried again: the trigger's rejection runs; one attempt only: the credit release gives
+    // up and the saga goes on (`continue`).
+    assert_has(
+        &flat_test(&tests, "fail:reserve_inventory+comptimeout:trigger"),
+        &["expect(run, Outcome::Compensated, &[\"reserve_credit\", \"trigger\"], &[]);"],
+    );
+    assert_has(
+        &flat_test(&tests, "fail:reserve_inventory+comptimeout:reserve_credit"),
+        &[
+            "expect_gave_up(&run, &[\"reserve_credit\"], &[]);",
+            "expect(run, Outcome::Compensated, &[\"trigger\"], &[]);",
+        ],
+    );
+    assert_has(
+        &tests,
+        &["let timed_out = self.0.borrow_mut().fire(&format!(\"comptimeout:{}\", owner.id()));"],
+    );
+    assert!(!tests.contains("have no test yet"));
+}
+
 /// The crate of a version 2 choreography builds, passes one test per scenario
 /// `expectations` lists, clippy `-D warnings` and rustfmt.
 fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
@@ -479,6 +536,11 @@ fn the_compensation_context_choreography_crate_passes_its_tests_clippy_and_fmt()
 #[test]
 fn the_deadline_choreography_crate_passes_its_tests_clippy_and_fmt() {
     crate_passes_its_tests_clippy_and_fmt(DEADLINE);
+}
+
+#[test]
+fn the_compensation_timeout_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(TIMEOUT);
 }
 
 /// `CONTEXT` with the stock's release (`runs_for: success`) also consuming its own step's

@@ -19,8 +19,8 @@ use quote::quote;
 use super::names::{Namespace, camel, ident};
 use super::plan::Plan;
 use crate::model::{
-    BuiltinFailure, Coordination, FailureThen, Jitter, Key, OnFailure, OnUncaught, Origin,
-    ParticipantId, Saga, StepId,
+    BuiltinFailure, Coordination, FailureThen, Key, OnFailure, OnUncaught, ParticipantId, Saga,
+    StepId,
 };
 
 /// Whether the crate is a version 2 choreography on the std runtime.
@@ -62,14 +62,12 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
         Key::RunsFor | Key::AbsentEffect | Key::ReadsIfPresent => true,
         // The escalation event, a variant of `Event` of its own.
         Key::Escalation => escalation_event_free(saga),
-        // Resolved into each compensation by the model; what it sets there must be
-        // implemented (what a compensation writes itself is its own key's question).
-        Key::CompensationDefaults => saga.compensations().all(|(_, c)| {
-            let from_defaults = |origin| matches!(origin, Origin::Saga(_));
-            c.retry.within.is_none()
-                && c.retry.jitter == Jitter::None
-                && !c.timeout.is_some_and(|t| from_defaults(t.origin))
-        }),
+        // The handler retries an attempt that timed out (`choreography_timeout.rs`).
+        Key::CompensationTimeout => true,
+        // Resolved into each compensation by the model: its `retry` (`within` is the
+        // policy's `max_attempts`, `jitter` the waits: `RetryPolicy`), `timeout`,
+        // `runs_for` and `absent_effect`, each implemented.
+        Key::CompensationDefaults => true,
         // It travels with the events; a step's handler refuses the work after it
         // (`choreography_deadline.rs`). `then: terminate` is refused.
         Key::DeadlineLongForm => super::choreography_deadline::implemented(saga),
@@ -195,6 +193,7 @@ pub fn items(plan: &Plan) -> TokenStream {
     let on_failure = on_failure_items(plan);
     let caller = super::choreography_caller::items(plan);
     let deadline = super::choreography_deadline::items(plan);
+    let timeout = super::choreography_timeout::items(plan);
     quote! {
         /// What became of the step a compensation undoes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -266,6 +265,7 @@ pub fn items(plan: &Plan) -> TokenStream {
         #on_failure
         #caller
         #deadline
+        #timeout
     }
 }
 

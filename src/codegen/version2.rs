@@ -99,6 +99,10 @@ pub fn fault_kinds(saga: &Saga) -> Vec<FaultKind> {
         // A choreography (`choreography_v2.rs`): a handler's error nobody declared, and the
         // deadline the events carry (`choreography_deadline.rs`).
         kinds.extend([FaultKind::Uncaught, FaultKind::Deadline]);
+        // A compensation's attempt that times out (`choreography_timeout.rs`).
+        if super::compensation_timeout::with_timeout(saga) {
+            kinds.push(FaultKind::CompTimeout);
+        }
     }
     kinds
 }
