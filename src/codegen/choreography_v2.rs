@@ -194,6 +194,7 @@ pub fn items(plan: &Plan) -> TokenStream {
     let caller = super::choreography_caller::items(plan);
     let deadline = super::choreography_deadline::items(plan);
     let timeout = super::choreography_timeout::items(plan);
+    let outbox = super::choreography_outbox::items(plan);
     quote! {
         /// What became of the step a compensation undoes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -266,6 +267,7 @@ pub fn items(plan: &Plan) -> TokenStream {
         #caller
         #deadline
         #timeout
+        #outbox
     }
 }
 

@@ -9,6 +9,7 @@ mod cancel;
 mod choreography_caller;
 mod choreography_compensation;
 mod choreography_deadline;
+mod choreography_outbox;
 mod choreography_timeout;
 mod choreography_v2;
 mod classes;

@@ -239,6 +239,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
     let make_handlers = handlers.iter().map(|(_, t)| t);
     let needs_attention = super::v2_choreography::needs_attention(plan);
     let dual_write = super::v2_choreography::dual_write(plan);
+    let carried = crate::codegen::choreography_outbox::harness_check(plan);
     let deadline_step = crate::codegen::choreography_deadline::harness(plan);
     let late = crate::codegen::choreography_deadline::harness_delivery(plan);
     let started = if trigger_event_variant(plan).is_some() {
@@ -317,6 +318,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
                 // The relay publishes the record the publisher wrote with its commit.
                 let record = message.outbox_record(from);
                 assert_eq!(Event::from_name(&record.r#type), Some(message.event));
+                #carried
             }
             let duplicate = world.fire(&format!("dup:{}", message.event.name()));
             for &to in message.event.consumers() {
