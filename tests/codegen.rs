@@ -591,14 +591,16 @@ fn migrations_apply_to_postgresql() {
                     v
                 })
                 .collect();
-            // A version 2 choreography's payload carries what the events carry.
+            // A version 2 choreography's payload carries what the events carry (the
+            // probe's own `odd.event` record aside).
+            let events = || want.iter().filter(|v| v["type"] != "odd.event");
             if v2_fields.contains("failure") {
-                for v in &want {
+                for v in events() {
                     assert_eq!(v["payload"]["_failure"]["name"], "Odd\"Name", "{spec}: {v}");
                 }
             }
             if v2_fields.contains("left") {
-                for v in &want {
+                for v in events() {
                     assert_eq!(
                         v["payload"]["_left"],
                         serde_json::json!(["trigger"]),
@@ -607,7 +609,7 @@ fn migrations_apply_to_postgresql() {
                 }
             }
             if v2_fields.contains("deadline") {
-                for v in &want {
+                for v in events() {
                     assert_eq!(v["payload"]["_deadline"], 0, "{spec}: {v}");
                 }
             }

@@ -495,6 +495,65 @@ fn a_compensation_that_times_out_is_tried_again() {
     assert!(!tests.contains("have no test yet"));
 }
 
+/// A built-in failure name with `then: retry` stays refused by name: the simulator's
+/// choreography never consults it (the scenarios are those without the entry).
+#[test]
+fn a_builtin_failure_retried_is_refused() {
+    let text = std::fs::read_to_string(FAILURE_MAP).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("builtin-retry-choreography.yaml");
+    let entry = "{ name: Exhausted, then: retry, retry: { max_attempts: 2 } }, ";
+    let variant = text.replace(
+        "failures: [OutOfStock, ",
+        &format!("failures: [OutOfStock, {entry}"),
+    );
+    assert_ne!(variant, text);
+    std::fs::write(&path, variant).unwrap();
+    let with = saga(path.to_str().unwrap());
+    let unsupported = codegen::unsupported_v2(&with);
+    assert_eq!(
+        unsupported.map(|u| u.key),
+        Some(sagac::model::Key::FailureLongForm)
+    );
+    let without = saga(FAILURE_MAP);
+    let listed = |s: &Saga| {
+        expectations(s, &codegen::fault_kinds(s))
+            .into_iter()
+            .map(|e| (e.name, e.outcome))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(listed(&with), listed(&without));
+}
+
+/// The outbox payload carries what the events carry: `_failure`, `_left` with an
+/// escalation event, `_deadline` with a deadline, after the data fields.
+#[test]
+fn the_outbox_payload_carries_the_failure() {
+    let generated = file(ESCALATION, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "let mut payload = outbox::json_object(&fields);",
+            "payload.push_str(&self.carried_json());",
+            "pub fn carried_json(&self) -> String { let mut out = String::from(\"\\\"_failure\\\":\");",
+            "out.push_str(\",\\\"_left\\\":[\");",
+        ],
+    );
+    assert!(!generated.contains("_deadline"));
+    assert_has(
+        &file(DEADLINE, "src/generated.rs"),
+        &["out.push_str(\",\\\"_deadline\\\":\");"],
+    );
+    let tests = file(ESCALATION, "tests/scenarios.rs");
+    assert_has(
+        &tests,
+        &["record.payload.contains(\"\\\"_failure\\\":null\"),"],
+    );
+    // A version 1 choreography's payload is its data fields only.
+    let v1 = file("specs/order-choreography.yaml", "src/generated.rs");
+    assert!(!v1.contains("carried_json") && v1.contains("outbox::json_object(&fields),"));
+}
+
 /// The crate of a version 2 choreography builds, passes one test per scenario
 /// `expectations` lists, clippy `-D warnings` and rustfmt.
 fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {

@@ -9,9 +9,14 @@
 //! `absent_effect`, `reads_if_present`), `on_failure` with the escalation event (a compensation that
 //! gives up publishes it, `left` its owner; the escalation's participant consumes it),
 //! `compensation_defaults` (resolved by the model), `on_uncaught` (`retry`, `compensate`,
-//! `no_reply`), and the caller's `outcome` at the end (`choreography_caller.rs`). The
-//! semantics are the simulator's (`scenario/machine/choreography.rs`, `events.rs`,
-//! `handlers.rs`).
+//! `no_reply`), the caller's `outcome` at the end (`choreography_caller.rs`), the deadline
+//! the events carry, short form or long form with `then: compensate`
+//! (`choreography_deadline.rs`), a compensation's `timeout` (`choreography_timeout.rs`),
+//! and the outbox payload carrying what the events carry (`choreography_outbox.rs`).
+//! Refused by name: `then: terminate` (of a failure or the deadline), and a built-in
+//! failure name (`TimedOut`, `Exhausted`) with `then: retry`, which the simulator's
+//! choreography does not run (it plays the entry as `then: compensate`). The semantics
+//! are the simulator's (`scenario/machine/choreography.rs`, `events.rs`, `handlers.rs`).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -41,7 +46,12 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
         // `Message::outcome` and `failure_event`.
         Key::FailureEventMap => true,
         // A long-form entry that compensates, as the short form does, or a class retried
-        // on its own policy (`then: retry`, `classes.rs`'s table).
+        // on its own policy (`then: retry`, `classes.rs`'s table). A built-in name
+        // (`TimedOut`, `Exhausted`) with `then: retry` is refused: the simulator's
+        // choreography never consults it (a step's handler runs out of attempts under the
+        // step's own policy and fails `Exhausted`, compensated; no handler times out), so
+        // generating it would either ignore what the spec says or disagree with the
+        // simulator.
         Key::FailureLongForm => saga.steps.iter().all(|s| {
             s.failure_handling.iter().all(|f| match f.then.value {
                 FailureThen::Compensate => f.retry.is_none(),

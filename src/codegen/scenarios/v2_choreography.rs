@@ -198,6 +198,9 @@ pub(super) fn about(plan: &Plan) -> Option<String> {
     let mut h = String::from(
         "\nVersion 2: every message carries the saga's `failure`, which each compensation's\ncontext is built from; `uncaught:<step>` answers the step's first attempt\n`StepError::Unexpected`.",
     );
+    if crate::codegen::choreography_deadline::used(plan) {
+        h.push_str("\n`deadline:<step>`: the broker delivers the event that starts the step after the\ndeadline (its `deadline` already past): the step's handler refuses the work.");
+    }
     if crate::codegen::choreography_timeout::used(plan) {
         h.push_str("\n`comptimeout:<owner>`: the compensation's first attempt runs out of time\n(`StepError::TimedOut`); the handler tries again while its retry policy allows.");
     }
