@@ -539,7 +539,7 @@ fn the_outbox_payload_carries_the_failure() {
             "out.push_str(\",\\\"_left\\\":[\");",
         ],
     );
-    assert!(!generated.contains("_deadline"));
+    assert!(!generated.contains(r#"\"_deadline\":"#));
     assert_has(
         &file(DEADLINE, "src/generated.rs"),
         &["out.push_str(\",\\\"_deadline\\\":\");"],
