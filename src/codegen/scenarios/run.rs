@@ -238,8 +238,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
     let rest = (handlers.len() < saga.participants.len()).then(|| quote!(_ => Ok(Vec::new()),));
     let make_handlers = handlers.iter().map(|(_, t)| t);
     let needs_attention = super::v2_choreography::needs_attention(plan);
-    let dual_write = super::v2_choreography::dual_write(plan);
-    let carried = crate::codegen::choreography_outbox::harness_check(plan);
+    let publish = publish(plan);
     let deadline_step = crate::codegen::choreography_deadline::harness(plan);
     let late = crate::codegen::choreography_deadline::harness_delivery(plan);
     let started = if trigger_event_variant(plan).is_some() {
@@ -303,6 +302,15 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
 
         #deadline_step
 
+        #publish
+    }
+}
+
+/// Choreography: `publish`, the broker that delivers an event to each of its consumers.
+fn publish(plan: &Plan) -> TokenStream {
+    let dual_write = super::v2_choreography::dual_write(plan);
+    let carried = crate::codegen::choreography_outbox::harness_check(plan);
+    quote! {
         /// Publishes an event to each of its consumers (twice under `dup:<event>`), unless
         /// its publisher crashes before publishing and has no outbox.
         fn publish(world: &RefCell<World>, deliveries: &mut VecDeque<Delivery>, announced: &mut bool, from: Participant, message: Message) {
