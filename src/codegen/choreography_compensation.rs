@@ -21,13 +21,16 @@ pub fn body(
     emits: Option<&Ident>,
 ) -> (TokenStream, bool) {
     let left = no_left(plan);
+    let carried = super::choreography_deadline::carried(plan, &quote!(message));
+    let left = quote!(#left #carried);
+    let attempted = super::choreography_deadline::attempted_check(plan, owner_tokens);
     let push = emits.map(|e| {
         quote!(publish.push(Message { event: Event::#e, data: message.data.clone(), failure: message.failure.clone() #left });)
     });
     let call = quote! {
         let context = CompensationContext::of(#owner_tokens, message);
         // Not registered for this attempt (`runs_for`): nothing to undo, the event goes on.
-        let done = match registered(#owner_tokens, context.effect) {
+        let done = match registered(#owner_tokens, context.effect) #attempted {
             true => run_compensation(#owner_tokens, self.sleep, || self.participant.#method(&message.data, &context)),
             false => Ok(()),
         };
@@ -49,7 +52,7 @@ pub fn body(
         quote! {
             if owner.on_failure().escalates() {
                 // Told at once: the effect of `owner` is left in place.
-                publish.push(Message { event: Event::#e, data: message.data.clone(), failure: message.failure.clone(), left: vec![owner] });
+                publish.push(Message { event: Event::#e, data: message.data.clone(), failure: message.failure.clone(), left: vec![owner] #carried });
             }
         }
     });

@@ -9,12 +9,18 @@
 //! `absent_effect`, `reads_if_present`), `on_failure` with the escalation event (a compensation that
 //! gives up publishes it, `left` its owner; the escalation's participant consumes it),
 //! `compensation_defaults` (resolved by the model), `on_uncaught` (`retry`, `compensate`,
-//! `no_reply`), the caller's `outcome` at the end (`choreography_caller.rs`), and a
+//! `no_reply`), the caller's `outcome` at the end (`choreography_caller.rs`), the deadline
+//! the events carry, short form or long form with `then: compensate`
+//! (`choreography_deadline.rs`), a compensation's `timeout` (`choreography_timeout.rs`),
+//! the outbox payload carrying what the events carry (`choreography_outbox.rs`), and a
 //! failure that terminates the saga (`then: terminate`, a declared failure or `Exhausted`):
 //! there is no coordinator to stop, so the failing handler publishes its failure event
 //! carrying the failure, every compensation handler that receives a message whose failure
 //! `terminates` acknowledges it without compensating or publishing, and the outcome's
-//! participant learns `Outcome::Terminated` from it. The semantics are the simulator's
+//! participant learns `Outcome::Terminated` from it. Refused by name: the deadline's
+//! `then: terminate`, and a built-in failure name (`TimedOut`, `Exhausted`) with
+//! `then: retry`, which the simulator's choreography does not run (it plays the entry as
+//! `then: compensate`). The semantics are the simulator's
 //! (`scenario/machine/choreography.rs`, `events.rs`, `handlers.rs`).
 
 use proc_macro2::{Ident, TokenStream};
@@ -23,8 +29,8 @@ use quote::quote;
 use super::names::{Namespace, camel, ident};
 use super::plan::Plan;
 use crate::model::{
-    BuiltinFailure, Coordination, FailureThen, Jitter, Key, OnFailure, OnUncaught, Origin,
-    ParticipantId, Saga, StepId,
+    BuiltinFailure, Coordination, FailureThen, Key, OnFailure, OnUncaught, ParticipantId, Saga,
+    StepId,
 };
 
 /// Whether the crate is a version 2 choreography on the std runtime.
@@ -45,7 +51,12 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
         // `Message::outcome` and `failure_event`.
         Key::FailureEventMap => true,
         // A long-form entry that compensates, as the short form does, or a class retried
-        // on its own policy (`then: retry`, `classes.rs`'s table).
+        // on its own policy (`then: retry`, `classes.rs`'s table). A built-in name
+        // (`TimedOut`, `Exhausted`) with `then: retry` is refused: the simulator's
+        // choreography never consults it (a step's handler runs out of attempts under the
+        // step's own policy and fails `Exhausted`, compensated; no handler times out), so
+        // generating it would either ignore what the spec says or disagree with the
+        // simulator.
         Key::FailureLongForm => saga.steps.iter().all(|s| {
             s.failure_handling.iter().all(|f| match f.then.value {
                 FailureThen::Compensate => f.retry.is_none(),
@@ -71,14 +82,15 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
         Key::RunsFor | Key::AbsentEffect | Key::ReadsIfPresent => true,
         // The escalation event, a variant of `Event` of its own.
         Key::Escalation => escalation_event_free(saga),
-        // Resolved into each compensation by the model; what it sets there must be
-        // implemented (what a compensation writes itself is its own key's question).
-        Key::CompensationDefaults => saga.compensations().all(|(_, c)| {
-            let from_defaults = |origin| matches!(origin, Origin::Saga(_));
-            c.retry.within.is_none()
-                && c.retry.jitter == Jitter::None
-                && !c.timeout.is_some_and(|t| from_defaults(t.origin))
-        }),
+        // The handler retries an attempt that timed out (`choreography_timeout.rs`).
+        Key::CompensationTimeout => true,
+        // Resolved into each compensation by the model: its `retry` (`within` is the
+        // policy's `max_attempts`, `jitter` the waits: `RetryPolicy`), `timeout`,
+        // `runs_for` and `absent_effect`, each implemented.
+        Key::CompensationDefaults => true,
+        // It travels with the events; a step's handler refuses the work after it
+        // (`choreography_deadline.rs`). `then: terminate` is refused.
+        Key::DeadlineLongForm => super::choreography_deadline::implemented(saga),
         _ => false,
     }
 }
@@ -200,6 +212,7 @@ pub fn message_fields(plan: &Plan) -> TokenStream {
     if !used(plan) {
         return TokenStream::new();
     }
+    let deadline = super::choreography_deadline::message_field(plan);
     let left = escalation_event(plan).is_some().then(|| {
         quote! {
             /// The escalation event: the effects still in place (the owner whose
@@ -212,12 +225,15 @@ pub fn message_fields(plan: &Plan) -> TokenStream {
         /// event this is, passed on by every compensation's event.
         pub failure: Option<SagaFailure>,
         #left
+        #deadline
     }
 }
 
 /// `Message::outcome` in a version 2 choreography: the event by the step's result.
 pub fn message_outcome(plan: &Plan) -> TokenStream {
     let left = no_left(plan);
+    let carried = super::choreography_deadline::carried(plan, &quote!(self));
+    let left = quote!(#left #carried);
     quote! {
         /// What a step publishes once its action ran (`result` is `run_step`'s answer):
         /// `done` with the step's output stored in the data, or the event its failure
@@ -255,6 +271,9 @@ pub fn items(plan: &Plan) -> TokenStream {
     let on_failure = on_failure_items(plan);
     let caller = super::choreography_caller::items(plan);
     let terminates = terminates_table(plan);
+    let deadline = super::choreography_deadline::items(plan);
+    let timeout = super::choreography_timeout::items(plan);
+    let outbox = super::choreography_outbox::items(plan);
     quote! {
         /// What became of the step a compensation undoes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -326,6 +345,9 @@ pub fn items(plan: &Plan) -> TokenStream {
         #on_failure
         #caller
         #terminates
+        #deadline
+        #timeout
+        #outbox
     }
 }
 
@@ -560,8 +582,12 @@ pub fn step_body(plan: &Plan, s: StepId, call: &TokenStream) -> (TokenStream, bo
         .map(|e| plan.event(e).clone());
     let publishes = done.is_some() || !step.failure_events().is_empty();
     if !publishes {
-        return (quote!(let _ = #call;), false);
+        return (
+            super::choreography_deadline::silent_step(plan, s, call),
+            false,
+        );
     }
+    let call = super::choreography_deadline::step_result(plan, s, call);
     let done = match done {
         Some(e) => quote!(Some(Event::#e)),
         None => quote!(None),

@@ -244,8 +244,9 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
     let make_handlers = handlers.iter().map(|(_, t)| t);
     let needs_attention = super::v2_choreography::needs_attention(plan);
     let terminated = super::v2_choreography::terminated_end(plan);
-    let terminating = super::v2_choreography::terminated_publish(plan);
-    let dual_write = super::v2_choreography::dual_write(plan);
+    let publish = publish(plan);
+    let deadline_step = crate::codegen::choreography_deadline::harness(plan);
+    let late = crate::codegen::choreography_deadline::harness_delivery(plan);
     let started = if trigger_event_variant(plan).is_some() {
         quote! {
             let first = start(&mut #trigger_fake, sample_data()).expect("the trigger commits");
@@ -272,6 +273,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             #(#make_handlers)*
             let mut stuck = false;
             while let Some((message, to, duplicate)) = deliveries.pop_front() {
+                #late
                 world.borrow_mut().duplicate = duplicate;
                 let handled = match to {
                     #(#arms)*
@@ -305,6 +307,18 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             Run::of(Some(outcome), &world)
         }
 
+        #deadline_step
+
+        #publish
+    }
+}
+
+/// Choreography: `publish`, the broker that delivers an event to each of its consumers.
+fn publish(plan: &Plan) -> TokenStream {
+    let dual_write = super::v2_choreography::dual_write(plan);
+    let terminating = super::v2_choreography::terminated_publish(plan);
+    let carried = crate::codegen::choreography_outbox::harness_check(plan);
+    quote! {
         /// Publishes an event to each of its consumers (twice under `dup:<event>`), unless
         /// its publisher crashes before publishing and has no outbox.
         fn publish(world: &RefCell<World>, deliveries: &mut VecDeque<Delivery>, announced: &mut bool, from: Participant, message: Message) {
@@ -321,6 +335,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
                 // The relay publishes the record the publisher wrote with its commit.
                 let record = message.outbox_record(from);
                 assert_eq!(Event::from_name(&record.r#type), Some(message.event));
+                #carried
             }
             let duplicate = world.fire(&format!("dup:{}", message.event.name()));
             for &to in message.event.consumers() {
