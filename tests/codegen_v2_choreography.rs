@@ -26,6 +26,7 @@ const CONTEXT: &str = "tests/codegen-specs/v2c-compensation-context-choreography
 const TERMINATE: &str = "tests/codegen-specs/v2c-terminate-choreography.yaml";
 const DEADLINE: &str = "tests/codegen-specs/v2c-deadline-choreography.yaml";
 const TIMEOUT: &str = "tests/codegen-specs/v2c-compensation-timeout-choreography.yaml";
+const DEADLINE_TERMINATE: &str = "tests/codegen-specs/v2c-deadline-terminate-choreography.yaml";
 
 fn saga(path: &str) -> Saga {
     let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
@@ -415,7 +416,7 @@ fn the_deadline_travels_with_the_events() {
         &["message.deadline = Some(std::time::SystemTime::UNIX_EPOCH);"],
     );
     assert!(!tests.contains("have no test yet"));
-    // The short form generates the same handlers; `then: terminate` is refused by name.
+    // The short form generates the same handlers.
     let text = std::fs::read_to_string(DEADLINE).unwrap();
     let long = "deadline: { after: 30s, then: compensate, applies: before_pivot }";
     let dir = tempfile::tempdir().unwrap();
@@ -427,17 +428,7 @@ fn the_deadline_travels_with_the_events() {
         &file(short, "src/generated.rs"),
         &["Err(SagaFailure::deadline_passed(Step::ReserveCredit))"],
     );
-    let terminate = dir.path().join("terminate-choreography.yaml");
-    std::fs::write(
-        &terminate,
-        text.replace(long, "deadline: { after: 30s, then: terminate }"),
-    )
-    .unwrap();
-    let unsupported = codegen::unsupported_v2(&saga(terminate.to_str().unwrap()));
-    assert_eq!(
-        unsupported.map(|u| u.key),
-        Some(sagac::model::Key::DeadlineLongForm)
-    );
+    // `then: terminate`: `a_deadline_that_terminates_runs_no_compensation`.
 }
 
 /// A compensation's `timeout` (here from `compensation_defaults`, with a retry budget and
@@ -627,4 +618,44 @@ fn not_registered_variant(dir: &Path) -> String {
     let path = dir.join("v2c-not-registered-choreography.yaml");
     std::fs::write(&path, variant).unwrap();
     path.to_str().unwrap().to_owned()
+}
+
+/// The deadline's `then: terminate`: the refused step's `DeadlinePassed` is among the
+/// failures `terminates` names, so no compensation runs after it, and the tests of the
+/// `deadline:` scenarios assert the end the simulator predicts.
+#[test]
+fn a_deadline_that_terminates_runs_no_compensation() {
+    let saga = saga(DEADLINE_TERMINATE);
+    assert!(codegen::unsupported_v2(&saga).is_none());
+    let generated = file(DEADLINE_TERMINATE, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "(\"reserve_credit\", \"DeadlinePassed\") | (\"reserve_inventory\", \"DeadlinePassed\")",
+            "/// - `reserve_inventory` failing with `DeadlinePassed` keeps `reserve_credit`.",
+        ],
+    );
+    let tests = file(DEADLINE_TERMINATE, "tests/scenarios.rs");
+    for name in ["deadline:reserve_credit", "deadline:reserve_inventory"] {
+        let run = expectations(&saga, &codegen::fault_kinds(&saga))
+            .into_iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("{name} is tested"));
+        assert_eq!(run.outcome, Outcome::Terminated, "{name}");
+        assert!(run.compensated.is_empty(), "{name}");
+        assert_has(
+            &flat_test(&tests, name),
+            &[
+                "Some(\"OnHold\")",
+                "expect(run, Outcome::Terminated, &[], &[]);",
+            ],
+        );
+    }
+    // The deadline that compensates terminates nothing.
+    assert!(!file(DEADLINE, "src/generated.rs").contains("fn terminates"));
+}
+
+#[test]
+fn the_deadline_terminate_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(DEADLINE_TERMINATE);
 }

@@ -7,7 +7,8 @@
 //! failure event for `DeadlinePassed` (`failure_event`: the map's entry, else the first
 //! declared failure's), so the saga compensates. The simulator's rules:
 //! `scenario/machine/choreography.rs` (`handle_step`) and `handlers.rs`
-//! (`refused_after_deadline`). `then: terminate` is refused (`choreography_v2.rs`).
+//! (`refused_after_deadline`). Under `then: terminate` the refusal terminates the saga
+//! (`terminating`, which `choreography_v2.rs`'s `terminates` table includes).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,12 +21,27 @@ pub fn used(plan: &Plan) -> bool {
     super::choreography_v2::used(plan) && plan.saga.deadline.is_some()
 }
 
-/// Whether a choreography's deadline is carried out: it compensates (`then: terminate` is
-/// being reworked in a choreography and stays refused).
-pub fn implemented(saga: &Saga) -> bool {
-    saga.deadline_policy
-        .as_ref()
-        .is_none_or(|d| d.then.value == DeadlineThen::Compensate)
+/// Whether a choreography's deadline is carried out: always. Under `then: terminate` the
+/// refusal's failure (`DeadlinePassed` of the refused step) is one of those `terminates`
+/// names (`choreography_v2.rs`), so the compensation handlers skip it.
+pub fn implemented(_saga: &Saga) -> bool {
+    true
+}
+
+/// The steps whose refusal after the deadline terminates the saga, with the steps the
+/// deadline `keeps`: every step the deadline reaches, under `then: terminate`.
+pub fn terminating(saga: &Saga) -> Vec<(StepId, Vec<StepId>)> {
+    let Some(policy) = &saga.deadline_policy else {
+        return Vec::new();
+    };
+    if policy.then.value != DeadlineThen::Terminate || saga.deadline.is_none() {
+        return Vec::new();
+    }
+    let keeps: Vec<StepId> = policy.keeps.iter().map(|k| k.value).collect();
+    saga.step_ids()
+        .filter(|&s| crate::scenario::deadline_reaches(saga, s))
+        .map(|s| (s, keeps.clone()))
+        .collect()
 }
 
 /// Whether the step's handler checks the deadline (it reaches the step's stage).

@@ -17,9 +17,9 @@
 //! there is no coordinator to stop, so the failing handler publishes its failure event
 //! carrying the failure, every compensation handler that receives a message whose failure
 //! `terminates` acknowledges it without compensating or publishing, and the outcome's
-//! participant learns `Outcome::Terminated` from it. Refused by name: the deadline's
-//! `then: terminate`, and a built-in failure name (`TimedOut`, `Exhausted`) with
-//! `then: retry`, which the simulator's choreography does not run (it plays the entry as
+//! participant learns `Outcome::Terminated` from it (the deadline's `then: terminate`
+//! too: the refused step's `DeadlinePassed` terminates). Refused by name: a built-in
+//! failure name (`TimedOut`, `Exhausted`) with `then: retry`, which the simulator's choreography does not run (it plays the entry as
 //! `then: compensate`). The semantics are the simulator's
 //! (`scenario/machine/choreography.rs`, `events.rs`, `handlers.rs`).
 
@@ -89,27 +89,30 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
         // `runs_for` and `absent_effect`, each implemented.
         Key::CompensationDefaults => true,
         // It travels with the events; a step's handler refuses the work after it
-        // (`choreography_deadline.rs`). `then: terminate` is refused.
+        // (`choreography_deadline.rs`); under `then: terminate` its refusal terminates.
         Key::DeadlineLongForm => super::choreography_deadline::implemented(saga),
         _ => false,
     }
 }
 
 /// The (step, failure name) pairs whose failure terminates the saga (`then: terminate`),
-/// in spec order, with the steps each keeps.
+/// in spec order, with the steps each keeps; then those of the deadline's refusals
+/// (`DeadlinePassed`, under its `then: terminate`).
 fn terminating(saga: &Saga) -> Vec<(StepId, &str, Vec<StepId>)> {
-    saga.step_ids()
-        .flat_map(|s| {
-            saga.step(s)
-                .failure_handling
-                .iter()
-                .filter(|f| f.then.value == FailureThen::Terminate)
-                .map(move |f| {
-                    let keeps = f.keeps.iter().map(|k| k.value).collect();
-                    (s, f.name.value.as_str(), keeps)
-                })
-        })
-        .collect()
+    let declared = saga.step_ids().flat_map(|s| {
+        saga.step(s)
+            .failure_handling
+            .iter()
+            .filter(|f| f.then.value == FailureThen::Terminate)
+            .map(move |f| {
+                let keeps = f.keeps.iter().map(|k| k.value).collect();
+                (s, f.name.value.as_str(), keeps)
+            })
+    });
+    let deadline = super::choreography_deadline::terminating(saga)
+        .into_iter()
+        .map(|(s, keeps)| (s, BuiltinFailure::DeadlinePassed.as_str(), keeps));
+    declared.chain(deadline).collect()
 }
 
 /// Whether a version 2 choreography has a failure that terminates the saga.
