@@ -15,9 +15,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{Owner, Saga};
+use crate::scenario::action::FailureName;
 use crate::scenario::isolation::plays::{self, Play, Script};
-use crate::scenario::isolation::{self, Broke, Instances, IsolationScenario, Search};
-use crate::scenario::{Fault, FaultKind, Outcome, Work};
+use crate::scenario::isolation::{self, Broke, Instances, IsolationScenario, Search, calls};
+use crate::scenario::{Action, ActionKind, Fault, FaultKind, Outcome, StepResult, Work};
 
 use super::format::{Error, rust_file};
 use super::isolation_faults::{self, Needs};
@@ -150,6 +151,7 @@ fn scenario_tests(
         let schedule = schedule(plan, &script.plays);
         let faults = faults(plan, s, &script);
         let invariant = v.invariant.as_str();
+        let refused = refused(plan, &v.trace);
         let doc = docs(&format!(
             "`{}` breaks `{invariant}`, in the simulator's shortest counterexample:\n{}",
             s.name, v.message
@@ -161,6 +163,7 @@ fn scenario_tests(
             fn #name() {
                 let run = run(&[#schedule], &[#faults]);
                 run.expect_anomaly(#invariant, &[#(#predicted),*]);
+                #refused
             }
         }));
     }
@@ -193,7 +196,11 @@ fn clean_test(
     script: &Script,
     name: &str,
 ) -> TokenStream {
-    let order = plays::alternating(instances, &script.plays);
+    let order = if plays::reorderable(instances) {
+        plays::alternating(instances, &script.plays)
+    } else {
+        script.plays.clone()
+    };
     let schedule = schedule(plan, &order);
     let faults = faults(plan, s, script);
     let outcomes = s.outcomes.iter().map(|o| match o {
@@ -204,10 +211,16 @@ fn clean_test(
         Outcome::NeedsAttention => quote!(Outcome::NeedsAttention),
         Outcome::Cancelled => quote!(Outcome::Cancelled),
     });
+    let how = if plays::reorderable(instances) {
+        "here the\ninstances take turns at each access to a shared record."
+    } else {
+        "here its\nrepresentative run (an owner may refuse an access to a shared record, so its\nanswers depend on the order)."
+    };
     let doc = docs(&format!(
-        "`{}`: the simulator finds no anomaly in any interleaving ({} states); here the\ninstances take turns at each access to a shared record.",
+        "`{}`: the simulator finds no anomaly in any interleaving ({} states); {how}",
         s.name, s.states
     ));
+    let refused = refused(plan, &s.trace);
     let name = ident(name);
     quote! {
         #doc
@@ -215,8 +228,33 @@ fn clean_test(
         fn #name() {
             let run = run(&[#schedule], &[#faults]);
             run.expect_clean(&[#(#outcomes),*]);
+            #refused
         }
     }
+}
+
+/// For a saga whose trigger the records may refuse: `run.expect_refused(..)`, the
+/// instances whose trigger the run's owner refused and with what (none: `&[]`).
+fn refused(plan: &Plan, trace: &[(u8, Action)]) -> Option<TokenStream> {
+    if !calls::trigger_may_be_refused(plan.saga) {
+        return None;
+    }
+    let each = trace.iter().filter_map(|(i, a)| match a.kind {
+        ActionKind::Run {
+            work: Work::Trigger,
+            result:
+                StepResult::FailedAs {
+                    failure: FailureName::Builtin(b),
+                    ..
+                },
+        } => {
+            let i = usize_lit(usize::from(*i));
+            let b = b.as_str();
+            Some(quote!((#i, #b),))
+        }
+        _ => None,
+    });
+    Some(quote!(run.expect_refused(&[#(#each)*]);))
 }
 
 /// `(0, "fail:charge_credit"),`: each fault with its instance, as the harness names it.
@@ -453,10 +491,11 @@ fn run(plan: &Plan, n: usize, needs: Needs) -> TokenStream {
         /// How many instances run at once (`isolation.instances`).
         const INSTANCES: usize = #n;
 
-        /// What a run left: the store, and each instance's end.
+        /// What a run left: the store, each instance's end, and the triggers refused.
         struct Run {
             store: Rc<RefCell<RecordStore>>,
             outcomes: Vec<Option<Outcome>>,
+            refused: Vec<Option<String>>,
         }
 
         /// Where each instance stands.
@@ -476,6 +515,8 @@ fn run(plan: &Plan, n: usize, needs: Needs) -> TokenStream {
             due: Vec<VecDeque<Call>>,
             /// The deadline ended a wait nobody answers.
             waited: Vec<bool>,
+            /// The failure its trigger's owner refused the trigger with.
+            refused: Vec<Option<String>>,
         }
 
         impl Instances {
@@ -488,6 +529,7 @@ fn run(plan: &Plan, n: usize, needs: Needs) -> TokenStream {
                     dups: vec![VecDeque::new(); INSTANCES],
                     due: vec![VecDeque::new(); INSTANCES],
                     waited: vec![false; INSTANCES],
+                    refused: vec![None; INSTANCES],
                 }
             }
 
@@ -527,10 +569,14 @@ fn run(plan: &Plan, n: usize, needs: Needs) -> TokenStream {
             let mut made = |i: usize, call: Call, st: &mut Instances| {
                 if call == Call::Trigger {
                     st.triggered[i] = true;
-                    if drivers[i].participants.#trigger_field.#trigger(&data(i)).is_err() {
+                    if let Err(error) = drivers[i].participants.#trigger_field.#trigger(&data(i)) {
                         // Its owner refused the trigger (a lock, a guard): the saga never
                         // starts and has nothing to undo, so it ends compensated, as the
                         // simulator's instance does (`docs/isolation.md`).
+                        st.refused[i] = Some(match error {
+                            StepError::Business(failure) => failure.name().to_owned(),
+                            other => format!("{other:?}"),
+                        });
                         st.outcomes[i] = Some(Outcome::Compensated);
                         return;
                     }
@@ -632,7 +678,7 @@ fn run(plan: &Plan, n: usize, needs: Needs) -> TokenStream {
                     st.queues[i]
                 );
             }
-            Run { store, outcomes: st.outcomes }
+            Run { store, outcomes: st.outcomes, refused: st.refused }
         }
 
     }
@@ -674,6 +720,18 @@ fn assertions() -> TokenStream {
                 for a in &seen {
                     assert!(predicted.contains(&a.invariant), "not predicted by the simulator: {a:#?}");
                 }
+            }
+
+            /// Exactly these instances' triggers were refused, each with its failure.
+            #[allow(dead_code)]
+            fn expect_refused(&self, refused: &[(usize, &str)]) {
+                let seen: Vec<(usize, &str)> = self
+                    .refused
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, r)| Some((i, r.as_deref()?)))
+                    .collect();
+                assert_eq!(seen, refused, "the triggers refused");
             }
 
             /// The store saw no anomaly, and each instance ended as the simulator's run.

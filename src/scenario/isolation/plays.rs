@@ -147,8 +147,8 @@ pub fn script(
         }
     }
     if !outstanding.is_empty() {
-        let applied = applied_when_abandoned(instances, faults, trace, broke)
-            .ok_or(Unplayable::Unknown)?;
+        let applied =
+            applied_when_abandoned(instances, faults, trace, broke).ok_or(Unplayable::Unknown)?;
         // Inserted from the last, so the earlier positions hold.
         for (&(at, i, step), applied) in outstanding.iter().zip(applied).rev() {
             if applied {
@@ -196,6 +196,30 @@ pub fn alternating(instances: &Instances, plays: &[(u8, Play)]) -> Vec<(u8, Play
         turn = (turn + 1) % n;
     }
     out
+}
+
+/// Whether the plays of a run may be put in another order and still be a run the search
+/// makes: no owner may refuse an access to a record the instances share (a lock under
+/// `on_locked: fail`, `if_unchanged`, a guarded `set`), so what each instance's calls
+/// answer does not depend on the other's. A lock under `wait` only holds a call back, which
+/// a harness plays. Otherwise a test keeps the run's own order.
+pub fn reorderable(instances: &Instances) -> bool {
+    let layout = Layout::new(
+        &instances.sagas,
+        &instances.letters(),
+        instances.across,
+        instances.shared.as_deref(),
+    );
+    layout.accesses.iter().flatten().all(|(actor, accesses)| {
+        accesses.iter().all(|a| {
+            let locks = !a.resource.locks.is_empty()
+                && matches!(actor, Actor::Step(_) | Actor::Trigger)
+                && a.effect.on_locked(&a.resource) == crate::model::resources::OnLocked::Fail;
+            let guarded =
+                a.effect.verb == crate::model::resources::Verb::Set && !a.effect.from.is_empty();
+            !layout.records[a.record].shared() || !(locks || guarded || a.version_checked)
+        })
+    })
 }
 
 /// The action a play runs.
