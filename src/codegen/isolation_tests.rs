@@ -513,7 +513,8 @@ fn run(plan: &Plan, n: usize, needs: Needs) -> TokenStream {
             /// owner stashes the command, the instance awaits its answer) with the
             /// instance's later calls behind it, until the lock is released.
             due: Vec<VecDeque<Call>>,
-            /// The deadline ended a wait nobody answers.
+            /// The deadline ended a wait nobody answers (a saga with a deadline).
+            #[allow(dead_code)]
             waited: Vec<bool>,
             /// The failure its trigger's owner refused the trigger with.
             refused: Vec<Option<String>>,

@@ -289,7 +289,9 @@ fn store_state() -> TokenStream {
             /// did is a no-op), and those whose every attempt fails (`exhaust:`).
             applied: BTreeSet<(usize, Step)>,
             exhausting: BTreeSet<(usize, Step)>,
-            /// Instances whose orchestrator was lost (a crash without a saga log).
+            /// Instances whose orchestrator was lost (a crash without a saga log); read
+            /// only by a saga with a deadline, which ends a wait.
+            #[allow(dead_code)]
             lost: BTreeSet<usize>,
             /// Instances whose changes are final.
             settled: BTreeSet<usize>,
