@@ -24,6 +24,7 @@ mod events;
 mod format;
 mod generated;
 mod handlers;
+mod isolation_faults;
 mod isolation_tests;
 mod jitter;
 mod machine;

@@ -58,10 +58,11 @@ pub fn alternating(instances: &Instances, scenario: &IsolationScenario) -> Vec<(
 /// effects, as the search decides them: `Locked` (a step's access under `on_locked: fail`
 /// to a resource with lock states), `Changed` (an `if_unchanged` whose field some action
 /// writes), `WrongState` (a guarded `set`). A compensation answers the last two and gives
-/// up. Sorted, each pair once.
+/// up; the trigger's owner answers `Locked` or `WrongState` and the saga never starts
+/// (`trigger.rs`). Sorted, each pair once.
 pub fn refusals(saga: &crate::model::Saga) -> Vec<(Actor, BuiltinFailure)> {
     let mut out = every_refusal(saga);
-    out.retain(|(actor, _)| !matches!(actor, Actor::Trigger | Actor::Reaction(_)));
+    out.retain(|(actor, _)| !matches!(actor, Actor::Reaction(_)));
     out
 }
 

@@ -14,6 +14,7 @@ pub mod calls;
 mod joint;
 mod layout;
 mod notes;
+pub mod plays;
 mod product;
 mod reaction;
 mod records;
@@ -302,40 +303,8 @@ pub fn run(
 ) -> Result<IsolationScenario, String> {
     let n = instances.sagas.len();
     let letters = instances.letters();
-    let per_instance: Vec<Vec<Fault>> = (0..n)
-        .map(|i| {
-            faults
-                .iter()
-                .filter(|f| usize::from(f.0) == i)
-                .map(|f| f.1)
-                .collect()
-        })
-        .collect();
-    let machines: Vec<Machine> = instances
-        .sagas
-        .iter()
-        .zip(&per_instance)
-        .map(|(saga, f)| Machine::new(saga, f))
-        .collect();
-    let symmetric = search == Search::Reduced
-        && !instances.across
-        && n == 2
-        && per_instance[0] == per_instance[1];
-    let product = Product {
-        sagas: instances.sagas.clone(),
-        machines,
-        layout: Layout::new(
-            &instances.sagas,
-            &letters,
-            instances.across,
-            instances.shared.as_deref(),
-        ),
-        labels: instances.labels.clone(),
-        reduced: search == Search::Reduced,
-        symmetric,
-        notes: std::cell::Cell::new(search == Search::Naive),
-        compensations_refuse: layout_refuses(&instances.sagas),
-    };
+    let per_instance = per_instance(n, faults);
+    let product = product(instances, &per_instance, search);
     let mut explored = product.explore()?;
     if product.reduced && !explored.violations.is_empty() {
         // The reduction decides which invariants break; a counterexample found in the
@@ -392,6 +361,53 @@ pub fn run(
         states: explored.states,
         all_fired,
     })
+}
+
+/// Per instance, the faults of `faults` it runs under.
+fn per_instance(n: usize, faults: &[(u8, Fault)]) -> Vec<Vec<Fault>> {
+    (0..n)
+        .map(|i| {
+            faults
+                .iter()
+                .filter(|f| usize::from(f.0) == i)
+                .map(|f| f.1)
+                .collect()
+        })
+        .collect()
+}
+
+/// The product of the instances' machines, each under its faults.
+fn product<'a>(
+    instances: &Instances<'a>,
+    per_instance: &'a [Vec<Fault>],
+    search: Search,
+) -> Product<'a> {
+    let n = instances.sagas.len();
+    let machines: Vec<Machine> = instances
+        .sagas
+        .iter()
+        .zip(per_instance)
+        .map(|(saga, f)| Machine::new(saga, f))
+        .collect();
+    let symmetric = search == Search::Reduced
+        && !instances.across
+        && n == 2
+        && per_instance[0] == per_instance[1];
+    Product {
+        sagas: instances.sagas.clone(),
+        machines,
+        layout: Layout::new(
+            &instances.sagas,
+            &instances.letters(),
+            instances.across,
+            instances.shared.as_deref(),
+        ),
+        labels: instances.labels.clone(),
+        reduced: search == Search::Reduced,
+        symmetric,
+        notes: std::cell::Cell::new(search == Search::Naive),
+        compensations_refuse: layout_refuses(&instances.sagas),
+    }
 }
 
 /// Whether some compensation of the sagas has an access an owner can refuse: a guarded

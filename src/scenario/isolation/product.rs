@@ -120,7 +120,7 @@ impl Product<'_> {
         }
     }
 
-    fn initial(&self) -> Joint {
+    pub(super) fn initial(&self) -> Joint {
         Joint {
             states: self.sagas.iter().map(|saga| State::initial(saga)).collect(),
             records: Records::new(&self.layout, self.machines.len()),
@@ -316,6 +316,16 @@ impl Product<'_> {
 
     fn label(&self, i: u8) -> String {
         format!("[{}]", self.labels[usize::from(i)].letter)
+    }
+
+    /// Every move enabled in `joint`, each instance's in turn (`plays.rs` walks a run).
+    pub(super) fn moves(&self, joint: &Joint) -> Result<Vec<Move>, String> {
+        Ok(self
+            .enabled(joint)?
+            .moves
+            .into_iter()
+            .flat_map(|(_, m)| m)
+            .collect())
     }
 
     fn enabled(&self, joint: &Joint) -> Result<Enabled, String> {
