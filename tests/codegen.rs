@@ -423,7 +423,9 @@ fn psql() -> Option<PathBuf> {
 }
 
 /// The fields a version 2 choreography's `Message` adds to the event and its data (what
-/// ended the forward phase, and what an escalation was told), empty in a probe.
+/// ended the forward phase, what an escalation was told, the deadline), set in a probe so
+/// that the outbox payload carries them (`_failure`, `_left`, `_deadline`), the failure's
+/// text with characters JSON and SQL escape.
 fn message_v2_fields(krate: &Path) -> String {
     let generated = std::fs::read_to_string(krate.join("src/generated.rs")).unwrap();
     let message = generated
@@ -433,10 +435,15 @@ fn message_v2_fields(krate: &Path) -> String {
         .unwrap_or("");
     let mut fields = String::new();
     if message.contains("pub failure: Option<SagaFailure>,") {
-        fields.push_str(", failure: None");
+        fields.push_str(
+            r#", failure: Some(SagaFailure { step: "probe", name: "Odd\"Name".to_owned(), message: "quote ' backslash \\ newline \n é".to_owned() })"#,
+        );
     }
     if message.contains("pub left: Vec<Owner>,") {
-        fields.push_str(", left: Vec::new()");
+        fields.push_str(", left: vec![Owner::Trigger]");
+    }
+    if message.contains("pub deadline: Option<SystemTime>,") {
+        fields.push_str(", deadline: Some(std::time::SystemTime::UNIX_EPOCH)");
     }
     fields
 }
@@ -527,11 +534,12 @@ fn migrations_apply_to_postgresql() {
             continue;
         }
         let package = format!("{}_saga", saga(&spec).name.value);
+        let v2_fields = message_v2_fields(&krate);
         std::fs::write(
             krate.join("tests/pg_probe.rs"),
             PROBE
                 .replace("CRATE", &package)
-                .replace("V2_FIELDS", &message_v2_fields(&krate)),
+                .replace("V2_FIELDS", &v2_fields),
         )
         .unwrap();
         let mut probe = cargo();
@@ -583,6 +591,28 @@ fn migrations_apply_to_postgresql() {
                     v
                 })
                 .collect();
+            // A version 2 choreography's payload carries what the events carry (the
+            // probe's own `odd.event` record aside).
+            let events = || want.iter().filter(|v| v["type"] != "odd.event");
+            if v2_fields.contains("failure") {
+                for v in events() {
+                    assert_eq!(v["payload"]["_failure"]["name"], "Odd\"Name", "{spec}: {v}");
+                }
+            }
+            if v2_fields.contains("left") {
+                for v in events() {
+                    assert_eq!(
+                        v["payload"]["_left"],
+                        serde_json::json!(["trigger"]),
+                        "{spec}: {v}"
+                    );
+                }
+            }
+            if v2_fields.contains("deadline") {
+                for v in events() {
+                    assert_eq!(v["payload"]["_deadline"], 0, "{spec}: {v}");
+                }
+            }
             let by_id = |v: &serde_json::Value| v["id"].as_str().unwrap_or_default().to_owned();
             got.sort_by_key(by_id);
             want.sort_by_key(by_id);

@@ -16,6 +16,8 @@ use sagac::check::{self, check_source};
 use sagac::codegen::{self, writer};
 use sagac::load;
 use sagac::model::Saga;
+use sagac::scenario::FaultKind;
+use sagac::scenario::isolation::{self, Instances, Search};
 use sagac::source::SourceFile;
 
 #[path = "support/cargo.rs"]
@@ -144,14 +146,42 @@ fn each_method_says_what_its_effects_require() {
     assert!(generated.contains("    Changed,"));
 }
 
-/// The contract's example: every scenario tested clean, the instances taking turns at each
-/// shared access.
+/// The contract's example: every scenario `sagac simulate` lists (every fault kind, one
+/// fault on `a`) tested clean, the instances taking turns at each shared access.
 #[test]
 fn the_order_saga_tests_clean_in_turns() {
     let tests = file(PLACE_ORDER, "tests/isolation.rs");
-    assert!(tests.contains("fn happy() {"));
-    assert!(tests.contains("fn a_fail_charge_credit() {"));
+    let saga = saga(PLACE_ORDER);
+    // As `sagac simulate` lists them.
+    let scenarios = isolation::enumerate(
+        &Instances::of(&saga),
+        FaultKind::defaults(&saga),
+        1,
+        Search::Reduced,
+    )
+    .unwrap();
+    assert_eq!(scenarios.len(), 24);
+    assert_eq!(tests.matches("#[test]").count(), 24);
+    assert!(tests.contains("24 tests for the 24 scenarios"));
+    assert!(tests.contains("//! Every scenario is played."));
+    for want in [
+        "fn happy() {",
+        "fn a_fail_charge_credit() {",
+        "fn a_timeout_reserve_inventory() {",
+        "fn a_exhaust_check_stock() {",
+        "fn a_dup_reserve_inventory() {",
+        "fn a_deadline_charge_credit() {",
+        "fn a_crash_orchestrator_at_approve_order() {",
+        "fn a_crash_order_at_order_created() {",
+        "fn a_outage_inventory() {",
+        "&[(0, \"timeout:reserve_inventory\")]",
+        "(0, Call::Again(Step::ReserveInventory)),",
+    ] {
+        assert!(tests.contains(want), "missing {want:?}");
+    }
     assert!(!tests.contains("run.expect_anomaly("));
+    // The trigger cannot be refused here: no assertion of it.
+    assert!(!tests.contains("run.expect_refused("));
     // `[a]` reads the stock, then `[b]` starts: turns at each shared access.
     let happy = &tests[tests.find("fn happy() {").unwrap()..];
     let a_reads = happy.find("(0, Call::Run(Step::CheckStock)),").unwrap();
@@ -223,20 +253,30 @@ fn a_choreography_s_isolation_tests_run_through_its_broker() {
     }
     assert!(!tests.contains("run.expect_anomaly("));
     assert!(!tests.contains("Driver"));
+    // What the broker does not play is named in the header, with its scenario.
+    for want in [
+        "//! Not played (the simulator's alone):",
+        "//! - `a/dup:stock.available` (a fault other than `fail:` and `exhaust:`, which the choreography's broker does not play)",
+        "//! - `a/crash:order@order.created` (a fault other than",
+        // `fail:` and `exhaust:` are played.
+        "fn a_exhaust_charge_credit() {",
+    ] {
+        assert!(tests.contains(want), "missing {want:?}");
+    }
     let tests = file(DIRTY_READ_CHOREOGRAPHY, "tests/isolation.rs");
     assert!(tests.contains("fn a_fail_charge_credit_no_dirty_read() {"));
     assert!(tests.contains("run.expect_anomaly(\"no_dirty_read\", &[\"no_dirty_read\"]);"));
     let tests = file(LOST_UPDATE_CHOREOGRAPHY, "tests/isolation.rs");
     assert!(tests.contains("fn happy_no_lost_update() {"));
-    // In turns, a run of the simulator's: `[b]`'s reservation meets `[a]`'s hold under
-    // `on_locked: fail`, is refused `Locked`, and `[b]` compensates.
+    // Under `on_locked: fail` an owner may refuse an access to a shared record, so a
+    // clean test keeps the simulator's representative run (`plays::reorderable`), as an
+    // orchestration's does: `[a]` ends before `[b]` starts.
     let tests = file(LOCKED_CHOREOGRAPHY, "tests/isolation.rs");
     let happy = &tests[tests.find("fn happy() {").unwrap()..];
-    assert!(
-        happy.contains("(1, Call::Undo(Owner::Trigger)),"),
-        "{happy}"
-    );
-    assert!(happy.contains("run.expect_clean(&[Outcome::Completed, Outcome::Compensated]);"));
+    let b_starts = happy.find("(1, Call::Trigger),").unwrap();
+    let a_approves = happy.find("(0, Call::Run(Step::ApproveOrder)),").unwrap();
+    assert!(a_approves < b_starts, "{happy}");
+    assert!(happy.contains("run.expect_clean(&[Outcome::Completed, Outcome::Completed]);"));
     let generated = file(LOCKED_CHOREOGRAPHY, "src/generated.rs");
     assert!(
         generated
@@ -244,12 +284,66 @@ fn a_choreography_s_isolation_tests_run_through_its_broker() {
     );
 }
 
-/// The crates build and their isolation tests pass: clean for the example, the predicted
+/// The other fault kinds' counterexamples: a timeout whose effect applied, and a deadline
+/// that passes while the step is out after its participant applied it (the trace does not
+/// say; `scenario::isolation::plays` makes the run again to know), each named so that the
+/// harness plays the way the run took.
+#[test]
+fn counterexamples_under_other_faults_name_the_way_their_run_took() {
+    let tests = file(DIRTY_READ, "tests/isolation.rs");
+    let test = |name: &str| -> String {
+        let at = tests
+            .find(&format!("fn {name}() {{"))
+            .unwrap_or_else(|| panic!("no {name}"));
+        let end = tests[at..].find("\n}\n").unwrap();
+        tests[at..at + end].to_owned()
+    };
+    let timeout = test("a_timeout_reserve_inventory_no_dirty_read");
+    assert!(
+        timeout.contains("&[(0, \"timeout:reserve_inventory\")]"),
+        "{timeout}"
+    );
+    let deadline = test("a_deadline_reserve_inventory_no_dirty_read");
+    assert!(
+        deadline.contains("&[(0, \"abandon-applied:reserve_inventory\")]"),
+        "{deadline}"
+    );
+    // Its participant applies the command, the deadline passes before the answer.
+    assert!(
+        deadline.contains("(0, Call::Run(Step::ReserveInventory)),"),
+        "{deadline}"
+    );
+    let before = test("a_deadline_charge_credit_no_dirty_read");
+    assert!(
+        before.contains("&[(0, \"deadline:charge_credit\")]"),
+        "{before}"
+    );
+}
+
+/// A trigger the records may refuse (`on_locked: fail` or a guarded `set` on the trigger's
+/// effect) is generated: the `RecordStore` answers the refusal, the instance never starts,
+/// and the test asserts the simulator's end for it (compensated) and the refusal.
+#[test]
+fn a_trigger_the_records_refuse_never_starts() {
+    let checked = saga("fixtures/isolation/cancel-at-trigger.yaml");
+    assert!(codegen::unsupported_v2(&checked).is_none());
+    let generated = file_of(&checked, "src/generated.rs").unwrap();
+    // The trigger's owner answers them, besides the steps' and compensations' owners.
+    assert!(generated.contains("    Locked,"));
+    assert!(generated.contains("Answered by `CancelOrder`"));
+    let tests = file_of(&checked, "tests/isolation.rs").unwrap();
+    // Alone, no order is APPROVED: each cancel is refused by its guard.
+    assert!(tests.contains("run.expect_clean(&[Outcome::Compensated, Outcome::Compensated]);"));
+    assert!(tests.contains("run.expect_refused(&[(0, \"WrongState\"), (1, \"WrongState\")]);"));
+}
+
+/// The crates build and every isolation test passes: clean for the example, the predicted
 /// anomaly for each variant (a dirty read, lost updates; with the rule fixtures of V711 and
-/// V713, a fuzzy read and an illegal transition). With the order shared between the instances (`order_id` in
-/// `isolation.shared`), `[b]`'s `CreateOrder` meets `[a]`'s lock and its owner parks it
-/// until `[a]` approves: the instances' turns are a run of the simulator's, so `[b]`
-/// starts after `[a]` approves.
+/// V713, a fuzzy read and an illegal transition), under every fault kind; a choreography's
+/// through its broker, under the faults it plays (`fail:`). With the order shared between
+/// the instances (`order_id` in `isolation.shared`), an owner may refuse an access to a
+/// shared record (the guards on the order), so the clean tests keep each scenario's
+/// representative order instead of taking turns, in either coordination.
 #[test]
 fn the_isolation_tests_pass_in_the_generated_crates() {
     let dir = tempfile::tempdir().unwrap();
@@ -264,8 +358,9 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
     let a_approves = happy.find("(0, Call::Run(Step::ApproveOrder)),").unwrap();
     assert!(
         a_approves < b_starts,
-        "[b] starts once [a] released the lock: {happy}"
+        "the representative run: [a] ends before [b] starts: {happy}"
     );
+    assert!(happy.contains("here its\n/// representative run"));
     let choreography = std::fs::read_to_string(CHOREOGRAPHY).unwrap();
     let shared_choreography = saga_of(&choreography.replacen(
         "isolation: { instances: 2 }",
@@ -307,12 +402,22 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
             saga("fixtures/rules/V713-legal-transitions.yaml"),
             &["happy_legal_transitions"][..],
         ),
+        (
+            "cancel-at-trigger",
+            saga("fixtures/isolation/cancel-at-trigger.yaml"),
+            &["happy"][..],
+        ),
         // A choreography, through its broker: clean, a dirty read, lost updates, and
-        // with the order shared, `[b]`'s trigger held back on `[a]`'s lock.
+        // with the order shared, each scenario's representative order.
         (
             "choreography",
             saga(CHOREOGRAPHY),
-            &["happy", "a_fail_charge_credit", "a_fail_approve_order"][..],
+            &[
+                "happy",
+                "a_fail_charge_credit",
+                "a_fail_approve_order",
+                "a_exhaust_charge_credit",
+            ][..],
         ),
         (
             "dirty-read-choreography",
@@ -326,6 +431,7 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
                 "happy_no_lost_update",
                 "a_fail_charge_credit_no_lost_update",
                 "a_fail_charge_credit_no_dirty_read",
+                "a_exhaust_charge_credit_no_lost_update",
             ][..],
         ),
         (
@@ -333,7 +439,8 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
             shared_choreography,
             &["happy"][..],
         ),
-        // A step refused `Locked` announces its failure: `[b]` compensates.
+        // Under `on_locked: fail`, each scenario's representative order (the answers
+        // depend on the order).
         (
             "locked-choreography",
             saga(LOCKED_CHOREOGRAPHY),
@@ -356,12 +463,21 @@ fn the_isolation_tests_pass_in_the_generated_crates() {
                 "{name}: {test}:\n{output}"
             );
         }
+        // Every test of the file, one per scenario or broken invariant, passes.
+        let count = file_of(&saga, "tests/isolation.rs")
+            .unwrap()
+            .matches("#[test]")
+            .count();
+        assert!(
+            output.contains(&format!("test result: ok. {count} passed")),
+            "{name}: {count} tests:\n{output}"
+        );
     }
 }
 
 /// What the std runtime does not generate is refused by name: a choreography whose
 /// reaction has effects, or whose built-in isolation failure is redelivered (`then:
-/// retry`), typed data with resources, a trigger the records may refuse.
+/// retry`), typed data with resources.
 #[test]
 fn what_is_not_generated_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -387,11 +503,5 @@ fn what_is_not_generated_is_refused_by_name() {
         "deadline: 15m\nfields: { quantity: integer }\n",
     )]));
     let refused = codegen::unsupported_v2(&typed).expect("typed data with resources is refused");
-    assert_eq!(refused.key.as_str(), "resources");
-    // A trigger the records may refuse: the instance never starts, which the tests'
-    // RecordStore does not play.
-    let refused_trigger = saga("fixtures/isolation/cancel-at-trigger.yaml");
-    let refused = codegen::unsupported_v2(&refused_trigger)
-        .expect("a trigger the records may refuse is refused");
     assert_eq!(refused.key.as_str(), "resources");
 }

@@ -45,15 +45,15 @@ const OUTCOME: &str = "tests/codegen-specs/v2-outcome-orchestration.yaml";
 fn an_unimplemented_feature_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never");
-    // The shipped choreography with a compensation timeout, which a choreography's
+    // The shipped choreography with a deadline that terminates, which a choreography's
     // handlers do not implement yet (`choreography_v2.rs`).
     let shipped = std::fs::read_to_string("specs/order-credit-choreography.yaml").unwrap();
-    let spec = dir.path().join("timeout.yaml");
+    let spec = dir.path().join("terminate.yaml");
     std::fs::write(
         &spec,
         shipped.replace(
-            "      action: ReleaseCredit\n",
-            "      action: ReleaseCredit\n      timeout: 5s\n",
+            "coordination: choreography\n",
+            "coordination: choreography\ndeadline: { after: 30s, then: terminate }\n",
         ),
     )
     .unwrap();
@@ -65,7 +65,7 @@ fn an_unimplemented_feature_is_refused_by_name() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "timeout.yaml:68:7: `create_order` uses a compensation's `timeout` (language version 2), whose semantics `sagac codegen` does not implement yet",
+            "terminate.yaml:11:1: `create_order` uses the long form of `deadline` (language version 2), whose semantics `sagac codegen` does not implement yet",
         ));
     assert!(!out.exists());
 }

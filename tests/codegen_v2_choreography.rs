@@ -23,6 +23,10 @@ const SHIPPED: &str = "specs/order-credit-choreography.yaml";
 const FAILURE_MAP: &str = "tests/codegen-specs/v2c-failure-map-choreography.yaml";
 const ESCALATION: &str = "tests/codegen-specs/v2c-escalation-choreography.yaml";
 const CONTEXT: &str = "tests/codegen-specs/v2c-compensation-context-choreography.yaml";
+const TERMINATE: &str = "tests/codegen-specs/v2c-terminate-choreography.yaml";
+const DEADLINE: &str = "tests/codegen-specs/v2c-deadline-choreography.yaml";
+const TIMEOUT: &str = "tests/codegen-specs/v2c-compensation-timeout-choreography.yaml";
+const DEADLINE_TERMINATE: &str = "tests/codegen-specs/v2c-deadline-terminate-choreography.yaml";
 
 fn saga(path: &str) -> Saga {
     let checked = check::check_loaded(load::read(Path::new(path)).unwrap());
@@ -367,6 +371,181 @@ fn a_step_that_is_not_one_transaction_publishes_by_dual_write() {
     );
 }
 
+/// The deadline travels with the events: `start` sets it, every event passes it on, and a
+/// step the deadline reaches refuses the work when its event arrives after it, publishing
+/// its failure event for `DeadlinePassed`; every `deadline:` scenario has its test, which
+/// ends as the simulator predicts. The short form generates the same; `then: terminate`
+/// stays refused.
+#[test]
+fn the_deadline_travels_with_the_events() {
+    let generated = file(DEADLINE, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "pub deadline: Option<SystemTime>,",
+            "pub const DEADLINE: Duration = Duration::from_millis(30000u64);",
+            "deadline: SystemTime::now().checked_add(DEADLINE),",
+            "let result = if message.past_deadline() { Err(SagaFailure::deadline_passed(Step::ReserveCredit)) } else {",
+            "let result = if message.past_deadline() { Err(SagaFailure::deadline_passed(Step::ReserveInventory)) } else {",
+            "failure: message.failure.clone(), deadline: message.deadline });",
+            "name: \"DeadlinePassed\".to_owned(),",
+        ],
+    );
+    let spec = saga(DEADLINE);
+    let kinds = codegen::fault_kinds(&spec);
+    let tests = file(DEADLINE, "tests/scenarios.rs");
+    let deadlines: Vec<_> = expectations(&spec, &kinds)
+        .into_iter()
+        .filter(|s| s.name.starts_with("deadline:"))
+        .collect();
+    assert_eq!(deadlines.len(), 2, "{deadlines:#?}");
+    for s in &deadlines {
+        let body = flat_test(&tests, &s.name);
+        assert!(body.contains(&format!("run(&[\"{}\"])", s.name)), "{body}");
+    }
+    assert_has(
+        &flat_test(&tests, "deadline:reserve_credit"),
+        &["expect(run, Outcome::Compensated, &[\"trigger\"], &[]);"],
+    );
+    assert_has(
+        &flat_test(&tests, "deadline:reserve_inventory"),
+        &["expect(run, Outcome::Compensated, &[\"reserve_credit\", \"trigger\"], &[]);"],
+    );
+    assert_has(
+        &tests,
+        &["message.deadline = Some(std::time::SystemTime::UNIX_EPOCH);"],
+    );
+    assert!(!tests.contains("have no test yet"));
+    // The short form generates the same handlers.
+    let text = std::fs::read_to_string(DEADLINE).unwrap();
+    let long = "deadline: { after: 30s, then: compensate, applies: before_pivot }";
+    let dir = tempfile::tempdir().unwrap();
+    let short = dir.path().join("short-choreography.yaml");
+    std::fs::write(&short, text.replace(long, "deadline: 30s")).unwrap();
+    let short = short.to_str().unwrap();
+    assert!(codegen::unsupported_v2(&saga(short)).is_none());
+    assert_has(
+        &file(short, "src/generated.rs"),
+        &["Err(SagaFailure::deadline_passed(Step::ReserveCredit))"],
+    );
+    // `then: terminate`: `a_deadline_that_terminates_runs_no_compensation`.
+}
+
+/// A compensation's `timeout` (here from `compensation_defaults`, with a retry budget and
+/// jitter): the handler tries an attempt that timed out again while its retry allows, else
+/// it gives up by its `on_failure`; every `comptimeout:` scenario has its test, which ends
+/// as the simulator predicts.
+#[test]
+fn a_compensation_that_times_out_is_tried_again() {
+    assert!(codegen::unsupported_v2(&saga(TIMEOUT)).is_none());
+    let generated = file(TIMEOUT, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "pub fn timeout(self) -> Option<Duration> {",
+            "Owner::Trigger => Some(Duration::from_secs(5)),",
+            "Owner::Step(Step::ReserveCredit) => Some(Duration::from_secs(5)),",
+            "within: Some(Duration::from_secs(10)), jitter: Jitter::Full,",
+            "Timeout 5s: answer `StepError::TimedOut` when it passes; the handler tries again",
+        ],
+    );
+    let spec = saga(TIMEOUT);
+    let kinds = codegen::fault_kinds(&spec);
+    assert!(kinds.contains(&sagac::scenario::FaultKind::CompTimeout));
+    let tests = file(TIMEOUT, "tests/scenarios.rs");
+    let timeouts: Vec<_> = expectations(&spec, &kinds)
+        .into_iter()
+        .filter(|s| s.name.contains("comptimeout:"))
+        .collect();
+    assert_eq!(timeouts.len(), 9, "{timeouts:#?}");
+    for s in &timeouts {
+        let body = flat_test(&tests, &s.name);
+        let want = format!(
+            "expect_gave_up(&run,&[{}],&[{}]);",
+            names(&spec, &s.gave_up),
+            names(&spec, &s.left)
+        );
+        assert!(body.contains(&want), "{}: {body}", s.name);
+    }
+    // Tried again: the trigger's rejection runs; one attempt only: the credit release gives
+    // up and the saga goes on (`continue`).
+    assert_has(
+        &flat_test(&tests, "fail:reserve_inventory+comptimeout:trigger"),
+        &["expect(run, Outcome::Compensated, &[\"reserve_credit\", \"trigger\"], &[]);"],
+    );
+    assert_has(
+        &flat_test(&tests, "fail:reserve_inventory+comptimeout:reserve_credit"),
+        &[
+            "expect_gave_up(&run, &[\"reserve_credit\"], &[]);",
+            "expect(run, Outcome::Compensated, &[\"trigger\"], &[]);",
+        ],
+    );
+    assert_has(
+        &tests,
+        &["let timed_out = self.0.borrow_mut().fire(&format!(\"comptimeout:{}\", owner.id()));"],
+    );
+    assert!(!tests.contains("have no test yet"));
+}
+
+/// A built-in failure name with `then: retry` stays refused by name: the simulator's
+/// choreography never consults it (the scenarios are those without the entry).
+#[test]
+fn a_builtin_failure_retried_is_refused() {
+    let text = std::fs::read_to_string(FAILURE_MAP).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("builtin-retry-choreography.yaml");
+    let entry = "{ name: Exhausted, then: retry, retry: { max_attempts: 2 } }, ";
+    let variant = text.replace(
+        "failures: [OutOfStock, ",
+        &format!("failures: [OutOfStock, {entry}"),
+    );
+    assert_ne!(variant, text);
+    std::fs::write(&path, variant).unwrap();
+    let with = saga(path.to_str().unwrap());
+    let unsupported = codegen::unsupported_v2(&with);
+    assert_eq!(
+        unsupported.map(|u| u.key),
+        Some(sagac::model::Key::FailureLongForm)
+    );
+    let without = saga(FAILURE_MAP);
+    let listed = |s: &Saga| {
+        expectations(s, &codegen::fault_kinds(s))
+            .into_iter()
+            .map(|e| (e.name, e.outcome))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(listed(&with), listed(&without));
+}
+
+/// The outbox payload carries what the events carry: `_failure`, `_left` with an
+/// escalation event, `_deadline` with a deadline, after the data fields.
+#[test]
+fn the_outbox_payload_carries_the_failure() {
+    let generated = file(ESCALATION, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "let mut payload = outbox::json_object(&fields);",
+            "payload.push_str(&self.carried_json());",
+            "pub fn carried_json(&self) -> String { let mut out = String::from(\"\\\"_failure\\\":\");",
+            "out.push_str(\",\\\"_left\\\":[\");",
+        ],
+    );
+    assert!(!generated.contains(r#"\"_deadline\":"#));
+    assert_has(
+        &file(DEADLINE, "src/generated.rs"),
+        &["out.push_str(\",\\\"_deadline\\\":\");"],
+    );
+    let tests = file(ESCALATION, "tests/scenarios.rs");
+    assert_has(
+        &tests,
+        &["record.payload.contains(\"\\\"_failure\\\":null\"),"],
+    );
+    // A version 1 choreography's payload is its data fields only.
+    let v1 = file("specs/order-choreography.yaml", "src/generated.rs");
+    assert!(!v1.contains("carried_json") && v1.contains("outbox::json_object(&fields),"));
+}
+
 /// The crate of a version 2 choreography builds, passes one test per scenario
 /// `expectations` lists, clippy `-D warnings` and rustfmt.
 fn crate_passes_its_tests_clippy_and_fmt(spec: &str) {
@@ -405,6 +584,21 @@ fn the_compensation_context_choreography_crate_passes_its_tests_clippy_and_fmt()
     crate_passes_its_tests_clippy_and_fmt(&not_registered_variant(dir.path()));
 }
 
+#[test]
+fn the_terminate_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(TERMINATE);
+}
+
+#[test]
+fn the_deadline_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(DEADLINE);
+}
+
+#[test]
+fn the_compensation_timeout_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(TIMEOUT);
+}
+
 /// `CONTEXT` with the stock's release (`runs_for: success`) also consuming its own step's
 /// failure event, written in `dir` (the same spec as
 /// fixtures/diagram/runs-for-success-own-failure-choreography.yaml, which the diagram tests
@@ -424,4 +618,44 @@ fn not_registered_variant(dir: &Path) -> String {
     let path = dir.join("v2c-not-registered-choreography.yaml");
     std::fs::write(&path, variant).unwrap();
     path.to_str().unwrap().to_owned()
+}
+
+/// The deadline's `then: terminate`: the refused step's `DeadlinePassed` is among the
+/// failures `terminates` names, so no compensation runs after it, and the tests of the
+/// `deadline:` scenarios assert the end the simulator predicts.
+#[test]
+fn a_deadline_that_terminates_runs_no_compensation() {
+    let saga = saga(DEADLINE_TERMINATE);
+    assert!(codegen::unsupported_v2(&saga).is_none());
+    let generated = file(DEADLINE_TERMINATE, "src/generated.rs");
+    assert_has(
+        &generated,
+        &[
+            "(\"reserve_credit\", \"DeadlinePassed\") | (\"reserve_inventory\", \"DeadlinePassed\")",
+            "/// - `reserve_inventory` failing with `DeadlinePassed` keeps `reserve_credit`.",
+        ],
+    );
+    let tests = file(DEADLINE_TERMINATE, "tests/scenarios.rs");
+    for name in ["deadline:reserve_credit", "deadline:reserve_inventory"] {
+        let run = expectations(&saga, &codegen::fault_kinds(&saga))
+            .into_iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("{name} is tested"));
+        assert_eq!(run.outcome, Outcome::Terminated, "{name}");
+        assert!(run.compensated.is_empty(), "{name}");
+        assert_has(
+            &flat_test(&tests, name),
+            &[
+                "Some(\"OnHold\")",
+                "expect(run, Outcome::Terminated, &[], &[]);",
+            ],
+        );
+    }
+    // The deadline that compensates terminates nothing.
+    assert!(!file(DEADLINE, "src/generated.rs").contains("fn terminates"));
+}
+
+#[test]
+fn the_deadline_terminate_choreography_crate_passes_its_tests_clippy_and_fmt() {
+    crate_passes_its_tests_clippy_and_fmt(DEADLINE_TERMINATE);
 }

@@ -688,6 +688,11 @@ fn the_diagram_request_draws_the_instances_of_a_saga_with_resources() {
         assert_eq!(got["mermaid"], want.diagram.as_str());
     }
     assert_eq!(diagram["mermaid"], expected[0].diagram.as_str());
+    assert_eq!(
+        diagram["markdown"],
+        cli_markdown("fixtures/isolation/reaction-overwrites-stock.yaml").as_str(),
+        "`markdown` is what `sagac diagram --markdown` writes"
+    );
     assert_ne!(
         diagram["mermaid"],
         sagac::diagram::combined(saga).text.as_str()
@@ -700,7 +705,21 @@ fn the_diagram_request_draws_the_instances_of_a_saga_with_resources() {
     );
     let v1 = client.ask("sagac/diagram", json!({ "textDocument": { "uri": URI } }));
     assert!(v1.get("sections").is_none(), "{v1}");
+    assert_eq!(
+        v1["markdown"],
+        cli_markdown("specs/order-orchestration.yaml").as_str()
+    );
     client.shutdown();
+}
+
+/// What `sagac diagram --markdown` writes for a spec.
+fn cli_markdown(spec: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sagac"))
+        .args(["diagram", "--markdown", spec])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{spec}");
+    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

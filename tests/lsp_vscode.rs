@@ -2,7 +2,9 @@
 //! build`: TypeScript checks it against the VS Code API and `vscode-languageclient`), and
 //! the JSON-RPC library that client is built on (`vscode-jsonrpc`, installed with it) talks
 //! to `sagac lsp`: initialize, a spec opened, the `sagac/diagram` request the extension's
-//! command sends, shutdown and exit. VS Code itself is not started. Needs node and npm (and
+//! command sends, shutdown and exit; the document the command opens (`diagramDocument.ts`,
+//! run under Node) is what `sagac diagram --markdown` writes, every counterexample of a saga
+//! with `resources` included. VS Code itself is not started. Needs node and npm (and
 //! the npm registry, as `.ci/run`'s other npm installs do); skips loudly without them, and
 //! fails instead when `SAGAC_REQUIRE_TOOLS=1`. Every step is bounded in time.
 
@@ -59,6 +61,7 @@ fn copy_sources(from: &Path, to: &Path) {
         "package-lock.json",
         "tsconfig.json",
         "src/extension.ts",
+        "src/diagramDocument.ts",
     ] {
         let target = to.join(name);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
@@ -66,12 +69,14 @@ fn copy_sources(from: &Path, to: &Path) {
     }
 }
 
-/// Drives `sagac lsp` with vscode-jsonrpc; prints the diagram's first line.
+/// Drives `sagac lsp` with vscode-jsonrpc; prints the diagram's first line and writes the
+/// document the extension's command opens to `document`.
 const CLIENT: &str = r#"
 const { spawn } = require("child_process");
 const rpc = require("vscode-jsonrpc/node");
 const fs = require("fs");
-const [sagac, spec] = process.argv.slice(2);
+const { diagramDocument } = require("./out/diagramDocument.js");
+const [sagac, spec, document] = process.argv.slice(2);
 const server = spawn(sagac, ["lsp"], { stdio: ["pipe", "pipe", "inherit"] });
 const connection = rpc.createMessageConnection(
   new rpc.StreamMessageReader(server.stdout),
@@ -88,6 +93,7 @@ connection.listen();
   });
   const diagram = await connection.sendRequest("sagac/diagram", { textDocument: { uri }, kind: "sequence" });
   console.log(diagram.kind + " " + diagram.mermaid.split("\n")[0]);
+  fs.writeFileSync(document, diagramDocument(diagram));
   server.on("exit", (code) => { console.log("exit " + code); process.exit(0); });
   await connection.sendRequest("shutdown");
   await connection.sendNotification("exit");
@@ -122,15 +128,37 @@ fn the_vscode_extension_builds_and_its_rpc_library_gets_a_diagram() {
     assert!(dir.path().join("out/extension.js").is_file());
     let script = dir.path().join("client.js");
     std::fs::write(&script, CLIENT).unwrap();
-    let spec = std::fs::canonicalize("specs/order-orchestration.yaml").unwrap();
-    let out = run(
-        Command::new(&node)
-            .arg(&script)
-            .arg(env!("CARGO_BIN_EXE_sagac"))
-            .arg(&spec)
-            .current_dir(dir.path()),
-        Duration::from_secs(60),
-    )
-    .unwrap();
-    assert_eq!(out, "sequence sequenceDiagram\nexit 0\n");
+    for spec in [
+        "specs/order-orchestration.yaml",
+        // Resources: the happy run of two instances, then a counterexample per invariant.
+        "tests/codegen-specs/v2-isolation-lost-update-orchestration.yaml",
+    ] {
+        let document = dir.path().join("document.md");
+        let out = run(
+            Command::new(&node)
+                .arg(&script)
+                .arg(env!("CARGO_BIN_EXE_sagac"))
+                .arg(std::fs::canonicalize(spec).unwrap())
+                .arg(&document)
+                .current_dir(dir.path()),
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        assert_eq!(out, "sequence sequenceDiagram\nexit 0\n", "{spec}");
+        let cli = run(
+            Command::new(env!("CARGO_BIN_EXE_sagac")).args(["diagram", "--markdown", spec]),
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        let opened = std::fs::read_to_string(&document).unwrap();
+        assert_eq!(
+            opened, cli,
+            "{spec}: the extension opens what `sagac diagram --markdown` writes"
+        );
+    }
+    let opened = std::fs::read_to_string(dir.path().join("document.md")).unwrap();
+    assert!(
+        opened.matches("```mermaid").count() > 1,
+        "the counterexamples are opened too:\n{opened}"
+    );
 }

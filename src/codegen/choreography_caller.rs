@@ -2,7 +2,8 @@
 //! trigger's, unless `outcome.participant` says) tells the caller when it first learns how
 //! the saga ends: `Completed` from a success event at or after the point of no return that
 //! it handles, `Compensated` from an event one of its compensations (or a reaction to a
-//! failure) consumes. The simulator's rule (`scenario/machine/events.rs`, `learn_*`).
+//! failure) consumes, `Terminated` instead when the message's failure terminates the saga.
+//! The simulator's rule (`scenario/machine/events.rs`, `learn_*`).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -38,6 +39,9 @@ pub fn items(plan: &Plan) -> TokenStream {
     ];
     if escalates(plan) {
         ends.push((End::NeedsAttention, quote!(Outcome::NeedsAttention)));
+    }
+    if super::choreography_v2::terminates(plan) {
+        ends.push((End::Terminated, quote!(Outcome::Terminated)));
     }
     let arms = ends.into_iter().map(|(end, variant)| {
         let value = &outcome.value(end).value;
@@ -133,8 +137,22 @@ pub fn tell_caller(plan: &Plan, p: ParticipantId) -> Option<TokenStream> {
         return None;
     }
     let m = tell_caller_method(plan)?;
+    // A failure that terminates the saga: what it learns from a compensation's event (which
+    // does not run) or a reaction to the failure event is that the saga terminated.
+    let learns = match super::choreography_v2::terminates(plan) {
+        false => quote!(caller_learns(message.event)),
+        true => quote! {
+            caller_learns(message.event).map(|outcome| {
+                if outcome == Outcome::Compensated && message.failure.as_ref().is_some_and(terminates) {
+                    Outcome::Terminated
+                } else {
+                    outcome
+                }
+            })
+        },
+    };
     Some(quote! {
-        if let Some(outcome) = caller_learns(message.event) {
+        if let Some(outcome) = #learns {
             // The first thing it learns is the outcome; it keeps the first (idempotent).
             run_reaction(self.sleep, || self.participant.#m(&message.data, outcome, message.failure.as_ref()));
         }

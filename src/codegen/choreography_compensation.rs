@@ -1,7 +1,8 @@
 //! A compensation's handler in a version 2 choreography (std runtime): its context from
 //! the event that started it, whether it is registered for its step's attempt
 //! (`runs_for`), giving up at once on nothing to undo (`absent_effect: fail`), and what it
-//! publishes when it gives up (`on_failure`: its event, the escalation event, or both).
+//! publishes when it gives up (`on_failure`: its event, the escalation event, or both),
+//! and nothing at all when the message's failure terminates the saga (`terminates`).
 //! The simulator's rules: `scenario/machine/choreography.rs`, `handlers.rs`, `events.rs`.
 
 use proc_macro2::{Ident, TokenStream};
@@ -20,24 +21,30 @@ pub fn body(
     emits: Option<&Ident>,
 ) -> (TokenStream, bool) {
     let left = no_left(plan);
+    let carried = super::choreography_deadline::carried(plan, &quote!(message));
+    let left = quote!(#left #carried);
+    let attempted = super::choreography_deadline::attempted_check(plan, owner_tokens);
     let push = emits.map(|e| {
         quote!(publish.push(Message { event: Event::#e, data: message.data.clone(), failure: message.failure.clone() #left });)
     });
     let call = quote! {
         let context = CompensationContext::of(#owner_tokens, message);
         // Not registered for this attempt (`runs_for`): nothing to undo, the event goes on.
-        let done = match registered(#owner_tokens, context.effect) {
+        let done = match registered(#owner_tokens, context.effect) #attempted {
             true => run_compensation(#owner_tokens, self.sleep, || self.participant.#method(&message.data, &context)),
             false => Ok(()),
         };
     };
     if !gives_up(plan) {
         return (
-            quote! {
-                #call
-                done?;
-                #push
-            },
+            terminated(
+                plan,
+                quote! {
+                    #call
+                    done?;
+                    #push
+                },
+            ),
             emits.is_some(),
         );
     }
@@ -45,7 +52,7 @@ pub fn body(
         quote! {
             if owner.on_failure().escalates() {
                 // Told at once: the effect of `owner` is left in place.
-                publish.push(Message { event: Event::#e, data: message.data.clone(), failure: message.failure.clone(), left: vec![owner] });
+                publish.push(Message { event: Event::#e, data: message.data.clone(), failure: message.failure.clone(), left: vec![owner] #carried });
             }
         }
     });
@@ -76,7 +83,23 @@ pub fn body(
             }
         },
     };
-    (quote!(#call #body), publishing)
+    (terminated(plan, quote!(#call #body)), publishing)
+}
+
+/// The handler's work, skipped when the message's failure terminates the saga (a saga with
+/// a terminating failure): no compensation, nothing published, the message acknowledged.
+fn terminated(plan: &Plan, work: TokenStream) -> TokenStream {
+    if !super::choreography_v2::terminates(plan) {
+        return work;
+    }
+    quote! {
+        // A failure that terminates the saga (`then: terminate`): nothing is compensated
+        // and nothing published; the message is acknowledged.
+        let terminated = message.failure.as_ref().is_some_and(terminates);
+        if !terminated {
+            #work
+        }
+    }
 }
 
 /// `registered(owner, effect)` (`runs_for`) and `absent_effect_fails(owner)`.

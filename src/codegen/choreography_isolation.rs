@@ -28,10 +28,18 @@ use super::choreography_v2 as v2;
 use super::plan::Plan;
 use super::traits::{self, Work, works};
 
+/// Why a scenario's test is not generated when a fault other than `fail:` or `exhaust:`
+/// strikes (the store's owner fails a step's first attempt, or every attempt): the
+/// choreography's broker delivers each event once, in order, and plays no crash, timeout,
+/// outage, duplicate or deadline (the file's header names each such scenario).
+pub const UNPLAYED_FAULT: &str =
+    "a fault other than `fail:` and `exhaust:`, which the choreography's broker does not play";
+
 /// Whether the std runtime generates a choreography's isolation (beside what
 /// `resources::implemented` asks of every saga): no reaction has effects (the tests'
-/// store plays the trigger, steps and compensations), and every step is one local
-/// transaction (the store applies nothing for a call that fails).
+/// store plays the trigger, steps and compensations), every step is one local
+/// transaction (the store applies nothing for a call that fails), and the records never
+/// refuse the trigger (the harness's instance starts with the trigger's publish).
 pub fn implemented(saga: &Saga) -> bool {
     let reaction_effects = saga.reactions.iter().enumerate().any(|(i, _)| {
         !saga
@@ -39,7 +47,9 @@ pub fn implemented(saga: &Saga) -> bool {
             .of(Actor::Reaction(crate::model::ReactionId::new(i)))
             .is_empty()
     });
-    !reaction_effects && saga.steps.iter().all(|s| s.transactional.value)
+    !reaction_effects
+        && saga.steps.iter().all(|s| s.transactional.value)
+        && !crate::scenario::isolation::calls::trigger_may_be_refused(saga)
 }
 
 /// The built-in isolation failures the owner may answer, as `Failure` variants: for a
@@ -54,7 +64,7 @@ fn refused(plan: &Plan, compensation: bool) -> Vec<proc_macro2::Ident> {
         .filter(|b| {
             found
                 .iter()
-                .any(|(a, f)| f == b && a.is_compensation() == compensation)
+                .any(|(a, f)| f == b && *a != Actor::Trigger && a.is_compensation() == compensation)
         })
         .filter(|b| !compensation || *b != BuiltinFailure::Locked)
         .map(|b| super::names::ident(b.as_str()))
@@ -109,7 +119,7 @@ pub fn harness(plan: &Plan, n: usize) -> TokenStream {
     let calls_of = calls_of(plan);
     let instance = instance(plan);
     let run = run(n);
-    let assertions = super::isolation_tests::run_assertions();
+    let assertions = super::isolation_tests::run_assertions(false);
     quote! {
         #views
         #data

@@ -9,9 +9,19 @@
 //! `absent_effect`, `reads_if_present`), `on_failure` with the escalation event (a compensation that
 //! gives up publishes it, `left` its owner; the escalation's participant consumes it),
 //! `compensation_defaults` (resolved by the model), `on_uncaught` (`retry`, `compensate`,
-//! `no_reply`), and the caller's `outcome` at the end (`choreography_caller.rs`). The
-//! semantics are the simulator's (`scenario/machine/choreography.rs`, `events.rs`,
-//! `handlers.rs`).
+//! `no_reply`), the caller's `outcome` at the end (`choreography_caller.rs`), the deadline
+//! the events carry, short form or long form with `then: compensate`
+//! (`choreography_deadline.rs`), a compensation's `timeout` (`choreography_timeout.rs`),
+//! the outbox payload carrying what the events carry (`choreography_outbox.rs`), and a
+//! failure that terminates the saga (`then: terminate`, a declared failure or `Exhausted`):
+//! there is no coordinator to stop, so the failing handler publishes its failure event
+//! carrying the failure, every compensation handler that receives a message whose failure
+//! `terminates` acknowledges it without compensating or publishing, and the outcome's
+//! participant learns `Outcome::Terminated` from it (the deadline's `then: terminate`
+//! too: the refused step's `DeadlinePassed` terminates). Refused by name: a built-in
+//! failure name (`TimedOut`, `Exhausted`) with `then: retry`, which the simulator's choreography does not run (it plays the entry as
+//! `then: compensate`). The semantics are the simulator's
+//! (`scenario/machine/choreography.rs`, `events.rs`, `handlers.rs`).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -19,8 +29,8 @@ use quote::quote;
 use super::names::{Namespace, camel, ident};
 use super::plan::Plan;
 use crate::model::{
-    BuiltinFailure, Coordination, FailureThen, Jitter, Key, OnFailure, OnUncaught, Origin,
-    ParticipantId, Saga, StepId,
+    BuiltinFailure, Coordination, FailureThen, Key, OnFailure, OnUncaught, ParticipantId, Saga,
+    StepId,
 };
 
 /// Whether the crate is a version 2 choreography on the std runtime.
@@ -41,12 +51,22 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
         // `Message::outcome` and `failure_event`.
         Key::FailureEventMap => true,
         // A long-form entry that compensates, as the short form does, or a class retried
-        // on its own policy (`then: retry`, `classes.rs`'s table).
+        // on its own policy (`then: retry`, `classes.rs`'s table). A built-in name
+        // (`TimedOut`, `Exhausted`) with `then: retry` is refused: the simulator's
+        // choreography never consults it (a step's handler runs out of attempts under the
+        // step's own policy and fails `Exhausted`, compensated; no handler times out), so
+        // generating it would either ignore what the spec says or disagree with the
+        // simulator.
         Key::FailureLongForm => saga.steps.iter().all(|s| {
             s.failure_handling.iter().all(|f| match f.then.value {
                 FailureThen::Compensate => f.retry.is_none(),
                 FailureThen::Retry => f.builtin.is_none(),
-                FailureThen::Terminate => false,
+                // A compensation handler skips a message whose failure `terminates`; the
+                // failure's name is what `SagaFailure::of` makes: a declared one, or
+                // `Exhausted` (the long-form deadline is another key).
+                FailureThen::Terminate => {
+                    f.retry.is_none() && f.builtin.is_none_or(|b| b == BuiltinFailure::Exhausted)
+                }
             })
         }),
         // `run_compensation` gives up; the handler applies the policy.
@@ -62,15 +82,77 @@ pub fn implemented(saga: &Saga, key: Key) -> bool {
         Key::RunsFor | Key::AbsentEffect | Key::ReadsIfPresent => true,
         // The escalation event, a variant of `Event` of its own.
         Key::Escalation => escalation_event_free(saga),
-        // Resolved into each compensation by the model; what it sets there must be
-        // implemented (what a compensation writes itself is its own key's question).
-        Key::CompensationDefaults => saga.compensations().all(|(_, c)| {
-            let from_defaults = |origin| matches!(origin, Origin::Saga(_));
-            c.retry.within.is_none()
-                && c.retry.jitter == Jitter::None
-                && !c.timeout.is_some_and(|t| from_defaults(t.origin))
-        }),
+        // The handler retries an attempt that timed out (`choreography_timeout.rs`).
+        Key::CompensationTimeout => true,
+        // Resolved into each compensation by the model: its `retry` (`within` is the
+        // policy's `max_attempts`, `jitter` the waits: `RetryPolicy`), `timeout`,
+        // `runs_for` and `absent_effect`, each implemented.
+        Key::CompensationDefaults => true,
+        // It travels with the events; a step's handler refuses the work after it
+        // (`choreography_deadline.rs`); under `then: terminate` its refusal terminates.
+        Key::DeadlineLongForm => super::choreography_deadline::implemented(saga),
         _ => false,
+    }
+}
+
+/// The (step, failure name) pairs whose failure terminates the saga (`then: terminate`),
+/// in spec order, with the steps each keeps; then those of the deadline's refusals
+/// (`DeadlinePassed`, under its `then: terminate`).
+fn terminating(saga: &Saga) -> Vec<(StepId, &str, Vec<StepId>)> {
+    let declared = saga.step_ids().flat_map(|s| {
+        saga.step(s)
+            .failure_handling
+            .iter()
+            .filter(|f| f.then.value == FailureThen::Terminate)
+            .map(move |f| {
+                let keeps = f.keeps.iter().map(|k| k.value).collect();
+                (s, f.name.value.as_str(), keeps)
+            })
+    });
+    let deadline = super::choreography_deadline::terminating(saga)
+        .into_iter()
+        .map(|(s, keeps)| (s, BuiltinFailure::DeadlinePassed.as_str(), keeps));
+    declared.chain(deadline).collect()
+}
+
+/// Whether a version 2 choreography has a failure that terminates the saga.
+pub fn terminates(plan: &Plan) -> bool {
+    used(plan) && !terminating(plan.saga).is_empty()
+}
+
+/// `terminates(&SagaFailure)`: whether the saga's failure terminates it, which every
+/// compensation handler and the outcome's participant ask of the message they receive.
+fn terminates_table(plan: &Plan) -> TokenStream {
+    if !terminates(plan) {
+        return TokenStream::new();
+    }
+    let saga = plan.saga;
+    let pairs = terminating(saga);
+    let arms = pairs.iter().map(|(s, name, _)| {
+        let id = &saga.step(*s).id.value;
+        quote!((#id, #name))
+    });
+    let mut doc = String::from(
+        "Whether the saga's failure terminates it (`then: terminate`): the saga stops where it\nfailed, nothing is compensated. A compensation handler that receives a message\ncarrying such a failure does not compensate and publishes nothing (it acknowledges\nthe message); the outcome's participant learns `Outcome::Terminated` from it. Steps\nalready under way in other branches are not stopped. The effects left on purpose\n(`keeps`; the trigger's is always kept):",
+    );
+    for (s, name, keeps) in &pairs {
+        let kept = match keeps.is_empty() {
+            true => "nothing".to_owned(),
+            false => {
+                super::tokens::code_list(keeps.iter().map(|k| saga.step(*k).id.value.as_str()))
+            }
+        };
+        doc.push_str(&format!(
+            "\n- `{}` failing with `{name}` keeps {kept}.",
+            saga.step(*s).id.value
+        ));
+    }
+    let doc = super::tokens::docs(&doc);
+    quote! {
+        #doc
+        pub fn terminates(failure: &SagaFailure) -> bool {
+            matches!((failure.step, failure.name.as_str()), #(#arms)|*)
+        }
     }
 }
 
@@ -133,6 +215,7 @@ pub fn message_fields(plan: &Plan) -> TokenStream {
     if !used(plan) {
         return TokenStream::new();
     }
+    let deadline = super::choreography_deadline::message_field(plan);
     let left = escalation_event(plan).is_some().then(|| {
         quote! {
             /// The escalation event: the effects still in place (the owner whose
@@ -145,12 +228,15 @@ pub fn message_fields(plan: &Plan) -> TokenStream {
         /// event this is, passed on by every compensation's event.
         pub failure: Option<SagaFailure>,
         #left
+        #deadline
     }
 }
 
 /// `Message::outcome` in a version 2 choreography: the event by the step's result.
 pub fn message_outcome(plan: &Plan) -> TokenStream {
     let left = no_left(plan);
+    let carried = super::choreography_deadline::carried(plan, &quote!(self));
+    let left = quote!(#left #carried);
     quote! {
         /// What a step publishes once its action ran (`result` is `run_step`'s answer):
         /// `done` with the step's output stored in the data, or the event its failure
@@ -187,6 +273,10 @@ pub fn items(plan: &Plan) -> TokenStream {
     let compensations = super::choreography_compensation::tables(plan);
     let on_failure = on_failure_items(plan);
     let caller = super::choreography_caller::items(plan);
+    let terminates = terminates_table(plan);
+    let deadline = super::choreography_deadline::items(plan);
+    let timeout = super::choreography_timeout::items(plan);
+    let outbox = super::choreography_outbox::items(plan);
     quote! {
         /// What became of the step a compensation undoes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -257,6 +347,10 @@ pub fn items(plan: &Plan) -> TokenStream {
         #compensations
         #on_failure
         #caller
+        #terminates
+        #deadline
+        #timeout
+        #outbox
     }
 }
 
@@ -494,8 +588,12 @@ pub fn step_body(plan: &Plan, s: StepId, call: &TokenStream) -> (TokenStream, bo
         .map(|e| plan.event(e).clone());
     let publishes = done.is_some() || !step.failure_events().is_empty();
     if !publishes {
-        return (quote!(let _ = #call;), false);
+        return (
+            super::choreography_deadline::silent_step(plan, s, call),
+            false,
+        );
     }
+    let call = super::choreography_deadline::step_result(plan, s, call);
     let done = match done {
         Some(e) => quote!(Some(Event::#e)),
         None => quote!(None),

@@ -45,7 +45,17 @@ fn payload<'p>(plan: &'p Plan, e: EventId) -> Vec<&'p Field> {
 }
 
 pub fn tokens(plan: &Plan) -> TokenStream {
+    // Version 2, choreography: the payload also carries `failure` (and `left`, `deadline`).
+    let carried = super::choreography_outbox::append(plan);
+    let payload_of = |object: TokenStream| {
+        if carried.is_empty() {
+            (TokenStream::new(), object)
+        } else {
+            (quote!(let mut payload = #object; #carried), quote!(payload))
+        }
+    };
     let outbox_record = if plan.types.is_some() {
+        let (prepare, payload) = payload_of(quote!(outbox::json_values(&fields)));
         quote! {
             pub fn outbox_record(&self, from: Participant) -> outbox::OutboxRecord {
                 let fields: Vec<(&str, Option<String>)> = self
@@ -55,15 +65,17 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     .iter()
                     .map(|&field| (field, self.data.get(field)))
                     .collect();
+                #prepare
                 outbox::OutboxRecord::new(
                     from.name(),
                     &self.data.key(),
                     self.event.name(),
-                    outbox::json_values(&fields),
+                    #payload,
                 )
             }
         }
     } else {
+        let (prepare, payload) = payload_of(quote!(outbox::json_object(&fields)));
         quote! {
             pub fn outbox_record(&self, from: Participant) -> outbox::OutboxRecord {
                 let fields: Vec<(&str, Option<&str>)> = self
@@ -73,11 +85,12 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                     .iter()
                     .map(|&field| (field, self.data.get(field)))
                     .collect();
+                #prepare
                 outbox::OutboxRecord::new(
                     from.name(),
                     self.data.key(),
                     self.event.name(),
-                    outbox::json_object(&fields),
+                    #payload,
                 )
             }
         }

@@ -74,9 +74,18 @@ fn about(plan: &Plan) -> TokenStream {
 /// the driver).
 fn imports(plan: &Plan) -> TokenStream {
     if !plan.orchestration {
+        // A version 2 choreography's events carry the deadline.
+        let time = match super::choreography_deadline::used(plan) {
+            true => quote!(
+                use std::time::{Duration, SystemTime};
+            ),
+            false => quote!(
+                use std::time::Duration;
+            ),
+        };
         return quote! {
             use std::fmt;
-            use std::time::Duration;
+            #time
         };
     }
     let time = match plan.saga.deadline {

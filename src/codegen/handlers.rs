@@ -64,7 +64,8 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     // Version 2: no failure yet.
     let first_fields = if v2::used(plan) {
         let left = v2::no_left(plan);
-        quote!(, failure: None #left)
+        let deadline = super::choreography_deadline::first(plan);
+        quote!(, failure: None #left #deadline)
     } else {
         TokenStream::new()
     };

@@ -15,23 +15,33 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{Owner, Saga};
+use crate::scenario::action::FailureName;
+use crate::scenario::isolation::plays::{self, Play, Script};
 use crate::scenario::isolation::{self, Broke, Instances, IsolationScenario, Search, calls};
-use crate::scenario::{FaultKind, Outcome, Work};
+use crate::scenario::{Action, ActionKind, Fault, FaultKind, Outcome, StepResult, Work};
 
 use super::format::{Error, rust_file};
+use super::isolation_faults::{self, Needs};
 use super::names::{Namespace, ident, test_name};
 use super::plan::Plan;
 use super::tokens::{docs, inner_docs, usize_lit};
 use super::traits::{self, works};
 
-/// The isolation scenarios the tests replay: `happy` and each `fail:` on one instance.
+/// The isolation scenarios the tests replay: every one `sagac simulate` lists for the
+/// spec (its fault kinds, one fault, the reduced search: a lone fault on instance `a`).
 pub fn scenarios(saga: &Saga) -> Result<Vec<IsolationScenario>, String> {
     isolation::enumerate(
         &Instances::of(saga),
-        &[FaultKind::Business],
+        FaultKind::defaults(saga),
         1,
         Search::Reduced,
     )
+}
+
+/// A test, or a run the harness does not play, named.
+enum Made {
+    Test(TokenStream),
+    Skipped(String),
 }
 
 /// The whole file.
@@ -46,49 +56,25 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
     })?;
     let package = ident(&plan.package);
     let store = super::record_store::tokens(plan);
+    let faults_store = super::isolation_faults::store(plan);
+    let mut needs = Needs::default();
+    let mut names = Namespace::with(&["run", "data", "no_wait", "letter", "builtin", "send"]);
+    let mut tests = Vec::new();
+    let mut skipped = Vec::new();
+    for s in &scenarios {
+        for made in scenario_tests(plan, &instances, s, &mut names, &mut needs) {
+            match made {
+                Made::Test(t) => tests.push(t),
+                Made::Skipped(why) => skipped.push(why),
+            }
+        }
+    }
     let harness = if plan.orchestration {
-        harness(plan, instances.sagas.len())
+        harness(plan, instances.sagas.len(), needs)
     } else {
         super::choreography_isolation::harness(plan, instances.sagas.len())
     };
-    let mut names = Namespace::with(&["run", "data", "no_wait", "letter", "builtin"]);
-    let mut tests = Vec::new();
-    let mut count = 0usize;
-    for s in &scenarios {
-        let checked: Vec<_> = s
-            .violations
-            .iter()
-            .filter(|v| matches!(v.invariant, Broke::Isolation(_)))
-            .collect();
-        let predicted: Vec<&str> = checked.iter().map(|v| v.invariant.as_str()).collect();
-        if s.violations.is_empty() {
-            let name = names.claim(&test_name(&s.name), "_scenario");
-            tests.push(clean_test(plan, &instances, s, &name)?);
-            count += 1;
-        }
-        for v in &checked {
-            let want = format!("{}_{}", s.name, v.invariant.as_str());
-            let name = names.claim(&test_name(&want), "_scenario");
-            let schedule = schedule(plan, &calls::calls(&v.trace));
-            let faults = faults(saga, s);
-            let invariant = v.invariant.as_str();
-            let doc = docs(&format!(
-                "`{}` breaks `{invariant}`, in the simulator's shortest counterexample:\n{}",
-                s.name, v.message
-            ));
-            let name = ident(&name);
-            tests.push(quote! {
-                #doc
-                #[test]
-                fn #name() {
-                    let run = run(&[#schedule], &[#faults]);
-                    run.expect_anomaly(#invariant, &[#(#predicted),*]);
-                }
-            });
-            count += 1;
-        }
-    }
-    let about = inner_docs(&about(plan, count));
+    let about = inner_docs(&about(plan, scenarios.len(), tests.len(), &skipped));
     let tokens = quote! {
         #about
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -100,6 +86,7 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
         use #package::generated::*;
 
         #store
+        #faults_store
         #harness
         #(#tests)*
     };
@@ -110,29 +97,126 @@ pub fn render(plan: &Plan) -> Result<String, Error> {
     rust_file("tests/isolation.rs", tokens, &header)
 }
 
-fn about(plan: &Plan, tests: usize) -> String {
-    format!(
-        "Isolation: {} instances of the saga run against one `RecordStore`, which plays every\nowner (the spec's `resources` and `effects`, with their countermeasures) and logs\nthe anomalies it sees. {tests} tests, one per invariant a scenario breaks (driven in the\nsimulator's counterexample order) and one per scenario that breaks nothing (driven in\nturn at each access to a shared record), as `sagac simulate {}` explores them\n(`happy` and each `fail:` of instance `a`).",
-        isolation::instances(plan.saga),
-        plan.source
-    )
+/// The fault kinds no isolation test plays, and why (a choreography's harness plays
+/// `fail:` alone: `choreography_isolation.rs`).
+fn unplayed_fault(plan: &Plan, f: Fault) -> Option<&'static str> {
+    match f {
+        Fault::Cancel(_) => Some("the caller's cancel"),
+        Fault::FailAs(..) | Fault::ExhaustAs(..) => {
+            Some("a declared failure other than the step's first")
+        }
+        Fault::Fail(_) | Fault::Exhaust(_) => None,
+        _ if !plan.orchestration => Some(super::choreography_isolation::UNPLAYED_FAULT),
+        _ => None,
+    }
 }
 
-/// A scenario that breaks nothing: alternating, no anomaly, each instance's end in that
-/// run.
+/// A scenario's tests: one per isolation invariant it breaks, in its counterexample's
+/// order, or, when it breaks none, its representative run (in turns where
+/// `plays::reorderable`).
+fn scenario_tests(
+    plan: &Plan,
+    instances: &Instances,
+    s: &IsolationScenario,
+    names: &mut Namespace,
+    needs: &mut Needs,
+) -> Vec<Made> {
+    if let Some(why) = s.faults.iter().find_map(|(_, f)| unplayed_fault(plan, *f)) {
+        return vec![Made::Skipped(format!("`{}` ({why})", s.name))];
+    }
+    let checked: Vec<_> = s
+        .violations
+        .iter()
+        .filter(|v| matches!(v.invariant, Broke::Isolation(_)))
+        .collect();
+    let predicted: Vec<&str> = checked.iter().map(|v| v.invariant.as_str()).collect();
+    if checked.is_empty() {
+        let script = match plays::script(instances, &s.faults, &s.trace, None) {
+            Ok(script) => script,
+            Err(u) => return vec![Made::Skipped(format!("`{}` ({})", s.name, u.as_str()))],
+        };
+        needs.add(plan, s, &script.branches);
+        let name = names.claim(&test_name(&s.name), "_scenario");
+        return vec![Made::Test(clean_test(plan, instances, s, &script, &name))];
+    }
+    let mut out = Vec::new();
+    for v in &checked {
+        let want = format!("{}_{}", s.name, v.invariant.as_str());
+        let script = match plays::script(instances, &s.faults, &v.trace, Some(v.invariant)) {
+            Ok(script) => script,
+            Err(u) => {
+                out.push(Made::Skipped(format!(
+                    "`{}` breaking `{}` ({})",
+                    s.name,
+                    v.invariant.as_str(),
+                    u.as_str()
+                )));
+                continue;
+            }
+        };
+        needs.add(plan, s, &script.branches);
+        let name = names.claim(&test_name(&want), "_scenario");
+        let schedule = schedule(plan, &script.plays);
+        let faults = faults(plan, s, &script);
+        let invariant = v.invariant.as_str();
+        let refused = refused(plan, &v.trace);
+        let doc = docs(&format!(
+            "`{}` breaks `{invariant}`, in the simulator's shortest counterexample:\n{}",
+            s.name, v.message
+        ));
+        let name = ident(&name);
+        out.push(Made::Test(quote! {
+            #doc
+            #[test]
+            fn #name() {
+                let run = run(&[#schedule], &[#faults]);
+                run.expect_anomaly(#invariant, &[#(#predicted),*]);
+                #refused
+            }
+        }));
+    }
+    out
+}
+
+fn about(plan: &Plan, scenarios: usize, tests: usize, skipped: &[String]) -> String {
+    let faults = if plan.orchestration {
+        "Faults are played as in `tests/scenarios.rs`, each on its instance; where the search\nexplores a fault more than one way the test names the way its run took\n(`unapplied:<step>`: a timeout whose effect did not apply; `abandon:<step>`,\n`abandon-applied:<step>`: the deadline passing while the step is out)."
+    } else {
+        "Each instance's events go through the choreography's broker, one delivery per\nconsumer, in the order of the test's participant calls; of the faults it plays `fail:` and\n`exhaust:` (the store's owner fails the step's first attempt, or every attempt), the\nothers are named below."
+    };
+    let mut text = format!(
+        "Isolation: {} instances of the saga run against one `RecordStore`, which plays every\nowner (the spec's `resources` and `effects`, with their countermeasures) and logs\nthe anomalies it sees. {tests} tests for the {scenarios} scenarios `sagac simulate {}` lists\n(every fault kind, one fault at a time, on instance `a`): one per isolation invariant a\nscenario breaks (driven in the simulator's counterexample order, asserting that anomaly)\nand one per scenario that breaks none (its representative run, the instances taking\nturns at each access to a shared record, asserting no anomaly and each instance's end).\n{faults}",
+        isolation::instances(plan.saga),
+        plan.source
+    );
+    if skipped.is_empty() {
+        text.push_str("\n\nEvery scenario is played.");
+    } else {
+        text.push_str("\n\nNot played (the simulator's alone):");
+        for s in skipped {
+            text.push_str("\n- ");
+            text.push_str(s);
+        }
+    }
+    text
+}
+
+/// A scenario that breaks nothing: alternating, no anomaly, each instance's end.
 fn clean_test(
     plan: &Plan,
     instances: &Instances,
     s: &IsolationScenario,
+    script: &Script,
     name: &str,
-) -> Result<TokenStream, Error> {
-    let turns = calls::alternating(instances, s).map_err(|message| Error {
-        file: "tests/isolation.rs",
-        message,
-    })?;
-    let schedule = schedule(plan, &turns.calls);
-    let faults = faults(plan.saga, s);
-    let outcomes = turns.outcomes.iter().map(|o| match o {
+) -> TokenStream {
+    let order = if plays::reorderable(instances) {
+        plays::alternating(instances, &script.plays)
+    } else {
+        script.plays.clone()
+    };
+    let schedule = schedule(plan, &order);
+    let faults = faults(plan, s, script);
+    let outcomes = s.outcomes.iter().map(|o| match o {
         Outcome::Completed => quote!(Outcome::Completed),
         Outcome::Compensated => quote!(Outcome::Compensated),
         Outcome::Stuck => quote!(Outcome::Stuck),
@@ -140,46 +224,82 @@ fn clean_test(
         Outcome::NeedsAttention => quote!(Outcome::NeedsAttention),
         Outcome::Cancelled => quote!(Outcome::Cancelled),
     });
+    let how = if plays::reorderable(instances) {
+        "here the\ninstances take turns at each access to a shared record."
+    } else {
+        "here its\nrepresentative run (an owner may refuse an access to a shared record, so its\nanswers depend on the order)."
+    };
     let doc = docs(&format!(
-        "`{}`: the simulator finds no anomaly in any interleaving ({} states); here the\ninstances take turns at each access to a shared record.",
+        "`{}`: the simulator finds no anomaly in any interleaving ({} states); {how}",
         s.name, s.states
     ));
+    let refused = refused(plan, &s.trace);
     let name = ident(name);
-    Ok(quote! {
+    quote! {
         #doc
         #[test]
         fn #name() {
             let run = run(&[#schedule], &[#faults]);
             run.expect_clean(&[#(#outcomes),*]);
+            #refused
         }
-    })
+    }
 }
 
-/// `(0, "fail:charge_credit"),`: each fault with its instance.
-fn faults(saga: &Saga, s: &IsolationScenario) -> TokenStream {
-    let each = s.faults.iter().map(|(i, f)| {
-        let i = usize_lit(usize::from(*i));
-        let name = f.name(saga);
-        quote!((#i, #name),)
+/// For a saga whose trigger the records may refuse: `run.expect_refused(..)`, the
+/// instances whose trigger the run's owner refused and with what (none: `&[]`).
+fn refused(plan: &Plan, trace: &[(u8, Action)]) -> Option<TokenStream> {
+    if !calls::trigger_may_be_refused(plan.saga) {
+        return None;
+    }
+    let each = trace.iter().filter_map(|(i, a)| match a.kind {
+        ActionKind::Run {
+            work: Work::Trigger,
+            result:
+                StepResult::FailedAs {
+                    failure: FailureName::Builtin(b),
+                    ..
+                },
+        } => {
+            let i = usize_lit(usize::from(*i));
+            let b = b.as_str();
+            Some(quote!((#i, #b),))
+        }
+        _ => None,
     });
+    Some(quote!(run.expect_refused(&[#(#each)*]);))
+}
+
+/// `(0, "fail:charge_credit"),`: each fault with its instance, as the harness names it.
+fn faults(plan: &Plan, s: &IsolationScenario, script: &Script) -> TokenStream {
+    let each = isolation_faults::names(plan, s, &script.branches)
+        .into_iter()
+        .map(|(i, name)| {
+            let i = usize_lit(usize::from(i));
+            quote!((#i, #name),)
+        });
     quote!(#(#each)*)
 }
 
-/// `(0, Call::Run(Step::CheckStock)),`: the calls in order.
-fn schedule(plan: &Plan, order: &[(u8, Work)]) -> TokenStream {
-    let each = order.iter().filter_map(|(i, work)| {
+/// `(0, Call::Run(Step::CheckStock)),`: the plays in order.
+fn schedule(plan: &Plan, order: &[(u8, Play)]) -> TokenStream {
+    let each = order.iter().filter_map(|(i, play)| {
         let i = usize_lit(usize::from(*i));
-        let call = match *work {
-            Work::Trigger => quote!(Call::Trigger),
-            Work::Step(s) => {
+        let call = match *play {
+            Play::Call(Work::Trigger) => quote!(Call::Trigger),
+            Play::Call(Work::Step(s)) | Play::Abandoned(s) => {
                 let v = &plan.step(s).variant;
                 quote!(Call::Run(Step::#v))
             }
-            Work::Compensation(o) => {
+            Play::Again(s) => {
+                let v = &plan.step(s).variant;
+                quote!(Call::Again(Step::#v))
+            }
+            Play::Call(Work::Compensation(o)) => {
                 let o = plan.owner_tokens(o);
                 quote!(Call::Undo(#o))
             }
-            Work::Reaction(_) => return None,
+            Play::Call(Work::Reaction(_)) => return None,
         };
         Some(quote!((#i, #call),))
     });
@@ -187,16 +307,18 @@ fn schedule(plan: &Plan, order: &[(u8, Work)]) -> TokenStream {
 }
 
 /// The views, the data, the run and its assertions.
-fn harness(plan: &Plan, n: usize) -> TokenStream {
+fn harness(plan: &Plan, n: usize, needs: Needs) -> TokenStream {
     let package = ident(&plan.package);
     let views = views(plan, &package);
     let data = data(plan);
-    let run = run(plan, n);
+    let send = isolation_faults::send(plan, needs);
+    let run = run(plan, n, needs);
     let assertions = assertions();
-    let run_assertions = run_assertions();
+    let run_assertions = run_assertions(true);
     quote! {
         #views
         #data
+        #send
         #run
         #assertions
         #run_assertions
@@ -309,22 +431,132 @@ pub(super) fn data(plan: &Plan) -> TokenStream {
     }
 }
 
-/// `run(schedule, faults)` and the assertions.
-fn run(plan: &Plan, n: usize) -> TokenStream {
+/// `run(schedule, faults)`: the instances driven over one store.
+fn run(plan: &Plan, n: usize, needs: Needs) -> TokenStream {
     let n = usize_lit(n);
     let fields: Vec<&proc_macro2::Ident> =
         plan.actors().map(|(_, names, _)| &names.field).collect();
     let views = usize_lit(fields.len());
     let trigger_field = &plan.participant(plan.saga.trigger.participant).field;
     let trigger = &plan.trigger_method;
+    let trigger_lost = needs.trigger_lost.then(|| {
+        let saga = plan.saga;
+        let fault = format!(
+            "crash:{}@{}",
+            saga.participant(saga.trigger.participant).name.value,
+            saga.trigger
+                .event
+                .as_ref()
+                .map(|e| e.value.as_str())
+                .unwrap_or_default()
+        );
+        quote! {
+            if store.borrow_mut().fire(i, #fault) {
+                // A dual write: the event is lost and the saga never starts.
+                return;
+            }
+        }
+    });
+    let abandon_applied = needs.abandon_applied.then(|| {
+        quote! {
+            if let Command::Run { step, attempt: 1, .. } = command {
+                if store.borrow_mut().fire(i, &format!("abandon-applied:{}", step.id())) {
+                    // Its participant applies it; the deadline passes before its answer.
+                    let _ = drivers[i].execute(saga, &command);
+                    let unsent: Vec<Command> = st.queues[i].drain(..).collect();
+                    let next = saga.on_deadline(&unsent);
+                    st.queues[i].extend(send(saga, &store, i, next));
+                    st.ended(&store, i);
+                    return;
+                }
+            }
+        }
+    });
+    let wait = super::deadline::used(plan).then(|| {
+        quote! {
+            // A wait nobody answers, which only the deadline ends (`Driver::drive`).
+            for i in 0..INSTANCES {
+                let idle = st.queues[i].is_empty() && st.outcomes[i].is_none() && !st.waited[i];
+                if !idle || store.borrow().lost.contains(&i) {
+                    continue;
+                }
+                let Some(saga) = st.sagas[i].as_mut() else {
+                    continue;
+                };
+                st.waited[i] = true;
+                let next = saga.on_deadline(&[]);
+                let next = send(saga, &store, i, next);
+                st.queues[i].extend(next);
+                st.ended(&store, i);
+                moved = true;
+            }
+        }
+    });
+    let end = match wait {
+        Some(wait) => quote! {
+            let mut moved = false;
+            #wait
+            if !moved {
+                break;
+            }
+        },
+        None => quote!(break;),
+    };
     quote! {
         /// How many instances run at once (`isolation.instances`).
         const INSTANCES: usize = #n;
 
-        /// What a run left: the store, and each instance's end.
+        /// What a run left: the store, each instance's end, and the triggers refused.
         struct Run {
             store: Rc<RefCell<RecordStore>>,
             outcomes: Vec<Option<Outcome>>,
+            refused: Vec<Option<String>>,
+        }
+
+        /// Where each instance stands.
+        #[derive(Default)]
+        struct Instances {
+            sagas: Vec<Option<Saga>>,
+            /// The commands each saga sent that its participant has not handled yet.
+            queues: Vec<VecDeque<Command>>,
+            outcomes: Vec<Option<Outcome>>,
+            /// Its trigger ran (or was refused).
+            triggered: Vec<bool>,
+            /// Duplicate deliveries of its commands on their way (`dup:`).
+            dups: Vec<VecDeque<Step>>,
+            /// The calls due and not made yet: one its owner parks waits there (the
+            /// owner stashes the command, the instance awaits its answer) with the
+            /// instance's later calls behind it, until the lock is released.
+            due: Vec<VecDeque<Call>>,
+            /// The deadline ended a wait nobody answers (a saga with a deadline).
+            #[allow(dead_code)]
+            waited: Vec<bool>,
+            /// The failure its trigger's owner refused the trigger with.
+            refused: Vec<Option<String>>,
+        }
+
+        impl Instances {
+            fn new() -> Instances {
+                Instances {
+                    sagas: (0..INSTANCES).map(|_| None).collect(),
+                    queues: vec![VecDeque::new(); INSTANCES],
+                    outcomes: vec![None; INSTANCES],
+                    triggered: vec![false; INSTANCES],
+                    dups: vec![VecDeque::new(); INSTANCES],
+                    due: vec![VecDeque::new(); INSTANCES],
+                    waited: vec![false; INSTANCES],
+                    refused: vec![None; INSTANCES],
+                }
+            }
+
+            /// Notes instance `i`'s end, once its saga has one.
+            fn ended(&mut self, store: &RefCell<RecordStore>, i: usize) {
+                let outcome = self.sagas[i].as_ref().and_then(Saga::outcome);
+                if let (None, Some(outcome)) = (self.outcomes[i], outcome) {
+                    self.outcomes[i] = Some(outcome);
+                    store.borrow_mut().ended(i, outcome);
+                }
+            }
         }
 
         /// Runs the instances over one store: the calls of `schedule` in its order, then
@@ -349,42 +581,75 @@ fn run(plan: &Plan, n: usize) -> TokenStream {
                     driver
                 })
                 .collect();
-            let mut sagas: Vec<Option<Saga>> = (0..INSTANCES).map(|_| None).collect();
-            let mut queues: Vec<VecDeque<Command>> = (0..INSTANCES).map(|_| VecDeque::new()).collect();
-            let mut outcomes: Vec<Option<Outcome>> = vec![None; INSTANCES];
-            let mut made = |i: usize, call: Call, sagas: &mut Vec<Option<Saga>>, queues: &mut Vec<VecDeque<Command>>| {
+            let mut st = Instances::new();
+            let mut made = |i: usize, call: Call, st: &mut Instances| {
                 if call == Call::Trigger {
-                    drivers[i].participants.#trigger_field.#trigger(&data(i)).expect("the trigger commits");
-                    let (saga, commands) = Saga::start(data(i));
-                    sagas[i] = Some(saga);
-                    queues[i].extend(commands);
+                    st.triggered[i] = true;
+                    if let Err(error) = drivers[i].participants.#trigger_field.#trigger(&data(i)) {
+                        // Its owner refused the trigger (a lock, a guard): the saga never
+                        // starts and has nothing to undo, so it ends compensated, as the
+                        // simulator's instance does (`docs/isolation.md`).
+                        st.refused[i] = Some(match error {
+                            StepError::Business(failure) => failure.name().to_owned(),
+                            other => format!("{other:?}"),
+                        });
+                        st.outcomes[i] = Some(Outcome::Compensated);
+                        return;
+                    }
+                    #trigger_lost
+                    let (mut saga, commands) = Saga::start(data(i));
+                    let commands = send(&mut saga, &store, i, commands);
+                    st.queues[i].extend(commands);
+                    st.sagas[i] = Some(saga);
                     return;
                 }
-                let command = take(&mut queues[i], call).unwrap_or_else(|| {
-                    panic!("[{}] has no pending {call:?} to run (pending: {:?})", letter(i), queues[i])
-                });
-                let saga = sagas[i].as_mut().expect("the saga started");
-                let reply = drivers[i].execute(saga, &command);
-                queues[i].extend(saga.on_reply(reply));
-                if let (None, Some(outcome)) = (outcomes[i], saga.outcome()) {
-                    outcomes[i] = Some(outcome);
-                    store.borrow_mut().ended(i, outcome);
+                if let Call::Again(step) = call {
+                    let at = st.dups[i].iter().position(|&s| s == step).unwrap_or_else(|| {
+                        panic!("[{}] has no duplicate of {step:?} on its way", letter(i))
+                    });
+                    st.dups[i].remove(at);
+                    let saga = st.sagas[i].as_ref().expect("the saga started");
+                    // Its answer is one the orchestrator no longer waits for.
+                    let _ = store.borrow_mut().call(i, call, &saga.data);
+                    return;
                 }
+                let command = take(&mut st.queues[i], call).unwrap_or_else(|| {
+                    panic!("[{}] has no pending {call:?} to run (pending: {:?})", letter(i), st.queues[i])
+                });
+                let saga = st.sagas[i].as_mut().expect("the saga started");
+                if let Command::Run { step, .. } = command {
+                    if store.borrow_mut().fire(i, &format!("dup:{}", step.id())) {
+                        st.dups[i].push_back(step);
+                    }
+                }
+                #abandon_applied
+                let reply = drivers[i].execute(saga, &command);
+                let next = saga.on_reply(reply);
+                st.queues[i].extend(send(saga, &store, i, next));
+                // `exhaust:`: every attempt fails in one go, as the simulator counts it.
+                while let Command::Run { step, .. } = command {
+                    if !store.borrow().exhausting.contains(&(i, step)) {
+                        break;
+                    }
+                    let Some(again) = take(&mut st.queues[i], Call::Run(step)) else {
+                        break;
+                    };
+                    let reply = drivers[i].execute(saga, &again);
+                    let next = saga.on_reply(reply);
+                    st.queues[i].extend(send(saga, &store, i, next));
+                }
+                st.ended(&store, i);
             };
-            // Per instance, the calls due and not made yet: one its owner parks waits
-            // there (the owner stashes the command, the instance awaits its answer) with
-            // the instance's later calls behind it, until the lock is released.
-            let mut due: Vec<VecDeque<Call>> = (0..INSTANCES).map(|_| VecDeque::new()).collect();
             let mut schedule = schedule.iter();
             loop {
                 let mut moved = false;
-                for (i, due) in due.iter_mut().enumerate() {
-                    let Some(&call) = due.front() else {
+                for i in 0..INSTANCES {
+                    let Some(&call) = st.due[i].front() else {
                         continue;
                     };
                     if !store.borrow().parks(i, call, &data(i)) {
-                        due.pop_front();
-                        made(i, call, &mut sagas, &mut queues);
+                        st.due[i].pop_front();
+                        made(i, call, &mut st);
                         moved = true;
                     }
                 }
@@ -392,38 +657,44 @@ fn run(plan: &Plan, n: usize) -> TokenStream {
                     continue;
                 }
                 if let Some(&(i, call)) = schedule.next() {
-                    due[i].push_back(call);
+                    st.due[i].push_back(call);
                     continue;
                 }
-                // The schedule is done: each instance's next command, in turn.
+                // The schedule is done: each instance's next call, in turn.
                 for i in 0..INSTANCES {
-                    if !due[i].is_empty() {
+                    if !st.due[i].is_empty() {
                         continue;
                     }
-                    let next = match sagas[i] {
-                        None => Some(Call::Trigger),
-                        Some(_) => queues[i]
+                    let next = if !st.triggered[i] {
+                        Some(Call::Trigger)
+                    } else if let Some(&step) = st.dups[i].front() {
+                        Some(Call::Again(step))
+                    } else {
+                        st.queues[i]
                             .iter()
                             .filter_map(call_of)
-                            .find(|&call| !store.borrow().parks(i, call, &data(i))),
+                            .find(|&call| !store.borrow().parks(i, call, &data(i)))
                     };
                     if let Some(call) = next {
-                        due[i].push_back(call);
+                        st.due[i].push_back(call);
                         moved = true;
                     }
                 }
-                if !moved {
-                    break;
+                if moved {
+                    continue;
                 }
+                #end
             }
-            for (i, (due, queue)) in due.iter().zip(&queues).enumerate() {
+            for i in 0..INSTANCES {
                 assert!(
-                    due.is_empty() && queue.is_empty(),
-                    "deadlock: [{}] waits for a lock with {due:?} {queue:?}",
-                    letter(i)
+                    st.due[i].is_empty() && st.queues[i].is_empty(),
+                    "deadlock: [{}] waits for a lock with {:?} {:?}",
+                    letter(i),
+                    st.due[i],
+                    st.queues[i]
                 );
             }
-            Run { store, outcomes }
+            Run { store, outcomes: st.outcomes, refused: st.refused }
         }
 
     }
@@ -454,9 +725,24 @@ fn assertions() -> TokenStream {
     }
 }
 
-/// What a run is asserted: the anomalies the store saw, and each instance's end (both
-/// coordination styles' `Run`).
-pub(super) fn run_assertions() -> TokenStream {
+/// What a run is asserted: the anomalies the store saw, each instance's end, and (where
+/// its `Run` keeps them, an orchestration's) the triggers refused.
+pub(super) fn run_assertions(refused: bool) -> TokenStream {
+    let expect_refused = refused.then(|| {
+        quote! {
+            /// Exactly these instances' triggers were refused, each with its failure.
+            #[allow(dead_code)]
+            fn expect_refused(&self, refused: &[(usize, &str)]) {
+                let seen: Vec<(usize, &str)> = self
+                    .refused
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, r)| Some((i, r.as_deref()?)))
+                    .collect();
+                assert_eq!(seen, refused, "the triggers refused");
+            }
+        }
+    });
     quote! {
         impl Run {
             fn anomalies(&self) -> Vec<Anomaly> {
@@ -472,6 +758,8 @@ pub(super) fn run_assertions() -> TokenStream {
                     assert!(predicted.contains(&a.invariant), "not predicted by the simulator: {a:#?}");
                 }
             }
+
+            #expect_refused
 
             /// The store saw no anomaly, and each instance ended as the simulator's run.
             #[allow(dead_code)]

@@ -67,12 +67,14 @@ pub fn tokens(plan: &Plan) -> TokenStream {
         }
 
         /// A participant call of one instance: the trigger, a step's command or a
-        /// compensation's.
+        /// compensation's, or a duplicate delivery of a step's command.
+        #[allow(dead_code)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         enum Call {
             Trigger,
             Run(Step),
             Undo(Owner),
+            Again(Step),
         }
 
         #table
@@ -183,7 +185,7 @@ fn table(plan: &Plan) -> TokenStream {
             fn pending(self) -> bool {
                 match self {
                     Call::Trigger => #trigger_pending,
-                    Call::Run(step) => Some(step) != POINT_OF_NO_RETURN,
+                    Call::Run(step) | Call::Again(step) => Some(step) != POINT_OF_NO_RETURN,
                     Call::Undo(_) => false,
                 }
             }
@@ -283,6 +285,14 @@ fn store_state() -> TokenStream {
             dirty: BTreeMap<(usize, Key), BTreeSet<usize>>,
             /// Faults left to fire, each once: `(instance, "fail:<step>")`.
             faults: Vec<(usize, String)>,
+            /// Per instance, the steps whose effects applied (the undo of one that never
+            /// did is a no-op), and those whose every attempt fails (`exhaust:`).
+            applied: BTreeSet<(usize, Step)>,
+            exhausting: BTreeSet<(usize, Step)>,
+            /// Instances whose orchestrator was lost (a crash without a saga log); read
+            /// only by a saga with a deadline, which ends a wait.
+            #[allow(dead_code)]
+            lost: BTreeSet<usize>,
             /// Instances whose changes are final.
             settled: BTreeSet<usize>,
             anomalies: Vec<Anomaly>,
@@ -328,9 +338,9 @@ fn store_basics() -> TokenStream {
             }
 
             /// Whether the owner stashes the call: it meets a lock another instance
-            /// holds, under `on_locked: wait` (the trigger and a compensation always wait).
+            /// holds, under `on_locked: wait` (a compensation always waits).
             fn parks(&self, i: usize, call: Call, data: &SagaData) -> bool {
-                let always_waits = !matches!(call, Call::Run(_));
+                let always_waits = matches!(call, Call::Undo(_));
                 call.effects().iter().any(|access| {
                     let held = self.record(&RecordStore::key(access, data)).holder;
                     held.is_some_and(|h| h != i)
@@ -383,34 +393,48 @@ fn store_call() -> TokenStream {
             fn call(&mut self, i: usize, call: Call, data: &SagaData) -> Result<(), StepError> {
                 assert!(!self.parks(i, call, data), "[{}] {call:?} meets a lock its owner parks it on", letter(i));
                 match call {
-                    Call::Run(step) if self.fire(i, &format!("fail:{}", step.id())) => {
-                        return Err(if step.kind() == StepKind::Retriable {
-                            StepError::Transient("the first attempt fails".to_owned())
-                        } else {
-                            StepError::Business(Failure::Other("injected".to_owned()))
-                        });
+                    Call::Again(step) => return self.again(i, step, data),
+                    Call::Run(step) => {
+                        if let Some(answer) = self.injected(i, step, data) {
+                            return answer;
+                        }
+                        // A repeat its participant recognises by the idempotency key: answered
+                        // as before, whatever the records are now.
+                        if self.applied.contains(&(i, step)) && step.info().idempotency_key.is_some() {
+                            return Ok(());
+                        }
                     }
+                    // The undo of an effect that never applied is a no-op.
+                    Call::Undo(Owner::Step(step)) if !self.applied.contains(&(i, step)) => return Ok(()),
                     _ => {}
                 }
                 if let Some(refused) = self.refusal(i, call, data) {
                     return Err(builtin(refused));
                 }
+                self.apply(i, call, data);
+                Ok(())
+            }
+
+            /// The call's effects, in one local transaction.
+            fn apply(&mut self, i: usize, call: Call, data: &SagaData) {
                 let pending = !self.settled.contains(&i) && call.pending();
                 for access in call.effects() {
                     self.access(i, call, access, RecordStore::key(access, data), pending);
                 }
-                if matches!(call, Call::Run(step) if Some(step) == POINT_OF_NO_RETURN) {
-                    self.settle(i);
+                if let Call::Run(step) = call {
+                    self.applied.insert((i, step));
+                    if Some(step) == POINT_OF_NO_RETURN {
+                        self.settle(i);
+                    }
                 }
-                Ok(())
             }
 
             /// The built-in failure the owner answers instead of applying the call: a
-            /// lock under `on_locked: fail` (steps only), a version that moved
+            /// lock under `on_locked: fail` (a step or the trigger), a version that moved
             /// (`if_unchanged`), a guard that refuses (for a compensation, unless the
             /// record is already in its `to`: a repeat).
             fn refusal(&mut self, i: usize, call: Call, data: &SagaData) -> Option<&'static str> {
-                let step = matches!(call, Call::Run(_));
+                let step = matches!(call, Call::Run(_) | Call::Trigger);
                 let effects = call.effects();
                 let locked = effects.iter().any(|access| {
                     let held = self.record(&RecordStore::key(access, data)).holder;

@@ -109,8 +109,16 @@ pub fn failure_variants(plan: &Plan) -> (TokenStream, TokenStream) {
             }
             _ => "a `set`'s guard refused: the record is not in a `from` state;\nnothing applied",
         };
+        let trigger = found
+            .iter()
+            .any(|(a, f)| *f == b && matches!(a, Actor::Trigger));
+        let never_starts = if trigger {
+            " (the trigger: the saga\nnever starts)"
+        } else {
+            ""
+        };
         let doc = docs(&format!(
-            "Built-in (isolation): {why}.\nAnswered by {who}; the saga compensates (a compensation gives up)."
+            "Built-in (isolation): {why}.\nAnswered by {who}; the saga compensates (a compensation gives up){never_starts}."
         ));
         let v = ident(b.as_str());
         let name = b.as_str();
@@ -481,9 +489,12 @@ fn effect_line(plan: &Plan, e: &Effect, compensation: bool) -> String {
 /// Whether the std runtime generates this saga's isolation: untyped data (the tests'
 /// store picks records by the text of a field), a spec the simulator runs
 /// (`scenario::isolation::unsupported`), built-in isolation failures that keep their
-/// default handling (`then: compensate`), a search for the tests' orders within the work
-/// `simulate` allows (`scenario::MAX_WORK`), and in a choreography what its handlers and
-/// the tests' broker carry out (`choreography_isolation::implemented`).
+/// default handling (`then: compensate`), a search for the tests' orders (every scenario
+/// `simulate` lists) within the work it allows (`scenario::MAX_WORK`), and in a
+/// choreography what its handlers and the tests' broker carry out
+/// (`choreography_isolation::implemented`). A trigger the records may refuse is generated
+/// in an orchestration: the tests' `RecordStore` answers the refusal and the instance
+/// never starts.
 pub fn implemented(saga: &Saga) -> bool {
     use crate::model::FailureThen;
     let isolation_builtin = |b: Option<BuiltinFailure>| {
@@ -500,7 +511,7 @@ pub fn implemented(saga: &Saga) -> bool {
     let instances = crate::scenario::isolation::Instances::of(saga);
     let work = crate::scenario::isolation::estimated_work(
         &instances,
-        &[crate::scenario::FaultKind::Business],
+        crate::scenario::FaultKind::defaults(saga),
         1,
     );
     let coordinated = match saga.coordination {
@@ -513,9 +524,6 @@ pub fn implemented(saga: &Saga) -> bool {
         && work <= crate::scenario::MAX_WORK
         && !saga.types.is_typed()
         && crate::scenario::isolation::unsupported(saga).is_none()
-        // The tests' `RecordStore` starts every instance; a trigger refused before the
-        // saga starts (`scenario/isolation/trigger.rs`) is not played by it yet.
-        && !crate::scenario::isolation::calls::trigger_may_be_refused(saga)
         && !handled_otherwise
 }
 

@@ -81,12 +81,13 @@ impl Policies {
 pub fn tokens(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
     // Version 2's end without compensation, for a saga that can reach it.
-    let terminated = super::terminate::used(plan).then(|| {
-        quote! {
-            /// A failure ended the saga without compensating (`then: terminate`).
-            Terminated,
-        }
-    });
+    let terminated = (super::terminate::used(plan) || super::choreography_v2::terminates(plan))
+        .then(|| {
+            quote! {
+                /// A failure ended the saga without compensating (`then: terminate`).
+                Terminated,
+            }
+        });
     let needs_attention = (super::escalation::escalates(plan)
         || super::choreography_v2::escalates(plan))
     .then(|| {

@@ -326,6 +326,7 @@ fn trigger_compensation_doc(plan: &Plan) -> Vec<String> {
         compensation_lines(&mut lines, c, plan);
         lines.extend(super::compensation_context::doc_lines(plan, c, false));
         lines.extend(super::compensation_timeout::doc_line(plan, c));
+        lines.extend(super::choreography_timeout::doc_line(plan, c));
     }
     lines
 }
@@ -413,6 +414,7 @@ fn step_compensation_doc(plan: &Plan, s: StepId) -> Vec<String> {
         compensation_lines(&mut lines, c, plan);
         lines.extend(super::compensation_context::doc_lines(plan, c, true));
         lines.extend(super::compensation_timeout::doc_line(plan, c));
+        lines.extend(super::choreography_timeout::doc_line(plan, c));
         if step.timeout.is_some() && c.absent_effect.value != crate::model::AbsentEffect::Fail {
             lines.push(
                 "The step can time out and be compensated while in doubt: this must succeed\neven if the step's effect never happened."

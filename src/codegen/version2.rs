@@ -100,8 +100,13 @@ pub fn fault_kinds(saga: &Saga) -> Vec<FaultKind> {
             kinds.push(FaultKind::CompTimeout);
         }
     } else if saga.is_v2() {
-        // A choreography (`choreography_v2.rs`): a handler's error nobody declared.
-        kinds.push(FaultKind::Uncaught);
+        // A choreography (`choreography_v2.rs`): a handler's error nobody declared, and the
+        // deadline the events carry (`choreography_deadline.rs`).
+        kinds.extend([FaultKind::Uncaught, FaultKind::Deadline]);
+        // A compensation's attempt that times out (`choreography_timeout.rs`).
+        if super::compensation_timeout::with_timeout(saga) {
+            kinds.push(FaultKind::CompTimeout);
+        }
     }
     kinds
 }

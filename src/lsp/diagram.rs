@@ -9,14 +9,15 @@
 //! to draw every failure of, is an error answer (`RequestFailed`) that says why. A saga
 //! with `resources` draws, as `sagac diagram` does, the happy run of its instances then a
 //! counterexample per broken invariant (`diagram::instances`): every one in `sections`, the
-//! first in `mermaid`.
+//! first in `mermaid`. `markdown` is, for every kind, the document `sagac diagram --markdown`
+//! writes, which an extension can open as it is.
 
 use lsp_server::ErrorCode;
 use lsp_types::TextDocumentIdentifier;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::diagram::markdown::Section;
+use crate::diagram::markdown::{self, Section};
 use crate::diagram::{self, flowchart, state};
 use crate::model::Saga;
 use crate::scenario::{self, isolation};
@@ -39,6 +40,9 @@ pub struct DiagramResult {
     pub kind: String,
     /// The diagram; for a saga with `resources`, the first of `sections`.
     pub mermaid: String,
+    /// The document `sagac diagram --markdown` writes for the same kind: a heading and a
+    /// ```` ```mermaid ```` fence per diagram (what the editor extension opens).
+    pub markdown: String,
     /// A saga with `resources`, `sequence`: the diagrams `sagac diagram` draws, in order
     /// (the happy run of the instances, then a counterexample per broken invariant).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,27 +89,9 @@ pub fn request(state: &State, params: DiagramParams) -> Result<Value, (ErrorCode
         )));
     };
     let kind = params.kind.unwrap_or_else(|| "sequence".to_owned());
-    let mermaid = match kind.as_str() {
-        "sequence" if saga.resources.any() => {
-            let sections = instances(saga).map_err(failed)?;
-            let mermaid = sections
-                .first()
-                .map_or_else(String::new, |s| s.diagram.clone());
-            let sections = sections
-                .into_iter()
-                .map(|s| DiagramSection {
-                    title: s.title,
-                    summary: s.summary,
-                    mermaid: s.diagram,
-                })
-                .collect();
-            return serde_json::to_value(DiagramResult {
-                kind,
-                mermaid,
-                sections: Some(sections),
-            })
-            .map_err(|e| (ErrorCode::InternalError, e.to_string()));
-        }
+    let with_resources = kind == "sequence" && saga.resources.any();
+    let sections = match kind.as_str() {
+        "sequence" if with_resources => instances(saga).map_err(failed)?,
         "sequence" => {
             let compensations = diagram::compensations_to_run(saga);
             if compensations > diagram::MAX_COMPENSATIONS {
@@ -115,15 +101,18 @@ pub fn request(state: &State, params: DiagramParams) -> Result<Value, (ErrorCode
                     diagram::MAX_COMPENSATIONS
                 )));
             }
-            diagram::combined(saga).text
+            vec![section("every path", diagram::combined(saga).text)]
         }
-        "flowchart" => flowchart::render(saga),
-        "state" => state::render(saga).ok_or_else(|| {
-            failed(format!(
-                "{} is a choreography: it has no orchestrator, so no state machine",
-                saga.name.value
-            ))
-        })?,
+        "flowchart" => vec![section("flowchart", flowchart::render(saga))],
+        "state" => vec![section(
+            "state machine",
+            state::render(saga).ok_or_else(|| {
+                failed(format!(
+                    "{} is a choreography: it has no orchestrator, so no state machine",
+                    saga.name.value
+                ))
+            })?,
+        )],
         other => {
             return Err((
                 ErrorCode::InvalidParams,
@@ -131,10 +120,32 @@ pub fn request(state: &State, params: DiagramParams) -> Result<Value, (ErrorCode
             ));
         }
     };
-    serde_json::to_value(DiagramResult {
+    let result = DiagramResult {
         kind,
-        mermaid,
-        sections: None,
-    })
-    .map_err(|e| (ErrorCode::InternalError, e.to_string()))
+        mermaid: sections
+            .first()
+            .map_or_else(String::new, |s| s.diagram.clone()),
+        markdown: markdown::document(&markdown::saga_title(saga), &sections),
+        sections: with_resources.then(|| {
+            sections
+                .into_iter()
+                .map(|s| DiagramSection {
+                    title: s.title,
+                    summary: s.summary,
+                    mermaid: s.diagram,
+                })
+                .collect()
+        }),
+    };
+    serde_json::to_value(result).map_err(|e| (ErrorCode::InternalError, e.to_string()))
+}
+
+/// One diagram under a heading, as `sagac diagram` titles it.
+fn section(title: &str, diagram: String) -> Section {
+    Section {
+        title: title.to_owned(),
+        code: false,
+        summary: None,
+        diagram,
+    }
 }

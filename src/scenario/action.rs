@@ -176,6 +176,10 @@ pub enum StepResult {
     /// succeeded (`runs_for: success`) or was attempted (`any_attempt`) finds nothing
     /// registered and acknowledges its event without undoing anything.
     NotRegistered,
+    /// Version 2, choreography: a compensation handler receives an event whose failure
+    /// terminates the saga: it does not compensate and publishes nothing (it acknowledges
+    /// the event).
+    SagaTerminated,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

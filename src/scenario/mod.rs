@@ -21,7 +21,7 @@ pub mod wording;
 pub use action::{Action, ActionKind, CancelAnswer, Party, StepResult, Via, Work};
 pub use budget::Budget;
 pub use expectation::{Expectation, Played, compensations_expected, expectations};
-pub use fault::{Fault, FaultKind, applicable, compensation_faults, owner_name};
+pub use fault::{Fault, FaultKind, applicable, compensation_faults, deadline_reaches, owner_name};
 pub use fork::{Fork, forks};
 pub use invariant::{Invariant, Violation};
 pub use machine::Stuck;

@@ -441,6 +441,10 @@ fn run_words(saga: &Saga, work: Work, result: StepResult, voice: Voice) -> Strin
             || format!("{action} has nothing registered to undo ({label}: runs_for), acknowledges"),
             || format!("{action}: nothing registered (runs_for)"),
         ),
+        (_, StepResult::SagaTerminated) => voice.say(
+            || format!("{action} does not run ({label}): the saga terminated, the event is acknowledged"),
+            || format!("{action} not run: the saga terminated"),
+        ),
         (_, StepResult::SilentFailure) => voice.say(
             || format!("{action} fails ({label}) and publishes nothing: it has no failure event"),
             || format!("{action} fails and publishes nothing (no failure event)"),
@@ -502,6 +506,7 @@ fn reply_words(saga: &Saga, work: Work, result: StepResult, voice: Voice) -> Str
             format!("{subject} failed: {failure}{effect}")
         }
         StepResult::NotRegistered => format!("{subject}: nothing registered (runs_for)"),
+        StepResult::SagaTerminated => format!("{subject}: not run, the saga terminated"),
         StepResult::NothingToUndo => voice.say(
             || format!("{subject} failed: nothing to undo (absent_effect: fail)"),
             || format!("{subject} failed: nothing to undo"),

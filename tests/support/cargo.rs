@@ -4,9 +4,16 @@
 use std::path::Path;
 use std::process::Command as Process;
 
-/// The cargo that runs these tests (`CARGO`), or the one on `PATH`.
+/// The cargo that runs these tests (`CARGO`), or the one on `PATH`, building without debug
+/// information or incremental caches: a generated crate lives in a fresh temporary folder
+/// each run, so neither would be reused, and together they made most of the disk the
+/// generated crates take (a panic's message still names its file and line).
 pub fn cargo() -> Process {
-    Process::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let mut cargo = Process::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    cargo
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_INCREMENTAL", "0");
+    cargo
 }
 
 /// Runs a command in the crate, failing the test with its output when it fails.

@@ -1,7 +1,7 @@
 // The sagac extension: starts `sagac lsp` for YAML, Markdown and Mermaid files (the server
 // itself decides which YAML files are saga specs), and adds one command that asks the
 // server for the saga's Mermaid diagram (the custom `sagac/diagram` request, documented in
-// docs/editors.md) and opens it beside the spec.
+// docs/editors.md) and opens it beside the spec (diagramDocument.ts).
 
 import * as vscode from "vscode";
 import {
@@ -9,13 +9,9 @@ import {
   LanguageClientOptions,
   ServerOptions,
 } from "vscode-languageclient/node";
+import { DiagramResult, diagramDocument } from "./diagramDocument";
 
 let client: LanguageClient | undefined;
-
-interface DiagramResult {
-  kind: string;
-  mermaid: string;
-}
 
 function makeClient(): LanguageClient {
   const config = vscode.workspace.getConfiguration("sagac");
@@ -53,10 +49,11 @@ async function showDiagram(): Promise<void> {
       textDocument: { uri: editor.document.uri.toString() },
       kind,
     });
-    // A Markdown document with a mermaid fence: any Mermaid preview extension renders it.
+    // A Markdown document with a mermaid fence per diagram: any Mermaid preview extension
+    // renders it.
     const doc = await vscode.workspace.openTextDocument({
       language: "markdown",
-      content: "```mermaid\n" + result.mermaid + "\n```\n",
+      content: diagramDocument(result),
     });
     await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside, true);
   } catch (e) {

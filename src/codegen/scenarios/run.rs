@@ -201,19 +201,10 @@ pub(super) fn orchestration(plan: &Plan, needs: &Needs) -> TokenStream {
     }
 }
 
-/// Choreography: the fakes behind each participant's handler, and `publish`, the broker
-/// that delivers each event to its consumers.
-pub(super) fn choreography(plan: &Plan) -> TokenStream {
-    let saga = plan.saga;
-    let fakes = plan.actors().map(|(id, _, _)| {
-        let var = fake_var(plan, id);
-        quote!(let mut #var = Fake(Rc::clone(&world));)
-    });
-    let tp = saga.trigger.participant;
-    let trigger_fake = fake_var(plan, tp);
-    let tpv = &plan.participant(tp).variant;
-    let handlers: Vec<(ParticipantId, TokenStream)> = plan
-        .participants
+/// Choreography: each participant with a handler, and the statements that make it over
+/// its fake.
+fn choreography_handlers(plan: &Plan) -> Vec<(ParticipantId, TokenStream)> {
+    plan.participants
         .iter()
         .enumerate()
         .filter_map(|(i, names)| {
@@ -229,7 +220,21 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
                 },
             ))
         })
-        .collect();
+        .collect()
+}
+
+/// Choreography: the fakes behind each participant's handler, and `publish`, the broker
+/// that delivers each event to its consumers.
+pub(super) fn choreography(plan: &Plan) -> TokenStream {
+    let saga = plan.saga;
+    let fakes = plan.actors().map(|(id, _, _)| {
+        let var = fake_var(plan, id);
+        quote!(let mut #var = Fake(Rc::clone(&world));)
+    });
+    let tp = saga.trigger.participant;
+    let trigger_fake = fake_var(plan, tp);
+    let tpv = &plan.participant(tp).variant;
+    let handlers = choreography_handlers(plan);
     let arms = handlers.iter().map(|(id, _)| {
         let v = &plan.participant(*id).variant;
         let var = handler_var(plan, *id);
@@ -238,7 +243,10 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
     let rest = (handlers.len() < saga.participants.len()).then(|| quote!(_ => Ok(Vec::new()),));
     let make_handlers = handlers.iter().map(|(_, t)| t);
     let needs_attention = super::v2_choreography::needs_attention(plan);
-    let dual_write = super::v2_choreography::dual_write(plan);
+    let terminated = super::v2_choreography::terminated_end(plan);
+    let publish = publish(plan);
+    let deadline_step = crate::codegen::choreography_deadline::harness(plan);
+    let late = crate::codegen::choreography_deadline::harness_delivery(plan);
     let started = if trigger_event_variant(plan).is_some() {
         quote! {
             let first = start(&mut #trigger_fake, sample_data()).expect("the trigger commits");
@@ -265,6 +273,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             #(#make_handlers)*
             let mut stuck = false;
             while let Some((message, to, duplicate)) = deliveries.pop_front() {
+                #late
                 world.borrow_mut().duplicate = duplicate;
                 let handled = match to {
                     #(#arms)*
@@ -285,6 +294,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             let outcome = if stuck {
                 Outcome::Stuck
             }
+            #terminated
             #needs_attention
             else if announced {
                 Outcome::Compensated
@@ -297,12 +307,25 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
             Run::of(Some(outcome), &world)
         }
 
+        #deadline_step
+
+        #publish
+    }
+}
+
+/// Choreography: `publish`, the broker that delivers an event to each of its consumers.
+fn publish(plan: &Plan) -> TokenStream {
+    let dual_write = super::v2_choreography::dual_write(plan);
+    let terminating = super::v2_choreography::terminated_publish(plan);
+    let carried = crate::codegen::choreography_outbox::harness_check(plan);
+    quote! {
         /// Publishes an event to each of its consumers (twice under `dup:<event>`), unless
         /// its publisher crashes before publishing and has no outbox.
         fn publish(world: &RefCell<World>, deliveries: &mut VecDeque<Delivery>, announced: &mut bool, from: Participant, message: Message) {
             if message.event.is_failure() {
                 *announced = true;
             }
+            #terminating
             let mut world = world.borrow_mut();
             if world.fire(&format!("crash:{}@{}", from.name(), message.event.name())) {
                 if from.outbox_table().is_none() #dual_write {
@@ -312,6 +335,7 @@ pub(super) fn choreography(plan: &Plan) -> TokenStream {
                 // The relay publishes the record the publisher wrote with its commit.
                 let record = message.outbox_record(from);
                 assert_eq!(Event::from_name(&record.r#type), Some(message.event));
+                #carried
             }
             let duplicate = world.fire(&format!("dup:{}", message.event.name()));
             for &to in message.event.consumers() {

@@ -36,11 +36,13 @@ pub(super) fn world_fields(plan: &Plan) -> TokenStream {
 /// a compensation that fails on every attempt gives up (its handler runs out of attempts):
 /// what its `on_failure` says is kept for the assertions.
 pub(super) fn undo_with(plan: &Plan) -> TokenStream {
+    let timed_out = crate::codegen::choreography_timeout::fake(plan);
+    let retried = crate::codegen::choreography_timeout::retried(plan);
     let undo = match v2::gives_up(plan) {
         false => quote!(self.undo_checked(owner)),
         true => quote! {
             let result = self.undo_checked(owner);
-            if result.is_err() && owner.on_failure() != OnFailure::Stuck {
+            if result.is_err() #retried && owner.on_failure() != OnFailure::Stuck {
                 let mut world = self.0.borrow_mut();
                 if !world.gave_up.contains(&owner.id()) {
                     world.gave_up.push(owner.id());
@@ -68,6 +70,7 @@ pub(super) fn undo_with(plan: &Plan) -> TokenStream {
         /// `absent_effect: fail`: nothing to undo is a failure for good (and so is every
         /// attempt failing under `compfail:`).
         fn undo_checked(&self, owner: Owner) -> Result<(), StepError> {
+            #timed_out
             if !absent_effect_fails(owner) {
                 return self.undo(owner);
             }
@@ -111,6 +114,42 @@ pub(super) fn needs_attention(plan: &Plan) -> TokenStream {
     quote! {
         else if announced && world.borrow().escalating {
             Outcome::NeedsAttention
+        }
+    }
+}
+
+/// The `World`'s field for a saga with a failure that terminates it.
+pub(super) fn terminated_field(plan: &Plan) -> TokenStream {
+    if !v2::terminates(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        /// A message carrying a failure that terminates the saga was published.
+        terminated: bool,
+    }
+}
+
+/// In the broker's `publish`: a message whose failure terminates the saga ends it
+/// `Terminated` (the simulator's run ends where the failing handler stops it).
+pub(super) fn terminated_publish(plan: &Plan) -> TokenStream {
+    if !v2::terminates(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        if message.failure.as_ref().is_some_and(terminates) {
+            world.borrow_mut().terminated = true;
+        }
+    }
+}
+
+/// In `run`, the end of a run whose failure terminated the saga.
+pub(super) fn terminated_end(plan: &Plan) -> TokenStream {
+    if !v2::terminates(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        else if world.borrow().terminated {
+            Outcome::Terminated
         }
     }
 }
@@ -195,12 +234,20 @@ pub(super) fn about(plan: &Plan) -> Option<String> {
     let mut h = String::from(
         "\nVersion 2: every message carries the saga's `failure`, which each compensation's\ncontext is built from; `uncaught:<step>` answers the step's first attempt\n`StepError::Unexpected`.",
     );
+    if crate::codegen::choreography_deadline::used(plan) {
+        h.push_str("\n`deadline:<step>`: the broker delivers the event that starts the step after the\ndeadline (its `deadline` already past): the step's handler refuses the work.");
+    }
+    if crate::codegen::choreography_timeout::used(plan) {
+        h.push_str("\n`comptimeout:<owner>`: the compensation's first attempt runs out of time\n(`StepError::TimedOut`); the handler tries again while its retry policy allows.");
+    }
     if v2::gives_up(plan) {
         h.push_str("\nA compensation that fails on every attempt gives up; the tests assert what gave up\nand what the escalation events told (`expect_gave_up`).");
     }
     h.push('\n');
-    let untested: Vec<String> = [FaultKind::Deadline]
+    let tested = crate::codegen::fault_kinds(plan.saga);
+    let untested: Vec<String> = [FaultKind::Deadline, FaultKind::CompTimeout]
         .into_iter()
+        .filter(|k| !tested.contains(k))
         .filter(|&k| !crate::scenario::applicable(plan.saga, &[k]).is_empty())
         .map(|k| format!("`{}:`", k.as_str()))
         .collect();

@@ -40,6 +40,7 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
         }
     });
     let choreography_fields = v2_choreography::world_fields(plan);
+    let terminated_field = v2_choreography::terminated_field(plan);
     quote! {
         /// What the fakes share: the faults left to fire (each fires once, where it first
         /// applies) and what the participants did.
@@ -63,6 +64,7 @@ pub(super) fn tokens(plan: &Plan, needs: &Needs) -> TokenStream {
             #outbox_field
             #escalation_fields
             #choreography_fields
+            #terminated_field
             #cancel_field
             #told_field
         }

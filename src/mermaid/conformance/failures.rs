@@ -212,6 +212,18 @@ fn not_registered(words: &[&str]) -> bool {
             .any(|p| matches!(p[0], "nothing" | "not") && p[1] == "registered")
 }
 
+/// Whether words say a compensation does not run because the saga terminated (`not run:
+/// the saga terminated`, `skipped`): a choreography's compensation handler receiving an
+/// event whose failure terminates the saga acknowledges it and undoes nothing.
+fn not_run_terminated(words: &[&str]) -> bool {
+    let terminated = words.iter().any(|w| w.starts_with("terminat"));
+    let not_run = words.contains(&"skipped")
+        || words
+            .windows(2)
+            .any(|p| matches!(p[0], "not" | "never") && matches!(p[1], "run" | "runs"));
+    terminated && not_run
+}
+
 /// How a message says a step failed: after its attempts, for a business reason, or
 /// (version 2) in a way that has a scenario of its own: an undeclared error
 /// (`uncaught`), the deadline, its participant down, or a further declared failure
@@ -313,7 +325,9 @@ fn compare(
         // A compensation registered for other attempts (`runs_for`) that finds nothing
         // registered passes the event on and undoes nothing: the simulator draws it so
         // (`ReleaseInventory: nothing registered (runs_for)`) and does not count it run.
-        if not_registered(&meaning.free()) {
+        // Nor one whose event terminates the saga (`ReleaseCredit not run: the saga
+        // terminated`).
+        if not_registered(&meaning.free()) || not_run_terminated(&meaning.free()) {
             continue;
         }
         for name in &meaning.names {

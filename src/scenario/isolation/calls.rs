@@ -31,35 +31,44 @@ pub fn calls(trace: &[(u8, Action)]) -> Vec<(u8, Work)> {
         .collect()
 }
 
-/// The participant calls of a run of the scenario in which the instances take turns at
-/// each access to a shared record (`super::taking_turns`: instance `a` runs until it has
-/// made one, then `b`, and so on), with each instance's outcome in that run. For a
-/// scenario that breaks nothing every interleaving is clean, so this one is too, and it
-/// is the one that meets the other instance most often; being a run of the product, a
-/// refusal or a lock it meets happens where the semantics say.
-pub fn alternating(instances: &Instances, scenario: &IsolationScenario) -> Result<Turns, String> {
-    let (outcomes, trace) = super::taking_turns(instances, &scenario.faults)?;
-    Ok(Turns {
-        calls: calls(&trace),
-        outcomes,
-    })
-}
-
-/// A run in which the instances take turns: its participant calls in order, and each
-/// instance's outcome.
-pub struct Turns {
-    pub calls: Vec<(u8, Work)>,
-    pub outcomes: Vec<crate::scenario::Outcome>,
+/// The scenario's representative run with its calls reordered: instance `a` runs until it
+/// has made an access to a shared record, then `b`, and so on in turn; each instance's own
+/// calls stay in their order. For a scenario that breaks nothing, every interleaving is
+/// clean, so this one is too, and it is the one that meets the other instance most often.
+pub fn alternating(instances: &Instances, scenario: &IsolationScenario) -> Vec<(u8, Work)> {
+    let layout = layout(instances);
+    let all = calls(&scenario.trace);
+    let mut left: Vec<std::collections::VecDeque<Work>> = (0..instances.sagas.len())
+        .map(|i| {
+            all.iter()
+                .filter(|(j, _)| usize::from(*j) == i)
+                .map(|(_, w)| *w)
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::with_capacity(all.len());
+    let mut turn = 0usize;
+    while left.iter().any(|l| !l.is_empty()) {
+        while let Some(work) = left[turn].pop_front() {
+            out.push((turn as u8, work));
+            if layout.touches_shared(layout.of(turn as u8, actor(work))) {
+                break;
+            }
+        }
+        turn = (turn + 1) % left.len();
+    }
+    out
 }
 
 /// The built-in failures the owner of each action may answer instead of applying its
 /// effects, as the search decides them: `Locked` (a step's access under `on_locked: fail`
 /// to a resource with lock states), `Changed` (an `if_unchanged` whose field some action
 /// writes), `WrongState` (a guarded `set`). A compensation answers the last two and gives
-/// up. Sorted, each pair once.
+/// up; the trigger's owner answers `Locked` or `WrongState` and the saga never starts
+/// (`trigger.rs`). Sorted, each pair once.
 pub fn refusals(saga: &crate::model::Saga) -> Vec<(Actor, BuiltinFailure)> {
     let mut out = every_refusal(saga);
-    out.retain(|(actor, _)| !matches!(actor, Actor::Trigger | Actor::Reaction(_)));
+    out.retain(|(actor, _)| !matches!(actor, Actor::Reaction(_)));
     out
 }
 

@@ -14,12 +14,12 @@ pub mod calls;
 mod joint;
 mod layout;
 mod notes;
+pub mod plays;
 mod product;
 mod reaction;
 mod records;
 mod redelivery;
 mod trigger;
-mod turns;
 
 pub use notes::AccessNote;
 pub use records::IsolationInvariant;
@@ -303,29 +303,8 @@ pub fn run(
 ) -> Result<IsolationScenario, String> {
     let n = instances.sagas.len();
     let letters = instances.letters();
-    let per_instance: Vec<Vec<Fault>> = (0..n)
-        .map(|i| {
-            faults
-                .iter()
-                .filter(|f| usize::from(f.0) == i)
-                .map(|f| f.1)
-                .collect()
-        })
-        .collect();
-    let machines: Vec<Machine> = instances
-        .sagas
-        .iter()
-        .zip(&per_instance)
-        .map(|(saga, f)| Machine::new(saga, f))
-        .collect();
-    let symmetric = search == Search::Reduced
-        && !instances.across
-        && n == 2
-        && per_instance[0] == per_instance[1];
-    let product = Product {
-        symmetric,
-        ..product(instances, machines, search)
-    };
+    let per_instance = per_instance(n, faults);
+    let product = product(instances, &per_instance, search);
     let mut explored = product.explore()?;
     if product.reduced && !explored.violations.is_empty() {
         // The reduction decides which invariants break; a counterexample found in the
@@ -384,12 +363,36 @@ pub fn run(
     })
 }
 
-/// The product of the instances' machines, without symmetry.
+/// Per instance, the faults of `faults` it runs under.
+fn per_instance(n: usize, faults: &[(u8, Fault)]) -> Vec<Vec<Fault>> {
+    (0..n)
+        .map(|i| {
+            faults
+                .iter()
+                .filter(|f| usize::from(f.0) == i)
+                .map(|f| f.1)
+                .collect()
+        })
+        .collect()
+}
+
+/// The product of the instances' machines, each under its faults.
 fn product<'a>(
     instances: &Instances<'a>,
-    machines: Vec<Machine<'a>>,
+    per_instance: &'a [Vec<Fault>],
     search: Search,
 ) -> Product<'a> {
+    let n = instances.sagas.len();
+    let machines: Vec<Machine> = instances
+        .sagas
+        .iter()
+        .zip(per_instance)
+        .map(|(saga, f)| Machine::new(saga, f))
+        .collect();
+    let symmetric = search == Search::Reduced
+        && !instances.across
+        && n == 2
+        && per_instance[0] == per_instance[1];
     Product {
         sagas: instances.sagas.clone(),
         machines,
@@ -401,35 +404,10 @@ fn product<'a>(
         ),
         labels: instances.labels.clone(),
         reduced: search == Search::Reduced,
-        symmetric: false,
+        symmetric,
         notes: std::cell::Cell::new(search == Search::Naive),
         compensations_refuse: layout_refuses(&instances.sagas),
     }
-}
-
-/// A run of the instances under these faults in which they take turns at each access to
-/// a shared record (`Product::taking_turns`): each instance's outcome in it, and its
-/// trace. What a generated crate's test drives for a scenario that breaks nothing.
-pub fn taking_turns(
-    instances: &Instances,
-    faults: &[(u8, Fault)],
-) -> Result<(Vec<Outcome>, product::Trace), String> {
-    let own: Vec<Vec<Fault>> = (0..instances.sagas.len())
-        .map(|i| {
-            faults
-                .iter()
-                .filter(|f| usize::from(f.0) == i)
-                .map(|f| f.1)
-                .collect()
-        })
-        .collect();
-    let machines: Vec<Machine> = instances
-        .sagas
-        .iter()
-        .zip(&own)
-        .map(|(saga, f)| Machine::new(saga, f))
-        .collect();
-    product(instances, machines, Search::Reduced).taking_turns()
 }
 
 /// Whether some compensation of the sagas has an access an owner can refuse: a guarded

@@ -47,8 +47,8 @@ pub(super) struct Move {
 }
 
 /// Every instance's enabled moves, and the parked ones.
-pub(super) struct Enabled {
-    pub(super) moves: Vec<(u8, Vec<Move>)>,
+struct Enabled {
+    moves: Vec<(u8, Vec<Move>)>,
     parked: Vec<(u8, usize, u8)>,
     /// Steps whose event is redelivered for ever while the records refuse it.
     redelivering: Vec<(u8, StepId, BuiltinFailure)>,
@@ -302,7 +302,7 @@ impl Product<'_> {
     }
 
     /// Instance `i`'s outcome where its run stands (a refused trigger's: `trigger.rs`).
-    pub(super) fn outcome(&self, joint: &Joint, i: usize) -> super::super::Outcome {
+    fn outcome(&self, joint: &Joint, i: usize) -> super::super::Outcome {
         if joint.refused & (1 << i) != 0 {
             trigger::REFUSED_OUTCOME
         } else {
@@ -318,7 +318,17 @@ impl Product<'_> {
         format!("[{}]", self.labels[usize::from(i)].letter)
     }
 
-    pub(super) fn enabled(&self, joint: &Joint) -> Result<Enabled, String> {
+    /// Every move enabled in `joint`, each instance's in turn (`plays.rs` walks a run).
+    pub(super) fn moves(&self, joint: &Joint) -> Result<Vec<Move>, String> {
+        Ok(self
+            .enabled(joint)?
+            .moves
+            .into_iter()
+            .flat_map(|(_, m)| m)
+            .collect())
+    }
+
+    fn enabled(&self, joint: &Joint) -> Result<Enabled, String> {
         let mut out = Enabled {
             moves: Vec::new(),
             parked: Vec::new(),

@@ -229,7 +229,7 @@ impl Machine<'_> {
         self.terminated_by_event(transition, s);
         match event {
             Some(event) => {
-                transition.state.announced = true;
+                self.announced(transition, event);
                 self.publish_from(transition, s, event);
             }
             None if transition.state.terminating => {}
@@ -280,7 +280,7 @@ impl Machine<'_> {
         self.terminated_by_event(transition, s);
         match event {
             Some(event) => {
-                transition.state.announced = true;
+                self.announced(transition, event);
                 self.publish_from(transition, s, event);
             }
             None if transition.state.terminating => {}
@@ -292,6 +292,19 @@ impl Machine<'_> {
         let saga = self.saga;
         let p = saga.handler_participant(Handler::Compensation(owner));
         let work = Work::Compensation(owner);
+        // Version 2: the event carries the saga's failure; when it terminates the saga,
+        // the handler does not compensate and publishes nothing, it acknowledges the event
+        // (the outcome's participant learns the saga terminated).
+        if transition.state.terminating {
+            transition.local(
+                p,
+                ActionKind::Run {
+                    work,
+                    result: StepResult::SagaTerminated,
+                },
+            );
+            return self.learn_failure(transition, Handler::Compensation(owner));
+        }
         if transition.state.runs(owner) > 0 {
             let idempotent = match owner {
                 Owner::Trigger => true,

@@ -108,9 +108,10 @@ impl Machine<'_> {
         let told = match (state.deliveries, state.delivered) {
             (0, _) | (_, None) => {
                 return Some(format!(
-                    "the saga ends {} but never tells its caller (expected {})",
+                    "the saga ends {} but never tells its caller (expected {}){}",
                     end.as_str(),
-                    value(end)
+                    value(end),
+                    self.unheard_termination(state)
                 ));
             }
             (1, Some(told)) => told,
@@ -137,6 +138,30 @@ impl Machine<'_> {
                 Some("the cancel is answered cancelled, but the saga completes".to_owned())
             }
             _ => None,
+        }
+    }
+
+    /// Choreography: why the outcome's participant never learns that the saga terminated
+    /// (no compensation runs, so only the terminating failure's event can tell it), or
+    /// nothing for any other run.
+    fn unheard_termination(&self, state: &State) -> String {
+        let Some(outcome) = self.saga.outcome.as_ref() else {
+            return String::new();
+        };
+        if self.orchestration || !state.terminating {
+            return String::new();
+        }
+        let who = &self.saga.participant(outcome.participant).name.value;
+        match state.terminated_by {
+            Some(e) => {
+                let event = &self.saga.event(e).name;
+                format!(
+                    ": no compensation runs after a terminating failure, so {who} learns it only from {event}: {who} must consume {event} (a reaction, or its compensation's `consumes`)"
+                )
+            }
+            None => format!(
+                ": the terminating failure publishes no event, so {who} never learns it: give the failing step a failure event that {who} consumes"
+            ),
         }
     }
 

@@ -134,11 +134,13 @@ impl Machine<'_> {
                 result,
             },
         );
+        self.terminated_by_event(transition, s);
         match event {
             Some(event) => {
-                transition.state.announced = true;
+                self.announced(transition, event);
                 self.publish(transition, p, event);
             }
+            None if transition.state.terminating => {}
             None => transition.state.silent = Some(s),
         }
     }

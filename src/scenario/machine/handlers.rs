@@ -30,6 +30,15 @@ impl Machine<'_> {
         }
     }
 
+    /// A step's failure event is about to be published: the saga has a failure, and when
+    /// it terminates, this is the event that tells its consumers so (the first one).
+    pub(super) fn announced(&self, transition: &mut Transition, event: crate::model::EventId) {
+        transition.state.announced = true;
+        if transition.state.terminating && transition.state.terminated_by.is_none() {
+            transition.state.terminated_by = Some(event);
+        }
+    }
+
     /// The deadline, carried by the saga's events, has passed when the step's event
     /// arrives (`deadline:<step>`): the handler refuses the work (nothing applied) and
     /// publishes the step's failure event (the map's `DeadlinePassed` entry, else the
@@ -50,7 +59,7 @@ impl Machine<'_> {
         self.terminated_by_event(transition, s);
         match self.builtin_event(s, BuiltinFailure::DeadlinePassed) {
             Some(event) => {
-                transition.state.announced = true;
+                self.announced(transition, event);
                 self.publish(transition, p, event);
             }
             None if transition.state.terminating => {}

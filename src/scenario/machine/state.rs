@@ -178,6 +178,9 @@ pub struct State {
     pub cause: Option<Cause>,
     /// The forward phase ends by terminating rather than compensating.
     pub terminating: bool,
+    /// Choreography: the failure event that announced the terminating failure (the
+    /// event the outcome's participant must receive to learn the saga terminated).
+    pub terminated_by: Option<EventId>,
     /// Owners whose compensation gave up (bit [`owner_index`]).
     pub gave_up: u64,
     /// Owners the escalation was told are left (bit [`owner_index`]).
@@ -209,6 +212,7 @@ impl State {
             lowest_compensated: None,
             cause: None,
             terminating: false,
+            terminated_by: None,
             gave_up: 0,
             left: 0,
             escalations: 0,

@@ -1,0 +1,87 @@
+//! A compensation's `timeout` in a version 2 choreography (std runtime), written on the
+//! compensation or resolved from `compensation_defaults`: its handler calls the
+//! participant's method, which bounds each attempt by `Owner::timeout()` and answers
+//! `StepError::TimedOut` when it passes (the undo may have happened). The handler retries
+//! it under the compensation's `retry`, as the broker's redelivery does in the simulator
+//! (`scenario/machine/handlers.rs`, `compensation_timed_out_by_event`): a second attempt
+//! undoes again, recognised by the step's idempotency key; with no attempt left the
+//! compensation gives up by its `on_failure`. The tests play `comptimeout:<owner>`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::plan::Plan;
+use super::tokens::option_duration;
+
+/// Whether the crate is a version 2 choreography where some compensation has a timeout.
+pub fn used(plan: &Plan) -> bool {
+    super::choreography_v2::used(plan) && super::compensation_timeout::with_timeout(plan.saga)
+}
+
+/// `Owner::timeout()`.
+pub fn items(plan: &Plan) -> TokenStream {
+    if !used(plan) {
+        return TokenStream::new();
+    }
+    let arms = plan.saga.compensations().filter_map(|(o, c)| {
+        let t = c.timeout.as_ref()?;
+        let owner = plan.owner_tokens(o);
+        let d = option_duration(Some(t.value));
+        Some(quote!(#owner => #d,))
+    });
+    quote! {
+        impl Owner {
+            /// How long an attempt of its compensation may take (`compensation.timeout`):
+            /// the participant answers `StepError::TimedOut` when it passes (the undo may
+            /// have happened), and the handler tries again under its retry policy.
+            pub fn timeout(self) -> Option<Duration> {
+                match self {
+                    #(#arms)*
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// The fakes' `comptimeout:<owner>` (first in `Fake::undo_checked`): the first attempt
+/// runs out of time. When the handler tries again, the timed-out attempt had undone the
+/// effect (the simulator's representative run), so the next one repeats the undo (applied
+/// twice without the step's key); when it cannot, the undo is not counted, as the simulator
+/// counts only an attempt that answers.
+pub fn fake(plan: &Plan) -> TokenStream {
+    if !used(plan) {
+        return TokenStream::new();
+    }
+    quote! {
+        let timed_out = self.0.borrow_mut().fire(&format!("comptimeout:{}", owner.id()));
+        if timed_out {
+            if owner.retry().allows(2) {
+                self.undo(owner)?;
+            }
+            return Err(StepError::TimedOut);
+        }
+    }
+}
+
+/// Whether an error of `Fake::undo_checked` is a timed-out attempt the handler retries
+/// (`!retried_timeout(...)` keeps it from counting as giving up).
+pub fn retried(plan: &Plan) -> TokenStream {
+    if !used(plan) {
+        return TokenStream::new();
+    }
+    quote!(&&!(matches!(result, Err(StepError::TimedOut)) && owner.retry().allows(2)))
+}
+
+/// The line of a compensation method's doc about its timeout.
+pub fn doc_line(plan: &Plan, c: &crate::model::Compensation) -> Option<String> {
+    if !used(plan) {
+        return None;
+    }
+    let t = c.timeout.as_ref()?;
+    Some(format!(
+        "Timeout {}: answer `StepError::TimedOut` when it passes; the handler tries again\n(idempotent on the step's key) while its retry policy allows.",
+        crate::model::duration::format(t.value)
+    ))
+}
