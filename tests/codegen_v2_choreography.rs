@@ -488,7 +488,8 @@ fn a_compensation_that_times_out_is_tried_again() {
 }
 
 /// A built-in failure name with `then: retry` stays refused by name: the simulator's
-/// choreography never consults it (the scenarios are those without the entry).
+/// choreography never consults it (the scenarios are those without the entry), and `check`
+/// says so (T307), so the spec never reaches codegen clean.
 #[test]
 fn a_builtin_failure_retried_is_refused() {
     let text = std::fs::read_to_string(FAILURE_MAP).unwrap();
@@ -501,7 +502,10 @@ fn a_builtin_failure_retried_is_refused() {
     );
     assert_ne!(variant, text);
     std::fs::write(&path, variant).unwrap();
-    let with = saga(path.to_str().unwrap());
+    let checked = check::check_loaded(load::read(&path).unwrap());
+    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code()).collect();
+    assert_eq!(codes, ["T307"], "check reports the entry, and nothing else");
+    let with = checked.saga.unwrap();
     let unsupported = codegen::unsupported_v2(&with);
     assert_eq!(
         unsupported.map(|u| u.key),

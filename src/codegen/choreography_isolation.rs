@@ -119,7 +119,7 @@ pub fn harness(plan: &Plan, n: usize) -> TokenStream {
     let calls_of = calls_of(plan);
     let instance = instance(plan);
     let run = run(n);
-    let assertions = super::isolation_tests::run_assertions(false);
+    let assertions = super::isolation_harness::run_assertions(false);
     quote! {
         #views
         #data

@@ -26,6 +26,7 @@ mod format;
 mod generated;
 mod handlers;
 mod isolation_faults;
+mod isolation_harness;
 mod isolation_tests;
 mod jitter;
 mod machine;

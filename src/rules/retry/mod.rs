@@ -1,5 +1,6 @@
 //! Retries and timeouts: what happens when attempts run out or an answer never comes.
 
+pub mod builtin_failure_retried;
 pub mod compensation_can_exhaust;
 pub mod compensation_in_doubt_without_key;
 pub mod in_doubt_pivot_can_exhaust;
@@ -30,6 +31,10 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (
         &compensation_in_doubt_without_key::RULE,
         compensation_in_doubt_without_key::check,
+    ),
+    (
+        &builtin_failure_retried::RULE,
+        builtin_failure_retried::check,
     ),
 ];
 
