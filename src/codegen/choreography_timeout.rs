@@ -11,7 +11,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::plan::Plan;
-use super::tokens::option_duration;
 
 /// Whether the crate is a version 2 choreography where some compensation has a timeout.
 pub fn used(plan: &Plan) -> bool {
@@ -23,26 +22,10 @@ pub fn items(plan: &Plan) -> TokenStream {
     if !used(plan) {
         return TokenStream::new();
     }
-    let arms = plan.saga.compensations().filter_map(|(o, c)| {
-        let t = c.timeout.as_ref()?;
-        let owner = plan.owner_tokens(o);
-        let d = option_duration(Some(t.value));
-        Some(quote!(#owner => #d,))
-    });
-    quote! {
-        impl Owner {
-            /// How long an attempt of its compensation may take (`compensation.timeout`):
-            /// the participant answers `StepError::TimedOut` when it passes (the undo may
-            /// have happened), and the handler tries again under its retry policy.
-            pub fn timeout(self) -> Option<Duration> {
-                match self {
-                    #(#arms)*
-                    #[allow(unreachable_patterns)]
-                    _ => None,
-                }
-            }
-        }
-    }
+    super::compensation_timeout::owner_timeout(
+        plan,
+        "How long an attempt of its compensation may take (`compensation.timeout`):\nthe participant answers `StepError::TimedOut` when it passes (the undo may\nhave happened), and the handler tries again under its retry policy.",
+    )
 }
 
 /// The fakes' `comptimeout:<owner>` (first in `Fake::undo_checked`): the first attempt

@@ -38,26 +38,11 @@ pub fn machine(plan: &Plan) -> MachineParts {
     if !used(plan) {
         return MachineParts::default();
     }
-    let arms = plan.saga.compensations().filter_map(|(o, c)| {
-        let t = c.timeout.as_ref()?;
-        let owner = plan.owner_tokens(o);
-        let d = option_duration(Some(t.value));
-        Some(quote!(#owner => #d,))
-    });
     MachineParts {
-        items: quote! {
-            impl Owner {
-                /// How long an attempt of its compensation may take (`compensation.timeout`):
-                /// then it is in doubt, and re-sent under its retry policy.
-                pub fn timeout(self) -> Option<Duration> {
-                    match self {
-                        #(#arms)*
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    }
-                }
-            }
-        },
+        items: owner_timeout(
+            plan,
+            "How long an attempt of its compensation may take (`compensation.timeout`):\nthen it is in doubt, and re-sent under its retry policy.",
+        ),
         field: quote! {
             /// No answer within it: answer `StepError::TimedOut` (the undo may be applied).
             timeout: Option<Duration>,
@@ -93,4 +78,29 @@ pub fn doc_line(plan: &Plan, c: &crate::model::Compensation) -> Option<String> {
         "Timeout {}: answer `StepError::TimedOut` when it passes; the saga re-sends it\n(idempotent on the step's key) while its retry policy allows.",
         crate::model::duration::format(t.value)
     ))
+}
+
+/// `Owner::timeout()`: each compensation's `timeout`, `None` for the others; `doc` says what
+/// the runtime does when it passes (the orchestrator's machine, or a choreography's
+/// handler).
+pub fn owner_timeout(plan: &Plan, doc: &str) -> TokenStream {
+    let arms = plan.saga.compensations().filter_map(|(o, c)| {
+        let t = c.timeout.as_ref()?;
+        let owner = plan.owner_tokens(o);
+        let d = option_duration(Some(t.value));
+        Some(quote!(#owner => #d,))
+    });
+    let doc = super::tokens::docs(doc);
+    quote! {
+        impl Owner {
+            #doc
+            pub fn timeout(self) -> Option<Duration> {
+                match self {
+                    #(#arms)*
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+    }
 }
