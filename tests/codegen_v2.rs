@@ -45,27 +45,19 @@ const OUTCOME: &str = "tests/codegen-specs/v2-outcome-orchestration.yaml";
 fn an_unimplemented_feature_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never");
-    // The shipped choreography with a deadline that terminates, which a choreography's
-    // handlers do not implement yet (`choreography_v2.rs`).
-    let shipped = std::fs::read_to_string("specs/order-credit-choreography.yaml").unwrap();
-    let spec = dir.path().join("terminate.yaml");
-    std::fs::write(
-        &spec,
-        shipped.replace(
-            "coordination: choreography\n",
-            "coordination: choreography\ndeadline: { after: 30s, then: terminate }\n",
-        ),
-    )
-    .unwrap();
+    // A choreography whose hold is retried while another saga holds it (`then: retry` of
+    // `Locked`: the broker's redelivery), which its handlers do not implement yet
+    // (`choreography_isolation.rs`).
+    let spec = "fixtures/isolation/hold-retry-choreography.yaml";
     sagac()
         .arg("codegen")
-        .arg(&spec)
+        .arg(spec)
         .arg("-o")
         .arg(&out)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "terminate.yaml:11:1: `create_order` uses the long form of `deadline` (language version 2), whose semantics `sagac codegen` does not implement yet",
+            "hold-retry-choreography.yaml:18:1: `place_order_hold` uses `resources` (language version 2), whose semantics `sagac codegen` does not implement yet",
         ));
     assert!(!out.exists());
 }
