@@ -47,6 +47,10 @@ fn scan(
     findings: &mut Vec<Finding>,
 ) {
     let last_asked = last_asked(items, meanings);
+    // Steps a note or message of this list said the deadline passed for (`deadline 30s
+    // passed: ReserveInventory refused`): the failure event that follows is the
+    // deadline's (version 2), whose handling may differ from the first declared failure's.
+    let mut deadline_passed: Vec<StepId> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         if let Item::Block(block) = item {
             for branch in &block.branches {
@@ -62,6 +66,12 @@ fn scan(
             _ => None,
         };
         remember_steps(spec, meaning, walk);
+        if meaning.words.iter().any(|w| w == "deadline") {
+            deadline_passed.extend(meaning.names.iter().filter_map(|n| match *n {
+                Name::Step(s) => Some(s),
+                _ => None,
+            }));
+        }
         let Some(step) = failed else { continue };
         // The same step asked again after its failure: a retry, not a failure for good.
         if last_asked.get(&step).is_some_and(|&last| last > i) {
@@ -71,7 +81,12 @@ fn scan(
             .into_iter()
             .filter_map(|it| meanings.get(&it.span().start).map(|m| (it, m)))
             .collect();
-        let how = how(spec, step, meaning);
+        let deadline = Fault::Deadline(step);
+        let how = if deadline_passed.contains(&step) && deadline.applies_to(spec.saga) {
+            How::Fault(deadline)
+        } else {
+            how(spec, step, meaning)
+        };
         compare(spec, step, how, item.span(), &path, findings);
         return;
     }
