@@ -236,16 +236,13 @@ fn calls_of(plan: &Plan) -> TokenStream {
         let mut by: Vec<(ParticipantId, Vec<TokenStream>)> = Vec::new();
         for &(h, _) in &event.consumed_by {
             let p = saga.handler_participant(h);
-            let call = match h {
-                Handler::Step(s) => {
-                    let v = &plan.step(s).variant;
-                    quote!(Call::Run(Step::#v))
-                }
-                Handler::Compensation(o) => {
-                    let o = plan.owner_tokens(o);
-                    quote!(Call::Undo(#o))
-                }
+            let actor = match h {
+                Handler::Step(s) => Actor::Step(s),
+                Handler::Compensation(o) => Actor::Compensation(o),
                 Handler::Reaction(_) => continue,
+            };
+            let Some(call) = super::record_store::call(plan, actor) else {
+                continue;
             };
             match by.iter_mut().find(|(q, _)| *q == p) {
                 Some((_, calls)) => {

@@ -62,9 +62,5 @@ pub fn doc_line(plan: &Plan, c: &crate::model::Compensation) -> Option<String> {
     if !used(plan) {
         return None;
     }
-    let t = c.timeout.as_ref()?;
-    Some(format!(
-        "Timeout {}: answer `StepError::TimedOut` when it passes; the handler tries again\n(idempotent on the step's key) while its retry policy allows.",
-        crate::model::duration::format(t.value)
-    ))
+    super::compensation_timeout::timeout_doc(c, "the handler tries again")
 }

@@ -73,9 +73,16 @@ pub fn doc_line(plan: &Plan, c: &crate::model::Compensation) -> Option<String> {
     if !used(plan) {
         return None;
     }
+    timeout_doc(c, "the saga re-sends it")
+}
+
+/// `Timeout 30s: answer ...; <then>\n(idempotent ...) ...`: what a compensation with a
+/// `timeout` must do, and who tries it again (the orchestrator, or a choreography's
+/// handler).
+pub fn timeout_doc(c: &crate::model::Compensation, then: &str) -> Option<String> {
     let t = c.timeout.as_ref()?;
     Some(format!(
-        "Timeout {}: answer `StepError::TimedOut` when it passes; the saga re-sends it\n(idempotent on the step's key) while its retry policy allows.",
+        "Timeout {}: answer `StepError::TimedOut` when it passes; {then}\n(idempotent on the step's key) while its retry policy allows.",
         crate::model::duration::format(t.value)
     ))
 }

@@ -15,6 +15,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::model::resources::Actor;
 use crate::model::{Owner, Saga};
 use crate::scenario::action::FailureName;
 use crate::scenario::isolation::plays::{self, Play, Script};
@@ -25,6 +26,7 @@ use super::format::{Error, rust_file};
 use super::isolation_faults::{self, Needs};
 use super::names::{Namespace, ident, test_name};
 use super::plan::Plan;
+use super::record_store;
 use super::tokens::{docs, inner_docs, usize_lit};
 use super::traits::{self, works};
 
@@ -287,20 +289,12 @@ fn schedule(plan: &Plan, order: &[(u8, Play)]) -> TokenStream {
     let each = order.iter().filter_map(|(i, play)| {
         let i = usize_lit(usize::from(*i));
         let call = match *play {
-            Play::Call(Work::Trigger) => quote!(Call::Trigger),
-            Play::Call(Work::Step(s)) | Play::Abandoned(s) => {
-                let v = &plan.step(s).variant;
-                quote!(Call::Run(Step::#v))
-            }
             Play::Again(s) => {
                 let v = &plan.step(s).variant;
                 quote!(Call::Again(Step::#v))
             }
-            Play::Call(Work::Compensation(o)) => {
-                let o = plan.owner_tokens(o);
-                quote!(Call::Undo(#o))
-            }
-            Play::Call(Work::Reaction(_)) => return None,
+            Play::Abandoned(s) => record_store::call(plan, Actor::Step(s))?,
+            Play::Call(work) => record_store::call(plan, calls::actor(work))?,
         };
         Some(quote!((#i, #call),))
     });
@@ -332,17 +326,11 @@ fn views(plan: &Plan, package: &proc_macro2::Ident) -> TokenStream {
     let impls = plan.actors().map(|(id, _, trait_)| {
         let methods = works(plan, id).into_iter().map(|w| {
             let (m, ret) = traits::method(plan, w);
-            let call = match w {
-                traits::Work::Trigger => quote!(Call::Trigger),
-                traits::Work::Step(s) => {
-                    let v = &plan.step(s).variant;
-                    quote!(Call::Run(Step::#v))
-                }
-                traits::Work::Compensation(s) => {
-                    let o = plan.owner_tokens(Owner::Step(s));
-                    quote!(Call::Undo(#o))
-                }
-                traits::Work::TriggerCompensation => quote!(Call::Undo(Owner::Trigger)),
+            let actor = match w {
+                traits::Work::Trigger => Actor::Trigger,
+                traits::Work::Step(s) => Actor::Step(s),
+                traits::Work::Compensation(s) => Actor::Compensation(Owner::Step(s)),
+                traits::Work::TriggerCompensation => Actor::Compensation(Owner::Trigger),
                 traits::Work::Reaction(_) => {
                     return quote!(fn #m(&mut self, _data: &SagaData) -> #ret { Ok(()) });
                 }
@@ -354,6 +342,7 @@ fn views(plan: &Plan, package: &proc_macro2::Ident) -> TokenStream {
                     };
                 }
             };
+            let call = record_store::call(plan, actor).expect("a participant's action");
             let undo = matches!(
                 w,
                 traits::Work::Compensation(_) | traits::Work::TriggerCompensation

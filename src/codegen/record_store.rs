@@ -83,6 +83,23 @@ pub fn tokens(plan: &Plan) -> TokenStream {
     }
 }
 
+/// The `Call` value of an action a participant runs (`Call::Run(Step::CheckStock)`);
+/// `None` for a reaction, which the store does not play.
+pub(super) fn call(plan: &Plan, actor: Actor) -> Option<TokenStream> {
+    Some(match actor {
+        Actor::Trigger => quote!(Call::Trigger),
+        Actor::Step(s) => {
+            let v = &plan.step(s).variant;
+            quote!(Call::Run(Step::#v))
+        }
+        Actor::Compensation(owner) => {
+            let o = plan.owner_tokens(owner);
+            quote!(Call::Undo(#o))
+        }
+        Actor::Reaction(_) => return None,
+    })
+}
+
 /// `Call::effects` and `Call::pending`, from the model's effects and point of no return.
 fn table(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
@@ -91,17 +108,8 @@ fn table(plan: &Plan) -> TokenStream {
     };
     let mut arms = Vec::new();
     for entry in &saga.resources.actions {
-        let call = match entry.actor {
-            Actor::Trigger => quote!(Call::Trigger),
-            Actor::Step(s) => {
-                let v = &plan.step(s).variant;
-                quote!(Call::Run(Step::#v))
-            }
-            Actor::Compensation(owner) => {
-                let o = plan.owner_tokens(owner);
-                quote!(Call::Undo(#o))
-            }
-            Actor::Reaction(_) => continue,
+        let Some(call) = call(plan, entry.actor) else {
+            continue;
         };
         let accesses = entry.effects.iter().map(|e| {
             let r = saga.resources.resource(e.record.resource);

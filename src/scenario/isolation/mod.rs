@@ -207,6 +207,16 @@ impl<'a> Instances<'a> {
     fn letters(&self) -> Vec<char> {
         self.labels.iter().map(|l| l.letter).collect()
     }
+
+    /// Where each instance's actions touch which records.
+    fn layout(&self) -> Layout {
+        Layout::new(
+            &self.sagas,
+            &self.letters(),
+            self.across,
+            self.shared.as_deref(),
+        )
+    }
 }
 
 /// Every scenario: `happy`, then each applicable fault on each instance, then
@@ -396,12 +406,7 @@ fn product<'a>(
     Product {
         sagas: instances.sagas.clone(),
         machines,
-        layout: Layout::new(
-            &instances.sagas,
-            &instances.letters(),
-            instances.across,
-            instances.shared.as_deref(),
-        ),
+        layout: instances.layout(),
         labels: instances.labels.clone(),
         reduced: search == Search::Reduced,
         symmetric,

@@ -12,7 +12,6 @@ use crate::model::resources::Actor;
 use super::super::action::{Action, ActionKind, Silence, StepResult, Work};
 use super::super::fault::Fault;
 use super::joint::Joint;
-use super::layout::Layout;
 use super::product::Product;
 use super::{Broke, Instances, Search};
 
@@ -95,7 +94,7 @@ pub fn script(
         let earlier = || trace[..k].iter().rev().filter(move |(j, _)| *j == i);
         match action.kind {
             // A choreography's handler that is not registered for the attempt calls no
-            // participant (`calls::calls`).
+            // participant.
             ActionKind::Run {
                 result: StepResult::NotRegistered,
                 ..
@@ -180,14 +179,10 @@ fn choreography(instances: &Instances, i: u8) -> bool {
 
 /// The plays reordered: instance `a` plays until it has made an access to a shared
 /// record, then `b`, and so on in turn; each instance's own plays stay in their order
-/// (`calls::alternating`'s order, for a scenario that breaks nothing).
+/// (for a scenario that breaks nothing: every interleaving is clean, so this one is too,
+/// and it is the one that meets the other instance most often).
 pub fn alternating(instances: &Instances, plays: &[(u8, Play)]) -> Vec<(u8, Play)> {
-    let layout = Layout::new(
-        &instances.sagas,
-        &instances.letters(),
-        instances.across,
-        instances.shared.as_deref(),
-    );
+    let layout = instances.layout();
     let n = instances.sagas.len();
     let mut left: Vec<std::collections::VecDeque<Play>> = (0..n)
         .map(|i| {
@@ -218,20 +213,11 @@ pub fn alternating(instances: &Instances, plays: &[(u8, Play)]) -> Vec<(u8, Play
 /// answer does not depend on the other's. A lock under `wait` only holds a call back, which
 /// a harness plays. Otherwise a test keeps the run's own order.
 pub fn reorderable(instances: &Instances) -> bool {
-    let layout = Layout::new(
-        &instances.sagas,
-        &instances.letters(),
-        instances.across,
-        instances.shared.as_deref(),
-    );
+    let layout = instances.layout();
     layout.accesses.iter().flatten().all(|(actor, accesses)| {
         accesses.iter().all(|a| {
-            let locks = !a.resource.locks.is_empty()
-                && matches!(actor, Actor::Step(_) | Actor::Trigger)
-                && a.effect.on_locked(&a.resource) == crate::model::resources::OnLocked::Fail;
-            let guarded =
-                a.effect.verb == crate::model::resources::Verb::Set && !a.effect.from.is_empty();
-            !layout.records[a.record].shared() || !(locks || guarded || a.version_checked)
+            !layout.records[a.record].shared()
+                || super::calls::refusals_of(*actor, a).next().is_none()
         })
     })
 }
