@@ -8,8 +8,12 @@
 
 use sagac::check::{Options, check_source_with};
 use sagac::model::Saga;
-use sagac::scenario::{self, ActionKind, Outcome, Scenario, StepResult, Work};
+use sagac::scenario::{ActionKind, Outcome, Scenario, StepResult, Work};
 use sagac::source::SourceFile;
+
+#[path = "support/runs.rs"]
+mod runs;
+use runs::{broken, run, trace};
 
 const CLEAN: &str = include_str!("../fixtures/simulate/clean-choreography-terminate.yaml");
 const UNHEARD: &str =
@@ -29,24 +33,6 @@ fn saga(text: &str) -> Saga {
 fn edited(text: &str, from: &str, to: &str) -> String {
     assert!(text.contains(from), "{from:?}");
     text.replacen(from, to, 1)
-}
-
-fn run(saga: &Saga, name: &str) -> Scenario {
-    let faults = scenario::parse_name(saga, name).unwrap_or_else(|| {
-        panic!(
-            "{name} is a scenario: {:?}",
-            scenario::single_fault_names(saga)
-        )
-    });
-    scenario::run(saga, &faults)
-}
-
-fn broken(s: &Scenario) -> Vec<&'static str> {
-    s.violations.iter().map(|v| v.invariant.as_str()).collect()
-}
-
-fn trace(saga: &Saga, s: &Scenario) -> Vec<String> {
-    s.trace.iter().map(|a| a.describe(saga)).collect()
 }
 
 /// The compensations a run's trace shows undoing something.

@@ -4,8 +4,12 @@
 
 use sagac::check::{Options, check_source_with};
 use sagac::model::Saga;
-use sagac::scenario::{self, Outcome, Scenario};
+use sagac::scenario::{self, Outcome};
 use sagac::source::SourceFile;
+
+#[path = "support/runs.rs"]
+mod runs;
+use runs::{broken, run, trace};
 
 /// A v2 order saga: `reserve` (compensatable), `charge` (pivot), `notify` (retriable), with
 /// `top` added at the top level and `reserve_extra` to the `reserve` step.
@@ -65,20 +69,6 @@ fn saga(text: &str) -> Saga {
         scenario::unsupported(&saga)
     );
     saga
-}
-
-fn run(saga: &Saga, name: &str) -> Scenario {
-    let faults = scenario::parse_name(saga, name).unwrap_or_else(|| {
-        panic!(
-            "{name} is a scenario: {:?}",
-            scenario::single_fault_names(saga)
-        )
-    });
-    scenario::run(saga, &faults)
-}
-
-fn broken(s: &Scenario) -> Vec<&'static str> {
-    s.violations.iter().map(|v| v.invariant.as_str()).collect()
 }
 
 fn names(saga: &Saga, owners: &[sagac::model::Owner]) -> Vec<String> {
@@ -612,10 +602,6 @@ fn credit_with(edits: &[(&str, &str)]) -> Saga {
         text = text.replacen(from, to, 1);
     }
     saga(&text)
-}
-
-fn trace(saga: &Saga, s: &Scenario) -> Vec<String> {
-    s.trace.iter().map(|a| a.describe(saga)).collect()
 }
 
 /// `ReleaseCredit` also consumes its own step's failure event, with these keys.
