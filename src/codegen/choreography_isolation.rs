@@ -233,7 +233,8 @@ fn calls_of(plan: &Plan) -> TokenStream {
     let saga = plan.saga;
     let mut arms = Vec::new();
     for (e, event) in saga.events.iter().enumerate() {
-        let mut by: Vec<(ParticipantId, Vec<TokenStream>)> = Vec::new();
+        // Per participant, its handlers' actions, each once, in the spec's order.
+        let mut by: Vec<(ParticipantId, Vec<Actor>)> = Vec::new();
         for &(h, _) in &event.consumed_by {
             let p = saga.handler_participant(h);
             let actor = match h {
@@ -241,21 +242,18 @@ fn calls_of(plan: &Plan) -> TokenStream {
                 Handler::Compensation(o) => Actor::Compensation(o),
                 Handler::Reaction(_) => continue,
             };
-            let Some(call) = super::record_store::call(plan, actor) else {
-                continue;
-            };
             match by.iter_mut().find(|(q, _)| *q == p) {
-                Some((_, calls)) => {
-                    if !calls.iter().any(|c| c.to_string() == call.to_string()) {
-                        calls.push(call);
-                    }
-                }
-                None => by.push((p, vec![call])),
+                Some((_, actors)) if actors.contains(&actor) => {}
+                Some((_, actors)) => actors.push(actor),
+                None => by.push((p, vec![actor])),
             }
         }
         let ev = plan.event(EventId::new(e));
-        for (p, calls) in by {
+        for (p, actors) in by {
             let pv = &plan.participant(p).variant;
+            let calls = actors
+                .into_iter()
+                .filter_map(|a| super::record_store::call(plan, a));
             arms.push(quote!((Event::#ev, Participant::#pv) => &[#(#calls),*],));
         }
     }
